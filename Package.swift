@@ -1,0 +1,142 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Every target gets the same strict settings (STYLE.md rule 1). CI adds -warnings-as-errors.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "pesa-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pesa", targets: ["pesa"]),
+        .library(name: "DarajaClient", targets: ["DarajaClient", "DarajaWire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+    ],
+    targets: [
+        // Domain: pure types and rules. No I/O, no clock, no randomness, no dependencies.
+        .target(name: "PesaCore", dependencies: [], swiftSettings: strict),
+        // The bytes on disk: journals, snapshots, vault, tenant folders.
+        .target(
+            name: "PesaStore",
+            dependencies: [
+                "PesaCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Daraja's wire format; shared by the client and the sandbox.
+        .target(name: "DarajaWire", dependencies: [], swiftSettings: strict),
+        .target(
+            name: "DarajaClient",
+            dependencies: [
+                "DarajaWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "DarajaSandbox",
+            dependencies: [
+                "DarajaWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PesaEngine",
+            dependencies: [
+                "PesaCore", "PesaStore", "DarajaWire", "DarajaClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PesaAPI",
+            dependencies: [
+                "PesaCore", "PesaEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "pesa",
+            dependencies: [
+                "PesaCore", "PesaStore", "PesaEngine", "PesaAPI", "DarajaWire", "DarajaClient", "DarajaSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test support: fault-injecting file system, manual clock, fixture loader. Tests only.
+        .target(
+            name: "PesaTesting",
+            dependencies: ["PesaCore", "PesaStore", "DarajaWire"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "PesaCoreTests", dependencies: ["PesaCore"], swiftSettings: strict),
+        .testTarget(
+            name: "PesaStoreTests",
+            dependencies: ["PesaStore", "PesaCore", "PesaTesting", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DarajaWireTests",
+            dependencies: ["DarajaWire", "PesaTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DarajaClientTests",
+            dependencies: ["DarajaClient", "DarajaWire", "DarajaSandbox", "PesaTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DarajaSandboxTests",
+            dependencies: ["DarajaSandbox", "DarajaWire", "PesaTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "PesaEngineTests", dependencies: ["PesaEngine", "PesaTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "PesaAPITests",
+            dependencies: ["PesaAPI", "PesaTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["PesaTesting"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,3 @@
+public enum DarajaClientModule {
+    public static let name = "DarajaClient"
+}

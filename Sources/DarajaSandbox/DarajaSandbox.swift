@@ -1,0 +1,3 @@
+public enum DarajaSandboxModule {
+    public static let name = "DarajaSandbox"
+}

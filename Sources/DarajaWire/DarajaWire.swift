@@ -1,0 +1,3 @@
+public enum DarajaWireModule {
+    public static let name = "DarajaWire"
+}

@@ -1,0 +1,3 @@
+public enum PesaStoreModule {
+    public static let name = "PesaStore"
+}

@@ -1,0 +1,3 @@
+public enum PesaTestingModule {
+    public static let name = "PesaTesting"
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Pesa: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pesa",
+        abstract: "Pesa Gateway: a self-hosted, multi-tenant M-Pesa payment gateway.",
+        subcommands: []
+    )
+}

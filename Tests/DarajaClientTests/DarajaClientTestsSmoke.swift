@@ -1,0 +1,5 @@
+import Testing
+
+@Test func DarajaClientTestsBuilds() {
+    #expect(Bool(true))
+}

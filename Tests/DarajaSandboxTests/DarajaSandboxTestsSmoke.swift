@@ -1,0 +1,5 @@
+import Testing
+
+@Test func DarajaSandboxTestsBuilds() {
+    #expect(Bool(true))
+}

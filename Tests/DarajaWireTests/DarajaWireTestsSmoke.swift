@@ -1,0 +1,5 @@
+import Testing
+
+@Test func DarajaWireTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func PesaCoreTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func PesaEngineTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func PesaStoreTestsBuilds() {
+    #expect(Bool(true))
+}
