@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The real disk: POSIX calls with EINTR and short-write handling, fdatasync for durability.
+public struct PosixFileIO: FileIO {
+    public init() {}
+
+    public func readFile(at path: String) throws(FileIOError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.failure("open", path) }
+        defer { _ = Glibc.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Self.failure("stat", path) }
+        var result = [UInt8]()
+        result.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure("read", path)
+            }
+            if count == 0 { break }
+            result.append(contentsOf: chunk[0..<count])
+        }
+        return result
+    }
+
+    public func openForAppend(at path: String, create: Bool) throws(FileIOError) -> any AppendableFile {
+        let flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0)
+        let fd = open(path, flags, 0o600)
+        guard fd >= 0 else { throw Self.failure("open", path) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = Self.failure("stat", path)
+            _ = Glibc.close(fd)
+            throw error
+        }
+        return PosixAppendableFile(fd: fd, path: path, size: Int(info.st_size))
+    }
+
+    public func writeNewFile(at path: String, contents: [UInt8]) throws(FileIOError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Self.failure("create", path) }
+        defer { _ = Glibc.close(fd) }
+        try Self.writeAll(fd: fd, bytes: contents[...], path: path)
+        guard fsync(fd) == 0 else { throw Self.failure("fsync", path) }
+    }
+
+    public func createDirectory(at path: String) throws(FileIOError) {
+        switch fileKind(at: path) {
+        case .directory: return
+        case .missing: break
+        case .regular, .other: throw FileIOError(errno: EEXIST, operation: "mkdir", path: path)
+        }
+        let parent = Paths.directory(of: path)
+        if parent != path && fileKind(at: parent) == .missing {
+            try createDirectory(at: parent)
+        }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw Self.failure("mkdir", path) }
+        try syncDirectory(at: parent)
+    }
+
+    public func listDirectory(at path: String) throws(FileIOError) -> [String] {
+        guard let dir = opendir(path) else { throw Self.failure("opendir", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    public func rename(from: String, to: String) throws(FileIOError) {
+        guard Glibc.rename(from, to) == 0 else { throw Self.failure("rename", "\(from) -> \(to)") }
+    }
+
+    public func removeFile(at path: String) throws(FileIOError) {
+        guard unlink(path) == 0 else { throw Self.failure("unlink", path) }
+    }
+
+    public func syncDirectory(at path: String) throws(FileIOError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.failure("open directory", path) }
+        defer { _ = Glibc.close(fd) }
+        guard fsync(fd) == 0 else { throw Self.failure("fsync directory", path) }
+    }
+
+    public func fileKind(at path: String) -> FileKind {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    public func modificationTimeMs(at path: String) throws(FileIOError) -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw Self.failure("stat", path) }
+        return Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+    }
+
+    static func failure(_ operation: String, _ path: String) -> FileIOError {
+        FileIOError(errno: errno, operation: operation, path: path)
+    }
+
+    static func writeAll(fd: Int32, bytes: ArraySlice<UInt8>, path: String) throws(FileIOError) {
+        var remaining = bytes
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            remaining = remaining.dropFirst(written)
+        }
+    }
+}
+
+/// A file descriptor opened with O_APPEND. Used by one writer at a time (the journal's I/O queue).
+final class PosixAppendableFile: AppendableFile, @unchecked Sendable {
+    private let fd: Int32
+    private let path: String
+    private(set) var size: Int
+    private var isClosed = false
+
+    init(fd: Int32, path: String, size: Int) {
+        self.fd = fd
+        self.path = path
+        self.size = size
+    }
+
+    deinit { close() }
+
+    func append(_ bytes: [UInt8]) throws(FileIOError) {
+        var remaining = bytes[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let error = PosixFileIO.failure("write", path)
+                refreshSize()
+                throw error
+            }
+            size += written
+            remaining = remaining.dropFirst(written)
+        }
+    }
+
+    func sync() throws(FileIOError) {
+        guard fdatasync(fd) == 0 else { throw PosixFileIO.failure("fdatasync", path) }
+    }
+
+    func truncate(to newSize: Int) throws(FileIOError) {
+        guard ftruncate(fd, off_t(newSize)) == 0 else { throw PosixFileIO.failure("truncate", path) }
+        size = newSize
+        guard fdatasync(fd) == 0 else { throw PosixFileIO.failure("fdatasync", path) }
+    }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        _ = Glibc.close(fd)
+    }
+
+    private func refreshSize() {
+        var info = stat()
+        if fstat(fd, &info) == 0 { size = Int(info.st_size) }
+    }
+}

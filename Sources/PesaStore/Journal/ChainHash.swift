@@ -1,0 +1,56 @@
+import Crypto
+
+/// A SHA-256 link of a tenant's hash chain, kept as its 64 lowercase hex digits (as written on disk).
+public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
+    /// 64 ASCII bytes, lowercase hex.
+    public let hexBytes: [UInt8]
+
+    /// The `prev` of a tenant's first line: 64 zeros.
+    public static let genesis = ChainHash(trustedHex: [UInt8](repeating: UInt8(ascii: "0"), count: 64))
+
+    init(trustedHex: [UInt8]) {
+        precondition(trustedHex.count == 64, "a chain hash is 64 hex digits")
+        self.hexBytes = trustedHex
+    }
+
+    /// Parses 64 lowercase hex digits; nil for anything else.
+    public init?<Bytes: Collection>(hex: Bytes) where Bytes.Element == UInt8 {
+        guard hex.count == 64, hex.allSatisfy(Hex.isLowerDigit) else { return nil }
+        self.hexBytes = Array(hex)
+    }
+
+    public init?(hexString: String) {
+        self.init(hex: Array(hexString.utf8))
+    }
+
+    /// SHA-256 of `bytes`.
+    public static func of<Bytes: Sequence>(_ bytes: Bytes) -> ChainHash where Bytes.Element == UInt8 {
+        var hasher = SHA256()
+        hasher.update(data: Array(bytes))
+        return ChainHash(trustedHex: Hex.encode(hasher.finalize()))
+    }
+
+    public var description: String { String(decoding: hexBytes, as: UTF8.self) }
+}
+
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func isLowerDigit(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
+    }
+
+    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return out
+    }
+
+    static func encodeString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(decoding: encode(bytes), as: UTF8.self)
+    }
+}

@@ -1,3 +1,0 @@
-public enum PesaStoreModule {
-    public static let name = "PesaStore"
-}

@@ -1,0 +1,74 @@
+import Logging
+public import PesaCore
+
+extension TenantStore {
+    /// Writes a snapshot of `state`, which must be the state after applying every line up to `position`.
+    public func writeSnapshot<State: EventSourcedState>(
+        _ state: State, at position: JournalPosition, atMs: Int64
+    ) async throws(StoreError) {
+        let directory = self.directory
+        let io = self.io
+        _ = try await BlockingIO.run { () throws(StoreError) in
+            try SnapshotCatalog.write(
+                tenantDirectory: directory, position: position, atMs: atMs, stateFormat: State.snapshotFormatVersion,
+                payload: state.snapshotPayload(), io: io)
+        }
+        logger.info("snapshot written", metadata: ["seq": "\(position.seq)"])
+    }
+
+    /// What a compaction did.
+    public struct CompactionReport: Sendable {
+        public var snapshotSeq: UInt64?
+        /// Segments compressed into `archive/`.
+        public var archived: [String] = []
+        /// Live segments removed because their archive is older than the grace period.
+        public var removed: [String] = []
+    }
+
+    /// Moves journal segments wholly covered by the newest snapshot into `archive/`, compressed. A live
+    /// segment is removed only on a later run, once its archive is older than `graceMs`, so that a copy
+    /// of the folder taken meanwhile still finds every line. History is never deleted.
+    public func compact(nowMs: Int64, graceMs: Int64 = Limits.supersededFileGraceMs) async throws(StoreError)
+        -> CompactionReport
+    {
+        let directory = self.directory
+        let io = self.io
+        return try await BlockingIO.run { () throws(StoreError) in
+            try Compactor(tenantDirectory: directory, io: io).run(nowMs: nowMs, graceMs: graceMs)
+        }
+    }
+
+    // MARK: Credentials vault
+
+    private var vaultPath: String { Paths.join(directory, CredentialVault.fileName) }
+
+    /// The decrypted vault content, or nil when the tenant has none.
+    public func readCredentials(with vault: CredentialVault) async throws(StoreError) -> [UInt8]? {
+        let path = vaultPath
+        let io = self.io
+        let tenantID = self.tenantID
+        return try await BlockingIO.run { () throws(StoreError) -> [UInt8]? in
+            guard io.fileKind(at: path) == .regular else { return nil }
+            let bytes: [UInt8]
+            do throws(FileIOError) { bytes = try io.readFile(at: path) } catch { throw StoreError.io(error, "reading \(path)") }
+            return try vault.open(bytes, tenantID: tenantID, path: path)
+        }
+    }
+
+    /// Encrypts and atomically replaces the vault.
+    public func writeCredentials(_ plaintext: [UInt8], with vault: CredentialVault) async throws(StoreError) {
+        let path = vaultPath
+        let io = self.io
+        let sealed = vault.seal(plaintext, tenantID: tenantID)
+        guard sealed.count <= Limits.credentialsBytesMax else {
+            throw StoreError(.limitExceeded, "credentials are larger than \(Limits.credentialsBytesMax) bytes")
+        }
+        _ = try await BlockingIO.run { () throws(StoreError) in
+            do throws(FileIOError) {
+                try io.replaceFileAtomically(at: path, contents: sealed, tempSuffix: "new")
+            } catch {
+                throw StoreError.io(error, "writing \(path)")
+            }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-public enum PesaTestingModule {
-    public static let name = "PesaTesting"
-}
