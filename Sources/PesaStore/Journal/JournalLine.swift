@@ -91,7 +91,7 @@ enum JournalLine {
         guard cursor.expect(#","type":""#), let type = cursor.readUntilQuote(), isValidType(type) else {
             return .failure(.malformed("bad type"))
         }
-        guard cursor.expect(#","data":"#) else { return .failure(.malformed("no data")) }
+        guard cursor.expect(#"","data":"#) else { return .failure(.malformed("no data")) }
         let end = line.endIndex
         guard end - cursor.index >= suffixBytes + 2 else { return .failure(.malformed("line too short")) }
         let suffixStart = end - suffixBytes

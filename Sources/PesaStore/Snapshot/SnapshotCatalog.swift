@@ -20,9 +20,7 @@ enum SnapshotCatalog {
 
     static func read(_ entry: Entry, io: any FileIO) throws(StoreError) -> SnapshotFile {
         let bytes: [UInt8]
-        do { bytes = try io.readFile(at: entry.path) } catch {
-            throw StoreError(.snapshotInvalid, "\(entry.path): unreadable", cause: error)
-        }
+        do { bytes = try io.readFile(at: entry.path) } catch { throw StoreError.io(error, "reading \(entry.path)") }
         let file = try SnapshotFile.decode(bytes, path: entry.path)
         guard file.header.seq == entry.seq else {
             throw StoreError(.snapshotInvalid, "\(entry.path) holds seq \(file.header.seq), not the one it is named by")

@@ -51,7 +51,10 @@ public final class TenantStore: Sendable {
                 break
             } catch let error where error.code == .snapshotInvalid {
                 report.skippedSnapshots.append(error.message)
-                logger.error("snapshot not used; trying an older one", metadata: ["reason": "\(error.message)"])
+                try setAside(candidate, directory: directory, io: io)
+                logger.error(
+                    "snapshot not used (moved to quarantine/); trying an older one",
+                    metadata: ["reason": "\(error.message)"])
             }
         }
         if loaded == nil { loaded = try replay(from: .genesis, into: State(), scanner: scanner) }
@@ -94,6 +97,53 @@ public final class TenantStore: Sendable {
                 .snapshotInvalid, "\(candidate.path) covers seq \(anchor.seq) but the journal ends at \(end)")
         }
         return (replayed, outcome)
+    }
+
+    /// Moves an unusable snapshot into `quarantine/` so later starts do not trip on it (nothing is deleted).
+    private static func setAside(_ snapshot: SnapshotCatalog.Entry, directory: String, io: any FileIO) throws(StoreError) {
+        let quarantine = Paths.join(directory, TenantLayout.quarantine)
+        let target = Paths.join(quarantine, Paths.fileName(of: snapshot.path) + ".unused")
+        do {
+            try io.createDirectory(at: quarantine)
+            if io.fileKind(at: target) != .missing { try io.removeFile(at: target) }
+            try io.rename(from: snapshot.path, to: target)
+            try io.syncDirectory(at: quarantine)
+            try io.syncDirectory(at: Paths.directory(of: snapshot.path))
+        } catch {
+            throw StoreError.io(error, "moving \(snapshot.path) to quarantine")
+        }
+    }
+
+    /// Reads a tenant's state without changing anything on disk (no tail is cut, no journal opened): the
+    /// newest usable snapshot plus the good lines after it, up to `seqLimit`. For read-only tools and tests.
+    public static func readState<State: EventSourcedState>(
+        directory: String, as: State.Type, io: any FileIO, upTo seqLimit: UInt64 = .max
+    ) throws(StoreError) -> (state: State, head: JournalPosition) {
+        let segments = try SegmentCatalog.list(tenantDirectory: directory, io: io)
+        let scanner = JournalScanner(io: io, segments: segments, stopAtFirstProblem: true)
+        var state: State?
+        var anchor = JournalScanner.Anchor.genesis
+        for candidate in try SnapshotCatalog.list(tenantDirectory: directory, io: io).reversed()
+        where candidate.seq <= seqLimit {
+            guard let file = try? SnapshotCatalog.read(candidate, io: io), let hash = ChainHash(hexString: file.header.hash),
+                let loaded = try? State(snapshotPayload: file.payload, formatVersion: file.header.stateFormat)
+            else { continue }
+            state = loaded
+            anchor = JournalScanner.Anchor(seq: candidate.seq, hash: hash)
+            break
+        }
+        var current = state ?? State()
+        var head = JournalPosition(seq: anchor.seq, hash: anchor.hash)
+        _ = try scanner.scan(from: anchor) { (record) throws(StoreError) in
+            guard record.seq <= seqLimit else { return }
+            do {
+                try current.apply(eventType: record.type, data: record.data, seq: record.seq, atMs: record.atMs)
+            } catch {
+                throw StoreError(.corruptRecord, "seq \(record.seq) (\(record.type)) cannot be applied: \(error)")
+            }
+            head = JournalPosition(seq: record.seq, hash: record.hash)
+        }
+        return (current, head)
     }
 
     static func replay<State: EventSourcedState>(

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func PesaStoreTestsBuilds() {
-    #expect(Bool(true))
-}
