@@ -157,6 +157,10 @@ struct JournalScanner {
         }
         if record.seq == state.anchor.seq && state.anchor.seq > 0 {
             state.anchorMatched = record.hash == state.anchor.hash
+            if stopAtFirstProblem && record.hash != state.anchor.hash {
+                throw StoreError(
+                    .snapshotInvalid, "the snapshot's chain hash at seq \(record.seq) differs from \(segment.path) line \(lineNumber)")
+            }
         }
         state.expectedSeq = record.seq + 1
         state.expectedPrev = record.hash
