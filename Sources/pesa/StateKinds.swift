@@ -1,0 +1,36 @@
+import Foundation
+import PesaCore
+import PesaStore
+
+/// Which state each kind of folder replays into (the reducers live in PesaCore).
+enum StateKinds {
+    /// The state of an organization's folder.
+    typealias Tenant = ChainOnlyState
+    /// The state of the instance's system/ folder.
+    typealias System = ChainOnlyState
+
+    static func verify(
+        _ verifier: TenantVerifier, directory: String, tenantID: String, vault: CredentialVault?,
+        progress: @escaping @Sendable (String) -> Void
+    ) throws -> TenantVerifier.Report {
+        if tenantID == "system" {
+            return try verifier.verify(directory: directory, tenantID: tenantID, as: System.self, vault: nil, progress: progress)
+        }
+        return try verifier.verify(directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress)
+    }
+
+    /// Opens a tenant (running recovery), snapshots it at its head and compacts it.
+    static func compactTenant(directory: String, tenantID: String, nowMs: Int64, graceMs: Int64) async throws
+        -> TenantStore.CompactionReport
+    {
+        let (store, state, report) = try TenantStore.open(
+            directory: directory, tenantID: tenantID, as: Tenant.self, io: PosixFileIO(),
+            logger: CLI.stderrLogger("pesa.compact"))
+        if report.head.seq > 0 && report.snapshotSeq != report.head.seq {
+            try await store.writeSnapshot(state, at: report.head, atMs: nowMs)
+        }
+        let compaction = try await store.compact(nowMs: nowMs, graceMs: graceMs)
+        await store.close()
+        return compaction
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PesaCore
+import PesaStore
+
+/// Options every offline storage command takes.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "The data folder (env PESA_DATA; default ./data).")
+    var data: String = ProcessInfo.processInfo.environment["PESA_DATA"] ?? "./data"
+
+    @Option(name: .long, help: "Only this tenant (organization id, e.g. org_…).")
+    var tenant: String?
+
+    @Option(name: .long, help: "File holding the base64 master key (default: PESA_MASTER_KEY, then DATA/master.key).")
+    var masterKeyFile: String?
+
+    var directory: DataDirectory { DataDirectory(root: data) }
+
+    /// The tenants to work on: one, or every folder under tenants/.
+    func tenants() throws -> [TenantManifest] {
+        let found = try directory.discoverTenants()
+        var manifests: [TenantManifest] = []
+        for tenant in found {
+            switch tenant.manifest {
+            case .success(let manifest): manifests.append(manifest)
+            case .failure(let error): CLI.warn("skipping \(tenant.directory): \(error.message)")
+            }
+        }
+        guard let only = tenant else { return manifests }
+        guard let manifest = manifests.first(where: { $0.id == only || $0.slug == only }) else {
+            throw CLIError("no tenant \(only) in \(data)/tenants")
+        }
+        return [manifest]
+    }
+
+    /// The configured master key, without creating one.
+    func existingMasterKey() throws -> MasterKey? {
+        let environment = ProcessInfo.processInfo.environment
+        if let text = environment[MasterKey.environmentVariable], !text.isEmpty { return try MasterKey(base64: text) }
+        if let masterKeyFile { return try MasterKey.read(masterKeyFile, io: PosixFileIO()) }
+        let path = data + "/" + MasterKey.defaultFileName
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try MasterKey.read(path, io: PosixFileIO())
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum CLI {
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data("pesa: \(text)\n".utf8))
+    }
+
+    static let quietLogger = Logger(label: "pesa", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func stderrLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = .info
+        return logger
+    }
+}
