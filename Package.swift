@@ -137,6 +137,12 @@ let package = Package(
             dependencies: ["PesaAPI", "PesaTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["PesaTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "PesaTesting", "PesaStore", "PesaCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -14,7 +14,8 @@ enum StateKinds {
         progress: @escaping @Sendable (String) -> Void
     ) throws -> TenantVerifier.Report {
         if tenantID == "system" {
-            return try verifier.verify(directory: directory, tenantID: tenantID, as: System.self, vault: nil, progress: progress)
+            return try verifier.verify(directory: directory, tenantID: tenantID, as: System.self, vault: nil, hasManifest: false,
+                progress: progress)
         }
         return try verifier.verify(directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress)
     }

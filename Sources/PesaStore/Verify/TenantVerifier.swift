@@ -21,11 +21,11 @@ public struct TenantVerifier: Sendable {
     }
 
     public func verify<State: EventSourcedState>(
-        directory: String, tenantID: String, as: State.Type, vault: CredentialVault?,
+        directory: String, tenantID: String, as: State.Type, vault: CredentialVault?, hasManifest: Bool = true,
         progress: (@Sendable (String) -> Void)? = nil
     ) throws(StoreError) -> Report {
         var report = Report(tenantID: tenantID)
-        checkManifest(directory: directory, tenantID: tenantID, into: &report)
+        if hasManifest { checkManifest(directory: directory, tenantID: tenantID, into: &report) }
         let snapshots = try SnapshotCatalog.list(tenantDirectory: directory, io: io)
         var expected: [UInt64: (hash: ChainHash, payload: [UInt8], path: String, stateFormat: Int)] = [:]
         for entry in snapshots {
