@@ -17,7 +17,7 @@ import Testing
     ])
     func validatesDarajaRanges(purpose: Amount.Purpose, shillings: Int64, valid: Bool) {
         let result = Result { () throws(PesaCoreError) in try Amount.validatedShillings(shillings, for: purpose) }
-        #expect((try? result.get()) != nil == valid)
+        #expect(((try? result.get()) != nil) == valid)
         if case .failure(let error) = result { #expect(error.field == "amount") }
     }
 
