@@ -24,6 +24,8 @@ public struct Payment: Sendable, Equatable {
     public var batchID: String?
     /// For a reversal: the payment it reverses.
     public var originalPaymentID: String?
+    /// For a reversal: the M-Pesa receipt it reverses.
+    public var reversedReceipt: String?
     public var createdAtMs: Int64
     public var updatedAtMs: Int64
     /// Reconciliation queries made so far (saturates at 255).

@@ -14,6 +14,7 @@ extension PaymentTable {
         texts[Text.requestHash.rawValue] = payment.requestHash ?? ""
         texts[Text.batchID.rawValue] = payment.batchID ?? ""
         texts[Text.originalPaymentID.rawValue] = payment.originalPaymentID ?? ""
+        texts[Text.reversedReceipt.rawValue] = payment.reversedReceipt ?? ""
         resultCodeRefs[row] = intern(payment.resultCode?.rawValue ?? "", overflow: &texts[Text.resultCodeOverflow.rawValue])
         resultDescRefs[row] = intern(payment.resultDesc ?? "", overflow: &texts[Text.resultDescOverflow.rawValue])
         let old = isNew ? nil : self.texts(at: row)

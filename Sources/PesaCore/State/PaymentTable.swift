@@ -7,6 +7,7 @@ public struct PaymentTable: Sendable {
     enum Text: Int, CaseIterable {
         case phone, accountReference, description, merchantRequestID, checkoutRequestID, conversationID
         case originatorConversationID, mpesaReceipt, idempotencyKey, requestHash, batchID, originalPaymentID
+        case reversedReceipt
         /// Used only when the interned table is full.
         case resultCodeOverflow, resultDescOverflow
     }
@@ -100,6 +101,7 @@ public struct PaymentTable: Sendable {
         payment.requestHash = nonEmpty(.requestHash)
         payment.batchID = nonEmpty(.batchID)
         payment.originalPaymentID = nonEmpty(.originalPaymentID)
+        payment.reversedReceipt = nonEmpty(.reversedReceipt)
         let code = resolve(resultCodeRefs[row], overflow: texts[Text.resultCodeOverflow.rawValue])
         payment.resultCode = code.isEmpty ? nil : ResultCode(code)
         let desc = resolve(resultDescRefs[row], overflow: texts[Text.resultDescOverflow.rawValue])

@@ -16,14 +16,17 @@ struct RowIndex: Sendable {
         count = 0
     }
 
+    /// The newest (highest) row that `matches`: a key reused later (an idempotency key after its window)
+    /// names its latest row.
     func find(hash: UInt64, matches: (Int) -> Bool) -> Int? {
         let mask = slots.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
+        var found: Int?
         while true {
             let slot = slots[position]
-            if slot == 0 { return nil }
+            if slot == 0 { return found }
             let row = Int(slot) - 1
-            if matches(row) { return row }
+            if row > (found ?? -1), matches(row) { found = row }
             position = (position + 1) & mask
         }
     }
