@@ -13,10 +13,14 @@ public struct BatchID: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     public init(parsing text: String, field: String = "id") throws(PesaCoreError) {
         let expected = BatchID.prefix + "_"
-        guard text.hasPrefix(expected), let split = text.lastIndex(of: "_") else {
+        guard text.hasPrefix(expected) else {
             throw .invalidID("\(field) must start with \(expected)", field: field)
         }
-        let slugText = String(text[text.index(text.startIndex, offsetBy: expected.count)..<split])
+        let slugStart = text.index(text.startIndex, offsetBy: expected.count)
+        guard let split = text[slugStart...].lastIndex(of: "_") else {
+            throw .invalidID("\(field) must be bat_<org slug>_<id>", field: field)
+        }
+        let slugText = String(text[slugStart..<split])
         guard let slug = try? OrgSlug(slugText) else {
             throw .invalidID("\(field) must be bat_<org slug>_<id>", field: field)
         }
