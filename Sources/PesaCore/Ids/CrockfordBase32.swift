@@ -61,4 +61,18 @@ public enum CrockfordBase32 {
         guard output.count == byteCount, bits == 0 else { return nil }
         return output
     }
+
+    /// A valid 26-character body of 16 bytes as two big-endian words, without allocating.
+    static func decodeWords(_ text: Substring.UTF8View) -> (high: UInt64, low: UInt64)? {
+        guard text.count == 26 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for char in text {
+            let value = values[Int(char)]
+            guard value != 0xFF else { return nil }
+            high = (high << 5) | (low >> 59)
+            low = (low << 5) | UInt64(value)
+        }
+        return (high, low)
+    }
 }

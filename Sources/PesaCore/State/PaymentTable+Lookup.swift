@@ -1,6 +1,6 @@
 extension PaymentTable {
     public func row(for id: PaymentID) -> Int? {
-        let (high, low) = PaymentTable.words(id.randomBytes)
+        let (high, low) = PaymentTable.words(id)
         let hash = RowIndex.mix(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
         return byID.find(hash: hash) { idHigh[$0] == high && idLow[$0] == low }
     }
@@ -55,6 +55,14 @@ extension PaymentTable {
     static func transactionType(_ kind: UInt8) -> TransactionType? {
         let code = Int((kind >> 4) & 3)
         return code == 0 ? nil : TransactionType.allCases[code - 1]
+    }
+
+    /// An id's 16 bytes as two big-endian words.
+    static func words(_ id: PaymentID) -> (UInt64, UInt64) {
+        guard let words = CrockfordBase32.decodeWords(id.rawValue.utf8.dropFirst(4)) else {
+            preconditionFailure("a PaymentID always holds a valid body")
+        }
+        return words
     }
 
     /// A 16-byte id as two big-endian words.

@@ -62,7 +62,9 @@ extension PaymentTable {
         resultCodeRefs = try reader.column(rows, of: UInt32.self, "result_code_ref")
         resultDescRefs = try reader.column(rows, of: UInt32.self, "result_desc_ref")
         let textBytes = try reader.count("text bytes", minimumBytesEach: 1)
-        arena = Array(try reader.raw(textBytes, "text records"))
+        let textStart = reader.position
+        _ = try reader.raw(textBytes, "text records")
+        arena = TextArena(sharing: reader.bytes, range: textStart..<(textStart + textBytes))
         liveTextBytes = textBytes
         textOffsets = try PaymentTable.recordOffsets(arena, rows: rows)
         let internedCount = try reader.count("interned texts", minimumBytesEach: 4)
@@ -78,7 +80,7 @@ extension PaymentTable {
     }
 
     /// Each row's record start, walking the length bytes; the records must fill the arena exactly.
-    private static func recordOffsets(_ arena: [UInt8], rows: Int) throws(PesaCoreError) -> [Int] {
+    private static func recordOffsets(_ arena: TextArena, rows: Int) throws(PesaCoreError) -> [Int] {
         var offsets = [Int]()
         offsets.reserveCapacity(rows)
         var position = 0
@@ -114,10 +116,14 @@ extension PaymentTable {
         ref == overflowRef || ref <= internedCount
     }
 
-    /// Builds every index, each sized once for the rows it will hold.
+    /// Builds every index, each sized once for the rows it will hold (no growth, no rehash).
     mutating func rebuildIndexes() {
         var ids = RowIndex(minimumCapacity: count)
-        for row in 0..<count { ids.insert(row: row, hash: idHash(row), hashOf: idHash) }
+        idHigh.withUnsafeBufferPointer { high in
+            idLow.withUnsafeBufferPointer { low in
+                ids.bulkInsert(rows: count) { row in RowIndex.mix(high[row] ^ (low[row] &* 0x9E37_79B9_7F4A_7C15)) }
+            }
+        }
         byID = ids
         byCheckoutRequestID = buildIndex(.checkoutRequestID)
         byConversationID = buildIndex(.conversationID)
@@ -126,12 +132,28 @@ extension PaymentTable {
         byIdempotencyKey = buildIndex(.idempotencyKey)
     }
 
+    /// Hashes the non-empty texts of `field` in one pass over the arena, then places them.
     private func buildIndex(_ field: Text) -> RowIndex {
-        var filled = 0
-        for row in 0..<count where !textRange(row, field).isEmpty { filled += 1 }
-        var index = RowIndex(minimumCapacity: filled)
-        for row in 0..<count where !textRange(row, field).isEmpty {
-            index.insert(row: row, hash: textHash(row, field)) { textHash($0, field) }
+        var rows: [UInt32] = []
+        var hashes: [UInt64] = []
+        arena.withBuffers { base, tail in
+            textOffsets.withUnsafeBufferPointer { offsets in
+                for row in 0..<offsets.count {
+                    let text = offsets[row] < base.count ? base : tail
+                    var position = offsets[row] < base.count ? offsets[row] : offsets[row] - base.count
+                    for _ in 0..<field.rawValue { position += 1 + Int(text[position]) }
+                    let length = Int(text[position])
+                    if length == 0 { continue }
+                    rows.append(UInt32(row))
+                    hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: text[(position + 1)...(position + length)])))
+                }
+            }
+        }
+        var index = RowIndex(minimumCapacity: rows.count)
+        hashes.withUnsafeBufferPointer { hashes in
+            rows.withUnsafeBufferPointer { rows in
+                index.bulkInsert(rows: rows.count, row: { Int(rows[$0]) }, hash: { hashes[$0] })
+            }
         }
         return index
     }

@@ -20,8 +20,10 @@ extension PaymentTable {
         let old = isNew ? nil : self.texts(at: row)
         if !isNew { liveTextBytes -= recordLength(at: textOffsets[row]) }
         textOffsets[row] = arena.count
-        for text in texts { PaymentTable.appendText(text, to: &arena) }
-        liveTextBytes += arena.count - textOffsets[row]
+        var record: [UInt8] = []
+        for text in texts { PaymentTable.appendText(text, to: &record) }
+        arena.append(contentsOf: record)
+        liveTextBytes += record.count
         indexNewKeys(row: row, texts: texts, old: old, isNew: isNew)
         if arena.count > 2 * liveTextBytes + (1 << 20) { compactArena() }
     }
@@ -124,7 +126,7 @@ extension PaymentTable {
             textOffsets[row] = compacted.count
             compacted.append(contentsOf: arena[start..<(start + length)])
         }
-        arena = compacted
+        arena.replaceAll(with: compacted)
         liveTextBytes = compacted.count
     }
 

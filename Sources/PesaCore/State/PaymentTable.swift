@@ -33,7 +33,7 @@ public struct PaymentTable: Sendable {
     var textOffsets: [Int] = []
 
     /// Text records; rewritten records leave garbage, compacted when it outgrows the live bytes.
-    var arena: [UInt8] = []
+    var arena = TextArena()
     var liveTextBytes = 0
     var interned: [String] = []
     var internedRefs: [String: UInt32] = [:]
@@ -62,7 +62,7 @@ public struct PaymentTable: Sendable {
     @discardableResult
     public mutating func append(_ payment: Payment) -> Int {
         precondition(row(for: payment.id) == nil, "payment \(payment.id) already exists")
-        let (high, low) = PaymentTable.words(payment.id.randomBytes)
+        let (high, low) = PaymentTable.words(payment.id)
         let row = count
         idHigh.append(high)
         idLow.append(low)

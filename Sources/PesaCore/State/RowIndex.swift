@@ -39,6 +39,23 @@ struct RowIndex: Sendable {
         count += 1
     }
 
+    /// Places `rows` entries into an index created with room for them (`minimumCapacity`), in order.
+    /// `row(i)` is the i-th row (default: i), `hash(i)` its hash.
+    mutating func bulkInsert(rows total: Int, row: (Int) -> Int = { $0 }, hash: (Int) -> UInt64) {
+        precondition((count + total) * 4 <= slots.count * 3, "bulk insert into an index too small")
+        let mask = slots.count - 1
+        slots.withUnsafeMutableBufferPointer { slots in
+            for item in 0..<total {
+                let value = row(item)
+                precondition(value >= 0 && value < Int(UInt32.max) - 1, "row index out of range")
+                var position = Int(truncatingIfNeeded: hash(item)) & mask
+                while slots[position] != 0 { position = (position + 1) & mask }
+                slots[position] = UInt32(value + 1)
+            }
+        }
+        count += total
+    }
+
     private mutating func place(_ value: UInt32, hash: UInt64) {
         let mask = slots.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
