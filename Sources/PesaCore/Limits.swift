@@ -63,6 +63,13 @@ public enum Limits {
     /// Reconciliation queries for one payment before it becomes `unknown`.
     public static let reconcileAttemptsMax = 8
 
+    // MARK: Lists and reports
+    /// `?limit=` of list routes: default and largest.
+    public static let listLimitDefaultCount = 50
+    public static let listLimitMaxCount = 500
+    /// Kenya time (UTC+3, no daylight saving): the day boundary of reports.
+    public static let kenyaUTCOffsetMs: Int64 = 3 * 60 * 60 * 1000
+
     // MARK: Rate limits
     /// Largest rate limit (requests per minute) a plan or an override may set.
     public static let rateLimitPerMinuteMax: Int64 = 1_000_000
