@@ -1,0 +1,69 @@
+/// Everything a caller can ask of the gateway: one case per route of api.md (the dashboard's pages use
+/// the same actions). The permission matrix is `requirement`, in one switch.
+public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
+    // Auth and administration
+    case login, logout
+    case createOrganization, listOrganizations, readOrganization, updateOrganization
+    /// PATCH of `plan`, `status` or `rate_limit` of an organization: billing, so super_admin only.
+    case updateOrganizationBilling
+    case createUser, listUsers, updateUser, deleteUser
+    case createAPIKey, listAPIKeys, revokeAPIKey
+    case updateCredentials, readCredentials
+    case readAuditLog, verifyAuditLog
+    // Payments
+    case createSTKPush, readPayment, listTransactions
+    case createPayout, createPayoutBatch, readPayoutBatch
+    case createReversal
+    case createBalanceCheck, readBalance
+    case createTransactionStatusQuery
+    case registerC2BURLs
+    /// Daraja's callbacks: unauthenticated, the org slug and callback token in the path are the check.
+    case receiveCallback
+    // Webhooks
+    case createWebhookEndpoint, listWebhookEndpoints, deleteWebhookEndpoint, rotateWebhookSecret
+    case listWebhookDeliveries, retryWebhookDelivery
+    // Billing, usage, reports
+    case readSubscription, readUsage, listInvoices, readInvoice
+    case readReportSummary, exportTransactionsCSV
+    case readAllUsage
+    // Operations
+    case health, readiness, metrics, openAPI
+
+    public var description: String { rawValue }
+
+    public enum Requirement: Sendable, Equatable {
+        /// No authentication (login, health, callbacks with their own check).
+        case anyone
+        /// An authenticated caller whose role is at least this one.
+        case atLeast(Role)
+    }
+
+    /// The written permission matrix.
+    public var requirement: Requirement {
+        switch self {
+        case .login, .receiveCallback, .health, .readiness, .metrics, .openAPI:
+            .anyone
+        case .logout, .createSTKPush, .readPayment, .listTransactions:
+            .atLeast(.user)
+        case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
+            .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV:
+            .atLeast(.manager)
+        case .listOrganizations, .readOrganization, .updateOrganization, .createUser, .listUsers, .updateUser,
+            .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,
+            .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
+            .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,
+            .readSubscription, .listInvoices, .readInvoice:
+            .atLeast(.orgAdmin)
+        case .createOrganization, .updateOrganizationBilling, .readAllUsage:
+            .atLeast(.superAdmin)
+        }
+    }
+
+    /// Whether the action moves money (audited, idempotent, refused while the subscription is not active).
+    public var movesMoney: Bool {
+        switch self {
+        case .createSTKPush, .createPayout, .createPayoutBatch, .createReversal: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+extension TenantEvent {
+    /// The event's `data` as canonical JSON: sorted keys, no whitespace, slashes not escaped, absent
+    /// optionals omitted, integers for times (ms) and money (minor units). Equal events give equal bytes.
+    public func canonicalData() -> [UInt8] {
+        switch self {
+        case .organizationCreated(let data): Self.canonicalJSON(data)
+        case .organizationUpdated(let data): Self.canonicalJSON(data)
+        case .userCreated(let data): Self.canonicalJSON(data)
+        case .userUpdated(let data): Self.canonicalJSON(data)
+        case .userDeleted(let data): Self.canonicalJSON(data)
+        case .apiKeyCreated(let data): Self.canonicalJSON(data)
+        case .apiKeyRevoked(let data): Self.canonicalJSON(data)
+        case .credentialsUpdated(let data): Self.canonicalJSON(data)
+        case .auditRecorded(let data): Self.canonicalJSON(data)
+        case .stkPushRequested(let data): Self.canonicalJSON(data)
+        case .b2cRequested(let data): Self.canonicalJSON(data)
+        case .reversalRequested(let data): Self.canonicalJSON(data)
+        case .c2bReceived(let data): Self.canonicalJSON(data)
+        case .paymentAccepted(let data): Self.canonicalJSON(data)
+        case .paymentUpstreamFailed(let data): Self.canonicalJSON(data)
+        case .callbackReceived(let data): Self.canonicalJSON(data)
+        case .paymentSettled(let data): Self.canonicalJSON(data)
+        case .reconciliationAttempted(let data): Self.canonicalJSON(data)
+        case .batchCreated(let data): Self.canonicalJSON(data)
+        case .balanceUpdated(let data): Self.canonicalJSON(data)
+        case .idempotencyRecorded(let data): Self.canonicalJSON(data)
+        }
+    }
+
+    /// Reads an event from its journal `type` and `data`. Unknown types and unreadable data throw.
+    public init(type: String, data: ArraySlice<UInt8>) throws(PesaCoreError) {
+        switch type {
+        case "organization.created": self = .organizationCreated(try Self.decode(data, type))
+        case "organization.updated": self = .organizationUpdated(try Self.decode(data, type))
+        case "user.created": self = .userCreated(try Self.decode(data, type))
+        case "user.updated": self = .userUpdated(try Self.decode(data, type))
+        case "user.deleted": self = .userDeleted(try Self.decode(data, type))
+        case "api_key.created": self = .apiKeyCreated(try Self.decode(data, type))
+        case "api_key.revoked": self = .apiKeyRevoked(try Self.decode(data, type))
+        case "credentials.updated": self = .credentialsUpdated(try Self.decode(data, type))
+        case "audit.recorded": self = .auditRecorded(try Self.decode(data, type))
+        case "payment.stk_requested": self = .stkPushRequested(try Self.decode(data, type))
+        case "payment.b2c_requested": self = .b2cRequested(try Self.decode(data, type))
+        case "payment.reversal_requested": self = .reversalRequested(try Self.decode(data, type))
+        case "payment.c2b_received": self = .c2bReceived(try Self.decode(data, type))
+        case "payment.accepted": self = .paymentAccepted(try Self.decode(data, type))
+        case "payment.upstream_failed": self = .paymentUpstreamFailed(try Self.decode(data, type))
+        case "callback.received": self = .callbackReceived(try Self.decode(data, type))
+        case "payment.settled": self = .paymentSettled(try Self.decode(data, type))
+        case "payment.reconcile_attempted": self = .reconciliationAttempted(try Self.decode(data, type))
+        case "batch.created": self = .batchCreated(try Self.decode(data, type))
+        case "balance.updated": self = .balanceUpdated(try Self.decode(data, type))
+        case "idempotency.recorded": self = .idempotencyRecorded(try Self.decode(data, type))
+        default: throw .unknownEventType(type)
+        }
+    }
+
+    static func canonicalJSON(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            preconditionFailure("an event payload always encodes: \(error)")
+        }
+    }
+
+    static func decode<Payload: Decodable>(_ data: ArraySlice<UInt8>, _ type: String) throws(PesaCoreError) -> Payload {
+        do {
+            return try JSONDecoder().decode(Payload.self, from: Data(data))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw .invalidEventData("\(type): missing \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw .invalidEventData("\(type): wrong type at \(Self.path(context.codingPath))")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .invalidEventData("\(type): bad value at \(Self.path(context.codingPath)): \(context.debugDescription)")
+        } catch {
+            throw .invalidEventData("\(type): unreadable data: \(error)")
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.isEmpty ? "top level" : codingPath.map(\.stringValue).joined(separator: ".")
+    }
+}

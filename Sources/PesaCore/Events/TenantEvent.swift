@@ -1,0 +1,63 @@
+/// Everything that can happen to a tenant (an organization), as journaled. Each case has a stable `type`
+/// string and a payload struct whose canonical JSON is the journal line's `data`
+/// (docs/events-and-snapshot.md lists every field). Times are integer milliseconds, money integer minor
+/// units, secrets never appear (only hashes and masked hints).
+public enum TenantEvent: Sendable, Equatable {
+    case organizationCreated(OrganizationCreated)
+    case organizationUpdated(OrganizationUpdated)
+    case userCreated(UserCreated)
+    case userUpdated(UserUpdated)
+    case userDeleted(UserDeleted)
+    case apiKeyCreated(APIKeyCreated)
+    case apiKeyRevoked(APIKeyRevoked)
+    case credentialsUpdated(CredentialsUpdated)
+    case auditRecorded(AuditRecorded)
+    case stkPushRequested(STKPushRequested)
+    case b2cRequested(B2CRequested)
+    case reversalRequested(ReversalRequested)
+    case c2bReceived(C2BReceived)
+    case paymentAccepted(PaymentAccepted)
+    case paymentUpstreamFailed(PaymentUpstreamFailed)
+    case callbackReceived(CallbackReceived)
+    case paymentSettled(PaymentSettled)
+    case reconciliationAttempted(ReconciliationAttempted)
+    case batchCreated(BatchCreated)
+    case balanceUpdated(BalanceUpdated)
+    case idempotencyRecorded(IdempotencyRecorded)
+
+    /// Every event type string, in the order of the cases.
+    public static let allTypes: [String] = [
+        "organization.created", "organization.updated", "user.created", "user.updated", "user.deleted",
+        "api_key.created", "api_key.revoked", "credentials.updated", "audit.recorded",
+        "payment.stk_requested", "payment.b2c_requested", "payment.reversal_requested", "payment.c2b_received",
+        "payment.accepted", "payment.upstream_failed", "callback.received", "payment.settled",
+        "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
+    ]
+
+    /// The stable type string written in the journal.
+    public var type: String {
+        switch self {
+        case .organizationCreated: "organization.created"
+        case .organizationUpdated: "organization.updated"
+        case .userCreated: "user.created"
+        case .userUpdated: "user.updated"
+        case .userDeleted: "user.deleted"
+        case .apiKeyCreated: "api_key.created"
+        case .apiKeyRevoked: "api_key.revoked"
+        case .credentialsUpdated: "credentials.updated"
+        case .auditRecorded: "audit.recorded"
+        case .stkPushRequested: "payment.stk_requested"
+        case .b2cRequested: "payment.b2c_requested"
+        case .reversalRequested: "payment.reversal_requested"
+        case .c2bReceived: "payment.c2b_received"
+        case .paymentAccepted: "payment.accepted"
+        case .paymentUpstreamFailed: "payment.upstream_failed"
+        case .callbackReceived: "callback.received"
+        case .paymentSettled: "payment.settled"
+        case .reconciliationAttempted: "payment.reconcile_attempted"
+        case .batchCreated: "batch.created"
+        case .balanceUpdated: "balance.updated"
+        case .idempotencyRecorded: "idempotency.recorded"
+        }
+    }
+}

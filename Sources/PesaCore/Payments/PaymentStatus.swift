@@ -1,0 +1,47 @@
+/// Where a payment is. `pending` until Daraja settles it; `unknown` when reconciliation gave up (a person
+/// must look; a late truth may still settle it); `reversed` only after `succeeded`.
+public enum PaymentStatus: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case pending, succeeded, failed, cancelled, timeout, reversed, unknown
+
+    public var description: String { rawValue }
+
+    /// Final: no callback or query changes it again (a succeeded payment can still be reversed).
+    public var isFinal: Bool {
+        switch self {
+        case .succeeded, .failed, .cancelled, .timeout, .reversed: true
+        case .pending, .unknown: false
+        }
+    }
+
+    /// What happens when something (a callback, a query answer, a reversal) says the payment is `next`.
+    public enum TransitionOutcome: Sendable, Equatable {
+        /// The status changes to the new one.
+        case changes
+        /// Already in that status: a duplicate, nothing changes.
+        case duplicate
+        /// The payment is already final: a late answer, nothing changes (the caller still records it).
+        case late
+        /// Never legal (e.g. `pending` -> `reversed`, or back to `pending`): a bug in the caller.
+        case illegal
+    }
+
+    /// The state machine, as a table:
+    ///
+    /// | from \ to | pending | succeeded | failed, cancelled, timeout | reversed | unknown |
+    /// |---|---|---|---|---|---|
+    /// | pending   | duplicate | changes | changes | illegal | changes |
+    /// | unknown   | illegal | changes | changes | illegal | duplicate |
+    /// | succeeded | late | duplicate | late | changes | late |
+    /// | failed, cancelled, timeout, reversed | late | late (or duplicate when equal) | ... | ... | late |
+    public func transition(to next: PaymentStatus) -> TransitionOutcome {
+        if next == self { return .duplicate }
+        switch (self, next) {
+        case (.succeeded, .reversed): return .changes
+        case (let from, _) where from.isFinal: return .late
+        case (_, .pending), (_, .reversed): return .illegal
+        case (.unknown, .unknown): return .duplicate
+        case (.pending, _), (.unknown, _): return .changes
+        default: return .illegal
+        }
+    }
+}

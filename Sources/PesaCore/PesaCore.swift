@@ -1,1 +1,0 @@
-// PesaCore: the domain's pure types and rules. No I/O, no clock, no randomness.

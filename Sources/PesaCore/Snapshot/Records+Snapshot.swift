@@ -1,0 +1,192 @@
+// The snapshot codec of each record (field order is the format; docs/events-and-snapshot.md).
+
+extension OrganizationRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(id.rawValue)
+        writer.string(name)
+        writer.string(slug.rawValue)
+        writer.string(plan)
+        writer.string(status.rawValue)
+        writer.string(subscriptionStatus.rawValue)
+        writer.i64(currentPeriodStartMs)
+        writer.i64(currentPeriodEndMs)
+        writer.optionalI64(rateLimitOverride)
+        writer.string(callbackToken)
+        writer.i64(createdAtMs)
+        writer.i64(updatedAtMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        id = try reader.id(OrganizationID.self, "organization id")
+        name = try reader.string("organization name")
+        let slugText = try reader.string("organization slug")
+        guard let slug = try? OrgSlug(slugText) else { throw .snapshotCorrupt("bad organization slug") }
+        self.slug = slug
+        plan = try reader.string("plan")
+        status = try reader.value(OrganizationStatus.self, "organization status")
+        subscriptionStatus = try reader.value(SubscriptionStatus.self, "subscription status")
+        currentPeriodStartMs = try reader.i64("current_period_start_ms")
+        currentPeriodEndMs = try reader.i64("current_period_end_ms")
+        rateLimitOverride = try reader.optionalI64("rate_limit_override")
+        callbackToken = try reader.string("callback token")
+        createdAtMs = try reader.i64("created_at_ms")
+        updatedAtMs = try reader.i64("updated_at_ms")
+    }
+}
+
+extension UserRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(id.rawValue)
+        writer.string(email)
+        writer.string(role.rawValue)
+        writer.string(passwordHash)
+        writer.bool(disabled)
+        writer.i64(createdAtMs)
+        writer.i64(updatedAtMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        id = try reader.id(UserID.self, "user id")
+        email = try reader.string("email")
+        role = try reader.value(Role.self, "role")
+        passwordHash = try reader.string("password hash")
+        disabled = try reader.bool("disabled")
+        createdAtMs = try reader.i64("created_at_ms")
+        updatedAtMs = try reader.i64("updated_at_ms")
+    }
+}
+
+extension APIKeyRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(id.rawValue)
+        writer.string(name)
+        writer.string(role.rawValue)
+        writer.string(keyHash)
+        writer.string(keyHint)
+        writer.string(environment)
+        writer.i64(createdAtMs)
+        writer.optionalI64(revokedAtMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        id = try reader.id(APIKeyID.self, "api key id")
+        name = try reader.string("api key name")
+        role = try reader.value(Role.self, "api key role")
+        keyHash = try reader.string("key hash")
+        keyHint = try reader.string("key hint")
+        environment = try reader.string("environment")
+        createdAtMs = try reader.i64("created_at_ms")
+        revokedAtMs = try reader.optionalI64("revoked_at_ms")
+    }
+}
+
+extension CredentialsRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.i64(version)
+        writer.string(environment)
+        writer.string(businessShortCode)
+        writer.u64(UInt64(hints.count))
+        for field in hints.keys.sorted() {
+            writer.string(field)
+            writer.string(hints[field] ?? "")
+        }
+        writer.i64(updatedAtMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        version = try reader.i64("credentials version")
+        environment = try reader.string("environment")
+        businessShortCode = try reader.string("business short code")
+        hints = [:]
+        for _ in 0..<(try reader.count("hints", minimumBytesEach: 8)) {
+            let field = try reader.string("hint field")
+            hints[field] = try reader.string("hint")
+        }
+        updatedAtMs = try reader.i64("updated_at_ms")
+    }
+}
+
+extension IdempotencyRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(key)
+        writer.string(requestHash)
+        writer.string(scope)
+        writer.optionalString(resourceID)
+        writer.i64(statusCode)
+        writer.string(responseBody)
+        writer.i64(atMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        key = try reader.string("idempotency key")
+        requestHash = try reader.string("request hash")
+        scope = try reader.string("scope")
+        resourceID = try reader.optionalString("resource id")
+        statusCode = try reader.i64("status code")
+        responseBody = try reader.string("response body")
+        atMs = try reader.i64("at_ms")
+    }
+}
+
+extension BalanceRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(account)
+        writer.string(currency)
+        for amount in [current, available, reserved, uncleared] { writer.i64(amount.minorUnits) }
+        writer.i64(asOfMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        account = try reader.string("account")
+        currency = try reader.string("currency")
+        current = try reader.amount("current")
+        available = try reader.amount("available")
+        reserved = try reader.amount("reserved")
+        uncleared = try reader.amount("uncleared")
+        asOfMs = try reader.i64("as_of_ms")
+    }
+}
+
+extension BatchRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(id.rawValue)
+        writer.string(command.rawValue)
+        writer.i64(itemCount)
+        writer.i64(total.minorUnits)
+        writer.i64(createdAtMs)
+        writer.optionalString(idempotencyKey)
+        writer.optionalString(requestHash)
+        for count in statusCounts { writer.i64(count) }
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        let text = try reader.string("batch id")
+        guard let id = try? BatchID(parsing: text) else { throw .snapshotCorrupt("bad batch id \"\(text)\"") }
+        self.id = id
+        command = try reader.value(B2CCommand.self, "batch command")
+        itemCount = try reader.i64("item count")
+        total = try reader.amount("batch total")
+        createdAtMs = try reader.i64("created_at_ms")
+        idempotencyKey = try reader.optionalString("batch idempotency key")
+        requestHash = try reader.optionalString("batch request hash")
+        statusCounts = []
+        for _ in PaymentStatus.allCases { statusCounts.append(try reader.i64("batch status count")) }
+    }
+}
+
+extension TenantCounters {
+    func write(to writer: inout ByteWriter) {
+        for value in [auditEntries, callbacks, orphanCallbacks, malformedCallbacks, lateResults, duplicateResults] {
+            writer.i64(value)
+        }
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        auditEntries = try reader.i64("audit entries")
+        callbacks = try reader.i64("callbacks")
+        orphanCallbacks = try reader.i64("orphan callbacks")
+        malformedCallbacks = try reader.i64("malformed callbacks")
+        lateResults = try reader.i64("late results")
+        duplicateResults = try reader.i64("duplicate results")
+    }
+}

@@ -1,0 +1,48 @@
+/// One payment as the API shows it (GET /v1/payments/{id}, without its event timeline, which the journal
+/// keeps). A value read out of `PaymentTable`; empty texts read as nil.
+public struct Payment: Sendable, Equatable {
+    public var id: PaymentID
+    public var type: PaymentType
+    public var status: PaymentStatus
+    public var amount: Amount
+    /// 12 digits for STK push and B2C; as Daraja sent it for C2B.
+    public var phone: String
+    public var accountReference: String?
+    /// STK push `description`, B2C and reversal `remarks`.
+    public var description: String?
+    public var command: B2CCommand?
+    public var transactionType: TransactionType?
+    public var merchantRequestID: String?
+    public var checkoutRequestID: String?
+    public var conversationID: String?
+    public var originatorConversationID: String?
+    public var mpesaReceipt: String?
+    public var resultCode: ResultCode?
+    public var resultDesc: String?
+    public var idempotencyKey: String?
+    public var requestHash: String?
+    public var batchID: String?
+    /// For a reversal: the payment it reverses.
+    public var originalPaymentID: String?
+    /// For a reversal: the M-Pesa receipt it reverses.
+    public var reversedReceipt: String?
+    public var createdAtMs: Int64
+    public var updatedAtMs: Int64
+    /// Reconciliation queries made so far (saturates at 255).
+    public var reconcileAttempts: Int
+    /// Callbacks matched to this payment, duplicates and late ones included (saturates at 255).
+    public var callbackCount: Int
+
+    public init(id: PaymentID, type: PaymentType, status: PaymentStatus, amount: Amount, phone: String,
+                createdAtMs: Int64) {
+        self.id = id
+        self.type = type
+        self.status = status
+        self.amount = amount
+        self.phone = phone
+        self.createdAtMs = createdAtMs
+        self.updatedAtMs = createdAtMs
+        self.reconcileAttempts = 0
+        self.callbackCount = 0
+    }
+}

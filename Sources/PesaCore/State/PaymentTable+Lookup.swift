@@ -1,0 +1,83 @@
+extension PaymentTable {
+    public func row(for id: PaymentID) -> Int? {
+        let (high, low) = PaymentTable.words(id)
+        let hash = RowIndex.mix(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
+        return byID.find(hash: hash) { idHigh[$0] == high && idLow[$0] == low }
+    }
+
+    public func row(forCheckoutRequestID text: String) -> Int? { find(text, .checkoutRequestID, in: byCheckoutRequestID) }
+
+    /// Daraja's `ConversationID` or `OriginatorConversationID` (B2C, reversal).
+    public func row(forConversationID text: String) -> Int? {
+        find(text, .conversationID, in: byConversationID)
+            ?? find(text, .originatorConversationID, in: byOriginatorConversationID)
+    }
+
+    public func row(forReceipt text: String) -> Int? { find(text, .mpesaReceipt, in: byReceipt) }
+
+    /// The payment requested with this idempotency key, if any.
+    public func row(forIdempotencyKey text: String) -> Int? { find(text, .idempotencyKey, in: byIdempotencyKey) }
+
+    public subscript(id: PaymentID) -> Payment? { row(for: id).map(payment(at:)) }
+
+    private func find(_ text: String, _ field: Text, in index: RowIndex) -> Int? {
+        let key = PaymentTable.truncated(text)
+        guard !key.isEmpty else { return nil }
+        return index.find(hash: RowIndex.hash(key.utf8)) { row in
+            arena[textRange(row, field)].elementsEqual(key.utf8)
+        }
+    }
+
+    // MARK: Column codes (the snapshot's values)
+
+    static func statusCode(_ status: PaymentStatus) -> UInt8 {
+        UInt8(PaymentStatus.allCases.firstIndex(of: status) ?? 0)
+    }
+
+    static func status(_ code: UInt8) -> PaymentStatus { PaymentStatus.allCases[Int(code)] }
+
+    static func kind(_ payment: Payment) -> UInt8 {
+        let type = UInt8(PaymentType.allCases.firstIndex(of: payment.type) ?? 0)
+        let command = payment.command.map { UInt8((B2CCommand.allCases.firstIndex(of: $0) ?? 0) + 1) } ?? 0
+        let transaction = payment.transactionType.map {
+            UInt8((TransactionType.allCases.firstIndex(of: $0) ?? 0) + 1)
+        } ?? 0
+        return type | (command << 2) | (transaction << 4)
+    }
+
+    static func type(_ kind: UInt8) -> PaymentType { PaymentType.allCases[Int(kind & 3)] }
+
+    static func command(_ kind: UInt8) -> B2CCommand? {
+        let code = Int((kind >> 2) & 3)
+        return code == 0 ? nil : B2CCommand.allCases[code - 1]
+    }
+
+    static func transactionType(_ kind: UInt8) -> TransactionType? {
+        let code = Int((kind >> 4) & 3)
+        return code == 0 ? nil : TransactionType.allCases[code - 1]
+    }
+
+    /// An id's 16 bytes as two big-endian words.
+    static func words(_ id: PaymentID) -> (UInt64, UInt64) {
+        guard let words = CrockfordBase32.decodeWords(id.rawValue.utf8.dropFirst(4)) else {
+            preconditionFailure("a PaymentID always holds a valid body")
+        }
+        return words
+    }
+
+    /// A 16-byte id as two big-endian words.
+    static func words(_ bytes: [UInt8]) -> (UInt64, UInt64) {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for index in 0..<8 { high = (high << 8) | UInt64(bytes[index]) }
+        for index in 8..<16 { low = (low << 8) | UInt64(bytes[index]) }
+        return (high, low)
+    }
+
+    static func bytes(high: UInt64, low: UInt64) -> [UInt8] {
+        (0..<16).map { index in
+            let word = index < 8 ? high : low
+            return UInt8(truncatingIfNeeded: word >> UInt64((7 - index % 8) * 8))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Which payments a list or report covers. Times are `created_at`, `fromMs` inclusive, `toMs` exclusive.
+public struct PaymentFilter: Sendable, Equatable {
+    public var status: PaymentStatus?
+    public var type: PaymentType?
+    public var fromMs: Int64?
+    public var toMs: Int64?
+
+    public init(status: PaymentStatus? = nil, type: PaymentType? = nil, fromMs: Int64? = nil, toMs: Int64? = nil) {
+        self.status = status
+        self.type = type
+        self.fromMs = fromMs
+        self.toMs = toMs
+    }
+}
+
+extension PaymentTable {
+    func matches(_ filter: PaymentFilter, row: Int) -> Bool {
+        if let status = filter.status, statuses[row] != PaymentTable.statusCode(status) { return false }
+        if let type = filter.type, PaymentTable.type(kinds[row]) != type { return false }
+        if let from = filter.fromMs, createdAtMs[row] < from { return false }
+        if let to = filter.toMs, createdAtMs[row] >= to { return false }
+        return true
+    }
+
+    /// A page of payments, newest first (GET /v1/transactions). `after` is the previous page's
+    /// `nextCursor` (the last payment it showed); an unknown cursor starts from the newest.
+    /// `limit` is clamped to 1...`Limits.listLimitMaxCount`.
+    public func list(
+        _ filter: PaymentFilter, after cursor: PaymentID? = nil, limit: Int = Limits.listLimitDefaultCount
+    ) -> (payments: [Payment], nextCursor: PaymentID?) {
+        let pageSize = min(max(limit, 1), Limits.listLimitMaxCount)
+        var row = (cursor.flatMap { self.row(for: $0) } ?? count) - 1
+        var page: [Payment] = []
+        while row >= 0, page.count < pageSize {
+            if matches(filter, row: row) { page.append(payment(at: row)) }
+            row -= 1
+        }
+        var more = false
+        while row >= 0, !more {
+            more = matches(filter, row: row)
+            row -= 1
+        }
+        return (page, more ? page.last?.id : nil)
+    }
+}

@@ -1,0 +1,160 @@
+extension PaymentTable: Equatable {
+    /// Equal when every row reads the same (where garbage sits in the arena does not matter).
+    public static func == (lhs: PaymentTable, rhs: PaymentTable) -> Bool {
+        guard lhs.idHigh == rhs.idHigh, lhs.idLow == rhs.idLow, lhs.amounts == rhs.amounts,
+            lhs.createdAtMs == rhs.createdAtMs, lhs.updatedAtMs == rhs.updatedAtMs, lhs.kinds == rhs.kinds,
+            lhs.statuses == rhs.statuses, lhs.reconcileAttempts == rhs.reconcileAttempts,
+            lhs.callbackCounts == rhs.callbackCounts, lhs.resultCodeRefs == rhs.resultCodeRefs,
+            lhs.resultDescRefs == rhs.resultDescRefs, lhs.interned == rhs.interned
+        else { return false }
+        for row in 0..<lhs.count {
+            let left = lhs.textOffsets[row]
+            let right = rhs.textOffsets[row]
+            let length = lhs.recordLength(at: left)
+            guard length == rhs.recordLength(at: right),
+                lhs.arena[left..<(left + length)] == rhs.arena[right..<(right + length)]
+            else { return false }
+        }
+        return true
+    }
+}
+
+extension PaymentTable {
+    /// Writes the table (docs/events-and-snapshot.md, "Payment table"): row count, the fixed columns
+    /// whole, the text records in row order with no garbage, then the interned texts.
+    func write(to writer: inout ByteWriter) {
+        writer.u64(UInt64(count))
+        writer.column(idHigh)
+        writer.column(idLow)
+        writer.column(amounts)
+        writer.column(createdAtMs)
+        writer.column(updatedAtMs)
+        writer.column(kinds)
+        writer.column(statuses)
+        writer.column(reconcileAttempts)
+        writer.column(callbackCounts)
+        writer.column(resultCodeRefs)
+        writer.column(resultDescRefs)
+        var textBytes = 0
+        for row in 0..<count { textBytes += recordLength(at: textOffsets[row]) }
+        writer.u64(UInt64(textBytes))
+        for row in 0..<count {
+            let start = textOffsets[row]
+            writer.raw(Array(arena[start..<(start + recordLength(at: start))]))
+        }
+        writer.u64(UInt64(interned.count))
+        for text in interned { writer.string(text) }
+    }
+
+    /// Reads what `write(to:)` wrote and rebuilds the indexes.
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        self.init()
+        let rows = try reader.count("payment rows", minimumBytesEach: 60)
+        idHigh = try reader.column(rows, of: UInt64.self, "id_high")
+        idLow = try reader.column(rows, of: UInt64.self, "id_low")
+        amounts = try reader.column(rows, of: Int64.self, "amount")
+        createdAtMs = try reader.column(rows, of: Int64.self, "created_at_ms")
+        updatedAtMs = try reader.column(rows, of: Int64.self, "updated_at_ms")
+        kinds = try reader.column(rows, of: UInt8.self, "kind")
+        statuses = try reader.column(rows, of: UInt8.self, "status")
+        reconcileAttempts = try reader.column(rows, of: UInt8.self, "reconcile_attempts")
+        callbackCounts = try reader.column(rows, of: UInt8.self, "callback_count")
+        resultCodeRefs = try reader.column(rows, of: UInt32.self, "result_code_ref")
+        resultDescRefs = try reader.column(rows, of: UInt32.self, "result_desc_ref")
+        let textBytes = try reader.count("text bytes", minimumBytesEach: 1)
+        let textStart = reader.position
+        _ = try reader.raw(textBytes, "text records")
+        arena = TextArena(sharing: reader.bytes, range: textStart..<(textStart + textBytes))
+        liveTextBytes = textBytes
+        textOffsets = try PaymentTable.recordOffsets(arena, rows: rows)
+        let internedCount = try reader.count("interned texts", minimumBytesEach: 4)
+        interned.reserveCapacity(internedCount)
+        for _ in 0..<internedCount {
+            let text = try reader.string("interned text")
+            guard internedRefs[text] == nil else { throw .snapshotCorrupt("interned text repeated") }
+            interned.append(text)
+            internedRefs[text] = UInt32(interned.count)
+        }
+        try checkColumns()
+        rebuildIndexes()
+    }
+
+    /// Each row's record start, walking the length bytes; the records must fill the arena exactly.
+    private static func recordOffsets(_ arena: TextArena, rows: Int) throws(PesaCoreError) -> [Int] {
+        var offsets = [Int]()
+        offsets.reserveCapacity(rows)
+        var position = 0
+        let fields = Text.allCases.count
+        for _ in 0..<rows {
+            offsets.append(position)
+            for _ in 0..<fields {
+                guard position < arena.count else { throw .snapshotCorrupt("text records end early") }
+                position += 1 + Int(arena[position])
+            }
+        }
+        guard position == arena.count else { throw .snapshotCorrupt("text records do not fill their bytes") }
+        return offsets
+    }
+
+    /// Values that would crash a reader later are refused now.
+    private func checkColumns() throws(PesaCoreError) {
+        let statusCount = UInt8(PaymentStatus.allCases.count)
+        let internedCount = UInt32(interned.count)
+        for row in 0..<count {
+            let kind = kinds[row]
+            guard statuses[row] < statusCount, kind >> 6 == 0, (kind >> 2) & 3 <= 3, (kind >> 4) & 3 <= 2,
+                PaymentTable.validRef(resultCodeRefs[row], internedCount),
+                PaymentTable.validRef(resultDescRefs[row], internedCount)
+            else { throw .snapshotCorrupt("payment row \(row) has an impossible value") }
+            guard String(validating: arena[textRange(row, .phone)], as: UTF8.self) != nil else {
+                throw .snapshotCorrupt("payment row \(row) has text that is not UTF-8")
+            }
+        }
+    }
+
+    private static func validRef(_ ref: UInt32, _ internedCount: UInt32) -> Bool {
+        ref == overflowRef || ref <= internedCount
+    }
+
+    /// Builds every index, each sized once for the rows it will hold (no growth, no rehash).
+    mutating func rebuildIndexes() {
+        var ids = RowIndex(minimumCapacity: count)
+        idHigh.withUnsafeBufferPointer { high in
+            idLow.withUnsafeBufferPointer { low in
+                ids.bulkInsert(rows: count) { row in RowIndex.mix(high[row] ^ (low[row] &* 0x9E37_79B9_7F4A_7C15)) }
+            }
+        }
+        byID = ids
+        byCheckoutRequestID = buildIndex(.checkoutRequestID)
+        byConversationID = buildIndex(.conversationID)
+        byOriginatorConversationID = buildIndex(.originatorConversationID)
+        byReceipt = buildIndex(.mpesaReceipt)
+        byIdempotencyKey = buildIndex(.idempotencyKey)
+    }
+
+    /// Hashes the non-empty texts of `field` in one pass over the arena, then places them.
+    private func buildIndex(_ field: Text) -> RowIndex {
+        var rows: [UInt32] = []
+        var hashes: [UInt64] = []
+        arena.withBuffers { base, tail in
+            textOffsets.withUnsafeBufferPointer { offsets in
+                for row in 0..<offsets.count {
+                    let text = offsets[row] < base.count ? base : tail
+                    var position = offsets[row] < base.count ? offsets[row] : offsets[row] - base.count
+                    for _ in 0..<field.rawValue { position += 1 + Int(text[position]) }
+                    let length = Int(text[position])
+                    if length == 0 { continue }
+                    rows.append(UInt32(row))
+                    hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: text[(position + 1)...(position + length)])))
+                }
+            }
+        }
+        var index = RowIndex(minimumCapacity: rows.count)
+        hashes.withUnsafeBufferPointer { hashes in
+            rows.withUnsafeBufferPointer { rows in
+                index.bulkInsert(rows: rows.count, row: { Int(rows[$0]) }, hash: { hashes[$0] })
+            }
+        }
+        return index
+    }
+}

@@ -1,0 +1,138 @@
+extension PaymentTable {
+    /// Writes a row's texts (a new record in the arena), interned references and index entries.
+    mutating func write(_ payment: Payment, at row: Int, isNew: Bool) {
+        var texts = [String](repeating: "", count: Text.allCases.count)
+        texts[Text.phone.rawValue] = payment.phone
+        texts[Text.accountReference.rawValue] = payment.accountReference ?? ""
+        texts[Text.description.rawValue] = payment.description ?? ""
+        texts[Text.merchantRequestID.rawValue] = payment.merchantRequestID ?? ""
+        texts[Text.checkoutRequestID.rawValue] = payment.checkoutRequestID ?? ""
+        texts[Text.conversationID.rawValue] = payment.conversationID ?? ""
+        texts[Text.originatorConversationID.rawValue] = payment.originatorConversationID ?? ""
+        texts[Text.mpesaReceipt.rawValue] = payment.mpesaReceipt ?? ""
+        texts[Text.idempotencyKey.rawValue] = payment.idempotencyKey ?? ""
+        texts[Text.requestHash.rawValue] = payment.requestHash ?? ""
+        texts[Text.batchID.rawValue] = payment.batchID ?? ""
+        texts[Text.originalPaymentID.rawValue] = payment.originalPaymentID ?? ""
+        texts[Text.reversedReceipt.rawValue] = payment.reversedReceipt ?? ""
+        resultCodeRefs[row] = intern(payment.resultCode?.rawValue ?? "", overflow: &texts[Text.resultCodeOverflow.rawValue])
+        resultDescRefs[row] = intern(payment.resultDesc ?? "", overflow: &texts[Text.resultDescOverflow.rawValue])
+        let old = isNew ? nil : self.texts(at: row)
+        if !isNew { liveTextBytes -= recordLength(at: textOffsets[row]) }
+        textOffsets[row] = arena.count
+        var record: [UInt8] = []
+        for text in texts { PaymentTable.appendText(text, to: &record) }
+        arena.append(contentsOf: record)
+        liveTextBytes += record.count
+        indexNewKeys(row: row, texts: texts, old: old, isNew: isNew)
+        if arena.count > 2 * liveTextBytes + (1 << 20) { compactArena() }
+    }
+
+    private mutating func indexNewKeys(row: Int, texts: [String], old: [String]?, isNew: Bool) {
+        if isNew {
+            var index = takeIndex(\.byID)
+            index.insert(row: row, hash: idHash(row), hashOf: idHash)
+            byID = index
+        }
+        let indexed: [(Text, WritableKeyPath<PaymentTable, RowIndex>)] = [
+            (.checkoutRequestID, \.byCheckoutRequestID), (.conversationID, \.byConversationID),
+            (.originatorConversationID, \.byOriginatorConversationID), (.mpesaReceipt, \.byReceipt),
+            (.idempotencyKey, \.byIdempotencyKey),
+        ]
+        for (field, path) in indexed {
+            let text = texts[field.rawValue]
+            guard !text.isEmpty, old?[field.rawValue] != text else { continue }
+            var index = takeIndex(path)
+            index.insert(row: row, hash: textHash(row, field)) { textHash($0, field) }
+            self[keyPath: path] = index
+        }
+    }
+
+    /// Moves an index out of the table, so that inserting into it copies nothing.
+    private mutating func takeIndex(_ path: WritableKeyPath<PaymentTable, RowIndex>) -> RowIndex {
+        let index = self[keyPath: path]
+        self[keyPath: path] = RowIndex.placeholder
+        return index
+    }
+
+    /// Interns `text` when there is room; otherwise keeps it in the row's overflow field.
+    private mutating func intern(_ text: String, overflow: inout String) -> UInt32 {
+        overflow = ""
+        if text.isEmpty { return 0 }
+        let bounded = PaymentTable.truncated(text)
+        if let ref = internedRefs[bounded] { return ref }
+        guard interned.count < Limits.internedTextCountMax else {
+            overflow = bounded
+            return PaymentTable.overflowRef
+        }
+        interned.append(bounded)
+        let ref = UInt32(interned.count)
+        internedRefs[bounded] = ref
+        return ref
+    }
+
+    // MARK: Text records: for each `Text` field in order, one length byte and that many UTF-8 bytes.
+
+    /// All texts of a row, in `Text` order.
+    func texts(at row: Int) -> [String] {
+        var position = textOffsets[row]
+        var result: [String] = []
+        result.reserveCapacity(Text.allCases.count)
+        for _ in Text.allCases {
+            let length = Int(arena[position])
+            result.append(String(decoding: arena[(position + 1)..<(position + 1 + length)], as: UTF8.self))
+            position += 1 + length
+        }
+        return result
+    }
+
+    /// Where one text of a row lies in the arena.
+    func textRange(_ row: Int, _ field: Text) -> Range<Int> {
+        var position = textOffsets[row]
+        for _ in 0..<field.rawValue { position += 1 + Int(arena[position]) }
+        return (position + 1)..<(position + 1 + Int(arena[position]))
+    }
+
+    func recordLength(at offset: Int) -> Int {
+        var position = offset
+        for _ in Text.allCases { position += 1 + Int(arena[position]) }
+        return position - offset
+    }
+
+    static func appendText(_ text: String, to bytes: inout [UInt8]) {
+        let utf8 = truncated(text).utf8
+        bytes.append(UInt8(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// At most `Limits.paymentTextBytesMax` UTF-8 bytes, cut at a character boundary (deterministic).
+    static func truncated(_ text: String) -> String {
+        guard text.utf8.count > Limits.paymentTextBytesMax else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if result.utf8.count + String(scalar).utf8.count > Limits.paymentTextBytesMax { break }
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+
+    /// Rewrites the arena with only the current record of each row.
+    mutating func compactArena() {
+        var compacted: [UInt8] = []
+        compacted.reserveCapacity(liveTextBytes)
+        for row in 0..<count {
+            let start = textOffsets[row]
+            let length = recordLength(at: start)
+            textOffsets[row] = compacted.count
+            compacted.append(contentsOf: arena[start..<(start + length)])
+        }
+        arena.replaceAll(with: compacted)
+        liveTextBytes = compacted.count
+    }
+
+    // MARK: Hashes of row keys
+
+    func idHash(_ row: Int) -> UInt64 { RowIndex.mix(idHigh[row] ^ (idLow[row] &* 0x9E37_79B9_7F4A_7C15)) }
+
+    func textHash(_ row: Int, _ field: Text) -> UInt64 { RowIndex.hash(arena[textRange(row, field)]) }
+}

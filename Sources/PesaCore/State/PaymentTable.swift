@@ -1,0 +1,137 @@
+/// Every payment of a tenant, in a compact columnar form (about 150 bytes per payment): fixed-width
+/// columns in contiguous arrays, the texts of each row as one length-prefixed record in a byte arena,
+/// Daraja's result codes and descriptions interned, and hash indexes of 4-byte slots. Rows are in
+/// creation order and never removed.
+public struct PaymentTable: Sendable {
+    /// The texts of a row, in their stored order (the record format of the snapshot).
+    enum Text: Int, CaseIterable {
+        case phone, accountReference, description, merchantRequestID, checkoutRequestID, conversationID
+        case originatorConversationID, mpesaReceipt, idempotencyKey, requestHash, batchID, originalPaymentID
+        case reversedReceipt
+        /// Used only when the interned table is full.
+        case resultCodeOverflow, resultDescOverflow
+    }
+
+    /// Interned reference meaning "the text is in the row's overflow field".
+    static let overflowRef = UInt32.max
+
+    // Fixed-width columns, one element per row.
+    var idHigh: [UInt64] = []
+    var idLow: [UInt64] = []
+    var amounts: [Int64] = []
+    var createdAtMs: [Int64] = []
+    var updatedAtMs: [Int64] = []
+    /// Bits 0-1 type, 2-3 B2C command (0 none), 4-5 transaction type (0 none).
+    var kinds: [UInt8] = []
+    var statuses: [UInt8] = []
+    var reconcileAttempts: [UInt8] = []
+    var callbackCounts: [UInt8] = []
+    /// 0: none; 1...n: `interned[ref - 1]`; `overflowRef`: in the row's overflow text.
+    var resultCodeRefs: [UInt32] = []
+    var resultDescRefs: [UInt32] = []
+    /// Where each row's text record starts in `arena`.
+    var textOffsets: [Int] = []
+
+    /// Text records; rewritten records leave garbage, compacted when it outgrows the live bytes.
+    var arena = TextArena()
+    var liveTextBytes = 0
+    var interned: [String] = []
+    var internedRefs: [String: UInt32] = [:]
+
+    var byID = RowIndex()
+    var byCheckoutRequestID = RowIndex()
+    var byConversationID = RowIndex()
+    var byOriginatorConversationID = RowIndex()
+    var byReceipt = RowIndex()
+    var byIdempotencyKey = RowIndex()
+
+    public init() {}
+
+    public var count: Int { idHigh.count }
+
+    public func status(at row: Int) -> PaymentStatus { PaymentTable.status(statuses[row]) }
+    public func type(at row: Int) -> PaymentType { PaymentTable.type(kinds[row]) }
+    public func amount(at row: Int) -> Amount { Amount(minorUnits: amounts[row]) }
+    public func createdAtMs(at row: Int) -> Int64 { createdAtMs[row] }
+
+    public func id(at row: Int) -> PaymentID {
+        PaymentID(randomBytes: PaymentTable.bytes(high: idHigh[row], low: idLow[row]))
+    }
+
+    /// Adds a new payment (its id must be new) and returns its row.
+    @discardableResult
+    public mutating func append(_ payment: Payment) -> Int {
+        precondition(row(for: payment.id) == nil, "payment \(payment.id) already exists")
+        let (high, low) = PaymentTable.words(payment.id)
+        let row = count
+        idHigh.append(high)
+        idLow.append(low)
+        amounts.append(payment.amount.minorUnits)
+        createdAtMs.append(payment.createdAtMs)
+        updatedAtMs.append(payment.updatedAtMs)
+        kinds.append(PaymentTable.kind(payment))
+        statuses.append(PaymentTable.statusCode(payment.status))
+        reconcileAttempts.append(UInt8(clamping: payment.reconcileAttempts))
+        callbackCounts.append(UInt8(clamping: payment.callbackCount))
+        resultCodeRefs.append(0)
+        resultDescRefs.append(0)
+        textOffsets.append(0)
+        write(payment, at: row, isNew: true)
+        return row
+    }
+
+    /// The payment at `row`, with all its fields.
+    public func payment(at row: Int) -> Payment {
+        let texts = self.texts(at: row)
+        var payment = Payment(
+            id: id(at: row), type: type(at: row), status: status(at: row), amount: amount(at: row),
+            phone: texts[Text.phone.rawValue], createdAtMs: createdAtMs[row])
+        let nonEmpty: (Text) -> String? = { texts[$0.rawValue].isEmpty ? nil : texts[$0.rawValue] }
+        payment.updatedAtMs = updatedAtMs[row]
+        payment.command = PaymentTable.command(kinds[row])
+        payment.transactionType = PaymentTable.transactionType(kinds[row])
+        payment.accountReference = nonEmpty(.accountReference)
+        payment.description = nonEmpty(.description)
+        payment.merchantRequestID = nonEmpty(.merchantRequestID)
+        payment.checkoutRequestID = nonEmpty(.checkoutRequestID)
+        payment.conversationID = nonEmpty(.conversationID)
+        payment.originatorConversationID = nonEmpty(.originatorConversationID)
+        payment.mpesaReceipt = nonEmpty(.mpesaReceipt)
+        payment.idempotencyKey = nonEmpty(.idempotencyKey)
+        payment.requestHash = nonEmpty(.requestHash)
+        payment.batchID = nonEmpty(.batchID)
+        payment.originalPaymentID = nonEmpty(.originalPaymentID)
+        payment.reversedReceipt = nonEmpty(.reversedReceipt)
+        let code = resolve(resultCodeRefs[row], overflow: texts[Text.resultCodeOverflow.rawValue])
+        payment.resultCode = code.isEmpty ? nil : ResultCode(code)
+        let desc = resolve(resultDescRefs[row], overflow: texts[Text.resultDescOverflow.rawValue])
+        payment.resultDesc = desc.isEmpty ? nil : desc
+        payment.reconcileAttempts = Int(reconcileAttempts[row])
+        payment.callbackCount = Int(callbackCounts[row])
+        return payment
+    }
+
+    /// Changes the payment at `row` (its id and type stay).
+    public mutating func update(at row: Int, _ change: (inout Payment) -> Void) {
+        var payment = self.payment(at: row)
+        let id = payment.id
+        change(&payment)
+        precondition(payment.id == id, "a payment's id never changes")
+        amounts[row] = payment.amount.minorUnits
+        createdAtMs[row] = payment.createdAtMs
+        updatedAtMs[row] = payment.updatedAtMs
+        kinds[row] = PaymentTable.kind(payment)
+        statuses[row] = PaymentTable.statusCode(payment.status)
+        reconcileAttempts[row] = UInt8(clamping: payment.reconcileAttempts)
+        callbackCounts[row] = UInt8(clamping: payment.callbackCount)
+        write(payment, at: row, isNew: false)
+    }
+
+    private func resolve(_ ref: UInt32, overflow: String) -> String {
+        switch ref {
+        case 0: ""
+        case PaymentTable.overflowRef: overflow
+        default: interned[Int(ref) - 1]
+        }
+    }
+}

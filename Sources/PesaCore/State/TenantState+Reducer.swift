@@ -1,0 +1,97 @@
+extension TenantState {
+    /// Changes the state for an event that `validate` accepted.
+    mutating func reduce(_ event: TenantEvent, atMs: Int64) {
+        switch event {
+        case .organizationCreated(let data):
+            organization = OrganizationRecord(
+                id: data.organizationID, name: data.name, slug: data.slug, plan: data.plan, status: .active,
+                subscriptionStatus: data.subscriptionStatus, currentPeriodStartMs: data.currentPeriodStartMs,
+                currentPeriodEndMs: data.currentPeriodEndMs, rateLimitOverride: nil,
+                callbackToken: data.callbackToken, createdAtMs: atMs, updatedAtMs: atMs)
+        case .organizationUpdated(let data):
+            updateOrganization(data, atMs: atMs)
+        case .userCreated, .userUpdated, .userDeleted, .apiKeyCreated, .apiKeyRevoked:
+            reduceAccess(event, atMs: atMs)
+        case .credentialsUpdated(let data):
+            credentials = CredentialsRecord(
+                version: data.version, environment: data.environment, businessShortCode: data.businessShortCode,
+                hints: data.hints, updatedAtMs: atMs)
+        case .auditRecorded:
+            counters.auditEntries += 1
+        case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived:
+            createPayment(event, atMs: atMs)
+        case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .reconciliationAttempted:
+            reducePaymentChange(event, atMs: atMs)
+        case .paymentSettled(let data):
+            settle(data, atMs: atMs)
+        case .batchCreated(let data):
+            batches[data.batchID] = BatchRecord(
+                id: data.batchID, command: data.command, itemCount: data.itemCount, total: data.total,
+                createdAtMs: atMs, idempotencyKey: data.idempotencyKey, requestHash: data.requestHash)
+        case .balanceUpdated(let data):
+            for account in data.accounts {
+                balances[account.account] = BalanceRecord(
+                    account: account.account, currency: account.currency, current: account.current,
+                    available: account.available, reserved: account.reserved, uncleared: account.uncleared,
+                    asOfMs: data.asOfMs)
+            }
+        case .idempotencyRecorded(let data):
+            recordIdempotency(data, atMs: atMs)
+        }
+    }
+
+    private mutating func updateOrganization(_ data: TenantEvent.OrganizationUpdated, atMs: Int64) {
+        guard var record = organization else { preconditionFailure("validated: organization exists") }
+        if let name = data.name { record.name = name }
+        if let plan = data.plan { record.plan = plan }
+        if let status = data.status { record.status = status }
+        if let status = data.subscriptionStatus { record.subscriptionStatus = status }
+        if let start = data.currentPeriodStartMs { record.currentPeriodStartMs = start }
+        if let end = data.currentPeriodEndMs { record.currentPeriodEndMs = end }
+        if data.rateLimitOverrideCleared == true { record.rateLimitOverride = nil }
+        if let limit = data.rateLimitOverride { record.rateLimitOverride = limit }
+        if let token = data.callbackToken { record.callbackToken = token }
+        record.updatedAtMs = atMs
+        organization = record
+    }
+
+    private mutating func reduceAccess(_ event: TenantEvent, atMs: Int64) {
+        switch event {
+        case .userCreated(let data):
+            users[data.userID] = UserRecord(
+                id: data.userID, email: data.email, role: data.role, passwordHash: data.passwordHash, disabled: false,
+                createdAtMs: atMs, updatedAtMs: atMs)
+            userIDsByEmail[data.email.lowercased()] = data.userID
+        case .userUpdated(let data):
+            guard var user = users[data.userID] else { preconditionFailure("validated: user exists") }
+            if let email = data.email {
+                userIDsByEmail[user.email.lowercased()] = nil
+                user.email = email
+                userIDsByEmail[email.lowercased()] = user.id
+            }
+            if let role = data.role { user.role = role }
+            if let hash = data.passwordHash { user.passwordHash = hash }
+            if let disabled = data.disabled { user.disabled = disabled }
+            user.updatedAtMs = atMs
+            users[data.userID] = user
+        case .userDeleted(let data):
+            if let user = users.removeValue(forKey: data.userID) { userIDsByEmail[user.email.lowercased()] = nil }
+        case .apiKeyCreated(let data):
+            apiKeys[data.keyID] = APIKeyRecord(
+                id: data.keyID, name: data.name, role: data.role, keyHash: data.keyHash, keyHint: data.keyHint,
+                environment: data.environment, createdAtMs: atMs, revokedAtMs: nil)
+            apiKeyIDsByHash[data.keyHash] = data.keyID
+        case .apiKeyRevoked(let data):
+            if apiKeys[data.keyID]?.revokedAtMs == nil { apiKeys[data.keyID]?.revokedAtMs = atMs }
+        default:
+            preconditionFailure("not an access event")
+        }
+    }
+
+    private mutating func recordIdempotency(_ data: TenantEvent.IdempotencyRecorded, atMs: Int64) {
+        idempotency = idempotency.filter { $0.value.isLive(nowMs: atMs) }
+        idempotency[IdempotencyRecord.storageKey(scope: data.scope, key: data.key)] = IdempotencyRecord(
+            key: data.key, requestHash: data.requestHash, scope: data.scope, resourceID: data.resourceID,
+            statusCode: data.statusCode, responseBody: data.responseBody, atMs: atMs)
+    }
+}

@@ -1,0 +1,87 @@
+extension TenantState {
+    /// `PTS1`: the first four bytes of every payload.
+    static let snapshotMagic: [UInt8] = Array("PTS1".utf8)
+
+    /// The state in the snapshot payload format (docs/events-and-snapshot.md). Deterministic: maps are
+    /// written in key order, the payment arena without garbage, so equal states give equal bytes.
+    public func snapshotPayload() -> [UInt8] {
+        var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
+        writer.raw(TenantState.snapshotMagic)
+        writer.u64(lastSeq)
+        writer.i64(lastAtMs)
+        writeOrganization(&writer)
+        writer.u64(UInt64(users.count))
+        for user in users.values.sorted(by: { $0.id < $1.id }) { user.write(to: &writer) }
+        writer.u64(UInt64(apiKeys.count))
+        for key in apiKeys.values.sorted(by: { $0.id < $1.id }) { key.write(to: &writer) }
+        writer.bool(credentials != nil)
+        credentials?.write(to: &writer)
+        writer.u64(UInt64(idempotency.count))
+        for storageKey in idempotency.keys.sorted() { idempotency[storageKey]?.write(to: &writer) }
+        writer.u64(UInt64(balances.count))
+        for account in balances.keys.sorted() { balances[account]?.write(to: &writer) }
+        writer.u64(UInt64(batches.count))
+        for id in batches.keys.sorted() { batches[id]?.write(to: &writer) }
+        counters.write(to: &writer)
+        payments.write(to: &writer)
+        writer.raw(TenantState.snapshotMagic)
+        return writer.bytes
+    }
+
+    /// Reads a payload written by `snapshotPayload()`. Newer format versions are refused.
+    public init(snapshotPayload: [UInt8], formatVersion: Int) throws(EventDecodingError) {
+        do {
+            try self.init(payload: snapshotPayload, formatVersion: formatVersion)
+        } catch {
+            throw EventDecodingError(eventType: "snapshot", message: error.description)
+        }
+    }
+
+    init(payload: [UInt8], formatVersion: Int) throws(PesaCoreError) {
+        guard formatVersion <= TenantState.snapshotFormatVersion else {
+            throw .snapshotVersionUnsupported(formatVersion, known: TenantState.snapshotFormatVersion)
+        }
+        guard formatVersion == 1 else { throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)") }
+        self.init()
+        var reader = ByteReader(payload)
+        guard Array(try reader.raw(4, "magic")) == TenantState.snapshotMagic else {
+            throw .snapshotCorrupt("payload does not start with PTS1")
+        }
+        lastSeq = try reader.u64("last_seq")
+        lastAtMs = try reader.i64("last_at_ms")
+        organization = try reader.bool("organization") ? try OrganizationRecord(from: &reader) : nil
+        for _ in 0..<(try reader.count("users", minimumBytesEach: 8)) {
+            let user = try UserRecord(from: &reader)
+            users[user.id] = user
+            userIDsByEmail[user.email.lowercased()] = user.id
+        }
+        for _ in 0..<(try reader.count("api keys", minimumBytesEach: 8)) {
+            let key = try APIKeyRecord(from: &reader)
+            apiKeys[key.id] = key
+            apiKeyIDsByHash[key.keyHash] = key.id
+        }
+        credentials = try reader.bool("credentials") ? try CredentialsRecord(from: &reader) : nil
+        for _ in 0..<(try reader.count("idempotency records", minimumBytesEach: 8)) {
+            let record = try IdempotencyRecord(from: &reader)
+            idempotency[IdempotencyRecord.storageKey(scope: record.scope, key: record.key)] = record
+        }
+        for _ in 0..<(try reader.count("balances", minimumBytesEach: 8)) {
+            let record = try BalanceRecord(from: &reader)
+            balances[record.account] = record
+        }
+        for _ in 0..<(try reader.count("batches", minimumBytesEach: 8)) {
+            let record = try BatchRecord(from: &reader)
+            batches[record.id] = record
+        }
+        counters = try TenantCounters(from: &reader)
+        payments = try PaymentTable(from: &reader)
+        guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {
+            throw .snapshotCorrupt("payload does not end with PTS1 right after the payment table")
+        }
+    }
+
+    private func writeOrganization(_ writer: inout ByteWriter) {
+        writer.bool(organization != nil)
+        organization?.write(to: &writer)
+    }
+}

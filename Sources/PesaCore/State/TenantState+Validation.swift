@@ -1,0 +1,106 @@
+extension TenantState {
+    /// Whether `event` may be applied now, without changing anything. The engine calls it before appending
+    /// so that a journaled event always applies (a refused one on replay fences the tenant).
+    public func validate(_ event: TenantEvent) throws(PesaCoreError) {
+        switch event {
+        case .organizationCreated:
+            guard organization == nil else { throw .inconsistentEvent("the organization already exists") }
+        case .organizationUpdated(let data):
+            guard organization != nil else { throw .inconsistentEvent("no organization to update") }
+            if let limit = data.rateLimitOverride, !(1...Limits.rateLimitPerMinuteMax).contains(limit) {
+                throw .invalidField("rate_limit", "rate limit must be 1 to \(Limits.rateLimitPerMinuteMax) per minute")
+            }
+        case .userCreated(let data):
+            guard users[data.userID] == nil else { throw .inconsistentEvent("user \(data.userID) already exists") }
+            try checkEmailFree(data.email, for: data.userID)
+        case .userUpdated(let data):
+            try requireUser(data.userID)
+            if let email = data.email { try checkEmailFree(email, for: data.userID) }
+        case .userDeleted(let data):
+            try requireUser(data.userID)
+        case .apiKeyCreated(let data):
+            guard apiKeys[data.keyID] == nil, apiKeyIDsByHash[data.keyHash] == nil else {
+                throw .inconsistentEvent("api key \(data.keyID) already exists")
+            }
+            guard data.role != .superAdmin else { throw .invalidField("role", "an API key cannot be super_admin") }
+        case .apiKeyRevoked(let data):
+            guard apiKeys[data.keyID] != nil else { throw .inconsistentEvent("no api key \(data.keyID)") }
+        case .credentialsUpdated(let data):
+            guard data.version > (credentials?.version ?? 0) else {
+                throw .inconsistentEvent("credentials version \(data.version) is not newer")
+            }
+        case .auditRecorded, .balanceUpdated, .idempotencyRecorded:
+            break
+        case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived, .batchCreated:
+            try validateCreation(event)
+        case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .paymentSettled,
+            .reconciliationAttempted:
+            try validatePaymentChange(event)
+        }
+    }
+
+    private func validateCreation(_ event: TenantEvent) throws(PesaCoreError) {
+        switch event {
+        case .stkPushRequested(let data): try requireNewPayment(data.paymentID)
+        case .c2bReceived(let data): try requireNewPayment(data.paymentID)
+        case .b2cRequested(let data):
+            try requireNewPayment(data.paymentID)
+            if let batch = data.batchID, batches[batch] == nil {
+                throw .inconsistentEvent("payout names unknown batch \(batch)")
+            }
+        case .reversalRequested(let data):
+            try requireNewPayment(data.paymentID)
+            if let original = data.originalPaymentID { _ = try requirePayment(original) }
+        case .batchCreated(let data):
+            guard batches[data.batchID] == nil else { throw .inconsistentEvent("batch \(data.batchID) already exists") }
+        default:
+            preconditionFailure("not a creation event")
+        }
+    }
+
+    private func validatePaymentChange(_ event: TenantEvent) throws(PesaCoreError) {
+        switch event {
+        case .paymentAccepted(let data): _ = try requirePayment(data.paymentID)
+        case .reconciliationAttempted(let data): _ = try requirePayment(data.paymentID)
+        case .paymentUpstreamFailed(let data):
+            _ = try requirePayment(data.paymentID)
+            guard data.status == .failed || data.status == .pending else {
+                throw .inconsistentEvent("an upstream failure leaves a payment failed or pending")
+            }
+        case .callbackReceived(let data):
+            switch (data.disposition, data.paymentID) {
+            case (.matched, .some(let id)): _ = try requirePayment(id)
+            case (.matched, .none): throw .inconsistentEvent("a matched callback names its payment")
+            case (_, .some): throw .inconsistentEvent("only a matched callback names a payment")
+            case (_, .none): break
+            }
+        case .paymentSettled(let data):
+            let row = try requirePayment(data.paymentID)
+            let current = payments.status(at: row)
+            guard current.transition(to: data.status) != .illegal else {
+                throw .illegalTransition("payment \(data.paymentID) cannot go from \(current) to \(data.status)")
+            }
+        default:
+            preconditionFailure("not a payment change event")
+        }
+    }
+
+    private func requireUser(_ id: UserID) throws(PesaCoreError) {
+        guard users[id] != nil else { throw .inconsistentEvent("no user \(id)") }
+    }
+
+    private func checkEmailFree(_ email: String, for id: UserID) throws(PesaCoreError) {
+        if let owner = userIDsByEmail[email.lowercased()], owner != id {
+            throw .invalidField("email", "email is already taken")
+        }
+    }
+
+    private func requireNewPayment(_ id: PaymentID) throws(PesaCoreError) {
+        guard payments.row(for: id) == nil else { throw .inconsistentEvent("payment \(id) already exists") }
+    }
+
+    private func requirePayment(_ id: PaymentID) throws(PesaCoreError) -> Int {
+        guard let row = payments.row(for: id) else { throw .inconsistentEvent("no payment \(id)") }
+        return row
+    }
+}

@@ -1,0 +1,77 @@
+/// A tenant's state: the pure projection of its journal (STYLE.md rule 7). `apply` is the reducer; it
+/// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
+public struct TenantState: EventSourcedState, Equatable {
+    public static let snapshotFormatVersion = 1
+
+    public internal(set) var lastSeq: UInt64 = 0
+    public internal(set) var lastAtMs: Int64 = 0
+    public internal(set) var organization: OrganizationRecord?
+    public internal(set) var users: [UserID: UserRecord] = [:]
+    public internal(set) var apiKeys: [APIKeyID: APIKeyRecord] = [:]
+    public internal(set) var credentials: CredentialsRecord?
+    public internal(set) var payments = PaymentTable()
+    /// Keyed by `IdempotencyRecord.storageKey(scope:key:)`; records older than the window are dropped.
+    public internal(set) var idempotency: [String: IdempotencyRecord] = [:]
+    public internal(set) var balances: [String: BalanceRecord] = [:]
+    public internal(set) var batches: [BatchID: BatchRecord] = [:]
+    public internal(set) var counters = TenantCounters()
+
+    // Derived indexes (rebuilt from the above after a snapshot is read).
+    var userIDsByEmail: [String: UserID] = [:]
+    var apiKeyIDsByHash: [String: APIKeyID] = [:]
+
+    public init() {}
+
+    /// The protocol's entry point: decodes the journal's JSON `data`, then applies it.
+    public mutating func apply(
+        eventType: String, data: ArraySlice<UInt8>, seq: UInt64, atMs: Int64
+    ) throws(EventDecodingError) {
+        do {
+            try apply(TenantEvent(type: eventType, data: data), seq: seq, atMs: atMs)
+        } catch {
+            throw EventDecodingError(eventType: eventType, message: error.description)
+        }
+    }
+
+    /// Applies one event at journal position `seq`, time `atMs`. Checks it first (`validate`): a refused
+    /// event changes nothing.
+    public mutating func apply(_ event: TenantEvent, seq: UInt64, atMs: Int64) throws(PesaCoreError) {
+        guard lastSeq == 0 || seq > lastSeq else {
+            throw .inconsistentEvent("event seq \(seq) is not after \(lastSeq)")
+        }
+        try validate(event)
+        reduce(event, atMs: atMs)
+        lastSeq = seq
+        lastAtMs = atMs
+    }
+
+    // MARK: Reads
+
+    public func user(id: UserID) -> UserRecord? { users[id] }
+
+    /// Emails are compared case-insensitively.
+    public func user(email: String) -> UserRecord? {
+        userIDsByEmail[email.lowercased()].flatMap { users[$0] }
+    }
+
+    public func apiKey(hash: String) -> APIKeyRecord? {
+        apiKeyIDsByHash[hash].flatMap { apiKeys[$0] }
+    }
+
+    public func payment(id: PaymentID) -> Payment? { payments[id] }
+
+    public func idempotencyRecord(scope: String, key: String) -> IdempotencyRecord? {
+        idempotency[IdempotencyRecord.storageKey(scope: scope, key: key)]
+    }
+
+    /// The rate limit in force: the organization's override, else its plan's.
+    public var rateLimitPerMinute: Int64? {
+        guard let organization else { return nil }
+        if let override = organization.rateLimitOverride { return override }
+        return (try? Plan.named(organization.plan))?.rateLimitPerMinute
+    }
+}
+
+extension IdempotencyRecord {
+    static func storageKey(scope: String, key: String) -> String { scope + "\n" + key }
+}

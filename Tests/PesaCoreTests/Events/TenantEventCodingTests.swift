@@ -1,0 +1,85 @@
+import PesaCore
+import Testing
+
+@Suite struct TenantEventCodingTests {
+    static let samples: [TenantEvent] = [
+        Fixtures.organizationCreated,
+        .organizationUpdated(.init(plan: "business", rateLimitOverride: 500)),
+        .userCreated(.init(userID: Fixtures.userID(1), email: "a@acme.co.ke", role: .manager,
+                           passwordHash: "$2b$12$abc/def")),
+        .userUpdated(.init(userID: Fixtures.userID(1), role: .user)),
+        .userDeleted(.init(userID: Fixtures.userID(1))),
+        .apiKeyCreated(.init(keyID: Fixtures.keyID(1), name: "backend", role: .manager, keyHash: "ff00",
+                             keyHint: "pk_test_…a1b2", environment: "sandbox")),
+        .apiKeyRevoked(.init(keyID: Fixtures.keyID(1))),
+        .credentialsUpdated(.init(version: 1, environment: "sandbox", businessShortCode: "174379",
+                                  hints: ["passkey": "****2c91", "consumer_key": "****aa10"])),
+        .auditRecorded(.init(actor: "usr_x", action: "user.create", target: "usr_y", requestID: "req_z")),
+        Fixtures.stk(1, key: "k-1"),
+        .b2cRequested(.init(paymentID: Fixtures.paymentID(2), amount: Amount(shillings: 500), phone: Fixtures.phone,
+                            command: .salaryPayment, remarks: "March", occasion: nil)),
+        .reversalRequested(.init(paymentID: Fixtures.paymentID(3), originalPaymentID: Fixtures.paymentID(1),
+                                 mpesaReceipt: "RCP1", amount: Amount(shillings: 100), remarks: "refund")),
+        .c2bReceived(.init(paymentID: Fixtures.paymentID(4), amount: Amount(shillings: 50), phone: "2547****4149",
+                           mpesaReceipt: "C2B4", accountReference: "ACC", transactionAtMs: 5)),
+        Fixtures.accepted(1),
+        .paymentUpstreamFailed(.init(paymentID: Fixtures.paymentID(1), status: .failed, errorCode: "400.002.02",
+                                     errorMessage: "Bad Request - Invalid PhoneNumber")),
+        .callbackReceived(.init(kind: .stk, body: "{\"Body\":{\"url\":\"https://x/y\"}}", disposition: .matched,
+                                paymentID: Fixtures.paymentID(1))),
+        Fixtures.settled(1),
+        .reconciliationAttempted(.init(paymentID: Fixtures.paymentID(1), attempt: 2, outcome: .stillPending)),
+        .batchCreated(.init(batchID: BatchID(slug: Fixtures.slug("acme"), randomBytes: Fixtures.bytes(9)),
+                            command: .businessPayment, itemCount: 2, total: Amount(shillings: 30))),
+        .balanceUpdated(.init(accounts: [.init(account: "Working Account", currency: "KES",
+                                               current: Amount(minorUnits: 48_100_000),
+                                               available: Amount(minorUnits: 48_100_000), reserved: .zero,
+                                               uncleared: .zero)], asOfMs: 7)),
+        .idempotencyRecorded(.init(key: "k", requestHash: "h", scope: "POST /v1/api-keys", resourceID: nil,
+                                   statusCode: 201, responseBody: "{}")),
+    ]
+
+    @Test func everyTypeHasASampleAndRoundTrips() throws {
+        #expect(Self.samples.map(\.type) == TenantEvent.allTypes)
+        #expect(Set(TenantEvent.allTypes).count == TenantEvent.allTypes.count)
+        for event in Self.samples {
+            let data = event.canonicalData()
+            let decoded = try TenantEvent(type: event.type, data: data[...])
+            #expect(decoded == event, "\(event.type)")
+            #expect(decoded.canonicalData() == data, "\(event.type) is not canonical")
+        }
+    }
+
+    @Test func canonicalFormIsSortedCompactAndUnescaped() {
+        let text = String(decoding: Self.samples[15].canonicalData(), as: UTF8.self)
+        #expect(text.hasPrefix("{\"body\":"))
+        #expect(text.contains("https://x/y"))
+        #expect(!text.contains("\\/"))
+        #expect(!text.contains(": ") && !text.contains("\n"))
+        let stk = String(decoding: Fixtures.stk(7).canonicalData(), as: UTF8.self)
+        #expect(Fixtures.paymentID(7).rawValue == "pay_01040g2081040g000000000007")
+        #expect(stk == "{\"account_reference\":\"INV7\",\"amount\":10000,\"description\":\"Order 7\","
+            + "\"payment_id\":\"\(Fixtures.paymentID(7))\",\"phone\":\"254708374149\",\"transaction_type\":\"paybill\"}")
+    }
+
+    @Test func unknownTypesAndBadDataAreRefused() {
+        #expect(throws: PesaCoreError.self) { try TenantEvent(type: "payment.teleported", data: Array("{}".utf8)[...]) }
+        #expect(throws: PesaCoreError.self) { try TenantEvent(type: "user.deleted", data: Array("{}".utf8)[...]) }
+        #expect(throws: PesaCoreError.self) {
+            try TenantEvent(type: "user.deleted", data: Array("{\"user_id\":\"pay_0\"}".utf8)[...])
+        }
+        #expect(throws: PesaCoreError.self) { try TenantEvent(type: "user.deleted", data: Array("[".utf8)[...]) }
+        #expect(throws: PesaCoreError.self) {
+            try TenantEvent(type: "payment.stk_requested",
+                            data: Array("{\"amount\":1.5,\"payment_id\":\"x\"}".utf8)[...])
+        }
+    }
+
+    @Test func resultCodesAsStrings() throws {
+        let json = "{\"payment_id\":\"\(Fixtures.paymentID(1))\",\"result_code\":\"SFC_IC0003\","
+            + "\"result_desc\":\"x\",\"source\":\"query\",\"status\":\"failed\"}"
+        let event = try TenantEvent(type: "payment.settled", data: Array(json.utf8)[...])
+        guard case .paymentSettled(let data) = event else { Issue.record("wrong case"); return }
+        #expect(data.resultCode.rawValue == "SFC_IC0003")
+    }
+}

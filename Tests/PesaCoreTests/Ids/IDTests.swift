@@ -1,0 +1,61 @@
+import PesaCore
+import Testing
+
+@Suite struct IDTests {
+    static let bytes: [UInt8] = (0..<16).map { UInt8($0 * 17) }
+
+    @Test func roundTripsThroughText() throws {
+        let id = PaymentID(randomBytes: Self.bytes)
+        #expect(id.rawValue.hasPrefix("pay_"))
+        #expect(id.rawValue.count == 4 + 26)
+        #expect(try PaymentID(parsing: id.rawValue) == id)
+        #expect(try PaymentID(parsing: "pay_" + id.rawValue.dropFirst(4).uppercased()) == id)
+        #expect(id.randomBytes == Self.bytes)
+    }
+
+    @Test func encodesKnownVectors() {
+        #expect(CrockfordBase32.encode([UInt8](repeating: 0, count: 16)) == String(repeating: "0", count: 26))
+        #expect(CrockfordBase32.encode([UInt8](repeating: 0xFF, count: 16)) == "7" + String(repeating: "z", count: 25))
+        #expect(CrockfordBase32.encode([0xFF]) == "7z")
+    }
+
+    @Test(arguments: UInt8(0)...UInt8(40))
+    func roundTripsManyBytePatterns(seed: UInt8) {
+        let bytes = (0..<16).map { UInt8(truncatingIfNeeded: Int($0) &* 31 &+ Int(seed) &* 7) }
+        #expect(CrockfordBase32.decode(CrockfordBase32.encode(bytes)[...], byteCount: 16) == bytes)
+    }
+
+    @Test(arguments: [
+        "usr_00000000000000000000000000", "pay_", "pay_0000000000000000000000000", "pay_000000000000000000000000000",
+        "pay_8zzzzzzzzzzzzzzzzzzzzzzzzz", "pay_0000000000000000000000000i", "pay_0000000000000000000000000u",
+        "pay-00000000000000000000000000", "",
+    ])
+    func rejectsBadIDs(text: String) {
+        #expect(throws: PesaCoreError.self) { try PaymentID(parsing: text) }
+    }
+
+    @Test func prefixesPerKind() {
+        #expect(OrganizationID(randomBytes: Self.bytes).rawValue.hasPrefix("org_"))
+        #expect(UserID(randomBytes: Self.bytes).rawValue.hasPrefix("usr_"))
+        #expect(APIKeyID(randomBytes: Self.bytes).rawValue.hasPrefix("key_"))
+        #expect(WebhookEndpointID(randomBytes: Self.bytes).rawValue.hasPrefix("whk_"))
+        #expect(EventID(randomBytes: Self.bytes).rawValue.hasPrefix("evt_"))
+        #expect(RequestID(randomBytes: Self.bytes).rawValue.hasPrefix("req_"))
+    }
+
+    @Test func batchIDsNameTheOrganization() throws {
+        let id = BatchID(slug: try OrgSlug("acme-shop"), randomBytes: Self.bytes)
+        #expect(id.rawValue.hasPrefix("bat_acme-shop_"))
+        let parsed = try BatchID(parsing: id.rawValue)
+        #expect(parsed == id && parsed.slug.rawValue == "acme-shop")
+        #expect(throws: PesaCoreError.self) { try BatchID(parsing: "bat_Acme_" + String(repeating: "0", count: 26)) }
+        #expect(throws: PesaCoreError.self) { try BatchID(parsing: "bat_" + String(repeating: "0", count: 26)) }
+    }
+
+    @Test(arguments: [("ab", true), ("acme-shop-2", true), (String(repeating: "a", count: 40), true),
+                      ("a", false), (String(repeating: "a", count: 41), false), ("Acme", false), ("acme_shop", false),
+                      ("acme shop", false), ("", false), ("émile", false)])
+    func validatesSlugs(text: String, valid: Bool) {
+        #expect(((try? OrgSlug(text)) != nil) == valid)
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func PesaCoreTestsBuilds() {
-    #expect(Bool(true))
-}

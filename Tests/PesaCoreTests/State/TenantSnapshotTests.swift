@@ -1,0 +1,90 @@
+@testable import PesaCore
+import Testing
+
+@Suite struct TenantSnapshotTests {
+    /// A tenant with one of everything.
+    static func richState() throws -> TenantState {
+        var state = TenantState()
+        try state.applyAll(TenantEventCodingTests.samples.filter {
+            if case .userDeleted = $0 { return false }
+            return true
+        })
+        try state.applyAll([Fixtures.stk(10, key: "k10"), Fixtures.accepted(10), Fixtures.stk(11),
+                            Fixtures.settled(10)])
+        return state
+    }
+
+    @Test func roundTripsToEqualStateAndBytes() throws {
+        let state = try Self.richState()
+        let payload = state.snapshotPayload()
+        let restored = try TenantState(snapshotPayload: payload, formatVersion: TenantState.snapshotFormatVersion)
+        #expect(restored == state)
+        #expect(restored.snapshotPayload() == payload)
+        #expect(restored.payments.row(forCheckoutRequestID: "ws_CO_140320251015241810") == 4)
+        #expect(restored.payments.row(forIdempotencyKey: "k10") == 4)
+        #expect(restored.user(email: "a@acme.co.ke") != nil)
+    }
+
+    @Test func snapshotPlusTailEqualsFullReplay() throws {
+        var events: [TenantEvent] = [Fixtures.organizationCreated]
+        for seed in UInt64(1)...300 {
+            events += [Fixtures.stk(seed), Fixtures.accepted(seed)]
+            if seed % 3 != 0 { events.append(Fixtures.settled(seed, code: seed % 2 == 0 ? "0" : "1037")) }
+        }
+        var full = TenantState()
+        try full.applyAll(events)
+        for cut in [1, 2, 100, 555, events.count - 1] {
+            var prefix = TenantState()
+            try prefix.applyAll(Array(events[..<cut]))
+            var resumed = try TenantState(snapshotPayload: prefix.snapshotPayload(), formatVersion: 1)
+            try resumed.applyAll(Array(events[cut...]))
+            #expect(resumed == full, "cut at \(cut)")
+            #expect(resumed.snapshotPayload() == full.snapshotPayload(), "cut at \(cut)")
+        }
+    }
+
+    @Test func newerFormatsAreRefused() throws {
+        let payload = TenantState().snapshotPayload()
+        do {
+            _ = try TenantState(snapshotPayload: payload, formatVersion: TenantState.snapshotFormatVersion + 1)
+            Issue.record("a newer format was read")
+        } catch {
+            #expect(error.message.contains("newer than this binary knows"))
+        }
+    }
+
+    @Test func damagedPayloadsThrowInsteadOfCrashing() throws {
+        let payload = try Self.richState().snapshotPayload()
+        for length in stride(from: 0, to: payload.count, by: 7) {
+            #expect(throws: EventDecodingError.self) {
+                try TenantState(snapshotPayload: Array(payload[..<length]), formatVersion: 1)
+            }
+        }
+        #expect(throws: EventDecodingError.self) { try TenantState(snapshotPayload: payload + [0], formatVersion: 1) }
+    }
+
+    @Test func garbageInTheArenaDoesNotChangeEqualityOrBytes() throws {
+        var table = PaymentTable()
+        var payment = Payment(id: Fixtures.paymentID(1), type: .stkPush, status: .pending, amount: .zero,
+                              phone: "254708374149", createdAtMs: 1)
+        table.append(payment)
+        let before = table
+        payment.checkoutRequestID = "ws_1"
+        table.update(at: 0) { $0 = payment }
+        payment.checkoutRequestID = nil
+        table.update(at: 0) { $0 = payment }
+        #expect(table.arena.count > before.arena.count)
+        #expect(table == before)
+        var writerA = ByteWriter()
+        var writerB = ByteWriter()
+        table.write(to: &writerA)
+        before.write(to: &writerB)
+        #expect(writerA.bytes == writerB.bytes)
+    }
+
+    @Test func longTextsAreCutAtCharacterBoundaries() {
+        let long = String(repeating: "é", count: 200)
+        let cut = PaymentTable.truncated(long)
+        #expect(cut.utf8.count == 254 && cut.count == 127)
+    }
+}

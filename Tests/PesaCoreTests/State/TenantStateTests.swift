@@ -1,0 +1,157 @@
+import PesaCore
+import Testing
+
+@Suite struct TenantStateTests {
+    func started() throws -> TenantState {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated])
+        return state
+    }
+
+    @Test func stkPushLifecycle() throws {
+        var state = try started()
+        try state.applyAll([Fixtures.stk(1, key: "idem-1"), Fixtures.accepted(1)])
+        let pending = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(pending.status == .pending && pending.type == .stkPush && pending.amount == Amount(shillings: 100))
+        #expect(pending.phone == "254708374149" && pending.accountReference == "INV1")
+        #expect(state.payments.row(forCheckoutRequestID: "ws_CO_14032025101524181") == 0)
+        #expect(state.payments.row(forIdempotencyKey: "idem-1") == 0)
+        try state.applyAll([Fixtures.settled(1)])
+        let done = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(done.status == .succeeded && done.mpesaReceipt == "RCP1" && done.resultCode == ResultCode(0))
+        #expect(done.resultDesc == "The service request is processed successfully.")
+        #expect(done.createdAtMs < done.updatedAtMs)
+        #expect(state.payments.row(forReceipt: "RCP1") == 0)
+    }
+
+    @Test func lateAndDuplicateResultsChangeNothing() throws {
+        var state = try started()
+        try state.applyAll([Fixtures.stk(1), Fixtures.accepted(1), Fixtures.settled(1, code: "1032")])
+        let cancelled = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(cancelled.status == .cancelled)
+        try state.applyAll([Fixtures.settled(1, code: "0"), Fixtures.settled(1, code: "1032")])
+        #expect(state.payment(id: Fixtures.paymentID(1)) == cancelled)
+        #expect(state.counters.lateResults == 1 && state.counters.duplicateResults == 1)
+    }
+
+    @Test func callbacksAreCountedAndOrphansKept() throws {
+        var state = try started()
+        try state.applyAll([
+            Fixtures.stk(1),
+            .callbackReceived(.init(kind: .stk, body: "{}", disposition: .matched, paymentID: Fixtures.paymentID(1))),
+            .callbackReceived(.init(kind: .stk, body: "{}", disposition: .orphan)),
+            .callbackReceived(.init(kind: .b2cResult, body: "not json", disposition: .malformed)),
+        ])
+        #expect(state.payment(id: Fixtures.paymentID(1))?.callbackCount == 1)
+        #expect(state.counters.callbacks == 3 && state.counters.orphanCallbacks == 1)
+        #expect(state.counters.malformedCallbacks == 1)
+        #expect(throws: PesaCoreError.self) {
+            try state.applyAll([.callbackReceived(.init(kind: .stk, body: "{}", disposition: .matched))])
+        }
+    }
+
+    @Test func reversalTurnsTheOriginalReversed() throws {
+        var state = try started()
+        try state.applyAll([
+            Fixtures.stk(1), Fixtures.settled(1),
+            .reversalRequested(.init(paymentID: Fixtures.paymentID(2), originalPaymentID: Fixtures.paymentID(1),
+                                     mpesaReceipt: "RCP1", amount: Amount(shillings: 100), remarks: "refund")),
+            .paymentAccepted(.init(paymentID: Fixtures.paymentID(2), conversationID: "AG_1",
+                                   originatorConversationID: "OC_1")),
+        ])
+        #expect(state.payments.row(forConversationID: "AG_1") == 1)
+        #expect(state.payments.row(forConversationID: "OC_1") == 1)
+        #expect(state.payment(id: Fixtures.paymentID(2))?.reversedReceipt == "RCP1")
+        try state.applyAll([Fixtures.settled(2)])
+        #expect(state.payment(id: Fixtures.paymentID(1))?.status == .reversed)
+        #expect(state.payment(id: Fixtures.paymentID(2))?.status == .succeeded)
+    }
+
+    @Test func refusedEventsChangeNothing() throws {
+        var state = try started()
+        try state.applyAll([Fixtures.stk(1)])
+        let before = state
+        #expect(throws: PesaCoreError.self) { try state.applyAll([Fixtures.stk(1)]) }
+        #expect(throws: PesaCoreError.self) { try state.applyAll([Fixtures.accepted(9)]) }
+        #expect(throws: PesaCoreError.self) { try state.applyAll([Fixtures.organizationCreated]) }
+        #expect(throws: PesaCoreError.self) {
+            try state.applyAll([.paymentSettled(.init(paymentID: Fixtures.paymentID(1), status: .reversed,
+                                                      resultCode: ResultCode(0), resultDesc: "", source: .operator))])
+        }
+        #expect(throws: PesaCoreError.self) { try state.apply(Fixtures.stk(5), seq: 1, atMs: 0) }
+        #expect(state == before)
+    }
+
+    @Test func usersKeysAndCredentials() throws {
+        var state = try started()
+        try state.applyAll([
+            .userCreated(.init(userID: Fixtures.userID(1), email: "Ann@Acme.co.ke", role: .orgAdmin, passwordHash: "h1")),
+            .apiKeyCreated(.init(keyID: Fixtures.keyID(1), name: "backend", role: .user, keyHash: "kh",
+                                 keyHint: "pk_test_…", environment: "sandbox")),
+            .credentialsUpdated(.init(version: 1, environment: "sandbox", businessShortCode: "174379", hints: [:])),
+        ])
+        #expect(state.user(email: "ann@acme.co.ke")?.role == .orgAdmin)
+        #expect(throws: PesaCoreError.self) {
+            try state.applyAll([.userCreated(.init(userID: Fixtures.userID(2), email: "ANN@acme.co.ke", role: .user,
+                                                   passwordHash: "h"))])
+        }
+        try state.applyAll([.userUpdated(.init(userID: Fixtures.userID(1), email: "ann2@acme.co.ke", role: .manager))])
+        #expect(state.user(email: "ann@acme.co.ke") == nil)
+        #expect(state.user(email: "ann2@acme.co.ke")?.role == .manager)
+        try state.applyAll([.apiKeyRevoked(.init(keyID: Fixtures.keyID(1))), .userDeleted(.init(userID: Fixtures.userID(1)))])
+        #expect(state.apiKey(hash: "kh")?.isRevoked == true)
+        #expect(state.users.isEmpty)
+        #expect(throws: PesaCoreError.self) {
+            try state.applyAll([.credentialsUpdated(.init(version: 1, environment: "sandbox", businessShortCode: "1",
+                                                          hints: [:]))])
+        }
+    }
+
+    @Test func organizationUpdatesAndRateLimit() throws {
+        var state = try started()
+        #expect(state.rateLimitPerMinute == 300)
+        try state.applyAll([.organizationUpdated(.init(rateLimitOverride: 10))])
+        #expect(state.rateLimitPerMinute == 10)
+        try state.applyAll([.organizationUpdated(.init(subscriptionStatus: .suspended, rateLimitOverrideCleared: true))])
+        #expect(state.rateLimitPerMinute == 300)
+        #expect(state.organization?.subscriptionStatus.allowsPaymentInitiation == false)
+    }
+
+    @Test func batchesCountTheirPayouts() throws {
+        var state = try started()
+        let batch = BatchID(slug: Fixtures.slug("acme-shop"), randomBytes: Fixtures.bytes(1))
+        let payout = { (seed: UInt64) in
+            TenantEvent.b2cRequested(.init(paymentID: Fixtures.paymentID(seed), amount: Amount(shillings: 10),
+                                           phone: Fixtures.phone, command: .businessPayment, remarks: "r",
+                                           batchID: batch))
+        }
+        try state.applyAll([.batchCreated(.init(batchID: batch, command: .businessPayment, itemCount: 2,
+                                                total: Amount(shillings: 20))), payout(1), payout(2),
+                            Fixtures.settled(1), Fixtures.settled(2, code: "2001")])
+        let record = try #require(state.batches[batch])
+        #expect(record.count(of: .succeeded) == 1 && record.count(of: .failed) == 1 && record.isComplete)
+        #expect(state.payment(id: Fixtures.paymentID(1))?.command == .businessPayment)
+    }
+
+    @Test func idempotencyRecordsExpireDeterministically() throws {
+        var state = try started()
+        let record = { (key: String) in
+            TenantEvent.idempotencyRecorded(.init(key: key, requestHash: "h", scope: "POST /v1/api-keys",
+                                                  resourceID: nil, statusCode: 201, responseBody: "{}"))
+        }
+        try state.apply(record("a"), seq: 10, atMs: 0)
+        try state.apply(record("b"), seq: 11, atMs: Limits.idempotencyWindowMs)
+        #expect(state.idempotencyRecord(scope: "POST /v1/api-keys", key: "a") == nil)
+        #expect(state.idempotencyRecord(scope: "POST /v1/api-keys", key: "b")?.isLive(nowMs: 1) == true)
+    }
+
+    @Test func journalEntryPointDecodesJSON() throws {
+        var state = TenantState()
+        let event = Fixtures.organizationCreated
+        try state.apply(eventType: event.type, data: event.canonicalData()[...], seq: 1, atMs: 5)
+        #expect(state.organization?.slug.rawValue == "acme-shop")
+        #expect(throws: EventDecodingError.self) {
+            try state.apply(eventType: "nope", data: Array("{}".utf8)[...], seq: 2, atMs: 6)
+        }
+    }
+}
