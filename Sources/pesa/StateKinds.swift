@@ -5,7 +5,7 @@ import PesaStore
 /// Which state each kind of folder replays into (the reducers live in PesaCore).
 enum StateKinds {
     /// The state of an organization's folder.
-    typealias Tenant = ChainOnlyState
+    typealias Tenant = TenantState
     /// The state of the instance's system/ folder.
     typealias System = ChainOnlyState
 

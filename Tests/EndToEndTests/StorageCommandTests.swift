@@ -13,10 +13,15 @@ import Testing
         try data.prepare()
         try data.createTenant(TenantManifest(id: "org_cli", slug: "cli", name: "CLI", createdAtMs: 0))
         let (store, _, _) = try TenantStore.open(
-            directory: data.tenantDirectory("org_cli"), tenantID: "org_cli", as: ChainOnlyState.self, io: PosixFileIO(),
+            directory: data.tenantDirectory("org_cli"), tenantID: "org_cli", as: TenantState.self, io: PosixFileIO(),
             logger: .init(label: "test"), segmentBytesMax: 1_000)
-        for index in 0..<events {
-            _ = try await store.append([NewEvent(type: "test.event", data: Array(#"{"n":\#(index)}"#.utf8), atMs: 0)])
+        let created = TenantEvent.organizationCreated(.init(
+            organizationID: OrganizationID(randomBytes: Array(repeating: 7, count: 16)), name: "CLI", slug: try OrgSlug("cli"),
+            plan: "free", subscriptionStatus: .trialing, currentPeriodStartMs: 0, currentPeriodEndMs: 1, callbackToken: "t"))
+        _ = try await store.append([NewEvent(type: created.type, data: created.canonicalData(), atMs: 0)])
+        for index in 1..<events {
+            let audit = TenantEvent.auditRecorded(.init(actor: "system", action: "test.\(index)", target: "", requestID: "req_1"))
+            _ = try await store.append([NewEvent(type: audit.type, data: audit.canonicalData(), atMs: 0)])
         }
         await store.close()
         return temp
@@ -30,7 +35,7 @@ import Testing
         #expect(clean.stdout.contains("org_cli (cli): 25 lines, head seq 25"))
         let segment = temp.path + "/tenants/org_cli/journal/00000000000000000001.jsonl"
         var text = try String(contentsOfFile: segment, encoding: .utf8)
-        text = text.replacingOccurrences(of: #"{"n":2}"#, with: #"{"n":7}"#)
+        text = text.replacingOccurrences(of: #""action":"test.2""#, with: #""action":"test.7""#)
         try text.write(toFile: segment, atomically: false, encoding: .utf8)
         let damaged = try PesaBinary.run(["verify", "--data", temp.path, "--tenant", "org_cli"])
         #expect(damaged.status == 1)

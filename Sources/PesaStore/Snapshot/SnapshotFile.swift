@@ -83,3 +83,11 @@ struct SnapshotFile: Sendable {
         return SnapshotFile(header: header, payload: payload)
     }
 }
+
+/// Read access to snapshot files for tools (benchmarks, inspection).
+public enum SnapshotInspector {
+    /// Checks a snapshot file's bytes and returns its uncompressed state payload.
+    public static func payload(of fileBytes: [UInt8], path: String = "snapshot") throws(StoreError) -> [UInt8] {
+        try SnapshotFile.decode(fileBytes, path: path).payload
+    }
+}
