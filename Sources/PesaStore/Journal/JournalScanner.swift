@@ -50,6 +50,8 @@ struct JournalScanner {
     let segments: [SegmentFile]
     /// Stop at the first problem (start-up) or report them all (`verify`).
     let stopAtFirstProblem: Bool
+    /// Read no further than this sequence number (lines after it may still be being written).
+    var seqLimit: UInt64 = .max
 
     /// Walks the segments from the one holding `anchor.seq + 1`, verifying every line, and passes each
     /// line with a sequence number above the anchor to `visit`.
@@ -65,7 +67,7 @@ struct JournalScanner {
             let message = "lines \(anchor.seq + 1)...\(segments[startIndex].firstSeq - 1) are missing"
             try report(&outcome, IntegrityProblem(.sequenceGap, file: segments[startIndex].path, line: 0, message: message))
         }
-        for index in startIndex..<segments.count {
+        for index in startIndex..<segments.count where state.expectedSeq <= seqLimit {
             let segment = segments[index]
             let isLast = index == segments.count - 1
             let bytes = try SegmentCatalog.readBytes(of: segment, io: io)
@@ -110,7 +112,7 @@ struct JournalScanner {
         var lines = LineSplitter(bytes: bytes)
         var lineNumber = 0
         var goodEnd = 0
-        while let line = lines.next() {
+        while state.expectedSeq <= seqLimit, let line = lines.next() {
             lineNumber += 1
             outcome.linesRead += 1
             let parsed: Result<JournalRecord, JournalLine.ParseFailure> =

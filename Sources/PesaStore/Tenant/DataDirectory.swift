@@ -137,3 +137,11 @@ public enum TenantLayout {
     public static let quarantine = "quarantine"
     static let subdirectories = [journal, snapshots, archive, quarantine]
 }
+
+extension DataDirectory {
+    /// `createTenant` on the store's blocking I/O queue.
+    public func createTenantOffThread(_ manifest: TenantManifest) async throws(StoreError) {
+        let directory = self
+        try await BlockingIO.run { () throws(StoreError) in try directory.createTenant(manifest) }
+    }
+}

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 public import PesaCore
 
 extension TenantStore {
@@ -69,6 +69,17 @@ extension TenantStore {
             } catch {
                 throw StoreError.io(error, "writing \(path)")
             }
+        }
+    }
+}
+
+extension TenantStore {
+    /// `open` on the store's blocking I/O queue, for async callers (opening a large tenant takes a while).
+    public static func openOffThread<State: EventSourcedState>(
+        directory: String, tenantID: String, as stateType: State.Type, io: any FileIO, logger: Logger
+    ) async throws(StoreError) -> (store: TenantStore, state: State, report: OpenReport) {
+        try await BlockingIO.run { () throws(StoreError) in
+            try TenantStore.open(directory: directory, tenantID: tenantID, as: State.self, io: io, logger: logger)
         }
     }
 }

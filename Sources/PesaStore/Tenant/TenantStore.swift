@@ -7,7 +7,7 @@ public final class TenantStore: Sendable {
     public let directory: String
     public let tenantID: String
     public let journal: Journal
-    let io: any FileIO
+    public let io: any FileIO
     let logger: Logger
 
     /// What start-up found and did.

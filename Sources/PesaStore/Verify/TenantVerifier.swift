@@ -22,7 +22,7 @@ public struct TenantVerifier: Sendable {
 
     public func verify<State: EventSourcedState>(
         directory: String, tenantID: String, as: State.Type, vault: CredentialVault?, hasManifest: Bool = true,
-        progress: (@Sendable (String) -> Void)? = nil
+        upTo seqLimit: UInt64 = .max, progress: (@Sendable (String) -> Void)? = nil
     ) throws(StoreError) -> Report {
         var report = Report(tenantID: tenantID)
         if hasManifest { checkManifest(directory: directory, tenantID: tenantID, into: &report) }
@@ -38,7 +38,8 @@ public struct TenantVerifier: Sendable {
             }
         }
         let segments = try SegmentCatalog.list(tenantDirectory: directory, io: io)
-        let scanner = JournalScanner(io: io, segments: segments, stopAtFirstProblem: false)
+        var scanner = JournalScanner(io: io, segments: segments, stopAtFirstProblem: false)
+        scanner.seqLimit = seqLimit
         var state = State()
         var replayFailed = false
         var compared = 0
@@ -75,7 +76,7 @@ public struct TenantVerifier: Sendable {
                 .corrupt, file: torn.segment.path, line: torn.lineNumber,
                 message: "torn tail: \(torn.cutBytes.count) bytes after the last good line (cut at the next start)"))
         }
-        for (seq, snapshot) in expected where seq > outcome.lastSeq {
+        for (seq, snapshot) in expected where seq > outcome.lastSeq && seq <= seqLimit {
             report.problems.append(IntegrityProblem(
                 .snapshot, file: snapshot.path, line: 0, message: "covers seq \(seq) beyond the journal's end"))
         }

@@ -1,0 +1,115 @@
+public import Logging
+public import PesaCore
+public import PesaStore
+import Synchronization
+
+/// The engine side of the product: every tenant (through the registry), the instance's own `system/`
+/// folder (super admins), the credentials vault, and the use cases the API calls.
+public final class Gateway: Sendable {
+    public let registry: TenantRegistry
+    /// The `system/` folder's engine: its state's users are the super admins.
+    public let system: TenantEngine
+    public let vault: CredentialVault
+    public let masterKey: MasterKey
+    let clock: any WallClock
+    let logger: Logger
+    /// email (lowercased) and API key hash -> tenant id, for logins and API keys; filled as tenants are opened (see `UserDirectory`).
+    let directory: UserDirectory
+
+    init(
+        registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger
+    ) {
+        self.registry = registry
+        self.system = system
+        self.vault = CredentialVault(masterKey: masterKey)
+        self.masterKey = masterKey
+        self.clock = clock
+        self.logger = logger
+        self.directory = UserDirectory()
+    }
+
+    /// Prepares the data folder, opens `system/` and discovers the tenants (their journals load lazily).
+    public static func start(
+        data: DataDirectory, masterKey: MasterKey, clock: any WallClock = SystemWallClock(), logger: Logger
+    ) async throws(EngineError) -> Gateway {
+        do { try data.prepare() } catch { throw EngineError.from(error) }
+        var systemLogger = logger
+        systemLogger[metadataKey: "tenant"] = "system"
+        let opened: (store: TenantStore, state: TenantState, report: TenantStore.OpenReport)
+        do {
+            opened = try await TenantStore.openOffThread(
+                directory: data.systemRoot, tenantID: "system", as: TenantState.self, io: data.io, logger: systemLogger)
+        } catch {
+            throw EngineError.from(error)
+        }
+        let system = TenantEngine(
+            tenantID: "system", store: opened.store, state: opened.state, clock: clock, logger: systemLogger)
+        let registry = TenantRegistry(data: data, clock: clock, logger: logger)
+        try registry.discover()
+        return Gateway(registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger)
+    }
+
+    /// The engine of an organization, by id.
+    public func engine(_ organization: OrganizationID) async throws(EngineError) -> TenantEngine {
+        let engine = try await registry.engine(id: organization.rawValue)
+        if !directory.isIndexed(organization.rawValue) {
+            let entries = try await engine.read { state in
+                (state.users.values.map(\.email), state.apiKeys.values.map(\.keyHash))
+            }
+            directory.index(tenant: organization.rawValue, emails: entries.0, keyHashes: entries.1)
+        }
+        return engine
+    }
+
+    /// Opens every tenant not indexed yet, so the directory knows every email and API key of the instance.
+    /// Each tenant is indexed once per process; fenced tenants are skipped.
+    func indexAllTenants() async {
+        for id in directory.unindexed(among: registry.listings.map(\.id)) {
+            guard let organization = try? OrganizationID(parsing: id) else { continue }
+            _ = try? await engine(organization)
+        }
+    }
+
+    /// Closes every journal (graceful shutdown).
+    public func close() async {
+        await registry.closeAll()
+        await system.close()
+    }
+}
+
+/// Which tenant each login email belongs to. Emails are unique across the instance. The directory is
+/// derived data, built in memory as tenants are opened (a tenant folder copied in from elsewhere is
+/// indexed the first time anyone needs it), so it can never disagree with the folders on disk.
+final class UserDirectory: Sendable {
+    private struct Index {
+        var tenantByEmail: [String: String] = [:]
+        var tenantByKeyHash: [String: String] = [:]
+        var indexedTenants: Set<String> = []
+    }
+
+    private let index = Mutex(Index())
+
+    func isIndexed(_ tenant: String) -> Bool { index.withLock { $0.indexedTenants.contains(tenant) } }
+
+    func index(tenant: String, emails: [String], keyHashes: [String]) {
+        index.withLock { index in
+            index.indexedTenants.insert(tenant)
+            for email in emails { index.tenantByEmail[email.lowercased()] = tenant }
+            for hash in keyHashes { index.tenantByKeyHash[hash] = tenant }
+        }
+    }
+
+    func tenant(forKeyHash hash: String) -> String? { index.withLock { $0.tenantByKeyHash[hash] } }
+
+    func add(keyHash: String, tenant: String) { index.withLock { $0.tenantByKeyHash[keyHash] = tenant } }
+
+    func tenant(forEmail email: String) -> String? { index.withLock { $0.tenantByEmail[email.lowercased()] } }
+
+    func add(email: String, tenant: String) { index.withLock { $0.tenantByEmail[email.lowercased()] = tenant } }
+
+    func remove(email: String) { index.withLock { _ = $0.tenantByEmail.removeValue(forKey: email.lowercased()) } }
+
+    func unindexed(among tenants: [String]) -> [String] {
+        index.withLock { index in tenants.filter { !index.indexedTenants.contains($0) } }
+    }
+}

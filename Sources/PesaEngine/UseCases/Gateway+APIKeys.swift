@@ -1,0 +1,56 @@
+public import PesaCore
+
+extension Gateway {
+    /// Records a new API key of an organization. The caller made the key and shows it once; only its hash
+    /// and a hint are kept.
+    public func createAPIKey(
+        in organization: OrganizationID, name: String, role: Role, environment: String, keyHash: String,
+        keyHint: String, by actor: Actor
+    ) async throws(EngineError) -> APIKeyRecord {
+        try actor.authorize(.createAPIKey, in: organization)
+        let name = name.trimmingWhitespace()
+        guard (1...100).contains(name.count) else { throw EngineError.invalid("name", "name must be 1 to 100 characters") }
+        guard role != .superAdmin, actor.principal.mayAssign(role, in: organization) else {
+            throw EngineError(.forbidden, "your role may not create an API key with role \(role)", param: "role")
+        }
+        let id = APIKeyID(randomBytes: CommandContext.randomBytes(16))
+        try await engine(organization).execute { (state, _) throws(EngineError) in
+            guard state.organization != nil else { throw EngineError.notFound("organization") }
+            let created = TenantEvent.apiKeyCreated(.init(
+                keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment))
+            return Decision(events: [created, actor.audit("api_key.create", target: id.rawValue)], value: ())
+        }
+        directory.add(keyHash: keyHash, tenant: organization.rawValue)
+        return try await engine(organization).read { (state) throws(EngineError) in
+            guard let key = state.apiKeys[id] else { throw EngineError.notFound("api key") }
+            return key
+        }
+    }
+
+    public func apiKeys(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> [APIKeyRecord] {
+        try actor.authorize(.listAPIKeys, in: organization)
+        return try await engine(organization).read { state in
+            state.apiKeys.values.sorted { ($0.createdAtMs, $0.id.rawValue) < ($1.createdAtMs, $1.id.rawValue) }
+        }
+    }
+
+    public func revokeAPIKey(_ id: APIKeyID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) {
+        try actor.authorize(.revokeAPIKey, in: organization)
+        try await engine(organization).execute { (state, _) throws(EngineError) in
+            guard let key = state.apiKeys[id] else { throw EngineError.notFound("api key") }
+            guard !key.isRevoked else { return Decision(value: ()) }
+            let revoked = TenantEvent.apiKeyRevoked(.init(keyID: id))
+            return Decision(events: [revoked, actor.audit("api_key.revoke", target: id.rawValue)], value: ())
+        }
+    }
+
+    /// The organization and record of a live API key, by the key's hash; nil when unknown or revoked.
+    public func apiKey(hash: String) async -> (organization: OrganizationID, key: APIKeyRecord)? {
+        if directory.tenant(forKeyHash: hash) == nil { await indexAllTenants() }
+        guard let tenant = directory.tenant(forKeyHash: hash), let organization = try? OrganizationID(parsing: tenant),
+            let engine = try? await engine(organization),
+            let key = try? await engine.read({ state in state.apiKey(hash: hash) }), !key.isRevoked
+        else { return nil }
+        return (organization, key)
+    }
+}

@@ -1,0 +1,138 @@
+public import PesaCore
+import PesaStore
+
+/// An organization as the API shows it.
+public struct OrganizationView: Sendable, Equatable {
+    public let record: OrganizationRecord
+    public let planDetails: Plan?
+}
+
+/// Changes to an organization (absent = unchanged).
+public struct OrganizationChanges: Sendable {
+    public var name: String?
+    public var plan: String?
+    public var status: OrganizationStatus?
+    public var subscriptionStatus: SubscriptionStatus?
+    public var rateLimitOverride: Int64?
+    public var clearRateLimitOverride = false
+
+    public init() {}
+
+    var touchesBilling: Bool {
+        plan != nil || status != nil || subscriptionStatus != nil || rateLimitOverride != nil || clearRateLimitOverride
+    }
+}
+
+extension Gateway {
+    static let trialDays: Int64 = 14
+    static let periodDays: Int64 = 30
+    static let dayMs: Int64 = 86_400_000
+
+    /// Creates an organization: its folder, manifest and first events (super_admin only).
+    public func createOrganization(name: String, slug: String, plan: String, by actor: Actor)
+        async throws(EngineError) -> OrganizationView
+    {
+        try actor.authorize(.createOrganization, in: nil)
+        let name = try Self.validName(name)
+        let orgSlug: OrgSlug
+        let planDetails: Plan
+        do {
+            orgSlug = try OrgSlug(slug)
+            planDetails = try Plan.named(plan)
+        } catch {
+            throw EngineError.from(error)
+        }
+        let id = OrganizationID(randomBytes: CommandContext.randomBytes(16))
+        guard registry.reserve(slug: orgSlug.rawValue, id: id.rawValue) else {
+            throw EngineError(.conflict, "slug \"\(orgSlug.rawValue)\" is taken", param: "slug")
+        }
+        let nowMs = clock.nowMs()
+        do {
+            try await registry.data.createTenantOffThread(
+                TenantManifest(id: id.rawValue, slug: orgSlug.rawValue, name: name, createdAtMs: nowMs))
+        } catch {
+            registry.release(slug: orgSlug.rawValue)
+            throw EngineError.from(error)
+        }
+        registry.register(TenantRegistry.Listing(id: id.rawValue, slug: orgSlug.rawValue, name: name))
+        let paid = planDetails.monthlyFee.minorUnits > 0
+        let created = TenantEvent.organizationCreated(.init(
+            organizationID: id, name: name, slug: orgSlug, plan: planDetails.name,
+            subscriptionStatus: paid ? .trialing : .active, currentPeriodStartMs: nowMs,
+            currentPeriodEndMs: nowMs + (paid ? Self.trialDays : Self.periodDays) * Self.dayMs,
+            callbackToken: Self.callbackToken()))
+        let engine = try await self.engine(id)
+        try await engine.execute { (state, _) throws(EngineError) in
+            guard state.organization == nil else { throw EngineError(.conflict, "organization exists") }
+            return Decision(events: [created, actor.audit("organization.create", target: id.rawValue)], value: ())
+        }
+        return try await organization(id, by: actor)
+    }
+
+    public func organization(_ id: OrganizationID, by actor: Actor) async throws(EngineError) -> OrganizationView {
+        try actor.authorize(.readOrganization, in: id)
+        let engine = try await self.engine(id)
+        return try await engine.read { (state) throws(EngineError) in
+            guard let record = state.organization else { throw EngineError.notFound("organization") }
+            return OrganizationView(record: record, planDetails: try? Plan.named(record.plan))
+        }
+    }
+
+    /// super_admin: every organization; anyone else: their own. Fenced tenants are left out.
+    public func organizations(by actor: Actor) async throws(EngineError) -> [OrganizationView] {
+        try actor.authorize(.listOrganizations, in: actor.principal.organizationID)
+        if let own = actor.principal.organizationID { return [try await organization(own, by: actor)] }
+        var views: [OrganizationView] = []
+        for listing in registry.listings {
+            guard let id = try? OrganizationID(parsing: listing.id),
+                let view = try? await organization(id, by: actor)
+            else { continue }
+            views.append(view)
+        }
+        return views
+    }
+
+    public func updateOrganization(_ id: OrganizationID, _ changes: OrganizationChanges, by actor: Actor)
+        async throws(EngineError) -> OrganizationView
+    {
+        try actor.authorize(.updateOrganization, in: id)
+        if changes.touchesBilling { try actor.authorize(.updateOrganizationBilling, in: id) }
+        let name = try changes.name.map { (name) throws(EngineError) in try Self.validName(name) }
+        if let plan = changes.plan {
+            do { _ = try Plan.named(plan) } catch { throw EngineError.from(error) }
+        }
+        if let limit = changes.rateLimitOverride, !(1...Limits.rateLimitPerMinuteMax).contains(limit) {
+            throw EngineError.invalid("rate_limit", "rate_limit must be 1 to \(Limits.rateLimitPerMinuteMax) requests per minute")
+        }
+        let update = TenantEvent.organizationUpdated(.init(
+            name: name, plan: changes.plan, status: changes.status, subscriptionStatus: changes.subscriptionStatus,
+            rateLimitOverride: changes.rateLimitOverride,
+            rateLimitOverrideCleared: changes.clearRateLimitOverride ? true : nil))
+        let engine = try await self.engine(id)
+        try await engine.execute { (state, _) throws(EngineError) in
+            guard state.organization != nil else { throw EngineError.notFound("organization") }
+            return Decision(events: [update, actor.audit("organization.update", target: id.rawValue)], value: ())
+        }
+        return try await organization(id, by: actor)
+    }
+
+    static func validName(_ name: String) throws(EngineError) -> String {
+        let trimmed = name.trimmingWhitespace()
+        guard (1...100).contains(trimmed.count) else { throw EngineError.invalid("name", "name must be 1 to 100 characters") }
+        return trimmed
+    }
+
+    static func callbackToken() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String(CommandContext.randomBytes(32).map { alphabet[Int($0) % alphabet.count] })
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,165 @@
+public import PesaCore
+
+/// Changes to a user (absent = unchanged).
+public struct UserChanges: Sendable {
+    public var role: Role?
+    public var passwordHash: String?
+    public var disabled: Bool?
+
+    public init(role: Role? = nil, passwordHash: String? = nil, disabled: Bool? = nil) {
+        self.role = role
+        self.passwordHash = passwordHash
+        self.disabled = disabled
+    }
+}
+
+/// Who may log in with an email: the user, the organization (nil for a super admin) and the password hash.
+public struct LoginCandidate: Sendable {
+    public let user: UserRecord
+    public let organizationID: OrganizationID?
+}
+
+extension Gateway {
+    /// Creates a user of an organization. Emails are unique across the whole instance.
+    public func createUser(
+        in organization: OrganizationID, email: String, passwordHash: String, role: Role, by actor: Actor
+    ) async throws(EngineError) -> UserRecord {
+        try actor.authorize(.createUser, in: organization)
+        guard actor.principal.mayAssign(role, in: organization), role != .superAdmin else {
+            throw EngineError(.forbidden, "your role may not create a user with role \(role)")
+        }
+        let email = try Self.validEmail(email)
+        try await requireEmailFree(email)
+        let id = UserID(randomBytes: CommandContext.randomBytes(16))
+        let engine = try await self.engine(organization)
+        let user = try await engine.execute { (state, _) throws(EngineError) in
+            guard state.organization != nil else { throw EngineError.notFound("organization") }
+            guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
+            let created = TenantEvent.userCreated(.init(userID: id, email: email, role: role, passwordHash: passwordHash))
+            return Decision(events: [created, actor.audit("user.create", target: id.rawValue)], value: id)
+        }
+        directory.add(email: email, tenant: organization.rawValue)
+        return try await self.user(user, in: organization, by: actor)
+    }
+
+    /// Creates a super admin in the system folder (first start, or `pesa admin create`).
+    public func createSuperAdmin(email: String, passwordHash: String) async throws(EngineError) -> UserRecord {
+        let email = try Self.validEmail(email)
+        try await requireEmailFree(email)
+        let id = UserID(randomBytes: CommandContext.randomBytes(16))
+        return try await system.execute { (state, _) throws(EngineError) in
+            guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
+            let created = TenantEvent.userCreated(.init(userID: id, email: email, role: .superAdmin, passwordHash: passwordHash))
+            let audit = TenantEvent.auditRecorded(.init(actor: "system", action: "user.create", target: id.rawValue, requestID: "cli"))
+            return Decision(events: [created, audit], value: id)
+        }.flatMapUser(in: system)
+    }
+
+    public var superAdminCount: Int {
+        get async { (try? await system.read { state in state.users.values.filter { !$0.disabled }.count }) ?? 0 }
+    }
+
+    public func user(_ id: UserID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> UserRecord {
+        try actor.authorize(.listUsers, in: organization)
+        return try await engine(organization).read { (state) throws(EngineError) in
+            guard let user = state.user(id: id) else { throw EngineError.notFound("user") }
+            return user
+        }
+    }
+
+    public func users(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> [UserRecord] {
+        try actor.authorize(.listUsers, in: organization)
+        return try await engine(organization).read { state in
+            state.users.values.sorted { ($0.createdAtMs, $0.id.rawValue) < ($1.createdAtMs, $1.id.rawValue) }
+        }
+    }
+
+    public func updateUser(_ id: UserID, in organization: OrganizationID, _ changes: UserChanges, by actor: Actor)
+        async throws(EngineError) -> UserRecord
+    {
+        try actor.authorize(.updateUser, in: organization)
+        if let role = changes.role, !actor.principal.mayAssign(role, in: organization) || role == .superAdmin {
+            throw EngineError(.forbidden, "your role may not give role \(role)")
+        }
+        let principal = actor.principal
+        try await engine(organization).execute { (state, _) throws(EngineError) in
+            guard let user = state.user(id: id) else { throw EngineError.notFound("user") }
+            guard principal.role.mayManage(userWith: user.role) else {
+                throw EngineError(.forbidden, "your role may not change a \(user.role)")
+            }
+            let update = TenantEvent.userUpdated(.init(
+                userID: id, role: changes.role, passwordHash: changes.passwordHash, disabled: changes.disabled))
+            return Decision(events: [update, actor.audit("user.update", target: id.rawValue)], value: ())
+        }
+        return try await user(id, in: organization, by: actor)
+    }
+
+    public func deleteUser(_ id: UserID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) {
+        try actor.authorize(.deleteUser, in: organization)
+        let principal = actor.principal
+        let email = try await engine(organization).execute { (state, _) throws(EngineError) in
+            guard let user = state.user(id: id) else { throw EngineError.notFound("user") }
+            guard principal.role.mayManage(userWith: user.role) else {
+                throw EngineError(.forbidden, "your role may not delete a \(user.role)")
+            }
+            let deleted = TenantEvent.userDeleted(.init(userID: id))
+            return Decision(events: [deleted, actor.audit("user.delete", target: id.rawValue)], value: user.email)
+        }
+        directory.remove(email: email)
+    }
+
+    /// The user an email logs in as: a super admin, or a user of the organization the email belongs to.
+    public func loginCandidate(email: String) async throws(EngineError) -> LoginCandidate? {
+        let email = email.lowercased()
+        if let admin = try await system.read({ state in state.user(email: email) }) {
+            return LoginCandidate(user: admin, organizationID: nil)
+        }
+        if directory.tenant(forEmail: email) == nil { await indexAllTenants() }
+        guard let tenant = directory.tenant(forEmail: email), let organization = try? OrganizationID(parsing: tenant) else {
+            return nil
+        }
+        guard let user = try await engine(organization).read({ state in state.user(email: email) }) else { return nil }
+        return LoginCandidate(user: user, organizationID: organization)
+    }
+
+    /// Whether a user still exists and is enabled (tokens of deleted or disabled users stop working).
+    public func isActiveUser(_ id: UserID, in organization: OrganizationID?) async -> Bool {
+        let engine: TenantEngine
+        if let organization {
+            guard let found = try? await self.engine(organization) else { return false }
+            engine = found
+        } else {
+            engine = system
+        }
+        return (try? await engine.read { state in state.user(id: id).map { !$0.disabled } ?? false }) ?? false
+    }
+
+    private func requireEmailFree(_ email: String) async throws(EngineError) {
+        await indexAllTenants()
+        let taken = try await system.read { state in state.user(email: email) != nil }
+        guard !taken, directory.tenant(forEmail: email) == nil else {
+            throw EngineError(.conflict, "email is taken", param: "email")
+        }
+    }
+
+    static func validEmail(_ email: String) throws(EngineError) -> String {
+        let trimmed = email.trimmingWhitespace().lowercased()
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard trimmed.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !trimmed.contains(where: { $0.isWhitespace })
+        else {
+            throw EngineError.invalid("email", "email must be an address like name@example.com")
+        }
+        return trimmed
+    }
+}
+
+extension UserID {
+    fileprivate func flatMapUser(in engine: TenantEngine) async throws(EngineError) -> UserRecord {
+        let id = self
+        return try await engine.read { (state) throws(EngineError) in
+            guard let user = state.user(id: id) else { throw EngineError.notFound("user") }
+            return user
+        }
+    }
+}

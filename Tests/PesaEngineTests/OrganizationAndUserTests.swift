@@ -1,0 +1,149 @@
+import PesaCore
+import PesaStore
+import PesaTesting
+import Testing
+
+@testable import PesaEngine
+
+@Suite struct OrganizationAndUserTests {
+    @Test func aSuperAdminCreatesAnOrganizationWithAFolderAndATrial() async throws {
+        let harness = try await EngineHarness.start()
+        let view = try await harness.gateway.createOrganization(
+            name: "  Acme Ltd ", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
+        #expect(view.record.name == "Acme Ltd")
+        #expect(view.record.slug.rawValue == "acme")
+        #expect(view.record.subscriptionStatus == .trialing)
+        #expect(view.record.callbackToken.count == 32)
+        #expect(harness.io.fileKind(at: "/data/tenants/\(view.record.id.rawValue)/tenant.json") == .regular)
+        #expect(harness.gateway.registry.listing(slug: "acme")?.id == view.record.id.rawValue)
+    }
+
+    @Test func slugsAreValidatedAndUnique() async throws {
+        let harness = try await EngineHarness.start()
+        _ = try await harness.makeOrganization("acme")
+        let taken = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createOrganization(name: "Other", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
+        }
+        #expect(taken?.code == .conflict)
+        #expect(taken?.param == "slug")
+        for bad in ["A", "x", "has space", "UPPER", String(repeating: "a", count: 41), "a_b"] {
+            let error = await #expect(throws: EngineError.self) {
+                try await harness.gateway.createOrganization(name: "X", slug: bad, plan: "free", by: EngineHarness.superAdmin)
+            }
+            #expect(error?.code == .invalidField, "slug \(bad)")
+            #expect(error?.param == "slug")
+        }
+        let plan = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createOrganization(name: "X", slug: "xx", plan: "gold", by: EngineHarness.superAdmin)
+        }
+        #expect(plan?.param == "plan")
+    }
+
+    @Test func onlyASuperAdminCreatesOrganizations() async throws {
+        let harness = try await EngineHarness.start()
+        let org = try await harness.makeOrganization("acme")
+        let error = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createOrganization(
+                name: "X", slug: "other", plan: "free", by: EngineHarness.member(.orgAdmin, of: org))
+        }
+        #expect(error?.code == .forbidden)
+    }
+
+    @Test func anotherOrganizationsObjectsAreNotFound() async throws {
+        let harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        let globex = try await harness.makeOrganization("globex")
+        let acmeAdmin = EngineHarness.member(.orgAdmin, of: acme)
+        let error = await #expect(throws: EngineError.self) { try await harness.gateway.organization(globex, by: acmeAdmin) }
+        #expect(error?.code == .notFound)
+        let users = await #expect(throws: EngineError.self) { try await harness.gateway.users(in: globex, by: acmeAdmin) }
+        #expect(users?.code == .notFound)
+        #expect(try await harness.gateway.organizations(by: acmeAdmin).map(\.record.id) == [acme])
+        #expect(try await harness.gateway.organizations(by: EngineHarness.superAdmin).count == 2)
+    }
+
+    @Test func usersHaveInstanceWideUniqueEmailsAndRoleLimits() async throws {
+        let harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        let globex = try await harness.makeOrganization("globex")
+        let admin = EngineHarness.member(.orgAdmin, of: acme)
+        let user = try await harness.gateway.createUser(
+            in: acme, email: " Jane@Example.com ", passwordHash: "$2b$hash", role: .manager, by: admin)
+        #expect(user.email == "jane@example.com")
+        let duplicate = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createUser(
+                in: globex, email: "JANE@example.com", passwordHash: "h", role: .user, by: EngineHarness.superAdmin)
+        }
+        #expect(duplicate?.code == .conflict)
+        let superAdmin = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createUser(in: acme, email: "x@example.com", passwordHash: "h", role: .superAdmin, by: admin)
+        }
+        #expect(superAdmin?.code == .forbidden)
+        let manager = EngineHarness.member(.manager, of: acme)
+        let byManager = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createUser(in: acme, email: "y@example.com", passwordHash: "h", role: .user, by: manager)
+        }
+        #expect(byManager?.code == .forbidden)
+        let badEmail = await #expect(throws: EngineError.self) {
+            try await harness.gateway.createUser(in: acme, email: "not-an-email", passwordHash: "h", role: .user, by: admin)
+        }
+        #expect(badEmail?.param == "email")
+        let candidate = try #require(try await harness.gateway.loginCandidate(email: "jane@EXAMPLE.com"))
+        #expect(candidate.organizationID == acme)
+        #expect(candidate.user.role == .manager)
+    }
+
+    @Test func everythingSurvivesARestartIncludingTheLoginDirectory() async throws {
+        let harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        _ = try await harness.gateway.createSuperAdmin(email: "root@example.com", passwordHash: "h0")
+        let user = try await harness.gateway.createUser(
+            in: acme, email: "ops@acme.co.ke", passwordHash: "h1", role: .orgAdmin, by: EngineHarness.superAdmin)
+        let restarted = try await harness.restarted()
+        #expect(try await restarted.gateway.organization(acme, by: EngineHarness.superAdmin).record.slug.rawValue == "acme")
+        let candidate = try #require(try await restarted.gateway.loginCandidate(email: "ops@acme.co.ke"))
+        #expect(candidate.user.id == user.id)
+        #expect(try await restarted.gateway.loginCandidate(email: "root@example.com")?.organizationID == nil)
+        #expect(try await restarted.gateway.loginCandidate(email: "nobody@example.com") == nil)
+        #expect(await restarted.gateway.superAdminCount == 1)
+    }
+
+    @Test func updatesAndDeletesAreAuditedAndRespectRoles() async throws {
+        let harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: acme)
+        let user = try await harness.gateway.createUser(
+            in: acme, email: "u@acme.co.ke", passwordHash: "h", role: .user, by: admin)
+        let updated = try await harness.gateway.updateUser(user.id, in: acme, UserChanges(role: .manager), by: admin)
+        #expect(updated.role == .manager)
+        try await harness.gateway.deleteUser(user.id, in: acme, by: admin)
+        let gone = await #expect(throws: EngineError.self) { try await harness.gateway.user(user.id, in: acme, by: admin) }
+        #expect(gone?.code == .notFound)
+        let entries = try await harness.gateway.auditLog(in: acme, after: 0, limit: 50, by: admin)
+        #expect(entries.map(\.action) == ["organization.create", "user.create", "user.update", "user.delete"])
+        #expect(entries.allSatisfy { $0.requestID == "req_test" })
+        let verification = try await harness.gateway.verifyAuditLog(in: acme, by: admin)
+        #expect(verification.ok)
+        #expect(verification.entries == 4)
+        #expect(verification.head.count == 64)
+        let page = try await harness.gateway.auditLog(in: acme, after: entries[1].seq, limit: 1, by: admin)
+        #expect(page.map(\.action) == ["user.update"])
+    }
+
+    @Test func organizationChangesNeedTheRightRole() async throws {
+        let harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: acme)
+        var rename = OrganizationChanges()
+        rename.name = "Acme Kenya"
+        #expect(try await harness.gateway.updateOrganization(acme, rename, by: admin).record.name == "Acme Kenya")
+        var billing = OrganizationChanges()
+        billing.plan = "business"
+        let refused = await #expect(throws: EngineError.self) { try await harness.gateway.updateOrganization(acme, billing, by: admin) }
+        #expect(refused?.code == .forbidden)
+        billing.rateLimitOverride = 500
+        let updated = try await harness.gateway.updateOrganization(acme, billing, by: EngineHarness.superAdmin)
+        #expect(updated.record.plan == "business")
+        #expect(updated.record.rateLimitOverride == 500)
+    }
+}

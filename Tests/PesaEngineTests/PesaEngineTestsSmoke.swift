@@ -1,5 +1,0 @@
-import Testing
-
-@Test func PesaEngineTestsBuilds() {
-    #expect(Bool(true))
-}
