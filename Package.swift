@@ -27,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Domain: pure types and rules. No I/O, no clock, no randomness, no dependencies.
@@ -39,11 +38,12 @@ let package = Package(
                 "PesaCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
+                "CZlib",
             ],
             swiftSettings: strict
         ),
+        // zlib (system library, zlib1g-dev) for gzip snapshots and archives.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Daraja's wire format; shared by the client and the sandbox.
         .target(name: "DarajaWire", dependencies: [], swiftSettings: strict),
         .target(

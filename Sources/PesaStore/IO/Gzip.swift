@@ -1,24 +1,67 @@
-import CompressNIO
-import NIOCore
+import CZlib
 
-/// gzip (RFC 1952) through zlib, for snapshots and archived segments.
+/// gzip (RFC 1952) through zlib, for snapshots and archived segments. Decompression writes straight into
+/// an array of the expected size, so a 150 MB snapshot payload is never held twice.
 enum Gzip {
+    /// gzip framing: window bits 15, +16.
+    private static let gzipWindowBits: Int32 = 15 + 16
+
     static func compress(_ bytes: [UInt8], fast: Bool = true) -> [UInt8] {
-        var input = ByteBuffer(bytes: bytes)
-        let level: ZlibConfiguration.CompressionLevel = fast ? .fastestCompression : .defaultCompressionLevel
-        do {
-            var output = try input.compress(with: .gzip(configuration: .init(compressionLevel: level)))
-            return output.readBytes(length: output.readableBytes) ?? []
-        } catch {
-            // zlib only fails here on a programming error (the output buffer is sized by deflateBound).
-            preconditionFailure("gzip compression failed: \(error)")
+        var stream = z_stream()
+        let level = fast ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION
+        guard deflateInit2_(
+            &stream, level, Z_DEFLATED, gzipWindowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+            Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else { preconditionFailure("zlib deflateInit2 failed") }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(bytes.count))) + 64
+        var output = [UInt8](repeating: 0, count: bound)
+        let status = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
         }
+        precondition(status == Z_STREAM_END, "zlib deflate with a deflateBound-sized buffer ends the stream")
+        output.removeLast(output.count - Int(stream.total_out))
+        return output
     }
 
-    /// Decompresses at most `maxBytes`; nil when the input is not valid gzip or decompresses larger.
+    /// Decompresses a gzip stream that must inflate to exactly `expectedBytes`; nil otherwise (damaged
+    /// data, wrong size, trailing garbage). zlib checks the stream's CRC-32.
+    static func decompress(_ bytes: ArraySlice<UInt8>, expectedBytes: Int) -> [UInt8]? {
+        guard expectedBytes >= 0 else { return nil }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, gzipWindowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return nil
+        }
+        defer { inflateEnd(&stream) }
+        var status: Int32 = Z_OK
+        // One spare byte tells "exactly expectedBytes" from "more than that".
+        let output = [UInt8](unsafeUninitializedCapacity: expectedBytes + 1) { buffer, count in
+            status = bytes.withUnsafeBufferPointer { input in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = uInt(buffer.count)
+                return inflate(&stream, Z_FINISH)
+            }
+            count = Int(stream.total_out)
+        }
+        guard status == Z_STREAM_END, output.count == expectedBytes, stream.avail_in == 0 else { return nil }
+        return output
+    }
+
+    /// Decompresses a gzip stream of unknown size, up to `maxBytes`.
     static func decompress(_ bytes: ArraySlice<UInt8>, maxBytes: Int) -> [UInt8]? {
-        var input = ByteBuffer(bytes: bytes)
-        guard var output = try? input.decompress(with: .gzip(), maxSize: maxBytes) else { return nil }
-        return output.readBytes(length: output.readableBytes)
+        guard bytes.count >= 18 else { return nil }
+        // The gzip trailer's last 4 bytes are the uncompressed size modulo 2^32 (ISIZE).
+        let end = bytes.endIndex
+        let size = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16 | Int(bytes[end - 1]) << 24
+        guard size <= maxBytes else { return nil }
+        return decompress(bytes, expectedBytes: size)
     }
 }

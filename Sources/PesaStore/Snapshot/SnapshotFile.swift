@@ -72,9 +72,7 @@ struct SnapshotFile: Sendable {
         else {
             throw StoreError(.snapshotInvalid, "\(path): header out of range")
         }
-        guard let payload = Gzip.decompress(bytes[(newline + 1)...], maxBytes: max(header.payloadBytes, 1)),
-            payload.count == header.payloadBytes
-        else {
+        guard let payload = Gzip.decompress(bytes[(newline + 1)...], expectedBytes: header.payloadBytes) else {
             throw StoreError(.snapshotInvalid, "\(path): payload does not decompress to \(header.payloadBytes) bytes")
         }
         guard ChainHash.of(payload).description == header.payloadSha256 else {

@@ -32,6 +32,9 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
     @Flag(help: .hidden)
     var child = false
 
+    @Flag(help: "Also time the phases of an open (file read + gunzip + checksum, state decode).")
+    var phases = false
+
     static let tenantID = "org_benchopen00000000000000000"
 
     func run() async throws {
@@ -64,7 +67,9 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
             logger: CLI.quietLogger)
         let ms = Int((clock.now - start).seconds * 1000)
         print("RESULT \(ms) \(Self.residentMB(field: "VmHWM")) \(base) \(state.payments.count) \(report.head.seq)")
+        if phases { print("PHASE resident after open: \(Self.residentMB(field: "VmRSS")) MB") }
         _ = store
+        if phases { try printPhases(tenantDirectory) }
     }
 
     private struct ChildOutput {
@@ -75,12 +80,13 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
     private func runChild() throws -> ChildOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["bench", "open-tenant", "--directory", directory, "--child"]
+        process.arguments = ["bench", "open-tenant", "--directory", directory, "--child"] + (phases ? ["--phases"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        for line in text.split(separator: "\n") where line.hasPrefix("PHASE ") { print(line) }
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RESULT ") }) else {
             throw CLIError("the child process failed: \(text)")
         }
@@ -103,6 +109,26 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
         let ms = Int((clock.now - start).seconds * 1000)
         _ = payload.count
         return ms
+    }
+
+    private func printPhases(_ tenantDirectory: String) throws {
+        let folder = tenantDirectory + "/snapshots"
+        guard let name = try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".snapshot") }).max()
+        else { return }
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ label: String) {
+            print("PHASE \(label): \(Int((clock.now - mark).seconds * 1000)) ms")
+            mark = clock.now
+        }
+        let bytes = try PosixFileIO().readFile(at: folder + "/" + name)
+        lap("read file")
+        let payload = try SnapshotInspector.payload(of: bytes)
+        lap("gunzip + sha256")
+        let state = try TenantState(snapshotPayload: payload, formatVersion: TenantState.snapshotFormatVersion)
+        lap("decode state")
+        _ = state.snapshotPayload()
+        lap("encode state (for reference)")
     }
 
     static func residentMB(field: String) -> Int {
