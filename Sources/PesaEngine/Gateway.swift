@@ -30,7 +30,8 @@ public final class Gateway: Sendable {
 
     /// Prepares the data folder, opens `system/` and discovers the tenants (their journals load lazily).
     public static func start(
-        data: DataDirectory, masterKey: MasterKey, clock: any WallClock = SystemWallClock(), logger: Logger
+        data: DataDirectory, masterKey: MasterKey, clock: any WallClock = SystemWallClock(),
+        snapshotTailEventsMax: UInt64 = Limits.snapshotTailEventsMax, logger: Logger
     ) async throws(EngineError) -> Gateway {
         do { try data.prepare() } catch { throw EngineError.from(error) }
         var systemLogger = logger
@@ -43,8 +44,9 @@ public final class Gateway: Sendable {
             throw EngineError.from(error)
         }
         let system = TenantEngine(
-            tenantID: "system", store: opened.store, state: opened.state, clock: clock, logger: systemLogger)
-        let registry = TenantRegistry(data: data, clock: clock, logger: logger)
+            tenantID: "system", store: opened.store, state: opened.state,
+            eventsSinceSnapshot: UInt64(opened.report.replayedEvents), clock: clock, logger: systemLogger)
+        let registry = TenantRegistry(data: data, clock: clock, snapshotTailEventsMax: snapshotTailEventsMax, logger: logger)
         try registry.discover()
         return Gateway(registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger)
     }

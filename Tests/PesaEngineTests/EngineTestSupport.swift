@@ -13,9 +13,12 @@ struct EngineHarness {
 
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static func start(io: SimulatedFileIO = SimulatedFileIO(seed: 1), key: MasterKey = .generate()) async throws -> EngineHarness {
+    static func start(
+        io: SimulatedFileIO = SimulatedFileIO(seed: 1), key: MasterKey = .generate(), snapshotEvery: UInt64 = 50_000
+    ) async throws -> EngineHarness {
         let gateway = try await Gateway.start(
-            data: DataDirectory(root: "/data", io: io), masterKey: key, clock: FixedClock(), logger: quiet)
+            data: DataDirectory(root: "/data", io: io), masterKey: key, clock: FixedClock(),
+            snapshotTailEventsMax: snapshotEvery, logger: quiet)
         return EngineHarness(io: io, gateway: gateway, key: key)
     }
 

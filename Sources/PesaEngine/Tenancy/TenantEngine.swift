@@ -19,6 +19,9 @@ public final class TenantEngine: @unchecked Sendable {
     private let queue = Mutex<Queue>(Queue())
     /// Touched only by the task draining the queue (guarded by `Queue.draining`).
     private var state: TenantState
+    /// Events journaled since the newest snapshot (drainer only).
+    private var eventsSinceSnapshot: UInt64
+    let snapshotTailEventsMax: UInt64
 
     private struct Queue {
         var jobs: [Job] = []
@@ -26,6 +29,7 @@ public final class TenantEngine: @unchecked Sendable {
         var lastUsedMs: Int64 = 0
         var credentialsUpdating = false
         var credentialsGeneration = 0
+        var snapshotInFlight = false
     }
 
     /// A queued command, type-erased: runs against the state and tells how to answer.
@@ -40,10 +44,15 @@ public final class TenantEngine: @unchecked Sendable {
         case refused(EngineError, answer: @Sendable (EngineError?) -> Void)
     }
 
-    init(tenantID: String, store: TenantStore, state: TenantState, clock: any WallClock, logger: Logger) {
+    init(
+        tenantID: String, store: TenantStore, state: TenantState, eventsSinceSnapshot: UInt64, clock: any WallClock,
+        logger: Logger, snapshotTailEventsMax: UInt64 = Limits.snapshotTailEventsMax
+    ) {
         self.tenantID = tenantID
         self.store = store
         self.state = state
+        self.eventsSinceSnapshot = eventsSinceSnapshot
+        self.snapshotTailEventsMax = snapshotTailEventsMax
         self.clock = clock
         self.logger = logger
     }
@@ -152,8 +161,33 @@ public final class TenantEngine: @unchecked Sendable {
             }
         }
         if failure != nil || reload { await reloadState() }
+        if failure == nil {
+            eventsSinceSnapshot += UInt64(lines.count)
+            if eventsSinceSnapshot >= snapshotTailEventsMax { snapshotInBackground() }
+        }
         for answer in answers { answer(failure) }
     }
+
+    /// Hands a copy of the durable state to the store's I/O queue to snapshot and compact, one at a time.
+    private func snapshotInBackground() {
+        let start = queue.withLock { queue -> Bool in
+            guard !queue.snapshotInFlight else { return false }
+            queue.snapshotInFlight = true
+            return true
+        }
+        guard start else { return }
+        eventsSinceSnapshot = 0
+        let logger = self.logger
+        store.snapshotAndCompactInBackground(state, at: store.journal.head, atMs: clock.nowMs()) { result in
+            if case .failure(let error) = result {
+                logger.error("automatic snapshot failed; will try again later", metadata: ["error": "\(error)"])
+            }
+            self.queue.withLock { $0.snapshotInFlight = false }
+        }
+    }
+
+    /// Whether a background snapshot is being written (tests wait for it).
+    var isSnapshotting: Bool { queue.withLock { $0.snapshotInFlight } }
 
     private func requeue(_ jobs: [Job]) {
         queue.withLock { $0.jobs.insert(contentsOf: jobs, at: 0) }

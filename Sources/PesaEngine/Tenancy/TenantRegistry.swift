@@ -1,5 +1,5 @@
 public import Logging
-import PesaCore
+public import PesaCore
 public import PesaStore
 public import ServiceLifecycle
 import Synchronization
@@ -12,6 +12,7 @@ public final class TenantRegistry: Service, Sendable {
     let clock: any WallClock
     let logger: Logger
     let idleEvictionMs: Int64
+    let snapshotTailEventsMax: UInt64
     private let registry = Mutex<Registry>(Registry())
 
     /// What the registry knows of a tenant without opening it.
@@ -36,9 +37,10 @@ public final class TenantRegistry: Service, Sendable {
 
     public init(
         data: DataDirectory, clock: any WallClock = SystemWallClock(), idleEvictionMs: Int64 = 15 * 60 * 1000,
-        logger: Logger
+        snapshotTailEventsMax: UInt64 = Limits.snapshotTailEventsMax, logger: Logger
     ) {
         self.data = data
+        self.snapshotTailEventsMax = snapshotTailEventsMax
         self.clock = clock
         self.idleEvictionMs = idleEvictionMs
         self.logger = logger
@@ -123,7 +125,9 @@ public final class TenantRegistry: Service, Sendable {
             tenantLogger.info(
                 "tenant opened",
                 metadata: ["head": "\(report.head.seq)", "snapshot": "\(report.snapshotSeq.map(String.init) ?? "none")"])
-            return .success(TenantEngine(tenantID: id, store: store, state: state, clock: clock, logger: tenantLogger))
+            return .success(TenantEngine(
+                tenantID: id, store: store, state: state, eventsSinceSnapshot: UInt64(report.replayedEvents), clock: clock,
+                logger: tenantLogger, snapshotTailEventsMax: snapshotTailEventsMax))
         } catch {
             let engineError = EngineError.from(error)
             if engineError.code == .tenantUnavailable {

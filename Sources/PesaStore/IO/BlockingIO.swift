@@ -14,4 +14,9 @@ enum BlockingIO {
         }
         return try result.get()
     }
+
+    /// Runs `work` on the queue without waiting for it.
+    static func detached(_ work: @escaping @Sendable () -> Void) {
+        queue.async(execute: work)
+    }
 }

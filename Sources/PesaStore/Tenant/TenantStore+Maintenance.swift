@@ -83,3 +83,32 @@ extension TenantStore {
         }
     }
 }
+
+extension TenantStore {
+    /// Snapshots `state` (the state at `position`) and then compacts, on the blocking I/O queue, without
+    /// making the caller wait: the engine keeps serving while a large state is encoded and written.
+    /// `completion` runs on that queue with the outcome.
+    public func snapshotAndCompactInBackground<State: EventSourcedState>(
+        _ state: State, at position: JournalPosition, atMs: Int64,
+        completion: @escaping @Sendable (Result<CompactionReport, StoreError>) -> Void
+    ) {
+        let directory = self.directory
+        let io = self.io
+        let logger = self.logger
+        BlockingIO.detached {
+            let result = Result { () throws(StoreError) -> CompactionReport in
+                _ = try SnapshotCatalog.write(
+                    tenantDirectory: directory, position: position, atMs: atMs, stateFormat: State.snapshotFormatVersion,
+                    payload: state.snapshotPayload(), io: io)
+                return try Compactor(tenantDirectory: directory, io: io).run(
+                    nowMs: atMs, graceMs: Limits.supersededFileGraceMs)
+            }
+            if case .success(let report) = result {
+                logger.info(
+                    "automatic snapshot and compaction",
+                    metadata: ["seq": "\(position.seq)", "archived": "\(report.archived.count)", "removed": "\(report.removed.count)"])
+            }
+            completion(result)
+        }
+    }
+}

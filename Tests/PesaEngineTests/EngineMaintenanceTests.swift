@@ -1,0 +1,45 @@
+import PesaCore
+import PesaStore
+import PesaTesting
+import Testing
+
+@testable import PesaEngine
+
+@Suite struct EngineMaintenanceTests {
+    @Test func theTailIsSnapshottedAndCompactedAutomatically() async throws {
+        let harness = try await EngineHarness.start(snapshotEvery: 10)
+        let acme = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: acme)
+        for index in 0..<15 {
+            _ = try await harness.gateway.createUser(
+                in: acme, email: "u\(index)@acme.co.ke", passwordHash: "h", role: .user, by: admin)
+        }
+        let engine = try await harness.gateway.engine(acme)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while engine.isSnapshotting && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let directory = "/data/tenants/\(acme.rawValue)"
+        let snapshots = try harness.io.listDirectory(at: directory + "/snapshots").filter { $0.hasSuffix(".snapshot") }
+        #expect(!snapshots.isEmpty)
+        let restarted = try await harness.restarted()
+        #expect(try await restarted.gateway.users(in: acme, by: admin).count == 15)
+        let report = try TenantVerifier(io: harness.io).verify(
+            directory: directory, tenantID: acme.rawValue, as: TenantState.self, vault: nil)
+        #expect(report.isClean, "\(report.problems)")
+        #expect(report.snapshotsChecked >= 1)
+    }
+
+    @Test func idleTenantsAreUnloadedAndComeBackIntact() async throws {
+        let io = SimulatedFileIO(seed: 3)
+        let gateway = try await Gateway.start(
+            data: DataDirectory(root: "/data", io: io), masterKey: .generate(), clock: FixedClock(), logger: EngineHarness.quiet)
+        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
+        await gateway.close()
+        let registry = TenantRegistry(data: gateway.registry.data, clock: FixedClock(), idleEvictionMs: -1, logger: EngineHarness.quiet)
+        try registry.discover()
+        let loaded = try await registry.engine(id: acme.record.id.rawValue)
+        await registry.evictIdle()
+        let reloaded = try await registry.engine(id: acme.record.id.rawValue)
+        #expect(loaded !== reloaded)
+        #expect(try await reloaded.read { $0.organization?.slug.rawValue } == "acme")
+    }
+}
