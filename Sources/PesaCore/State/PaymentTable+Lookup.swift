@@ -21,10 +21,11 @@ extension PaymentTable {
     public subscript(id: PaymentID) -> Payment? { row(for: id).map(payment(at:)) }
 
     private func find(_ text: String, _ field: Text, in index: RowIndex) -> Int? {
-        let key = PaymentTable.truncated(text)
-        guard !key.isEmpty else { return nil }
-        return index.find(hash: RowIndex.hash(key.utf8)) { row in
-            arena[textRange(row, field)].elementsEqual(key.utf8)
+        guard !text.isEmpty else { return nil }
+        var key: [UInt8] = []
+        PaymentTable.appendText(text, to: &key)
+        return index.find(hash: RowIndex.hash(key)) { row in
+            arena[textRange(row, field)].elementsEqual(key)
         }
     }
 

@@ -71,7 +71,7 @@ extension PaymentTable {
         return ref
     }
 
-    // MARK: Text records: for each `Text` field in order, one length byte and that many UTF-8 bytes.
+    // MARK: Text records: for each `Text` field in order, one header byte and its body (see `TextField`).
 
     /// All texts of a row, in `Text` order.
     func texts(at row: Int) -> [String] {
@@ -79,30 +79,29 @@ extension PaymentTable {
         var result: [String] = []
         result.reserveCapacity(Text.allCases.count)
         for _ in Text.allCases {
-            let length = Int(arena[position])
-            result.append(String(decoding: arena[(position + 1)..<(position + 1 + length)], as: UTF8.self))
+            let header = arena[position]
+            let length = TextField.bodyLength(header)
+            result.append(TextField.decode(header: header, body: arena[(position + 1)..<(position + 1 + length)]))
             position += 1 + length
         }
         return result
     }
 
-    /// Where one text of a row lies in the arena.
+    /// Where one encoded field (header byte and body) of a row lies in the arena.
     func textRange(_ row: Int, _ field: Text) -> Range<Int> {
         var position = textOffsets[row]
-        for _ in 0..<field.rawValue { position += 1 + Int(arena[position]) }
-        return (position + 1)..<(position + 1 + Int(arena[position]))
+        for _ in 0..<field.rawValue { position += 1 + TextField.bodyLength(arena[position]) }
+        return position..<(position + 1 + TextField.bodyLength(arena[position]))
     }
 
     func recordLength(at offset: Int) -> Int {
         var position = offset
-        for _ in Text.allCases { position += 1 + Int(arena[position]) }
+        for _ in Text.allCases { position += 1 + TextField.bodyLength(arena[position]) }
         return position - offset
     }
 
     static func appendText(_ text: String, to bytes: inout [UInt8]) {
-        let utf8 = truncated(text).utf8
-        bytes.append(UInt8(utf8.count))
-        bytes.append(contentsOf: utf8)
+        TextField.encode(truncated(text), into: &bytes)
     }
 
     /// At most `Limits.paymentTextBytesMax` UTF-8 bytes, cut at a character boundary (deterministic).
@@ -134,5 +133,6 @@ extension PaymentTable {
 
     func idHash(_ row: Int) -> UInt64 { RowIndex.mix(idHigh[row] ^ (idLow[row] &* 0x9E37_79B9_7F4A_7C15)) }
 
+    /// Hash of the encoded field (header and body), as `find` hashes an encoded key.
     func textHash(_ row: Int, _ field: Text) -> UInt64 { RowIndex.hash(arena[textRange(row, field)]) }
 }

@@ -85,6 +85,36 @@ import Testing
     @Test func longTextsAreCutAtCharacterBoundaries() {
         let long = String(repeating: "é", count: 200)
         let cut = PaymentTable.truncated(long)
-        #expect(cut.utf8.count == 254 && cut.count == 127)
+        #expect(cut.utf8.count == 238 && cut.count == 119)
+    }
+
+    @Test(arguments: [
+        String(repeating: "ab", count: 32), String(repeating: "AB", count: 32), String(repeating: "ag", count: 32),
+        "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab", "7F1C2D3E-AAAA-4A5B-8C9D-0123456789AB",
+        "7f1c2d3e_aaaa-4a5b-8c9d-0123456789ab", "7f1c2d3e-aaaa-4a5b-8c9d-0123456789a-", "", "é", "k-1",
+    ])
+    func textFieldsRoundTripExactly(text: String) {
+        var bytes: [UInt8] = []
+        TextField.encode(text, into: &bytes)
+        #expect(bytes.count == 1 + TextField.bodyLength(bytes[0]))
+        #expect(TextField.decode(header: bytes[0], body: bytes[1...]) == text)
+    }
+
+    @Test func binaryFormsAreCompact() {
+        var hash: [UInt8] = []
+        TextField.encode(String(repeating: "0f", count: 32), into: &hash)
+        var uuid: [UInt8] = []
+        TextField.encode("7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab", into: &uuid)
+        #expect(hash.count == 33 && uuid.count == 17)
+    }
+
+    @Test func lookupsFindBinaryEncodedKeys() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated, Fixtures.stk(1, key: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab")])
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 1)
+        #expect(restored.payments.row(forIdempotencyKey: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab") == 0)
+        #expect(state.payments.row(forIdempotencyKey: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab") == 0)
+        #expect(restored.payments.row(forIdempotencyKey: "7F1C2D3E-AAAA-4A5B-8C9D-0123456789AB") == nil)
+        #expect(restored.payment(id: Fixtures.paymentID(1))?.requestHash == String(repeating: "ab", count: 32))
     }
 }
