@@ -75,7 +75,8 @@ extension TenantEvent {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw .invalidEventData("\(type): wrong type at \(Self.path(context.codingPath))")
         } catch let DecodingError.dataCorrupted(context) {
-            throw .invalidEventData("\(type): bad value at \(Self.path(context.codingPath)): \(context.debugDescription)")
+            let path = Self.path(context.codingPath)
+            throw .invalidEventData("\(type): bad value at \(path): \(context.debugDescription)")
         } catch {
             throw .invalidEventData("\(type): unreadable data: \(error)")
         }

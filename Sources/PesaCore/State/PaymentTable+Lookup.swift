@@ -5,7 +5,9 @@ extension PaymentTable {
         return byID.find(hash: hash) { idHigh[$0] == high && idLow[$0] == low }
     }
 
-    public func row(forCheckoutRequestID text: String) -> Int? { find(text, .checkoutRequestID, in: byCheckoutRequestID) }
+    public func row(forCheckoutRequestID text: String) -> Int? {
+        find(text, .checkoutRequestID, in: byCheckoutRequestID)
+    }
 
     /// Daraja's `ConversationID` or `OriginatorConversationID` (B2C, reversal).
     public func row(forConversationID text: String) -> Int? {

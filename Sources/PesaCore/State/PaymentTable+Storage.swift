@@ -15,7 +15,8 @@ extension PaymentTable {
         texts[Text.batchID.rawValue] = payment.batchID ?? ""
         texts[Text.originalPaymentID.rawValue] = payment.originalPaymentID ?? ""
         texts[Text.reversedReceipt.rawValue] = payment.reversedReceipt ?? ""
-        resultCodeRefs[row] = intern(payment.resultCode?.rawValue ?? "", overflow: &texts[Text.resultCodeOverflow.rawValue])
+        let code = payment.resultCode?.rawValue ?? ""
+        resultCodeRefs[row] = intern(code, overflow: &texts[Text.resultCodeOverflow.rawValue])
         resultDescRefs[row] = intern(payment.resultDesc ?? "", overflow: &texts[Text.resultDescOverflow.rawValue])
         let old = isNew ? nil : self.texts(at: row)
         if !isNew { liveTextBytes -= recordLength(at: textOffsets[row]) }
@@ -49,14 +50,14 @@ extension PaymentTable {
     }
 
     /// Moves an index out of the table, so that inserting into it copies nothing.
-    private mutating func takeIndex(_ path: WritableKeyPath<PaymentTable, RowIndex>) -> RowIndex {
+    mutating func takeIndex(_ path: WritableKeyPath<PaymentTable, RowIndex>) -> RowIndex {
         let index = self[keyPath: path]
         self[keyPath: path] = RowIndex.placeholder
         return index
     }
 
     /// Interns `text` when there is room; otherwise keeps it in the row's overflow field.
-    private mutating func intern(_ text: String, overflow: inout String) -> UInt32 {
+    mutating func intern(_ text: String, overflow: inout String) -> UInt32 {
         overflow = ""
         if text.isEmpty { return 0 }
         let bounded = PaymentTable.truncated(text)
@@ -85,6 +86,12 @@ extension PaymentTable {
             position += 1 + length
         }
         return result
+    }
+
+    /// One text of a row.
+    func text(at row: Int, _ field: Text) -> String {
+        let range = textRange(row, field)
+        return TextField.decode(header: arena[range.lowerBound], body: arena[(range.lowerBound + 1)..<range.upperBound])
     }
 
     /// Where one encoded field (header byte and body) of a row lies in the arena.

@@ -46,7 +46,8 @@ enum Fixtures {
         let result = ResultCode(code)
         return .paymentSettled(.init(
             paymentID: paymentID(seed), resultCode: result,
-            resultDesc: result.paymentStatus == .succeeded ? "The service request is processed successfully." : "Failed",
+            resultDesc: result.paymentStatus == .succeeded
+                ? "The service request is processed successfully." : "Failed",
             mpesaReceipt: result.paymentStatus == .succeeded ? "RCP\(seed)" : nil, source: source))
     }
 }

@@ -59,7 +59,8 @@ import Testing
         let stk = String(decoding: Fixtures.stk(7).canonicalData(), as: UTF8.self)
         #expect(Fixtures.paymentID(7).rawValue == "pay_01040g2081040g000000000007")
         #expect(stk == "{\"account_reference\":\"INV7\",\"amount\":10000,\"description\":\"Order 7\","
-            + "\"payment_id\":\"\(Fixtures.paymentID(7))\",\"phone\":\"254708374149\",\"transaction_type\":\"paybill\"}")
+            + "\"payment_id\":\"\(Fixtures.paymentID(7))\",\"phone\":\"254708374149\","
+            + "\"transaction_type\":\"paybill\"}")
     }
 
     @Test func unknownTypesAndBadDataAreRefused() {

@@ -85,7 +85,8 @@ import Testing
     @Test func usersKeysAndCredentials() throws {
         var state = try started()
         try state.applyAll([
-            .userCreated(.init(userID: Fixtures.userID(1), email: "Ann@Acme.co.ke", role: .orgAdmin, passwordHash: "h1")),
+            .userCreated(.init(userID: Fixtures.userID(1), email: "Ann@Acme.co.ke", role: .orgAdmin,
+                               passwordHash: "h1")),
             .apiKeyCreated(.init(keyID: Fixtures.keyID(1), name: "backend", role: .user, keyHash: "kh",
                                  keyHint: "pk_test_…", environment: "sandbox")),
             .credentialsUpdated(.init(version: 1, environment: "sandbox", businessShortCode: "174379", hints: [:])),
@@ -98,7 +99,8 @@ import Testing
         try state.applyAll([.userUpdated(.init(userID: Fixtures.userID(1), email: "ann2@acme.co.ke", role: .manager))])
         #expect(state.user(email: "ann@acme.co.ke") == nil)
         #expect(state.user(email: "ann2@acme.co.ke")?.role == .manager)
-        try state.applyAll([.apiKeyRevoked(.init(keyID: Fixtures.keyID(1))), .userDeleted(.init(userID: Fixtures.userID(1)))])
+        try state.applyAll([.apiKeyRevoked(.init(keyID: Fixtures.keyID(1))),
+                            .userDeleted(.init(userID: Fixtures.userID(1)))])
         #expect(state.apiKey(hash: "kh")?.isRevoked == true)
         #expect(state.users.isEmpty)
         #expect(throws: PesaCoreError.self) {
@@ -112,7 +114,9 @@ import Testing
         #expect(state.rateLimitPerMinute == 300)
         try state.applyAll([.organizationUpdated(.init(rateLimitOverride: 10))])
         #expect(state.rateLimitPerMinute == 10)
-        try state.applyAll([.organizationUpdated(.init(subscriptionStatus: .suspended, rateLimitOverrideCleared: true))])
+        try state.applyAll([
+            .organizationUpdated(.init(subscriptionStatus: .suspended, rateLimitOverrideCleared: true)),
+        ])
         #expect(state.rateLimitPerMinute == 300)
         #expect(state.organization?.subscriptionStatus.allowsPaymentInitiation == false)
     }
