@@ -118,3 +118,17 @@ import Testing
         #expect(restored.payment(id: Fixtures.paymentID(1))?.requestHash == String(repeating: "ab", count: 32))
     }
 }
+
+@Suite struct SnapshotDamageTests {
+    /// Every single flipped byte either throws or reads as some state; nothing crashes.
+    @Test func flippedBytesNeverCrash() throws {
+        let payload = try TenantSnapshotTests.richState().snapshotPayload()
+        var refused = 0
+        for index in payload.indices {
+            var damaged = payload
+            damaged[index] ^= 0xFF
+            if (try? TenantState(snapshotPayload: damaged, formatVersion: 1)) == nil { refused += 1 }
+        }
+        #expect(refused > payload.count / 4)
+    }
+}

@@ -159,3 +159,38 @@ import Testing
         }
     }
 }
+
+@Suite struct IdempotencyTests {
+    @Test func paymentKeysReplayConflictAndExpire() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated, Fixtures.stk(1, key: "k1")])
+        let created = try #require(state.payment(id: Fixtures.paymentID(1))).createdAtMs
+        let hash = String(repeating: "ab", count: 32)
+        #expect(state.paymentIdempotency(key: "k1", requestHash: hash, nowMs: created + 1)
+            == .replay(try #require(state.payment(id: Fixtures.paymentID(1)))))
+        #expect(state.paymentIdempotency(key: "k1", requestHash: "other", nowMs: created + 1) == .conflict)
+        #expect(state.paymentIdempotency(key: "k2", requestHash: hash, nowMs: created) == .new)
+        let expired = created + Limits.idempotencyWindowMs
+        #expect(state.paymentIdempotency(key: "k1", requestHash: hash, nowMs: expired) == .new)
+        try state.applyAll([Fixtures.stk(2, key: "k1")])
+        let newer = try #require(state.payment(id: Fixtures.paymentID(2)))
+        #expect(state.paymentIdempotency(key: "k1", requestHash: hash, nowMs: newer.createdAtMs) == .replay(newer))
+    }
+
+    @Test func otherRoutesByScope() throws {
+        var state = TenantState()
+        try state.applyAll([.idempotencyRecorded(.init(key: "k", requestHash: "h", scope: "POST /v1/api-keys",
+                                                       resourceID: "key_x", statusCode: 201, responseBody: "{}"))])
+        let at = state.lastAtMs
+        #expect(state.idempotency(scope: "POST /v1/api-keys", key: "k", requestHash: "h", nowMs: at).isReplay)
+        #expect(state.idempotency(scope: "POST /v1/api-keys", key: "k", requestHash: "x", nowMs: at) == .conflict)
+        #expect(state.idempotency(scope: "POST /v1/orgs", key: "k", requestHash: "h", nowMs: at) == .new)
+    }
+}
+
+extension IdempotencyMatch {
+    var isReplay: Bool {
+        if case .replay = self { return true }
+        return false
+    }
+}
