@@ -26,6 +26,10 @@ extension TenantEvent {
         case .batchCreated(let data): Self.canonicalJSON(data)
         case .balanceUpdated(let data): Self.canonicalJSON(data)
         case .idempotencyRecorded(let data): Self.canonicalJSON(data)
+        case .webhookEndpointCreated(let data): Self.canonicalJSON(data)
+        case .webhookSecretRotated(let data): Self.canonicalJSON(data)
+        case .webhookEndpointDeleted(let data): Self.canonicalJSON(data)
+        case .usageRecorded(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -53,6 +57,10 @@ extension TenantEvent {
         case "batch.created": self = .batchCreated(try Self.decode(data, type))
         case "balance.updated": self = .balanceUpdated(try Self.decode(data, type))
         case "idempotency.recorded": self = .idempotencyRecorded(try Self.decode(data, type))
+        case "webhook_endpoint.created": self = .webhookEndpointCreated(try Self.decode(data, type))
+        case "webhook_endpoint.secret_rotated": self = .webhookSecretRotated(try Self.decode(data, type))
+        case "webhook_endpoint.deleted": self = .webhookEndpointDeleted(try Self.decode(data, type))
+        case "usage.recorded": self = .usageRecorded(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

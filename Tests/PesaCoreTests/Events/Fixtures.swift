@@ -11,6 +11,7 @@ enum Fixtures {
     static func paymentID(_ seed: UInt64) -> PaymentID { PaymentID(randomBytes: bytes(seed, tag: 1)) }
     static func userID(_ seed: UInt64) -> UserID { UserID(randomBytes: bytes(seed, tag: 2)) }
     static func keyID(_ seed: UInt64) -> APIKeyID { APIKeyID(randomBytes: bytes(seed, tag: 3)) }
+    static let endpointID = WebhookEndpointID(randomBytes: bytes(7, tag: 5))
     static let orgID = OrganizationID(randomBytes: bytes(42, tag: 4))
     static let phone: MSISDN = {
         guard let phone = try? MSISDN("0708374149") else { preconditionFailure("fixture phone") }

@@ -37,6 +37,12 @@ import Testing
                                                uncleared: .zero)], asOfMs: 7)),
         .idempotencyRecorded(.init(key: "k", requestHash: "h", scope: "POST /v1/api-keys", resourceID: nil,
                                    statusCode: 201, responseBody: "{}")),
+        .webhookEndpointCreated(.init(endpointID: Fixtures.endpointID, url: "https://acme.co.ke/hooks",
+                                      events: ["payment.succeeded"], secretHint: "whsec_…x1")),
+        .webhookSecretRotated(.init(endpointID: Fixtures.endpointID, secretHint: "whsec_…y2",
+                                    previousValidUntilMs: 1_800_000_000_000)),
+        .webhookEndpointDeleted(.init(endpointID: Fixtures.endpointID)),
+        .usageRecorded(.init(month: "2026-11", apiCalls: 42)),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {

@@ -6,9 +6,12 @@ import Testing
     static func richState() throws -> TenantState {
         var state = TenantState()
         try state.applyAll(TenantEventCodingTests.samples.filter {
-            if case .userDeleted = $0 { return false }
-            return true
+            switch $0 {
+            case .userDeleted, .webhookEndpointDeleted: false
+            default: true
+            }
         })
+        try state.applyAll([.usageRecorded(.init(month: "2026-12", apiCalls: 1))])
         try state.applyAll([Fixtures.stk(10, key: "k10"), Fixtures.accepted(10), Fixtures.stk(11),
                             Fixtures.settled(10)])
         return state
@@ -23,6 +26,8 @@ import Testing
         #expect(restored.payments.row(forCheckoutRequestID: "ws_CO_140320251015241810") == 4)
         #expect(restored.payments.row(forIdempotencyKey: "k10") == 4)
         #expect(restored.user(email: "a@acme.co.ke") != nil)
+        #expect(restored.webhookEndpoints[Fixtures.endpointID]?.secretHint == "whsec_…y2")
+        #expect(restored.apiCallsByMonth == ["2026-11": 42, "2026-12": 1])
     }
 
     @Test func snapshotPlusTailEqualsFullReplay() throws {
