@@ -62,7 +62,8 @@ public struct TokenBucket: Sendable, Equatable {
         let full = capacity * TokenBucket.unitsPerToken
         let elapsed = nowMs - lastRefillMs
         let (added, overflow) = elapsed.multipliedReportingOverflow(by: refillPerMinute)
-        units = overflow ? full : min(full, units + added)
+        let (sum, sumOverflow) = units.addingReportingOverflow(added)
+        units = overflow || sumOverflow ? full : min(full, sum)
         lastRefillMs = nowMs
     }
 }
