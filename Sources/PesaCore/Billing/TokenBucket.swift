@@ -60,10 +60,10 @@ public struct TokenBucket: Sendable, Equatable {
     mutating func refill(nowMs: Int64) {
         guard nowMs > lastRefillMs else { return }
         let full = capacity * TokenBucket.unitsPerToken
-        let elapsed = nowMs - lastRefillMs
+        let (elapsed, gapOverflow) = nowMs.subtractingReportingOverflow(lastRefillMs)
         let (added, overflow) = elapsed.multipliedReportingOverflow(by: refillPerMinute)
         let (sum, sumOverflow) = units.addingReportingOverflow(added)
-        units = overflow || sumOverflow ? full : min(full, sum)
+        units = gapOverflow || overflow || sumOverflow ? full : min(full, sum)
         lastRefillMs = nowMs
     }
 }
