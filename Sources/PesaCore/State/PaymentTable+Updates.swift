@@ -2,7 +2,7 @@
 /// change, rewriting a row's text record at the byte level (no `Payment` is materialized).
 extension PaymentTable {
     /// A settlement: status, result, optionally the receipt, and `updated_at`.
-    public mutating func settle(
+    mutating func settle(
         at row: Int, status: PaymentStatus, resultCode: ResultCode?, resultDesc: String?, mpesaReceipt: String?,
         updatedAtMs: Int64
     ) {
@@ -18,13 +18,13 @@ extension PaymentTable {
     }
 
     /// Only the status and `updated_at` (e.g. `reversed`).
-    public mutating func setStatus(at row: Int, _ status: PaymentStatus, updatedAtMs: Int64) {
+    mutating func setStatus(at row: Int, _ status: PaymentStatus, updatedAtMs: Int64) {
         statuses[row] = PaymentTable.statusCode(status)
         self.updatedAtMs[row] = updatedAtMs
     }
 
     /// Daraja's ids from its acknowledgement; nil leaves a text as it is.
-    public mutating func setUpstreamIDs(
+    mutating func setUpstreamIDs(
         at row: Int, merchantRequestID: String?, checkoutRequestID: String?, conversationID: String?,
         originatorConversationID: String?, updatedAtMs: Int64
     ) {
@@ -37,11 +37,11 @@ extension PaymentTable {
         self.updatedAtMs[row] = updatedAtMs
     }
 
-    public mutating func recordCallback(at row: Int) {
+    mutating func recordCallback(at row: Int) {
         callbackCounts[row] = callbackCounts[row] == .max ? .max : callbackCounts[row] + 1
     }
 
-    public mutating func recordReconcileAttempt(at row: Int, attempt: Int64) {
+    mutating func recordReconcileAttempt(at row: Int, attempt: Int64) {
         reconcileAttempts[row] = max(reconcileAttempts[row], UInt8(clamping: attempt))
     }
 
