@@ -41,8 +41,8 @@ public enum Limits {
     public static let descriptionCharactersMax = 13
     /// B2C / reversal `Remarks` and `Occasion`.
     public static let remarksCharactersMax = 100
-    /// Any text kept on a payment row in memory (ids from Daraja, receipt, references); longer is refused.
-    public static let paymentTextBytesMax = 255
+    /// Any text kept on a payment row in memory (ids from Daraja, receipt, references); longer is cut.
+    public static let paymentTextBytesMax = 239
     /// Distinct result codes / result descriptions kept once each (interned); more are kept per payment.
     public static let internedTextCountMax = 4096
     /// Items of one payout batch.

@@ -60,9 +60,10 @@ public struct TokenBucket: Sendable, Equatable {
     mutating func refill(nowMs: Int64) {
         guard nowMs > lastRefillMs else { return }
         let full = capacity * TokenBucket.unitsPerToken
-        let elapsed = nowMs - lastRefillMs
+        let (elapsed, gapOverflow) = nowMs.subtractingReportingOverflow(lastRefillMs)
         let (added, overflow) = elapsed.multipliedReportingOverflow(by: refillPerMinute)
-        units = overflow ? full : min(full, units + added)
+        let (sum, sumOverflow) = units.addingReportingOverflow(added)
+        units = gapOverflow || overflow || sumOverflow ? full : min(full, sum)
         lastRefillMs = nowMs
     }
 }

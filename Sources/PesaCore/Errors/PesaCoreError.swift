@@ -50,7 +50,9 @@ extension PesaCoreError {
         Self(.invalidPhone, message, field: field, fileID: fileID, line: line)
     }
 
-    static func invalidID(_ message: String, field: String = "id", fileID: String = #fileID, line: Int = #line) -> Self {
+    static func invalidID(
+        _ message: String, field: String = "id", fileID: String = #fileID, line: Int = #line
+    ) -> Self {
         Self(.invalidID, message, field: field, fileID: fileID, line: line)
     }
 

@@ -26,6 +26,10 @@ extension TenantEvent {
         case .batchCreated(let data): Self.canonicalJSON(data)
         case .balanceUpdated(let data): Self.canonicalJSON(data)
         case .idempotencyRecorded(let data): Self.canonicalJSON(data)
+        case .webhookEndpointCreated(let data): Self.canonicalJSON(data)
+        case .webhookSecretRotated(let data): Self.canonicalJSON(data)
+        case .webhookEndpointDeleted(let data): Self.canonicalJSON(data)
+        case .usageRecorded(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -53,6 +57,10 @@ extension TenantEvent {
         case "batch.created": self = .batchCreated(try Self.decode(data, type))
         case "balance.updated": self = .balanceUpdated(try Self.decode(data, type))
         case "idempotency.recorded": self = .idempotencyRecorded(try Self.decode(data, type))
+        case "webhook_endpoint.created": self = .webhookEndpointCreated(try Self.decode(data, type))
+        case "webhook_endpoint.secret_rotated": self = .webhookSecretRotated(try Self.decode(data, type))
+        case "webhook_endpoint.deleted": self = .webhookEndpointDeleted(try Self.decode(data, type))
+        case "usage.recorded": self = .usageRecorded(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }
@@ -75,7 +83,8 @@ extension TenantEvent {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw .invalidEventData("\(type): wrong type at \(Self.path(context.codingPath))")
         } catch let DecodingError.dataCorrupted(context) {
-            throw .invalidEventData("\(type): bad value at \(Self.path(context.codingPath)): \(context.debugDescription)")
+            let path = Self.path(context.codingPath)
+            throw .invalidEventData("\(type): bad value at \(path): \(context.debugDescription)")
         } catch {
             throw .invalidEventData("\(type): unreadable data: \(error)")
         }

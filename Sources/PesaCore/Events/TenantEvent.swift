@@ -24,6 +24,10 @@ public enum TenantEvent: Sendable, Equatable {
     case batchCreated(BatchCreated)
     case balanceUpdated(BalanceUpdated)
     case idempotencyRecorded(IdempotencyRecorded)
+    case webhookEndpointCreated(WebhookEndpointCreated)
+    case webhookSecretRotated(WebhookSecretRotated)
+    case webhookEndpointDeleted(WebhookEndpointDeleted)
+    case usageRecorded(UsageRecorded)
 
     /// Every event type string, in the order of the cases.
     public static let allTypes: [String] = [
@@ -32,6 +36,7 @@ public enum TenantEvent: Sendable, Equatable {
         "payment.stk_requested", "payment.b2c_requested", "payment.reversal_requested", "payment.c2b_received",
         "payment.accepted", "payment.upstream_failed", "callback.received", "payment.settled",
         "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
+        "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
     ]
 
     /// The stable type string written in the journal.
@@ -58,6 +63,10 @@ public enum TenantEvent: Sendable, Equatable {
         case .batchCreated: "batch.created"
         case .balanceUpdated: "balance.updated"
         case .idempotencyRecorded: "idempotency.recorded"
+        case .webhookEndpointCreated: "webhook_endpoint.created"
+        case .webhookSecretRotated: "webhook_endpoint.secret_rotated"
+        case .webhookEndpointDeleted: "webhook_endpoint.deleted"
+        case .usageRecorded: "usage.recorded"
         }
     }
 }

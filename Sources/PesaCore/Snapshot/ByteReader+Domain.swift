@@ -10,7 +10,9 @@ extension ByteReader {
 
     mutating func id<Kind>(_ type: PrefixedID<Kind>.Type, _ what: String) throws(PesaCoreError) -> PrefixedID<Kind> {
         let text = try string(what)
-        guard let id = try? PrefixedID<Kind>(parsing: text) else { throw .snapshotCorrupt("\(what): bad id \"\(text)\"") }
+        guard let id = try? PrefixedID<Kind>(parsing: text) else {
+            throw .snapshotCorrupt("\(what): bad id \"\(text)\"")
+        }
         return id
     }
 

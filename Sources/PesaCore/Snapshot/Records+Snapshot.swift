@@ -190,3 +190,29 @@ extension TenantCounters {
         duplicateResults = try reader.i64("duplicate results")
     }
 }
+
+extension WebhookEndpointRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(id.rawValue)
+        writer.string(url)
+        writer.u64(UInt64(events.count))
+        for event in events { writer.string(event) }
+        writer.string(secretHint)
+        writer.optionalI64(previousSecretValidUntilMs)
+        writer.i64(createdAtMs)
+        writer.i64(updatedAtMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        id = try reader.id(WebhookEndpointID.self, "webhook endpoint id")
+        url = try reader.string("webhook url")
+        events = []
+        for _ in 0..<(try reader.count("webhook events", minimumBytesEach: 4)) {
+            events.append(try reader.string("webhook event"))
+        }
+        secretHint = try reader.string("secret hint")
+        previousSecretValidUntilMs = try reader.optionalI64("previous_valid_until_ms")
+        createdAtMs = try reader.i64("created_at_ms")
+        updatedAtMs = try reader.i64("updated_at_ms")
+    }
+}

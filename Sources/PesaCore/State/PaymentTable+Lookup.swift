@@ -5,7 +5,9 @@ extension PaymentTable {
         return byID.find(hash: hash) { idHigh[$0] == high && idLow[$0] == low }
     }
 
-    public func row(forCheckoutRequestID text: String) -> Int? { find(text, .checkoutRequestID, in: byCheckoutRequestID) }
+    public func row(forCheckoutRequestID text: String) -> Int? {
+        find(text, .checkoutRequestID, in: byCheckoutRequestID)
+    }
 
     /// Daraja's `ConversationID` or `OriginatorConversationID` (B2C, reversal).
     public func row(forConversationID text: String) -> Int? {
@@ -21,10 +23,11 @@ extension PaymentTable {
     public subscript(id: PaymentID) -> Payment? { row(for: id).map(payment(at:)) }
 
     private func find(_ text: String, _ field: Text, in index: RowIndex) -> Int? {
-        let key = PaymentTable.truncated(text)
-        guard !key.isEmpty else { return nil }
-        return index.find(hash: RowIndex.hash(key.utf8)) { row in
-            arena[textRange(row, field)].elementsEqual(key.utf8)
+        guard !text.isEmpty else { return nil }
+        var key: [UInt8] = []
+        PaymentTable.appendText(text, to: &key)
+        return index.find(hash: RowIndex.hash(key)) { row in
+            arena[textRange(row, field)].elementsEqual(key)
         }
     }
 

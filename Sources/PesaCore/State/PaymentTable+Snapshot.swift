@@ -89,7 +89,10 @@ extension PaymentTable {
             offsets.append(position)
             for _ in 0..<fields {
                 guard position < arena.count else { throw .snapshotCorrupt("text records end early") }
-                position += 1 + Int(arena[position])
+                guard TextField.isValidHeader(arena[position]) else {
+                    throw .snapshotCorrupt("text field header \(arena[position]) is not defined")
+                }
+                position += 1 + TextField.bodyLength(arena[position])
             }
         }
         guard position == arena.count else { throw .snapshotCorrupt("text records do not fill their bytes") }
@@ -106,9 +109,6 @@ extension PaymentTable {
                 PaymentTable.validRef(resultCodeRefs[row], internedCount),
                 PaymentTable.validRef(resultDescRefs[row], internedCount)
             else { throw .snapshotCorrupt("payment row \(row) has an impossible value") }
-            guard String(validating: arena[textRange(row, .phone)], as: UTF8.self) != nil else {
-                throw .snapshotCorrupt("payment row \(row) has text that is not UTF-8")
-            }
         }
     }
 
@@ -141,11 +141,11 @@ extension PaymentTable {
                 for row in 0..<offsets.count {
                     let text = offsets[row] < base.count ? base : tail
                     var position = offsets[row] < base.count ? offsets[row] : offsets[row] - base.count
-                    for _ in 0..<field.rawValue { position += 1 + Int(text[position]) }
-                    let length = Int(text[position])
+                    for _ in 0..<field.rawValue { position += 1 + TextField.bodyLength(text[position]) }
+                    let length = TextField.bodyLength(text[position])
                     if length == 0 { continue }
                     rows.append(UInt32(row))
-                    hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: text[(position + 1)...(position + length)])))
+                    hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: text[position...(position + length)])))
                 }
             }
         }

@@ -15,7 +15,8 @@ extension PaymentTable {
         texts[Text.batchID.rawValue] = payment.batchID ?? ""
         texts[Text.originalPaymentID.rawValue] = payment.originalPaymentID ?? ""
         texts[Text.reversedReceipt.rawValue] = payment.reversedReceipt ?? ""
-        resultCodeRefs[row] = intern(payment.resultCode?.rawValue ?? "", overflow: &texts[Text.resultCodeOverflow.rawValue])
+        let code = payment.resultCode?.rawValue ?? ""
+        resultCodeRefs[row] = intern(code, overflow: &texts[Text.resultCodeOverflow.rawValue])
         resultDescRefs[row] = intern(payment.resultDesc ?? "", overflow: &texts[Text.resultDescOverflow.rawValue])
         let old = isNew ? nil : self.texts(at: row)
         if !isNew { liveTextBytes -= recordLength(at: textOffsets[row]) }
@@ -49,14 +50,14 @@ extension PaymentTable {
     }
 
     /// Moves an index out of the table, so that inserting into it copies nothing.
-    private mutating func takeIndex(_ path: WritableKeyPath<PaymentTable, RowIndex>) -> RowIndex {
+    mutating func takeIndex(_ path: WritableKeyPath<PaymentTable, RowIndex>) -> RowIndex {
         let index = self[keyPath: path]
         self[keyPath: path] = RowIndex.placeholder
         return index
     }
 
     /// Interns `text` when there is room; otherwise keeps it in the row's overflow field.
-    private mutating func intern(_ text: String, overflow: inout String) -> UInt32 {
+    mutating func intern(_ text: String, overflow: inout String) -> UInt32 {
         overflow = ""
         if text.isEmpty { return 0 }
         let bounded = PaymentTable.truncated(text)
@@ -71,7 +72,7 @@ extension PaymentTable {
         return ref
     }
 
-    // MARK: Text records: for each `Text` field in order, one length byte and that many UTF-8 bytes.
+    // MARK: Text records: for each `Text` field in order, one header byte and its body (see `TextField`).
 
     /// All texts of a row, in `Text` order.
     func texts(at row: Int) -> [String] {
@@ -79,30 +80,35 @@ extension PaymentTable {
         var result: [String] = []
         result.reserveCapacity(Text.allCases.count)
         for _ in Text.allCases {
-            let length = Int(arena[position])
-            result.append(String(decoding: arena[(position + 1)..<(position + 1 + length)], as: UTF8.self))
+            let header = arena[position]
+            let length = TextField.bodyLength(header)
+            result.append(TextField.decode(header: header, body: arena[(position + 1)..<(position + 1 + length)]))
             position += 1 + length
         }
         return result
     }
 
-    /// Where one text of a row lies in the arena.
+    /// One text of a row.
+    func text(at row: Int, _ field: Text) -> String {
+        let range = textRange(row, field)
+        return TextField.decode(header: arena[range.lowerBound], body: arena[(range.lowerBound + 1)..<range.upperBound])
+    }
+
+    /// Where one encoded field (header byte and body) of a row lies in the arena.
     func textRange(_ row: Int, _ field: Text) -> Range<Int> {
         var position = textOffsets[row]
-        for _ in 0..<field.rawValue { position += 1 + Int(arena[position]) }
-        return (position + 1)..<(position + 1 + Int(arena[position]))
+        for _ in 0..<field.rawValue { position += 1 + TextField.bodyLength(arena[position]) }
+        return position..<(position + 1 + TextField.bodyLength(arena[position]))
     }
 
     func recordLength(at offset: Int) -> Int {
         var position = offset
-        for _ in Text.allCases { position += 1 + Int(arena[position]) }
+        for _ in Text.allCases { position += 1 + TextField.bodyLength(arena[position]) }
         return position - offset
     }
 
     static func appendText(_ text: String, to bytes: inout [UInt8]) {
-        let utf8 = truncated(text).utf8
-        bytes.append(UInt8(utf8.count))
-        bytes.append(contentsOf: utf8)
+        TextField.encode(truncated(text), into: &bytes)
     }
 
     /// At most `Limits.paymentTextBytesMax` UTF-8 bytes, cut at a character boundary (deterministic).
@@ -134,5 +140,6 @@ extension PaymentTable {
 
     func idHash(_ row: Int) -> UInt64 { RowIndex.mix(idHigh[row] ^ (idLow[row] &* 0x9E37_79B9_7F4A_7C15)) }
 
+    /// Hash of the encoded field (header and body), as `find` hashes an encoded key.
     func textHash(_ row: Int, _ field: Text) -> UInt64 { RowIndex.hash(arena[textRange(row, field)]) }
 }

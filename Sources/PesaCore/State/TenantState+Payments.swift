@@ -45,13 +45,10 @@ extension TenantState {
     mutating func reducePaymentChange(_ event: TenantEvent, atMs: Int64) {
         switch event {
         case .paymentAccepted(let data):
-            updatePayment(data.paymentID) { payment in
-                payment.merchantRequestID = data.merchantRequestID ?? payment.merchantRequestID
-                payment.checkoutRequestID = data.checkoutRequestID ?? payment.checkoutRequestID
-                payment.conversationID = data.conversationID ?? payment.conversationID
-                payment.originatorConversationID = data.originatorConversationID ?? payment.originatorConversationID
-                payment.updatedAtMs = atMs
-            }
+            payments.setUpstreamIDs(
+                at: row(data.paymentID), merchantRequestID: data.merchantRequestID,
+                checkoutRequestID: data.checkoutRequestID, conversationID: data.conversationID,
+                originatorConversationID: data.originatorConversationID, updatedAtMs: atMs)
         case .paymentUpstreamFailed(let data):
             let settled = TenantEvent.PaymentSettled(
                 paymentID: data.paymentID, status: data.status, resultCode: ResultCode(data.errorCode),
@@ -64,11 +61,9 @@ extension TenantState {
             case .malformed: counters.malformedCallbacks += 1
             case .matched, .informational: break
             }
-            if let id = data.paymentID { updatePayment(id) { $0.callbackCount += 1 } }
+            if let id = data.paymentID { payments.recordCallback(at: row(id)) }
         case .reconciliationAttempted(let data):
-            updatePayment(data.paymentID) { payment in
-                payment.reconcileAttempts = max(payment.reconcileAttempts, Int(clamping: data.attempt))
-            }
+            payments.recordReconcileAttempt(at: row(data.paymentID), attempt: data.attempt)
         default:
             preconditionFailure("not a payment change event")
         }
@@ -91,32 +86,29 @@ extension TenantState {
         case .changes:
             break
         }
-        var batch: String?
-        var original: String?
-        payments.update(at: row) { payment in
-            payment.status = data.status
-            payment.resultCode = data.resultCode
-            payment.resultDesc = data.resultDesc
-            payment.mpesaReceipt = data.mpesaReceipt ?? payment.mpesaReceipt
-            payment.updatedAtMs = atMs
-            batch = payment.batchID
-            original = payment.type == .reversal && data.status == .succeeded ? payment.originalPaymentID : nil
-        }
-        if let batch, let id = try? BatchID(parsing: batch) {
-            batches[id]?.statusCounts[Int(PaymentTable.statusCode(current))] -= 1
-            batches[id]?.statusCounts[Int(PaymentTable.statusCode(data.status))] += 1
-        }
-        if let original, let id = try? PaymentID(parsing: original), let originalRow = payments.row(for: id),
-            payments.status(at: originalRow).transition(to: .reversed) == .changes {
-            payments.update(at: originalRow) { payment in
-                payment.status = .reversed
-                payment.updatedAtMs = atMs
+        payments.settle(
+            at: row, status: data.status, resultCode: data.resultCode, resultDesc: data.resultDesc,
+            mpesaReceipt: data.mpesaReceipt, updatedAtMs: atMs)
+        switch payments.type(at: row) {
+        case .b2c:
+            let batch = payments.text(at: row, .batchID)
+            if !batch.isEmpty, let id = try? BatchID(parsing: batch) {
+                batches[id]?.statusCounts[Int(PaymentTable.statusCode(current))] -= 1
+                batches[id]?.statusCounts[Int(PaymentTable.statusCode(data.status))] += 1
             }
+        case .reversal where data.status == .succeeded:
+            guard let id = try? PaymentID(parsing: payments.text(at: row, .originalPaymentID)),
+                let originalRow = payments.row(for: id),
+                payments.status(at: originalRow).transition(to: .reversed) == .changes
+            else { return }
+            payments.setStatus(at: originalRow, .reversed, updatedAtMs: atMs)
+        default:
+            break
         }
     }
 
-    private mutating func updatePayment(_ id: PaymentID, _ change: (inout Payment) -> Void) {
+    private func row(_ id: PaymentID) -> Int {
         guard let row = payments.row(for: id) else { preconditionFailure("validated: payment exists") }
-        payments.update(at: row, change)
+        return row
     }
 }

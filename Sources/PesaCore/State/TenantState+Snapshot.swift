@@ -23,6 +23,13 @@ extension TenantState {
         writer.u64(UInt64(batches.count))
         for id in batches.keys.sorted() { batches[id]?.write(to: &writer) }
         counters.write(to: &writer)
+        writer.u64(UInt64(webhookEndpoints.count))
+        for id in webhookEndpoints.keys.sorted() { webhookEndpoints[id]?.write(to: &writer) }
+        writer.u64(UInt64(apiCallsByMonth.count))
+        for month in apiCallsByMonth.keys.sorted() {
+            writer.string(month)
+            writer.i64(apiCallsByMonth[month] ?? 0)
+        }
         payments.write(to: &writer)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
@@ -74,6 +81,14 @@ extension TenantState {
             batches[record.id] = record
         }
         counters = try TenantCounters(from: &reader)
+        for _ in 0..<(try reader.count("webhook endpoints", minimumBytesEach: 8)) {
+            let record = try WebhookEndpointRecord(from: &reader)
+            webhookEndpoints[record.id] = record
+        }
+        for _ in 0..<(try reader.count("usage months", minimumBytesEach: 12)) {
+            let month = try reader.string("usage month")
+            apiCallsByMonth[month] = try reader.i64("api calls")
+        }
         payments = try PaymentTable(from: &reader)
         guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {
             throw .snapshotCorrupt("payload does not end with PTS1 right after the payment table")

@@ -31,11 +31,32 @@ extension TenantState {
             }
         case .auditRecorded, .balanceUpdated, .idempotencyRecorded:
             break
+        case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .usageRecorded:
+            try validateWebhookOrUsage(event)
         case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived, .batchCreated:
             try validateCreation(event)
         case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .paymentSettled,
             .reconciliationAttempted:
             try validatePaymentChange(event)
+        }
+    }
+
+    private func validateWebhookOrUsage(_ event: TenantEvent) throws(PesaCoreError) {
+        switch event {
+        case .webhookEndpointCreated(let data):
+            guard webhookEndpoints[data.endpointID] == nil else {
+                throw .inconsistentEvent("webhook endpoint \(data.endpointID) already exists")
+            }
+        case .webhookSecretRotated(let data):
+            guard webhookEndpoints[data.endpointID] != nil else { throw .inconsistentEvent("no endpoint") }
+        case .webhookEndpointDeleted(let data):
+            guard webhookEndpoints[data.endpointID] != nil else { throw .inconsistentEvent("no endpoint") }
+        case .usageRecorded(let data):
+            guard data.apiCalls >= 0, data.month.utf8.count == 7 else {
+                throw .inconsistentEvent("usage needs a YYYY-MM month and a count of at least 0")
+            }
+        default:
+            preconditionFailure("not a webhook or usage event")
         }
     }
 

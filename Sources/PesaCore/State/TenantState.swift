@@ -15,6 +15,9 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var balances: [String: BalanceRecord] = [:]
     public internal(set) var batches: [BatchID: BatchRecord] = [:]
     public internal(set) var counters = TenantCounters()
+    public internal(set) var webhookEndpoints: [WebhookEndpointID: WebhookEndpointRecord] = [:]
+    /// API calls per month (`YYYY-MM`).
+    public internal(set) var apiCallsByMonth: [String: Int64] = [:]
 
     // Derived indexes (rebuilt from the above after a snapshot is read).
     var userIDsByEmail: [String: UserID] = [:]

@@ -11,6 +11,7 @@ enum Fixtures {
     static func paymentID(_ seed: UInt64) -> PaymentID { PaymentID(randomBytes: bytes(seed, tag: 1)) }
     static func userID(_ seed: UInt64) -> UserID { UserID(randomBytes: bytes(seed, tag: 2)) }
     static func keyID(_ seed: UInt64) -> APIKeyID { APIKeyID(randomBytes: bytes(seed, tag: 3)) }
+    static let endpointID = WebhookEndpointID(randomBytes: bytes(7, tag: 5))
     static let orgID = OrganizationID(randomBytes: bytes(42, tag: 4))
     static let phone: MSISDN = {
         guard let phone = try? MSISDN("0708374149") else { preconditionFailure("fixture phone") }
@@ -46,7 +47,8 @@ enum Fixtures {
         let result = ResultCode(code)
         return .paymentSettled(.init(
             paymentID: paymentID(seed), resultCode: result,
-            resultDesc: result.paymentStatus == .succeeded ? "The service request is processed successfully." : "Failed",
+            resultDesc: result.paymentStatus == .succeeded
+                ? "The service request is processed successfully." : "Failed",
             mpesaReceipt: result.paymentStatus == .succeeded ? "RCP\(seed)" : nil, source: source))
     }
 }

@@ -37,6 +37,12 @@ import Testing
                                                uncleared: .zero)], asOfMs: 7)),
         .idempotencyRecorded(.init(key: "k", requestHash: "h", scope: "POST /v1/api-keys", resourceID: nil,
                                    statusCode: 201, responseBody: "{}")),
+        .webhookEndpointCreated(.init(endpointID: Fixtures.endpointID, url: "https://acme.co.ke/hooks",
+                                      events: ["payment.succeeded"], secretHint: "whsec_…x1")),
+        .webhookSecretRotated(.init(endpointID: Fixtures.endpointID, secretHint: "whsec_…y2",
+                                    previousValidUntilMs: 1_800_000_000_000)),
+        .webhookEndpointDeleted(.init(endpointID: Fixtures.endpointID)),
+        .usageRecorded(.init(month: "2026-11", apiCalls: 42)),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {
@@ -59,7 +65,8 @@ import Testing
         let stk = String(decoding: Fixtures.stk(7).canonicalData(), as: UTF8.self)
         #expect(Fixtures.paymentID(7).rawValue == "pay_01040g2081040g000000000007")
         #expect(stk == "{\"account_reference\":\"INV7\",\"amount\":10000,\"description\":\"Order 7\","
-            + "\"payment_id\":\"\(Fixtures.paymentID(7))\",\"phone\":\"254708374149\",\"transaction_type\":\"paybill\"}")
+            + "\"payment_id\":\"\(Fixtures.paymentID(7))\",\"phone\":\"254708374149\","
+            + "\"transaction_type\":\"paybill\"}")
     }
 
     @Test func unknownTypesAndBadDataAreRefused() {

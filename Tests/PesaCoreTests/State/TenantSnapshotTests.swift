@@ -6,9 +6,12 @@ import Testing
     static func richState() throws -> TenantState {
         var state = TenantState()
         try state.applyAll(TenantEventCodingTests.samples.filter {
-            if case .userDeleted = $0 { return false }
-            return true
+            switch $0 {
+            case .userDeleted, .webhookEndpointDeleted: false
+            default: true
+            }
         })
+        try state.applyAll([.usageRecorded(.init(month: "2026-12", apiCalls: 1))])
         try state.applyAll([Fixtures.stk(10, key: "k10"), Fixtures.accepted(10), Fixtures.stk(11),
                             Fixtures.settled(10)])
         return state
@@ -23,6 +26,8 @@ import Testing
         #expect(restored.payments.row(forCheckoutRequestID: "ws_CO_140320251015241810") == 4)
         #expect(restored.payments.row(forIdempotencyKey: "k10") == 4)
         #expect(restored.user(email: "a@acme.co.ke") != nil)
+        #expect(restored.webhookEndpoints[Fixtures.endpointID]?.secretHint == "whsec_…y2")
+        #expect(restored.apiCallsByMonth == ["2026-11": 42, "2026-12": 1])
     }
 
     @Test func snapshotPlusTailEqualsFullReplay() throws {
@@ -85,6 +90,50 @@ import Testing
     @Test func longTextsAreCutAtCharacterBoundaries() {
         let long = String(repeating: "é", count: 200)
         let cut = PaymentTable.truncated(long)
-        #expect(cut.utf8.count == 254 && cut.count == 127)
+        #expect(cut.utf8.count == 238 && cut.count == 119)
+    }
+
+    @Test(arguments: [
+        String(repeating: "ab", count: 32), String(repeating: "AB", count: 32), String(repeating: "ag", count: 32),
+        "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab", "7F1C2D3E-AAAA-4A5B-8C9D-0123456789AB",
+        "7f1c2d3e_aaaa-4a5b-8c9d-0123456789ab", "7f1c2d3e-aaaa-4a5b-8c9d-0123456789a-", "", "é", "k-1",
+    ])
+    func textFieldsRoundTripExactly(text: String) {
+        var bytes: [UInt8] = []
+        TextField.encode(text, into: &bytes)
+        #expect(bytes.count == 1 + TextField.bodyLength(bytes[0]))
+        #expect(TextField.decode(header: bytes[0], body: bytes[1...]) == text)
+    }
+
+    @Test func binaryFormsAreCompact() {
+        var hash: [UInt8] = []
+        TextField.encode(String(repeating: "0f", count: 32), into: &hash)
+        var uuid: [UInt8] = []
+        TextField.encode("7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab", into: &uuid)
+        #expect(hash.count == 33 && uuid.count == 17)
+    }
+
+    @Test func lookupsFindBinaryEncodedKeys() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated, Fixtures.stk(1, key: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab")])
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 1)
+        #expect(restored.payments.row(forIdempotencyKey: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab") == 0)
+        #expect(state.payments.row(forIdempotencyKey: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab") == 0)
+        #expect(restored.payments.row(forIdempotencyKey: "7F1C2D3E-AAAA-4A5B-8C9D-0123456789AB") == nil)
+        #expect(restored.payment(id: Fixtures.paymentID(1))?.requestHash == String(repeating: "ab", count: 32))
+    }
+}
+
+@Suite struct SnapshotDamageTests {
+    /// Every single flipped byte either throws or reads as some state; nothing crashes.
+    @Test func flippedBytesNeverCrash() throws {
+        let payload = try TenantSnapshotTests.richState().snapshotPayload()
+        var refused = 0
+        for index in payload.indices {
+            var damaged = payload
+            damaged[index] ^= 0xFF
+            if (try? TenantState(snapshotPayload: damaged, formatVersion: 1)) == nil { refused += 1 }
+        }
+        #expect(refused > payload.count / 4)
     }
 }

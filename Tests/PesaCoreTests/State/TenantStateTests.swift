@@ -85,7 +85,8 @@ import Testing
     @Test func usersKeysAndCredentials() throws {
         var state = try started()
         try state.applyAll([
-            .userCreated(.init(userID: Fixtures.userID(1), email: "Ann@Acme.co.ke", role: .orgAdmin, passwordHash: "h1")),
+            .userCreated(.init(userID: Fixtures.userID(1), email: "Ann@Acme.co.ke", role: .orgAdmin,
+                               passwordHash: "h1")),
             .apiKeyCreated(.init(keyID: Fixtures.keyID(1), name: "backend", role: .user, keyHash: "kh",
                                  keyHint: "pk_test_…", environment: "sandbox")),
             .credentialsUpdated(.init(version: 1, environment: "sandbox", businessShortCode: "174379", hints: [:])),
@@ -98,7 +99,8 @@ import Testing
         try state.applyAll([.userUpdated(.init(userID: Fixtures.userID(1), email: "ann2@acme.co.ke", role: .manager))])
         #expect(state.user(email: "ann@acme.co.ke") == nil)
         #expect(state.user(email: "ann2@acme.co.ke")?.role == .manager)
-        try state.applyAll([.apiKeyRevoked(.init(keyID: Fixtures.keyID(1))), .userDeleted(.init(userID: Fixtures.userID(1)))])
+        try state.applyAll([.apiKeyRevoked(.init(keyID: Fixtures.keyID(1))),
+                            .userDeleted(.init(userID: Fixtures.userID(1)))])
         #expect(state.apiKey(hash: "kh")?.isRevoked == true)
         #expect(state.users.isEmpty)
         #expect(throws: PesaCoreError.self) {
@@ -112,7 +114,9 @@ import Testing
         #expect(state.rateLimitPerMinute == 300)
         try state.applyAll([.organizationUpdated(.init(rateLimitOverride: 10))])
         #expect(state.rateLimitPerMinute == 10)
-        try state.applyAll([.organizationUpdated(.init(subscriptionStatus: .suspended, rateLimitOverrideCleared: true))])
+        try state.applyAll([
+            .organizationUpdated(.init(subscriptionStatus: .suspended, rateLimitOverrideCleared: true)),
+        ])
         #expect(state.rateLimitPerMinute == 300)
         #expect(state.organization?.subscriptionStatus.allowsPaymentInitiation == false)
     }
@@ -153,5 +157,40 @@ import Testing
         #expect(throws: EventDecodingError.self) {
             try state.apply(eventType: "nope", data: Array("{}".utf8)[...], seq: 2, atMs: 6)
         }
+    }
+}
+
+@Suite struct IdempotencyTests {
+    @Test func paymentKeysReplayConflictAndExpire() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated, Fixtures.stk(1, key: "k1")])
+        let created = try #require(state.payment(id: Fixtures.paymentID(1))).createdAtMs
+        let hash = String(repeating: "ab", count: 32)
+        #expect(state.paymentIdempotency(key: "k1", requestHash: hash, nowMs: created + 1)
+            == .replay(try #require(state.payment(id: Fixtures.paymentID(1)))))
+        #expect(state.paymentIdempotency(key: "k1", requestHash: "other", nowMs: created + 1) == .conflict)
+        #expect(state.paymentIdempotency(key: "k2", requestHash: hash, nowMs: created) == .new)
+        let expired = created + Limits.idempotencyWindowMs
+        #expect(state.paymentIdempotency(key: "k1", requestHash: hash, nowMs: expired) == .new)
+        try state.applyAll([Fixtures.stk(2, key: "k1")])
+        let newer = try #require(state.payment(id: Fixtures.paymentID(2)))
+        #expect(state.paymentIdempotency(key: "k1", requestHash: hash, nowMs: newer.createdAtMs) == .replay(newer))
+    }
+
+    @Test func otherRoutesByScope() throws {
+        var state = TenantState()
+        try state.applyAll([.idempotencyRecorded(.init(key: "k", requestHash: "h", scope: "POST /v1/api-keys",
+                                                       resourceID: "key_x", statusCode: 201, responseBody: "{}"))])
+        let at = state.lastAtMs
+        #expect(state.idempotency(scope: "POST /v1/api-keys", key: "k", requestHash: "h", nowMs: at).isReplay)
+        #expect(state.idempotency(scope: "POST /v1/api-keys", key: "k", requestHash: "x", nowMs: at) == .conflict)
+        #expect(state.idempotency(scope: "POST /v1/orgs", key: "k", requestHash: "h", nowMs: at) == .new)
+    }
+}
+
+extension IdempotencyMatch {
+    var isReplay: Bool {
+        if case .replay = self { return true }
+        return false
     }
 }

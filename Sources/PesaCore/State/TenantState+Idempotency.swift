@@ -1,0 +1,28 @@
+/// What an `Idempotency-Key` means for a new request (STYLE.md rule 12).
+public enum IdempotencyMatch<Prior: Sendable & Equatable>: Sendable, Equatable {
+    /// Never seen within the window: go ahead.
+    case new
+    /// Same key, same request: answer as the first time (`Idempotency-Hit: true`).
+    case replay(Prior)
+    /// Same key, another request: 409.
+    case conflict
+}
+
+extension TenantState {
+    /// A payment-creating request with `key` and `requestHash` at `nowMs`: the payment it repeats, if any.
+    /// Keys older than `Limits.idempotencyWindowMs` are forgotten.
+    public func paymentIdempotency(key: String, requestHash: String, nowMs: Int64) -> IdempotencyMatch<Payment> {
+        guard let row = payments.row(forIdempotencyKey: key) else { return .new }
+        let prior = payments.payment(at: row)
+        guard nowMs - prior.createdAtMs < Limits.idempotencyWindowMs else { return .new }
+        return prior.requestHash == requestHash ? .replay(prior) : .conflict
+    }
+
+    /// Any other creating request, by route `scope`.
+    public func idempotency(
+        scope: String, key: String, requestHash: String, nowMs: Int64
+    ) -> IdempotencyMatch<IdempotencyRecord> {
+        guard let record = idempotencyRecord(scope: scope, key: key), record.isLive(nowMs: nowMs) else { return .new }
+        return record.requestHash == requestHash ? .replay(record) : .conflict
+    }
+}
