@@ -123,12 +123,20 @@ let package = Package(
         ),
         .testTarget(
             name: "DarajaClientTests",
-            dependencies: ["DarajaClient", "DarajaWire", "DarajaSandbox", "PesaTesting"],
+            dependencies: [
+                "DarajaClient", "DarajaWire", "DarajaSandbox", "PesaTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DarajaSandboxTests",
-            dependencies: ["DarajaSandbox", "DarajaWire", "PesaTesting"],
+            dependencies: [
+                "DarajaSandbox", "DarajaWire", "PesaTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "PesaEngineTests", dependencies: ["PesaEngine", "PesaTesting"], swiftSettings: strict),

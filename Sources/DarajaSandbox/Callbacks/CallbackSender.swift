@@ -52,7 +52,12 @@ final class CallbackSender: Service, Sendable {
             let slots = SlotCounter(limit: configuration.callbackConcurrencyMax)
             for await job in stream.cancelOnGracefulShutdown() {
                 if job.dueAt > ContinuousClock.now {
-                    do { try await Task.sleep(until: job.dueAt, clock: .continuous) } catch { break }
+                    let dueAt = job.dueAt
+                    do {
+                        try await cancelWhenGracefulShutdown { try await Task.sleep(until: dueAt, clock: .continuous) }
+                    } catch {
+                        break
+                    }
                 }
                 await slots.acquire()
                 group.addTask {

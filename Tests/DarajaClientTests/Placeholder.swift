@@ -1,5 +1,0 @@
-import Testing
-
-@Test func DarajaClientTestsPlaceholder() {
-    #expect(Bool(true))
-}
