@@ -44,3 +44,18 @@ final class CredentialVerifier: Sendable {
         return String(data: plain, encoding: .utf8)
     }
 }
+
+extension DarajaSandbox {
+    /// A ready-made `SecurityCredential` for `password`, encrypted with this sandbox's certificate, like the
+    /// "test credentials" page of Safaricom's portal.
+    public func securityCredential(for password: String) throws(SandboxError) -> String {
+        do {
+            let key = try _RSA.Encryption.PrivateKey(
+                unsafePEMRepresentation: configuration.privateKeyPEM ?? SandboxKeys.privateKeyPEM
+            ).publicKey
+            return try key.encrypt(Data(password.utf8), padding: ._WEAK_AND_INSECURE_PKCS_V1_5).base64EncodedString()
+        } catch {
+            throw .invalidKey("cannot encrypt with the sandbox key: \(error)")
+        }
+    }
+}

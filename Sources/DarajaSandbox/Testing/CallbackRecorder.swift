@@ -7,7 +7,7 @@ import NIOCore
 import Synchronization
 
 /// A merchant stand-in for tests, demos and benchmarks: a tiny HTTP server on loopback that records
-/// every POST (path + JSON body) and answers `{"ResultCode":0,"ResultDesc":"Accepted"}`, or a body
+/// every request (path + JSON body) and answers `{"ResultCode":0,"ResultDesc":"Accepted"}`, or a body
 /// set per path (e.g. a C2B validation rejection).
 public final class CallbackRecorder: Service, Sendable {
     public struct Delivery: Sendable {
@@ -18,7 +18,7 @@ public final class CallbackRecorder: Service, Sendable {
     private struct Storage {
         var deliveries: [Delivery] = []
         var count = 0
-        var replies: [String: String] = [:]
+        var replies: [String: (json: String, status: Int)] = [:]
     }
 
     private let storage = Mutex(Storage())
@@ -38,23 +38,28 @@ public final class CallbackRecorder: Service, Sendable {
 
     public static let deliveryCountMax = 100_000
 
-    /// The answer body for POSTs to `path` (default: accepted).
-    public func setReply(_ json: String, forPath path: String) {
-        storage.withLock { $0.replies[path] = json }
+    /// The answer body and status for requests to `path` (default: 200 accepted). Lets the recorder
+    /// also play a misbehaving Daraja in client tests.
+    public func setReply(_ json: String, status: Int = 200, forPath path: String) {
+        storage.withLock { $0.replies[path] = (json, status) }
     }
 
     public func run() async throws {
         defer { port.finish() }
         let router = Router(context: BasicRequestContext.self)
-        router.post("**") { request, _ -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             var request = request
             let buffer = try await request.collectBody(upTo: 1 << 20)
-            let path = request.uri.path
-            let reply = self.record(path: path, body: Data(buffer.readableBytesView))
+            let (reply, status) = self.record(path: request.uri.path, body: Data(buffer.readableBytesView))
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply)))
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: reply))
+            )
         }
+        router.post("**", use: handler)
+        router.get("**", use: handler)
         let port = self.port
         let app = Application(
             router: router,
@@ -67,13 +72,13 @@ public final class CallbackRecorder: Service, Sendable {
         try await app.run()
     }
 
-    private func record(path: String, body: Data) -> String {
+    private func record(path: String, body: Data) -> (String, Int) {
         storage.withLock { storage in
             storage.count += 1
             if keepsBodies, storage.deliveries.count < Self.deliveryCountMax {
                 storage.deliveries.append(Delivery(path: path, body: body))
             }
-            return storage.replies[path] ?? #"{"ResultCode":0,"ResultDesc":"Accepted"}"#
+            return storage.replies[path] ?? (#"{"ResultCode":0,"ResultDesc":"Accepted"}"#, 200)
         }
     }
 

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func DarajaSandboxTestsPlaceholder() {
-    #expect(Bool(true))
-}
