@@ -18,7 +18,9 @@ public struct DarajaWireError: Error, Sendable, CustomStringConvertible {
     public var description: String { "DarajaWireError.\(code): \(message) (at \(location))" }
 
     static func invalidTimestamp(_ text: String, fileID: String = #fileID, line: Int = #line) -> Self {
-        .init(code: .invalidTimestamp, message: "not a 14-digit YYYYMMDDHHmmss timestamp: \(text)", fileID: fileID, line: line)
+        .init(
+            code: .invalidTimestamp, message: "not a 14-digit YYYYMMDDHHmmss timestamp: \(text)", fileID: fileID,
+            line: line)
     }
 
     static func invalidPayload(_ reason: String, fileID: String = #fileID, line: Int = #line) -> Self {

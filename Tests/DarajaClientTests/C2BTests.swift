@@ -5,7 +5,8 @@ import Foundation
 import Testing
 
 @Suite struct C2BTests {
-    func register(_ harness: SandboxHarness, shortCode: FlexibleString, responseType: String = "Completed") async throws {
+    func register(_ harness: SandboxHarness, shortCode: FlexibleString, responseType: String = "Completed") async throws
+    {
         let ack = try await harness.client().registerC2BURLs(
             C2BRegisterURLRequest(
                 shortCode: shortCode, responseType: responseType, confirmationURL: harness.callbackURL("c2b/confirm"),
@@ -23,11 +24,14 @@ import Testing
                 #"{"ResultCode":"0","ResultDesc":"Accepted","ThirdPartyTransID":"shop-1"}"#, forPath: "/c2b/validate"
             )
             let ack = try await harness.client().simulateC2B(
-                C2BSimulateRequest(shortCode: 600984, commandID: "CustomerPayBillOnline", amount: 250, msisdn: 254708374149, billRefNumber: "INV-1")
+                C2BSimulateRequest(
+                    shortCode: 600984, commandID: "CustomerPayBillOnline", amount: 250, msisdn: 254708374149,
+                    billRefNumber: "INV-1")
             )
             #expect(ack.responseDescription == "Accept the service request successfully.")
             let validation = try #require(await harness.recorder.waitForDeliveries(to: "/c2b/validate", count: 1).first)
-            let confirmation = try #require(await harness.recorder.waitForDeliveries(to: "/c2b/confirm", count: 1).first)
+            let confirmation = try #require(
+                await harness.recorder.waitForDeliveries(to: "/c2b/confirm", count: 1).first)
             let validated = try validation.decode(C2BTransaction.self)
             let confirmed = try confirmation.decode(C2BTransaction.self)
             #expect(validated.transID == confirmed.transID)
@@ -46,7 +50,9 @@ import Testing
             harness.recorder.setReply(#"{"ResultCode":"C2B00012","ResultDesc":"Rejected"}"#, forPath: "/c2b/validate")
             let client = harness.client()
             _ = try await client.simulateC2B(
-                C2BSimulateRequest(shortCode: 600984, commandID: "CustomerPayBillOnline", amount: 250, msisdn: 254708374149, billRefNumber: "BAD")
+                C2BSimulateRequest(
+                    shortCode: 600984, commandID: "CustomerPayBillOnline", amount: 250, msisdn: 254708374149,
+                    billRefNumber: "BAD")
             )
             #expect(await harness.recorder.waitForDeliveries(to: "/c2b/validate", count: 1).count == 1)
             // A later STK callback proves the sender moved on; the rejected payment produced no confirmation.

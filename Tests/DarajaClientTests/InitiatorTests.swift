@@ -14,7 +14,8 @@ import Testing
     func b2cTestNumbers(phone: String, code: String) async throws {
         try await SandboxHarness.run { harness in
             let credential = try harness.certificate().securityCredential(for: Requests.password)
-            let request = Requests.b2c(credential: credential, harness: harness, phone: phone, originatorID: "o-\(phone)")
+            let request = Requests.b2c(
+                credential: credential, harness: harness, phone: phone, originatorID: "o-\(phone)")
             let ack = try await harness.client().b2cPayment(request)
             #expect(ack.originatorConversationID == "o-\(phone)")
             #expect(ack.conversationID.hasPrefix("AG_"))
@@ -57,7 +58,8 @@ import Testing
     @Test func duplicateOriginatorConversationIDIsRefused() async throws {
         try await SandboxHarness.run { harness in
             let credential = try harness.certificate().securityCredential(for: Requests.password)
-            let request = Requests.b2c(credential: credential, harness: harness, phone: "254708374149", originatorID: "dup-1")
+            let request = Requests.b2c(
+                credential: credential, harness: harness, phone: "254708374149", originatorID: "dup-1")
             _ = try await harness.client().b2cPayment(request)
             let error = await #expect(throws: DarajaError.self) { _ = try await harness.client().b2cPayment(request) }
             #expect(error?.code == .rejected)
@@ -68,7 +70,8 @@ import Testing
     @Test func b2cRequestFailureNumberIsOutcomeUnknown() async throws {
         try await SandboxHarness.run { harness in
             let credential = try harness.certificate().securityCredential(for: Requests.password)
-            let request = Requests.b2c(credential: credential, harness: harness, phone: "254700000500", originatorID: "x-1")
+            let request = Requests.b2c(
+                credential: credential, harness: harness, phone: "254700000500", originatorID: "x-1")
             let error = await #expect(throws: DarajaError.self) { _ = try await harness.client().b2cPayment(request) }
             #expect(error?.code == .outcomeUnknown)
             #expect(error?.httpStatus == 500)
@@ -105,27 +108,35 @@ import Testing
             let client = harness.client()
             let credential = try harness.certificate().securityCredential(for: Requests.password)
             _ = try await client.stkPush(PushInputs.make(harness, phone: "254708374149", amount: 150))
-            let callback = try #require(await harness.recorder.waitForDeliveries(to: "/stk/254708374149", count: 1).first)
+            let callback = try #require(
+                await harness.recorder.waitForDeliveries(to: "/stk/254708374149", count: 1).first)
             let receipt = try #require(try callback.decode(STKCallbackEnvelope.self).callback.receiptNumber)
 
-            _ = try await client.accountBalance(Requests.balance(credential: credential, harness: harness, partyA: "174379"))
+            _ = try await client.accountBalance(
+                Requests.balance(credential: credential, harness: harness, partyA: "174379"))
             let balance = try #require(await harness.recorder.waitForDeliveries(to: "/balance/result", count: 1).first)
             let text = try balance.decode(ResultEnvelope.self).result.parameters.value(forKey: "AccountBalance")?.text
             #expect(text?.hasPrefix("Working Account|KES|500150.00|") == true)
 
-            _ = try await client.transactionStatus(Requests.status(credential: credential, harness: harness, receipt: receipt, path: "s1"))
-            _ = try await client.transactionStatus(Requests.status(credential: credential, harness: harness, receipt: "TXX0000001", path: "s2"))
-            let found = try #require(await harness.recorder.waitForDeliveries(to: "/s1", count: 1).first).decode(ResultEnvelope.self)
-            let missing = try #require(await harness.recorder.waitForDeliveries(to: "/s2", count: 1).first).decode(ResultEnvelope.self)
+            _ = try await client.transactionStatus(
+                Requests.status(credential: credential, harness: harness, receipt: receipt, path: "s1"))
+            _ = try await client.transactionStatus(
+                Requests.status(credential: credential, harness: harness, receipt: "TXX0000001", path: "s2"))
+            let found = try #require(await harness.recorder.waitForDeliveries(to: "/s1", count: 1).first).decode(
+                ResultEnvelope.self)
+            let missing = try #require(await harness.recorder.waitForDeliveries(to: "/s2", count: 1).first).decode(
+                ResultEnvelope.self)
             #expect(found.result.resultCode.text == "0")
             #expect(found.result.parameters.value(forKey: "ReceiptNo")?.text == receipt)
             #expect(found.result.parameters.value(forKey: "TransactionStatus")?.text == "Completed")
             #expect(missing.result.resultCode.text == "2032")
 
             for path in ["r1", "r2"] {
-                _ = try await client.reversal(Requests.reversal(credential: credential, harness: harness, receipt: receipt, path: path))
+                _ = try await client.reversal(
+                    Requests.reversal(credential: credential, harness: harness, receipt: receipt, path: path))
             }
-            _ = try await client.reversal(Requests.reversal(credential: credential, harness: harness, receipt: "TXX0000001", path: "r3"))
+            _ = try await client.reversal(
+                Requests.reversal(credential: credential, harness: harness, receipt: "TXX0000001", path: "r3"))
             let codes = try await ["r1", "r2", "r3"].asyncMap { path in
                 try #require(await harness.recorder.waitForDeliveries(to: "/\(path)", count: 1).first)
                     .decode(ResultEnvelope.self).result.resultCode.text

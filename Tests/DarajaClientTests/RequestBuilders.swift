@@ -18,7 +18,8 @@ enum PushInputs {
 enum Requests {
     static let password: DarajaSecret = "Safaricom999!*!"
 
-    static func balance(credential: String, harness: SandboxHarness, partyA: String = "600999") -> AccountBalanceRequest {
+    static func balance(credential: String, harness: SandboxHarness, partyA: String = "600999") -> AccountBalanceRequest
+    {
         AccountBalanceRequest(
             initiator: "testapi", securityCredential: credential, partyA: FlexibleString(numberIfPossible: partyA),
             identifierType: "4", remarks: "Balance", queueTimeOutURL: harness.callbackURL("balance/timeout"),
@@ -50,7 +51,8 @@ enum Requests {
         )
     }
 
-    static func reversal(credential: String, harness: SandboxHarness, receipt: String, path: String) -> ReversalRequest {
+    static func reversal(credential: String, harness: SandboxHarness, receipt: String, path: String) -> ReversalRequest
+    {
         ReversalRequest(
             initiator: "testapi", securityCredential: credential, transactionID: receipt, amount: 10,
             receiverParty: 174379, resultURL: harness.callbackURL(path),

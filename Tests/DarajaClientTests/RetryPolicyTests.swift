@@ -40,7 +40,8 @@ import Testing
         try await SandboxHarness.run { harness in
             let client = fakeDaraja(harness)
             let path = DarajaEndpoint.stkPush.path
-            harness.recorder.setReply(status == 500 ? Self.internalError : "<html>bad gateway</html>", status: status, forPath: path)
+            harness.recorder.setReply(
+                status == 500 ? Self.internalError : "<html>bad gateway</html>", status: status, forPath: path)
             let error = await #expect(throws: DarajaError.self) {
                 _ = try await client.stkPush(PushInputs.make(harness, phone: "254708374149"))
             }
@@ -66,7 +67,8 @@ import Testing
     @Test func spikeArrestOnAPaymentIsADefinitiveRejection() async throws {
         try await SandboxHarness.run { harness in
             let client = fakeDaraja(harness)
-            let spike = #"{"requestId":"r","errorCode":"500.003.02","errorMessage":"Error Occurred: Spike Arrest Violation"}"#
+            let spike =
+                #"{"requestId":"r","errorCode":"500.003.02","errorMessage":"Error Occurred: Spike Arrest Violation"}"#
             harness.recorder.setReply(spike, status: 500, forPath: DarajaEndpoint.stkPush.path)
             let error = await #expect(throws: DarajaError.self) {
                 _ = try await client.stkPush(PushInputs.make(harness, phone: "254708374149"))

@@ -53,7 +53,8 @@ import Testing
             #expect(await harness.recorder.waitForDeliveries(to: "/stk/control", count: 1).count == 1)
             #expect(harness.recorder.deliveries(to: "/stk/254700000009").isEmpty)
             let status = try await client.stkQuery(
-                businessShortCode: "174379", passkey: SandboxHarness.passkey, checkoutRequestID: silent.checkoutRequestID
+                businessShortCode: "174379", passkey: SandboxHarness.passkey,
+                checkoutRequestID: silent.checkoutRequestID
             )
             guard case .completed(let answer) = status else {
                 Issue.record("expected a final answer")
@@ -91,7 +92,8 @@ import Testing
         try await SandboxHarness.run { harness in
             let client = harness.client()
             let wrong = await #expect(throws: DarajaError.self) {
-                _ = try await client.stkPush(PushInputs.make(harness, phone: "254708374149", passkey: "not-the-passkey"))
+                _ = try await client.stkPush(
+                    PushInputs.make(harness, phone: "254708374149", passkey: "not-the-passkey"))
             }
             #expect(wrong?.code == .rejected)
             #expect(wrong?.darajaErrorCode == "500.001.1001")

@@ -42,7 +42,8 @@ import Testing
             #expect(harness.sandbox.statistics.tokenRequestCount == 2)
             harness.sandbox.revokeAccessTokens()
             let credential = try harness.certificate().securityCredential(for: "Safaricom999!*!")
-            _ = try await client.accountBalance(Requests.balance(credential: credential, harness: harness))  // 401.002.01
+            // 401.002.01, then one refresh and one retry.
+            _ = try await client.accountBalance(Requests.balance(credential: credential, harness: harness))
             #expect(harness.sandbox.statistics.tokenRequestCount == 3)
         }
     }

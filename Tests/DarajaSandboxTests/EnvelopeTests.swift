@@ -61,7 +61,8 @@ import Testing
             #expect(badJSON.status == 400)
             #expect(badJSON.envelope?.errorCode == "400.002.05")
             // Shortcode is checked before the phone.
-            let both = Self.push(phone: "\"07\"").replacingOccurrences(of: "174379,\"Password", with: "\"abc\",\"Password")
+            let both = Self.push(phone: "\"07\"").replacingOccurrences(
+                of: "174379,\"Password", with: "\"abc\",\"Password")
             let first = try await harness.post(path, both, token: token)
             #expect(first.envelope?.errorMessage == "Bad Request - Invalid BusinessShortCode")
             let phone = try await harness.post(path, Self.push(phone: "\"0712345678\""), token: token)

@@ -60,7 +60,8 @@ import Testing
                 .replacingOccurrences(of: "ws_CO_14032025101524187712345678", with: checkout)
             let pending = try await harness.post(DarajaEndpoint.stkQuery.path, query, token: token)
             #expect(pending.status == 500)
-            let expected = try JSONDecoder().decode(ErrorEnvelope.self, from: Fixtures.daraja("stk_query_error_being_processed"))
+            let expected = try JSONDecoder().decode(
+                ErrorEnvelope.self, from: Fixtures.daraja("stk_query_error_being_processed"))
             #expect(pending.envelope?.errorCode == expected.errorCode)
             #expect(pending.envelope?.errorMessage == expected.errorMessage)
             #expect(pending.envelope?.requestID == checkout)
@@ -74,8 +75,10 @@ import Testing
             let cases: [(request: String, path: String, ack: String, result: String)] = [
                 ("b2c_request_v3", DarajaEndpoint.b2cPaymentv3.path, "b2c_response", "b2c_result_success"),
                 ("b2b_paybill_request", DarajaEndpoint.b2bPayment.path, "b2b_response", "b2b_result_success"),
-                ("account_balance_request", DarajaEndpoint.accountBalance.path, "account_balance_response",
-                 "account_balance_result_success"),
+                (
+                    "account_balance_request", DarajaEndpoint.accountBalance.path, "account_balance_response",
+                    "account_balance_result_success"
+                ),
             ]
             for item in cases {
                 var body = try request(item.request, harness: harness, path: item.request)
@@ -83,7 +86,8 @@ import Testing
                 let ack = try await harness.post(item.path, body, token: token)
                 #expect(ack.status == 200, "\(item.request)")
                 #expect(keyPaths(try #require(ack.json)) == keyPaths(try fixture(item.ack)), "\(item.request)")
-                let delivered = try #require(await harness.recorder.waitForDeliveries(to: "/" + item.request, count: 1).first)
+                let delivered = try #require(
+                    await harness.recorder.waitForDeliveries(to: "/" + item.request, count: 1).first)
                 let sent = try JSONDecoder().decode(JSONValue.self, from: delivered.body)
                 #expect(keyPaths(sent) == keyPaths(try fixture(item.result)), "\(item.request)")
                 #expect(labels(sent) == labels(try fixture(item.result)), "\(item.request)")

@@ -23,7 +23,9 @@ struct RawHarness {
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Answer {
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws
+        -> Answer
+    {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -66,7 +68,8 @@ struct RawHarness {
             do {
                 let harness = RawHarness(
                     sandbox: sandbox, recorder: recorder, http: http,
-                    base: "http://127.0.0.1:\(try await sandbox.boundPort())", callbackBase: try await recorder.baseURL()
+                    base: "http://127.0.0.1:\(try await sandbox.boundPort())",
+                    callbackBase: try await recorder.baseURL()
                 )
                 try await body(harness)
             } catch {

@@ -54,6 +54,8 @@ import Testing
         let date = Date(timeIntervalSince1970: 1_741_936_523)
         let made = STKPassword.make(shortCode: "174379", passkey: Self.sandboxPasskey, at: date)
         #expect(made.timestamp == "20250314101523")
-        #expect(STKPassword.verify(made.password, shortCode: "174379", passkey: Self.sandboxPasskey, timestamp: made.timestamp))
+        #expect(
+            STKPassword.verify(
+                made.password, shortCode: "174379", passkey: Self.sandboxPasskey, timestamp: made.timestamp))
     }
 }

@@ -23,7 +23,7 @@ extension DarajaClient {
         )
         do {
             return .completed(try await post(.stkQuery, body: request, kind: .query))
-        } catch where error.isBeingProcessed {
+        } catch  where error.isBeingProcessed {
             return .pending
         }
     }
@@ -36,7 +36,9 @@ extension DarajaClient {
     }
 
     /// C2B simulate (sandbox only).
-    public func simulateC2B(_ request: C2BSimulateRequest, version: Int = 1) async throws(DarajaError) -> C2BAcknowledgement {
+    public func simulateC2B(_ request: C2BSimulateRequest, version: Int = 1) async throws(DarajaError)
+        -> C2BAcknowledgement
+    {
         try await post(version == 2 ? .c2bSimulatev2 : .c2bSimulatev1, body: request, kind: .mutation)
     }
 

@@ -81,13 +81,15 @@ extension DarajaClient {
         var attempt = 0
         while true {
             do {
-                let response = try await httpClient.execute(request, timeout: .milliseconds(configuration.requestTimeoutMs))
+                let response = try await httpClient.execute(
+                    request, timeout: .milliseconds(configuration.requestTimeoutMs))
                 let body = try await response.body.collect(upTo: configuration.responseBodyBytesMax)
                 let status = Int(response.status.code)
                 let canRetry = kind == .query && attempt < configuration.queryRetryCountMax
                 if canRetry, Self.isRetryable(status: status, envelope: Self.envelope(in: body)) {
                     attempt += 1
-                    logger.debug("daraja query retry", metadata: ["daraja.path": "\(endpoint.path)", "http.status": "\(status)"])
+                    logger.debug(
+                        "daraja query retry", metadata: ["daraja.path": "\(endpoint.path)", "http.status": "\(status)"])
                     try await backoff(attempt: attempt)
                     continue
                 }
@@ -97,7 +99,8 @@ extension DarajaClient {
             } catch {
                 if kind == .query, attempt < configuration.queryRetryCountMax, !(error is CancellationError) {
                     attempt += 1
-                    logger.debug("daraja query retry after network error", metadata: ["daraja.path": "\(endpoint.path)"])
+                    logger.debug(
+                        "daraja query retry after network error", metadata: ["daraja.path": "\(endpoint.path)"])
                     try await backoff(attempt: attempt)
                     continue
                 }

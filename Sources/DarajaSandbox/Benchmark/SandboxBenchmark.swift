@@ -29,8 +29,8 @@ public enum SandboxBenchmark {
             return """
                 pushes=\(pushCount) concurrency=\(concurrency) callback_delay_ms=\(callbackDelayMs)
                 baseline hello-world POST: \(Int(baselineRequestsPerSecond)) req/s
-                STK push (accepted):        \(Int(pushesPerSecond)) pushes/s (\(String(format: "%.2f", ratio)) x baseline), \
-                failed=\(failedPushCount)
+                STK push (accepted):        \(Int(pushesPerSecond)) pushes/s \
+                (\(String(format: "%.2f", ratio)) x baseline), failed=\(failedPushCount)
                 callbacks received:         \(callbacksReceived)/\(pushCount), \(Int(callbacksPerSecond)) callbacks/s
                 """
         }
@@ -43,7 +43,8 @@ public enum SandboxBenchmark {
         precondition(pushCount > 0 && concurrency > 0, "benchmark needs work and workers")
         let recorder = CallbackRecorder(keepsBodies: false, logger: logger)
         let sandbox = try DarajaSandbox(
-            configuration: SandboxConfiguration(callbackDelayMs: callbackDelayMs, callbackConcurrencyMax: 64), logger: logger
+            configuration: SandboxConfiguration(callbackDelayMs: callbackDelayMs, callbackConcurrencyMax: 64),
+            logger: logger
         )
         let baseline = HelloWorld(logger: logger)
         let group = ServiceGroup(configuration: .init(services: [recorder, sandbox, baseline], logger: logger))
@@ -56,8 +57,11 @@ public enum SandboxBenchmark {
             let body = ByteBuffer(string: pushBody(callbackURL: try await recorder.baseURL() + "/cb"))
             let token = try await accessToken(http: http, base: sandboxURL)
             let helloURL = "http://127.0.0.1:\(await baseline.port.wait() ?? 0)/hello"
-            _ = try await fire(http: http, url: helloURL, token: token, body: body, count: min(pushCount, 2_000), concurrency: concurrency)
-            let baselineRun = try await fire(http: http, url: helloURL, token: token, body: body, count: pushCount, concurrency: concurrency)
+            _ = try await fire(
+                http: http, url: helloURL, token: token, body: body, count: min(pushCount, 2_000),
+                concurrency: concurrency)
+            let baselineRun = try await fire(
+                http: http, url: helloURL, token: token, body: body, count: pushCount, concurrency: concurrency)
             let started = ContinuousClock.now
             let pushRun = try await fire(
                 http: http, url: sandboxURL + DarajaEndpoint.stkPush.path, token: token, body: body, count: pushCount,

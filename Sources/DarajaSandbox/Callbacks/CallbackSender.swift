@@ -45,7 +45,8 @@ final class CallbackSender: Service, Sendable {
 
     func run() async throws {
         var httpConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.callbackConcurrencyMax
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
+            configuration.callbackConcurrencyMax
         httpConfiguration.timeout = .init(connect: .seconds(5), read: .milliseconds(configuration.callbackTimeoutMs))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         await withDiscardingTaskGroup { group in
@@ -106,7 +107,8 @@ final class CallbackSender: Service, Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(configuration.callbackTimeoutMs))
+            let response = try await httpClient.execute(
+                request, timeout: .milliseconds(configuration.callbackTimeoutMs))
             let answer = try await response.body.collect(upTo: 64 * 1024)
             guard (200..<300).contains(Int(response.status.code)) else {
                 failedCount.add(1, ordering: .relaxed)

@@ -14,9 +14,12 @@ extension AccountController {
     func reversal(_ request: Request) async throws(SandboxHTTPError) -> Response {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
-        let common = try InitiatorRequest(body, initiatorKey: "Initiator", commands: ["TransactionReversal"], services: services)
+        let common = try InitiatorRequest(
+            body, initiatorKey: "Initiator", commands: ["TransactionReversal"], services: services)
         guard let receipt = body.text("TransactionID") else { throw .invalid("TransactionID") }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...999_999_999) else { throw .invalid("Amount") }
+        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...999_999_999) else {
+            throw .invalid("Amount")
+        }
         guard let receiver = body.text("ReceiverParty"), FieldRules.isDigits(receiver) else {
             throw .invalid("ReceiverParty")
         }
@@ -38,7 +41,9 @@ extension AccountController {
                 code = "0"
                 transactionID = IDGenerator.receipt(at: time)
                 parameters = [
-                    .init(key: "DebitAccountBalance", value: .string(Accounts.line("Utility Account", accounts.workingCents))),
+                    .init(
+                        key: "DebitAccountBalance",
+                        value: .string(Accounts.line("Utility Account", accounts.workingCents))),
                     .init(key: "Amount", value: ResultBuilder.number(amount)),
                     .init(key: "TransCompletedTime", value: .number(Decimal(Int64(time.timestamp) ?? 0))),
                     .init(key: "OriginalTransactionID", value: .string(original.receipt)),

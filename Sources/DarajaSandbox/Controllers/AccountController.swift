@@ -16,7 +16,8 @@ struct AccountController {
     func balance(_ request: Request) async throws(SandboxHTTPError) -> Response {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
-        let common = try InitiatorRequest(body, initiatorKey: "Initiator", commands: ["AccountBalance"], services: services)
+        let common = try InitiatorRequest(
+            body, initiatorKey: "Initiator", commands: ["AccountBalance"], services: services)
         guard let shortCode = body.text("PartyA"), FieldRules.isShortCode(shortCode) else { throw .invalid("PartyA") }
         guard FieldRules.isDigits(body.text("IdentifierType") ?? "") else { throw .invalid("IdentifierType") }
         let (_, resultURL) = try common.urls(remarksRequired: false)

@@ -52,7 +52,9 @@ struct C2BController {
         guard command == "CustomerPayBillOnline" || command == "CustomerBuyGoodsOnline" else {
             throw .invalid("CommandID")
         }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else { throw .invalid("Amount") }
+        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
+            throw .invalid("Amount")
+        }
         guard let msisdn = body.text("Msisdn", "MSISDN"), FieldRules.isMSISDN(msisdn) else { throw .invalid("Msisdn") }
         if ScriptedOutcome.forMSISDN(msisdn) == .requestFails { throw .internalError }
         let billReference = body.text("BillRefNumber") ?? ""

@@ -32,7 +32,8 @@ struct OAuthController {
             storage.tokens[token] = record
             storage.tokenRequestCount += 1
         }
-        let expiresIn = services.configuration.expiresInAsNumber ? FlexibleString(lifetime) : FlexibleString(String(lifetime))
+        let expiresIn =
+            services.configuration.expiresInAsNumber ? FlexibleString(lifetime) : FlexibleString(String(lifetime))
         return JSONResponse.make(AccessTokenResponse(accessToken: token, expiresIn: expiresIn))
     }
 

@@ -12,12 +12,17 @@ extension PaymentController {
     func b2b(_ request: Request) async throws(SandboxHTTPError) -> Response {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
-        let common = try InitiatorRequest(body, initiatorKey: "Initiator", commands: Self.b2bCommands, services: services)
-        guard FieldRules.isDigits(body.text("SenderIdentifierType") ?? "") else { throw .invalid("SenderIdentifierType") }
+        let common = try InitiatorRequest(
+            body, initiatorKey: "Initiator", commands: Self.b2bCommands, services: services)
+        guard FieldRules.isDigits(body.text("SenderIdentifierType") ?? "") else {
+            throw .invalid("SenderIdentifierType")
+        }
         guard FieldRules.isDigits(body.text("RecieverIdentifierType", "ReceiverIdentifierType") ?? "") else {
             throw .invalid("RecieverIdentifierType")
         }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...999_999_999) else { throw .invalid("Amount") }
+        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...999_999_999) else {
+            throw .invalid("Amount")
+        }
         guard let partyA = body.text("PartyA"), FieldRules.isShortCode(partyA) else { throw .invalid("PartyA") }
         guard let partyB = body.text("PartyB"), FieldRules.isShortCode(partyB) else { throw .invalid("PartyB") }
         let reference = body.text("AccountReference") ?? ""
@@ -27,7 +32,9 @@ extension PaymentController {
         let ids = (originator: IDGenerator.requestID(), conversation: IDGenerator.conversationID(at: time))
         var code = common.credentialAccepted ? "0" : "2001"
         var receipt = IDGenerator.failedReceipt(at: time)
-        var parameters: [KeyedParameter]? = [.init(key: "BOCompletedTime", value: .number(Decimal(Int64(time.timestamp) ?? 0)))]
+        var parameters: [KeyedParameter]? = [
+            .init(key: "BOCompletedTime", value: .number(Decimal(Int64(time.timestamp) ?? 0)))
+        ]
         if code == "0" {
             let newReceipt = IDGenerator.receipt(at: time)
             let accounts = services.state.withLock { storage -> Accounts? in
@@ -57,7 +64,8 @@ extension PaymentController {
             }
         }
         var referenceItems = [
-            KeyedParameter(key: "QueueTimeoutURL", value: .string(ResultBuilder.internalSandbox + "b2bresults/v1/submit"))
+            KeyedParameter(
+                key: "QueueTimeoutURL", value: .string(ResultBuilder.internalSandbox + "b2bresults/v1/submit"))
         ]
         if code == "0", let account = body.text("AccountReference") {
             referenceItems.insert(.init(key: "BillReferenceNumber", value: .string(account)), at: 0)

@@ -8,8 +8,10 @@ struct PaymentController {
     let services: SandboxServices
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.post(RouterPath(DarajaEndpoint.b2cPaymentv1.path)) { request, _ in try await self.b2c(request, v3: false) }
-        router.post(RouterPath(DarajaEndpoint.b2cPaymentv3.path)) { request, _ in try await self.b2c(request, v3: true) }
+        router.post(RouterPath(DarajaEndpoint.b2cPaymentv1.path)) { request, _ in try await self.b2c(request, v3: false)
+        }
+        router.post(RouterPath(DarajaEndpoint.b2cPaymentv3.path)) { request, _ in try await self.b2c(request, v3: true)
+        }
         router.post(RouterPath(DarajaEndpoint.b2bPayment.path)) { request, _ in try await self.b2b(request) }
     }
 
@@ -20,7 +22,9 @@ struct PaymentController {
             body, initiatorKey: "InitiatorName", commands: ["BusinessPayment", "SalaryPayment", "PromotionPayment"],
             services: services
         )
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else { throw .invalid("Amount") }
+        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
+            throw .invalid("Amount")
+        }
         guard let shortCode = body.text("PartyA"), FieldRules.isShortCode(shortCode) else { throw .invalid("PartyA") }
         guard let msisdn = body.text("PartyB"), FieldRules.isMSISDN(msisdn) else { throw .invalid("PartyB") }
         let (_, resultURL) = try common.urls(remarksRequired: true)
@@ -44,12 +48,14 @@ struct PaymentController {
             originatorID = given
         }
         let (code, receipt, parameters) = settleB2C(
-            amount: amount, shortCode: shortCode, msisdn: msisdn, outcome: outcome, credentialAccepted: common.credentialAccepted,
+            amount: amount, shortCode: shortCode, msisdn: msisdn, outcome: outcome,
+            credentialAccepted: common.credentialAccepted,
             time: time, ids: (originatorID, conversationID)
         )
         let envelope = ResultBuilder.envelope(
             code: code, originatorConversationID: originatorID, conversationID: conversationID,
-            transactionID: receipt, parameters: parameters, reference: ResultBuilder.queueTimeoutItem("b2cresults/v1/submit")
+            transactionID: receipt, parameters: parameters,
+            reference: ResultBuilder.queueTimeoutItem("b2cresults/v1/submit")
         )
         services.sender.schedule(envelope, to: resultURL, count: code == "0" ? outcome.deliveryCount : 1)
         return ResultBuilder.acknowledgement(originatorConversationID: originatorID, conversationID: conversationID)
@@ -94,7 +100,8 @@ struct PaymentController {
                 .init(key: "B2CUtilityAccountAvailableFunds", value: ResultBuilder.cents(accounts.utilityCents)),
                 .init(key: "B2CWorkingAccountAvailableFunds", value: ResultBuilder.cents(accounts.workingCents)),
                 .init(key: "B2CRecipientIsRegisteredCustomer", value: .string("Y")),
-                .init(key: "B2CChargesPaidAccountAvailableFunds", value: ResultBuilder.cents(accounts.chargesPaidCents)),
+                .init(
+                    key: "B2CChargesPaidAccountAvailableFunds", value: ResultBuilder.cents(accounts.chargesPaidCents)),
             ]
         )
     }

@@ -22,7 +22,9 @@ struct STKController {
         }
         guard let phone = body.text("PhoneNumber"), FieldRules.isMSISDN(phone) else { throw .invalid("PhoneNumber") }
         guard FieldRules.isMSISDN(body.text("PartyA")) else { throw .invalid("PartyA") }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else { throw .invalid("Amount") }
+        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
+            throw .invalid("Amount")
+        }
         guard FieldRules.isShortCode(body.text("PartyB")) else { throw .invalid("PartyB") }
         guard let callbackURL = body.text("CallBackURL"), FieldRules.isCallbackURL(callbackURL) else {
             throw .invalid("CallBackURL")

@@ -9,7 +9,8 @@ final class CredentialVerifier: Sendable {
     private let initiatorPasswords: [String: String]
     private let cache: Mutex<BoundedDictionary<String, String>>
 
-    init(privateKeyPEM: String, initiatorPasswords: [String: String], cacheCountMax: Int = 10_000) throws(SandboxError) {
+    init(privateKeyPEM: String, initiatorPasswords: [String: String], cacheCountMax: Int = 10_000) throws(SandboxError)
+    {
         do {
             privateKeyDER = try _RSA.Encryption.PrivateKey(unsafePEMRepresentation: privateKeyPEM).derRepresentation
         } catch {

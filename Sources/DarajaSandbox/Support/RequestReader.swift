@@ -40,7 +40,9 @@ enum RequestReader {
     }
 
     /// The body as a JSON object, or `400.002.05 Invalid Request Payload`.
-    static func body(_ request: Request, services: SandboxServices) async throws(SandboxHTTPError) -> [String: JSONValue] {
+    static func body(_ request: Request, services: SandboxServices) async throws(SandboxHTTPError) -> [String:
+        JSONValue]
+    {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -48,7 +50,8 @@ enum RequestReader {
         } catch {
             throw .invalidPayload
         }
-        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView)) else {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView))
+        else {
             throw .invalidPayload
         }
         return object

@@ -11,7 +11,8 @@ struct SandboxHTTPError: HTTPResponseError {
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, requestID: String? = nil) {
         self.status = status
-        self.envelope = ErrorEnvelope(requestID: requestID ?? IDGenerator.requestID(), errorCode: code, errorMessage: message)
+        self.envelope = ErrorEnvelope(
+            requestID: requestID ?? IDGenerator.requestID(), errorCode: code, errorMessage: message)
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

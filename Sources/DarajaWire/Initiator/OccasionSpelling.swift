@@ -34,7 +34,9 @@ extension KeyedDecodingContainer where Key == AnyCodingKey {
 
     /// The optional occasion under either spelling, with the spelling found.
     func occasion(default spelling: OccasionSpelling) throws -> (String?, OccasionSpelling) {
-        if let value = try decodeIfPresent(String.self, forKey: AnyCodingKey("Occassion")) { return (value, .occassion) }
+        if let value = try decodeIfPresent(String.self, forKey: AnyCodingKey("Occassion")) {
+            return (value, .occassion)
+        }
         if let value = try decodeIfPresent(String.self, forKey: AnyCodingKey("Occasion")) { return (value, .occasion) }
         return (nil, spelling)
     }

@@ -8,7 +8,8 @@ public enum STKPassword {
     }
 
     /// The timestamp for `date` and the password built from that same timestamp (one clock read).
-    public static func make(shortCode: String, passkey: String, at date: Date) -> (password: String, timestamp: String) {
+    public static func make(shortCode: String, passkey: String, at date: Date) -> (password: String, timestamp: String)
+    {
         let timestamp = KenyaTime(date).timestamp
         return (make(shortCode: shortCode, passkey: passkey, timestamp: timestamp), timestamp)
     }

@@ -39,7 +39,8 @@ public struct KenyaTime: Sendable, Hashable {
 
     /// `DDMMYYYYHHmmss` + 3-digit milliseconds, the stem of a `CheckoutRequestID`.
     public var checkoutStem: String {
-        pad(day, 2) + pad(month, 2) + pad(year, 4) + pad(hour, 2) + pad(minute, 2) + pad(second, 2) + pad(millisecond, 3)
+        pad(day, 2) + pad(month, 2) + pad(year, 4) + pad(hour, 2) + pad(minute, 2) + pad(second, 2)
+            + pad(millisecond, 3)
     }
 
     /// `YYYYMMDD`, as in a `ConversationID`.
