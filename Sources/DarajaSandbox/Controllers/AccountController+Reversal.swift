@@ -45,7 +45,7 @@ extension AccountController {
                         key: "DebitAccountBalance",
                         value: .string(Accounts.line("Utility Account", accounts.workingCents))),
                     .init(key: "Amount", value: ResultBuilder.number(amount)),
-                    .init(key: "TransCompletedTime", value: .number(Decimal(Int64(time.timestamp) ?? 0))),
+                    .init(key: "TransCompletedTime", value: .integer(Int64(time.timestamp) ?? 0)),
                     .init(key: "OriginalTransactionID", value: .string(original.receipt)),
                     .init(key: "Charge", value: .number(0)),
                     .init(key: "CreditPartyPublicName", value: .string(original.debitPartyName)),

@@ -75,7 +75,7 @@ struct AccountController {
     }
 
     static func statusParameters(_ record: TransactionRecord) -> [KeyedParameter] {
-        let completed = ParameterValue.number(Decimal(Int64(record.completedTimestamp) ?? 0))
+        let completed = ParameterValue.integer(Int64(record.completedTimestamp) ?? 0)
         let reasonType: String =
             switch record.kind {
             case .stk: "Pay Bill Online"

@@ -76,6 +76,6 @@ enum ResultBuilder {
         )
     }
 
-    static func number(_ value: Int64) -> ParameterValue { .number(Decimal(value)) }
+    static func number(_ value: Int64) -> ParameterValue { .integer(value) }
     static func cents(_ cents: Int64) -> ParameterValue { .number(Decimal(cents) / 100) }
 }

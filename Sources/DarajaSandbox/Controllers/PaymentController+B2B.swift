@@ -33,7 +33,7 @@ extension PaymentController {
         var code = common.credentialAccepted ? "0" : "2001"
         var receipt = IDGenerator.failedReceipt(at: time)
         var parameters: [KeyedParameter]? = [
-            .init(key: "BOCompletedTime", value: .number(Decimal(Int64(time.timestamp) ?? 0)))
+            .init(key: "BOCompletedTime", value: .integer(Int64(time.timestamp) ?? 0))
         ]
         if code == "0" {
             let newReceipt = IDGenerator.receipt(at: time)

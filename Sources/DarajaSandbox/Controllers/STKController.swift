@@ -104,11 +104,11 @@ struct STKController {
         var metadata: STKCallback.Metadata?
         if let receipt = record.receipt {
             metadata = .init(items: [
-                .init(name: "Amount", value: .number(Decimal(record.amount))),
+                .init(name: "Amount", value: .integer(record.amount)),
                 .init(name: "MpesaReceiptNumber", value: .string(receipt)),
                 .init(name: "Balance", value: nil),
-                .init(name: "TransactionDate", value: .number(Decimal(Int64(record.completedTimestamp) ?? 0))),
-                .init(name: "PhoneNumber", value: .number(Decimal(Int64(record.phoneNumber) ?? 0))),
+                .init(name: "TransactionDate", value: .integer(Int64(record.completedTimestamp) ?? 0)),
+                .init(name: "PhoneNumber", value: .integer(Int64(record.phoneNumber) ?? 0)),
             ])
         }
         return STKCallbackEnvelope(
