@@ -22,7 +22,13 @@ struct BenchSandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-limit-seconds"), help: "Longest wait for callbacks.")
     var timeLimitSeconds: Int64 = 120
 
+    @Option(name: .customLong("sandbox-url"), help: "Use a running sandbox (loopback only) instead of an in-process one.")
+    var sandboxURL: String?
+
     func validate() throws {
+        if let sandboxURL, !(sandboxURL.hasPrefix("http://127.0.0.1:") || sandboxURL.hasPrefix("http://localhost:")) {
+            throw ValidationError("--sandbox-url must be a loopback http URL")
+        }
         guard (1...1_000_000).contains(pushes), (1...1_024).contains(concurrency) else {
             throw ValidationError("pushes must be 1...1000000 and concurrency 1...1024")
         }
@@ -33,7 +39,7 @@ struct BenchSandboxCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let report = try await SandboxBenchmark.run(
             pushCount: pushes, concurrency: concurrency, callbackDelayMs: callbackDelayMs,
-            timeLimitSeconds: timeLimitSeconds, logger: logger
+            timeLimitSeconds: timeLimitSeconds, sandboxBaseURL: sandboxURL, logger: logger
         )
         print(report)
     }

@@ -36,9 +36,11 @@ public enum SandboxBenchmark {
         }
     }
 
-    /// Runs the benchmark in-process; `timeLimitSeconds` bounds the wait for callbacks.
+    /// Runs the benchmark; `timeLimitSeconds` bounds the wait for callbacks. With `sandboxBaseURL` nil the sandbox
+    /// runs in this process; otherwise pushes go to that (loopback) sandbox, e.g. a separate `pesa sandbox`.
     public static func run(
-        pushCount: Int, concurrency: Int, callbackDelayMs: Int64 = 5, timeLimitSeconds: Int64 = 120, logger: Logger
+        pushCount: Int, concurrency: Int, callbackDelayMs: Int64 = 5, timeLimitSeconds: Int64 = 120,
+        sandboxBaseURL: String? = nil, logger: Logger
     ) async throws -> Report {
         precondition(pushCount > 0 && concurrency > 0, "benchmark needs work and workers")
         let recorder = CallbackRecorder(keepsBodies: false, logger: logger)
@@ -47,13 +49,19 @@ public enum SandboxBenchmark {
             logger: logger
         )
         let baseline = HelloWorld(logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [recorder, sandbox, baseline], logger: logger))
+        let services: [any Service] = sandboxBaseURL == nil ? [recorder, sandbox, baseline] : [recorder, baseline]
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let sandboxURL = "http://127.0.0.1:\(try await sandbox.boundPort())"
+            let sandboxURL: String
+            if let sandboxBaseURL {
+                sandboxURL = sandboxBaseURL
+            } else {
+                sandboxURL = "http://127.0.0.1:\(try await sandbox.boundPort())"
+            }
             let body = ByteBuffer(string: pushBody(callbackURL: try await recorder.baseURL() + "/cb"))
             let token = try await accessToken(http: http, base: sandboxURL)
             let helloURL = "http://127.0.0.1:\(await baseline.port.wait() ?? 0)/hello"

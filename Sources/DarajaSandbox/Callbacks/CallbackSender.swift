@@ -49,26 +49,31 @@ final class CallbackSender: Service, Sendable {
             configuration.callbackConcurrencyMax
         httpConfiguration.timeout = .init(connect: .seconds(5), read: .milliseconds(configuration.callbackTimeoutMs))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        await withDiscardingTaskGroup { group in
-            let slots = SlotCounter(limit: configuration.callbackConcurrencyMax)
-            for await job in stream.cancelOnGracefulShutdown() {
-                if job.dueAt > ContinuousClock.now {
-                    let dueAt = job.dueAt
-                    do {
-                        try await cancelWhenGracefulShutdown { try await Task.sleep(until: dueAt, clock: .continuous) }
-                    } catch {
-                        break
-                    }
-                }
-                await slots.acquire()
-                group.addTask {
-                    await self.deliver(job, with: httpClient)
-                    await slots.release()
-                }
-            }
-        }
+        // One graceful-shutdown hook for the whole loop: on shutdown the wait for a due time and the stream
+        // both end, and deliveries still in flight are cancelled.
+        await cancelWhenGracefulShutdown { await self.dispatch(with: httpClient) }
         continuation.finish()
         try await httpClient.shutdown()
+    }
+
+    /// Takes jobs in order (equal delays make arrival order the due order), waits until each is due, and
+    /// keeps at most `callbackConcurrencyMax` deliveries in flight.
+    private func dispatch(with httpClient: HTTPClient) async {
+        let inFlightMax = max(configuration.callbackConcurrencyMax, 1)
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for await job in stream {
+                if job.dueAt > ContinuousClock.now {
+                    do { try await Task.sleep(until: job.dueAt, clock: .continuous) } catch { break }
+                }
+                if inFlight >= inFlightMax {
+                    await group.next()
+                    inFlight -= 1
+                }
+                inFlight += 1
+                group.addTask { await self.deliver(job, with: httpClient) }
+            }
+        }
     }
 
     private func deliver(_ job: CallbackJob, with httpClient: HTTPClient) async {
@@ -120,31 +125,6 @@ final class CallbackSender: Service, Sendable {
             failedCount.add(1, ordering: .relaxed)
             logger.debug("sandbox callback not delivered", metadata: ["url": "\(url)", "error": "\(error)"])
             return nil
-        }
-    }
-}
-
-/// A counting semaphore for the sender's delivery slots.
-actor SlotCounter {
-    private let limit: Int
-    private var used = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { self.limit = max(limit, 1) }
-
-    func acquire() async {
-        if used < limit {
-            used += 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty {
-            used -= 1
-        } else {
-            waiters.removeFirst().resume()
         }
     }
 }
