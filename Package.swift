@@ -123,12 +123,22 @@ let package = Package(
         ),
         .testTarget(
             name: "DarajaClientTests",
-            dependencies: ["DarajaClient", "DarajaWire", "DarajaSandbox", "PesaTesting"],
+            dependencies: [
+                "DarajaClient", "DarajaWire", "DarajaSandbox", "PesaTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DarajaSandboxTests",
-            dependencies: ["DarajaSandbox", "DarajaWire", "PesaTesting"],
+            dependencies: [
+                "DarajaSandbox", "DarajaWire", "PesaTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "PesaEngineTests", dependencies: ["PesaEngine", "PesaTesting"], swiftSettings: strict),

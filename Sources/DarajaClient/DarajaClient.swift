@@ -1,3 +1,62 @@
-public enum DarajaClientModule {
-    public static let name = "DarajaClient"
+public import AsyncHTTPClient
+import DarajaWire
+public import Logging
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A typed Daraja client for one (tenant, environment): OAuth token cache with single-flight refresh,
+/// timeouts, bounded retries for queries only, and typed `DarajaError`s that never carry a secret.
+///
+/// The `HTTPClient` is injected and shared; shutting it down is the caller's job.
+public final class DarajaClient: Sendable {
+    public let configuration: DarajaClientConfiguration
+    let httpClient: HTTPClient
+    let logger: Logger
+    let tokenCache = AccessTokenCache()
+
+    public init(configuration: DarajaClientConfiguration, httpClient: HTTPClient, logger: Logger? = nil) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        var logger = logger ?? Logger(label: "daraja.client")
+        logger[metadataKey: "daraja.environment"] = "\(configuration.environment)"
+        self.logger = logger
+    }
+
+    /// A valid access token (cached; fetched single-flight when missing or about to expire).
+    public func accessToken() async throws(DarajaError) -> DarajaSecret {
+        try await cachedToken().value
+    }
+
+    func cachedToken() async throws(DarajaError) -> AccessTokenCache.Token {
+        try await tokenCache.token { () async throws(DarajaError) -> AccessTokenCache.Token in
+            try await self.fetchToken()
+        }
+    }
+
+    /// `GET /oauth/v1/generate?grant_type=client_credentials` with Basic auth; retried like a query.
+    func fetchToken() async throws(DarajaError) -> AccessTokenCache.Token {
+        let url = configuration.environment.baseURL + DarajaEndpoint.oauthToken.path + "?grant_type=client_credentials"
+        let basic = Data((configuration.consumerKey + ":" + configuration.consumerSecret.value).utf8)
+            .base64EncodedString()
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: "Basic " + basic)
+        let started = ContinuousClock.now
+        let (status, body) = try await exchange(request, kind: .query, endpoint: .oauthToken)
+        guard (200..<300).contains(status) else {
+            let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
+            throw .authentication(status, envelope)
+        }
+        let answer: AccessTokenResponse
+        do {
+            answer = try JSONDecoder().decode(AccessTokenResponse.self, from: body)
+        } catch {
+            throw .invalidResponse("undecodable token answer", status: status, cause: error)
+        }
+        let lifetimeSeconds = max(answer.expiresInSeconds ?? 3599, 1)
+        let usableSeconds = max(lifetimeSeconds - configuration.tokenRefreshMarginSeconds, lifetimeSeconds / 2)
+        logger.debug("daraja token fetched", metadata: ["daraja.token.lifetime_s": "\(lifetimeSeconds)"])
+        return .init(value: DarajaSecret(answer.accessToken), refreshAt: started + .seconds(usableSeconds))
+    }
 }

@@ -5,6 +5,9 @@ struct Pesa: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pesa",
         abstract: "Pesa Gateway: a self-hosted, multi-tenant M-Pesa payment gateway.",
-        subcommands: [VerifyCommand.self, CompactCommand.self, KeysCommand.self, BenchCommand.self]
+        subcommands: [
+            SandboxCommand.self, VerifyCommand.self, CompactCommand.self, KeysCommand.self, BenchCommand.self,
+            BenchSandboxCommand.self,
+        ]
     )
 }

@@ -1,0 +1,144 @@
+import DarajaWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// STK push and STK query (REFERENCE.md 4): validation in Daraja's order, scripted outcomes, callbacks.
+struct STKController {
+    let services: SandboxServices
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post(RouterPath(DarajaEndpoint.stkPush.path)) { request, _ in try await self.push(request) }
+        router.post(RouterPath(DarajaEndpoint.stkQuery.path)) { request, _ in try await self.query(request) }
+    }
+
+    func push(_ request: Request) async throws(SandboxHTTPError) -> Response {
+        _ = try RequestReader.authorize(request, family: .stk, services: services)
+        let body = try await RequestReader.body(request, services: services)
+        let shortCode = try checkPassword(body)
+        let transactionType = body.text("TransactionType")
+        guard transactionType == STKTransactionType.payBill || transactionType == STKTransactionType.buyGoods else {
+            throw .invalid("TransactionType")
+        }
+        guard let phone = body.text("PhoneNumber"), FieldRules.isMSISDN(phone) else { throw .invalid("PhoneNumber") }
+        guard FieldRules.isMSISDN(body.text("PartyA")) else { throw .invalid("PartyA") }
+        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
+            throw .invalid("Amount")
+        }
+        guard FieldRules.isShortCode(body.text("PartyB")) else { throw .invalid("PartyB") }
+        guard let callbackURL = body.text("CallBackURL"), FieldRules.isCallbackURL(callbackURL) else {
+            throw .invalid("CallBackURL")
+        }
+        let reference = body.text("AccountReference") ?? ""
+        guard reference.count <= 12, transactionType == STKTransactionType.buyGoods || !reference.isEmpty else {
+            throw .invalid("AccountReference")
+        }
+        guard (body.text("TransactionDesc") ?? "").count <= 13 else { throw .invalid("TransactionDesc") }
+        let outcome = ScriptedOutcome.forMSISDN(phone)
+        if outcome == .requestFails { throw .internalError }
+        return accept(shortCode: shortCode, phone: phone, amount: amount, callbackURL: callbackURL, outcome: outcome)
+    }
+
+    /// BusinessShortCode, Timestamp, then Password against the shortcode's passkey.
+    private func checkPassword(_ body: [String: JSONValue]) throws(SandboxHTTPError) -> String {
+        guard let shortCode = body.text("BusinessShortCode"), FieldRules.isShortCode(shortCode) else {
+            throw .invalid("BusinessShortCode")
+        }
+        guard let timestamp = body.text("Timestamp"), (try? KenyaTime.date(fromTimestamp: timestamp)) != nil else {
+            throw .invalid("Timestamp")
+        }
+        guard let passkey = services.state.withLock({ $0.passkeys[shortCode] }) else { throw .merchantDoesNotExist }
+        guard let password = body.text("Password"),
+            STKPassword.verify(password, shortCode: shortCode, passkey: passkey, timestamp: timestamp)
+        else { throw .wrongCredentials }
+        return shortCode
+    }
+
+    private func accept(
+        shortCode: String, phone: String, amount: Int64, callbackURL: String, outcome: ScriptedOutcome
+    ) -> Response {
+        let now = Date()
+        let time = KenyaTime(now)
+        let checkoutID = IDGenerator.checkoutRequestID(at: time, msisdn: phone)
+        let merchantID = IDGenerator.requestID()
+        let resultCode = outcome.isSuccess ? "0" : Self.failureCode(outcome)
+        let receipt = outcome.isSuccess ? IDGenerator.receipt(at: time) : nil
+        let record = STKRecord(
+            merchantRequestID: merchantID, checkoutRequestID: checkoutID, shortCode: shortCode, phoneNumber: phone,
+            amount: amount, resultCode: resultCode, resultDesc: ResultCodeTable.stk[resultCode] ?? "Failed",
+            finalAt: .now + .milliseconds(services.configuration.callbackDelayMs), receipt: receipt,
+            completedTimestamp: time.timestamp
+        )
+        services.state.withLock { storage in
+            storage.stk[checkoutID] = record
+            storage.stkPushCount += 1
+            guard let receipt else { return }
+            storage.withAccounts(shortCode) { $0.workingCents += amount * 100 }
+            storage.record(
+                TransactionRecord(
+                    kind: .stk, receipt: receipt, amount: amount, debitPartyName: "\(phone) - SANDBOX CUSTOMER",
+                    creditPartyName: "\(shortCode) - Sandbox Shop", shortCode: shortCode,
+                    originatorConversationID: merchantID, conversationID: checkoutID,
+                    completedTimestamp: time.timestamp, succeeded: true
+                ),
+                alsoKnownAs: [checkoutID, merchantID]
+            )
+        }
+        services.sender.schedule(Self.callback(for: record), to: callbackURL, count: outcome.deliveryCount)
+        let accepted = "Success. Request accepted for processing"
+        return JSONResponse.make(
+            STKPushResponse(
+                merchantRequestID: merchantID, checkoutRequestID: checkoutID, responseCode: "0",
+                responseDescription: accepted, customerMessage: accepted
+            )
+        )
+    }
+
+    static func failureCode(_ outcome: ScriptedOutcome) -> String {
+        if case .failure(let code) = outcome { return code }
+        return "1025"
+    }
+
+    /// The callback body, shaped like `stk_callback_success.json` / `stk_callback_cancelled_1032.json`.
+    static func callback(for record: STKRecord) -> STKCallbackEnvelope {
+        var metadata: STKCallback.Metadata?
+        if let receipt = record.receipt {
+            metadata = .init(items: [
+                .init(name: "Amount", value: .integer(record.amount)),
+                .init(name: "MpesaReceiptNumber", value: .string(receipt)),
+                .init(name: "Balance", value: nil),
+                .init(name: "TransactionDate", value: .integer(Int64(record.completedTimestamp) ?? 0)),
+                .init(name: "PhoneNumber", value: .integer(Int64(record.phoneNumber) ?? 0)),
+            ])
+        }
+        return STKCallbackEnvelope(
+            callback: STKCallback(
+                merchantRequestID: record.merchantRequestID, checkoutRequestID: record.checkoutRequestID,
+                resultCode: FlexibleString(numberIfPossible: record.resultCode), resultDesc: record.resultDesc,
+                callbackMetadata: metadata
+            )
+        )
+    }
+
+    func query(_ request: Request) async throws(SandboxHTTPError) -> Response {
+        _ = try RequestReader.authorize(request, family: .stk, services: services)
+        let body = try await RequestReader.body(request, services: services)
+        _ = try checkPassword(body)
+        guard let checkoutID = body.text("CheckoutRequestID"),
+            let record = services.state.withLock({ $0.stk[checkoutID] })
+        else { throw .invalid("CheckoutRequestID") }
+        guard record.finalAt <= .now else {
+            throw SandboxHTTPError(
+                .internalServerError, DarajaErrorCode.merchantValidation, DarajaErrorCode.beingProcessedMessage,
+                requestID: checkoutID
+            )
+        }
+        return JSONResponse.make(
+            STKQueryResponse(
+                responseCode: "0", responseDescription: "The service request has been accepted successfully",
+                merchantRequestID: record.merchantRequestID, checkoutRequestID: record.checkoutRequestID,
+                resultCode: FlexibleString(record.resultCode), resultDesc: record.resultDesc
+            )
+        )
+    }
+}

@@ -1,3 +1,0 @@
-public enum DarajaWireModule {
-    public static let name = "DarajaWire"
-}

@@ -1,0 +1,18 @@
+/// `GET /oauth/v1/generate` answer. `expires_in` arrives as `"3599"` or `3599` (REFERENCE.md 2).
+public struct AccessTokenResponse: Codable, Sendable, Hashable {
+    public var accessToken: String
+    public var expiresIn: FlexibleString
+
+    public init(accessToken: String, expiresIn: FlexibleString) {
+        self.accessToken = accessToken
+        self.expiresIn = expiresIn
+    }
+
+    /// The lifetime in seconds, whichever JSON type carried it.
+    public var expiresInSeconds: Int64? { expiresIn.int64Value }
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case expiresIn = "expires_in"
+    }
+}

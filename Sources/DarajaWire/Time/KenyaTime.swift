@@ -1,0 +1,97 @@
+public import Foundation
+
+/// Kenyan wall-clock time (EAT, UTC+3, no daylight saving) as Daraja writes it.
+///
+/// Computed arithmetically from the Unix time, so it needs no time-zone database and gives
+/// the same answer on a server in any time zone (PAIN-POINTS.md 7).
+public struct KenyaTime: Sendable, Hashable {
+    public static let utcOffsetSeconds: Int64 = 3 * 3600
+
+    public let year: Int
+    public let month: Int
+    public let day: Int
+    public let hour: Int
+    public let minute: Int
+    public let second: Int
+    public let millisecond: Int
+
+    public init(_ date: Date) {
+        let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + Self.utcOffsetSeconds * 1000
+        let secondsTotal = millisTotal >= 0 ? millisTotal / 1000 : (millisTotal - 999) / 1000
+        let days = secondsTotal >= 0 ? secondsTotal / 86_400 : (secondsTotal - 86_399) / 86_400
+        let secondOfDay = secondsTotal - days * 86_400
+        (year, month, day) = Self.civil(fromDays: days)
+        hour = Int(secondOfDay / 3600)
+        minute = Int(secondOfDay % 3600 / 60)
+        second = Int(secondOfDay % 60)
+        millisecond = Int(millisTotal - secondsTotal * 1000)
+    }
+
+    /// `YYYYMMDDHHmmss`, the STK `Timestamp`, `TransTime` and `TransactionDate` format.
+    public var timestamp: String {
+        pad(year, 4) + pad(month, 2) + pad(day, 2) + pad(hour, 2) + pad(minute, 2) + pad(second, 2)
+    }
+
+    /// `dd.MM.yyyy HH:mm:ss`, as in B2C `TransactionCompletedDateTime`.
+    public var dotted: String {
+        "\(pad(day, 2)).\(pad(month, 2)).\(pad(year, 4)) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+    }
+
+    /// `DDMMYYYYHHmmss` + 3-digit milliseconds, the stem of a `CheckoutRequestID`.
+    public var checkoutStem: String {
+        pad(day, 2) + pad(month, 2) + pad(year, 4) + pad(hour, 2) + pad(minute, 2) + pad(second, 2)
+            + pad(millisecond, 3)
+    }
+
+    /// `YYYYMMDD`, as in a `ConversationID`.
+    public var datePart: String { pad(year, 4) + pad(month, 2) + pad(day, 2) }
+
+    /// The instant a 14-digit `YYYYMMDDHHmmss` Kenyan timestamp names.
+    public static func date(fromTimestamp text: String) throws(DarajaWireError) -> Date {
+        let digits = Array(text.utf8)
+        guard digits.count == 14, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw .invalidTimestamp(text)
+        }
+        func number(_ from: Int, _ count: Int) -> Int {
+            digits[from..<(from + count)].reduce(0) { $0 * 10 + Int($1 - 48) }
+        }
+        let (year, month, day) = (number(0, 4), number(4, 2), number(6, 2))
+        let (hour, minute, second) = (number(8, 2), number(10, 2), number(12, 2))
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else {
+            throw .invalidTimestamp(text)
+        }
+        let days = days(fromCivil: year, month, day)
+        guard civil(fromDays: days) == (year, month, day) else { throw .invalidTimestamp(text) }
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - utcOffsetSeconds
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    /// Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).
+    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+}

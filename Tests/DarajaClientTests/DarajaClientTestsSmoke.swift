@@ -1,5 +1,0 @@
-import Testing
-
-@Test func DarajaClientTestsBuilds() {
-    #expect(Bool(true))
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func DarajaSandboxTestsBuilds() {
-    #expect(Bool(true))
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func DarajaWireTestsBuilds() {
-    #expect(Bool(true))
-}
