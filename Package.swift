@@ -76,6 +76,7 @@ let package = Package(
             name: "PesaEngine",
             dependencies: [
                 "PesaCore", "PesaStore", "DarajaWire", "DarajaClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -141,7 +142,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PesaEngineTests", dependencies: ["PesaEngine", "PesaTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "PesaEngineTests",
+            dependencies: [
+                "PesaEngine", "PesaTesting", "DarajaSandbox", "DarajaWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PesaAPITests",
             dependencies: ["PesaAPI", "PesaTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -75,4 +75,10 @@ public enum Limits {
     public static let rateLimitPerMinuteMax: Int64 = 1_000_000
     /// Largest token bucket capacity (burst).
     public static let tokenBucketCapacityMax: Int64 = 1_000_000
+
+    // MARK: Callbacks
+    /// STK results kept in memory while their payment's CheckoutRequestID is not journaled yet.
+    public static let earlyCallbackCountMax = 10_000
+    /// Largest Daraja callback body accepted.
+    public static let callbackBodyBytesMax = 64 * 1024
 }

@@ -13,12 +13,19 @@ public final class Gateway: Sendable {
     public let masterKey: MasterKey
     let clock: any WallClock
     let logger: Logger
+    /// Payment settings: where callbacks come back, when to reconcile.
+    public let payments: PaymentSettings
+    /// Daraja clients per organization; nil when the gateway runs without outbound HTTP (tests of admin use cases).
+    public let upstream: UpstreamClients?
     /// email (lowercased) and API key hash -> tenant id, for logins and API keys; filled as tenants are opened (see `UserDirectory`).
     let directory: UserDirectory
 
     init(
-        registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger
+        registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,
+        payments: PaymentSettings, upstream: UpstreamClients?
     ) {
+        self.payments = payments
+        self.upstream = upstream
         self.registry = registry
         self.system = system
         self.vault = CredentialVault(masterKey: masterKey)
@@ -31,7 +38,8 @@ public final class Gateway: Sendable {
     /// Prepares the data folder, opens `system/` and discovers the tenants (their journals load lazily).
     public static func start(
         data: DataDirectory, masterKey: MasterKey, clock: any WallClock = SystemWallClock(),
-        snapshotTailEventsMax: UInt64 = Limits.snapshotTailEventsMax, logger: Logger
+        snapshotTailEventsMax: UInt64 = Limits.snapshotTailEventsMax, payments: PaymentSettings = PaymentSettings(),
+        upstream: UpstreamClients? = nil, logger: Logger
     ) async throws(EngineError) -> Gateway {
         do { try data.prepare() } catch { throw EngineError.from(error) }
         var systemLogger = logger
@@ -48,7 +56,9 @@ public final class Gateway: Sendable {
             eventsSinceSnapshot: UInt64(opened.report.replayedEvents), clock: clock, logger: systemLogger)
         let registry = TenantRegistry(data: data, clock: clock, snapshotTailEventsMax: snapshotTailEventsMax, logger: logger)
         try registry.discover()
-        return Gateway(registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger)
+        return Gateway(
+            registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger, payments: payments,
+            upstream: upstream)
     }
 
     /// The engine of an organization, by id.
@@ -76,6 +86,27 @@ public final class Gateway: Sendable {
     public func close() async {
         await registry.closeAll()
         await system.close()
+    }
+}
+
+/// Where Daraja sends an organization's callbacks, and how pending payments are reconciled.
+public struct PaymentSettings: Sendable {
+    /// The gateway's public base URL, e.g. `https://pay.example.com` (no trailing slash).
+    public var publicURL: String
+    /// A payment still pending this long after its request is asked about (PESA_RECONCILE_AFTER_S).
+    public var reconcileAfterMs: Int64
+    /// Queries before a payment that stays unsettled becomes `unknown`.
+    public var reconcileAttemptsMax: Int
+
+    public init(publicURL: String = "http://127.0.0.1:8080", reconcileAfterMs: Int64 = 120_000, reconcileAttemptsMax: Int = 6) {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.reconcileAfterMs = reconcileAfterMs
+        self.reconcileAttemptsMax = reconcileAttemptsMax
+    }
+
+    /// `{public_url}/callbacks/{slug}/{token}` for an organization.
+    public func callbackURLBase(slug: String, token: String) -> String {
+        "\(publicURL)/callbacks/\(slug)/\(token)"
     }
 }
 

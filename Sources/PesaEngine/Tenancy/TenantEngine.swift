@@ -30,6 +30,15 @@ public final class TenantEngine: @unchecked Sendable {
         var credentialsUpdating = false
         var credentialsGeneration = 0
         var snapshotInFlight = false
+        /// STK results that arrived before Daraja's answer to the push was journaled, by CheckoutRequestID.
+        var earlyResults: [String: EarlyResult] = [:]
+    }
+
+    struct EarlyResult: Sendable {
+        let code: ResultCode
+        let desc: String
+        let receipt: String?
+        let atMs: Int64?
     }
 
     /// A queued command, type-erased: runs against the state and tells how to answer.
@@ -184,6 +193,19 @@ public final class TenantEngine: @unchecked Sendable {
             }
             self.queue.withLock { $0.snapshotInFlight = false }
         }
+    }
+
+    /// Keeps an STK result whose payment is not known by its CheckoutRequestID yet (the callback beat Daraja's
+    /// answer to the push). Bounded; after a restart, reconciliation settles such a payment instead.
+    func rememberEarlyResult(checkoutID: String, code: ResultCode, desc: String, receipt: String?, atMs: Int64?) {
+        queue.withLock { queue in
+            if queue.earlyResults.count >= Limits.earlyCallbackCountMax { queue.earlyResults.removeAll() }
+            queue.earlyResults[checkoutID] = EarlyResult(code: code, desc: desc, receipt: receipt, atMs: atMs)
+        }
+    }
+
+    func takeEarlyResult(checkoutID: String) -> EarlyResult? {
+        queue.withLock { $0.earlyResults.removeValue(forKey: checkoutID) }
     }
 
     /// Whether a background snapshot is being written (tests wait for it).

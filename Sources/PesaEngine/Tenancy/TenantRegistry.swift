@@ -65,6 +65,16 @@ public final class TenantRegistry: Service, Sendable {
         logger.info("tenants discovered", metadata: ["count": "\(found.count)"])
     }
 
+    /// Tenants whose engine is open now.
+    public var loadedTenantIDs: [String] {
+        registry.withLock { registry in
+            registry.slots.compactMap { id, slot in
+                if case .ready = slot { return id }
+                return nil
+            }.sorted()
+        }
+    }
+
     public var listings: [Listing] {
         registry.withLock { $0.listings.values.sorted { $0.slug < $1.slug } }
     }

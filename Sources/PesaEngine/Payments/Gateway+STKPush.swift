@@ -1,0 +1,188 @@
+import DarajaClient
+import DarajaWire
+public import PesaCore
+
+/// `POST /v1/payments/stk-push`, before validation.
+public struct STKPushParameters: Sendable {
+    public var phone: String
+    public var amount: Int64
+    public var accountReference: String
+    public var description: String
+
+    public init(phone: String, amount: Int64, accountReference: String, description: String) {
+        self.phone = phone
+        self.amount = amount
+        self.accountReference = accountReference
+        self.description = description
+    }
+}
+
+/// A payment as a creating request answers it.
+public struct PaymentAnswer: Sendable {
+    public let payment: Payment
+    /// The same `Idempotency-Key` and body were seen before: this is the first answer again.
+    public let isReplay: Bool
+}
+
+/// What a creating request carries for idempotency.
+public struct IdempotencyInput: Sendable {
+    public let key: String
+    /// Hex SHA-256 of the request body.
+    public let requestHash: String
+
+    public init(key: String, requestHash: String) {
+        self.key = key
+        self.requestHash = requestHash
+    }
+}
+
+extension Gateway {
+    /// Journals the intent, asks Daraja to prompt the customer, and journals Daraja's answer. The payment
+    /// then waits for its callback (or reconciliation).
+    public func stkPush(
+        _ input: STKPushParameters, in organization: OrganizationID, idempotency: IdempotencyInput?, by actor: Actor
+    ) async throws(EngineError) -> PaymentAnswer {
+        try actor.authorize(.createSTKPush, in: organization)
+        let phone: MSISDN
+        let amount: Amount
+        do {
+            phone = try MSISDN(input.phone)
+            amount = try Amount.validatedShillings(input.amount, for: .stkPush)
+        } catch {
+            throw EngineError.from(error)
+        }
+        let reference = try Self.darajaText(input.accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
+        let description = try Self.darajaText(input.description, field: "description", max: Limits.descriptionCharactersMax)
+        let credentials = try await self.credentials(for: organization)
+        let engine = try await self.engine(organization)
+        let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
+        let request = TenantEvent.stkPushRequested(.init(
+            paymentID: id, amount: amount, phone: phone, accountReference: reference, description: description,
+            transactionType: credentials.transactionType, idempotencyKey: idempotency?.key,
+            requestHash: idempotency?.requestHash))
+        let start = try await engine.execute { (state, context) throws(EngineError) -> Decision<StartOutcome> in
+            try Self.requireActiveSubscription(state)
+            if let idempotency {
+                switch state.paymentIdempotency(key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs) {
+                case .replay(let prior): return Decision(value: .replay(prior))
+                case .conflict:
+                    throw EngineError(.idempotencyKeyReused, "Idempotency-Key was used with another request", param: "Idempotency-Key")
+                case .new: break
+                }
+            }
+            guard let organization = state.organization else { throw EngineError.notFound("organization") }
+            return Decision(
+                events: [request, actor.audit("payment.stk_push", target: id.rawValue)],
+                value: .started(slug: organization.slug.rawValue, token: organization.callbackToken))
+        }
+        guard case .started(let slug, let token) = start else {
+            guard case .replay(let prior) = start else { preconditionFailure("start is replay or started") }
+            return PaymentAnswer(payment: prior, isReplay: true)
+        }
+        let callbackURL = payments.callbackURLBase(slug: slug, token: token) + "/stk"
+        let call = STKPushInput(
+            businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
+            transactionType: credentials.transactionType.darajaValue, amount: input.amount, phoneNumber: phone.digits,
+            partyB: credentials.transactionType == .buyGoods ? credentials.tillNumber : nil, callbackURL: callbackURL,
+            accountReference: reference, transactionDescription: description)
+        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        let response: STKPushResponse
+        do throws(DarajaError) {
+            response = try await client.stkPush(call)
+        } catch {
+            try await recordUpstreamFailure(error, payment: id, engine: engine)
+            return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
+        }
+        let accepted = TenantEvent.paymentAccepted(.init(
+            paymentID: id, merchantRequestID: response.merchantRequestID, checkoutRequestID: response.checkoutRequestID))
+        let checkoutID = response.checkoutRequestID
+        try await engine.execute { (state, _) throws(EngineError) in
+            var events = [accepted]
+            // The callback came before this answer: settle from it now.
+            if let early = engine.takeEarlyResult(checkoutID: checkoutID),
+                state.payment(id: id)?.status.transition(to: early.code.paymentStatus) == .changes
+            {
+                events.append(.paymentSettled(.init(
+                    paymentID: id, resultCode: early.code, resultDesc: early.desc, mpesaReceipt: early.receipt,
+                    transactionAtMs: early.atMs, source: .callback)))
+            }
+            return Decision(events: events, value: ())
+        }
+        return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
+    }
+
+    enum StartOutcome: Sendable {
+        case started(slug: String, token: String)
+        case replay(Payment)
+    }
+
+    /// Journals what Daraja's refusal means for the payment, then throws the API's answer. A request that
+    /// may have reached Daraja stays pending for reconciliation instead.
+    func recordUpstreamFailure(_ error: DarajaError, payment id: PaymentID, engine: TenantEngine) async throws(EngineError) {
+        let code = error.darajaErrorCode ?? "upstream_\(error.code)"
+        let message = error.darajaErrorMessage ?? error.message
+        let maybeSent = error.code == .outcomeUnknown
+        let failed = TenantEvent.paymentUpstreamFailed(.init(
+            paymentID: id, status: maybeSent ? .pending : .failed, errorCode: code, errorMessage: message))
+        try await engine.execute { (_, _) throws(EngineError) in Decision(events: [failed], value: ()) }
+        switch error.code {
+        case .outcomeUnknown:
+            throw EngineError(
+                .upstreamError,
+                "Daraja failed (\(code)) after the request may have reached it: payment \(id) stays pending and is "
+                    + "reconciled; do not retry it with a new Idempotency-Key")
+        case .unreachable, .transport:
+            throw EngineError(.upstreamUnavailable, "Daraja could not be reached; the payment \(id) was not sent and is failed")
+        case .authentication:
+            throw EngineError(.upstreamError, "Daraja refused this organization's consumer key or secret (\(code))")
+        case .rejected, .invalidResponse, .invalidCertificate, .invalidInput:
+            throw EngineError(.upstreamError, "Daraja refused the request: \(code) \(message)")
+        }
+    }
+
+    func upstreamClient(for organization: OrganizationID, engine: TenantEngine, credentials: MpesaCredentials)
+        throws(EngineError) -> DarajaClient
+    {
+        guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
+        return upstream.client(tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
+    }
+
+    func payment(_ id: PaymentID, engine: TenantEngine) async throws(EngineError) -> Payment {
+        try await engine.read { (state) throws(EngineError) in
+            guard let payment = state.payment(id: id) else { throw EngineError.notFound("payment") }
+            return payment
+        }
+    }
+
+    /// A payment of the organization, with nothing of any other.
+    public func payment(_ id: PaymentID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> Payment {
+        try actor.authorize(.readPayment, in: organization)
+        return try await payment(id, engine: try await engine(organization))
+    }
+
+    static func requireActiveSubscription(_ state: TenantState) throws(EngineError) {
+        guard let organization = state.organization else { throw EngineError.notFound("organization") }
+        guard organization.status == .active else {
+            throw EngineError(.subscriptionInactive, "this organization is disabled: no new payments")
+        }
+        guard organization.subscriptionStatus.allowsPaymentInitiation else {
+            throw EngineError(
+                .subscriptionInactive, "the subscription is \(organization.subscriptionStatus.rawValue): no new payments")
+        }
+    }
+
+    /// Daraja's free-text fields: trimmed, 1 to `max` characters, letters, digits, spaces and `-_.,/`.
+    static func darajaText(_ text: String, field: String, max: Int) throws(EngineError) -> String {
+        let trimmed = text.trimmingWhitespace()
+        guard (1...max).contains(trimmed.count) else {
+            throw EngineError.invalid(field, "\(field) must be 1 to \(max) characters")
+        }
+        let allowed = trimmed.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " -_.,/".unicodeScalars.contains(scalar))
+        }
+        guard allowed else {
+            throw EngineError.invalid(field, "\(field) may hold letters, digits, spaces and - _ . , / only")
+        }
+        return trimmed
+    }
+}

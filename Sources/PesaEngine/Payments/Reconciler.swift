@@ -1,0 +1,112 @@
+import DarajaClient
+import DarajaWire
+public import Logging
+public import PesaCore
+public import ServiceLifecycle
+
+/// Settles payments whose callback never came: a payment still pending `reconcileAfterMs` after it was
+/// requested is asked about (STK query), again with growing gaps, and after `reconcileAttemptsMax` queries
+/// without an answer it becomes `unknown`, flagged for a person, never silently dropped. It first looks at
+/// every tenant once (so pending payments resume after a restart), then at the tenants in use.
+public struct Reconciler: Service {
+    let gateway: Gateway
+    let tickMs: Int64
+    let logger: Logger
+
+    public init(gateway: Gateway, tickMs: Int64 = 5_000, logger: Logger) {
+        self.gateway = gateway
+        self.tickMs = tickMs
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var tenants = gateway.registry.listings.map(\.id)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            for tenant in tenants {
+                guard let organization = try? OrganizationID(parsing: tenant) else { continue }
+                await gateway.reconcile(organization)
+            }
+            try? await Task.sleep(for: .milliseconds(tickMs))
+            tenants = gateway.registry.loadedTenantIDs
+        }
+    }
+}
+
+extension Gateway {
+    /// One reconciliation pass over an organization's pending payments that are due.
+    public func reconcile(_ organization: OrganizationID) async {
+        guard let engine = try? await engine(organization) else { return }
+        let settings = payments
+        let nowMs = clock.nowMs()
+        let due = (try? await engine.read { state in Self.duePayments(state, nowMs: nowMs, settings: settings) }) ?? []
+        guard !due.isEmpty else { return }
+        let credentials = try? await self.credentials(for: organization)
+        for payment in due {
+            let event = await reconciliationEvent(for: payment, credentials: credentials, engine: engine, organization: organization)
+            let id = payment.id
+            _ = try? await engine.execute { (state, _) throws(EngineError) in
+                guard state.payment(id: id)?.status == .pending || state.payment(id: id)?.status == .unknown else {
+                    return Decision(value: ())  // settled meanwhile (a late callback)
+                }
+                return Decision(events: [event], value: ())
+            }
+        }
+    }
+
+    /// Pending payments whose next query is due: `reconcileAfterMs` after creation, then doubling gaps.
+    static func duePayments(_ state: TenantState, nowMs: Int64, settings: PaymentSettings) -> [Payment] {
+        var due: [Payment] = []
+        var cursor: PaymentID?
+        repeat {
+            let page = state.payments.list(PaymentFilter(status: .pending), after: cursor, limit: Limits.listLimitMaxCount)
+            for payment in page.payments {
+                let attempts = Int64(min(payment.reconcileAttempts, 20))
+                let dueAt = payment.createdAtMs + settings.reconcileAfterMs * (Int64(1) << attempts)
+                if dueAt <= nowMs { due.append(payment) }
+                if due.count >= 100 { return due }
+            }
+            cursor = page.nextCursor
+        } while cursor != nil
+        return due
+    }
+
+    private func reconciliationEvent(
+        for payment: Payment, credentials: MpesaCredentials?, engine: TenantEngine, organization: OrganizationID
+    ) async -> TenantEvent {
+        let attempt = Int64(payment.reconcileAttempts + 1)
+        if Int(attempt) > payments.reconcileAttemptsMax {
+            return .paymentSettled(.init(
+                paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_UNRESOLVED"),
+                resultDesc: "no result after \(payments.reconcileAttemptsMax) queries: a person must check with Safaricom",
+                source: .reconciliation))
+        }
+        if payment.type == .stkPush && payment.checkoutRequestID == nil {
+            return .paymentSettled(.init(
+                paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_NO_CHECKOUT_ID"),
+                resultDesc: "Daraja's answer to the push was lost, so it cannot be queried: a person must check",
+                source: .reconciliation))
+        }
+        guard payment.type == .stkPush, let checkoutID = payment.checkoutRequestID, let credentials,
+            let client = try? upstreamClient(for: organization, engine: engine, credentials: credentials)
+        else {
+            return .reconciliationAttempted(.init(
+                paymentID: payment.id, attempt: attempt, outcome: .error, detail: "no Daraja id or credentials to query with"))
+        }
+        do {
+            let status = try await client.stkQuery(
+                businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
+                checkoutRequestID: checkoutID)
+            switch status {
+            case .pending:
+                return .reconciliationAttempted(.init(paymentID: payment.id, attempt: attempt, outcome: .stillPending))
+            case .completed(let response):
+                return .paymentSettled(.init(
+                    paymentID: payment.id, resultCode: ResultCode(response.resultCode.text),
+                    resultDesc: response.resultDesc, source: .query))
+            }
+        } catch {
+            return .reconciliationAttempted(.init(
+                paymentID: payment.id, attempt: attempt, outcome: .error, detail: String(error.message.prefix(200))))
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import DarajaSandbox
+import Foundation
+import PesaCore
+import PesaStore
+import PesaTesting
+import Testing
+
+@testable import PesaEngine
+
+/// STK push through the embedded sandbox over loopback, its callbacks, and reconciliation.
+@Suite struct PaymentTests {
+    @Test func aPushSucceedsWhenItsCallbackArrivesAndDuplicatesChangeNothing() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push("0708374149")
+            #expect(answer.payment.status == .pending)
+            #expect(answer.payment.phone == "254708374149")
+            #expect(answer.payment.checkoutRequestID != nil)
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            #expect(settled.status == .succeeded)
+            #expect(settled.resultCode == ResultCode("0"))
+            #expect(settled.mpesaReceipt?.isEmpty == false)
+            // The same callback again: recorded, nothing changes.
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let again = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            #expect(again.status == settled.status)
+            #expect(again.mpesaReceipt == settled.mpesaReceipt)
+            #expect(again.updatedAtMs == settled.updatedAtMs)
+            #expect(again.callbackCount == 2)
+        }
+    }
+
+    @Test(arguments: [
+        ("254700000001", PaymentStatus.failed, "1"), ("254700001032", .cancelled, "1032"),
+        ("254700001037", .timeout, "1037"), ("254700001019", .timeout, "1019"), ("254700002001", .failed, "2001"),
+    ])
+    func everyScriptedOutcomeIsReached(phone: String, status: PaymentStatus, code: String) async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push(phone)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            #expect(settled.status == status)
+            #expect(settled.resultCode == ResultCode(code))
+        }
+    }
+
+    @Test func anUpstreamFailureIsAClearErrorAndThePaymentIsNotLeftPending() async throws {
+        try await PaymentsHarness.run(reconcileAfterMs: 0) { harness in
+            let error = await #expect(throws: EngineError.self) { try await harness.push("254700000500") }
+            #expect(error?.code == .upstreamError)
+            #expect(error?.message.contains("reconciled") == true)
+            await harness.gateway.reconcile(harness.organization)
+            let unresolved = try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.list(PaymentFilter(status: .unknown)).payments
+            }
+            #expect(unresolved.count == 1)
+            #expect(unresolved.first?.phone == "254700000500")
+        }
+    }
+
+    @Test func aLostCallbackIsSettledByReconciliation() async throws {
+        try await PaymentsHarness.run(reconcileAfterMs: 0) { harness in
+            let answer = try await harness.push("254700000009")
+            try await Task.sleep(for: .milliseconds(100))
+            await harness.gateway.reconcile(harness.organization)
+            let settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            #expect(settled.status == .succeeded)
+        }
+    }
+
+    @Test func idempotencyKeysReplayTheFirstAnswerAndRefuseAnotherBody() async throws {
+        try await PaymentsHarness.run { harness in
+            let key = IdempotencyInput(key: "order-42", requestHash: String(repeating: "a", count: 64))
+            let first = try await harness.push("254708374149", idempotency: key)
+            let second = try await harness.push("254708374149", idempotency: key)
+            #expect(second.isReplay)
+            #expect(second.payment.id == first.payment.id)
+            let other = IdempotencyInput(key: "order-42", requestHash: String(repeating: "b", count: 64))
+            let error = await #expect(throws: EngineError.self) { try await harness.push("254708374149", amount: 11, idempotency: other) }
+            #expect(error?.code == .idempotencyKeyReused)
+        }
+    }
+
+    @Test func forgedAndForeignCallbacksChangeNothing() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push("254708374149")
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).record.callbackToken
+            let path = "/callbacks/acme/\(token)/stk"
+            let delivery = try #require(await harness.recorder.waitForDeliveries(to: path, count: 1).first)
+            #expect(try await harness.gateway.receiveCallback(
+                slug: "acme", token: String(token.reversed()), kind: .stk, body: Array(delivery.body)) == .notFound)
+            #expect(try await harness.gateway.receiveCallback(
+                slug: "nobody", token: token, kind: .stk, body: Array(delivery.body)) == .notFound)
+            // Another organization receives acme's callback on its own URL: an orphan there, nothing settles.
+            let globex = try await harness.gateway.createOrganization(
+                name: "Globex", slug: "globex", plan: "free", by: EngineHarness.superAdmin)
+            #expect(try await harness.gateway.receiveCallback(
+                slug: "globex", token: globex.record.callbackToken, kind: .stk, body: Array(delivery.body)) == .accepted)
+            let globexState = try await harness.gateway.engine(globex.record.id).read { state in
+                (state.payments.count, state.counters.orphanCallbacks)
+            }
+            #expect(globexState.0 == 0)
+            #expect(globexState.1 == 1)
+            let stillPending = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            #expect(stillPending.status == .pending)
+            guard case .malformed = try await harness.gateway.receiveCallback(
+                slug: "acme", token: token, kind: .stk, body: Array("not json".utf8))
+            else {
+                Issue.record("a malformed body was not reported")
+                return
+            }
+        }
+    }
+}

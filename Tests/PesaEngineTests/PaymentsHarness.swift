@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import DarajaSandbox
+import Foundation
+import Logging
+import PesaCore
+import PesaStore
+import PesaTesting
+import ServiceLifecycle
+
+@testable import PesaEngine
+
+/// A gateway on a simulated disk whose Daraja is an embedded sandbox on loopback; the sandbox's callbacks
+/// land in a recorder (the gateway's public URL), from where a test hands them to the gateway.
+struct PaymentsHarness {
+    let gateway: Gateway
+    let recorder: CallbackRecorder
+    let organization: OrganizationID
+    let slug: String
+    let admin: Actor
+
+    static func run(reconcileAfterMs: Int64 = 60_000, _ body: (PaymentsHarness) async throws -> Void) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let sandbox = try DarajaSandbox(configuration: SandboxConfiguration(callbackDelayMs: 5), logger: logger)
+        let recorder = CallbackRecorder(logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [sandbox, recorder], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+            var failure: (any Error)?
+            do {
+                let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
+                upstream.setSandboxBaseURL("http://127.0.0.1:\(try await sandbox.boundPort())")
+                let gateway = try await Gateway.start(
+                    data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
+                    payments: PaymentSettings(
+                        publicURL: try await recorder.baseURL(), reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: 2),
+                    upstream: upstream, logger: logger)
+                let org = try await gateway.createOrganization(
+                    name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
+                let admin = EngineHarness.member(.orgAdmin, of: org.record.id)
+                _ = try await gateway.putCredentials(Self.sandboxCredentials(), in: org.record.id, by: admin)
+                try await body(PaymentsHarness(
+                    gateway: gateway, recorder: recorder, organization: org.record.id, slug: "acme", admin: admin))
+                await gateway.close()
+            } catch {
+                failure = error
+            }
+            try await httpClient.shutdown()
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            if let failure { throw failure }
+        }
+    }
+
+    static func sandboxCredentials() -> MpesaCredentialsInput {
+        var input = MpesaCredentialsInput()
+        input.environment = "sandbox"
+        input.consumerKey = "demo-consumer-key"
+        input.consumerSecret = "demo-consumer-secret"
+        input.businessShortCode = "174379"
+        input.passkey = SandboxConfiguration.publicSandboxPasskey
+        input.initiatorName = SandboxConfiguration.publicSandboxInitiator
+        input.initiatorPassword = SandboxConfiguration.publicSandboxInitiatorPassword
+        return input
+    }
+
+    func push(_ phone: String, amount: Int64 = 10, idempotency: IdempotencyInput? = nil) async throws -> PaymentAnswer {
+        try await gateway.stkPush(
+            STKPushParameters(phone: phone, amount: amount, accountReference: "INV-1", description: "Order 1"),
+            in: organization, idempotency: idempotency, by: admin)
+    }
+
+    /// The STK callbacks the sandbox sent for this organization, handed to the gateway in order.
+    func deliverCallbacks(count: Int) async throws -> [CallbackAnswer] {
+        let token = try await gateway.organization(organization, by: admin).record.callbackToken
+        let path = "/callbacks/\(slug)/\(token)/stk"
+        let deliveries = await recorder.waitForDeliveries(to: path, count: count, timeoutMs: 10_000)
+        var answers: [CallbackAnswer] = []
+        for delivery in deliveries {
+            answers.append(try await gateway.receiveCallback(
+                slug: slug, token: token, kind: .stk, body: Array(delivery.body)))
+        }
+        return answers
+    }
+}
