@@ -91,6 +91,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // SHA-256 of API keys, HMAC, random tokens; bcrypt off the cooperative pool (NIOThreadPool).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -134,7 +138,16 @@ let package = Package(
         .testTarget(name: "PesaEngineTests", dependencies: ["PesaEngine", "PesaTesting"], swiftSettings: strict),
         .testTarget(
             name: "PesaAPITests",
-            dependencies: ["PesaAPI", "PesaTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "PesaAPI", "PesaCore", "PesaTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["PesaTesting"], swiftSettings: strict),

@@ -1,0 +1,29 @@
+public import Hummingbird
+import Logging
+import NIOCore
+import PesaCore
+
+/// Per-request state of the gateway: request id, the authenticated caller (once the `Authenticator` ran),
+/// the client address, and a logger whose metadata carries `request_id` (and `org` once known).
+public struct PesaRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// `req_…` (or the caller's own sane `X-Request-Id`); set by `RequestIDMiddleware`.
+    public var requestID: String
+    /// Set by `Authenticator` when the request carries valid credentials.
+    public var identity: Identity?
+    /// The peer's IP address, when the transport has one (login throttling per address).
+    public let remoteAddress: String?
+    /// Shared with the outer middlewares.
+    public let trace: RequestTrace
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = RequestIDGenerator.next()
+        self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.trace = RequestTrace()
+    }
+
+    /// Hummingbird's own decoders never read more than the contract's body limit.
+    public var maxUploadSize: Int { Limits.requestBodyBytesMax }
+}

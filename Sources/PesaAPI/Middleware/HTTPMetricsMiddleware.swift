@@ -1,0 +1,37 @@
+public import Hummingbird
+public import Metrics
+
+/// Counts answers by route template, method and status (`pesa_http_requests_total`) and records their
+/// latency (`pesa_http_request_duration_seconds`), in the metrics factory it is given (the Prometheus
+/// registry that `GET /metrics` renders). Sits outside `ErrorMiddleware`, so errors are counted with their
+/// final status; unknown routes are counted under the single route `NotFound` (bounded label values).
+public struct HTTPMetricsMiddleware: RouterMiddleware {
+    public typealias Context = PesaRequestContext
+
+    public static let requestsCounterName = "pesa_http_requests_total"
+    public static let durationTimerName = "pesa_http_request_duration_seconds"
+
+    let factory: any MetricsFactory
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let dimensions = [
+            ("route", context.endpointPath ?? "NotFound"),
+            ("method", request.method.rawValue),
+            ("status", String(response.status.code)),
+        ]
+        Counter(label: Self.requestsCounterName, dimensions: dimensions, factory: factory).increment()
+        let elapsed = ContinuousClock.now - start
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        Metrics.Timer(label: Self.durationTimerName, dimensions: dimensions, factory: factory)
+            .recordNanoseconds(nanoseconds)
+        return response
+    }
+}

@@ -1,0 +1,26 @@
+public import Hummingbird
+
+/// Outermost middleware: keeps a sane incoming `X-Request-Id` or makes a `req_…`, puts it in the logger's
+/// metadata, and sets `X-Request-Id` on every answer, error answers included.
+public struct RequestIDMiddleware: RouterMiddleware {
+    public typealias Context = PesaRequestContext
+
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.requestID = RequestIDGenerator.accepting(request.headers[.requestID])
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // `ErrorMiddleware` normally answers first; this keeps the contract if it is not installed.
+            response = ErrorMapping.apiError(for: error).response(requestID: context.requestID)
+        }
+        response.headers[.requestID] = context.requestID
+        return response
+    }
+}
