@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 public import Logging
 
 /// The gateway's HTTP application: `buildRouter` served with `serverConfiguration`. The caller adds its

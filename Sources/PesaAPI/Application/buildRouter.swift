@@ -1,5 +1,7 @@
 public import Hummingbird
+import HTTPTypes
 import Prometheus
+import Synchronization
 
 /// The gateway's router: the middleware chain of the contract, the operational routes, and the business
 /// routes that `addRoutes` registers (through `APIRoutes`, so each one is documented in

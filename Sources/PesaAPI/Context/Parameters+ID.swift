@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 public import PesaCore
 
 extension Parameters {

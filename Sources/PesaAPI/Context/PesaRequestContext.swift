@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 import Logging
 import NIOCore
 import PesaCore

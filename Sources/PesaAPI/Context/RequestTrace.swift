@@ -1,4 +1,4 @@
-import PesaCore
+public import PesaCore
 import Synchronization
 
 /// Facts learnt deep in the middleware chain (the tenant, once authenticated) that the outer middlewares

@@ -1,5 +1,6 @@
 public import Hummingbird
-import Foundation
+import HTTPTypes
+public import Foundation
 import NIOCore
 import PesaCore
 

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 
 extension APIError {
     /// Stable, machine-readable error codes. Renaming one breaks integrators: add, never rename.
@@ -26,7 +27,7 @@ extension APIError {
             switch self {
             case .malformedJSON, .badRequest: .badRequest
             case .unauthenticated: .unauthorized
-            case .subscriptionInactive: .paymentRequired
+            case .subscriptionInactive: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed

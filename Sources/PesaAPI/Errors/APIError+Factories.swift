@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 import PesaCore
 
 /// Named constructors that capture where the error was raised (STYLE.md rule 4).

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 
 /// The one error the HTTP layer answers with (STYLE.md rules 4 and 5): a stable code, a message fit for a
 /// caller (never a secret, never a stack trace), the field it names when there is one, extra headers

@@ -1,4 +1,5 @@
-public import Hummingbird
+import Hummingbird
+import HTTPTypes
 import PesaCore
 
 /// The only place where an error of any module becomes an HTTP answer (STYLE.md rule 5).

@@ -1,5 +1,7 @@
 public import Hummingbird
-import Logging
+import HTTPTypes
+public import Logging
+import PesaCore
 
 /// One line per request: method, route template, status, milliseconds, request id (logger metadata) and
 /// tenant. Never a header value, a query string or a body: tokens and secrets cannot reach the log.

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 import Logging
 
 /// Turns anything thrown below it (unknown routes, Hummingbird's own decoding and body-size errors, domain

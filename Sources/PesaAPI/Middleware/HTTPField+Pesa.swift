@@ -1,4 +1,4 @@
-public import Hummingbird
+public import HTTPTypes
 
 /// Header names of the contract that HTTPTypes does not name.
 extension HTTPField.Name {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 public import Metrics
 
 /// Counts answers by route template, method and status (`pesa_http_requests_total`) and records their

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 import Foundation
 
 /// A body on POST, PUT or PATCH must be `application/json` (parameters such as `charset` allowed): 415

@@ -1,4 +1,6 @@
 public import Hummingbird
+import HTTPTypes
+import Logging
 
 /// Outermost middleware: keeps a sane incoming `X-Request-Id` or makes a `req_…`, puts it in the logger's
 /// metadata, and sets `X-Request-Id` on every answer, error answers included.

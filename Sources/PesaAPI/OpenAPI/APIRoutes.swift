@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 
 /// The only way to add a route: each one comes with its `RouteSpec`, which enforces the action's role
 /// requirement (401/403 before the handler runs) and documents it in `GET /openapi.json`. The router itself

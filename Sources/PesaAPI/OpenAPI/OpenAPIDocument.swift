@@ -1,4 +1,5 @@
-import Foundation
+public import Foundation
+import HTTPTypes
 import PesaCore
 
 /// Builds the OpenAPI 3.1 document from the registered `RouteSpec`s (the same ones the router was built
@@ -94,9 +95,9 @@ public struct OpenAPIDocument: Sendable {
     }
 
     func operationID(_ spec: RouteSpec) -> String {
-        let words = spec.path.split(separator: "/").map { segment in
-            segment.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        let words = spec.path.split(separator: "/").map { segment -> String in
+            String(segment.filter { $0.isLetter || $0.isNumber || $0 == "_" })
         }
-        return ([spec.method.rawValue.lowercased()] + words.map(String.init)).joined(separator: "_")
+        return ([spec.method.rawValue.lowercased()] + words).joined(separator: "_")
     }
 }

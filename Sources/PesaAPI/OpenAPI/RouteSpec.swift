@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 public import PesaCore
 
 /// Everything a route must say about itself to be registered: the router and `GET /openapi.json` are both

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 
 /// A page of a list: `{"data": [...], "next_cursor": "..." | null}`.
 public struct ListResponse<Item: Encodable & Sendable>: ResponseEncodable, Sendable {

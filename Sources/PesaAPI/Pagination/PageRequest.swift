@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 import PesaCore
 
 /// `?limit=` (default `Limits.pageLimitDefaultCount`, 1...`Limits.pageLimitCountMax`, else 422 naming

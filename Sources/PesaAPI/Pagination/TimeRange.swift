@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 import Foundation
 
 /// `?from=` / `?to=` in RFC 3339 (`2026-11-28T10:00:00Z`, fractional seconds and offsets allowed), as Unix

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 public import PesaCore
 
 /// Applies the caller's organization's rate limit (looked up through `ratePerMinute`, e.g. from its plan):

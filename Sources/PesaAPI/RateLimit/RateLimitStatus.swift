@@ -1,4 +1,5 @@
 public import Hummingbird
+import HTTPTypes
 
 /// One rate-limit decision and its headers: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`
 /// (seconds until the bucket is full again) and, when refused, `Retry-After`.

@@ -56,7 +56,8 @@ import Testing
             for other in others {
                 try await client.execute(uri: "/v1/whoami", method: .get, headers: TestApp.bearer(other)) { response in
                     #expect(response.status == .unauthorized)
-                    #expect(try ErrorBody.decode(response).code == "UNAUTHENTICATED")
+                    let error = try ErrorBody.decode(response)
+                    #expect(error.code == "UNAUTHENTICATED")
                 }
             }
         }

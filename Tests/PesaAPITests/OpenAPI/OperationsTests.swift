@@ -21,7 +21,8 @@ import Testing
         try await app.test { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
-                #expect(try ErrorBody.decode(response).code == "STORAGE_UNAVAILABLE")
+                let error = try ErrorBody.decode(response)
+                #expect(error.code == "STORAGE_UNAVAILABLE")
             }
         }
     }

@@ -54,7 +54,9 @@ import Testing
     }
 
     @Test func lastPageHasNullNextCursor() throws {
-        let data = try JSONEncoder().encode(ListResponse<String>(data: [], nextCursor: nil))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(ListResponse<String>(data: [], nextCursor: nil))
         #expect(String(decoding: data, as: UTF8.self) == #"{"data":[],"next_cursor":null}"#)
     }
 

@@ -35,7 +35,7 @@ struct TestApp: Sendable {
         return APIConfiguration(
             accessTokens: accessTokens, apiKeys: apiKeys, revocation: revocation, metricsRegistry: registry,
             readiness: { ready }, rateLimiter: RateLimiter(clock: clock.clock),
-            ratePerMinute: rate.map { rate in { _ in rate } }, version: "test")
+            ratePerMinute: rate == nil ? nil : { @Sendable _ in rate }, version: "test")
     }
 
     func router() -> Router<PesaRequestContext> {
