@@ -31,7 +31,7 @@ public struct Authenticator: RouterMiddleware {
         var context = context
         context.identity = identity
         context.trace.organizationID = identity.organizationID
-        context.logger[metadataKey: "org"] = .string(identity.organizationID?.rawValue ?? "-")
+        context.logger[metadataKey: "tenant"] = .string(identity.organizationID?.rawValue ?? "-")
         context.logger[metadataKey: "subject"] = .string(identity.subject.description)
         return try await next(request, context)
     }

@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 import HTTPTypes
 import Logging
@@ -27,4 +28,12 @@ public struct PesaRequestContext: RequestContext {
 
     /// Hummingbird's own decoders never read more than the contract's body limit.
     public var maxUploadSize: Int { Limits.requestBodyBytesMax }
+
+    /// JSON answers: RFC 3339 dates, URLs without escaped slashes.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
 }

@@ -28,7 +28,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
                 "route": .string(context.endpointPath ?? "NotFound"),
                 "status": .stringConvertible(response.status.code),
                 "ms": .stringConvertible(ms),
-                "org": .string(context.trace.organizationID?.rawValue ?? "-"),
+                "tenant": .string(context.trace.organizationID?.rawValue ?? "-"),
             ])
         return response
     }

@@ -147,6 +147,6 @@ import Testing
         #expect(!app.logs.all.isEmpty)
         #expect(!app.logs.all.contains { $0.contains(signature) })
         #expect(app.logs.all.contains { $0.contains("request") && $0.contains("route=/v1/whoami") })
-        #expect(app.logs.all.contains { $0.contains("org=\(TestApp.orgA.rawValue)") && $0.contains("status=200") })
+        #expect(app.logs.all.contains { $0.contains("tenant=\(TestApp.orgA.rawValue)") && $0.contains("status=200") })
     }
 }

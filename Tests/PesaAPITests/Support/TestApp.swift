@@ -24,6 +24,7 @@ struct TestApp: Sendable {
     var revocation: any TokenRevocationChecker = NoRevocation()
     var ready = true
     var ratePerMinute: Int64?
+    var login: LoginController?
 
     init() async {
         accessTokens = await AccessTokens(signingKey: Self.signingKey, clock: clock.clock)
@@ -39,7 +40,10 @@ struct TestApp: Sendable {
     }
 
     func router() -> Router<PesaRequestContext> {
-        buildRouter(configuration: configuration()) { routes in ProbeController().addRoutes(to: routes) }
+        buildRouter(configuration: configuration()) { routes in
+            ProbeController().addRoutes(to: routes)
+            login?.addRoutes(to: routes)
+        }
     }
 
     /// Runs `body` against the router.
