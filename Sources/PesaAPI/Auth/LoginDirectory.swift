@@ -1,20 +1,3 @@
-public import PesaCore
-
-/// A user as login needs it: who they are and their bcrypt hash. Never log it.
-public struct LoginAccount: Sendable, CustomStringConvertible {
-    public let user: UserID
-    public let principal: Principal
-    public let passwordHash: String
-
-    public init(user: UserID, principal: Principal, passwordHash: String) {
-        self.user = user
-        self.principal = principal
-        self.passwordHash = passwordHash
-    }
-
-    public var description: String { "LoginAccount(\(user), \(principal.role), hash: <redacted>)" }
-}
-
 /// Finds the account behind a login email (lower-cased and trimmed by the caller). The engine implements it
 /// over its tenants' users; nil when no active user has that email.
 public protocol LoginDirectory: Sendable {

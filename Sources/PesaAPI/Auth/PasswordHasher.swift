@@ -28,7 +28,8 @@ public struct PasswordHasher: Sendable {
     /// Whether `password` matches `hash`. A nil hash (unknown user) spends the same time and says false.
     public func verify(_ password: String, against hash: String?) async throws -> Bool {
         let tooLong = password.utf8.count > Limits.passwordBytesMax
-        let candidate = tooLong ? String(decoding: password.utf8.prefix(Limits.passwordBytesMax), as: UTF8.self) : password
+        let prefix = password.utf8.prefix(Limits.passwordBytesMax)
+        let candidate = tooLong ? String(decoding: prefix, as: UTF8.self) : password
         let stored = hash ?? dummyHash
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(candidate, hash: stored) }
         return matches && hash != nil && !tooLong

@@ -35,7 +35,8 @@ extension APIError {
     }
 
     public static func payloadTooLarge(fileID: String = #fileID, line: Int = #line) -> Self {
-        Self(.payloadTooLarge, "the request body exceeds \(Limits.requestBodyBytesMax) bytes", fileID: fileID, line: line)
+        let message = "the request body exceeds \(Limits.requestBodyBytesMax) bytes"
+        return Self(.payloadTooLarge, message, fileID: fileID, line: line)
     }
 
     public static func unsupportedMediaType(fileID: String = #fileID, line: Int = #line) -> Self {

@@ -3,25 +3,6 @@ import HTTPTypes
 import Foundation
 import NIOCore
 
-/// The contract's error object: `{"error": {"type", "code", "message", "param"?, "request_id"}}`.
-struct ErrorEnvelope: Encodable, Sendable {
-    struct Body: Encodable, Sendable {
-        let type: String
-        let code: String
-        let message: String
-        let param: String?
-        let requestID: String
-
-        enum CodingKeys: String, CodingKey {
-            case type, code, message, param
-            case requestID = "request_id"
-        }
-        // `param` is left out when nil (synthesised Encodable uses encodeIfPresent).
-    }
-
-    let error: Body
-}
-
 extension APIError: HTTPResponseError {
     /// The answer for this error on request `requestID`.
     public func response(requestID: String) -> Response {

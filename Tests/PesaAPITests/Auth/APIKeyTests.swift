@@ -9,7 +9,8 @@ import Testing
         let hash: String
         func identity(forKeyHash keyHash: String) async throws -> Identity? {
             guard keyHash == hash else { return nil }
-            return Identity(apiKey: TestApp.keyA, principal: try Principal(role: .manager, organizationID: TestApp.orgA))
+            let principal = try Principal(role: .manager, organizationID: TestApp.orgA)
+            return Identity(apiKey: TestApp.keyA, principal: principal)
         }
     }
 
@@ -51,7 +52,9 @@ import Testing
         let key = APIKey.generate(environment: .sandbox)
         var app = await TestApp()
         app.apiKeys = OneKey(hash: key.hash)
-        let others = [APIKey.generate(environment: .sandbox).secret, "pk_test_short", "pk_" + key.secret, key.secret + "!"]
+        let others = [
+            APIKey.generate(environment: .sandbox).secret, "pk_test_short", "pk_" + key.secret, key.secret + "!",
+        ]
         try await app.test { client in
             for other in others {
                 try await client.execute(uri: "/v1/whoami", method: .get, headers: TestApp.bearer(other)) { response in

@@ -45,7 +45,8 @@ import Testing
         let app = try await makeApp()
         try await app.test { client in
             let token = try await client.execute(
-                uri: "/v1/auth/login", method: .post, headers: Self.json, body: Self.body(" Ada@Example.co.ke", "s3cret-pass")
+                uri: "/v1/auth/login", method: .post, headers: Self.json,
+                body: Self.body(" Ada@Example.co.ke", "s3cret-pass")
             ) { response in
                 #expect(response.status == .ok)
                 return try JSONDecoder().decode(Token.self, from: Data(response.body.readableBytesView))
@@ -102,7 +103,8 @@ import Testing
         let app = try await makeApp()
         try await app.test { client in
             try await client.execute(
-                uri: "/v1/auth/login", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"email":"a@b.c"}"#)
+                uri: "/v1/auth/login", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"email":"a@b.c"}"#)
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 let error = try ErrorBody.decode(response)

@@ -31,8 +31,9 @@ import Testing
         let app = await TestApp()
         let token = try await app.token(role: .orgAdmin, organization: TestApp.orgA)
         let text = try await app.test { client in
-            try await client.execute(uri: "/v1/orgs/\(TestApp.orgA.rawValue)", method: .get, headers: TestApp.bearer(token))
-            try await client.execute(uri: "/v1/orgs/\(TestApp.orgB.rawValue)", method: .get, headers: TestApp.bearer(token))
+            for org in [TestApp.orgA, TestApp.orgB] {
+                try await client.execute(uri: "/v1/orgs/\(org.rawValue)", method: .get, headers: TestApp.bearer(token))
+            }
             try await client.execute(uri: "/nope/\(UUID())", method: .get)
             return try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)

@@ -42,7 +42,8 @@ import Testing
         let cursor = try #require(first.next_cursor)
         #expect(cursor != "2")  // opaque, not the raw position
         let second = try await list("?limit=2&cursor=\(cursor)")
-        #expect(try JSONDecoder().decode(Page.self, from: Data(second.body.readableBytesView)).data.first == "item-2--1")
+        let page = try JSONDecoder().decode(Page.self, from: Data(second.body.readableBytesView))
+        #expect(page.data.first == "item-2--1")
         #expect(try PageCursor(token: PageCursor(position: "pay_123|42").token).position == "pay_123|42")
     }
 
