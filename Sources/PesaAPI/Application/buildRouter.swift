@@ -18,7 +18,8 @@ public func buildRouter(
     router.add(
         middleware: HTTPMetricsMiddleware(factory: PrometheusMetricsFactory(registry: configuration.metricsRegistry)))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BodyLimitMiddleware())
+    let bodyLimits = RouteBodyLimits()
+    router.add(middleware: BodyLimitMiddleware(routeLimits: bodyLimits))
     router.add(
         middleware: JSONContentTypeMiddleware(exemptPathPrefixes: configuration.jsonContentTypeExemptPathPrefixes))
     router.add(
@@ -29,7 +30,7 @@ public func buildRouter(
         router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, ratePerMinute: ratePerMinute))
     }
 
-    let routes = APIRoutes(router: router)
+    let routes = APIRoutes(router: router, bodyLimits: bodyLimits)
     let operations = OperationsController(
         readiness: configuration.readiness, registry: configuration.metricsRegistry)
     operations.addRoutes(to: routes)

@@ -17,6 +17,9 @@ public struct PesaRequestContext: RequestContext {
     public let remoteAddress: String?
     /// Shared with the outer middlewares.
     public let trace: RequestTrace
+    /// The largest body this request may have: the route's own limit or `Limits.requestBodyBytesMax`
+    /// (set by `BodyLimitMiddleware`).
+    public var bodyBytesMax: Int
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -24,10 +27,11 @@ public struct PesaRequestContext: RequestContext {
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
         self.trace = RequestTrace()
+        self.bodyBytesMax = Limits.requestBodyBytesMax
     }
 
-    /// Hummingbird's own decoders never read more than the contract's body limit.
-    public var maxUploadSize: Int { Limits.requestBodyBytesMax }
+    /// Hummingbird's own decoders never read more than the route's body limit.
+    public var maxUploadSize: Int { bodyBytesMax }
 
     /// JSON answers: RFC 3339 dates, URLs without escaped slashes.
     public var responseEncoder: JSONEncoder {

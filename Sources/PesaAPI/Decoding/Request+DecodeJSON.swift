@@ -5,16 +5,16 @@ import NIOCore
 import PesaCore
 
 extension Request {
-    /// Decodes a JSON body with the contract's answers: 413 beyond `Limits.requestBodyBytesMax`, 400
+    /// Decodes a JSON body with the contract's answers: 413 beyond `context.bodyBytesMax`, 400
     /// `MALFORMED_JSON` for anything that is not a JSON object, 422 `INVALID_FIELD` naming the `param`
     /// (`items[2].amount`) for a missing, null or wrongly typed field. Unknown fields are ignored.
     /// Errors a type's own `init(from:)` throws (PesaCoreError for a bad phone) go to `ErrorMapping`.
     public func decodeJSON<T: Decodable>(as type: T.Type = T.self, context: PesaRequestContext) async throws -> T {
         let buffer: ByteBuffer
         do {
-            buffer = try await body.collect(upTo: Limits.requestBodyBytesMax)
+            buffer = try await body.collect(upTo: context.bodyBytesMax)
         } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge()
+            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
         }
         return try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
     }

@@ -34,8 +34,9 @@ extension APIError {
         Self(.conflict, message, param: param, fileID: fileID, line: line)
     }
 
-    public static func payloadTooLarge(fileID: String = #fileID, line: Int = #line) -> Self {
-        let message = "the request body exceeds \(Limits.requestBodyBytesMax) bytes"
+    /// `bytesMax` defaults to `Limits.requestBodyBytesMax`.
+    public static func payloadTooLarge(bytesMax: Int? = nil, fileID: String = #fileID, line: Int = #line) -> Self {
+        let message = "the request body exceeds \(bytesMax ?? Limits.requestBodyBytesMax) bytes"
         return Self(.payloadTooLarge, message, fileID: fileID, line: line)
     }
 

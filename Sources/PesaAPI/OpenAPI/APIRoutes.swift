@@ -21,11 +21,13 @@ import HTTPTypes
 /// ```
 public final class APIRoutes {
     let router: Router<PesaRequestContext>
+    let bodyLimits: RouteBodyLimits
     public private(set) var specs: [RouteSpec] = []
     private var keys: Set<String> = []
 
-    init(router: Router<PesaRequestContext>) {
+    init(router: Router<PesaRequestContext>, bodyLimits: RouteBodyLimits) {
         self.router = router
+        self.bodyLimits = bodyLimits
     }
 
     public func add<Output: ResponseGenerator>(
@@ -34,6 +36,10 @@ public final class APIRoutes {
     ) {
         precondition(spec.path.hasPrefix("/"), "route path \(spec.path) must start with /")
         precondition(keys.insert(spec.key).inserted, "route \(spec.key) registered twice")
+        if let bytesMax = spec.bodyBytesMax {
+            precondition(bytesMax > 0, "route \(spec.key) body limit must be positive")
+            bodyLimits.set(bytesMax, forRoute: "\(spec.method.rawValue) \(RouterPath(spec.path).description)")
+        }
         let action = spec.action
         router.on(RouterPath(spec.path), method: spec.method) { request, context in
             try context.require(action)

@@ -68,6 +68,7 @@ public struct OpenAPIDocument: Sendable {
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let body = spec.requestBody {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+            operation["x-body-bytes-max"] = .int(spec.bodyBytesMax ?? Limits.requestBodyBytesMax)
         }
         return .object(operation)
     }

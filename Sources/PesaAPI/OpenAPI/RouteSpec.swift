@@ -23,11 +23,14 @@ public struct RouteSpec: Sendable {
     public let responseContentType: String
     /// Error codes this route documents besides the ones every route has.
     public let errors: [APIError.Code]
+    /// This route's body limit when it differs from `Limits.requestBodyBytesMax` (payout batches).
+    public let bodyBytesMax: Int?
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, summary: String, action: Action, tag: String,
         requestBody: JSONValue? = nil, query: [String: JSONValue] = [:], successStatus: HTTPResponse.Status = .ok,
-        responseBody: JSONValue?, responseContentType: String = "application/json", errors: [APIError.Code] = []
+        responseBody: JSONValue?, responseContentType: String = "application/json", errors: [APIError.Code] = [],
+        bodyBytesMax: Int? = nil
     ) {
         self.method = method
         self.path = path
@@ -40,6 +43,7 @@ public struct RouteSpec: Sendable {
         self.responseBody = responseBody
         self.responseContentType = responseContentType
         self.errors = errors
+        self.bodyBytesMax = bodyBytesMax
     }
 
     /// `GET /v1/orgs/{id}`.

@@ -35,6 +35,26 @@ import Testing
         #expect(response.headers[.requestID] == error.request_id)
     }
 
+    @Test func aRouteMayRaiseItsOwnLimit() async throws {
+        let app = await TestApp()
+        let body = ByteBuffer(string: #"{"name":""# + String(repeating: "x", count: 100_000) + #""}"#)
+        try await app.test { client in
+            try await client.execute(
+                uri: "/v1/big/1", method: .post, headers: [.contentType: "application/json"], body: body
+            ) { #expect($0.status == .ok) }
+            let huge = ByteBuffer(string: #"{"name":""# + String(repeating: "x", count: 300_000) + #""}"#)
+            try await client.execute(
+                uri: "/v1/big/1", method: .post, headers: [.contentType: "application/json"], body: huge
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                let error = try ErrorBody.decode(response)
+                #expect(error.message.contains(String(256 * 1024)))
+            }
+        }
+        let response = try await post(app, String(buffer: body))
+        #expect(response.status == .contentTooLarge)
+    }
+
     @Test(arguments: [nil, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"])
     func nonJSONBodyIs415(contentType: String?) async throws {
         let app = await TestApp()

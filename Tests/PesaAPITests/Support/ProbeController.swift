@@ -48,7 +48,15 @@ struct ProbeController {
         .post, "/v1/hb-decode", summary: "Hummingbird's decoder", action: .health, tag: "probe",
         requestBody: ["type": "object"], responseBody: nil)
 
+    static let bigSpec = RouteSpec(
+        .post, "/v1/big/{id}", summary: "Large bodies", action: .health, tag: "probe",
+        requestBody: JSONSchema.object(["name": JSONSchema.string]), responseBody: nil, bodyBytesMax: 256 * 1024)
+
     func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.bigSpec) { request, context -> HTTPResponse.Status in
+            let body = try await request.decodeJSON(as: [String: String].self, context: context)
+            return body["name"]?.count == 100_000 ? .ok : .badRequest
+        }
         routes.add(Self.echoSpec, use: echo)
         routes.add(Self.whoAmISpec, use: whoAmI)
         routes.add(Self.orgSpec, use: readOrganization)
