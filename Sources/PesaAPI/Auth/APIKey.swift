@@ -39,10 +39,7 @@ public struct APIKey: Sendable, CustomStringConvertible {
     public var description: String { "APIKey(\(hint))" }
 
     public static func hash(of key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// Whether a bearer token is shaped like an API key (it is then never tried as a JWT).
