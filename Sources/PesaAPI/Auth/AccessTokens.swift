@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import NIOCore
 public import PesaCore
 
 /// Issues and verifies the login JWTs: HS256 only, with a key the caller supplies (the engine derives it from
@@ -7,7 +8,8 @@ public import PesaCore
 /// `UNAUTHENTICATED`: wrong signature, `alg` other than HS256 (`none` included), tampered or missing claims,
 /// unknown role, expired or not yet valid.
 public struct AccessTokens: Sendable {
-    let keys: JWTKeyCollection
+    /// jwt-kit's key collection is an actor; one per core, so verifications do not queue behind one executor.
+    let collections: [JWTKeyCollection]
     let clock: APIClock
     public let lifetimeSeconds: Int64
 
@@ -15,9 +17,13 @@ public struct AccessTokens: Sendable {
     /// `lifetimeSeconds` defaults to `Limits.accessTokenLifetimeSeconds`.
     public init(signingKey: [UInt8], lifetimeSeconds: Int64? = nil, clock: APIClock = .system) async {
         precondition(signingKey.count >= Limits.jwtSigningKeyBytesMin, "JWT signing key too short")
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: signingKey), digestAlgorithm: .sha256)
-        self.keys = keys
+        var collections: [JWTKeyCollection] = []
+        for _ in 0..<min(max(System.coreCount, 1), 8) {
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: signingKey), digestAlgorithm: .sha256)
+            collections.append(keys)
+        }
+        self.collections = collections
         self.clock = clock
         self.lifetimeSeconds = lifetimeSeconds ?? Limits.accessTokenLifetimeSeconds
     }
@@ -41,6 +47,11 @@ public struct AccessTokens: Sendable {
             throw .unauthenticated()
         }
         return try validate(claims)
+    }
+
+    /// Any of the (identical) key collections.
+    var keys: JWTKeyCollection {
+        collections[Int.random(in: 0..<collections.count)]
     }
 
     func validate(_ claims: AccessTokenClaims) throws(APIError) -> VerifiedAccessToken {

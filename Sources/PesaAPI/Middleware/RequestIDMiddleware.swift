@@ -13,7 +13,10 @@ public struct RequestIDMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        context.requestID = RequestIDGenerator.accepting(request.headers[.requestID])
+        // The context already holds a fresh `req_…`; a sane incoming id replaces it.
+        if let incoming = request.headers[.requestID], RequestIDGenerator.isSane(incoming) {
+            context.requestID = incoming
+        }
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         var response: Response
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import HummingbirdTesting
 import PesaAPI
 import PesaCore
@@ -66,6 +67,29 @@ import Testing
                 let error = try ErrorBody.decode(response)
                 #expect(error.code == "INVALID_FIELD")
                 #expect(error.param == "org_id")
+            }
+        }
+    }
+
+    @Test(arguments: APIError.Code.allCases)
+    func everyErrorPathIsContractShapedWithTheRequestID(code: APIError.Code) async throws {
+        let app = await TestApp()
+        try await app.test { client in
+            try await client.execute(
+                uri: "/v1/fail/\(code.rawValue)", method: .get, headers: [.requestID: "trace-\(code.rawValue)"]
+            ) { response in
+                #expect(response.status == code.status)
+                let error = try ErrorBody.decode(response)
+                #expect(error.code == code.rawValue)
+                #expect(error.type == code.type.rawValue)
+                #expect(error.request_id == "trace-\(code.rawValue)")
+                #expect(response.headers[.requestID] == error.request_id)
+                #expect(error.param == (code == .invalidField ? "field" : nil))
+                let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+                let inner = (object as? [String: Any])?["error"] as? [String: Any]
+                let keys: Set<String> = code == .invalidField
+                    ? ["type", "code", "message", "param", "request_id"] : ["type", "code", "message", "request_id"]
+                #expect(inner.map { Set($0.keys) } == keys)
             }
         }
     }

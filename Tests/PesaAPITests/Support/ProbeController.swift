@@ -52,7 +52,15 @@ struct ProbeController {
         .post, "/v1/big/{id}", summary: "Large bodies", action: .health, tag: "probe",
         requestBody: JSONSchema.object(["name": JSONSchema.string]), responseBody: nil, bodyBytesMax: 256 * 1024)
 
+    static let failSpec = RouteSpec(
+        .get, "/v1/fail/{code}", summary: "Throws the APIError named in the path", action: .health, tag: "probe",
+        responseBody: nil)
+
     func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.failSpec) { _, context -> HTTPResponse.Status in
+            let code = APIError.Code(rawValue: context.parameters.get("code") ?? "") ?? .internalError
+            throw APIError(code, "probe", param: code == .invalidField ? "field" : nil)
+        }
         routes.add(Self.bigSpec) { request, context -> HTTPResponse.Status in
             let body = try await request.decodeJSON(as: [String: String].self, context: context)
             return body["name"]?.count == 100_000 ? .ok : .badRequest
