@@ -12,6 +12,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public let param: String?
     /// Headers added to the error answer.
     public var headers: HTTPFields
+    /// The domain error this one was mapped from (logged by type, never answered).
+    public var cause: (any Error)?
     public let location: String
 
     public init(
@@ -22,6 +24,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.param = param
         self.headers = headers
+        self.cause = nil
         self.location = "\(fileID):\(line)"
     }
 

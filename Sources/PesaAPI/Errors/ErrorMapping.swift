@@ -14,17 +14,27 @@ public enum ErrorMapping {
         case let error as APIError:
             return error
         case let error as PesaCoreError:
-            return apiError(for: error)
+            return apiError(for: error).caused(by: error)
         // Extension points, one per module error type (added with the module's error):
-        // case let error as StoreError:   return apiError(for: error)   // PesaStore
-        // case let error as EngineError:  return apiError(for: error)   // PesaEngine
-        // case let error as DarajaError:  return apiError(for: error)   // DarajaClient
+        // case let error as StoreError:   return apiError(for: error).caused(by: error)   // PesaStore
+        // case let error as EngineError:  return apiError(for: error).caused(by: error)   // PesaEngine
+        // case let error as DarajaError:  return apiError(for: error).caused(by: error)   // DarajaClient
         case let error as any HTTPResponseError:
-            return apiError(forFramework: error.status)
+            return apiError(forFramework: error.status).caused(by: error)
         case is DecodingError:
-            return .malformedJSON()
+            return APIError.malformedJSON().caused(by: error)
         default:
-            return .internalError()
+            return APIError.internalError().caused(by: error)
+        }
+    }
+
+    /// Which errors' descriptions may be logged: our own typed errors, whose messages never hold a secret.
+    /// (Add StoreError, EngineError, DarajaError here with their mappings.)
+    static func loggableDescription(of error: any Error) -> String? {
+        switch error {
+        case let error as APIError: error.description
+        case let error as PesaCoreError: error.description
+        default: nil
         }
     }
 

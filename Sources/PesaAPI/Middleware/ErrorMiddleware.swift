@@ -17,11 +17,14 @@ public struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = ErrorMapping.apiError(for: error)
-            let metadata: Logger.Metadata = [
+            var metadata: Logger.Metadata = [
                 "error.code": .string(apiError.code.rawValue),
-                "error.type": .string(String(describing: type(of: error))),
+                "error.type": .string(String(describing: type(of: apiError.cause ?? error))),
                 "error.location": .string(apiError.location),
             ]
+            if let cause = apiError.cause, let description = ErrorMapping.loggableDescription(of: cause) {
+                metadata["error.cause"] = .string(description)
+            }
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: metadata)
             } else {

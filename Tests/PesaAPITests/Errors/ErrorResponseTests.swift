@@ -69,6 +69,7 @@ import Testing
                 #expect(error.param == "org_id")
             }
         }
+        #expect(app.logs.all.contains { $0.contains("error.cause=invalidID (org_id)") })
     }
 
     @Test(arguments: APIError.Code.allCases)
