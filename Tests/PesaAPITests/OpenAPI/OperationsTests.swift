@@ -46,7 +46,10 @@ import Testing
         #expect(text.contains(#"pesa_http_requests_total{route="/v1/orgs/{id}",method="GET",status="404"} 1"#))
         #expect(text.contains(#"route="NotFound",method="GET",status="404"} 1"#))
         #expect(text.contains("# TYPE pesa_http_request_duration_seconds histogram"))
-        #expect(!text.contains(TestApp.orgA.rawValue))  // ids never become label values
+        // Ids never become route labels; the organization is only a label of the per-tenant counter.
+        #expect(!text.contains("route=\"/v1/orgs/\(TestApp.orgA.rawValue)"))
+        #expect(text.contains(#"pesa_tenant_http_requests_total{tenant="\#(TestApp.orgA.rawValue)",class="2xx"} 1"#))
+        #expect(text.contains(#"pesa_tenant_http_requests_total{tenant="\#(TestApp.orgA.rawValue)",class="4xx"} 1"#))
     }
 
     @Test func openAPIDocumentListsEveryRegisteredRoute() async throws {
