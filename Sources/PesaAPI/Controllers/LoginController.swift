@@ -11,15 +11,19 @@ public struct LoginController: Sendable {
     let passwordHasher: PasswordHasher
     let throttle: LoginThrottle
     let directory: any LoginDirectory
+    let trustsForwardedFor: Bool
 
+    /// `trustsForwardedFor`: behind a reverse proxy, throttle by the first `X-Forwarded-For` address instead
+    /// of the proxy's own (only when the proxy sets that header itself; a client could forge it otherwise).
     public init(
         accessTokens: AccessTokens, passwordHasher: PasswordHasher, throttle: LoginThrottle,
-        directory: any LoginDirectory
+        directory: any LoginDirectory, trustsForwardedFor: Bool = false
     ) {
         self.accessTokens = accessTokens
         self.passwordHasher = passwordHasher
         self.throttle = throttle
         self.directory = directory
+        self.trustsForwardedFor = trustsForwardedFor
     }
 
     public func addRoutes(to routes: APIRoutes) {
@@ -49,10 +53,11 @@ public struct LoginController: Sendable {
         guard !email.isEmpty, email.count <= Limits.emailCharactersMax else {
             throw APIError.invalidField("email", "email must be 1 to \(Limits.emailCharactersMax) characters")
         }
-        try throttle.check(email: email, address: context.remoteAddress)
+        let address = clientAddress(request, context: context)
+        try throttle.check(email: email, address: address)
         let account = try await directory.account(forEmail: email)
         guard try await passwordHasher.verify(body.password, against: account?.passwordHash), let account else {
-            throttle.recordFailure(email: email, address: context.remoteAddress)
+            throttle.recordFailure(email: email, address: address)
             context.logger.info("login refused")
             throw APIError.unauthenticated()
         }
@@ -60,6 +65,14 @@ public struct LoginController: Sendable {
         let issued = try await accessTokens.issue(user: account.user, principal: account.principal)
         context.logger.info("login", metadata: ["subject": .string(account.user.rawValue)])
         return LoginResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: issued.expiresInSeconds)
+    }
+
+    func clientAddress(_ request: Request, context: PesaRequestContext) -> String? {
+        guard trustsForwardedFor, let forwarded = request.headers[.forwardedFor],
+            let first = forwarded.split(separator: ",").first
+        else { return context.remoteAddress }
+        let address = String(first).trimmingSpaces()
+        return address.isEmpty || address.utf8.count > 64 ? context.remoteAddress : address
     }
 
     static let loginSpec = RouteSpec(

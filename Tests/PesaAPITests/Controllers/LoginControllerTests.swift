@@ -22,7 +22,7 @@ import Testing
 
     static let hasher = PasswordHasher(cost: 4)
 
-    func makeApp(burst: Int64 = 3) async throws -> TestApp {
+    func makeApp(burst: Int64 = 3, perAddress: Int64 = 100, trustsForwardedFor: Bool = false) async throws -> TestApp {
         var app = await TestApp()
         let hash = try await Self.hasher.hash("s3cret-pass")
         let account = LoginAccount(
@@ -30,8 +30,10 @@ import Testing
             passwordHash: hash)
         app.login = LoginController(
             accessTokens: app.accessTokens, passwordHasher: Self.hasher,
-            throttle: LoginThrottle(perEmail: .init(burstCount: burst, refillPerMinute: 1), clock: app.clock.clock),
-            directory: Directory(account: account))
+            throttle: LoginThrottle(
+                perEmail: .init(burstCount: burst, refillPerMinute: 1),
+                perAddress: .init(burstCount: perAddress, refillPerMinute: 1), clock: app.clock.clock),
+            directory: Directory(account: account), trustsForwardedFor: trustsForwardedFor)
         return app
     }
 
@@ -118,6 +120,32 @@ import Testing
             ) { response in
                 let error = try ErrorBody.decode(response)
                 #expect(error.param == "email")
+            }
+        }
+    }
+
+    @Test func forwardedForIsTheThrottledAddressOnlyWhenTrusted() async throws {
+        for trusted in [true, false] {
+            let app = try await makeApp(burst: 100, perAddress: 2, trustsForwardedFor: trusted)
+            try await app.test { client in
+                for index in 0..<3 {
+                    var headers = Self.json
+                    headers[.forwardedFor] = "203.0.113.\(index % 2 == 0 ? 7 : 8), 10.0.0.1"
+                    let sendable = headers
+                    try await client.execute(
+                        uri: "/v1/auth/login", method: .post, headers: sendable,
+                        body: Self.body("user\(index)@example.co.ke", "x")
+                    ) { #expect($0.status == .unauthorized) }
+                }
+                var headers = Self.json
+                headers[.forwardedFor] = "203.0.113.7"
+                let sendable = headers
+                try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: sendable, body: Self.body("new@example.co.ke", "x")
+                ) { response in
+                    // Trusted: 203.0.113.7 failed twice, throttled. Untrusted: the router test has no peer address.
+                    #expect(response.status == (trusted ? .tooManyRequests : .unauthorized))
+                }
             }
         }
     }
