@@ -18,6 +18,8 @@ public struct APIConfiguration: Sendable {
     public var ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)?
     /// Paths whose bodies need not be JSON (the dashboard's forms).
     public var jsonContentTypeExemptPathPrefixes: [String]
+    /// The dashboard's session cookie holding a login JWT (nil: bearer tokens only).
+    public var sessionCookieName: String?
     public var accessLogLevel: Logger.Level
     /// `info.version` and `servers` of the OpenAPI document.
     public var version: String
@@ -29,7 +31,8 @@ public struct APIConfiguration: Sendable {
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         readiness: @escaping @Sendable () async -> Bool = { true }, rateLimiter: RateLimiter = RateLimiter(),
         ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)? = nil,
-        jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], accessLogLevel: Logger.Level = .info,
+        jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], sessionCookieName: String? = nil,
+        accessLogLevel: Logger.Level = .info,
         version: String = "1.0.0", publicURL: String? = nil
     ) {
         self.accessTokens = accessTokens
@@ -40,6 +43,7 @@ public struct APIConfiguration: Sendable {
         self.rateLimiter = rateLimiter
         self.ratePerMinute = ratePerMinute
         self.jsonContentTypeExemptPathPrefixes = jsonContentTypeExemptPathPrefixes
+        self.sessionCookieName = sessionCookieName
         self.accessLogLevel = accessLogLevel
         self.version = version
         self.publicURL = publicURL

@@ -25,7 +25,7 @@ public func buildRouter(
     router.add(
         middleware: Authenticator(
             accessTokens: configuration.accessTokens, apiKeys: configuration.apiKeys,
-            revocation: configuration.revocation))
+            revocation: configuration.revocation, sessionCookieName: configuration.sessionCookieName))
     if let ratePerMinute = configuration.ratePerMinute {
         router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, ratePerMinute: ratePerMinute))
     }

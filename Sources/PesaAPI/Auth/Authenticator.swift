@@ -7,6 +7,8 @@ import PesaCore
 /// through the injected `APIKeyResolver`; anything else must be a valid JWT that the
 /// `TokenRevocationChecker` does not reject. Bad credentials are a 401 with a generic message; no header
 /// leaves the request anonymous (the route's `require…` call answers 401 if it needs a caller).
+/// Without an `Authorization` header, a JWT in the `sessionCookieName` cookie (the dashboard's session)
+/// is accepted the same way; a cookie that does not verify is ignored (the page then asks to log in).
 /// The token itself is never logged.
 public struct Authenticator: RouterMiddleware {
     public typealias Context = PesaRequestContext
@@ -14,20 +16,31 @@ public struct Authenticator: RouterMiddleware {
     let accessTokens: AccessTokens
     let apiKeys: any APIKeyResolver
     let revocation: any TokenRevocationChecker
+    let sessionCookieName: String?
 
     public init(
-        accessTokens: AccessTokens, apiKeys: any APIKeyResolver, revocation: any TokenRevocationChecker = NoRevocation()
+        accessTokens: AccessTokens, apiKeys: any APIKeyResolver,
+        revocation: any TokenRevocationChecker = NoRevocation(), sessionCookieName: String? = nil
     ) {
         self.accessTokens = accessTokens
         self.apiKeys = apiKeys
         self.revocation = revocation
+        self.sessionCookieName = sessionCookieName
     }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
-        let identity = try await authenticate(authorization: header)
+        let identity: Identity
+        if let header = request.headers[.authorization] {
+            identity = try await authenticate(authorization: header)
+        } else if let sessionCookieName, let cookie = request.cookies[sessionCookieName],
+            let session = try? await verifiedJWT(cookie.value)
+        {
+            identity = session
+        } else {
+            return try await next(request, context)
+        }
         var context = context
         context.identity = identity
         context.trace.organizationID = identity.organizationID
@@ -50,6 +63,11 @@ public struct Authenticator: RouterMiddleware {
             else { throw APIError.unauthenticated() }
             return identity
         }
+        return try await verifiedJWT(token)
+    }
+
+    func verifiedJWT(_ token: String) async throws -> Identity {
+        guard token.utf8.count <= Limits.authorizationHeaderBytesMax else { throw APIError.unauthenticated() }
         let verified = try await accessTokens.verify(token)
         guard try await !revocation.isRevoked(verified) else { throw APIError.unauthenticated() }
         return verified.identity

@@ -30,6 +30,12 @@ public final class APIRoutes {
         self.bodyLimits = bodyLimits
     }
 
+    /// Middleware for the routes added after it (an idempotency or subscription check, say). Routes added
+    /// before are not affected; unknown routes are.
+    public func add(middleware: any MiddlewareProtocol<Request, Response, PesaRequestContext>) {
+        router.add(middleware: middleware)
+    }
+
     public func add<Output: ResponseGenerator>(
         _ spec: RouteSpec,
         use handler: @escaping @Sendable (Request, PesaRequestContext) async throws -> Output

@@ -25,6 +25,7 @@ struct TestApp: Sendable {
     var ready = true
     var ratePerMinute: Int64?
     var login: LoginController?
+    var sessionCookieName: String?
 
     init() async {
         accessTokens = await AccessTokens(signingKey: Self.signingKey, clock: clock.clock)
@@ -36,7 +37,8 @@ struct TestApp: Sendable {
         return APIConfiguration(
             accessTokens: accessTokens, apiKeys: apiKeys, revocation: revocation, metricsRegistry: registry,
             readiness: { ready }, rateLimiter: RateLimiter(clock: clock.clock),
-            ratePerMinute: rate == nil ? nil : { @Sendable _ in rate }, version: "test")
+            ratePerMinute: rate == nil ? nil : { @Sendable _ in rate }, sessionCookieName: sessionCookieName,
+            version: "test")
     }
 
     func router() -> Router<PesaRequestContext> {
