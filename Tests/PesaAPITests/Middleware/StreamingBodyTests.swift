@@ -31,16 +31,4 @@ import Testing
         }
         #expect(response.status == .ok)
     }
-
-    @Test func responsesKeepSlashesAndUseRFC3339Dates() throws {
-        struct Body: Encodable {
-            let url: String
-            let at: Date
-        }
-        let encoder = PesaRequestContextFixture.make().responseEncoder
-        let data = try encoder.encode(Body(url: "https://pesa.example/callbacks/x", at: Date(timeIntervalSince1970: 0)))
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("https://pesa.example/callbacks/x"))
-        #expect(text.contains("1970-01-01T00:00:00Z"))
-    }
 }
