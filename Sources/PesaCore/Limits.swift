@@ -81,4 +81,37 @@ public enum Limits {
     public static let earlyCallbackCountMax = 10_000
     /// Largest Daraja callback body accepted.
     public static let callbackBodyBytesMax = 64 * 1024
+
+    // MARK: HTTP API (PesaAPI)
+    /// An incoming `X-Request-Id` longer than this is replaced by a generated one.
+    public static let requestIDCharactersMax = 128
+    /// Longest `Authorization` header value read.
+    public static let authorizationHeaderBytesMax = 8 * 1024
+    /// Lifetime of a login JWT.
+    public static let accessTokenLifetimeSeconds: Int64 = 12 * 60 * 60
+    /// Clock skew tolerated on a JWT's `iat` (a token from slightly in the future is still accepted).
+    public static let accessTokenClockSkewSeconds: Int64 = 60
+    /// Smallest HMAC key accepted for signing JWTs.
+    public static let jwtSigningKeyBytesMin = 32
+    /// Random base62 characters after `pk_test_` / `pk_live_`.
+    public static let apiKeyRandomCharactersCount = 40
+    /// Longest API key accepted in a header (anything longer is not a key).
+    public static let apiKeyCharactersMax = 128
+    /// bcrypt work factor for new password hashes.
+    public static let bcryptCostDefault = 12
+    /// bcrypt reads only this many bytes of a password; longer passwords are refused.
+    public static let passwordBytesMax = 72
+    /// Failed logins for one email before throttling, and how many more are allowed per minute after that.
+    public static let loginFailuresPerEmailBurstCount: Int64 = 10
+    public static let loginFailuresPerEmailRefillPerMinute: Int64 = 1
+    /// Failed logins from one client address before throttling, and the refill per minute.
+    public static let loginFailuresPerAddressBurstCount: Int64 = 100
+    public static let loginFailuresPerAddressRefillPerMinute: Int64 = 20
+    /// Entries kept by an in-memory throttle or rate limiter (emails, addresses, organizations).
+    public static let throttleEntriesCountMax = 100_000
+    /// Page size of list endpoints: default and largest.
+    public static let pageLimitDefaultCount = 50
+    public static let pageLimitCountMax = 500
+    /// Longest `cursor` query parameter accepted.
+    public static let cursorCharactersMax = 512
 }

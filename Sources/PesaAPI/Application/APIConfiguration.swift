@@ -1,0 +1,51 @@
+public import Logging
+public import PesaCore
+public import Prometheus
+
+/// What `buildRouter` needs from the outside: the auth collaborators the engine provides, the metrics
+/// registry `GET /metrics` renders, readiness, and the optional per-organization rate limit.
+public struct APIConfiguration: Sendable {
+    public var accessTokens: AccessTokens
+    public var apiKeys: any APIKeyResolver
+    public var revocation: any TokenRevocationChecker
+    /// Where the HTTP metrics go, and what `GET /metrics` renders (bootstrap swift-metrics with a
+    /// `PrometheusMetricsFactory(registry:)` on it so that every module's metrics appear too).
+    public var metricsRegistry: PrometheusCollectorRegistry
+    /// `GET /readyz`: storage writable and tenants loaded.
+    public var readiness: @Sendable () async -> Bool
+    /// Per-organization limits: the limiter and each organization's requests per minute (nil: unlimited).
+    public var rateLimiter: RateLimiter
+    public var ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)?
+    /// Paths whose bodies need not be JSON (the dashboard's forms).
+    public var jsonContentTypeExemptPathPrefixes: [String]
+    /// The dashboard's session cookie holding a login JWT (nil: bearer tokens only).
+    public var sessionCookieName: String?
+    public var accessLogLevel: Logger.Level
+    /// `info.version` and `servers` of the OpenAPI document.
+    public var version: String
+    public var publicURL: String?
+
+    public init(
+        accessTokens: AccessTokens, apiKeys: any APIKeyResolver = NoAPIKeys(),
+        revocation: any TokenRevocationChecker = NoRevocation(),
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        readiness: @escaping @Sendable () async -> Bool = { true }, rateLimiter: RateLimiter = RateLimiter(),
+        ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)? = nil,
+        jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], sessionCookieName: String? = nil,
+        accessLogLevel: Logger.Level = .info,
+        version: String = "1.0.0", publicURL: String? = nil
+    ) {
+        self.accessTokens = accessTokens
+        self.apiKeys = apiKeys
+        self.revocation = revocation
+        self.metricsRegistry = metricsRegistry
+        self.readiness = readiness
+        self.rateLimiter = rateLimiter
+        self.ratePerMinute = ratePerMinute
+        self.jsonContentTypeExemptPathPrefixes = jsonContentTypeExemptPathPrefixes
+        self.sessionCookieName = sessionCookieName
+        self.accessLogLevel = accessLogLevel
+        self.version = version
+        self.publicURL = publicURL
+    }
+}

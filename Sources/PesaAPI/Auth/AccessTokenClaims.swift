@@ -1,0 +1,15 @@
+import JWTKit
+
+/// The login JWT's payload, as api.md fixes it: `sub` (user id), `org` (absent for super_admin), `role`,
+/// `iat`, `exp` (Unix seconds) and `jti`. Times are checked by `AccessTokens` against its injected clock.
+struct AccessTokenClaims: JWTPayload, Equatable {
+    var sub: String
+    var org: String?
+    var role: String
+    var iat: Int64
+    var exp: Int64
+    var jti: String
+
+    /// Signature checked by jwt-kit; everything else by `AccessTokens.verify` (clock injected there).
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

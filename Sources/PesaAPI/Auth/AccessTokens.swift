@@ -1,0 +1,93 @@
+import Foundation
+import JWTKit
+import NIOCore
+public import PesaCore
+
+/// Issues and verifies the login JWTs: HS256 only, with a key the caller supplies (the engine derives it from
+/// the master key with HKDF, so restarts do not log anyone out). Every refusal is the same 401
+/// `UNAUTHENTICATED`: wrong signature, `alg` other than HS256 (`none` included), tampered or missing claims,
+/// unknown role, expired or not yet valid.
+public struct AccessTokens: Sendable {
+    /// jwt-kit's key collection is an actor; one per core, so verifications do not queue behind one executor.
+    let collections: [JWTKeyCollection]
+    let clock: APIClock
+    public let lifetimeSeconds: Int64
+
+    /// `signingKey` must have at least `Limits.jwtSigningKeyBytesMin` bytes (a configuration bug otherwise).
+    /// `lifetimeSeconds` defaults to `Limits.accessTokenLifetimeSeconds`.
+    public init(signingKey: [UInt8], lifetimeSeconds: Int64? = nil, clock: APIClock = .system) async {
+        precondition(signingKey.count >= Limits.jwtSigningKeyBytesMin, "JWT signing key too short")
+        var collections: [JWTKeyCollection] = []
+        for _ in 0..<min(max(System.coreCount, 1), 8) {
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: signingKey), digestAlgorithm: .sha256)
+            collections.append(keys)
+        }
+        self.collections = collections
+        self.clock = clock
+        self.lifetimeSeconds = lifetimeSeconds ?? Limits.accessTokenLifetimeSeconds
+    }
+
+    /// Signs a token for `user` with `principal`'s role and organization.
+    public func issue(user: UserID, principal: Principal) async throws -> IssuedAccessToken {
+        let now = clock.nowSeconds
+        let claims = AccessTokenClaims(
+            sub: user.rawValue, org: principal.organizationID?.rawValue, role: principal.role.rawValue,
+            iat: now, exp: now + lifetimeSeconds, jti: Self.makeTokenID())
+        let token = try await keys.sign(claims)
+        return IssuedAccessToken(token: token, tokenID: claims.jti, expiresInSeconds: lifetimeSeconds)
+    }
+
+    public func verify(_ token: String) async throws(APIError) -> VerifiedAccessToken {
+        guard Self.headerAlgorithm(of: token) == "HS256" else { throw .unauthenticated() }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            throw .unauthenticated()
+        }
+        return try validate(claims)
+    }
+
+    /// Any of the (identical) key collections.
+    var keys: JWTKeyCollection {
+        collections[Int.random(in: 0..<collections.count)]
+    }
+
+    func validate(_ claims: AccessTokenClaims) throws(APIError) -> VerifiedAccessToken {
+        let now = clock.nowSeconds
+        guard claims.exp > now, claims.iat <= now + Limits.accessTokenClockSkewSeconds, claims.iat < claims.exp,
+            !claims.jti.isEmpty, claims.jti.utf8.count <= 64,
+            let role = Role(rawValue: claims.role),
+            let user = try? UserID(parsing: claims.sub)
+        else { throw .unauthenticated() }
+        let organization: OrganizationID?
+        switch claims.org {
+        case .none: organization = nil
+        case .some(let text):
+            guard let parsed = try? OrganizationID(parsing: text) else { throw .unauthenticated() }
+            organization = parsed
+        }
+        // super_admin tokens carry no `org`; every other role's must.
+        guard role == .superAdmin ? organization == nil : organization != nil,
+            let principal = try? Principal(role: role, organizationID: organization)
+        else { throw .unauthenticated() }
+        return VerifiedAccessToken(
+            identity: Identity(user: user, principal: principal, tokenID: claims.jti), user: user,
+            tokenID: claims.jti, issuedAtSeconds: claims.iat, expiresAtSeconds: claims.exp)
+    }
+
+    /// The `alg` of a compact JWS header, or nil when the token is not three base64url parts.
+    static func headerAlgorithm(of token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let header = Base64URL.decode(parts[0]) else { return nil }
+        struct Header: Decodable { let alg: String }
+        return (try? JSONDecoder().decode(Header.self, from: header))?.alg
+    }
+
+    static func makeTokenID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Base64URL.encode(bytes)
+    }
+}

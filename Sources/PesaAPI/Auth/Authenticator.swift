@@ -1,0 +1,84 @@
+public import Hummingbird
+import HTTPTypes
+import Logging
+import PesaCore
+
+/// Reads `Authorization: Bearer <token>`. A token starting `pk_` is an API key, looked up by its SHA-256
+/// through the injected `APIKeyResolver`; anything else must be a valid JWT that the
+/// `TokenRevocationChecker` does not reject. Bad credentials are a 401 with a generic message; no header
+/// leaves the request anonymous (the route's `require…` call answers 401 if it needs a caller).
+/// Without an `Authorization` header, a JWT in the `sessionCookieName` cookie (the dashboard's session)
+/// is accepted the same way; a cookie that does not verify is ignored (the page then asks to log in).
+/// The token itself is never logged.
+public struct Authenticator: RouterMiddleware {
+    public typealias Context = PesaRequestContext
+
+    let accessTokens: AccessTokens
+    let apiKeys: any APIKeyResolver
+    let revocation: any TokenRevocationChecker
+    let sessionCookieName: String?
+
+    public init(
+        accessTokens: AccessTokens, apiKeys: any APIKeyResolver,
+        revocation: any TokenRevocationChecker = NoRevocation(), sessionCookieName: String? = nil
+    ) {
+        self.accessTokens = accessTokens
+        self.apiKeys = apiKeys
+        self.revocation = revocation
+        self.sessionCookieName = sessionCookieName
+    }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let identity: Identity
+        if let header = request.headers[.authorization] {
+            identity = try await authenticate(authorization: header)
+        } else if let sessionCookieName, let cookie = request.cookies[sessionCookieName],
+            let session = try? await verifiedJWT(cookie.value)
+        {
+            identity = session
+        } else {
+            return try await next(request, context)
+        }
+        var context = context
+        context.identity = identity
+        context.trace.organizationID = identity.organizationID
+        context.logger[metadataKey: "tenant"] = .string(identity.organizationID?.rawValue ?? "-")
+        context.logger[metadataKey: "subject"] = .string(identity.subject.description)
+        return try await next(request, context)
+    }
+
+    /// The caller behind an `Authorization` header value, or 401. Resolver / checker errors propagate
+    /// (a fenced tenant is a 503, not a 401).
+    public func authenticate(authorization header: String) async throws -> Identity {
+        guard header.utf8.count <= Limits.authorizationHeaderBytesMax,
+            header.count > 7, header.prefix(7).lowercased() == "bearer "
+        else { throw APIError.unauthenticated() }
+        let token = String(header.dropFirst(7)).trimmingSpaces()
+        guard !token.isEmpty else { throw APIError.unauthenticated() }
+        if APIKey.isKeyShaped(token) {
+            guard APIKey.isWellFormed(token),
+                let identity = try await apiKeys.identity(forKeyHash: APIKey.hash(of: token))
+            else { throw APIError.unauthenticated() }
+            return identity
+        }
+        return try await verifiedJWT(token)
+    }
+
+    func verifiedJWT(_ token: String) async throws -> Identity {
+        guard token.utf8.count <= Limits.authorizationHeaderBytesMax else { throw APIError.unauthenticated() }
+        let verified = try await accessTokens.verify(token)
+        guard try await !revocation.isRevoked(verified) else { throw APIError.unauthenticated() }
+        return verified.identity
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while text.first == " " { text = text.dropFirst() }
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}

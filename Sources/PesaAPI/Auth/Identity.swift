@@ -1,0 +1,50 @@
+public import PesaCore
+
+/// Who is calling, once authenticated: the PesaCore `Principal` (role and organization, the input of the
+/// permission matrix) plus what authenticated it (a user's JWT or an API key).
+public struct Identity: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable {
+        case jwt
+        case apiKey = "api_key"
+    }
+
+    public enum Subject: Hashable, Sendable, CustomStringConvertible {
+        case user(UserID)
+        case apiKey(APIKeyID)
+
+        public var description: String {
+            switch self {
+            case .user(let id): id.rawValue
+            case .apiKey(let id): id.rawValue
+            }
+        }
+    }
+
+    public let principal: Principal
+    public let subject: Subject
+    /// The JWT's `jti`, for revocation; nil for API keys.
+    public let tokenID: String?
+
+    public init(user: UserID, principal: Principal, tokenID: String) {
+        self.principal = principal
+        self.subject = .user(user)
+        self.tokenID = tokenID
+    }
+
+    public init(apiKey: APIKeyID, principal: Principal) {
+        self.principal = principal
+        self.subject = .apiKey(apiKey)
+        self.tokenID = nil
+    }
+
+    public var kind: Kind {
+        switch subject {
+        case .user: .jwt
+        case .apiKey: .apiKey
+        }
+    }
+
+    public var role: Role { principal.role }
+    /// nil only for super_admin.
+    public var organizationID: OrganizationID? { principal.organizationID }
+}

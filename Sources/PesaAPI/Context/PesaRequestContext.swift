@@ -1,0 +1,43 @@
+public import Foundation
+public import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import PesaCore
+
+/// Per-request state of the gateway: request id, the authenticated caller (once the `Authenticator` ran),
+/// the client address, and a logger whose metadata carries `request_id` (and `org` once known).
+public struct PesaRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// `req_…` (or the caller's own sane `X-Request-Id`); set by `RequestIDMiddleware`.
+    public var requestID: String
+    /// Set by `Authenticator` when the request carries valid credentials.
+    public var identity: Identity?
+    /// The peer's IP address, when the transport has one (login throttling per address).
+    public let remoteAddress: String?
+    /// Shared with the outer middlewares.
+    public let trace: RequestTrace
+    /// The largest body this request may have: the route's own limit or `Limits.requestBodyBytesMax`
+    /// (set by `BodyLimitMiddleware`).
+    public var bodyBytesMax: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = RequestIDGenerator.next()
+        self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.trace = RequestTrace()
+        self.bodyBytesMax = Limits.requestBodyBytesMax
+    }
+
+    /// Hummingbird's own decoders never read more than the route's body limit.
+    public var maxUploadSize: Int { bodyBytesMax }
+
+    /// JSON answers: RFC 3339 dates, URLs without escaped slashes.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+}

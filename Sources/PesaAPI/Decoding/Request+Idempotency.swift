@@ -1,0 +1,46 @@
+public import Hummingbird
+import Crypto
+import Foundation
+import HTTPTypes
+import NIOCore
+import PesaCore
+
+/// A decoded JSON body with the hex SHA-256 of its exact bytes, for idempotency: the engine stores the key
+/// and this hash, and answers 409 `IDEMPOTENCY_KEY_REUSED` when the same key comes with another body.
+public struct HashedBody<Value: Sendable>: Sendable {
+    public let value: Value
+    public let sha256: String
+}
+
+extension Request {
+    /// The `Idempotency-Key` header: nil when absent; 422 naming `Idempotency-Key` when empty, longer than
+    /// `Limits.idempotencyKeyCharactersMax` or not printable ASCII.
+    public func idempotencyKey() throws(APIError) -> String? {
+        guard let key = headers[.idempotencyKey] else { return nil }
+        let bytes = key.utf8
+        guard !bytes.isEmpty, bytes.count <= Limits.idempotencyKeyCharactersMax,
+            bytes.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E })
+        else {
+            throw .invalidField(
+                "Idempotency-Key",
+                "Idempotency-Key must be 1 to \(Limits.idempotencyKeyCharactersMax) printable ASCII characters")
+        }
+        return key
+    }
+
+    /// `decodeJSON`, plus the SHA-256 of the body bytes as received.
+    public func decodeHashedJSON<T: Decodable & Sendable>(
+        as type: T.Type = T.self, context: PesaRequestContext
+    ) async throws -> HashedBody<T> {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.bodyBytesMax)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
+        }
+        let data = Data(buffer.readableBytesView)
+        let value = try JSONBody.decode(T.self, from: data)
+        let hash = Hex.encode(SHA256.hash(data: data))
+        return HashedBody(value: value, sha256: hash)
+    }
+}

@@ -1,0 +1,67 @@
+public import Hummingbird
+import HTTPTypes
+
+extension APIError {
+    /// Stable, machine-readable error codes. Renaming one breaks integrators: add, never rename.
+    public enum Code: String, Sendable, CaseIterable, Equatable {
+        case malformedJSON = "MALFORMED_JSON"
+        case badRequest = "BAD_REQUEST"
+        case unauthenticated = "UNAUTHENTICATED"
+        case subscriptionInactive = "SUBSCRIPTION_INACTIVE"
+        case forbidden = "FORBIDDEN"
+        case notFound = "NOT_FOUND"
+        case methodNotAllowed = "METHOD_NOT_ALLOWED"
+        case conflict = "CONFLICT"
+        case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+        case payloadTooLarge = "PAYLOAD_TOO_LARGE"
+        case unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
+        case invalidField = "INVALID_FIELD"
+        case rateLimited = "RATE_LIMITED"
+        case internalError = "INTERNAL"
+        case upstreamError = "UPSTREAM_ERROR"
+        case tenantUnavailable = "TENANT_UNAVAILABLE"
+        case storageUnavailable = "STORAGE_UNAVAILABLE"
+        case upstreamUnavailable = "UPSTREAM_UNAVAILABLE"
+
+        public var status: HTTPResponse.Status {
+            switch self {
+            case .malformedJSON, .badRequest: .badRequest
+            case .unauthenticated: .unauthorized
+            case .subscriptionInactive: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+            case .forbidden: .forbidden
+            case .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .conflict, .idempotencyKeyReused: .conflict
+            case .payloadTooLarge: .contentTooLarge
+            case .unsupportedMediaType: .unsupportedMediaType
+            case .invalidField: .unprocessableContent
+            case .rateLimited: .tooManyRequests
+            case .internalError: .internalServerError
+            case .upstreamError: .badGateway
+            case .tenantUnavailable, .storageUnavailable, .upstreamUnavailable: .serviceUnavailable
+            }
+        }
+
+        /// The error's `type`, as Stripe names them.
+        public var type: ErrorType {
+            switch self {
+            case .unauthenticated: .authentication
+            case .forbidden: .permission
+            case .rateLimited: .rateLimit
+            case .internalError, .upstreamError, .tenantUnavailable, .storageUnavailable, .upstreamUnavailable:
+                .api
+            case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
+                .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
+                .invalidRequest
+            }
+        }
+    }
+
+    public enum ErrorType: String, Sendable, CaseIterable {
+        case invalidRequest = "invalid_request_error"
+        case authentication = "authentication_error"
+        case permission = "permission_error"
+        case rateLimit = "rate_limit_error"
+        case api = "api_error"
+    }
+}

@@ -1,0 +1,80 @@
+import Hummingbird
+import HTTPTypes
+import PesaCore
+
+/// The only place where an error of any module becomes an HTTP answer (STYLE.md rule 5).
+///
+/// One `switch` per module error type, each exhaustive over that module's codes, so adding a code to a
+/// domain error breaks the build here until it has an answer. Anything unrecognised is a 500 `INTERNAL`
+/// whose message says nothing about the cause (a description could hold a secret); the request id in the
+/// answer and in the log line ties the two together.
+public enum ErrorMapping {
+    public static func apiError(for error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as PesaCoreError:
+            return apiError(for: error).caused(by: error)
+        // Extension points, one per module error type (added with the module's error):
+        // case let error as StoreError:   return apiError(for: error).caused(by: error)   // PesaStore
+        // case let error as EngineError:  return apiError(for: error).caused(by: error)   // PesaEngine
+        // case let error as DarajaError:  return apiError(for: error).caused(by: error)   // DarajaClient
+        case let error as any HTTPResponseError:
+            return apiError(forFramework: error.status).caused(by: error)
+        case is DecodingError:
+            return APIError.malformedJSON().caused(by: error)
+        default:
+            return APIError.internalError().caused(by: error)
+        }
+    }
+
+    /// Which errors' descriptions may be logged: our own typed errors, whose messages never hold a secret.
+    /// (Add StoreError, EngineError, DarajaError here with their mappings.)
+    static func loggableDescription(of error: any Error) -> String? {
+        switch error {
+        case let error as APIError: error.description
+        case let error as PesaCoreError: error.description
+        default: nil
+        }
+    }
+
+    // MARK: PesaCore
+
+    static func apiError(for error: PesaCoreError) -> APIError {
+        switch error.code {
+        case .invalidAmount, .amountOutOfRange, .invalidPhone, .invalidID, .invalidSlug, .invalidField:
+            return APIError(.invalidField, error.message, param: error.field)
+        case .illegalTransition:
+            return APIError(.conflict, error.message)
+        case .unknownEventType, .invalidEventData, .snapshotVersionUnsupported, .snapshotCorrupt:
+            // A tenant whose history cannot be read is fenced; the detail is logged, never answered.
+            return APIError(.tenantUnavailable, "this organization is temporarily unavailable")
+        case .inconsistentEvent:
+            return .internalError()
+        }
+    }
+
+    // MARK: StoreError (PesaStore): add `static func apiError(for error: StoreError) -> APIError` here.
+    // MARK: EngineError (PesaEngine): add `static func apiError(for error: EngineError) -> APIError` here.
+    // MARK: DarajaError (DarajaClient): add `static func apiError(for error: DarajaError) -> APIError` here.
+
+    // MARK: Hummingbird's own errors (unknown route, body too large, its decoding errors)
+
+    /// Hummingbird's errors carry free-text bodies (decoder messages that may echo input); only the
+    /// status is kept, with our own message.
+    static func apiError(forFramework status: HTTPResponse.Status) -> APIError {
+        switch status {
+        case .badRequest: .malformedJSON()
+        case .unauthorized: .unauthenticated()
+        case .forbidden: .forbidden()
+        case .notFound: .notFound("no such route")
+        case .methodNotAllowed: APIError(.methodNotAllowed, "method not allowed on this route")
+        case .contentTooLarge: .payloadTooLarge()
+        case .unsupportedMediaType: .unsupportedMediaType()
+        case .tooManyRequests: .rateLimited(retryAfterMs: 1000)
+        case .serviceUnavailable: APIError(.storageUnavailable, "temporarily unavailable")
+        default:
+            status.kind == .clientError ? APIError(.badRequest, "bad request") : .internalError()
+        }
+    }
+}

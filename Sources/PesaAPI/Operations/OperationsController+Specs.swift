@@ -1,0 +1,21 @@
+import HTTPTypes
+import PesaCore
+
+extension OperationsController {
+    static let statusBody = JSONSchema.object(["status": JSONSchema.string], required: ["status"])
+
+    static let healthSpec = RouteSpec(
+        .get, "/healthz", summary: "The process is up", action: .health, tag: "operations", responseBody: statusBody)
+
+    static let readinessSpec = RouteSpec(
+        .get, "/readyz", summary: "Storage is writable and tenants are loaded", action: .readiness,
+        tag: "operations", responseBody: statusBody, errors: [.storageUnavailable])
+
+    static let metricsSpec = RouteSpec(
+        .get, "/metrics", summary: "Prometheus metrics (text exposition format)", action: .metrics,
+        tag: "operations", responseBody: JSONSchema.string, responseContentType: "text/plain")
+
+    static let openAPISpec = RouteSpec(
+        .get, "/openapi.json", summary: "This document", action: .openAPI, tag: "operations",
+        responseBody: ["type": "object"])
+}

@@ -1,0 +1,60 @@
+import Hummingbird
+import HTTPTypes
+import Foundation
+import NIOCore
+import Prometheus
+import Synchronization
+
+/// `GET /healthz`, `GET /readyz`, `GET /metrics` and `GET /openapi.json`.
+public struct OperationsController: Sendable {
+    let readiness: @Sendable () async -> Bool
+    let registry: PrometheusCollectorRegistry
+    let openAPI: OpenAPIBox
+
+    /// Filled in once every route is registered (the document lists them all, itself included).
+    final class OpenAPIBox: Sendable {
+        let bytes = Mutex<Data>(Data())
+    }
+
+    init(readiness: @escaping @Sendable () async -> Bool, registry: PrometheusCollectorRegistry) {
+        self.readiness = readiness
+        self.registry = registry
+        self.openAPI = OpenAPIBox()
+    }
+
+    func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.healthSpec, use: health)
+        routes.add(Self.readinessSpec, use: ready)
+        routes.add(Self.metricsSpec, use: metrics)
+        routes.add(Self.openAPISpec, use: openAPIDocument)
+    }
+
+    @Sendable func health(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        Self.json(#"{"status":"ok"}"#)
+    }
+
+    @Sendable func ready(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        guard await readiness() else { throw APIError(.storageUnavailable, "not ready") }
+        return Self.json(#"{"status":"ready"}"#)
+    }
+
+    @Sendable func metrics(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let bytes = registry.emitToBuffer()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    @Sendable func openAPIDocument(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let data = openAPI.bytes.withLock { $0 }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

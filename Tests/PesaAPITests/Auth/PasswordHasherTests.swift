@@ -1,0 +1,27 @@
+import PesaAPI
+import PesaCore
+import Testing
+
+@Suite struct PasswordHasherTests {
+    let hasher = PasswordHasher(cost: 4)
+
+    @Test func hashesVerifyAndDiffer() async throws {
+        let hash = try await hasher.hash("correct horse")
+        #expect(hash.hasPrefix("$2"))
+        #expect(try await hasher.verify("correct horse", against: hash))
+        #expect(try await !hasher.verify("wrong horse", against: hash))
+        #expect(try await hasher.hash("correct horse") != hash)  // salted
+    }
+
+    @Test func unknownUserVerifiesAgainstTheDummyAndFails() async throws {
+        #expect(try await !hasher.verify("pesa-gateway-dummy-password", against: nil))
+        #expect(try await !hasher.verify("anything", against: nil))
+    }
+
+    @Test func overlongPasswordsAreRefused() async throws {
+        let long = String(repeating: "a", count: Limits.passwordBytesMax + 1)
+        await #expect(throws: APIError.self) { try await hasher.hash(long) }
+        let hash = try await hasher.hash(String(long.dropLast()))
+        #expect(try await !hasher.verify(long, against: hash))
+    }
+}

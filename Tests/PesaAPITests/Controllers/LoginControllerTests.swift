@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PesaAPI
+import PesaCore
+import Testing
+
+@Suite struct LoginControllerTests {
+    struct Directory: LoginDirectory {
+        let account: LoginAccount
+        func account(forEmail email: String) async throws -> LoginAccount? {
+            email == "ada@example.co.ke" ? account : nil
+        }
+    }
+
+    struct Token: Decodable {
+        let access_token: String
+        let token_type: String
+        let expires_in: Int64
+    }
+
+    static let hasher = PasswordHasher(cost: 4)
+
+    func makeApp(burst: Int64 = 3, perAddress: Int64 = 100, trustsForwardedFor: Bool = false) async throws -> TestApp {
+        var app = await TestApp()
+        let hash = try await Self.hasher.hash("s3cret-pass")
+        let account = LoginAccount(
+            user: TestApp.userA, principal: try Principal(role: .orgAdmin, organizationID: TestApp.orgA),
+            passwordHash: hash)
+        app.login = LoginController(
+            accessTokens: app.accessTokens, passwordHasher: Self.hasher,
+            throttle: LoginThrottle(
+                perEmail: .init(burstCount: burst, refillPerMinute: 1),
+                perAddress: .init(burstCount: perAddress, refillPerMinute: 1), clock: app.clock.clock),
+            directory: Directory(account: account), trustsForwardedFor: trustsForwardedFor)
+        return app
+    }
+
+    static func body(_ email: String, _ password: String) -> ByteBuffer {
+        ByteBuffer(string: #"{"email":"\#(email)","password":"\#(password)"}"#)
+    }
+
+    static let json: HTTPFields = [.contentType: "application/json"]
+
+    @Test func rightPasswordGivesAWorkingToken() async throws {
+        let app = try await makeApp()
+        try await app.test { client in
+            let token = try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: Self.json,
+                body: Self.body(" Ada@Example.co.ke", "s3cret-pass")
+            ) { response in
+                #expect(response.status == .ok)
+                return try JSONDecoder().decode(Token.self, from: Data(response.body.readableBytesView))
+            }
+            #expect(token.token_type == "Bearer")
+            #expect(token.expires_in == Limits.accessTokenLifetimeSeconds)
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: TestApp.bearer(token.access_token)) {
+                #expect($0.status == .ok)
+                #expect($0.text.contains("\"role\":\"org_admin\""))
+            }
+        }
+        #expect(!app.logs.all.contains { $0.contains("s3cret-pass") })
+    }
+
+    @Test func wrongPasswordAndUnknownEmailAreTheSame401() async throws {
+        let app = try await makeApp()
+        let messages = try await app.test { client in
+            var messages: [String] = []
+            for (email, password) in [("ada@example.co.ke", "wrong"), ("nobody@example.co.ke", "s3cret-pass")] {
+                let message = try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: Self.json, body: Self.body(email, password)
+                ) { response in
+                    #expect(response.status == .unauthorized)
+                    return try ErrorBody.decode(response).message
+                }
+                messages.append(message)
+            }
+            return messages
+        }
+        #expect(messages.count == 2 && messages[0] == messages[1])
+    }
+
+    @Test func repeatedFailuresAreThrottledEvenWithTheRightPassword() async throws {
+        let app = try await makeApp(burst: 3)
+        try await app.test { client in
+            for _ in 0..<3 {
+                try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: Self.json, body: Self.body("ada@example.co.ke", "x")
+                ) { #expect($0.status == .unauthorized) }
+            }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: Self.json,
+                body: Self.body("ada@example.co.ke", "s3cret-pass")
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "60")
+                let error = try ErrorBody.decode(response)
+                #expect(error.code == "RATE_LIMITED")
+            }
+        }
+    }
+
+    @Test func badBodiesAre400Or422() async throws {
+        let app = try await makeApp()
+        try await app.test { client in
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"email":"a@b.c"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let error = try ErrorBody.decode(response)
+                #expect(error.param == "password")
+            }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: Self.json, body: ByteBuffer(string: "{")
+            ) { #expect($0.status == .badRequest) }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: Self.json, body: Self.body("", "x")
+            ) { response in
+                let error = try ErrorBody.decode(response)
+                #expect(error.param == "email")
+            }
+        }
+    }
+
+    @Test func forwardedForIsTheThrottledAddressOnlyWhenTrusted() async throws {
+        for trusted in [true, false] {
+            let app = try await makeApp(burst: 100, perAddress: 2, trustsForwardedFor: trusted)
+            try await app.test { client in
+                for index in 0..<3 {
+                    var headers = Self.json
+                    headers[.forwardedFor] = "203.0.113.\(index % 2 == 0 ? 7 : 8), 10.0.0.1"
+                    let sendable = headers
+                    try await client.execute(
+                        uri: "/v1/auth/login", method: .post, headers: sendable,
+                        body: Self.body("user\(index)@example.co.ke", "x")
+                    ) { #expect($0.status == .unauthorized) }
+                }
+                var headers = Self.json
+                headers[.forwardedFor] = "203.0.113.7"
+                let sendable = headers
+                try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: sendable, body: Self.body("new@example.co.ke", "x")
+                ) { response in
+                    // Trusted: 203.0.113.7 failed twice, throttled. Untrusted: the router test has no peer address.
+                    #expect(response.status == (trusted ? .tooManyRequests : .unauthorized))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import PesaAPI
+import PesaCore
+import Testing
+
+@Suite struct IdempotencyTests {
+    func request(key: String?, body: String = "{}") -> Request {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let key { fields[.idempotencyKey] = key }
+        let head = HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/", headerFields: fields)
+        return Request(head: head, body: RequestBody(buffer: ByteBuffer(string: body)))
+    }
+
+    @Test func keyIsOptionalAndChecked() throws {
+        #expect(try request(key: nil).idempotencyKey() == nil)
+        #expect(try request(key: "order-42_a:b").idempotencyKey() == "order-42_a:b")
+        for bad in ["", "has space", String(repeating: "k", count: Limits.idempotencyKeyCharactersMax + 1), "ké"] {
+            do {
+                _ = try request(key: bad).idempotencyKey()
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error.code == .invalidField)
+                #expect(error.param == "Idempotency-Key")
+            }
+        }
+    }
+
+    @Test func hashIsOfTheExactBodyBytes() async throws {
+        struct Body: Decodable, Sendable { let a: Int }
+        let context = PesaRequestContextFixture.make()
+        let first = try await request(key: "k", body: #"{"a":1}"#).decodeHashedJSON(as: Body.self, context: context)
+        let same = try await request(key: "k", body: #"{"a":1}"#).decodeHashedJSON(as: Body.self, context: context)
+        let other = try await request(key: "k", body: #"{"a": 1}"#).decodeHashedJSON(as: Body.self, context: context)
+        #expect(first.value.a == 1)
+        #expect(first.sha256 == same.sha256)
+        #expect(first.sha256 != other.sha256)
+        // SHA-256 of {"a":1}
+        #expect(first.sha256 == "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862")
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func PesaAPITestsBuilds() {
-    #expect(Bool(true))
-}
