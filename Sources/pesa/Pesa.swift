@@ -6,7 +6,7 @@ struct Pesa: AsyncParsableCommand {
         commandName: "pesa",
         abstract: "Pesa Gateway: a self-hosted, multi-tenant M-Pesa payment gateway.",
         subcommands: [
-            SandboxCommand.self, VerifyCommand.self, CompactCommand.self, KeysCommand.self, BenchCommand.self,
+            ServeCommand.self, AdminCommand.self, SandboxCommand.self, VerifyCommand.self, CompactCommand.self, KeysCommand.self, BenchCommand.self,
             BenchSandboxCommand.self,
         ]
     )

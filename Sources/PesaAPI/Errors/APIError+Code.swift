@@ -13,6 +13,7 @@ extension APIError {
         case methodNotAllowed = "METHOD_NOT_ALLOWED"
         case conflict = "CONFLICT"
         case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+        case credentialsMissing = "CREDENTIALS_MISSING"
         case payloadTooLarge = "PAYLOAD_TOO_LARGE"
         case unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
         case invalidField = "INVALID_FIELD"
@@ -31,7 +32,7 @@ extension APIError {
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
-            case .conflict, .idempotencyKeyReused: .conflict
+            case .conflict, .idempotencyKeyReused, .credentialsMissing: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .unsupportedMediaType: .unsupportedMediaType
             case .invalidField: .unprocessableContent
@@ -50,7 +51,7 @@ extension APIError {
             case .rateLimited: .rateLimit
             case .internalError, .upstreamError, .tenantUnavailable, .storageUnavailable, .upstreamUnavailable:
                 .api
-            case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
+            case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict, .credentialsMissing,
                 .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
                 .invalidRequest
             }

@@ -1,6 +1,7 @@
 import Hummingbird
 import HTTPTypes
 import PesaCore
+import PesaEngine
 
 /// The only place where an error of any module becomes an HTTP answer (STYLE.md rule 5).
 ///
@@ -15,10 +16,8 @@ public enum ErrorMapping {
             return error
         case let error as PesaCoreError:
             return apiError(for: error).caused(by: error)
-        // Extension points, one per module error type (added with the module's error):
-        // case let error as StoreError:   return apiError(for: error).caused(by: error)   // PesaStore
-        // case let error as EngineError:  return apiError(for: error).caused(by: error)   // PesaEngine
-        // case let error as DarajaError:  return apiError(for: error).caused(by: error)   // DarajaClient
+        case let error as EngineError:
+            return apiError(for: error).caused(by: error)
         case let error as any HTTPResponseError:
             return apiError(forFramework: error.status).caused(by: error)
         case is DecodingError:
@@ -34,6 +33,7 @@ public enum ErrorMapping {
         switch error {
         case let error as APIError: error.description
         case let error as PesaCoreError: error.description
+        case let error as EngineError: "\(error.code): \(error.message) [\(error.location)]"
         default: nil
         }
     }
@@ -54,9 +54,25 @@ public enum ErrorMapping {
         }
     }
 
-    // MARK: StoreError (PesaStore): add `static func apiError(for error: StoreError) -> APIError` here.
-    // MARK: EngineError (PesaEngine): add `static func apiError(for error: EngineError) -> APIError` here.
-    // MARK: DarajaError (DarajaClient): add `static func apiError(for error: DarajaError) -> APIError` here.
+    // MARK: PesaEngine (the engine turns StoreError and DarajaError into EngineError)
+
+    static func apiError(for error: EngineError) -> APIError {
+        switch error.code {
+        case .notFound: APIError(.notFound, error.message)
+        case .conflict: APIError(.conflict, error.message, param: error.param)
+        case .invalidField: APIError(.invalidField, error.message, param: error.param)
+        case .forbidden: APIError(.forbidden, error.message)
+        case .tenantUnavailable:
+            // The detail (file and line of the damage) is logged, never answered.
+            APIError(.tenantUnavailable, "this organization is temporarily unavailable; the operator has been alerted")
+        case .storageUnavailable: APIError(.storageUnavailable, "storage is temporarily unavailable; nothing was recorded")
+        case .subscriptionInactive: APIError(.subscriptionInactive, error.message)
+        case .credentialsMissing: APIError(.credentialsMissing, error.message)
+        case .upstreamError: APIError(.upstreamError, error.message)
+        case .upstreamUnavailable: APIError(.upstreamUnavailable, error.message)
+        case .idempotencyKeyReused: APIError(.idempotencyKeyReused, error.message, param: error.param)
+        }
+    }
 
     // MARK: Hummingbird's own errors (unknown route, body too large, its decoding errors)
 

@@ -122,16 +122,18 @@ extension Gateway {
         return LoginCandidate(user: user, organizationID: organization)
     }
 
-    /// Whether a user still exists and is enabled (tokens of deleted or disabled users stop working).
-    public func isActiveUser(_ id: UserID, in organization: OrganizationID?) async -> Bool {
+    /// The role of a user that still exists and is enabled; nil otherwise (its tokens stop working).
+    public func activeRole(of id: UserID, in organization: OrganizationID?) async -> Role? {
         let engine: TenantEngine
         if let organization {
-            guard let found = try? await self.engine(organization) else { return false }
+            guard let found = try? await self.engine(organization) else { return nil }
             engine = found
         } else {
             engine = system
         }
-        return (try? await engine.read { state in state.user(id: id).map { !$0.disabled } ?? false }) ?? false
+        let user = try? await engine.read { state in state.user(id: id) }
+        guard let user = user.flatMap({ $0 }), !user.disabled else { return nil }
+        return user.role
     }
 
     private func requireEmailFree(_ email: String) async throws(EngineError) {

@@ -1,0 +1,54 @@
+public import Hummingbird
+public import Logging
+public import PesaEngine
+public import Prometheus
+
+/// The whole gateway API over a running `Gateway`: configuration, auth wired to the engine, every route.
+public struct GatewayAPI: Sendable {
+    public let gateway: Gateway
+    public let accessTokens: AccessTokens
+    public let passwordHasher: PasswordHasher
+    public let configuration: APIConfiguration
+
+    /// `bcryptCost`: lower only in tests. The JWT key is derived from the master key, so restarts keep sessions.
+    public static func make(gateway: Gateway, metricsRegistry: PrometheusCollectorRegistry, bcryptCost: Int? = nil)
+        async -> GatewayAPI
+    {
+        let accessTokens = await AccessTokens(signingKey: gateway.jwtSigningKey())
+        let directory = GatewayAuthDirectory(gateway: gateway)
+        let configuration = APIConfiguration(
+            accessTokens: accessTokens, apiKeys: directory, revocation: directory, metricsRegistry: metricsRegistry,
+            readiness: { await gateway.isReady },
+            ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
+            jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL)
+        return GatewayAPI(
+            gateway: gateway, accessTokens: accessTokens, passwordHasher: PasswordHasher(cost: bcryptCost),
+            configuration: configuration)
+    }
+
+    /// Every route of the contract built so far.
+    public func addRoutes(to routes: APIRoutes) {
+        LoginController(
+            accessTokens: accessTokens, passwordHasher: passwordHasher, throttle: LoginThrottle(),
+            directory: GatewayAuthDirectory(gateway: gateway)
+        ).addRoutes(to: routes)
+        OrganizationsController(gateway: gateway).addRoutes(to: routes)
+        UsersController(gateway: gateway, passwordHasher: passwordHasher).addRoutes(to: routes)
+        APIKeysController(gateway: gateway).addRoutes(to: routes)
+        CredentialsController(gateway: gateway).addRoutes(to: routes)
+        AuditController(gateway: gateway).addRoutes(to: routes)
+        PaymentsController(gateway: gateway).addRoutes(to: routes)
+        CallbacksController(gateway: gateway).addRoutes(to: routes)
+    }
+
+    public func buildRouter() -> Router<PesaRequestContext> {
+        PesaAPI.buildRouter(configuration: configuration, addRoutes: addRoutes)
+    }
+
+    public func buildApplication(serverConfiguration: ApplicationConfiguration, logger: Logger)
+        -> Application<RouterResponder<PesaRequestContext>>
+    {
+        PesaAPI.buildApplication(
+            configuration: configuration, serverConfiguration: serverConfiguration, logger: logger, addRoutes: addRoutes)
+    }
+}

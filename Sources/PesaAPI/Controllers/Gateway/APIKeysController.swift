@@ -1,0 +1,92 @@
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// `/v1/api-keys`: an organization's API keys (org_admin). The key is shown once, at creation.
+struct APIKeysController: Sendable {
+    let gateway: Gateway
+
+    func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.createSpec, use: create)
+        routes.add(Self.listSpec, use: list)
+        routes.add(Self.revokeSpec, use: revoke)
+    }
+
+    struct CreateBody: Decodable, Sendable {
+        let name: String
+        let role: String?
+        let environment: String?
+    }
+
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<APIKeyJSON> {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
+        let role = try UsersController.role(body.role ?? "user")
+        let environment = try await keyEnvironment(body.environment, organization: organization)
+        let key = APIKey.generate(environment: environment)
+        let record = try await gateway.createAPIKey(
+            in: organization, name: body.name, role: role, environment: environment.rawValue, keyHash: key.hash,
+            keyHint: key.hint, by: identity.actor(requestID: context.requestID))
+        return EditedResponse(status: .created, response: APIKeyJSON(record, key: key.secret))
+    }
+
+    /// The environment named, else the one of the organization's credentials (sandbox when none).
+    func keyEnvironment(_ text: String?, organization: OrganizationID) async throws -> APIKey.Environment {
+        if let text {
+            guard let environment = APIKey.Environment(rawValue: text) else {
+                throw APIError.invalidField("environment", "environment must be \"sandbox\" or \"production\"")
+            }
+            return environment
+        }
+        let current = try? await gateway.engine(organization).read { state in state.credentials?.environment }
+        return current.flatMap { $0 }.flatMap(APIKey.Environment.init(rawValue:)) ?? .sandbox
+    }
+
+    @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<APIKeyJSON> {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let keys = try await gateway.apiKeys(in: organization, by: identity.actor(requestID: context.requestID))
+        return ListResponse(data: keys.map { APIKeyJSON($0) }, nextCursor: nil)
+    }
+
+    @Sendable func revoke(_ request: Request, context: PesaRequestContext) async throws -> Deleted {
+        let id = try context.parameters.requireID("id", as: APIKeyID.self)
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        try await gateway.revokeAPIKey(id, in: organization, by: identity.actor(requestID: context.requestID))
+        return Deleted()
+    }
+
+    static let key = JSONSchema.object([
+        "id": JSONSchema.string, "name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string,
+        "hint": JSONSchema.string, "key": JSONSchema.string, "created_at": JSONSchema.dateTime,
+        "revoked_at": JSONSchema.nullable(JSONSchema.dateTime),
+    ])
+    static let orgQuery: [String: JSONValue] = ["org": JSONSchema.string]
+
+    static let createSpec = RouteSpec(
+        .post, "/v1/api-keys", summary: "Create an API key (the key is in this answer only)", action: .createAPIKey,
+        tag: "api-keys", requestBody: JSONSchema.object(
+            ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]),
+        query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden])
+    static let listSpec = RouteSpec(
+        .get, "/v1/api-keys", summary: "List API keys (hints only)", action: .listAPIKeys, tag: "api-keys",
+        query: orgQuery, responseBody: JSONSchema.page(of: key))
+    static let revokeSpec = RouteSpec(
+        .delete, "/v1/api-keys/{id}", summary: "Revoke an API key", action: .revokeAPIKey, tag: "api-keys",
+        query: orgQuery, successStatus: .noContent, responseBody: nil, errors: [.notFound])
+}
+
+extension PesaRequestContext {
+    /// The organization a request is about: the caller's own; a super_admin names one with `?org=`.
+    func targetOrganization(_ request: Request) throws -> OrganizationID {
+        let identity = try requireIdentity()
+        if let own = identity.organizationID { return own }
+        guard let text = request.uri.queryParameters.get("org") else {
+            throw APIError.invalidField("org", "a super_admin names the organization with ?org=org_…")
+        }
+        guard let id = try? OrganizationID(parsing: text, field: "org") else { throw APIError.notFound() }
+        return id
+    }
+}

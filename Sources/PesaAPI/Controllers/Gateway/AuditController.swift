@@ -1,0 +1,81 @@
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// `/v1/audit-log`: every change and money-moving request, hash-chained in the organization's journal.
+struct AuditController: Sendable {
+    let gateway: Gateway
+
+    func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.listSpec, use: list)
+        routes.add(Self.verifySpec, use: verify)
+    }
+
+    struct EntryJSON: Encodable, Sendable {
+        let seq: UInt64
+        let actor: String
+        let action: String
+        let target: String
+        let requestID: String
+        let at: String
+        let hash: String
+
+        enum CodingKeys: String, CodingKey {
+            case seq, actor, action, target, at, hash
+            case requestID = "request_id"
+        }
+    }
+
+    struct VerifyJSON: ResponseEncodable, Sendable {
+        let ok: Bool
+        let entries: Int64
+        let head: String
+        let problems: [String]
+    }
+
+    @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<EntryJSON> {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let page = try PageRequest(request: request)
+        let after: UInt64
+        if let cursor = page.cursor {
+            guard let seq = UInt64(cursor.position) else { throw APIError.invalidField("cursor", "cursor is not one of ours") }
+            after = seq
+        } else {
+            after = 0
+        }
+        let entries = try await gateway.auditLog(
+            in: organization, after: after, limit: page.limit + 1, by: identity.actor(requestID: context.requestID))
+        let shown = entries.prefix(page.limit)
+        let next = entries.count > page.limit ? shown.last.map { PageCursor(position: String($0.seq)) } : nil
+        return ListResponse(
+            data: shown.map {
+                EntryJSON(
+                    seq: $0.seq, actor: $0.actor, action: $0.action, target: $0.target, requestID: $0.requestID,
+                    at: RFC3339.string(ms: $0.atMs), hash: $0.hash)
+            }, nextCursor: next)
+    }
+
+    @Sendable func verify(_ request: Request, context: PesaRequestContext) async throws -> VerifyJSON {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let result = try await gateway.verifyAuditLog(in: organization, by: identity.actor(requestID: context.requestID))
+        return VerifyJSON(ok: result.ok, entries: result.entries, head: result.head, problems: result.problems)
+    }
+
+    static let entry = JSONSchema.object([
+        "seq": JSONSchema.integer, "actor": JSONSchema.string, "action": JSONSchema.string, "target": JSONSchema.string,
+        "request_id": JSONSchema.string, "at": JSONSchema.dateTime, "hash": JSONSchema.string,
+    ])
+    static let listSpec = RouteSpec(
+        .get, "/v1/audit-log", summary: "Audit entries, oldest first", action: .readAuditLog, tag: "audit",
+        query: ["limit": JSONSchema.integer, "cursor": JSONSchema.string, "org": JSONSchema.string],
+        responseBody: JSONSchema.page(of: entry), errors: [.invalidField])
+    static let verifySpec = RouteSpec(
+        .get, "/v1/audit-log/verify", summary: "Walk the organization's hash chain", action: .verifyAuditLog,
+        tag: "audit", query: ["org": JSONSchema.string],
+        responseBody: JSONSchema.object([
+            "ok": JSONSchema.boolean, "entries": JSONSchema.integer, "head": JSONSchema.string,
+            "problems": JSONSchema.array(of: JSONSchema.string),
+        ]))
+}

@@ -1,0 +1,29 @@
+import PesaCore
+public import PesaEngine
+
+/// The engine behind the API's auth protocols: logins, API keys and token revocation.
+public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocationChecker {
+    let gateway: Gateway
+
+    public init(gateway: Gateway) {
+        self.gateway = gateway
+    }
+
+    public func account(forEmail email: String) async throws -> LoginAccount? {
+        guard let candidate = try await gateway.loginCandidate(email: email), !candidate.user.disabled else { return nil }
+        let principal = try Principal(role: candidate.user.role, organizationID: candidate.organizationID)
+        return LoginAccount(user: candidate.user.id, principal: principal, passwordHash: candidate.user.passwordHash)
+    }
+
+    public func identity(forKeyHash keyHash: String) async throws -> Identity? {
+        guard let (organization, key) = await gateway.apiKey(hash: keyHash) else { return nil }
+        return Identity(apiKey: key.id, principal: try Principal(role: key.role, organizationID: organization))
+    }
+
+    /// A token dies with its user: deleted, disabled, or given another role since it was issued.
+    public func isRevoked(_ token: VerifiedAccessToken) async throws -> Bool {
+        let organization = token.identity.organizationID
+        guard let role = await gateway.activeRole(of: token.user, in: organization) else { return true }
+        return role != token.identity.role
+    }
+}

@@ -1,0 +1,107 @@
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// `/v1/orgs`: organizations (super_admin creates; org_admin reads and renames its own).
+struct OrganizationsController: Sendable {
+    let gateway: Gateway
+
+    func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.createSpec, use: create)
+        routes.add(Self.listSpec, use: list)
+        routes.add(Self.readSpec, use: read)
+        routes.add(Self.updateSpec, use: update)
+    }
+
+    struct CreateBody: Decodable, Sendable {
+        let name: String
+        let slug: String
+        let plan: String?
+    }
+
+    struct UpdateBody: Decodable, Sendable {
+        let name: String?
+        let plan: String?
+        let status: String?
+        let subscriptionStatus: String?
+        let rateLimit: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case name, plan, status
+            case subscriptionStatus = "subscription_status"
+            case rateLimit = "rate_limit"
+        }
+    }
+
+    func json(_ view: OrganizationView) -> OrganizationJSON {
+        OrganizationJSON(
+            view, callbackURLBase: gateway.payments.callbackURLBase(slug: view.record.slug.rawValue, token: view.record.callbackToken))
+    }
+
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<OrganizationJSON> {
+        let identity = try context.requireIdentity()
+        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
+        let view = try await gateway.createOrganization(
+            name: body.name, slug: body.slug, plan: body.plan ?? "free", by: identity.actor(requestID: context.requestID))
+        return EditedResponse(status: .created, response: json(view))
+    }
+
+    @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<OrganizationJSON> {
+        let identity = try context.requireIdentity()
+        let views = try await gateway.organizations(by: identity.actor(requestID: context.requestID))
+        return ListResponse(data: views.map(json), nextCursor: nil)
+    }
+
+    @Sendable func read(_ request: Request, context: PesaRequestContext) async throws -> OrganizationJSON {
+        let id = try context.parameters.requireID("id", as: OrganizationID.self)
+        let identity = try context.requireIdentity()
+        return json(try await gateway.organization(id, by: identity.actor(requestID: context.requestID)))
+    }
+
+    @Sendable func update(_ request: Request, context: PesaRequestContext) async throws -> OrganizationJSON {
+        let id = try context.parameters.requireID("id", as: OrganizationID.self)
+        let identity = try context.requireIdentity()
+        let body = try await request.decodeJSON(as: UpdateBody.self, context: context)
+        var changes = OrganizationChanges()
+        changes.name = body.name
+        changes.plan = body.plan
+        if let status = body.status {
+            guard let parsed = OrganizationStatus(rawValue: status) else {
+                throw APIError.invalidField("status", "status must be one of \(OrganizationStatus.allCases.map(\.rawValue))")
+            }
+            changes.status = parsed
+        }
+        if let status = body.subscriptionStatus {
+            guard let parsed = SubscriptionStatus(rawValue: status) else {
+                throw APIError.invalidField(
+                    "subscription_status", "subscription_status must be one of \(SubscriptionStatus.allCases.map(\.rawValue))")
+            }
+            changes.subscriptionStatus = parsed
+        }
+        changes.rateLimitOverride = body.rateLimit
+        return json(try await gateway.updateOrganization(id, changes, by: identity.actor(requestID: context.requestID)))
+    }
+
+    static let organization = JSONSchema.object([
+        "id": JSONSchema.string, "slug": JSONSchema.string, "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
+        "subscription": JSONSchema.object(["status": JSONSchema.string, "current_period_start": JSONSchema.dateTime, "current_period_end": JSONSchema.dateTime]),
+        "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string, "created_at": JSONSchema.dateTime, "updated_at": JSONSchema.dateTime,
+    ])
+
+    static let createSpec = RouteSpec(
+        .post, "/v1/orgs", summary: "Create an organization", action: .createOrganization, tag: "organizations",
+        requestBody: JSONSchema.object(["name": JSONSchema.string, "slug": JSONSchema.string(pattern: "^[a-z0-9-]{2,40}$"), "plan": JSONSchema.string], required: ["name", "slug"]),
+        successStatus: .created, responseBody: organization, errors: [.invalidField, .conflict, .forbidden])
+    static let listSpec = RouteSpec(
+        .get, "/v1/orgs", summary: "List organizations (super_admin: all; others: their own)",
+        action: .listOrganizations, tag: "organizations", responseBody: JSONSchema.page(of: organization))
+    static let readSpec = RouteSpec(
+        .get, "/v1/orgs/{id}", summary: "Read an organization", action: .readOrganization, tag: "organizations",
+        responseBody: organization, errors: [.notFound])
+    static let updateSpec = RouteSpec(
+        .patch, "/v1/orgs/{id}", summary: "Rename; super_admin: plan, status, subscription_status, rate_limit",
+        action: .updateOrganization, tag: "organizations",
+        requestBody: JSONSchema.object([
+            "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string, "subscription_status": JSONSchema.string, "rate_limit": JSONSchema.integer,
+        ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden])
+}

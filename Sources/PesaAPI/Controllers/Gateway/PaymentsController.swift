@@ -1,0 +1,129 @@
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// `/v1/payments` and `/v1/transactions`: STK push and reading payments, scoped to the caller's organization.
+struct PaymentsController: Sendable {
+    let gateway: Gateway
+
+    func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.stkPushSpec, use: stkPush)
+        routes.add(Self.readSpec, use: read)
+        routes.add(Self.listSpec, use: list)
+    }
+
+    struct STKPushBody: Decodable, Sendable {
+        let phone: String
+        let amount: Int64
+        let accountReference: String
+        let description: String
+
+        enum CodingKeys: String, CodingKey {
+            case phone, amount, description
+            case accountReference = "account_reference"
+        }
+    }
+
+    @Sendable func stkPush(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let key = try request.idempotencyKey()
+        let body = try await request.decodeHashedJSON(as: STKPushBody.self, context: context)
+        let answer = try await gateway.stkPush(
+            STKPushParameters(
+                phone: body.value.phone, amount: body.value.amount, accountReference: body.value.accountReference,
+                description: body.value.description),
+            in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
+            by: identity.actor(requestID: context.requestID))
+        var response = try PaymentJSON(answer.payment).response(from: request, context: context)
+        response.status = answer.isReplay ? .ok : .created
+        if answer.isReplay { response.headers[.idempotencyHit] = "true" }
+        return response
+    }
+
+    @Sendable func read(_ request: Request, context: PesaRequestContext) async throws -> PaymentJSON {
+        let id = try context.parameters.requireID("id", as: PaymentID.self)
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let payment = try await gateway.payment(id, in: organization, by: identity.actor(requestID: context.requestID))
+        return PaymentJSON(payment, events: Self.timeline(payment))
+    }
+
+    /// The payment's milestones, from what the state keeps (the journal holds every event in full).
+    static func timeline(_ payment: Payment) -> [PaymentEventJSON] {
+        var events = [PaymentEventJSON(type: "payment.requested", at: RFC3339.string(ms: payment.createdAtMs), seq: 0)]
+        if payment.checkoutRequestID != nil || payment.conversationID != nil {
+            events.append(PaymentEventJSON(type: "payment.accepted", at: RFC3339.string(ms: payment.createdAtMs), seq: 0))
+        }
+        if payment.status != .pending {
+            events.append(PaymentEventJSON(type: "payment.\(payment.status.rawValue)", at: RFC3339.string(ms: payment.updatedAtMs), seq: 0))
+        }
+        return events
+    }
+
+    @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<PaymentJSON> {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        try context.require(.listTransactions, in: organization)
+        let page = try PageRequest(request: request)
+        let range = try TimeRange(request: request)
+        var filter = PaymentFilter(fromMs: range.fromMs, toMs: range.toMs)
+        if let status = request.uri.queryParameters.get("status") {
+            guard let parsed = PaymentStatus(rawValue: status) else {
+                throw APIError.invalidField("status", "status must be one of \(PaymentStatus.allCases.map(\.rawValue))")
+            }
+            filter.status = parsed
+        }
+        if let type = request.uri.queryParameters.get("type") {
+            guard let parsed = PaymentType(rawValue: type) else {
+                throw APIError.invalidField("type", "type must be one of \(PaymentType.allCases.map(\.rawValue))")
+            }
+            filter.type = parsed
+        }
+        let cursor = try page.cursor.map { (cursor) throws -> PaymentID in
+            guard let id = try? PaymentID(parsing: cursor.position) else { throw APIError.invalidField("cursor", "cursor is not one of ours") }
+            return id
+        }
+        let limit = page.limit
+        let engine = try await gateway.engine(organization)
+        _ = identity
+        let query = filter
+        let result = try await engine.read { state in state.payments.list(query, after: cursor, limit: limit) }
+        return ListResponse(
+            data: result.payments.map { PaymentJSON($0) },
+            nextCursor: result.nextCursor.map { PageCursor(position: $0.rawValue) })
+    }
+
+    static let payment = JSONSchema.object([
+        "id": JSONSchema.string, "type": JSONSchema.enumeration(PaymentType.allCases.map(\.rawValue)),
+        "status": JSONSchema.enumeration(PaymentStatus.allCases.map(\.rawValue)), "amount": JSONSchema.integer,
+        "phone": JSONSchema.string, "account_reference": JSONSchema.string, "description": JSONSchema.string,
+        "checkout_request_id": JSONSchema.string, "merchant_request_id": JSONSchema.string,
+        "mpesa_receipt": JSONSchema.nullable(JSONSchema.string), "result_code": JSONSchema.nullable(JSONSchema.string),
+        "result_desc": JSONSchema.nullable(JSONSchema.string), "created_at": JSONSchema.dateTime,
+        "updated_at": JSONSchema.dateTime,
+        "events": JSONSchema.array(of: JSONSchema.object(["type": JSONSchema.string, "at": JSONSchema.dateTime])),
+    ])
+
+    static let stkPushSpec = RouteSpec(
+        .post, "/v1/payments/stk-push", summary: "Ask a customer to pay with an STK push (Idempotency-Key supported)",
+        action: .createSTKPush, tag: "payments",
+        requestBody: JSONSchema.object(
+            [
+                "phone": JSONSchema.string, "amount": JSONSchema.integer, "account_reference": JSONSchema.string,
+                "description": JSONSchema.string,
+            ], required: ["phone", "amount", "account_reference", "description"]),
+        query: ["org": JSONSchema.string], successStatus: .created, responseBody: payment,
+        errors: [.invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .upstreamError,
+            .upstreamUnavailable, .storageUnavailable])
+    static let readSpec = RouteSpec(
+        .get, "/v1/payments/{id}", summary: "A payment with its timeline", action: .readPayment, tag: "payments",
+        query: ["org": JSONSchema.string], responseBody: payment, errors: [.notFound])
+    static let listSpec = RouteSpec(
+        .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type and time",
+        action: .listTransactions, tag: "payments",
+        query: [
+            "status": JSONSchema.string, "type": JSONSchema.string, "from": JSONSchema.dateTime, "to": JSONSchema.dateTime,
+            "limit": JSONSchema.integer, "cursor": JSONSchema.string, "org": JSONSchema.string,
+        ], responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// RFC 3339 (UTC, milliseconds) for `*_at` fields.
+enum RFC3339 {
+    static func string(ms: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}
+
+struct SubscriptionView: Encodable, Sendable {
+    let status: String
+    let currentPeriodStart: String
+    let currentPeriodEnd: String
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case currentPeriodStart = "current_period_start"
+        case currentPeriodEnd = "current_period_end"
+    }
+}
+
+struct OrganizationJSON: ResponseEncodable, Sendable {
+    let id: String
+    let slug: String
+    let name: String
+    let plan: String
+    let status: String
+    let subscription: SubscriptionView
+    let rateLimit: Int64?
+    let callbackURLBase: String
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ view: OrganizationView, callbackURLBase: String) {
+        let record = view.record
+        id = record.id.rawValue
+        slug = record.slug.rawValue
+        name = record.name
+        plan = record.plan
+        status = record.status.rawValue
+        subscription = SubscriptionView(
+            status: record.subscriptionStatus.rawValue, currentPeriodStart: RFC3339.string(ms: record.currentPeriodStartMs),
+            currentPeriodEnd: RFC3339.string(ms: record.currentPeriodEndMs))
+        rateLimit = view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride) ?? record.rateLimitOverride
+        self.callbackURLBase = callbackURLBase
+        createdAt = RFC3339.string(ms: record.createdAtMs)
+        updatedAt = RFC3339.string(ms: record.updatedAtMs)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, slug, name, plan, status, subscription
+        case rateLimit = "rate_limit"
+        case callbackURLBase = "callback_url_base"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+struct UserJSON: ResponseEncodable, Sendable {
+    let id: String
+    let email: String
+    let role: String
+    let disabled: Bool
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ user: UserRecord) {
+        id = user.id.rawValue
+        email = user.email
+        role = user.role.rawValue
+        disabled = user.disabled
+        createdAt = RFC3339.string(ms: user.createdAtMs)
+        updatedAt = RFC3339.string(ms: user.updatedAtMs)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, role, disabled
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+struct APIKeyJSON: ResponseEncodable, Sendable {
+    let id: String
+    let name: String
+    let role: String
+    let environment: String
+    let hint: String
+    let key: String?
+    let createdAt: String
+    let revokedAt: String?
+
+    init(_ record: APIKeyRecord, key: String? = nil) {
+        id = record.id.rawValue
+        name = record.name
+        role = record.role.rawValue
+        environment = record.environment
+        hint = record.keyHint
+        self.key = key
+        createdAt = RFC3339.string(ms: record.createdAtMs)
+        revokedAt = record.revokedAtMs.map(RFC3339.string(ms:))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, role, environment, hint, key
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
+    }
+}
+
+struct PaymentJSON: ResponseEncodable, Sendable {
+    let id: String
+    let type: String
+    let status: String
+    let amount: Int64
+    let phone: String
+    let accountReference: String?
+    let description: String?
+    let checkoutRequestID: String?
+    let merchantRequestID: String?
+    let mpesaReceipt: String?
+    let resultCode: String?
+    let resultDesc: String?
+    let createdAt: String
+    let updatedAt: String
+    let events: [PaymentEventJSON]?
+
+    init(_ payment: Payment, events: [PaymentEventJSON]? = nil) {
+        id = payment.id.rawValue
+        type = payment.type.rawValue
+        status = payment.status.rawValue
+        amount = payment.amount.minorUnits / 100
+        phone = payment.phone
+        accountReference = payment.accountReference
+        description = payment.description
+        checkoutRequestID = payment.checkoutRequestID
+        merchantRequestID = payment.merchantRequestID
+        mpesaReceipt = payment.mpesaReceipt
+        resultCode = payment.resultCode?.rawValue
+        resultDesc = payment.resultDesc
+        createdAt = RFC3339.string(ms: payment.createdAtMs)
+        updatedAt = RFC3339.string(ms: payment.updatedAtMs)
+        self.events = events
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, status, amount, phone, description, events
+        case accountReference = "account_reference"
+        case checkoutRequestID = "checkout_request_id"
+        case merchantRequestID = "merchant_request_id"
+        case mpesaReceipt = "mpesa_receipt"
+        case resultCode = "result_code"
+        case resultDesc = "result_desc"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+struct PaymentEventJSON: Encodable, Sendable {
+    let type: String
+    let at: String
+    let seq: UInt64
+}
+
+/// An empty 204-style answer with a body-less status.
+struct Deleted: ResponseGenerator {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .noContent)
+    }
+}
+
+extension Identity {
+    /// The engine's view of the caller, for permission checks and the audit log.
+    func actor(requestID: String) -> Actor {
+        Actor(principal: principal, id: subject.description, requestID: requestID)
+    }
+}

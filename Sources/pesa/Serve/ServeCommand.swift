@@ -1,0 +1,120 @@
+import ArgumentParser
+import AsyncHTTPClient
+import DarajaSandbox
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PesaAPI
+import PesaCore
+import PesaEngine
+import PesaStore
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// `pesa serve`: the gateway. Every option has an environment variable; the defaults run a complete
+/// gateway on one machine: data in ./data, sandbox credentials talking to an embedded Daraja sandbox.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway (HTTP API, Daraja callbacks, reconciliation; embedded Daraja sandbox by default).")
+
+    static let environment = ProcessInfo.processInfo.environment
+
+    @Option(help: "Data folder (env PESA_DATA).")
+    var data: String = environment["PESA_DATA"] ?? "./data"
+
+    @Option(help: "Address to listen on (env PESA_HOST).")
+    var host: String = environment["PESA_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env PESA_PORT).")
+    var port: Int = Int(environment["PESA_PORT"] ?? "") ?? 8080
+
+    @Option(help: "Public base URL Daraja calls back (env PESA_PUBLIC_URL; default http://HOST:PORT).")
+    var publicURL: String? = environment["PESA_PUBLIC_URL"]
+
+    @Option(help: "File with the base64 master key (env PESA_MASTER_KEY_FILE; PESA_MASTER_KEY holds the key itself).")
+    var masterKeyFile: String? = environment["PESA_MASTER_KEY_FILE"]
+
+    @Option(help: "Where sandbox credentials go: 'embedded' (a built-in Daraja sandbox) or a base URL (env PESA_SANDBOX_UPSTREAM).")
+    var sandboxUpstream: String = environment["PESA_SANDBOX_UPSTREAM"] ?? "embedded"
+
+    @Option(help: "Seconds before a pending payment is queried (env PESA_RECONCILE_AFTER_S).")
+    var reconcileAfterSeconds: Int64 = Int64(environment["PESA_RECONCILE_AFTER_S"] ?? "") ?? 120
+
+    @Option(help: "Delay of the embedded sandbox's callbacks (env PESA_SANDBOX_CALLBACK_DELAY_MS).")
+    var sandboxCallbackDelayMs: Int64 = Int64(environment["PESA_SANDBOX_CALLBACK_DELAY_MS"] ?? "") ?? 1_000
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env PESA_LOG_LEVEL).")
+    var logLevel: String = environment["PESA_LOG_LEVEL"] ?? "info"
+
+    @Option(help: .hidden)
+    var bcryptCost: Int?
+
+    @Flag(help: "Create a demo organization with a sandbox login, credentials and an API key, and print them.")
+    var demo = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if sandboxUpstream != "embedded" {
+            guard sandboxUpstream.hasPrefix("http://") || sandboxUpstream.hasPrefix("https://") else {
+                throw ValidationError("--sandbox-upstream is 'embedded' or an http(s) URL")
+            }
+        }
+        if let publicURL {
+            guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), !publicURL.contains(" ") else {
+                throw ValidationError("--public-url must be an http(s) URL without spaces")
+            }
+        }
+    }
+
+    func run() async throws {
+        let logger = ServeBootstrap.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let folder = DataDirectory(root: data)
+        try folder.prepare()
+        let lock = try DirectoryLock.acquire(dataDirectory: data, purpose: "serve")
+        let masterKey = try MasterKey.load(
+            environment: Self.environment, keyFile: masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
+        let base = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        let gateway = try await Gateway.start(
+            data: folder, masterKey: masterKey,
+            payments: PaymentSettings(publicURL: base, reconcileAfterMs: reconcileAfterSeconds * 1000),
+            upstream: upstream, logger: logger)
+        let api = await GatewayAPI.make(gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost)
+        try await ServeBootstrap.createFirstAdmin(gateway: gateway, api: api, environment: Self.environment, logger: logger)
+        var services: [any Service] = [gateway.registry, Reconciler(gateway: gateway, logger: logger)]
+        var sandbox: DarajaSandbox?
+        if sandboxUpstream == "embedded" {
+            var settings = SandboxConfiguration(host: "127.0.0.1", port: 0, callbackDelayMs: sandboxCallbackDelayMs)
+            settings.apply(environment: Self.environment)
+            let embedded = try DarajaSandbox(configuration: settings, logger: logger)
+            sandbox = embedded
+            services.append(embedded)
+        } else {
+            upstream.setSandboxBaseURL(sandboxUpstream)
+        }
+        let demo = self.demo
+        let embeddedSandbox = sandbox
+        let app = Application(
+            router: api.buildRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "pesa"),
+            services: services,
+            onServerRunning: { _ in
+                if let embeddedSandbox, let bound = try? await embeddedSandbox.boundPort() {
+                    upstream.setSandboxBaseURL("http://127.0.0.1:\(bound)")
+                }
+                await ServeBootstrap.announce(gateway: gateway, api: api, baseURL: base, demo: demo, logger: logger)
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        await gateway.close()
+        try await httpClient.shutdown()
+        withExtendedLifetime(lock) {}
+        logger.info("stopped: journals flushed and closed, lock released")
+    }
+}
