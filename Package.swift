@@ -117,7 +117,12 @@ let package = Package(
         // Test support: fault-injecting file system, manual clock, fixture loader. Tests only.
         .target(
             name: "PesaTesting",
-            dependencies: ["PesaCore", "PesaStore", "DarajaWire"],
+            dependencies: [
+                "PesaCore", "PesaStore", "DarajaWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "PesaCoreTests", dependencies: ["PesaCore"], swiftSettings: strict),

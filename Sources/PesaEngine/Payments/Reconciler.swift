@@ -26,7 +26,7 @@ public struct Reconciler: Service {
                 guard let organization = try? OrganizationID(parsing: tenant) else { continue }
                 await gateway.reconcile(organization)
             }
-            try? await Task.sleep(for: .milliseconds(tickMs))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(tickMs)) }
             tenants = gateway.registry.loadedTenantIDs
         }
     }

@@ -191,7 +191,7 @@ public final class TenantRegistry: Service, Sendable {
     /// Until graceful shutdown: unloads idle tenants now and then. Then closes every journal.
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(60))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
             await evictIdle()
         }
         await closeAll()

@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A real `pesa serve` process on a loopback port, for end-to-end tests: started, waited for, called over
+/// HTTP, stopped (gracefully or with SIGKILL) and started again on the same data folder.
+public final class ServerProcess: @unchecked Sendable {
+    public let dataDirectory: String
+    public let port: Int
+    public let environment: [String: String]
+    private var process: Process?
+    public private(set) var output = ""
+
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public init(dataDirectory: String, environment: [String: String] = [:]) {
+        self.dataDirectory = dataDirectory
+        self.port = Int.random(in: 20_000...60_000)
+        self.environment = environment
+    }
+
+    /// Starts `pesa serve` (plus `arguments`) and waits until /healthz answers.
+    public func start(_ arguments: [String] = [], timeoutSeconds: Double = 30) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PesaBinary.path)
+        process.arguments = [
+            "serve", "--data", dataDirectory, "--port", String(port), "--log-level", "warning", "--bcrypt-cost", "4",
+            "--sandbox-callback-delay-ms", "20",
+        ] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "PESA_MASTER_KEY")
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            self?.append(text)
+        }
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if let (status, _, _) = try? await raw("GET", "/healthz", timeoutSeconds: 2), status == 200 { return }
+            guard process.isRunning else { throw ServerError("pesa serve exited: \(output)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServerError("pesa serve did not become healthy in \(timeoutSeconds) s")
+    }
+
+    private let lock = NSLock()
+    private func append(_ text: String) {
+        lock.lock()
+        output += text
+        lock.unlock()
+    }
+
+    public var printed: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return output
+    }
+
+    /// SIGTERM and wait (graceful), or SIGKILL (a crash).
+    public func stop(kill: Bool = false) {
+        guard let process, process.isRunning else { return }
+        if kill {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+        } else {
+            process.terminate()
+        }
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    public var exitStatus: Int32? { process?.isRunning == false ? process?.terminationStatus : nil }
+
+    /// One HTTP request; returns the status and the JSON body (or nil).
+    public func request(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> (Int, [String: Any]?) {
+        let (status, data, _) = try await raw(method, path, token: token, json: json, body: body, headers: headers)
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any])
+    }
+
+    public func raw(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, body: Data? = nil,
+        headers: [String: String] = [:], timeoutSeconds: Int64 = 30
+    ) async throws -> (Int, Data, [String: String]) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = HTTPMethod(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json))))
+            request.headers.add(name: "Content-Type", value: "application/json")
+        }
+        if let body { request.body = .bytes(ByteBuffer(bytes: Array(body))) }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        // A client per request: a pooled connection to a server killed meanwhile must never be reused.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let response = try await client.execute(request, timeout: .seconds(timeoutSeconds))
+            var buffer = try await response.body.collect(upTo: 16 << 20)
+            let data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+            var fields: [String: String] = [:]
+            for header in response.headers { fields[header.name.lowercased()] = header.value }
+            try await client.shutdown()
+            return (Int(response.status.code), data, fields)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
+
+public struct ServerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
