@@ -194,3 +194,23 @@ extension IdempotencyMatch {
         return false
     }
 }
+
+@Suite struct JournalEntryPointTests {
+    /// Applying the canonical JSON of each event gives the same state as applying the typed events.
+    @Test func jsonAndTypedApplyAgree() throws {
+        var events: [TenantEvent] = [Fixtures.organizationCreated]
+        for seed in UInt64(1)...40 {
+            events += [Fixtures.stk(seed, key: seed % 3 == 0 ? "key-\(seed)" : nil), Fixtures.accepted(seed)]
+            if seed % 2 == 0 { events.append(Fixtures.settled(seed, code: seed % 4 == 0 ? "0" : "1037")) }
+        }
+        var typed = TenantState()
+        var journaled = TenantState()
+        for (offset, event) in events.enumerated() {
+            let seq = UInt64(offset + 1)
+            try typed.apply(event, seq: seq, atMs: Int64(seq) * 10)
+            try journaled.apply(eventType: event.type, data: event.canonicalData()[...], seq: seq, atMs: Int64(seq) * 10)
+        }
+        #expect(typed == journaled)
+        #expect(typed.snapshotPayload() == journaled.snapshotPayload())
+    }
+}
