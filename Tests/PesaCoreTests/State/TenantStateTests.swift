@@ -208,7 +208,8 @@ extension IdempotencyMatch {
         for (offset, event) in events.enumerated() {
             let seq = UInt64(offset + 1)
             try typed.apply(event, seq: seq, atMs: Int64(seq) * 10)
-            try journaled.apply(eventType: event.type, data: event.canonicalData()[...], seq: seq, atMs: Int64(seq) * 10)
+            let data = event.canonicalData()[...]
+            try journaled.apply(eventType: event.type, data: data, seq: seq, atMs: Int64(seq) * 10)
         }
         #expect(typed == journaled)
         #expect(typed.snapshotPayload() == journaled.snapshotPayload())
