@@ -5,6 +5,7 @@ extension PaymentTable: Equatable {
             lhs.createdAtMs == rhs.createdAtMs, lhs.updatedAtMs == rhs.updatedAtMs, lhs.kinds == rhs.kinds,
             lhs.statuses == rhs.statuses, lhs.reconcileAttempts == rhs.reconcileAttempts,
             lhs.callbackCounts == rhs.callbackCounts, lhs.resultCodeRefs == rhs.resultCodeRefs,
+            lhs.firstEventSeqs == rhs.firstEventSeqs, lhs.lastEventSpans == rhs.lastEventSpans,
             lhs.resultDescRefs == rhs.resultDescRefs, lhs.interned == rhs.interned
         else { return false }
         for row in 0..<lhs.count {
@@ -33,6 +34,8 @@ extension PaymentTable {
         writer.column(statuses)
         writer.column(reconcileAttempts)
         writer.column(callbackCounts)
+        writer.column(firstEventSeqs)
+        writer.column(lastEventSpans)
         writer.column(resultCodeRefs)
         writer.column(resultDescRefs)
         var textBytes = 0
@@ -49,7 +52,7 @@ extension PaymentTable {
     /// Reads what `write(to:)` wrote and rebuilds the indexes.
     init(from reader: inout ByteReader) throws(PesaCoreError) {
         self.init()
-        let rows = try reader.count("payment rows", minimumBytesEach: 60)
+        let rows = try reader.count("payment rows", minimumBytesEach: 70)
         idHigh = try reader.column(rows, of: UInt64.self, "id_high")
         idLow = try reader.column(rows, of: UInt64.self, "id_low")
         amounts = try reader.column(rows, of: Int64.self, "amount")
@@ -59,6 +62,8 @@ extension PaymentTable {
         statuses = try reader.column(rows, of: UInt8.self, "status")
         reconcileAttempts = try reader.column(rows, of: UInt8.self, "reconcile_attempts")
         callbackCounts = try reader.column(rows, of: UInt8.self, "callback_count")
+        firstEventSeqs = try reader.column(rows, of: UInt64.self, "first_event_seq")
+        lastEventSpans = try reader.column(rows, of: UInt32.self, "last_event_span")
         resultCodeRefs = try reader.column(rows, of: UInt32.self, "result_code_ref")
         resultDescRefs = try reader.column(rows, of: UInt32.self, "result_desc_ref")
         let textBytes = try reader.count("text bytes", minimumBytesEach: 1)

@@ -26,6 +26,9 @@ public struct PaymentTable: Sendable {
     var statuses: [UInt8] = []
     var reconcileAttempts: [UInt8] = []
     var callbackCounts: [UInt8] = []
+    var firstEventSeqs: [UInt64] = []
+    /// Last event seq minus the first; `UInt32.max`: unknown (too far).
+    var lastEventSpans: [UInt32] = []
     /// 0: none; 1...n: `interned[ref - 1]`; `overflowRef`: in the row's overflow text.
     var resultCodeRefs: [UInt32] = []
     var resultDescRefs: [UInt32] = []
@@ -73,6 +76,8 @@ public struct PaymentTable: Sendable {
         statuses.append(PaymentTable.statusCode(payment.status))
         reconcileAttempts.append(UInt8(clamping: payment.reconcileAttempts))
         callbackCounts.append(UInt8(clamping: payment.callbackCount))
+        firstEventSeqs.append(payment.firstEventSeq)
+        lastEventSpans.append(PaymentTable.span(first: payment.firstEventSeq, last: payment.lastEventSeq))
         resultCodeRefs.append(0)
         resultDescRefs.append(0)
         textOffsets.append(0)
@@ -108,6 +113,8 @@ public struct PaymentTable: Sendable {
         payment.resultDesc = desc.isEmpty ? nil : desc
         payment.reconcileAttempts = Int(reconcileAttempts[row])
         payment.callbackCount = Int(callbackCounts[row])
+        payment.firstEventSeq = firstEventSeqs[row]
+        payment.lastEventSeq = lastEventSpans[row] == .max ? nil : firstEventSeqs[row] + UInt64(lastEventSpans[row])
         return payment
     }
 
@@ -124,7 +131,22 @@ public struct PaymentTable: Sendable {
         statuses[row] = PaymentTable.statusCode(payment.status)
         reconcileAttempts[row] = UInt8(clamping: payment.reconcileAttempts)
         callbackCounts[row] = UInt8(clamping: payment.callbackCount)
+        firstEventSeqs[row] = payment.firstEventSeq
+        lastEventSpans[row] = PaymentTable.span(first: payment.firstEventSeq, last: payment.lastEventSeq)
         write(payment, at: row, isNew: false)
+    }
+
+    static func span(first: UInt64, last: UInt64?) -> UInt32 {
+        guard let last, last >= first, last - first < UInt64(UInt32.max) else { return .max }
+        return UInt32(last - first)
+    }
+
+    /// An event at `seq` concerns the payment at `row` (its timeline now reaches `seq`).
+    mutating func touch(at row: Int, seq: UInt64) {
+        let first = firstEventSeqs[row]
+        let span = PaymentTable.span(first: first, last: seq)
+        if lastEventSpans[row] != .max, span != .max, span < lastEventSpans[row] { return }
+        lastEventSpans[row] = span
     }
 
     private func resolve(_ ref: UInt32, overflow: String) -> String {
