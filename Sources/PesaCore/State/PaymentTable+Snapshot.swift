@@ -25,10 +25,10 @@ extension PaymentTable {
     /// whole, the text records in row order with no garbage, then the interned texts.
     func write(to writer: inout ByteWriter) {
         writer.u64(UInt64(count))
-        writer.column(idHigh)
-        writer.column(idLow)
-        writer.column(amounts)
-        writer.column(createdAtMs)
+        idHigh.write(to: &writer)
+        idLow.write(to: &writer)
+        amounts.write(to: &writer)
+        createdAtMs.write(to: &writer)
         writer.column(updatedAtMs)
         writer.column(kinds)
         writer.column(statuses)
@@ -53,10 +53,10 @@ extension PaymentTable {
     init(from reader: inout ByteReader) throws(PesaCoreError) {
         self.init()
         let rows = try reader.count("payment rows", minimumBytesEach: 70)
-        idHigh = try reader.column(rows, of: UInt64.self, "id_high")
-        idLow = try reader.column(rows, of: UInt64.self, "id_low")
-        amounts = try reader.column(rows, of: Int64.self, "amount")
-        createdAtMs = try reader.column(rows, of: Int64.self, "created_at_ms")
+        idHigh = try reader.sharedColumn(rows, of: UInt64.self, "id_high")
+        idLow = try reader.sharedColumn(rows, of: UInt64.self, "id_low")
+        amounts = try reader.sharedColumn(rows, of: Int64.self, "amount")
+        createdAtMs = try reader.sharedColumn(rows, of: Int64.self, "created_at_ms")
         updatedAtMs = try reader.column(rows, of: Int64.self, "updated_at_ms")
         kinds = try reader.column(rows, of: UInt8.self, "kind")
         statuses = try reader.column(rows, of: UInt8.self, "status")
@@ -123,12 +123,13 @@ extension PaymentTable {
 
     /// Builds every index, each sized once for the rows it will hold (no growth, no rehash).
     mutating func rebuildIndexes() {
+        var highs = [UInt64](repeating: 0, count: count)
+        idHigh.forEach { row, value in highs[row] = value }
+        var hashes = [UInt64](repeating: 0, count: count)
+        idLow.forEach { row, low in hashes[row] = PaymentTable.idHash(high: highs[row], low: low) }
+        highs = []
         var ids = RowIndex(minimumCapacity: count)
-        idHigh.withUnsafeBufferPointer { high in
-            idLow.withUnsafeBufferPointer { low in
-                ids.bulkInsert(rows: count) { row in RowIndex.mix(high[row] ^ (low[row] &* 0x9E37_79B9_7F4A_7C15)) }
-            }
-        }
+        hashes.withUnsafeBufferPointer { hashes in ids.bulkInsert(rows: hashes.count) { hashes[$0] } }
         byID = ids
         byCheckoutRequestID = buildIndex(.checkoutRequestID)
         byConversationID = buildIndex(.conversationID)

@@ -16,10 +16,12 @@ public struct PaymentTable: Sendable {
     static let overflowRef = UInt32.max
 
     // Fixed-width columns, one element per row.
-    var idHigh: [UInt64] = []
-    var idLow: [UInt64] = []
-    var amounts: [Int64] = []
-    var createdAtMs: [Int64] = []
+    // Never changed once appended: shared with the snapshot payload they were read from.
+    var idHigh = SharedColumn<UInt64>()
+    var idLow = SharedColumn<UInt64>()
+    var amounts = SharedColumn<Int64>()
+    var createdAtMs = SharedColumn<Int64>()
+    // Changed by later events.
     var updatedAtMs: [Int64] = []
     /// Bits 0-1 type, 2-3 B2C command (0 none), 4-5 transaction type (0 none).
     var kinds: [UInt8] = []
@@ -118,14 +120,14 @@ public struct PaymentTable: Sendable {
         return payment
     }
 
-    /// Changes the payment at `row` (its id and type stay).
+    /// Changes the payment at `row` (its id, type, amount and creation time stay).
     public mutating func update(at row: Int, _ change: (inout Payment) -> Void) {
         var payment = self.payment(at: row)
         let id = payment.id
         change(&payment)
         precondition(payment.id == id, "a payment's id never changes")
-        amounts[row] = payment.amount.minorUnits
-        createdAtMs[row] = payment.createdAtMs
+        precondition(payment.amount.minorUnits == amounts[row], "a payment's amount never changes")
+        precondition(payment.createdAtMs == createdAtMs[row], "a payment's creation time never changes")
         updatedAtMs[row] = payment.updatedAtMs
         kinds[row] = PaymentTable.kind(payment)
         statuses[row] = PaymentTable.statusCode(payment.status)
