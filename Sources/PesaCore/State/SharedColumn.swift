@@ -23,7 +23,9 @@ struct SharedColumn<Element: FixedWidthInteger & Sendable>: Sendable {
         guard row < baseCount else { return tail[row - baseCount] }
         precondition(row >= 0, "row out of range")
         let offset = baseStart + row * MemoryLayout<Element>.size
-        return base.withUnsafeBytes { Element(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Element.self)) }
+        return base.withUnsafeBytes { raw in
+            Element(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Element.self))
+        }
     }
 
     mutating func append(_ value: Element) { tail.append(value) }
