@@ -1,24 +1,3 @@
-/// What an id names: its prefix (`pay` for `pay_...`).
-public protocol IDKind: Sendable {
-    static var prefix: String { get }
-}
-
-public enum OrganizationIDKind: IDKind { public static let prefix = "org" }
-public enum UserIDKind: IDKind { public static let prefix = "usr" }
-public enum APIKeyIDKind: IDKind { public static let prefix = "key" }
-public enum PaymentIDKind: IDKind { public static let prefix = "pay" }
-public enum WebhookEndpointIDKind: IDKind { public static let prefix = "whk" }
-public enum EventIDKind: IDKind { public static let prefix = "evt" }
-public enum RequestIDKind: IDKind { public static let prefix = "req" }
-
-public typealias OrganizationID = PrefixedID<OrganizationIDKind>
-public typealias UserID = PrefixedID<UserIDKind>
-public typealias APIKeyID = PrefixedID<APIKeyIDKind>
-public typealias PaymentID = PrefixedID<PaymentIDKind>
-public typealias WebhookEndpointID = PrefixedID<WebhookEndpointIDKind>
-public typealias EventID = PrefixedID<EventIDKind>
-public typealias RequestID = PrefixedID<RequestIDKind>
-
 /// A typed, prefixed id: `pay_` followed by the 16 random bytes the caller passed in, as 26 lower-case
 /// Crockford base32 characters (`pay_01h2x...`). PesaCore never makes randomness; the engine does.
 public struct PrefixedID<Kind: IDKind>: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {

@@ -76,6 +76,17 @@ struct ByteReader {
         bytes[try take(count, what)]
     }
 
+    /// A column of `count` fixed-width little-endian integers left in place: the reader shares the
+    /// payload with it.
+    mutating func sharedColumn<Value: FixedWidthInteger & Sendable>(
+        _ count: Int, of: Value.Type, _ what: String
+    ) throws(PesaCoreError) -> SharedColumn<Value> {
+        let (total, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Value>.size)
+        guard !overflow else { throw .snapshotCorrupt("\(what) column too large") }
+        let range = try take(total, what)
+        return SharedColumn(sharing: bytes, start: range.lowerBound, count: count)
+    }
+
     /// A column of `count` fixed-width little-endian integers, copied in one go.
     mutating func column<Value: FixedWidthInteger>(
         _ count: Int, of: Value.Type, _ what: String

@@ -32,6 +32,11 @@ public struct Payment: Sendable, Equatable {
     public var reconcileAttempts: Int
     /// Callbacks matched to this payment, duplicates and late ones included (saturates at 255).
     public var callbackCount: Int
+    /// Journal sequence number of the event that created the payment: its timeline starts there.
+    public var firstEventSeq: UInt64
+    /// Sequence number of the last event about it, nil when too far from the first to be kept (then
+    /// the timeline runs to the journal's end). GET /v1/payments/{id} reads `events` from this range.
+    public var lastEventSeq: UInt64?
 
     public init(id: PaymentID, type: PaymentType, status: PaymentStatus, amount: Amount, phone: String,
                 createdAtMs: Int64) {
@@ -44,5 +49,7 @@ public struct Payment: Sendable, Equatable {
         self.updatedAtMs = createdAtMs
         self.reconcileAttempts = 0
         self.callbackCount = 0
+        self.firstEventSeq = 0
+        self.lastEventSeq = 0
     }
 }

@@ -1,7 +1,7 @@
 extension PaymentTable {
     public func row(for id: PaymentID) -> Int? {
         let (high, low) = PaymentTable.words(id)
-        let hash = RowIndex.mix(high ^ (low &* 0x9E37_79B9_7F4A_7C15))
+        let hash = PaymentTable.idHash(high: high, low: low)
         return byID.find(hash: hash) { idHigh[$0] == high && idLow[$0] == low }
     }
 

@@ -1,18 +1,3 @@
-/// Which payments a list or report covers. Times are `created_at`, `fromMs` inclusive, `toMs` exclusive.
-public struct PaymentFilter: Sendable, Equatable {
-    public var status: PaymentStatus?
-    public var type: PaymentType?
-    public var fromMs: Int64?
-    public var toMs: Int64?
-
-    public init(status: PaymentStatus? = nil, type: PaymentType? = nil, fromMs: Int64? = nil, toMs: Int64? = nil) {
-        self.status = status
-        self.type = type
-        self.fromMs = fromMs
-        self.toMs = toMs
-    }
-}
-
 extension PaymentTable {
     func matches(_ filter: PaymentFilter, row: Int) -> Bool {
         if let status = filter.status, statuses[row] != PaymentTable.statusCode(status) { return false }

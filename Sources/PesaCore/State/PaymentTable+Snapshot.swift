@@ -5,6 +5,7 @@ extension PaymentTable: Equatable {
             lhs.createdAtMs == rhs.createdAtMs, lhs.updatedAtMs == rhs.updatedAtMs, lhs.kinds == rhs.kinds,
             lhs.statuses == rhs.statuses, lhs.reconcileAttempts == rhs.reconcileAttempts,
             lhs.callbackCounts == rhs.callbackCounts, lhs.resultCodeRefs == rhs.resultCodeRefs,
+            lhs.firstEventSeqs == rhs.firstEventSeqs, lhs.lastEventSpans == rhs.lastEventSpans,
             lhs.resultDescRefs == rhs.resultDescRefs, lhs.interned == rhs.interned
         else { return false }
         for row in 0..<lhs.count {
@@ -24,15 +25,17 @@ extension PaymentTable {
     /// whole, the text records in row order with no garbage, then the interned texts.
     func write(to writer: inout ByteWriter) {
         writer.u64(UInt64(count))
-        writer.column(idHigh)
-        writer.column(idLow)
-        writer.column(amounts)
-        writer.column(createdAtMs)
+        idHigh.write(to: &writer)
+        idLow.write(to: &writer)
+        amounts.write(to: &writer)
+        createdAtMs.write(to: &writer)
         writer.column(updatedAtMs)
         writer.column(kinds)
         writer.column(statuses)
         writer.column(reconcileAttempts)
         writer.column(callbackCounts)
+        writer.column(firstEventSeqs)
+        writer.column(lastEventSpans)
         writer.column(resultCodeRefs)
         writer.column(resultDescRefs)
         var textBytes = 0
@@ -49,16 +52,18 @@ extension PaymentTable {
     /// Reads what `write(to:)` wrote and rebuilds the indexes.
     init(from reader: inout ByteReader) throws(PesaCoreError) {
         self.init()
-        let rows = try reader.count("payment rows", minimumBytesEach: 60)
-        idHigh = try reader.column(rows, of: UInt64.self, "id_high")
-        idLow = try reader.column(rows, of: UInt64.self, "id_low")
-        amounts = try reader.column(rows, of: Int64.self, "amount")
-        createdAtMs = try reader.column(rows, of: Int64.self, "created_at_ms")
+        let rows = try reader.count("payment rows", minimumBytesEach: 70)
+        idHigh = try reader.sharedColumn(rows, of: UInt64.self, "id_high")
+        idLow = try reader.sharedColumn(rows, of: UInt64.self, "id_low")
+        amounts = try reader.sharedColumn(rows, of: Int64.self, "amount")
+        createdAtMs = try reader.sharedColumn(rows, of: Int64.self, "created_at_ms")
         updatedAtMs = try reader.column(rows, of: Int64.self, "updated_at_ms")
         kinds = try reader.column(rows, of: UInt8.self, "kind")
         statuses = try reader.column(rows, of: UInt8.self, "status")
         reconcileAttempts = try reader.column(rows, of: UInt8.self, "reconcile_attempts")
         callbackCounts = try reader.column(rows, of: UInt8.self, "callback_count")
+        firstEventSeqs = try reader.column(rows, of: UInt64.self, "first_event_seq")
+        lastEventSpans = try reader.column(rows, of: UInt32.self, "last_event_span")
         resultCodeRefs = try reader.column(rows, of: UInt32.self, "result_code_ref")
         resultDescRefs = try reader.column(rows, of: UInt32.self, "result_desc_ref")
         let textBytes = try reader.count("text bytes", minimumBytesEach: 1)
@@ -118,12 +123,13 @@ extension PaymentTable {
 
     /// Builds every index, each sized once for the rows it will hold (no growth, no rehash).
     mutating func rebuildIndexes() {
+        var highs = [UInt64](repeating: 0, count: count)
+        idHigh.forEach { row, value in highs[row] = value }
+        var hashes = [UInt64](repeating: 0, count: count)
+        idLow.forEach { row, low in hashes[row] = PaymentTable.idHash(high: highs[row], low: low) }
+        highs = []
         var ids = RowIndex(minimumCapacity: count)
-        idHigh.withUnsafeBufferPointer { high in
-            idLow.withUnsafeBufferPointer { low in
-                ids.bulkInsert(rows: count) { row in RowIndex.mix(high[row] ^ (low[row] &* 0x9E37_79B9_7F4A_7C15)) }
-            }
-        }
+        hashes.withUnsafeBufferPointer { hashes in ids.bulkInsert(rows: hashes.count) { hashes[$0] } }
         byID = ids
         byCheckoutRequestID = buildIndex(.checkoutRequestID)
         byConversationID = buildIndex(.conversationID)

@@ -138,7 +138,9 @@ extension PaymentTable {
 
     // MARK: Hashes of row keys
 
-    func idHash(_ row: Int) -> UInt64 { RowIndex.mix(idHigh[row] ^ (idLow[row] &* 0x9E37_79B9_7F4A_7C15)) }
+    func idHash(_ row: Int) -> UInt64 { PaymentTable.idHash(high: idHigh[row], low: idLow[row]) }
+
+    static func idHash(high: UInt64, low: UInt64) -> UInt64 { RowIndex.mix(high ^ (low &* 0x9E37_79B9_7F4A_7C15)) }
 
     /// Hash of the encoded field (header and body), as `find` hashes an encoded key.
     func textHash(_ row: Int, _ field: Text) -> UInt64 { RowIndex.hash(arena[textRange(row, field)]) }

@@ -16,16 +16,21 @@ public struct PaymentTable: Sendable {
     static let overflowRef = UInt32.max
 
     // Fixed-width columns, one element per row.
-    var idHigh: [UInt64] = []
-    var idLow: [UInt64] = []
-    var amounts: [Int64] = []
-    var createdAtMs: [Int64] = []
+    // Never changed once appended: shared with the snapshot payload they were read from.
+    var idHigh = SharedColumn<UInt64>()
+    var idLow = SharedColumn<UInt64>()
+    var amounts = SharedColumn<Int64>()
+    var createdAtMs = SharedColumn<Int64>()
+    // Changed by later events.
     var updatedAtMs: [Int64] = []
     /// Bits 0-1 type, 2-3 B2C command (0 none), 4-5 transaction type (0 none).
     var kinds: [UInt8] = []
     var statuses: [UInt8] = []
     var reconcileAttempts: [UInt8] = []
     var callbackCounts: [UInt8] = []
+    var firstEventSeqs: [UInt64] = []
+    /// Last event seq minus the first; `UInt32.max`: unknown (too far).
+    var lastEventSpans: [UInt32] = []
     /// 0: none; 1...n: `interned[ref - 1]`; `overflowRef`: in the row's overflow text.
     var resultCodeRefs: [UInt32] = []
     var resultDescRefs: [UInt32] = []
@@ -73,6 +78,8 @@ public struct PaymentTable: Sendable {
         statuses.append(PaymentTable.statusCode(payment.status))
         reconcileAttempts.append(UInt8(clamping: payment.reconcileAttempts))
         callbackCounts.append(UInt8(clamping: payment.callbackCount))
+        firstEventSeqs.append(payment.firstEventSeq)
+        lastEventSpans.append(PaymentTable.span(first: payment.firstEventSeq, last: payment.lastEventSeq))
         resultCodeRefs.append(0)
         resultDescRefs.append(0)
         textOffsets.append(0)
@@ -108,23 +115,40 @@ public struct PaymentTable: Sendable {
         payment.resultDesc = desc.isEmpty ? nil : desc
         payment.reconcileAttempts = Int(reconcileAttempts[row])
         payment.callbackCount = Int(callbackCounts[row])
+        payment.firstEventSeq = firstEventSeqs[row]
+        payment.lastEventSeq = lastEventSpans[row] == .max ? nil : firstEventSeqs[row] + UInt64(lastEventSpans[row])
         return payment
     }
 
-    /// Changes the payment at `row` (its id and type stay).
+    /// Changes the payment at `row` (its id, type, amount and creation time stay).
     public mutating func update(at row: Int, _ change: (inout Payment) -> Void) {
         var payment = self.payment(at: row)
         let id = payment.id
         change(&payment)
         precondition(payment.id == id, "a payment's id never changes")
-        amounts[row] = payment.amount.minorUnits
-        createdAtMs[row] = payment.createdAtMs
+        precondition(payment.amount.minorUnits == amounts[row], "a payment's amount never changes")
+        precondition(payment.createdAtMs == createdAtMs[row], "a payment's creation time never changes")
         updatedAtMs[row] = payment.updatedAtMs
         kinds[row] = PaymentTable.kind(payment)
         statuses[row] = PaymentTable.statusCode(payment.status)
         reconcileAttempts[row] = UInt8(clamping: payment.reconcileAttempts)
         callbackCounts[row] = UInt8(clamping: payment.callbackCount)
+        firstEventSeqs[row] = payment.firstEventSeq
+        lastEventSpans[row] = PaymentTable.span(first: payment.firstEventSeq, last: payment.lastEventSeq)
         write(payment, at: row, isNew: false)
+    }
+
+    static func span(first: UInt64, last: UInt64?) -> UInt32 {
+        guard let last, last >= first, last - first < UInt64(UInt32.max) else { return .max }
+        return UInt32(last - first)
+    }
+
+    /// An event at `seq` concerns the payment at `row` (its timeline now reaches `seq`).
+    mutating func touch(at row: Int, seq: UInt64) {
+        let first = firstEventSeqs[row]
+        let span = PaymentTable.span(first: first, last: seq)
+        if lastEventSpans[row] != .max, span != .max, span < lastEventSpans[row] { return }
+        lastEventSpans[row] = span
     }
 
     private func resolve(_ ref: UInt32, overflow: String) -> String {

@@ -44,6 +44,7 @@ public struct TenantState: EventSourcedState, Equatable {
         }
         try validate(event)
         reduce(event, atMs: atMs)
+        recordTimeline(event, seq: seq)
         lastSeq = seq
         lastAtMs = atMs
     }

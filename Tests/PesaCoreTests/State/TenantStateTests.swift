@@ -30,7 +30,10 @@ import Testing
         let cancelled = try #require(state.payment(id: Fixtures.paymentID(1)))
         #expect(cancelled.status == .cancelled)
         try state.applyAll([Fixtures.settled(1, code: "0"), Fixtures.settled(1, code: "1032")])
-        #expect(state.payment(id: Fixtures.paymentID(1)) == cancelled)
+        var after = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(after.lastEventSeq == 6)  // the timeline shows the late results; nothing else changed
+        after.lastEventSeq = cancelled.lastEventSeq
+        #expect(after == cancelled)
         #expect(state.counters.lateResults == 1 && state.counters.duplicateResults == 1)
     }
 
@@ -192,5 +195,53 @@ extension IdempotencyMatch {
     var isReplay: Bool {
         if case .replay = self { return true }
         return false
+    }
+}
+
+@Suite struct JournalEntryPointTests {
+    /// Applying the canonical JSON of each event gives the same state as applying the typed events.
+    @Test func jsonAndTypedApplyAgree() throws {
+        var events: [TenantEvent] = [Fixtures.organizationCreated]
+        for seed in UInt64(1)...40 {
+            events += [Fixtures.stk(seed, key: seed % 3 == 0 ? "key-\(seed)" : nil), Fixtures.accepted(seed)]
+            if seed % 2 == 0 { events.append(Fixtures.settled(seed, code: seed % 4 == 0 ? "0" : "1037")) }
+        }
+        var typed = TenantState()
+        var journaled = TenantState()
+        for (offset, event) in events.enumerated() {
+            let seq = UInt64(offset + 1)
+            try typed.apply(event, seq: seq, atMs: Int64(seq) * 10)
+            let data = event.canonicalData()[...]
+            try journaled.apply(eventType: event.type, data: data, seq: seq, atMs: Int64(seq) * 10)
+        }
+        #expect(typed == journaled)
+        #expect(typed.snapshotPayload() == journaled.snapshotPayload())
+    }
+}
+
+@Suite struct PaymentTimelineTests {
+    @Test func rangeCoversEveryEventAboutThePayment() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated, Fixtures.stk(1), Fixtures.accepted(1), Fixtures.stk(2)])
+        try state.applyAll([Fixtures.settled(1)])
+        var payment = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(payment.firstEventSeq == 2 && payment.lastEventSeq == 5)
+        try state.applyAll([.auditRecorded(.init(actor: "system", action: "x", target: "", requestID: "req_1")),
+                            Fixtures.settled(1, code: "1032")])
+        payment = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(payment.status == .succeeded && payment.lastEventSeq == 7)
+        #expect(state.payment(id: Fixtures.paymentID(2))?.lastEventSeq == 4)
+    }
+
+    @Test func reversalReachesTheOriginal() throws {
+        var state = TenantState()
+        try state.applyAll([
+            Fixtures.organizationCreated, Fixtures.stk(1), Fixtures.settled(1),
+            .reversalRequested(.init(paymentID: Fixtures.paymentID(2), originalPaymentID: Fixtures.paymentID(1),
+                                     mpesaReceipt: "RCP1", amount: Amount(shillings: 100), remarks: "refund")),
+            Fixtures.settled(2),
+        ])
+        #expect(state.payment(id: Fixtures.paymentID(1))?.lastEventSeq == 5)
+        #expect(state.payment(id: Fixtures.paymentID(2))?.firstEventSeq == 4)
     }
 }

@@ -1,0 +1,20 @@
+/// What an id names: its prefix (`pay` for `pay_...`).
+public protocol IDKind: Sendable {
+    static var prefix: String { get }
+}
+
+public enum OrganizationIDKind: IDKind { public static let prefix = "org" }
+public enum UserIDKind: IDKind { public static let prefix = "usr" }
+public enum APIKeyIDKind: IDKind { public static let prefix = "key" }
+public enum PaymentIDKind: IDKind { public static let prefix = "pay" }
+public enum WebhookEndpointIDKind: IDKind { public static let prefix = "whk" }
+public enum EventIDKind: IDKind { public static let prefix = "evt" }
+public enum RequestIDKind: IDKind { public static let prefix = "req" }
+
+public typealias OrganizationID = PrefixedID<OrganizationIDKind>
+public typealias UserID = PrefixedID<UserIDKind>
+public typealias APIKeyID = PrefixedID<APIKeyIDKind>
+public typealias PaymentID = PrefixedID<PaymentIDKind>
+public typealias WebhookEndpointID = PrefixedID<WebhookEndpointIDKind>
+public typealias EventID = PrefixedID<EventIDKind>
+public typealias RequestID = PrefixedID<RequestIDKind>

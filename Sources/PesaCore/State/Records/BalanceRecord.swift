@@ -1,0 +1,10 @@
+/// The last known balance of one account.
+public struct BalanceRecord: Sendable, Equatable {
+    public internal(set) var account: String
+    public internal(set) var currency: String
+    public internal(set) var current: Amount
+    public internal(set) var available: Amount
+    public internal(set) var reserved: Amount
+    public internal(set) var uncleared: Amount
+    public internal(set) var asOfMs: Int64
+}
