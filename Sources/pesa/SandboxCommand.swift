@@ -27,10 +27,35 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-lifetime-seconds"), help: "Lifetime of issued access tokens.")
     var tokenLifetimeSeconds: Int64 = 3599
 
+    @Option(
+        name: .customLong("passkey"),
+        help: "Register an STK passkey, as SHORTCODE=PASSKEY (repeatable; 174379 has the public sandbox passkey)."
+    )
+    var passkeys: [String] = []
+
+    @Option(
+        name: .customLong("initiator"),
+        help: "Accept an initiator, as NAME=PASSWORD (repeatable; testapi has the public sandbox password)."
+    )
+    var initiators: [String] = []
+
+    func validate() throws {
+        for pair in passkeys + initiators where Self.split(pair) == nil {
+            throw ValidationError("expected NAME=VALUE, got '\(pair)'")
+        }
+    }
+
+    static func split(_ pair: String) -> (String, String)? {
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else { return nil }
+        return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+    }
+
     func run() async throws {
         var settings = SandboxConfiguration(host: host, port: port, tokenLifetimeSeconds: tokenLifetimeSeconds)
         settings.apply(environment: ProcessInfo.processInfo.environment)
         if let callbackDelayMs { settings.callbackDelayMs = callbackDelayMs }
+        for (shortCode, passkey) in passkeys.compactMap(Self.split) { settings.passkeys[shortCode] = passkey }
+        for (name, password) in initiators.compactMap(Self.split) { settings.initiatorPasswords[name] = password }
         let configuration = settings
         var sandboxLogger = Logger(label: "pesa.sandbox")
         sandboxLogger.logLevel = .info
