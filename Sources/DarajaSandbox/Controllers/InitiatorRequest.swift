@@ -12,14 +12,14 @@ struct InitiatorRequest {
     let credentialAccepted: Bool
 
     init(
-        _ body: [String: JSONValue], initiatorKey: String, commands: Set<String>, services: SandboxServices
+        _ body: [String: JSONValue], initiatorKey: DarajaField, commands: Set<String>, services: SandboxServices
     ) throws(SandboxHTTPError) {
         self.body = body
         guard let initiator = body.text(initiatorKey) else { throw .invalid(initiatorKey) }
-        guard let credential = body.text("SecurityCredential"), CredentialVerifier.isWellFormed(credential) else {
-            throw .invalid("SecurityCredential")
+        guard let credential = body.text(.securityCredential), CredentialVerifier.isWellFormed(credential) else {
+            throw .invalid(.securityCredential)
         }
-        guard let commandID = body.text("CommandID"), commands.contains(commandID) else { throw .invalid("CommandID") }
+        guard let commandID = body.text(.commandID), commands.contains(commandID) else { throw .invalid(.commandID) }
         self.initiator = initiator
         self.commandID = commandID
         self.credentialAccepted = services.verifier.accepts(credential, initiator: initiator)
@@ -27,19 +27,19 @@ struct InitiatorRequest {
 
     /// Remarks (optional where Daraja is lenient), then QueueTimeOutURL and ResultURL.
     func urls(remarksRequired: Bool) throws(SandboxHTTPError) -> (queueTimeOutURL: String, resultURL: String) {
-        let remarks = body.text("Remarks")
+        let remarks = body.text(.remarks)
         if remarksRequired || remarks != nil {
-            guard FieldRules.isText(remarks, length: 1...100) else { throw .invalid("Remarks") }
+            guard FieldRules.isText(remarks, length: 1...100) else { throw .invalid(.remarks) }
         }
-        guard let queueURL = body.text("QueueTimeOutURL"), FieldRules.isCallbackURL(queueURL) else {
-            throw .invalid("QueueTimeOutURL")
+        guard let queueURL = body.text(.queueTimeOutURL), FieldRules.isCallbackURL(queueURL) else {
+            throw .invalid(.queueTimeOutURL)
         }
-        guard let resultURL = body.text("ResultURL"), FieldRules.isCallbackURL(resultURL) else {
-            throw .invalid("ResultURL")
+        guard let resultURL = body.text(.resultURL), FieldRules.isCallbackURL(resultURL) else {
+            throw .invalid(.resultURL)
         }
         return (queueURL, resultURL)
     }
 
     /// The `Occasion`/`Occassion` value, either spelling.
-    var occasion: String? { body.text("Occassion", "Occasion") }
+    var occasion: String? { body.text(.occassion, .occasion) }
 }

@@ -7,7 +7,7 @@ enum ResultBuilder {
     static let internalSandbox = "https://internalsandbox.safaricom.co.ke/mpesa/"
 
     static func queueTimeoutItem(_ path: String) -> OneOrMany<KeyedParameter> {
-        OneOrMany(single: KeyedParameter(key: "QueueTimeoutURL", value: .string(internalSandbox + path)))
+        OneOrMany(single: KeyedParameter(.queueTimeoutURL, .string(internalSandbox + path)))
     }
 
     static func envelope(

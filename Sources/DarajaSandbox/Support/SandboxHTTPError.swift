@@ -20,8 +20,8 @@ struct SandboxHTTPError: HTTPResponseError {
     }
 
     /// `400.002.02 Bad Request - Invalid <field>`.
-    static func invalid(_ field: String) -> Self {
-        .init(.badRequest, DarajaErrorCode.invalidField, "Bad Request - Invalid \(field)")
+    static func invalid(_ field: DarajaField) -> Self {
+        .init(.badRequest, DarajaErrorCode.invalidField, "Bad Request - Invalid \(field.rawValue)")
     }
 
     static let invalidPayload = Self(.badRequest, DarajaErrorCode.invalidPayload, "Invalid Request Payload")
