@@ -84,14 +84,16 @@ struct STKController {
                 alsoKnownAs: [checkoutID, merchantID]
             )
         }
-        services.sender.schedule(Self.callback(for: record), to: callbackURL, count: outcome.deliveryCount)
+        if outcome.deliveryCount > 0 {
+            let body = Data(Self.callback(for: record).jsonBytes())
+            services.sender.schedule(json: body, to: callbackURL, count: outcome.deliveryCount)
+        }
         let accepted = "Success. Request accepted for processing"
-        return JSONResponse.make(
-            STKPushResponse(
-                merchantRequestID: merchantID, checkoutRequestID: checkoutID, responseCode: "0",
-                responseDescription: accepted, customerMessage: accepted
-            )
+        let ack = STKPushResponse(
+            merchantRequestID: merchantID, checkoutRequestID: checkoutID, responseCode: "0",
+            responseDescription: accepted, customerMessage: accepted
         )
+        return JSONResponse.make(bytes: ack.jsonBytes())
     }
 
     static func failureCode(_ outcome: ScriptedOutcome) -> String {
