@@ -39,6 +39,14 @@ public struct SandboxConfiguration: Sendable {
     public var tokenCountMax: Int
     /// Largest request body accepted.
     public var requestBodyBytesMax: Int
+    /// Strict mode: reject an STK `Timestamp` further than this from Kenyan now with `Invalid Timestamp`
+    /// (Daraja's window is unconfirmed; nil, the default, checks the format only).
+    public var timestampWindowSeconds: Int64?
+    /// Refuse a second STK push to a phone whose first is still pending, as Daraja does ("Unable to lock
+    /// subscriber", `500.001.1001`). Off by default so load tests can reuse one test number.
+    public var locksSubscribers: Bool
+    /// Spike arrest: STK pushes per second accepted per consumer key before `500.003.02`; nil is unlimited.
+    public var stkPushesPerSecondMax: Int?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, callbackDelayMs: Int64 = 1_000, tokenLifetimeSeconds: Int64 = 3599,
@@ -67,6 +75,9 @@ public struct SandboxConfiguration: Sendable {
         self.transactionCountMax = transactionCountMax
         self.tokenCountMax = tokenCountMax
         self.requestBodyBytesMax = requestBodyBytesMax
+        self.timestampWindowSeconds = nil
+        self.locksSubscribers = false
+        self.stkPushesPerSecondMax = nil
     }
 
     /// Applies `PESA_SANDBOX_CALLBACK_DELAY_MS` from `environment` when it holds a valid number.

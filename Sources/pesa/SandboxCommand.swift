@@ -39,6 +39,15 @@ struct SandboxCommand: AsyncParsableCommand {
     )
     var initiators: [String] = []
 
+    @Option(name: .customLong("timestamp-window-seconds"), help: "Strict mode: reject STK timestamps this far from now.")
+    var timestampWindowSeconds: Int64?
+
+    @Flag(name: .customLong("lock-subscribers"), help: "Refuse a second STK push to a phone with one pending.")
+    var locksSubscribers = false
+
+    @Option(name: .customLong("stk-pushes-per-second-max"), help: "Spike arrest (500.003.02) per consumer key.")
+    var stkPushesPerSecondMax: Int?
+
     func validate() throws {
         for pair in passkeys + initiators where Self.split(pair) == nil {
             throw ValidationError("expected NAME=VALUE, got '\(pair)'")
@@ -54,6 +63,9 @@ struct SandboxCommand: AsyncParsableCommand {
         var settings = SandboxConfiguration(host: host, port: port, tokenLifetimeSeconds: tokenLifetimeSeconds)
         settings.apply(environment: ProcessInfo.processInfo.environment)
         if let callbackDelayMs { settings.callbackDelayMs = callbackDelayMs }
+        settings.timestampWindowSeconds = timestampWindowSeconds
+        settings.locksSubscribers = locksSubscribers
+        settings.stkPushesPerSecondMax = stkPushesPerSecondMax
         for (shortCode, passkey) in passkeys.compactMap(Self.split) { settings.passkeys[shortCode] = passkey }
         for (name, password) in initiators.compactMap(Self.split) { settings.initiatorPasswords[name] = password }
         let configuration = settings

@@ -13,7 +13,8 @@ struct STKController {
     }
 
     func push(_ request: Request) async throws(SandboxHTTPError) -> Response {
-        _ = try RequestReader.authorize(request, family: .stk, services: services)
+        let consumerKey = try RequestReader.authorize(request, family: .stk, services: services)
+        try arrestSpikes(consumerKey)
         let body = try await RequestReader.body(request, services: services)
         let shortCode = try checkPassword(body)
         let transactionType = body.text(.transactionType)
@@ -36,6 +37,7 @@ struct STKController {
         guard (body.text(.transactionDesc) ?? "").count <= 13 else { throw .invalid(.transactionDesc) }
         let outcome = ScriptedOutcome.forMSISDN(phone)
         if outcome == .requestFails { throw .internalError }
+        try lockSubscriber(phone)
         return accept(shortCode: shortCode, phone: phone, amount: amount, callbackURL: callbackURL, outcome: outcome)
     }
 
@@ -44,7 +46,12 @@ struct STKController {
         guard let shortCode = body.text(.businessShortCode), FieldRules.isShortCode(shortCode) else {
             throw .invalid(.businessShortCode)
         }
-        guard let timestamp = body.text(.timestamp), (try? KenyaTime.date(fromTimestamp: timestamp)) != nil else {
+        guard let timestamp = body.text(.timestamp), let instant = try? KenyaTime.date(fromTimestamp: timestamp) else {
+            throw .invalid(.timestamp)
+        }
+        if let window = services.configuration.timestampWindowSeconds,
+            abs(instant.timeIntervalSinceNow) > TimeInterval(window)
+        {
             throw .invalid(.timestamp)
         }
         guard let passkey = services.state.withLock({ $0.passkeys[shortCode] }) else { throw .merchantDoesNotExist }
