@@ -39,7 +39,8 @@ struct SandboxCommand: AsyncParsableCommand {
     )
     var initiators: [String] = []
 
-    @Option(name: .customLong("timestamp-window-seconds"), help: "Strict mode: reject STK timestamps this far from now.")
+    @Option(
+        name: .customLong("timestamp-window-seconds"), help: "Strict mode: reject STK timestamps this far from now.")
     var timestampWindowSeconds: Int64?
 
     @Flag(name: .customLong("lock-subscribers"), help: "Refuse a second STK push to a phone with one pending.")

@@ -38,8 +38,10 @@ import Testing
         try await SandboxHarness.run { harness in
             let client = harness.client()
             let credential = try harness.certificate().securityCredential(for: Requests.password)
-            let twice = Requests.b2c(credential: credential, harness: harness, phone: "254700000002", originatorID: "twice")
-            let silent = Requests.b2c(credential: credential, harness: harness, phone: "254700000009", originatorID: "silent")
+            let twice = Requests.b2c(
+                credential: credential, harness: harness, phone: "254700000002", originatorID: "twice")
+            let silent = Requests.b2c(
+                credential: credential, harness: harness, phone: "254700000009", originatorID: "silent")
             _ = try await client.b2cPayment(twice)
             _ = try await client.b2cPayment(silent)
             let duplicates = await harness.recorder.waitForDeliveries(to: "/b2c/254700000002", count: 2)

@@ -38,8 +38,9 @@ import Testing
         #expect(try DarajaCertificate(der: der).keySizeInBits == 2048)
         // The fixture copy of the sandbox certificate is the one the sandbox serves.
         let fixture = try Fixtures.darajaText("sandbox_test_certificate.pem")
-        #expect(fixture.trimmingCharacters(in: .whitespacesAndNewlines)
-            == (try SandboxHarness.sandboxCertificatePEM()).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            fixture.trimmingCharacters(in: .whitespacesAndNewlines)
+                == (try SandboxHarness.sandboxCertificatePEM()).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 

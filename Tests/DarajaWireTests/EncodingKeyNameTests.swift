@@ -95,7 +95,9 @@ import Testing
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(encodable))
     }
 
-    @Test(arguments: ["stk_callback_success", "stk_callback_cancelled_1032", "stk_callback_operator_not_exist_SFC_IC0003"])
+    @Test(arguments: [
+        "stk_callback_success", "stk_callback_cancelled_1032", "stk_callback_operator_not_exist_SFC_IC0003",
+    ])
     func callbackMatchesJSONEncoder(name: String) throws {
         let envelope = try JSONDecoder().decode(STKCallbackEnvelope.self, from: Fixtures.daraja(name))
         #expect(try value(envelope.jsonBytes()) == value(envelope))

@@ -55,7 +55,9 @@ struct C2BController {
         guard let amount = FieldRules.wholeAmount(body.text(.amount), in: 1...250_000) else {
             throw .invalid(.amount)
         }
-        guard let msisdn = body.text(.msisdn, .msisdnUppercase), FieldRules.isMSISDN(msisdn) else { throw .invalid(.msisdn) }
+        guard let msisdn = body.text(.msisdn, .msisdnUppercase), FieldRules.isMSISDN(msisdn) else {
+            throw .invalid(.msisdn)
+        }
         if ScriptedOutcome.forMSISDN(msisdn) == .requestFails { throw .internalError }
         let billReference = body.text(.billRefNumber) ?? ""
         let registration = services.state.withLock { $0.c2bRegistrations[shortCode] }

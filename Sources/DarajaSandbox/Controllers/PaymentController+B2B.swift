@@ -85,7 +85,9 @@ extension PaymentController {
         return [
             .init(.debitAccountBalance, .string(structured)),
             .init(.amount, .string(Accounts.format(amount * 100))),
-            .init(.debitPartyAffectedAccountBalance, .string("Working Account|KES|\(before)|\(balance)|\(Accounts.format(amount * 100))|0.00")
+            .init(
+                .debitPartyAffectedAccountBalance,
+                .string("Working Account|KES|\(before)|\(balance)|\(Accounts.format(amount * 100))|0.00")
             ),
             .init(.transCompletedTime, .string(time.timestamp)),
             .init(.debitPartyCharges, .string("")),

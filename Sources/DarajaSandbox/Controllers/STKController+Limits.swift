@@ -16,7 +16,8 @@ extension STKController {
             return window.count <= limit
         }
         guard allowed else {
-            throw SandboxHTTPError(.internalServerError, DarajaErrorCode.spikeArrest, "Error Occurred: Spike Arrest Violation")
+            throw SandboxHTTPError(
+                .internalServerError, DarajaErrorCode.spikeArrest, "Error Occurred: Spike Arrest Violation")
         }
     }
 
