@@ -33,7 +33,8 @@ public struct SandboxConfiguration: Sendable {
     public var callbackQueueDepthMax: Int
     /// Deadline of one callback delivery (Daraja waits about 8 s for a C2B validation answer).
     public var callbackTimeoutMs: Int64
-    /// Transactions remembered for queries, reversals and duplicate checks; the oldest are forgotten first.
+    /// Transactions remembered for queries, reversals and duplicate checks; the oldest are forgotten first
+    /// (about 1 KB each across the indexes, so the default bounds this state near 250 MB at worst).
     public var transactionCountMax: Int
     /// Live access tokens remembered; the oldest are forgotten first.
     public var tokenCountMax: Int
@@ -57,7 +58,7 @@ public struct SandboxConfiguration: Sendable {
         ],
         privateKeyPEM: String? = nil, certificatePEM: String? = nil, consumerKeysWithoutProducts: Set<String> = [],
         callbackConcurrencyMax: Int = 256, callbackQueueDepthMax: Int = 200_000, callbackTimeoutMs: Int64 = 8_000,
-        transactionCountMax: Int = 1_000_000, tokenCountMax: Int = 100_000, requestBodyBytesMax: Int = 64 * 1024
+        transactionCountMax: Int = 250_000, tokenCountMax: Int = 100_000, requestBodyBytesMax: Int = 64 * 1024
     ) {
         self.host = host
         self.port = port
