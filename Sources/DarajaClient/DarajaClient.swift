@@ -9,6 +9,25 @@ import NIOHTTP1
 /// timeouts, bounded retries for queries only, and typed `DarajaError`s that never carry a secret.
 ///
 /// The `HTTPClient` is injected and shared; shutting it down is the caller's job.
+///
+/// ```swift
+/// let client = DarajaClient(
+///     configuration: .init(environment: .custom(baseURL: "http://127.0.0.1:\(port)"),  // or .sandbox, .production
+///                          consumerKey: key, consumerSecret: DarajaSecret(secret)),
+///     httpClient: sharedHTTPClient)
+/// let ack = try await client.stkPush(STKPushInput(businessShortCode: "174379", passkey: passkey, amount: 10,
+///     phoneNumber: "254708374149", callbackURL: url, accountReference: "INV-1", transactionDescription: "Order"))
+/// switch try await client.stkQuery(businessShortCode: "174379", passkey: passkey,
+///                                  checkoutRequestID: ack.checkoutRequestID) {
+/// case .pending: ...                      // ask again later
+/// case .completed(let answer): ...        // answer.resultCode.text == "0" is success
+/// }
+/// // Initiator APIs: credential = try DarajaCertificate(pem: certificatePEM).securityCredential(for: password)
+/// ```
+///
+/// Errors: `.rejected` (Daraja said no, nothing happened), `.outcomeUnknown` (a money-moving request may have
+/// been processed: never re-send it, settle it with STK query / transaction status), `.unreachable` (never
+/// sent), `.transport` (a query kept failing after bounded retries).
 public final class DarajaClient: Sendable {
     public let configuration: DarajaClientConfiguration
     let httpClient: HTTPClient

@@ -89,7 +89,11 @@ public struct DarajaSandbox: Service {
         )
     }
 
-    /// Every Daraja route, plus `GET /sandbox/certificate.pem`.
+    /// The service that delivers callbacks. `run()` and `buildApplication()` include it; add it yourself
+    /// only when serving `buildRouter()` from your own application.
+    public var callbackService: any Service { services.sender }
+
+    /// Every Daraja route, plus `GET /sandbox/certificate.pem`. Callbacks need `callbackService` running.
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         OAuthController(services: services).addRoutes(to: router)

@@ -33,12 +33,21 @@ public struct SandboxConfiguration: Sendable {
     public var callbackQueueDepthMax: Int
     /// Deadline of one callback delivery (Daraja waits about 8 s for a C2B validation answer).
     public var callbackTimeoutMs: Int64
-    /// Transactions remembered for queries, reversals and duplicate checks; the oldest are forgotten first.
+    /// Transactions remembered for queries, reversals and duplicate checks; the oldest are forgotten first
+    /// (about 1 KB each across the indexes, so the default bounds this state near 250 MB at worst).
     public var transactionCountMax: Int
     /// Live access tokens remembered; the oldest are forgotten first.
     public var tokenCountMax: Int
     /// Largest request body accepted.
     public var requestBodyBytesMax: Int
+    /// Strict mode: reject an STK `Timestamp` further than this from Kenyan now with `Invalid Timestamp`
+    /// (Daraja's window is unconfirmed; nil, the default, checks the format only).
+    public var timestampWindowSeconds: Int64?
+    /// Refuse a second STK push to a phone whose first is still pending, as Daraja does ("Unable to lock
+    /// subscriber", `500.001.1001`). Off by default so load tests can reuse one test number.
+    public var locksSubscribers: Bool
+    /// Spike arrest: STK pushes per second accepted per consumer key before `500.003.02`; nil is unlimited.
+    public var stkPushesPerSecondMax: Int?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, callbackDelayMs: Int64 = 1_000, tokenLifetimeSeconds: Int64 = 3599,
@@ -49,7 +58,7 @@ public struct SandboxConfiguration: Sendable {
         ],
         privateKeyPEM: String? = nil, certificatePEM: String? = nil, consumerKeysWithoutProducts: Set<String> = [],
         callbackConcurrencyMax: Int = 256, callbackQueueDepthMax: Int = 200_000, callbackTimeoutMs: Int64 = 8_000,
-        transactionCountMax: Int = 1_000_000, tokenCountMax: Int = 100_000, requestBodyBytesMax: Int = 64 * 1024
+        transactionCountMax: Int = 250_000, tokenCountMax: Int = 100_000, requestBodyBytesMax: Int = 64 * 1024
     ) {
         self.host = host
         self.port = port
@@ -67,6 +76,9 @@ public struct SandboxConfiguration: Sendable {
         self.transactionCountMax = transactionCountMax
         self.tokenCountMax = tokenCountMax
         self.requestBodyBytesMax = requestBodyBytesMax
+        self.timestampWindowSeconds = nil
+        self.locksSubscribers = false
+        self.stkPushesPerSecondMax = nil
     }
 
     /// Applies `PESA_SANDBOX_CALLBACK_DELAY_MS` from `environment` when it holds a valid number.

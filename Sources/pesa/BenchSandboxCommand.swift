@@ -22,7 +22,8 @@ struct BenchSandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-limit-seconds"), help: "Longest wait for callbacks.")
     var timeLimitSeconds: Int64 = 120
 
-    @Option(name: .customLong("sandbox-url"), help: "Use a running sandbox (loopback only) instead of an in-process one.")
+    @Option(
+        name: .customLong("sandbox-url"), help: "Use a running sandbox (loopback only) instead of an in-process one.")
     var sandboxURL: String?
 
     func validate() throws {

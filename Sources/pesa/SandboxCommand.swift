@@ -27,10 +27,48 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-lifetime-seconds"), help: "Lifetime of issued access tokens.")
     var tokenLifetimeSeconds: Int64 = 3599
 
+    @Option(
+        name: .customLong("passkey"),
+        help: "Register an STK passkey, as SHORTCODE=PASSKEY (repeatable; 174379 has the public sandbox passkey)."
+    )
+    var passkeys: [String] = []
+
+    @Option(
+        name: .customLong("initiator"),
+        help: "Accept an initiator, as NAME=PASSWORD (repeatable; testapi has the public sandbox password)."
+    )
+    var initiators: [String] = []
+
+    @Option(
+        name: .customLong("timestamp-window-seconds"), help: "Strict mode: reject STK timestamps this far from now.")
+    var timestampWindowSeconds: Int64?
+
+    @Flag(name: .customLong("lock-subscribers"), help: "Refuse a second STK push to a phone with one pending.")
+    var locksSubscribers = false
+
+    @Option(name: .customLong("stk-pushes-per-second-max"), help: "Spike arrest (500.003.02) per consumer key.")
+    var stkPushesPerSecondMax: Int?
+
+    func validate() throws {
+        for pair in passkeys + initiators where Self.split(pair) == nil {
+            throw ValidationError("expected NAME=VALUE, got '\(pair)'")
+        }
+    }
+
+    static func split(_ pair: String) -> (String, String)? {
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else { return nil }
+        return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+    }
+
     func run() async throws {
         var settings = SandboxConfiguration(host: host, port: port, tokenLifetimeSeconds: tokenLifetimeSeconds)
         settings.apply(environment: ProcessInfo.processInfo.environment)
         if let callbackDelayMs { settings.callbackDelayMs = callbackDelayMs }
+        settings.timestampWindowSeconds = timestampWindowSeconds
+        settings.locksSubscribers = locksSubscribers
+        settings.stkPushesPerSecondMax = stkPushesPerSecondMax
+        for (shortCode, passkey) in passkeys.compactMap(Self.split) { settings.passkeys[shortCode] = passkey }
+        for (name, password) in initiators.compactMap(Self.split) { settings.initiatorPasswords[name] = password }
         let configuration = settings
         var sandboxLogger = Logger(label: "pesa.sandbox")
         sandboxLogger.logLevel = .info

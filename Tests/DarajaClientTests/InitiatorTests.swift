@@ -34,6 +34,32 @@ import Testing
         }
     }
 
+    @Test func b2cDuplicateAndSilentResults() async throws {
+        try await SandboxHarness.run { harness in
+            let client = harness.client()
+            let credential = try harness.certificate().securityCredential(for: Requests.password)
+            let twice = Requests.b2c(
+                credential: credential, harness: harness, phone: "254700000002", originatorID: "twice")
+            let silent = Requests.b2c(
+                credential: credential, harness: harness, phone: "254700000009", originatorID: "silent")
+            _ = try await client.b2cPayment(twice)
+            _ = try await client.b2cPayment(silent)
+            let duplicates = await harness.recorder.waitForDeliveries(to: "/b2c/254700000002", count: 2)
+            #expect(duplicates.count == 2)
+            #expect(try duplicates.map { try $0.decode(ResultEnvelope.self).result.transactionID }.count == 2)
+            // The silent payout's result never comes; transaction status by its OriginatorConversationID tells the truth.
+            let status = Requests.status(
+                credential: credential, harness: harness, receipt: nil, conversationID: "silent", path: "silent-status"
+            )
+            _ = try await client.transactionStatus(status)
+            let answer = try #require(await harness.recorder.waitForDeliveries(to: "/silent-status", count: 1).first)
+            let result = try answer.decode(ResultEnvelope.self).result
+            #expect(result.resultCode.text == "0")
+            #expect(result.parameters.value(forKey: "ReasonType")?.text == "Business Payment")
+            #expect(harness.recorder.deliveries(to: "/b2c/254700000009").isEmpty)
+        }
+    }
+
     @Test func clientCredentialAcceptedAndWrongOneAnswered2001() async throws {
         try await SandboxHarness.run { harness in
             let client = harness.client()

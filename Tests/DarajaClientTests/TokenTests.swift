@@ -89,6 +89,7 @@ import Testing
             let error = await #expect(throws: DarajaError.self) { _ = try await client.accessToken() }
             #expect(error?.code == .authentication)
             #expect(error?.darajaErrorCode == "400.008.01")
+            #expect(error.map { "\($0)".contains("400.008.01") } == true)
         }
     }
 }

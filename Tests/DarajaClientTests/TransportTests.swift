@@ -2,6 +2,7 @@ import DarajaClient
 import DarajaSandbox
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
 @Suite struct TransportTests {
@@ -30,6 +31,16 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try DarajaCertificate(contentsOfFile: path).keySizeInBits == 2048)
         #expect(throws: DarajaError.self) { try DarajaCertificate(pem: "not a pem") }
+        // A DER `.cer` (as Safaricom ships them) reads the same.
+        let base64 = try SandboxHarness.sandboxCertificatePEM().split(separator: "\n")
+            .filter { !$0.hasPrefix("-----") }.joined()
+        let der = try #require(Data(base64Encoded: base64))
+        #expect(try DarajaCertificate(der: der).keySizeInBits == 2048)
+        // The fixture copy of the sandbox certificate is the one the sandbox serves.
+        let fixture = try Fixtures.darajaText("sandbox_test_certificate.pem")
+        #expect(
+            fixture.trimmingCharacters(in: .whitespacesAndNewlines)
+                == (try SandboxHarness.sandboxCertificatePEM()).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 

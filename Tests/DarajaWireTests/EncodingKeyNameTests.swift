@@ -1,5 +1,6 @@
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
 /// Requests we build encode to Daraja's exact key names, misspellings included.
@@ -84,5 +85,28 @@ import Testing
         #expect(number.text == string.text)
         #expect(String(decoding: try JSONEncoder().encode(number), as: UTF8.self) == "1032")
         #expect(String(decoding: try JSONEncoder().encode(string), as: UTF8.self) == "\"1032\"")
+    }
+}
+
+/// The hand-written writer gives the same JSON values as JSONEncoder.
+@Suite struct JSONWriterTests {
+    func value(_ bytes: [UInt8]) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) }
+    func value(_ encodable: some Encodable) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(encodable))
+    }
+
+    @Test(arguments: [
+        "stk_callback_success", "stk_callback_cancelled_1032", "stk_callback_operator_not_exist_SFC_IC0003",
+    ])
+    func callbackMatchesJSONEncoder(name: String) throws {
+        let envelope = try JSONDecoder().decode(STKCallbackEnvelope.self, from: Fixtures.daraja(name))
+        #expect(try value(envelope.jsonBytes()) == value(envelope))
+    }
+
+    @Test func acknowledgementMatchesJSONEncoder() throws {
+        var ack = try JSONDecoder().decode(STKPushResponse.self, from: Fixtures.daraja("stk_push_response"))
+        #expect(try value(ack.jsonBytes()) == value(ack))
+        ack.customerMessage = "quote \" backslash \\ newline \n tab \t bell \u{07} unicode é"
+        #expect(try value(ack.jsonBytes()) == value(ack))
     }
 }

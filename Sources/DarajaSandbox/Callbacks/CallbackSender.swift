@@ -37,6 +37,12 @@ final class CallbackSender: Service, Sendable {
     /// Enqueues a JSON POST of `payload` to `url`, `count` times, after the configured delay.
     func schedule(_ payload: some Encodable, to url: String, count: Int = 1) {
         guard count > 0, let body = try? JSONEncoder().encode(payload) else { return }
+        schedule(json: body, to: url, count: count)
+    }
+
+    /// Enqueues a POST of ready JSON bytes to `url`, `count` times, after the configured delay.
+    func schedule(json body: Data, to url: String, count: Int = 1) {
+        guard count > 0 else { return }
         let dueAt = ContinuousClock.now + .milliseconds(configuration.callbackDelayMs)
         for copy in 0..<count {
             enqueue(CallbackJob(dueAt: dueAt + .milliseconds(Int64(copy) * 5), delivery: .post(url: url, body: body)))

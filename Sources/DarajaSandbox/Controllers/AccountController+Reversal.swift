@@ -15,16 +15,16 @@ extension AccountController {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
         let common = try InitiatorRequest(
-            body, initiatorKey: "Initiator", commands: ["TransactionReversal"], services: services)
-        guard let receipt = body.text("TransactionID") else { throw .invalid("TransactionID") }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...999_999_999) else {
-            throw .invalid("Amount")
+            body, initiatorKey: .initiator, commands: ["TransactionReversal"], services: services)
+        guard let receipt = body.text(.transactionID) else { throw .invalid(.transactionID) }
+        guard let amount = FieldRules.wholeAmount(body.text(.amount), in: 1...999_999_999) else {
+            throw .invalid(.amount)
         }
-        guard let receiver = body.text("ReceiverParty"), FieldRules.isDigits(receiver) else {
-            throw .invalid("ReceiverParty")
+        guard let receiver = body.text(.receiverParty), FieldRules.isDigits(receiver) else {
+            throw .invalid(.receiverParty)
         }
-        guard FieldRules.isDigits(body.text("RecieverIdentifierType", "ReceiverIdentifierType") ?? "") else {
-            throw .invalid("RecieverIdentifierType")
+        guard FieldRules.isDigits(body.text(.recieverIdentifierType, .receiverIdentifierType) ?? "") else {
+            throw .invalid(.recieverIdentifierType)
         }
         let (_, resultURL) = try common.urls(remarksRequired: true)
         let time = KenyaTime(Date())
@@ -41,15 +41,13 @@ extension AccountController {
                 code = "0"
                 transactionID = IDGenerator.receipt(at: time)
                 parameters = [
-                    .init(
-                        key: "DebitAccountBalance",
-                        value: .string(Accounts.line("Utility Account", accounts.workingCents))),
-                    .init(key: "Amount", value: ResultBuilder.number(amount)),
-                    .init(key: "TransCompletedTime", value: .integer(Int64(time.timestamp) ?? 0)),
-                    .init(key: "OriginalTransactionID", value: .string(original.receipt)),
-                    .init(key: "Charge", value: .number(0)),
-                    .init(key: "CreditPartyPublicName", value: .string(original.debitPartyName)),
-                    .init(key: "DebitPartyPublicName", value: .string(original.creditPartyName)),
+                    .init(.debitAccountBalance, .string(Accounts.line("Utility Account", accounts.workingCents))),
+                    .init(.amount, ResultBuilder.number(amount)),
+                    .init(.transCompletedTime, .integer(Int64(time.timestamp) ?? 0)),
+                    .init(.originalTransactionID, .string(original.receipt)),
+                    .init(.charge, .number(0)),
+                    .init(.creditPartyPublicName, .string(original.debitPartyName)),
+                    .init(.debitPartyPublicName, .string(original.creditPartyName)),
                 ]
             }
         }

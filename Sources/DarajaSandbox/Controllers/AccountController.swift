@@ -17,9 +17,9 @@ struct AccountController {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
         let common = try InitiatorRequest(
-            body, initiatorKey: "Initiator", commands: ["AccountBalance"], services: services)
-        guard let shortCode = body.text("PartyA"), FieldRules.isShortCode(shortCode) else { throw .invalid("PartyA") }
-        guard FieldRules.isDigits(body.text("IdentifierType") ?? "") else { throw .invalid("IdentifierType") }
+            body, initiatorKey: .initiator, commands: ["AccountBalance"], services: services)
+        guard let shortCode = body.text(.partyA), FieldRules.isShortCode(shortCode) else { throw .invalid(.partyA) }
+        guard FieldRules.isDigits(body.text(.identifierType) ?? "") else { throw .invalid(.identifierType) }
         let (_, resultURL) = try common.urls(remarksRequired: false)
         let time = KenyaTime(Date())
         let ids = (originator: IDGenerator.requestID(), conversation: IDGenerator.conversationID(at: time))
@@ -28,8 +28,8 @@ struct AccountController {
         if code == "0" {
             let accounts = services.state.withLock { storage in storage.withAccounts(shortCode) { $0 } }
             parameters = [
-                .init(key: "AccountBalance", value: .string(accounts.balanceString)),
-                .init(key: "BOCompletedTime", value: .string(time.timestamp)),
+                .init(.accountBalance, .string(accounts.balanceString)),
+                .init(.boCompletedTime, .string(time.timestamp)),
             ]
         }
         let envelope = ResultBuilder.envelope(
@@ -45,13 +45,13 @@ struct AccountController {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
         let common = try InitiatorRequest(
-            body, initiatorKey: "Initiator", commands: ["TransactionStatusQuery"], services: services
+            body, initiatorKey: .initiator, commands: ["TransactionStatusQuery"], services: services
         )
-        let receipt = body.text("TransactionID")
-        let original = body.text("OriginalConversationID")
-        guard receipt != nil || original != nil else { throw .invalid("TransactionID") }
-        guard FieldRules.isDigits(body.text("PartyA") ?? "") else { throw .invalid("PartyA") }
-        guard FieldRules.isDigits(body.text("IdentifierType") ?? "") else { throw .invalid("IdentifierType") }
+        let receipt = body.text(.transactionID)
+        let original = body.text(.originalConversationID)
+        guard receipt != nil || original != nil else { throw .invalid(.transactionID) }
+        guard FieldRules.isDigits(body.text(.partyA) ?? "") else { throw .invalid(.partyA) }
+        guard FieldRules.isDigits(body.text(.identifierType) ?? "") else { throw .invalid(.identifierType) }
         let (_, resultURL) = try common.urls(remarksRequired: false)
         let time = KenyaTime(Date())
         let ids = (originator: IDGenerator.requestID(), conversation: IDGenerator.conversationID(at: time))
@@ -68,7 +68,7 @@ struct AccountController {
         let envelope = ResultBuilder.envelope(
             code: code, originatorConversationID: ids.originator, conversationID: ids.conversation,
             transactionID: IDGenerator.failedReceipt(at: time), parameters: parameters,
-            reference: OneOrMany(single: KeyedParameter(key: "Occasion", value: common.occasion.map { .string($0) }))
+            reference: OneOrMany(single: KeyedParameter(.occasion, common.occasion.map { .string($0) }))
         )
         services.sender.schedule(envelope, to: resultURL)
         return ResultBuilder.acknowledgement(originatorConversationID: ids.originator, conversationID: ids.conversation)
@@ -85,19 +85,19 @@ struct AccountController {
             case .reversal: "Reversal"
             }
         return [
-            .init(key: "DebitPartyName", value: .string(record.debitPartyName)),
-            .init(key: "CreditPartyName", value: .string(record.creditPartyName)),
-            .init(key: "OriginatorConversationID", value: .string(record.originatorConversationID)),
-            .init(key: "InitiatedTime", value: completed),
-            .init(key: "DebitAccountType", value: .string("MMF Account For Customer")),
-            .init(key: "DebitPartyCharges", value: nil),
-            .init(key: "TransactionReason", value: nil),
-            .init(key: "ReasonType", value: .string(reasonType)),
-            .init(key: "TransactionStatus", value: .string(record.reversed ? "Reversed" : "Completed")),
-            .init(key: "FinalisedTime", value: completed),
-            .init(key: "Amount", value: ResultBuilder.number(record.amount)),
-            .init(key: "ConversationID", value: .string(record.conversationID)),
-            .init(key: "ReceiptNo", value: .string(record.receipt)),
+            .init(.debitPartyName, .string(record.debitPartyName)),
+            .init(.creditPartyName, .string(record.creditPartyName)),
+            .init(.originatorConversationID, .string(record.originatorConversationID)),
+            .init(.initiatedTime, completed),
+            .init(.debitAccountType, .string("MMF Account For Customer")),
+            .init(.debitPartyCharges, nil),
+            .init(.transactionReason, nil),
+            .init(.reasonType, .string(reasonType)),
+            .init(.transactionStatus, .string(record.reversed ? "Reversed" : "Completed")),
+            .init(.finalisedTime, completed),
+            .init(.amount, ResultBuilder.number(record.amount)),
+            .init(.conversationID, .string(record.conversationID)),
+            .init(.receiptNo, .string(record.receipt)),
         ]
     }
 }

@@ -19,17 +19,17 @@ struct C2BController {
     func register(_ request: Request) async throws(SandboxHTTPError) -> Response {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
-        guard let shortCode = body.text("ShortCode"), FieldRules.isShortCode(shortCode) else {
-            throw .invalid("ShortCode")
+        guard let shortCode = body.text(.shortCode), FieldRules.isShortCode(shortCode) else {
+            throw .invalid(.shortCode)
         }
-        guard let responseType = body.text("ResponseType"), ["Completed", "Cancelled"].contains(responseType) else {
-            throw .invalid("ResponseType")
+        guard let responseType = body.text(.responseType), ["Completed", "Cancelled"].contains(responseType) else {
+            throw .invalid(.responseType)
         }
-        guard let confirmationURL = body.text("ConfirmationURL"), FieldRules.isCallbackURL(confirmationURL) else {
-            throw .invalid("ConfirmationURL")
+        guard let confirmationURL = body.text(.confirmationURL), FieldRules.isCallbackURL(confirmationURL) else {
+            throw .invalid(.confirmationURL)
         }
-        guard let validationURL = body.text("ValidationURL"), FieldRules.isCallbackURL(validationURL) else {
-            throw .invalid("ValidationURL")
+        guard let validationURL = body.text(.validationURL), FieldRules.isCallbackURL(validationURL) else {
+            throw .invalid(.validationURL)
         }
         let registration = C2BRegistration(
             responseType: responseType, confirmationURL: confirmationURL, validationURL: validationURL
@@ -45,19 +45,21 @@ struct C2BController {
     func simulate(_ request: Request) async throws(SandboxHTTPError) -> Response {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
-        guard let shortCode = body.text("ShortCode"), FieldRules.isShortCode(shortCode) else {
-            throw .invalid("ShortCode")
+        guard let shortCode = body.text(.shortCode), FieldRules.isShortCode(shortCode) else {
+            throw .invalid(.shortCode)
         }
-        let command = body.text("CommandID")
+        let command = body.text(.commandID)
         guard command == "CustomerPayBillOnline" || command == "CustomerBuyGoodsOnline" else {
-            throw .invalid("CommandID")
+            throw .invalid(.commandID)
         }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
-            throw .invalid("Amount")
+        guard let amount = FieldRules.wholeAmount(body.text(.amount), in: 1...250_000) else {
+            throw .invalid(.amount)
         }
-        guard let msisdn = body.text("Msisdn", "MSISDN"), FieldRules.isMSISDN(msisdn) else { throw .invalid("Msisdn") }
+        guard let msisdn = body.text(.msisdn, .msisdnUppercase), FieldRules.isMSISDN(msisdn) else {
+            throw .invalid(.msisdn)
+        }
         if ScriptedOutcome.forMSISDN(msisdn) == .requestFails { throw .internalError }
-        let billReference = body.text("BillRefNumber") ?? ""
+        let billReference = body.text(.billRefNumber) ?? ""
         let registration = services.state.withLock { $0.c2bRegistrations[shortCode] }
         let time = KenyaTime(Date())
         let receipt = IDGenerator.receipt(at: time)

@@ -12,14 +12,14 @@ struct InitiatorRequest {
     let credentialAccepted: Bool
 
     init(
-        _ body: [String: JSONValue], initiatorKey: String, commands: Set<String>, services: SandboxServices
+        _ body: [String: JSONValue], initiatorKey: DarajaField, commands: Set<String>, services: SandboxServices
     ) throws(SandboxHTTPError) {
         self.body = body
         guard let initiator = body.text(initiatorKey) else { throw .invalid(initiatorKey) }
-        guard let credential = body.text("SecurityCredential"), CredentialVerifier.isWellFormed(credential) else {
-            throw .invalid("SecurityCredential")
+        guard let credential = body.text(.securityCredential), CredentialVerifier.isWellFormed(credential) else {
+            throw .invalid(.securityCredential)
         }
-        guard let commandID = body.text("CommandID"), commands.contains(commandID) else { throw .invalid("CommandID") }
+        guard let commandID = body.text(.commandID), commands.contains(commandID) else { throw .invalid(.commandID) }
         self.initiator = initiator
         self.commandID = commandID
         self.credentialAccepted = services.verifier.accepts(credential, initiator: initiator)
@@ -27,55 +27,19 @@ struct InitiatorRequest {
 
     /// Remarks (optional where Daraja is lenient), then QueueTimeOutURL and ResultURL.
     func urls(remarksRequired: Bool) throws(SandboxHTTPError) -> (queueTimeOutURL: String, resultURL: String) {
-        let remarks = body.text("Remarks")
+        let remarks = body.text(.remarks)
         if remarksRequired || remarks != nil {
-            guard FieldRules.isText(remarks, length: 1...100) else { throw .invalid("Remarks") }
+            guard FieldRules.isText(remarks, length: 1...100) else { throw .invalid(.remarks) }
         }
-        guard let queueURL = body.text("QueueTimeOutURL"), FieldRules.isCallbackURL(queueURL) else {
-            throw .invalid("QueueTimeOutURL")
+        guard let queueURL = body.text(.queueTimeOutURL), FieldRules.isCallbackURL(queueURL) else {
+            throw .invalid(.queueTimeOutURL)
         }
-        guard let resultURL = body.text("ResultURL"), FieldRules.isCallbackURL(resultURL) else {
-            throw .invalid("ResultURL")
+        guard let resultURL = body.text(.resultURL), FieldRules.isCallbackURL(resultURL) else {
+            throw .invalid(.resultURL)
         }
         return (queueURL, resultURL)
     }
 
     /// The `Occasion`/`Occassion` value, either spelling.
-    var occasion: String? { body.text("Occassion", "Occasion") }
-}
-
-/// Builds `Result` envelopes shaped like the fixtures.
-enum ResultBuilder {
-    static let internalSandbox = "https://internalsandbox.safaricom.co.ke/mpesa/"
-
-    static func queueTimeoutItem(_ path: String) -> OneOrMany<KeyedParameter> {
-        OneOrMany(single: KeyedParameter(key: "QueueTimeoutURL", value: .string(internalSandbox + path)))
-    }
-
-    static func envelope(
-        code: String, originatorConversationID: String, conversationID: String, transactionID: String,
-        parameters: [KeyedParameter]?, reference: OneOrMany<KeyedParameter>?
-    ) -> ResultEnvelope {
-        ResultEnvelope(
-            result: InitiatorResult(
-                resultType: 0, resultCode: FlexibleString(numberIfPossible: code),
-                resultDesc: ResultCodeTable.initiator[code] ?? "The service request failed.",
-                originatorConversationID: originatorConversationID, conversationID: conversationID,
-                transactionID: transactionID, resultParameters: parameters.map { OneOrMany($0) },
-                referenceData: reference
-            )
-        )
-    }
-
-    static func acknowledgement(originatorConversationID: String, conversationID: String) -> Response {
-        JSONResponse.make(
-            InitiatorAcknowledgement(
-                originatorConversationID: originatorConversationID, conversationID: conversationID,
-                responseCode: "0", responseDescription: "Accept the service request successfully."
-            )
-        )
-    }
-
-    static func number(_ value: Int64) -> ParameterValue { .integer(value) }
-    static func cents(_ cents: Int64) -> ParameterValue { .number(Decimal(cents) / 100) }
+    var occasion: String? { body.text(.occassion, .occasion) }
 }

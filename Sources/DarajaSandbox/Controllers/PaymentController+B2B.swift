@@ -13,27 +13,27 @@ extension PaymentController {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
         let common = try InitiatorRequest(
-            body, initiatorKey: "Initiator", commands: Self.b2bCommands, services: services)
-        guard FieldRules.isDigits(body.text("SenderIdentifierType") ?? "") else {
-            throw .invalid("SenderIdentifierType")
+            body, initiatorKey: .initiator, commands: Self.b2bCommands, services: services)
+        guard FieldRules.isDigits(body.text(.senderIdentifierType) ?? "") else {
+            throw .invalid(.senderIdentifierType)
         }
-        guard FieldRules.isDigits(body.text("RecieverIdentifierType", "ReceiverIdentifierType") ?? "") else {
-            throw .invalid("RecieverIdentifierType")
+        guard FieldRules.isDigits(body.text(.recieverIdentifierType, .receiverIdentifierType) ?? "") else {
+            throw .invalid(.recieverIdentifierType)
         }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...999_999_999) else {
-            throw .invalid("Amount")
+        guard let amount = FieldRules.wholeAmount(body.text(.amount), in: 1...999_999_999) else {
+            throw .invalid(.amount)
         }
-        guard let partyA = body.text("PartyA"), FieldRules.isShortCode(partyA) else { throw .invalid("PartyA") }
-        guard let partyB = body.text("PartyB"), FieldRules.isShortCode(partyB) else { throw .invalid("PartyB") }
-        let reference = body.text("AccountReference") ?? ""
-        guard reference.count <= 13 else { throw .invalid("AccountReference") }
+        guard let partyA = body.text(.partyA), FieldRules.isShortCode(partyA) else { throw .invalid(.partyA) }
+        guard let partyB = body.text(.partyB), FieldRules.isShortCode(partyB) else { throw .invalid(.partyB) }
+        let reference = body.text(.accountReference) ?? ""
+        guard reference.count <= 13 else { throw .invalid(.accountReference) }
         let (_, resultURL) = try common.urls(remarksRequired: true)
         let time = KenyaTime(Date())
         let ids = (originator: IDGenerator.requestID(), conversation: IDGenerator.conversationID(at: time))
         var code = common.credentialAccepted ? "0" : "2001"
         var receipt = IDGenerator.failedReceipt(at: time)
         var parameters: [KeyedParameter]? = [
-            .init(key: "BOCompletedTime", value: .integer(Int64(time.timestamp) ?? 0))
+            .init(.boCompletedTime, .integer(Int64(time.timestamp) ?? 0))
         ]
         if code == "0" {
             let newReceipt = IDGenerator.receipt(at: time)
@@ -64,13 +64,12 @@ extension PaymentController {
             }
         }
         var referenceItems = [
-            KeyedParameter(
-                key: "QueueTimeoutURL", value: .string(ResultBuilder.internalSandbox + "b2bresults/v1/submit"))
+            KeyedParameter(.queueTimeoutURL, .string(ResultBuilder.internalSandbox + "b2bresults/v1/submit"))
         ]
-        if code == "0", let account = body.text("AccountReference") {
-            referenceItems.insert(.init(key: "BillReferenceNumber", value: .string(account)), at: 0)
+        if code == "0", let account = body.text(.accountReference) {
+            referenceItems.insert(.init(.billReferenceNumber, .string(account)), at: 0)
         }
-        referenceItems.append(.init(key: "Occassion", value: common.occasion.map { .string($0) }))
+        referenceItems.append(.init(.occassion, common.occasion.map { .string($0) }))
         let envelope = ResultBuilder.envelope(
             code: code, originatorConversationID: ids.originator, conversationID: ids.conversation,
             transactionID: receipt, parameters: parameters, reference: OneOrMany(referenceItems)
@@ -84,17 +83,17 @@ extension PaymentController {
         let structured = "{Amount={CurrencyCode=KES, MinimumAmount=\(accounts.workingCents), BasicAmount=\(balance)}}"
         let before = Accounts.format(accounts.workingCents + amount * 100)
         return [
-            .init(key: "DebitAccountBalance", value: .string(structured)),
-            .init(key: "Amount", value: .string(Accounts.format(amount * 100))),
+            .init(.debitAccountBalance, .string(structured)),
+            .init(.amount, .string(Accounts.format(amount * 100))),
             .init(
-                key: "DebitPartyAffectedAccountBalance",
-                value: .string("Working Account|KES|\(before)|\(balance)|\(Accounts.format(amount * 100))|0.00")
+                .debitPartyAffectedAccountBalance,
+                .string("Working Account|KES|\(before)|\(balance)|\(Accounts.format(amount * 100))|0.00")
             ),
-            .init(key: "TransCompletedTime", value: .string(time.timestamp)),
-            .init(key: "DebitPartyCharges", value: .string("")),
-            .init(key: "ReceiverPartyPublicName", value: .string("\(partyB) - Sandbox Supplier")),
-            .init(key: "Currency", value: .string("KES")),
-            .init(key: "InitiatorAccountCurrentBalance", value: .string(structured)),
+            .init(.transCompletedTime, .string(time.timestamp)),
+            .init(.debitPartyCharges, .string("")),
+            .init(.receiverPartyPublicName, .string("\(partyB) - Sandbox Supplier")),
+            .init(.currency, .string("KES")),
+            .init(.initiatorAccountCurrentBalance, .string(structured)),
         ]
     }
 }

@@ -19,14 +19,14 @@ struct PaymentController {
         _ = try RequestReader.authorize(request, family: .initiator, services: services)
         let body = try await RequestReader.body(request, services: services)
         let common = try InitiatorRequest(
-            body, initiatorKey: "InitiatorName", commands: ["BusinessPayment", "SalaryPayment", "PromotionPayment"],
+            body, initiatorKey: .initiatorName, commands: ["BusinessPayment", "SalaryPayment", "PromotionPayment"],
             services: services
         )
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
-            throw .invalid("Amount")
+        guard let amount = FieldRules.wholeAmount(body.text(.amount), in: 1...250_000) else {
+            throw .invalid(.amount)
         }
-        guard let shortCode = body.text("PartyA"), FieldRules.isShortCode(shortCode) else { throw .invalid("PartyA") }
-        guard let msisdn = body.text("PartyB"), FieldRules.isMSISDN(msisdn) else { throw .invalid("PartyB") }
+        guard let shortCode = body.text(.partyA), FieldRules.isShortCode(shortCode) else { throw .invalid(.partyA) }
+        guard let msisdn = body.text(.partyB), FieldRules.isMSISDN(msisdn) else { throw .invalid(.partyB) }
         let (_, resultURL) = try common.urls(remarksRequired: true)
         let outcome = ScriptedOutcome.forMSISDN(msisdn)
         if outcome == .requestFails { throw .internalError }
@@ -34,7 +34,7 @@ struct PaymentController {
         let conversationID = IDGenerator.conversationID(at: time)
         var originatorID = IDGenerator.requestID()
         if v3 {
-            guard let given = body.text("OriginatorConversationID") else { throw .invalid("OriginatorConversationID") }
+            guard let given = body.text(.originatorConversationID) else { throw .invalid(.originatorConversationID) }
             let duplicate = services.state.withLock { storage in
                 defer { storage.b2cOriginatorIDs[given] = true }
                 return storage.b2cOriginatorIDs[given] != nil
@@ -93,15 +93,14 @@ struct PaymentController {
         return (
             "0", receipt,
             [
-                .init(key: "TransactionAmount", value: ResultBuilder.number(amount)),
-                .init(key: "TransactionReceipt", value: .string(receipt)),
-                .init(key: "ReceiverPartyPublicName", value: .string("\(msisdn) - SANDBOX CUSTOMER")),
-                .init(key: "TransactionCompletedDateTime", value: .string(time.dotted)),
-                .init(key: "B2CUtilityAccountAvailableFunds", value: ResultBuilder.cents(accounts.utilityCents)),
-                .init(key: "B2CWorkingAccountAvailableFunds", value: ResultBuilder.cents(accounts.workingCents)),
-                .init(key: "B2CRecipientIsRegisteredCustomer", value: .string("Y")),
-                .init(
-                    key: "B2CChargesPaidAccountAvailableFunds", value: ResultBuilder.cents(accounts.chargesPaidCents)),
+                .init(.transactionAmount, ResultBuilder.number(amount)),
+                .init(.transactionReceipt, .string(receipt)),
+                .init(.receiverPartyPublicName, .string("\(msisdn) - SANDBOX CUSTOMER")),
+                .init(.transactionCompletedDateTime, .string(time.dotted)),
+                .init(.b2cUtilityAccountAvailableFunds, ResultBuilder.cents(accounts.utilityCents)),
+                .init(.b2cWorkingAccountAvailableFunds, ResultBuilder.cents(accounts.workingCents)),
+                .init(.b2cRecipientIsRegisteredCustomer, .string("Y")),
+                .init(.b2cChargesPaidAccountAvailableFunds, ResultBuilder.cents(accounts.chargesPaidCents)),
             ]
         )
     }

@@ -13,42 +13,49 @@ struct STKController {
     }
 
     func push(_ request: Request) async throws(SandboxHTTPError) -> Response {
-        _ = try RequestReader.authorize(request, family: .stk, services: services)
+        let consumerKey = try RequestReader.authorize(request, family: .stk, services: services)
+        try arrestSpikes(consumerKey)
         let body = try await RequestReader.body(request, services: services)
         let shortCode = try checkPassword(body)
-        let transactionType = body.text("TransactionType")
+        let transactionType = body.text(.transactionType)
         guard transactionType == STKTransactionType.payBill || transactionType == STKTransactionType.buyGoods else {
-            throw .invalid("TransactionType")
+            throw .invalid(.transactionType)
         }
-        guard let phone = body.text("PhoneNumber"), FieldRules.isMSISDN(phone) else { throw .invalid("PhoneNumber") }
-        guard FieldRules.isMSISDN(body.text("PartyA")) else { throw .invalid("PartyA") }
-        guard let amount = FieldRules.wholeAmount(body.text("Amount"), in: 1...250_000) else {
-            throw .invalid("Amount")
+        guard let phone = body.text(.phoneNumber), FieldRules.isMSISDN(phone) else { throw .invalid(.phoneNumber) }
+        guard FieldRules.isMSISDN(body.text(.partyA)) else { throw .invalid(.partyA) }
+        guard let amount = FieldRules.wholeAmount(body.text(.amount), in: 1...250_000) else {
+            throw .invalid(.amount)
         }
-        guard FieldRules.isShortCode(body.text("PartyB")) else { throw .invalid("PartyB") }
-        guard let callbackURL = body.text("CallBackURL"), FieldRules.isCallbackURL(callbackURL) else {
-            throw .invalid("CallBackURL")
+        guard FieldRules.isShortCode(body.text(.partyB)) else { throw .invalid(.partyB) }
+        guard let callbackURL = body.text(.callBackURL), FieldRules.isCallbackURL(callbackURL) else {
+            throw .invalid(.callBackURL)
         }
-        let reference = body.text("AccountReference") ?? ""
+        let reference = body.text(.accountReference) ?? ""
         guard reference.count <= 12, transactionType == STKTransactionType.buyGoods || !reference.isEmpty else {
-            throw .invalid("AccountReference")
+            throw .invalid(.accountReference)
         }
-        guard (body.text("TransactionDesc") ?? "").count <= 13 else { throw .invalid("TransactionDesc") }
+        guard (body.text(.transactionDesc) ?? "").count <= 13 else { throw .invalid(.transactionDesc) }
         let outcome = ScriptedOutcome.forMSISDN(phone)
         if outcome == .requestFails { throw .internalError }
+        try lockSubscriber(phone)
         return accept(shortCode: shortCode, phone: phone, amount: amount, callbackURL: callbackURL, outcome: outcome)
     }
 
     /// BusinessShortCode, Timestamp, then Password against the shortcode's passkey.
     private func checkPassword(_ body: [String: JSONValue]) throws(SandboxHTTPError) -> String {
-        guard let shortCode = body.text("BusinessShortCode"), FieldRules.isShortCode(shortCode) else {
-            throw .invalid("BusinessShortCode")
+        guard let shortCode = body.text(.businessShortCode), FieldRules.isShortCode(shortCode) else {
+            throw .invalid(.businessShortCode)
         }
-        guard let timestamp = body.text("Timestamp"), (try? KenyaTime.date(fromTimestamp: timestamp)) != nil else {
-            throw .invalid("Timestamp")
+        guard let timestamp = body.text(.timestamp), let instant = try? KenyaTime.date(fromTimestamp: timestamp) else {
+            throw .invalid(.timestamp)
+        }
+        if let window = services.configuration.timestampWindowSeconds,
+            abs(instant.timeIntervalSinceNow) > TimeInterval(window)
+        {
+            throw .invalid(.timestamp)
         }
         guard let passkey = services.state.withLock({ $0.passkeys[shortCode] }) else { throw .merchantDoesNotExist }
-        guard let password = body.text("Password"),
+        guard let password = body.text(.password),
             STKPassword.verify(password, shortCode: shortCode, passkey: passkey, timestamp: timestamp)
         else { throw .wrongCredentials }
         return shortCode
@@ -84,14 +91,16 @@ struct STKController {
                 alsoKnownAs: [checkoutID, merchantID]
             )
         }
-        services.sender.schedule(Self.callback(for: record), to: callbackURL, count: outcome.deliveryCount)
+        if outcome.deliveryCount > 0 {
+            let body = Data(Self.callback(for: record).jsonBytes())
+            services.sender.schedule(json: body, to: callbackURL, count: outcome.deliveryCount)
+        }
         let accepted = "Success. Request accepted for processing"
-        return JSONResponse.make(
-            STKPushResponse(
-                merchantRequestID: merchantID, checkoutRequestID: checkoutID, responseCode: "0",
-                responseDescription: accepted, customerMessage: accepted
-            )
+        let ack = STKPushResponse(
+            merchantRequestID: merchantID, checkoutRequestID: checkoutID, responseCode: "0",
+            responseDescription: accepted, customerMessage: accepted
         )
+        return JSONResponse.make(bytes: ack.jsonBytes())
     }
 
     static func failureCode(_ outcome: ScriptedOutcome) -> String {
@@ -104,11 +113,11 @@ struct STKController {
         var metadata: STKCallback.Metadata?
         if let receipt = record.receipt {
             metadata = .init(items: [
-                .init(name: "Amount", value: .integer(record.amount)),
-                .init(name: "MpesaReceiptNumber", value: .string(receipt)),
-                .init(name: "Balance", value: nil),
-                .init(name: "TransactionDate", value: .integer(Int64(record.completedTimestamp) ?? 0)),
-                .init(name: "PhoneNumber", value: .integer(Int64(record.phoneNumber) ?? 0)),
+                .init(.amount, .integer(record.amount)),
+                .init(.mpesaReceiptNumber, .string(receipt)),
+                .init(.balance, nil),
+                .init(.transactionDate, .integer(Int64(record.completedTimestamp) ?? 0)),
+                .init(.phoneNumber, .integer(Int64(record.phoneNumber) ?? 0)),
             ])
         }
         return STKCallbackEnvelope(
@@ -124,9 +133,9 @@ struct STKController {
         _ = try RequestReader.authorize(request, family: .stk, services: services)
         let body = try await RequestReader.body(request, services: services)
         _ = try checkPassword(body)
-        guard let checkoutID = body.text("CheckoutRequestID"),
+        guard let checkoutID = body.text(.checkoutRequestID),
             let record = services.state.withLock({ $0.stk[checkoutID] })
-        else { throw .invalid("CheckoutRequestID") }
+        else { throw .invalid(.checkoutRequestID) }
         guard record.finalAt <= .now else {
             throw SandboxHTTPError(
                 .internalServerError, DarajaErrorCode.merchantValidation, DarajaErrorCode.beingProcessedMessage,

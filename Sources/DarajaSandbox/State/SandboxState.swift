@@ -14,6 +14,10 @@ final class SandboxState: Sendable {
         var c2bRegistrations: [String: C2BRegistration] = [:]
         var accounts: [String: Accounts] = [:]
         var stkPushCount = 0
+        /// Phone -> the instant its pending STK push becomes final (subscriber lock).
+        var lockedSubscribers: BoundedDictionary<String, ContinuousClock.Instant>
+        /// Consumer key -> (second, pushes in that second) (spike arrest).
+        var pushesThisSecond: [String: (second: Int64, count: Int)] = [:]
 
         mutating func record(_ transaction: TransactionRecord, alsoKnownAs ids: [String]) {
             transactionsByReceipt[transaction.receipt] = transaction
@@ -47,7 +51,8 @@ final class SandboxState: Sendable {
                 stk: BoundedDictionary(countMax: configuration.transactionCountMax),
                 transactionsByReceipt: BoundedDictionary(countMax: configuration.transactionCountMax),
                 receiptsByConversation: BoundedDictionary(countMax: configuration.transactionCountMax * 3),
-                b2cOriginatorIDs: BoundedDictionary(countMax: configuration.transactionCountMax)
+                b2cOriginatorIDs: BoundedDictionary(countMax: configuration.transactionCountMax),
+                lockedSubscribers: BoundedDictionary(countMax: configuration.transactionCountMax)
             )
         )
     }

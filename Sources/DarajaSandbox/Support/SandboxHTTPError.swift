@@ -20,8 +20,8 @@ struct SandboxHTTPError: HTTPResponseError {
     }
 
     /// `400.002.02 Bad Request - Invalid <field>`.
-    static func invalid(_ field: String) -> Self {
-        .init(.badRequest, DarajaErrorCode.invalidField, "Bad Request - Invalid \(field)")
+    static func invalid(_ field: DarajaField) -> Self {
+        .init(.badRequest, DarajaErrorCode.invalidField, "Bad Request - Invalid \(field.rawValue)")
     }
 
     static let invalidPayload = Self(.badRequest, DarajaErrorCode.invalidPayload, "Invalid Request Payload")
@@ -30,14 +30,4 @@ struct SandboxHTTPError: HTTPResponseError {
     static let merchantDoesNotExist = Self(
         .internalServerError, DarajaErrorCode.merchantValidation, "Merchant does not exist"
     )
-}
-
-/// JSON answers with Daraja's key order irrelevant but its key names exact.
-enum JSONResponse {
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
 }

@@ -1,13 +1,14 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import DarajaWire
 import HTTPTypes
 import Hummingbird
 import NIOCore
 import Synchronization
 
 /// A merchant stand-in for tests, demos and benchmarks: a tiny HTTP server on loopback that records
-/// every request (path + JSON body) and answers `{"ResultCode":0,"ResultDesc":"Accepted"}`, or a body
+/// every request (path + JSON body) and answers `CallbackAcknowledgement.accepted`, or a body
 /// set per path (e.g. a C2B validation rejection).
 public final class CallbackRecorder: Service, Sendable {
     public struct Delivery: Sendable {
@@ -37,6 +38,10 @@ public final class CallbackRecorder: Service, Sendable {
     }
 
     public static let deliveryCountMax = 100_000
+
+    static let acceptedReply = String(
+        decoding: (try? JSONEncoder().encode(CallbackAcknowledgement.accepted)) ?? Data("{}".utf8), as: UTF8.self
+    )
 
     /// The answer body and status for requests to `path` (default: 200 accepted). Lets the recorder
     /// also play a misbehaving Daraja in client tests.
@@ -78,7 +83,7 @@ public final class CallbackRecorder: Service, Sendable {
             if keepsBodies, storage.deliveries.count < Self.deliveryCountMax {
                 storage.deliveries.append(Delivery(path: path, body: body))
             }
-            return storage.replies[path] ?? (#"{"ResultCode":0,"ResultDesc":"Accepted"}"#, 200)
+            return storage.replies[path] ?? (Self.acceptedReply, 200)
         }
     }
 
