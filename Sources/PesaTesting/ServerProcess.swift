@@ -17,7 +17,8 @@ public final class ServerProcess: @unchecked Sendable {
 
     public init(dataDirectory: String, environment: [String: String] = [:]) {
         self.dataDirectory = dataDirectory
-        self.port = Int.random(in: 20_000...60_000)
+        // Below Linux's ephemeral range (32768+), so no outgoing connection or port-0 listener holds it.
+        self.port = Int.random(in: 20_000...32_000)
         self.environment = environment
     }
 
@@ -35,7 +36,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        process.standardError = pipe
         pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let text = String(decoding: handle.availableData, as: UTF8.self)
             self?.append(text)

@@ -49,6 +49,7 @@ public struct GatewayAPI: Sendable {
         -> Application<RouterResponder<PesaRequestContext>>
     {
         PesaAPI.buildApplication(
-            configuration: configuration, serverConfiguration: serverConfiguration, logger: logger, addRoutes: addRoutes)
+            configuration: configuration, serverConfiguration: serverConfiguration, logger: logger, addRoutes: addRoutes
+        )
     }
 }

@@ -51,7 +51,8 @@ extension APIError {
             case .rateLimited: .rateLimit
             case .internalError, .upstreamError, .tenantUnavailable, .storageUnavailable, .upstreamUnavailable:
                 .api
-            case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict, .credentialsMissing,
+            case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
+                .credentialsMissing,
                 .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
                 .invalidRequest
             }

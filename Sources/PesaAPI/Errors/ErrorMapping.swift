@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PesaCore
 import PesaEngine
 
@@ -65,7 +65,8 @@ public enum ErrorMapping {
         case .tenantUnavailable:
             // The detail (file and line of the damage) is logged, never answered.
             APIError(.tenantUnavailable, "this organization is temporarily unavailable; the operator has been alerted")
-        case .storageUnavailable: APIError(.storageUnavailable, "storage is temporarily unavailable; nothing was recorded")
+        case .storageUnavailable:
+            APIError(.storageUnavailable, "storage is temporarily unavailable; nothing was recorded")
         case .subscriptionInactive: APIError(.subscriptionInactive, error.message)
         case .credentialsMissing: APIError(.credentialsMissing, error.message)
         case .upstreamError: APIError(.upstreamError, error.message)

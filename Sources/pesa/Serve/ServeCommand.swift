@@ -32,10 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int = Int(environment["PESA_PORT"] ?? "") ?? 8080
 
     @Option(help: "Public base URL Daraja calls back (env PESA_PUBLIC_URL; default http://HOST:PORT).")
-    var publicURL: String? = environment["PESA_PUBLIC_URL"]
+    var publicURL: String = environment["PESA_PUBLIC_URL"] ?? ""
 
     @Option(help: "File with the base64 master key (env PESA_MASTER_KEY_FILE; PESA_MASTER_KEY holds the key itself).")
-    var masterKeyFile: String? = environment["PESA_MASTER_KEY_FILE"]
+    var masterKeyFile: String = environment["PESA_MASTER_KEY_FILE"] ?? ""
 
     @Option(help: "Where sandbox credentials go: 'embedded' (a built-in Daraja sandbox) or a base URL (env PESA_SANDBOX_UPSTREAM).")
     var sandboxUpstream: String = environment["PESA_SANDBOX_UPSTREAM"] ?? "embedded"
@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--sandbox-upstream is 'embedded' or an http(s) URL")
             }
         }
-        if let publicURL {
+        if !publicURL.isEmpty {
             guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), !publicURL.contains(" ") else {
                 throw ValidationError("--public-url must be an http(s) URL without spaces")
             }
@@ -78,10 +78,10 @@ struct ServeCommand: AsyncParsableCommand {
         try folder.prepare()
         let lock = try DirectoryLock.acquire(dataDirectory: data, purpose: "serve")
         let masterKey = try MasterKey.load(
-            environment: Self.environment, keyFile: masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
+            environment: Self.environment, keyFile: masterKeyFile.isEmpty ? nil : masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
-        let base = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        let base = !publicURL.isEmpty ? publicURL : "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         let gateway = try await Gateway.start(
             data: folder, masterKey: masterKey,
             payments: PaymentSettings(publicURL: base, reconcileAfterMs: reconcileAfterSeconds * 1000),
@@ -111,7 +111,14 @@ struct ServeCommand: AsyncParsableCommand {
                 await ServeBootstrap.announce(gateway: gateway, api: api, baseURL: base, demo: demo, logger: logger)
             },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            logger.critical("the server stopped with an error (is \(host):\(port) already in use?)", metadata: ["error": "\(error)"])
+            await gateway.close()
+            try? await httpClient.shutdown()
+            throw ExitCode(1)
+        }
         await gateway.close()
         try await httpClient.shutdown()
         withExtendedLifetime(lock) {}

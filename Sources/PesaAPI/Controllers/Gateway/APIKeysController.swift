@@ -67,8 +67,10 @@ struct APIKeysController: Sendable {
 
     static let createSpec = RouteSpec(
         .post, "/v1/api-keys", summary: "Create an API key (the key is in this answer only)", action: .createAPIKey,
-        tag: "api-keys", requestBody: JSONSchema.object(
-            ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]),
+        tag: "api-keys",
+        requestBody: JSONSchema.object(
+            ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]
+        ),
         query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden])
     static let listSpec = RouteSpec(
         .get, "/v1/api-keys", summary: "List API keys (hints only)", action: .listAPIKeys, tag: "api-keys",

@@ -39,7 +39,9 @@ struct AuditController: Sendable {
         let page = try PageRequest(request: request)
         let after: UInt64
         if let cursor = page.cursor {
-            guard let seq = UInt64(cursor.position) else { throw APIError.invalidField("cursor", "cursor is not one of ours") }
+            guard let seq = UInt64(cursor.position) else {
+                throw APIError.invalidField("cursor", "cursor is not one of ours")
+            }
             after = seq
         } else {
             after = 0
@@ -59,7 +61,8 @@ struct AuditController: Sendable {
     @Sendable func verify(_ request: Request, context: PesaRequestContext) async throws -> VerifyJSON {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let result = try await gateway.verifyAuditLog(in: organization, by: identity.actor(requestID: context.requestID))
+        let result = try await gateway.verifyAuditLog(
+            in: organization, by: identity.actor(requestID: context.requestID))
         return VerifyJSON(ok: result.ok, entries: result.entries, head: result.head, problems: result.problems)
     }
 

@@ -77,13 +77,15 @@ struct CredentialsController: Sendable {
         input.transactionType = body.transactionType
         input.tillNumber = body.tillNumber
         input.b2cShortCode = body.b2cShortCode
-        return MaskedJSON(try await gateway.putCredentials(input, in: organization, by: identity.actor(requestID: context.requestID)))
+        return MaskedJSON(
+            try await gateway.putCredentials(input, in: organization, by: identity.actor(requestID: context.requestID)))
     }
 
     @Sendable func get(_ request: Request, context: PesaRequestContext) async throws -> MaskedJSON {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        return MaskedJSON(try await gateway.credentialsView(in: organization, by: identity.actor(requestID: context.requestID)))
+        return MaskedJSON(
+            try await gateway.credentialsView(in: organization, by: identity.actor(requestID: context.requestID)))
     }
 
     static let fields = [

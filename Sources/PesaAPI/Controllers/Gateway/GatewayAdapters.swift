@@ -10,7 +10,9 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
     }
 
     public func account(forEmail email: String) async throws -> LoginAccount? {
-        guard let candidate = try await gateway.loginCandidate(email: email), !candidate.user.disabled else { return nil }
+        guard let candidate = try await gateway.loginCandidate(email: email), !candidate.user.disabled else {
+            return nil
+        }
         let principal = try Principal(role: candidate.user.role, organizationID: candidate.organizationID)
         return LoginAccount(user: candidate.user.id, principal: principal, passwordHash: candidate.user.passwordHash)
     }

@@ -35,18 +35,24 @@ struct OrganizationsController: Sendable {
 
     func json(_ view: OrganizationView) -> OrganizationJSON {
         OrganizationJSON(
-            view, callbackURLBase: gateway.payments.callbackURLBase(slug: view.record.slug.rawValue, token: view.record.callbackToken))
+            view,
+            callbackURLBase: gateway.payments.callbackURLBase(
+                slug: view.record.slug.rawValue, token: view.record.callbackToken))
     }
 
-    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<OrganizationJSON> {
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<
+        OrganizationJSON
+    > {
         let identity = try context.requireIdentity()
         let body = try await request.decodeJSON(as: CreateBody.self, context: context)
         let view = try await gateway.createOrganization(
-            name: body.name, slug: body.slug, plan: body.plan ?? "free", by: identity.actor(requestID: context.requestID))
+            name: body.name, slug: body.slug, plan: body.plan ?? "free",
+            by: identity.actor(requestID: context.requestID))
         return EditedResponse(status: .created, response: json(view))
     }
 
-    @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<OrganizationJSON> {
+    @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<OrganizationJSON>
+    {
         let identity = try context.requireIdentity()
         let views = try await gateway.organizations(by: identity.actor(requestID: context.requestID))
         return ListResponse(data: views.map(json), nextCursor: nil)
@@ -67,14 +73,16 @@ struct OrganizationsController: Sendable {
         changes.plan = body.plan
         if let status = body.status {
             guard let parsed = OrganizationStatus(rawValue: status) else {
-                throw APIError.invalidField("status", "status must be one of \(OrganizationStatus.allCases.map(\.rawValue))")
+                throw APIError.invalidField(
+                    "status", "status must be one of \(OrganizationStatus.allCases.map(\.rawValue))")
             }
             changes.status = parsed
         }
         if let status = body.subscriptionStatus {
             guard let parsed = SubscriptionStatus(rawValue: status) else {
                 throw APIError.invalidField(
-                    "subscription_status", "subscription_status must be one of \(SubscriptionStatus.allCases.map(\.rawValue))")
+                    "subscription_status",
+                    "subscription_status must be one of \(SubscriptionStatus.allCases.map(\.rawValue))")
             }
             changes.subscriptionStatus = parsed
         }
@@ -83,14 +91,23 @@ struct OrganizationsController: Sendable {
     }
 
     static let organization = JSONSchema.object([
-        "id": JSONSchema.string, "slug": JSONSchema.string, "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
-        "subscription": JSONSchema.object(["status": JSONSchema.string, "current_period_start": JSONSchema.dateTime, "current_period_end": JSONSchema.dateTime]),
-        "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string, "created_at": JSONSchema.dateTime, "updated_at": JSONSchema.dateTime,
+        "id": JSONSchema.string, "slug": JSONSchema.string, "name": JSONSchema.string, "plan": JSONSchema.string,
+        "status": JSONSchema.string,
+        "subscription": JSONSchema.object([
+            "status": JSONSchema.string, "current_period_start": JSONSchema.dateTime,
+            "current_period_end": JSONSchema.dateTime,
+        ]),
+        "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string, "created_at": JSONSchema.dateTime,
+        "updated_at": JSONSchema.dateTime,
     ])
 
     static let createSpec = RouteSpec(
         .post, "/v1/orgs", summary: "Create an organization", action: .createOrganization, tag: "organizations",
-        requestBody: JSONSchema.object(["name": JSONSchema.string, "slug": JSONSchema.string(pattern: "^[a-z0-9-]{2,40}$"), "plan": JSONSchema.string], required: ["name", "slug"]),
+        requestBody: JSONSchema.object(
+            [
+                "name": JSONSchema.string, "slug": JSONSchema.string(pattern: "^[a-z0-9-]{2,40}$"),
+                "plan": JSONSchema.string,
+            ], required: ["name", "slug"]),
         successStatus: .created, responseBody: organization, errors: [.invalidField, .conflict, .forbidden])
     static let listSpec = RouteSpec(
         .get, "/v1/orgs", summary: "List organizations (super_admin: all; others: their own)",
@@ -102,6 +119,7 @@ struct OrganizationsController: Sendable {
         .patch, "/v1/orgs/{id}", summary: "Rename; super_admin: plan, status, subscription_status, rate_limit",
         action: .updateOrganization, tag: "organizations",
         requestBody: JSONSchema.object([
-            "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string, "subscription_status": JSONSchema.string, "rate_limit": JSONSchema.integer,
+            "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
+            "subscription_status": JSONSchema.string, "rate_limit": JSONSchema.integer,
         ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden])
 }

@@ -35,7 +35,8 @@ struct PaymentsController: Sendable {
             STKPushParameters(
                 phone: body.value.phone, amount: body.value.amount, accountReference: body.value.accountReference,
                 description: body.value.description),
-            in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.canonicalHash(body.value)) },
+            in: organization,
+            idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.canonicalHash(body.value)) },
             by: identity.actor(requestID: context.requestID))
         var response = try PaymentJSON(answer.payment).response(from: request, context: context)
         response.status = answer.isReplay ? .ok : .created
@@ -63,10 +64,13 @@ struct PaymentsController: Sendable {
     static func timeline(_ payment: Payment) -> [PaymentEventJSON] {
         var events = [PaymentEventJSON(type: "payment.requested", at: RFC3339.string(ms: payment.createdAtMs), seq: 0)]
         if payment.checkoutRequestID != nil || payment.conversationID != nil {
-            events.append(PaymentEventJSON(type: "payment.accepted", at: RFC3339.string(ms: payment.createdAtMs), seq: 0))
+            events.append(
+                PaymentEventJSON(type: "payment.accepted", at: RFC3339.string(ms: payment.createdAtMs), seq: 0))
         }
         if payment.status != .pending {
-            events.append(PaymentEventJSON(type: "payment.\(payment.status.rawValue)", at: RFC3339.string(ms: payment.updatedAtMs), seq: 0))
+            events.append(
+                PaymentEventJSON(
+                    type: "payment.\(payment.status.rawValue)", at: RFC3339.string(ms: payment.updatedAtMs), seq: 0))
         }
         return events
     }
@@ -91,7 +95,9 @@ struct PaymentsController: Sendable {
             filter.type = parsed
         }
         let cursor = try page.cursor.map { (cursor) throws -> PaymentID in
-            guard let id = try? PaymentID(parsing: cursor.position) else { throw APIError.invalidField("cursor", "cursor is not one of ours") }
+            guard let id = try? PaymentID(parsing: cursor.position) else {
+                throw APIError.invalidField("cursor", "cursor is not one of ours")
+            }
             return id
         }
         let limit = page.limit
@@ -124,8 +130,10 @@ struct PaymentsController: Sendable {
                 "description": JSONSchema.string,
             ], required: ["phone", "amount", "account_reference", "description"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: payment,
-        errors: [.invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .upstreamError,
-            .upstreamUnavailable, .storageUnavailable])
+        errors: [
+            .invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .upstreamError,
+            .upstreamUnavailable, .storageUnavailable,
+        ])
     static let readSpec = RouteSpec(
         .get, "/v1/payments/{id}", summary: "A payment with its timeline", action: .readPayment, tag: "payments",
         query: ["org": JSONSchema.string], responseBody: payment, errors: [.notFound])
@@ -133,7 +141,8 @@ struct PaymentsController: Sendable {
         .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type and time",
         action: .listTransactions, tag: "payments",
         query: [
-            "status": JSONSchema.string, "type": JSONSchema.string, "from": JSONSchema.dateTime, "to": JSONSchema.dateTime,
+            "status": JSONSchema.string, "type": JSONSchema.string, "from": JSONSchema.dateTime,
+            "to": JSONSchema.dateTime,
             "limit": JSONSchema.integer, "cursor": JSONSchema.string, "org": JSONSchema.string,
         ], responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
 }

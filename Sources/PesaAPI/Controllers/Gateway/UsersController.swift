@@ -66,7 +66,9 @@ struct UsersController: Sendable {
         var changes = UserChanges(disabled: body.disabled)
         if let role = body.role { changes.role = try Self.role(role) }
         if let password = body.password { changes.passwordHash = try await hash(password) }
-        return UserJSON(try await gateway.updateUser(user, in: organization, changes, by: identity.actor(requestID: context.requestID)))
+        return UserJSON(
+            try await gateway.updateUser(
+                user, in: organization, changes, by: identity.actor(requestID: context.requestID)))
     }
 
     @Sendable func delete(_ request: Request, context: PesaRequestContext) async throws -> Deleted {
@@ -78,7 +80,8 @@ struct UsersController: Sendable {
     }
 
     static let user = JSONSchema.object([
-        "id": JSONSchema.string, "email": JSONSchema.string, "role": JSONSchema.enumeration(Role.allCases.map(\.rawValue)),
+        "id": JSONSchema.string, "email": JSONSchema.string,
+        "role": JSONSchema.enumeration(Role.allCases.map(\.rawValue)),
         "disabled": JSONSchema.boolean, "created_at": JSONSchema.dateTime, "updated_at": JSONSchema.dateTime,
     ])
 
@@ -94,7 +97,9 @@ struct UsersController: Sendable {
     static let updateSpec = RouteSpec(
         .patch, "/v1/orgs/{id}/users/{uid}", summary: "Change a user's role, password or disabled flag",
         action: .updateUser, tag: "users",
-        requestBody: JSONSchema.object(["role": JSONSchema.string, "password": JSONSchema.string, "disabled": JSONSchema.boolean]),
+        requestBody: JSONSchema.object([
+            "role": JSONSchema.string, "password": JSONSchema.string, "disabled": JSONSchema.boolean,
+        ]),
         responseBody: user, errors: [.invalidField, .forbidden, .notFound])
     static let deleteSpec = RouteSpec(
         .delete, "/v1/orgs/{id}/users/{uid}", summary: "Delete a user", action: .deleteUser, tag: "users",

@@ -7,7 +7,8 @@ import PesaEngine
 enum RFC3339 {
     static func string(ms: Int64) -> String {
         let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        return date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
 
@@ -43,9 +44,12 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
         plan = record.plan
         status = record.status.rawValue
         subscription = SubscriptionView(
-            status: record.subscriptionStatus.rawValue, currentPeriodStart: RFC3339.string(ms: record.currentPeriodStartMs),
+            status: record.subscriptionStatus.rawValue,
+            currentPeriodStart: RFC3339.string(ms: record.currentPeriodStartMs),
             currentPeriodEnd: RFC3339.string(ms: record.currentPeriodEndMs))
-        rateLimit = view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride) ?? record.rateLimitOverride
+        rateLimit =
+            view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride)
+            ?? record.rateLimitOverride
         self.callbackURLBase = callbackURLBase
         createdAt = RFC3339.string(ms: record.createdAtMs)
         updatedAt = RFC3339.string(ms: record.updatedAtMs)
