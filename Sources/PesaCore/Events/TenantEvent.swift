@@ -1,6 +1,6 @@
 /// Everything that can happen to a tenant (an organization), as journaled. Each case has a stable `type`
 /// string and a payload struct whose canonical JSON is the journal line's `data`
-/// (docs/events-and-snapshot.md lists every field). Times are integer milliseconds, money integer minor
+/// (data-layout.md lists every field). Times are integer milliseconds, money integer minor
 /// units, secrets never appear (only hashes and masked hints).
 public enum TenantEvent: Sendable, Equatable {
     case organizationCreated(OrganizationCreated)

@@ -1,4 +1,4 @@
-// The snapshot codec of each record (field order is the format; docs/events-and-snapshot.md).
+// The snapshot codec of each record (field order is the format; data-layout.md).
 
 extension OrganizationRecord {
     func write(to writer: inout ByteWriter) {

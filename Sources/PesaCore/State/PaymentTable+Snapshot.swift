@@ -21,7 +21,7 @@ extension PaymentTable: Equatable {
 }
 
 extension PaymentTable {
-    /// Writes the table (docs/events-and-snapshot.md, "Payment table"): row count, the fixed columns
+    /// Writes the table (data-layout.md, "Payment table"): row count, the fixed columns
     /// whole, the text records in row order with no garbage, then the interned texts.
     func write(to writer: inout ByteWriter) {
         writer.u64(UInt64(count))

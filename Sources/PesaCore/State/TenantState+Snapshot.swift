@@ -2,7 +2,7 @@ extension TenantState {
     /// `PTS1`: the first four bytes of every payload.
     static let snapshotMagic: [UInt8] = Array("PTS1".utf8)
 
-    /// The state in the snapshot payload format (docs/events-and-snapshot.md). Deterministic: maps are
+    /// The state in the snapshot payload format (data-layout.md). Deterministic: maps are
     /// written in key order, the payment arena without garbage, so equal states give equal bytes.
     public func snapshotPayload() -> [UInt8] {
         var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
