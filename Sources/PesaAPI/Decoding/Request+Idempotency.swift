@@ -28,8 +28,9 @@ extension Request {
         return key
     }
 
-    /// `decodeJSON`, plus the SHA-256 of the body bytes as received.
-    public func decodeHashedJSON<T: Decodable & Sendable>(
+    /// `decodeJSON`, plus the SHA-256 of the request's canonical form (the decoded fields re-encoded with
+    /// sorted keys): what `Idempotency-Key` compares, so spacing and key order do not make "another body".
+    public func decodeHashedJSON<T: Codable & Sendable>(
         as type: T.Type = T.self, context: PesaRequestContext
     ) async throws -> HashedBody<T> {
         let buffer: ByteBuffer
@@ -38,9 +39,10 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
         }
-        let data = Data(buffer.readableBytesView)
-        let value = try JSONBody.decode(T.self, from: data)
-        let hash = Hex.encode(SHA256.hash(data: data))
-        return HashedBody(value: value, sha256: hash)
+        let value = try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let canonical = try? encoder.encode(value) else { throw APIError.internalError() }
+        return HashedBody(value: value, sha256: Hex.encode(SHA256.hash(data: canonical)))
     }
 }

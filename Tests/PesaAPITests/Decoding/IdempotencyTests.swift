@@ -1,3 +1,5 @@
+import Foundation
+import Crypto
 import Hummingbird
 import HTTPTypes
 import NIOCore
@@ -27,16 +29,23 @@ import Testing
         }
     }
 
-    @Test func hashIsOfTheExactBodyBytes() async throws {
-        struct Body: Decodable, Sendable { let a: Int }
+    @Test func hashIsOfTheRequestFieldsNotTheirSpelling() async throws {
+        struct Body: Codable, Sendable {
+            let a: Int
+            let b: String
+        }
         let context = PesaRequestContextFixture.make()
-        let first = try await request(key: "k", body: #"{"a":1}"#).decodeHashedJSON(as: Body.self, context: context)
-        let same = try await request(key: "k", body: #"{"a":1}"#).decodeHashedJSON(as: Body.self, context: context)
-        let other = try await request(key: "k", body: #"{"a": 1}"#).decodeHashedJSON(as: Body.self, context: context)
+        let first = try await request(key: "k", body: #"{"a":1,"b":"x"}"#).decodeHashedJSON(as: Body.self, context: context)
+        let same = try await request(key: "k", body: #"{ "b": "x", "a": 1 }"#).decodeHashedJSON(as: Body.self, context: context)
+        let other = try await request(key: "k", body: #"{"a":2,"b":"x"}"#).decodeHashedJSON(as: Body.self, context: context)
         #expect(first.value.a == 1)
         #expect(first.sha256 == same.sha256)
         #expect(first.sha256 != other.sha256)
-        // SHA-256 of {"a":1}
-        #expect(first.sha256 == "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862")
+        // SHA-256 of the canonical form {"a":1,"b":"x"}
+        #expect(first.sha256 == "\(Self.sha256Hex(#"{"a":1,"b":"x"}"#))")
+    }
+
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

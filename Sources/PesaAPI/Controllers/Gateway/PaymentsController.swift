@@ -1,5 +1,3 @@
-import Crypto
-import Foundation
 import Hummingbird
 import PesaCore
 import PesaEngine
@@ -36,20 +34,12 @@ struct PaymentsController: Sendable {
                 phone: body.value.phone, amount: body.value.amount, accountReference: body.value.accountReference,
                 description: body.value.description),
             in: organization,
-            idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.canonicalHash(body.value)) },
+            idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
             by: identity.actor(requestID: context.requestID))
         var response = try PaymentJSON(answer.payment).response(from: request, context: context)
         response.status = answer.isReplay ? .ok : .created
         if answer.isReplay { response.headers[.idempotencyHit] = "true" }
         return response
-    }
-
-    /// The request's identity for idempotency: its fields, not its bytes (key order and spacing do not matter).
-    static func canonicalHash(_ body: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = (try? encoder.encode(body)).map { Array($0) } ?? []
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     @Sendable func read(_ request: Request, context: PesaRequestContext) async throws -> PaymentJSON {
