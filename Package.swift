@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "PesaAPITests",
             dependencies: [
-                "PesaAPI", "PesaCore", "PesaTesting",
+                "PesaAPI", "PesaCore", "PesaTesting", "PesaEngine", "PesaStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,5 +1,6 @@
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
+import PesaCore
 
 /// The only way to add a route: each one comes with its `RouteSpec`, which enforces the action's role
 /// requirement (401/403 before the handler runs) and documents it in `GET /openapi.json`. The router itself
@@ -47,8 +48,14 @@ public final class APIRoutes {
             bodyLimits.set(bytesMax, forRoute: "\(spec.method.rawValue) \(RouterPath(spec.path).description)")
         }
         let action = spec.action
+        let organizationParameter = spec.organizationParameter
         router.on(RouterPath(spec.path), method: spec.method) { request, context in
-            try context.require(action)
+            if let organizationParameter {
+                try context.require(
+                    action, in: try context.parameters.requireID(organizationParameter, as: OrganizationID.self))
+            } else {
+                try context.require(action)
+            }
             return try await handler(request, context)
         }
         specs.append(spec)

@@ -25,13 +25,17 @@ public struct RouteSpec: Sendable {
     public let errors: [APIError.Code]
     /// This route's body limit when it differs from `Limits.requestBodyBytesMax` (payout batches).
     public let bodyBytesMax: Int?
+    /// The path parameter naming the organization the route is about (e.g. `id` in `/v1/orgs/{id}/users`): the
+    /// permission check then answers 404 for another organization before it answers 403 for the role.
+    public let organizationParameter: String?
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, summary: String, action: Action, tag: String,
         requestBody: JSONValue? = nil, query: [String: JSONValue] = [:], successStatus: HTTPResponse.Status = .ok,
         responseBody: JSONValue?, responseContentType: String = "application/json", errors: [APIError.Code] = [],
-        bodyBytesMax: Int? = nil
+        bodyBytesMax: Int? = nil, organizationParameter: String? = nil
     ) {
+        self.organizationParameter = organizationParameter
         self.method = method
         self.path = path
         self.summary = summary

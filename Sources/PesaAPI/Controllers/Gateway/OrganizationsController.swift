@@ -114,12 +114,12 @@ struct OrganizationsController: Sendable {
         action: .listOrganizations, tag: "organizations", responseBody: JSONSchema.page(of: organization))
     static let readSpec = RouteSpec(
         .get, "/v1/orgs/{id}", summary: "Read an organization", action: .readOrganization, tag: "organizations",
-        responseBody: organization, errors: [.notFound])
+        responseBody: organization, errors: [.notFound], organizationParameter: "id")
     static let updateSpec = RouteSpec(
         .patch, "/v1/orgs/{id}", summary: "Rename; super_admin: plan, status, subscription_status, rate_limit",
         action: .updateOrganization, tag: "organizations",
         requestBody: JSONSchema.object([
             "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
             "subscription_status": JSONSchema.string, "rate_limit": JSONSchema.integer,
-        ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden])
+        ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden], organizationParameter: "id")
 }

@@ -90,18 +90,19 @@ struct UsersController: Sendable {
         requestBody: JSONSchema.object(
             ["email": JSONSchema.string, "password": JSONSchema.string, "role": JSONSchema.string],
             required: ["email", "password", "role"]),
-        successStatus: .created, responseBody: user, errors: [.invalidField, .conflict, .forbidden, .notFound])
+        successStatus: .created, responseBody: user, errors: [.invalidField, .conflict, .forbidden, .notFound],
+        organizationParameter: "id")
     static let listSpec = RouteSpec(
         .get, "/v1/orgs/{id}/users", summary: "List the organization's users", action: .listUsers, tag: "users",
-        responseBody: JSONSchema.page(of: user), errors: [.notFound])
+        responseBody: JSONSchema.page(of: user), errors: [.notFound], organizationParameter: "id")
     static let updateSpec = RouteSpec(
         .patch, "/v1/orgs/{id}/users/{uid}", summary: "Change a user's role, password or disabled flag",
         action: .updateUser, tag: "users",
         requestBody: JSONSchema.object([
             "role": JSONSchema.string, "password": JSONSchema.string, "disabled": JSONSchema.boolean,
         ]),
-        responseBody: user, errors: [.invalidField, .forbidden, .notFound])
+        responseBody: user, errors: [.invalidField, .forbidden, .notFound], organizationParameter: "id")
     static let deleteSpec = RouteSpec(
         .delete, "/v1/orgs/{id}/users/{uid}", summary: "Delete a user", action: .deleteUser, tag: "users",
-        successStatus: .noContent, responseBody: nil, errors: [.forbidden, .notFound])
+        successStatus: .noContent, responseBody: nil, errors: [.forbidden, .notFound], organizationParameter: "id")
 }

@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PesaAPI
+import PesaCore
+import PesaEngine
+import PesaStore
+import PesaTesting
+import Prometheus
+import Testing
+
+/// Every route of the server-core issue, called by every role (and without credentials), on the caller's
+/// own organization and on another one, through the real router and engine: the answer is 401 without a
+/// token, 404 for another organization's objects, 403 where the written permission matrix says no, and
+/// success where it says yes.
+@Suite struct RoleRouteMatrixTests {
+    struct Route: Sendable {
+        let method: HTTPRequest.Method
+        /// `{org}` and `{user}` are replaced by the target organization and one of its users.
+        let path: String
+        let action: Action
+        let orgInPath: Bool
+        let body: @Sendable (Int) -> String?
+    }
+
+    static let routes: [Route] = [
+        Route(method: .post, path: "/v1/orgs", action: .createOrganization, orgInPath: false) { n in
+            #"{"name":"New \#(n)","slug":"new-\#(n)","plan":"free"}"#
+        },
+        Route(method: .get, path: "/v1/orgs", action: .listOrganizations, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/orgs/{org}", action: .readOrganization, orgInPath: true) { _ in nil },
+        Route(method: .patch, path: "/v1/orgs/{org}", action: .updateOrganization, orgInPath: true) { _ in #"{"name":"Renamed"}"# },
+        Route(method: .post, path: "/v1/orgs/{org}/users", action: .createUser, orgInPath: true) { n in
+            #"{"email":"m\#(n)@example.com","password":"long-enough-pw","role":"user"}"#
+        },
+        Route(method: .get, path: "/v1/orgs/{org}/users", action: .listUsers, orgInPath: true) { _ in nil },
+        Route(method: .patch, path: "/v1/orgs/{org}/users/{user}", action: .updateUser, orgInPath: true) { _ in
+            #"{"disabled":false}"#
+        },
+        Route(method: .delete, path: "/v1/orgs/{org}/users/{user}", action: .deleteUser, orgInPath: true) { _ in nil },
+        Route(method: .post, path: "/v1/api-keys", action: .createAPIKey, orgInPath: false) { n in #"{"name":"k\#(n)"}"# },
+        Route(method: .get, path: "/v1/api-keys", action: .listAPIKeys, orgInPath: false) { _ in nil },
+        Route(method: .put, path: "/v1/mpesa-credentials", action: .updateCredentials, orgInPath: false) { _ in
+            #"{"environment":"sandbox","consumer_key":"ck-1234567","consumer_secret":"cs-1234567","business_short_code":"174379","passkey":"pk-1234567890","initiator_name":"testapi","initiator_password":"pw-1234567"}"#
+        },
+        Route(method: .get, path: "/v1/mpesa-credentials", action: .readCredentials, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/audit-log", action: .readAuditLog, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/audit-log/verify", action: .verifyAuditLog, orgInPath: false) { _ in nil },
+    ]
+
+    @Test func everyRoleOnEveryRouteOnItsOwnAndAnotherOrganization() async throws {
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let gateway = try await Gateway.start(
+            data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 77)), masterKey: .generate(), logger: logger)
+        let api = await GatewayAPI.make(gateway: gateway, metricsRegistry: PrometheusCollectorRegistry(), bcryptCost: 4)
+        let root = Actor(principal: try Principal(role: .superAdmin, organizationID: nil), id: "usr_root", requestID: "req_t")
+        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "free", by: root).record.id
+        let globex = try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "free", by: root).record.id
+        var credentials = MpesaCredentialsInput()
+        credentials.environment = "sandbox"
+        credentials.consumerKey = "ck"
+        credentials.consumerSecret = "cs"
+        credentials.businessShortCode = "174379"
+        credentials.passkey = "pk"
+        credentials.initiatorName = "i"
+        credentials.initiatorPassword = "p"
+        for organization in [acme, globex] { _ = try await gateway.putCredentials(credentials, in: organization, by: root) }
+        var tokens: [(Role?, String?)] = [(nil, nil)]
+        for role in Role.allCases {
+            let organization = role == .superAdmin ? nil : acme
+            let user = role == .superAdmin
+                ? try await gateway.createSuperAdmin(email: "root@x.co", passwordHash: "h").id
+                : try await gateway.createUser(in: acme, email: "\(role.rawValue)@acme.co", passwordHash: "h", role: role, by: root).id
+            let token = try await api.accessTokens.issue(user: user, principal: try Principal(role: role, organizationID: organization))
+            tokens.append((role, token.token))
+        }
+        let app = Application(router: api.buildRouter(), logger: logger)
+        let callers = tokens
+        let checked = try await app.test(.router) { client in
+            var counter = 0
+            var checked = 0
+            for route in Self.routes {
+                for target in route.orgInPath ? [acme, globex] : [acme] {
+                    for (role, token) in callers {
+                        counter += 1
+                        let victim = try await gateway.createUser(
+                            in: target, email: "v\(counter)@x.co", passwordHash: "h", role: .user, by: root)
+                        var path = route.path.replacingOccurrences(of: "{org}", with: target.rawValue)
+                            .replacingOccurrences(of: "{user}", with: victim.id.rawValue)
+                        if role == .superAdmin && !route.orgInPath && route.path != "/v1/orgs" { path += "?org=\(acme.rawValue)" }
+                        var headers = HTTPFields()
+                        if let token { headers[.authorization] = "Bearer \(token)" }
+                        let body = route.body(counter)
+                        if body != nil { headers[.contentType] = "application/json" }
+                        let response = try await client.execute(
+                            uri: path, method: route.method, headers: headers,
+                            body: body.map { ByteBuffer(string: $0) })
+                        let expected = Self.expected(role: role, route: route, target: target, home: acme)
+                        let status = response.status.code
+                        let ok = expected == 200 ? (200..<300).contains(status) : status == expected
+                        #expect(ok, "\(role?.rawValue ?? "anonymous") \(route.method) \(path): \(status), expected \(expected)")
+                        checked += 1
+                    }
+                }
+            }
+            return checked
+        }
+        #expect(checked == 100)
+        await gateway.close()
+    }
+
+    /// The oracle: PesaCore's written matrix and the scoping rule (callers other than super_admin belong to
+    /// acme; a route without an organization in its path is about the caller's own).
+    static func expected(role: Role?, route: Route, target: OrganizationID, home: OrganizationID) -> UInt {
+        guard let role, let principal = try? Principal(role: role, organizationID: role == .superAdmin ? nil : home)
+        else { return 401 }
+        let object: OrganizationID? =
+            route.orgInPath ? target : (route.action == .createOrganization ? nil : principal.organizationID ?? home)
+        switch principal.authorize(route.action, in: object) {
+        case .allowed: return 200
+        case .forbidden: return 403
+        case .notFound: return 404
+        }
+    }
+}
