@@ -117,6 +117,9 @@ import Testing
             #expect(paths[path] != nil, "openapi lacks \(path)")
         }
         let metrics = try await server.raw("GET", "/metrics")
-        #expect(String(decoding: metrics.1, as: UTF8.self).contains("pesa_http_requests_total"))
+        let metricsText = String(decoding: metrics.1, as: UTF8.self)
+        #expect(metricsText.contains("pesa_http_requests_total"))
+        #expect(metricsText.contains("pesa_journal_commit_duration_seconds"))
+        #expect(metricsText.contains("pesa_tenant_events_total"))
     }
 }

@@ -22,6 +22,7 @@ public final class TenantEngine: @unchecked Sendable {
     /// Events journaled since the newest snapshot (drainer only).
     private var eventsSinceSnapshot: UInt64
     let snapshotTailEventsMax: UInt64
+    let metrics: EngineMetrics
 
     private struct Queue {
         var jobs: [Job] = []
@@ -62,6 +63,7 @@ public final class TenantEngine: @unchecked Sendable {
         self.state = state
         self.eventsSinceSnapshot = eventsSinceSnapshot
         self.snapshotTailEventsMax = snapshotTailEventsMax
+        self.metrics = EngineMetrics(tenant: tenantID)
         self.clock = clock
         self.logger = logger
     }
@@ -162,9 +164,12 @@ public final class TenantEngine: @unchecked Sendable {
     private func commit(_ lines: [NewEvent], answers: [@Sendable (EngineError?) -> Void], reload: Bool) async {
         var failure: EngineError?
         if !lines.isEmpty {
+            let started = ContinuousClock.now
             do {
                 _ = try await store.append(lines)
+                metrics.recordCommit(elapsed: ContinuousClock.now - started, events: lines.count)
             } catch {
+                metrics.recordFailure()
                 failure = EngineError.from(error)
                 logger.error("journal write failed; the batch is refused", metadata: ["error": "\(error)"])
             }
