@@ -76,18 +76,13 @@ public final class TenantStore: Sendable {
     private static func load<State: EventSourcedState>(
         _ candidate: SnapshotCatalog.Entry, scanner: JournalScanner, as: State.Type, io: any FileIO
     ) throws(StoreError) -> (State, JournalScanner.Outcome) {
-        let snapshot = try SnapshotCatalog.read(candidate, io: io)
-        guard let hash = ChainHash(hexString: snapshot.header.hash) else {
+        let (state, header) = try decodeSnapshot(candidate, as: State.self, io: io)
+        guard let hash = ChainHash(hexString: header.hash) else {
             throw StoreError(.snapshotInvalid, "\(candidate.path): bad chain hash")
         }
-        let state: State
-        do {
-            state = try State(snapshotPayload: snapshot.payload, formatVersion: snapshot.header.stateFormat)
-        } catch {
-            throw StoreError(.snapshotInvalid, "\(candidate.path): state payload unreadable: \(error)")
-        }
-        let anchor = JournalScanner.Anchor(seq: snapshot.header.seq, hash: hash)
-        let (replayed, outcome) = try replay(from: anchor, into: state, scanner: scanner)
+        let anchor = JournalScanner.Anchor(seq: header.seq, hash: hash)
+        // `consume`: the replay mutates the only copy, so the decoded columns are never duplicated.
+        let (replayed, outcome) = try replay(from: anchor, into: consume state, scanner: scanner)
         if outcome.anchorMatched == false {
             throw StoreError(
                 .snapshotInvalid, "\(candidate.path): chain hash at seq \(anchor.seq) differs from the journal's")
@@ -146,8 +141,21 @@ public final class TenantStore: Sendable {
         return (current, head)
     }
 
+    /// Reads a snapshot into a state. The file's bytes and payload go out of scope here, so the state (which
+    /// may share the payload's storage) holds the only reference and is never copied when it changes.
+    private static func decodeSnapshot<State: EventSourcedState>(
+        _ candidate: SnapshotCatalog.Entry, as: State.Type, io: any FileIO
+    ) throws(StoreError) -> (State, SnapshotHeader) {
+        let snapshot = try SnapshotCatalog.read(candidate, io: io)
+        do {
+            return (try State(snapshotPayload: snapshot.payload, formatVersion: snapshot.header.stateFormat), snapshot.header)
+        } catch {
+            throw StoreError(.snapshotInvalid, "\(candidate.path): state payload unreadable: \(error)")
+        }
+    }
+
     static func replay<State: EventSourcedState>(
-        from anchor: JournalScanner.Anchor, into initial: State, scanner: JournalScanner
+        from anchor: JournalScanner.Anchor, into initial: consuming State, scanner: JournalScanner
     ) throws(StoreError) -> (State, JournalScanner.Outcome) {
         var state = initial
         let outcome = try scanner.scan(from: anchor) { (record) throws(StoreError) in
