@@ -119,8 +119,10 @@ let package = Package(
         .target(
             name: "PesaTesting",
             dependencies: [
-                "PesaCore", "PesaStore", "DarajaWire",
+                "PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -1,3 +1,4 @@
+import PesaTesting
 import AsyncHTTPClient
 import DarajaClient
 import DarajaSandbox
@@ -35,29 +36,10 @@ struct SandboxHarness {
         _ configuration: SandboxConfiguration = SandboxConfiguration(callbackDelayMs: 5),
         _ body: (SandboxHarness) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let sandbox = try DarajaSandbox(configuration: configuration, logger: logger)
-        let recorder = CallbackRecorder(logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [sandbox, recorder], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            var failure: (any Error)?
-            do {
-                let harness = SandboxHarness(
-                    sandbox: sandbox, recorder: recorder, httpClient: httpClient,
-                    baseURL: "http://127.0.0.1:\(try await sandbox.boundPort())",
-                    callbackBase: try await recorder.baseURL()
-                )
-                try await body(harness)
-            } catch {
-                failure = error
-            }
-            try await httpClient.shutdown()
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-            if let failure { throw failure }
+        try await SandboxServices.run(configuration) { services in
+            try await body(SandboxHarness(
+                sandbox: services.sandbox, recorder: services.recorder, httpClient: services.httpClient,
+                baseURL: services.baseURL, callbackBase: services.callbackBase))
         }
     }
 }

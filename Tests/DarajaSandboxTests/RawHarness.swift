@@ -1,3 +1,4 @@
+import PesaTesting
 import AsyncHTTPClient
 import DarajaSandbox
 import DarajaWire
@@ -56,29 +57,10 @@ struct RawHarness {
         _ configuration: SandboxConfiguration = SandboxConfiguration(callbackDelayMs: 5),
         _ body: (RawHarness) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let sandbox = try DarajaSandbox(configuration: configuration, logger: logger)
-        let recorder = CallbackRecorder(logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [sandbox, recorder], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            var failure: (any Error)?
-            do {
-                let harness = RawHarness(
-                    sandbox: sandbox, recorder: recorder, http: http,
-                    base: "http://127.0.0.1:\(try await sandbox.boundPort())",
-                    callbackBase: try await recorder.baseURL()
-                )
-                try await body(harness)
-            } catch {
-                failure = error
-            }
-            try await http.shutdown()
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-            if let failure { throw failure }
+        try await SandboxServices.run(configuration) { services in
+            try await body(RawHarness(
+                sandbox: services.sandbox, recorder: services.recorder, http: services.httpClient,
+                base: services.baseURL, callbackBase: services.callbackBase))
         }
     }
 }

@@ -21,35 +21,21 @@ struct PaymentsHarness {
     static func run(reconcileAfterMs: Int64 = 60_000, _ body: (PaymentsHarness) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let sandbox = try DarajaSandbox(configuration: SandboxConfiguration(callbackDelayMs: 5), logger: logger)
-        let recorder = CallbackRecorder(logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [sandbox, recorder], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-            var failure: (any Error)?
-            do {
-                let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
-                upstream.setSandboxBaseURL("http://127.0.0.1:\(try await sandbox.boundPort())")
-                let gateway = try await Gateway.start(
-                    data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
-                    payments: PaymentSettings(
-                        publicURL: try await recorder.baseURL(), reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: 2),
-                    upstream: upstream, logger: logger)
-                let org = try await gateway.createOrganization(
-                    name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
-                let admin = EngineHarness.member(.orgAdmin, of: org.record.id)
-                _ = try await gateway.putCredentials(Self.sandboxCredentials(), in: org.record.id, by: admin)
-                try await body(PaymentsHarness(
-                    gateway: gateway, recorder: recorder, organization: org.record.id, slug: "acme", admin: admin))
-                await gateway.close()
-            } catch {
-                failure = error
-            }
-            try await httpClient.shutdown()
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-            if let failure { throw failure }
+        try await SandboxServices.run(logLevel: .critical) { services in
+            let upstream = UpstreamClients(httpClient: services.httpClient, logger: logger)
+            upstream.setSandboxBaseURL(services.baseURL)
+            let gateway = try await Gateway.start(
+                data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
+                payments: PaymentSettings(
+                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: 2),
+                upstream: upstream, logger: logger)
+            let org = try await gateway.createOrganization(
+                name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
+            let admin = EngineHarness.member(.orgAdmin, of: org.record.id)
+            _ = try await gateway.putCredentials(Self.sandboxCredentials(), in: org.record.id, by: admin)
+            try await body(PaymentsHarness(
+                gateway: gateway, recorder: services.recorder, organization: org.record.id, slug: "acme", admin: admin))
+            await gateway.close()
         }
     }
 
