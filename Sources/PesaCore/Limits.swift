@@ -76,6 +76,10 @@ public enum Limits {
     /// Largest token bucket capacity (burst).
     public static let tokenBucketCapacityMax: Int64 = 1_000_000
 
+    // MARK: Timelines
+    /// Journal lines read for one payment's timeline (GET /v1/payments/{id}).
+    public static let timelineEventsMax = 10_000
+
     // MARK: Callbacks
     /// STK results kept in memory while their payment's CheckoutRequestID is not journaled yet.
     public static let earlyCallbackCountMax = 10_000

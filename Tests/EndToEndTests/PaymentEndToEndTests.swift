@@ -54,6 +54,12 @@ import Testing
         #expect(settled["status"] as? String == "succeeded")
         #expect(settled["mpesa_receipt"] as? String != nil)
         #expect(settled["result_code"] as? String == "0")
+        let timeline = (settled["events"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+        // The callback is normally matched (`callback.received`); if it beat Daraja's answer it was an orphan
+        // whose result settled the payment when the answer was journaled.
+        #expect(timeline.first == "payment.stk_requested")
+        #expect(timeline.contains("payment.accepted"))
+        #expect(timeline.last == "payment.settled")
         let (replayStatus, replay, headers) = try await push(server, key: key, phone: "0708374149", idempotencyKey: "order-1")
         #expect(replayStatus == 200)
         #expect(replay?["id"] as? String == id)

@@ -46,23 +46,12 @@ struct PaymentsController: Sendable {
         let id = try context.parameters.requireID("id", as: PaymentID.self)
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let payment = try await gateway.payment(id, in: organization, by: identity.actor(requestID: context.requestID))
-        return PaymentJSON(payment, events: Self.timeline(payment))
-    }
-
-    /// The payment's milestones, from what the state keeps (the journal holds every event in full).
-    static func timeline(_ payment: Payment) -> [PaymentEventJSON] {
-        var events = [PaymentEventJSON(type: "payment.requested", at: RFC3339.string(ms: payment.createdAtMs), seq: 0)]
-        if payment.checkoutRequestID != nil || payment.conversationID != nil {
-            events.append(
-                PaymentEventJSON(type: "payment.accepted", at: RFC3339.string(ms: payment.createdAtMs), seq: 0))
+        let (payment, timeline) = try await gateway.paymentWithTimeline(
+            id, in: organization, by: identity.actor(requestID: context.requestID))
+        let events = timeline.map {
+            PaymentEventJSON(type: $0.type, at: RFC3339.string(ms: $0.atMs), seq: $0.seq, detail: $0.detail)
         }
-        if payment.status != .pending {
-            events.append(
-                PaymentEventJSON(
-                    type: "payment.\(payment.status.rawValue)", at: RFC3339.string(ms: payment.updatedAtMs), seq: 0))
-        }
-        return events
+        return PaymentJSON(payment, events: events)
     }
 
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<PaymentJSON> {
@@ -108,7 +97,11 @@ struct PaymentsController: Sendable {
         "mpesa_receipt": JSONSchema.nullable(JSONSchema.string), "result_code": JSONSchema.nullable(JSONSchema.string),
         "result_desc": JSONSchema.nullable(JSONSchema.string), "created_at": JSONSchema.dateTime,
         "updated_at": JSONSchema.dateTime,
-        "events": JSONSchema.array(of: JSONSchema.object(["type": JSONSchema.string, "at": JSONSchema.dateTime])),
+        "events": JSONSchema.array(
+            of: JSONSchema.object([
+                "type": JSONSchema.string, "at": JSONSchema.dateTime, "seq": JSONSchema.integer,
+                "detail": JSONSchema.nullable(JSONSchema.string),
+            ])),
     ])
 
     static let stkPushSpec = RouteSpec(

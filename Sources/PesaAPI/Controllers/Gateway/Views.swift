@@ -168,6 +168,7 @@ struct PaymentEventJSON: Encodable, Sendable {
     let type: String
     let at: String
     let seq: UInt64
+    let detail: String?
 }
 
 /// An empty 204-style answer with a body-less status.
