@@ -56,13 +56,23 @@ import Testing
         configuration.stkPushesPerSecondMax = 1
         try await RawHarness.run(configuration) { harness in
             let token = try await harness.token()
-            var codes: [String] = []
-            for _ in 0..<5 {
-                let answer = try await harness.post(DarajaEndpoint.stkPush.path, freshPush(harness), token: token)
-                if let code = answer.envelope?.errorCode { codes.append(code) }
+            let started = ContinuousClock.now
+            let codes = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        try await harness.post(DarajaEndpoint.stkPush.path, freshPush(harness), token: token).envelope?.errorCode
+                    }
+                }
+                var codes: [String] = []
+                for try await code in group { if let code { codes.append(code) } }
+                return codes
             }
-            // Five pushes span at most two clock seconds, so at least three exceed one per second.
-            #expect(codes.count >= 3)
+            let elapsed = ContinuousClock.now - started
+            // One push per clock second: pushes spanning `elapsed` touch at most floor(elapsed) + 2 clock seconds,
+            // so no more than that many are accepted, however slow the machine is.
+            let accepted = 5 - codes.count
+            #expect(accepted <= Int(elapsed.components.seconds) + 2, "\(accepted) accepted in \(elapsed)")
+            #expect(!codes.isEmpty)
             #expect(codes.allSatisfy { $0 == "500.003.02" })
         }
     }
