@@ -61,9 +61,14 @@ import Testing
     @Test func aLostCallbackIsSettledByReconciliation() async throws {
         try await PaymentsHarness.run(reconcileAfterMs: 0) { harness in
             let answer = try await harness.push("254700000009")
-            try await Task.sleep(for: .milliseconds(100))
-            await harness.gateway.reconcile(harness.organization)
-            let settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            // Query until Daraja (the sandbox) has a final answer; each query that finds it pending is recorded.
+            var settled = answer.payment
+            let deadline = ContinuousClock.now + .seconds(10)
+            while settled.status == .pending && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                await harness.gateway.reconcile(harness.organization)
+                settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            }
             #expect(settled.status == .succeeded)
         }
     }

@@ -27,7 +27,7 @@ struct PaymentsHarness {
             let gateway = try await Gateway.start(
                 data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
                 payments: PaymentSettings(
-                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: 2),
+                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: 20),
                 upstream: upstream, logger: logger)
             let org = try await gateway.createOrganization(
                 name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
