@@ -55,7 +55,6 @@ struct PaymentsController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<PaymentJSON> {
-        let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
         try context.require(.listTransactions, in: organization)
         let page = try PageRequest(request: request)
@@ -81,7 +80,6 @@ struct PaymentsController: Sendable {
         }
         let limit = page.limit
         let engine = try await gateway.engine(organization)
-        _ = identity
         let query = filter
         let result = try await engine.read { state in state.payments.list(query, after: cursor, limit: limit) }
         return ListResponse(
