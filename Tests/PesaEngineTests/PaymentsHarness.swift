@@ -24,6 +24,7 @@ struct PaymentsHarness {
         try await SandboxServices.run(logLevel: .critical) { services in
             let upstream = UpstreamClients(httpClient: services.httpClient, logger: logger)
             upstream.setSandboxBaseURL(services.baseURL)
+            try upstream.setCertificate(pem: services.sandbox.certificatePEM, for: "sandbox")
             let gateway = try await Gateway.start(
                 data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
                 payments: PaymentSettings(

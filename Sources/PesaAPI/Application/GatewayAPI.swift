@@ -38,6 +38,8 @@ public struct GatewayAPI: Sendable {
         CredentialsController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)
+        PayoutsController(gateway: gateway).addRoutes(to: routes)
+        QueriesController(gateway: gateway).addRoutes(to: routes)
         CallbacksController(gateway: gateway).addRoutes(to: routes)
     }
 

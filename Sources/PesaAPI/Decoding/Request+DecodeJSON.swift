@@ -18,6 +18,21 @@ extension Request {
         }
         return try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
     }
+
+    /// `decodeJSON` for a route whose body is optional: an empty body (or only whitespace) is nil.
+    public func decodeOptionalJSON<T: Decodable>(as type: T.Type = T.self, context: PesaRequestContext) async throws
+        -> T?
+    {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.bodyBytesMax)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
+        }
+        let bytes = buffer.readableBytesView
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
+        return try JSONBody.decode(T.self, from: Data(bytes))
+    }
 }
 
 /// The decoding rules of `Request.decodeJSON`, callable on bytes.

@@ -30,6 +30,8 @@ extension TenantEvent {
         case .webhookSecretRotated(let data): Self.canonicalJSON(data)
         case .webhookEndpointDeleted(let data): Self.canonicalJSON(data)
         case .usageRecorded(let data): Self.canonicalJSON(data)
+        case .querySent(let data): Self.canonicalJSON(data)
+        case .queryCompleted(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -61,6 +63,8 @@ extension TenantEvent {
         case "webhook_endpoint.secret_rotated": self = .webhookSecretRotated(try Self.decode(data, type))
         case "webhook_endpoint.deleted": self = .webhookEndpointDeleted(try Self.decode(data, type))
         case "usage.recorded": self = .usageRecorded(try Self.decode(data, type))
+        case "query.sent": self = .querySent(try Self.decode(data, type))
+        case "query.completed": self = .queryCompleted(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

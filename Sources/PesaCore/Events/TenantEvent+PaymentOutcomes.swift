@@ -137,6 +137,8 @@ extension TenantEvent {
             case settled
             /// The query itself failed.
             case error
+            /// An asynchronous query (transaction status) was sent; its result settles the payment.
+            case queried
         }
 
         public var paymentID: PaymentID

@@ -28,6 +28,8 @@ public enum TenantEvent: Sendable, Equatable {
     case webhookSecretRotated(WebhookSecretRotated)
     case webhookEndpointDeleted(WebhookEndpointDeleted)
     case usageRecorded(UsageRecorded)
+    case querySent(QuerySent)
+    case queryCompleted(QueryCompleted)
 
     /// Every event type string, in the order of the cases.
     public static let allTypes: [String] = [
@@ -37,6 +39,7 @@ public enum TenantEvent: Sendable, Equatable {
         "payment.accepted", "payment.upstream_failed", "callback.received", "payment.settled",
         "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
         "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
+        "query.sent", "query.completed",
     ]
 
     /// The stable type string written in the journal.
@@ -67,6 +70,8 @@ public enum TenantEvent: Sendable, Equatable {
         case .webhookSecretRotated: "webhook_endpoint.secret_rotated"
         case .webhookEndpointDeleted: "webhook_endpoint.deleted"
         case .usageRecorded: "usage.recorded"
+        case .querySent: "query.sent"
+        case .queryCompleted: "query.completed"
         }
     }
 }

@@ -10,6 +10,8 @@ public enum PaymentIDKind: IDKind { public static let prefix = "pay" }
 public enum WebhookEndpointIDKind: IDKind { public static let prefix = "whk" }
 public enum EventIDKind: IDKind { public static let prefix = "evt" }
 public enum RequestIDKind: IDKind { public static let prefix = "req" }
+/// A balance or transaction-status query sent to Daraja (its answer comes by callback).
+public enum QueryIDKind: IDKind { public static let prefix = "qry" }
 
 public typealias OrganizationID = PrefixedID<OrganizationIDKind>
 public typealias UserID = PrefixedID<UserIDKind>
@@ -18,3 +20,4 @@ public typealias PaymentID = PrefixedID<PaymentIDKind>
 public typealias WebhookEndpointID = PrefixedID<WebhookEndpointIDKind>
 public typealias EventID = PrefixedID<EventIDKind>
 public typealias RequestID = PrefixedID<RequestIDKind>
+public typealias QueryID = PrefixedID<QueryIDKind>

@@ -41,6 +41,19 @@ extension TenantState {
             reduceWebhook(event, atMs: atMs)
         case .usageRecorded(let data):
             apiCallsByMonth[data.month, default: 0] += data.apiCalls
+        case .querySent(let data):
+            queries[data.queryID] = QueryRecord(
+                id: data.queryID, kind: data.kind, reason: data.reason, conversationID: data.conversationID,
+                originatorConversationID: data.originatorConversationID, paymentID: data.paymentID,
+                mpesaReceipt: data.mpesaReceipt, resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs,
+                updatedAtMs: atMs)
+            queryIDsByConversation[data.conversationID] = data.queryID
+        case .queryCompleted(let data):
+            guard queries[data.queryID]?.resultCode == nil else { return }
+            queries[data.queryID]?.resultCode = data.resultCode
+            queries[data.queryID]?.resultDesc = data.resultDesc
+            queries[data.queryID]?.parameters = data.parameters
+            queries[data.queryID]?.updatedAtMs = atMs
         }
     }
 

@@ -30,6 +30,8 @@ extension TenantState {
             writer.string(month)
             writer.i64(apiCallsByMonth[month] ?? 0)
         }
+        writer.u64(UInt64(queries.count))
+        for id in queries.keys.sorted() { queries[id]?.write(to: &writer) }
         payments.write(to: &writer)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
@@ -48,7 +50,7 @@ extension TenantState {
         guard formatVersion <= TenantState.snapshotFormatVersion else {
             throw .snapshotVersionUnsupported(formatVersion, known: TenantState.snapshotFormatVersion)
         }
-        guard formatVersion == 1 else { throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)") }
+        guard formatVersion >= 1 else { throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)") }
         self.init()
         var reader = ByteReader(payload)
         guard Array(try reader.raw(4, "magic")) == TenantState.snapshotMagic else {
@@ -88,6 +90,13 @@ extension TenantState {
         for _ in 0..<(try reader.count("usage months", minimumBytesEach: 12)) {
             let month = try reader.string("usage month")
             apiCallsByMonth[month] = try reader.i64("api calls")
+        }
+        if formatVersion >= 2 {  // format 1 had no queries
+            for _ in 0..<(try reader.count("queries", minimumBytesEach: 8)) {
+                let record = try QueryRecord(from: &reader)
+                queries[record.id] = record
+                queryIDsByConversation[record.conversationID] = record.id
+            }
         }
         payments = try PaymentTable(from: &reader)
         guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {

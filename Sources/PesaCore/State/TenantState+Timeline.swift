@@ -33,6 +33,7 @@ extension TenantEvent {
         case .callbackReceived(let data): data.paymentID
         case .paymentSettled(let data): data.paymentID
         case .reconciliationAttempted(let data): data.paymentID
+        case .querySent(let data): data.paymentID
         default: nil
         }
     }

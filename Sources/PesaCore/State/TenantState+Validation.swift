@@ -33,6 +33,11 @@ extension TenantState {
             break
         case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .usageRecorded:
             try validateWebhookOrUsage(event)
+        case .querySent(let data):
+            guard queries[data.queryID] == nil else { throw .inconsistentEvent("query \(data.queryID) already exists") }
+            if let payment = data.paymentID { _ = try requirePayment(payment) }
+        case .queryCompleted(let data):
+            guard queries[data.queryID] != nil else { throw .inconsistentEvent("no query \(data.queryID)") }
         case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived, .batchCreated:
             try validateCreation(event)
         case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .paymentSettled,

@@ -1,7 +1,7 @@
 /// A tenant's state: the pure projection of its journal (STYLE.md rule 7). `apply` is the reducer; it
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
-    public static let snapshotFormatVersion = 1
+    public static let snapshotFormatVersion = 2
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -18,10 +18,13 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var webhookEndpoints: [WebhookEndpointID: WebhookEndpointRecord] = [:]
     /// API calls per month (`YYYY-MM`).
     public internal(set) var apiCallsByMonth: [String: Int64] = [:]
+    /// Balance and transaction-status queries sent to Daraja, with their results.
+    public internal(set) var queries: [QueryID: QueryRecord] = [:]
 
     // Derived indexes (rebuilt from the above after a snapshot is read).
     var userIDsByEmail: [String: UserID] = [:]
     var apiKeyIDsByHash: [String: APIKeyID] = [:]
+    var queryIDsByConversation: [String: QueryID] = [:]
 
     public init() {}
 
@@ -63,6 +66,13 @@ public struct TenantState: EventSourcedState, Equatable {
     }
 
     public func payment(id: PaymentID) -> Payment? { payments[id] }
+
+    public func query(id: QueryID) -> QueryRecord? { queries[id] }
+
+    /// The query whose acknowledgement carried this `ConversationID` (its result carries it again).
+    public func query(conversationID: String) -> QueryRecord? {
+        queryIDsByConversation[conversationID].flatMap { queries[$0] }
+    }
 
     public func idempotencyRecord(scope: String, key: String) -> IdempotencyRecord? {
         idempotency[IdempotencyRecord.storageKey(scope: scope, key: key)]

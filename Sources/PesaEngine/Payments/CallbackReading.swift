@@ -5,17 +5,37 @@ import PesaCore
 /// What a Daraja callback body says, in the domain's words. Pure: it reads JSON, nothing else.
 enum CallbackReading: Sendable {
     /// A result for the payment with this Daraja id (CheckoutRequestID or ConversationID).
-    case result(darajaID: String, byCheckoutID: Bool, code: ResultCode, desc: String, receipt: String?, atMs: Int64?)
+    case result(PaymentResult)
     /// A C2B confirmation: money received.
     case c2bConfirmation(receipt: String, amount: Int64, phone: String, reference: String, atMs: Int64?)
     /// A C2B validation request (answered, changes nothing).
     case c2bValidation(reference: String)
-    /// A queue timeout for a request: its outcome is unknown until queried.
-    case timeout(darajaID: String)
-    /// A balance or status result: recorded, settles nothing here.
-    case informational
+    /// A queue timeout for a payout or reversal: its outcome is unknown until queried.
+    case timeout(darajaID: String, originatorID: String)
+    /// The result (or queue timeout) of a balance or transaction-status query.
+    case queryResult(QueryResult)
     /// Not a body of this kind.
     case malformed(String)
+
+    struct PaymentResult: Sendable {
+        /// CheckoutRequestID (STK) or ConversationID (B2C, reversal).
+        var darajaID: String
+        var byCheckoutID: Bool
+        /// B2C and reversal: the `OriginatorConversationID` (for a v3 payout, the payment's own id).
+        var originatorID: String?
+        var code: ResultCode
+        var desc: String
+        var receipt: String?
+        var atMs: Int64?
+    }
+
+    struct QueryResult: Sendable {
+        var conversationID: String
+        var code: ResultCode
+        var desc: String
+        /// `ResultParameters`, key → text.
+        var parameters: [String: String]
+    }
 
     static func read(_ body: [UInt8], kind: CallbackKind) -> CallbackReading {
         let data = Data(body)
@@ -26,10 +46,10 @@ enum CallbackReading: Sendable {
                 return .malformed("not an STK callback")
             }
             let callback = envelope.callback
-            return .result(
-                darajaID: callback.checkoutRequestID, byCheckoutID: true, code: ResultCode(callback.resultCode.text),
-                desc: callback.resultDesc, receipt: callback.receiptNumber,
-                atMs: callback.transactionDate.flatMap(kenyaMs))
+            return .result(PaymentResult(
+                darajaID: callback.checkoutRequestID, byCheckoutID: true, originatorID: nil,
+                code: ResultCode(callback.resultCode.text), desc: callback.resultDesc, receipt: callback.receiptNumber,
+                atMs: callback.transactionDate.flatMap(kenyaMs)))
         case .c2bConfirmation, .c2bValidation:
             guard let transaction = try? decoder.decode(C2BTransaction.self, from: data) else {
                 return .malformed("not a C2B transaction")
@@ -41,29 +61,40 @@ enum CallbackReading: Sendable {
             return .c2bConfirmation(
                 receipt: transaction.transID, amount: Int64(amount), phone: transaction.msisdn,
                 reference: transaction.billRefNumber, atMs: kenyaMs(transaction.transTime))
-        case .b2cResult, .reversalResult:
+        case .b2cResult, .reversalResult, .b2cTimeout, .reversalTimeout, .balanceResult, .balanceTimeout,
+            .statusResult, .statusTimeout:
             guard let envelope = try? decoder.decode(ResultEnvelope.self, from: data) else {
                 return .malformed("not a result envelope")
             }
-            let result = envelope.result
-            let receipt = result.transactionID.isEmpty ? nil : result.transactionID
-            return .result(
-                darajaID: result.conversationID, byCheckoutID: false, code: ResultCode(result.resultCode.text),
-                desc: result.resultDesc, receipt: receipt, atMs: nil)
-        case .b2cTimeout, .reversalTimeout:
-            guard let envelope = try? decoder.decode(ResultEnvelope.self, from: data) else {
-                return .malformed("not a result envelope")
-            }
-            return .timeout(darajaID: envelope.result.conversationID)
-        case .balanceResult, .balanceTimeout, .statusResult, .statusTimeout:
-            guard (try? decoder.decode(ResultEnvelope.self, from: data)) != nil else {
-                return .malformed("not a result envelope")
-            }
-            return .informational
+            return readResult(envelope.result, kind: kind)
         }
     }
 
-    private static func kenyaMs(_ text: String) -> Int64? {
+    private static func readResult(_ result: InitiatorResult, kind: CallbackKind) -> CallbackReading {
+        let originator = result.originatorConversationID.isEmpty ? nil : result.originatorConversationID
+        switch kind {
+        case .b2cTimeout, .reversalTimeout:
+            return .timeout(darajaID: result.conversationID, originatorID: result.originatorConversationID)
+        case .balanceResult, .statusResult, .balanceTimeout, .statusTimeout:
+            guard !kind.isQueueTimeout else {
+                return .queryResult(QueryResult(
+                    conversationID: result.conversationID, code: ResultCode("PESA_QUEUE_TIMEOUT"),
+                    desc: "Daraja's queue timed out before the query ran", parameters: [:]))
+            }
+            var parameters: [String: String] = [:]
+            for parameter in result.parameters { parameters[parameter.key] = parameter.value?.text ?? "" }
+            return .queryResult(QueryResult(
+                conversationID: result.conversationID, code: ResultCode(result.resultCode.text), desc: result.resultDesc,
+                parameters: parameters))
+        default:
+            let receipt = result.transactionID.isEmpty ? nil : result.transactionID
+            return .result(PaymentResult(
+                darajaID: result.conversationID, byCheckoutID: false, originatorID: originator,
+                code: ResultCode(result.resultCode.text), desc: result.resultDesc, receipt: receipt, atMs: nil))
+        }
+    }
+
+    static func kenyaMs(_ text: String) -> Int64? {
         guard let date = try? KenyaTime.date(fromTimestamp: text) else { return nil }
         return Int64(date.timeIntervalSince1970 * 1000)
     }

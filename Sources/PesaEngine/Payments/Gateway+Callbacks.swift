@@ -25,18 +25,18 @@ extension Gateway {
         let reading = CallbackReading.read(body, kind: kind)
         let raw = String(decoding: body, as: UTF8.self)
         let newID = PaymentID(randomBytes: CommandContext.randomBytes(16))
-        let answer = try await engine.execute { (state, _) throws(EngineError) -> Decision<CallbackAnswer> in
+        let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
             guard let expected = state.organization?.callbackToken, Self.constantTimeEqual(expected, token) else {
                 return Decision(value: .notFound)
             }
-            return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine)
+            return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
         }
         return answer
     }
 
     static func decide(
         _ reading: CallbackReading, kind: CallbackKind, raw: String, state: TenantState, newID: PaymentID,
-        engine: TenantEngine
+        engine: TenantEngine, nowMs: Int64
     ) -> Decision<CallbackAnswer> {
         func received(_ disposition: TenantEvent.CallbackDisposition, _ id: PaymentID? = nil) -> TenantEvent {
             .callbackReceived(.init(kind: kind, body: raw, disposition: disposition, paymentID: id))
@@ -44,22 +44,16 @@ extension Gateway {
         switch reading {
         case .malformed(let why):
             return Decision(events: [received(.malformed)], value: .malformed(why))
-        case .result(let darajaID, let byCheckoutID, let code, let desc, let receipt, let atMs):
-            let row = byCheckoutID
-                ? state.payments.row(forCheckoutRequestID: darajaID) : state.payments.row(forConversationID: darajaID)
-            guard let row else {
-                if byCheckoutID {
-                    engine.rememberEarlyResult(checkoutID: darajaID, code: code, desc: desc, receipt: receipt, atMs: atMs)
-                }
+        case .result(let result):
+            guard let row = paymentRow(darajaID: result.darajaID, byCheckoutID: result.byCheckoutID,
+                                       originatorID: result.originatorID, in: state)
+            else {
+                engine.rememberEarlyResult(reading, darajaID: result.darajaID)
                 return Decision(events: [received(.orphan)], value: .accepted)
             }
             let payment = state.payments.payment(at: row)
             var events = [received(.matched, payment.id)]
-            if payment.status.transition(to: code.paymentStatus) == .changes {
-                events.append(.paymentSettled(.init(
-                    paymentID: payment.id, resultCode: code, resultDesc: desc, mpesaReceipt: receipt,
-                    transactionAtMs: atMs, source: .callback)))
-            }
+            if let settled = settlement(result, of: payment, source: .callback) { events.append(settled) }
             return Decision(events: events, value: .accepted)
         case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs):
             guard state.payments.row(forReceipt: receipt) == nil else {
@@ -69,14 +63,48 @@ extension Gateway {
                 paymentID: newID, amount: Amount(shillings: amount), phone: phone, mpesaReceipt: receipt,
                 accountReference: String(reference.prefix(100)), transactionAtMs: atMs))
             return Decision(events: [received(.informational), created], value: .accepted)
-        case .timeout(let darajaID):
+        case .timeout(let darajaID, let originatorID):
             // The request timed out in Daraja's queue: its outcome is unknown; reconciliation asks.
-            let row = state.payments.row(forConversationID: darajaID)
+            let row = paymentRow(darajaID: darajaID, byCheckoutID: false, originatorID: originatorID, in: state)
             let event = row.map { received(.matched, state.payments.payment(at: $0).id) } ?? received(.orphan)
             return Decision(events: [event], value: .accepted)
-        case .c2bValidation, .informational:
+        case .queryResult(let result):
+            guard let query = state.query(conversationID: result.conversationID) else {
+                engine.rememberEarlyResult(reading, darajaID: result.conversationID)
+                return Decision(events: [received(.orphan)], value: .accepted)
+            }
+            let first = query.paymentID.map { received(.matched, $0) } ?? received(.informational)
+            return Decision(
+                events: [first] + queryResultEvents(
+                    result, queryID: query.id, kind: query.kind, paymentID: query.paymentID, state: state, nowMs: nowMs),
+                value: .accepted)
+        case .c2bValidation:
             return Decision(events: [received(.informational)], value: .accepted)
         }
+    }
+
+    /// The payment a result names: by CheckoutRequestID (STK), else by ConversationID, else by the
+    /// OriginatorConversationID a v3 payout carries (the payment's own id), so a result that beats Daraja's
+    /// acknowledgement still finds its payout.
+    static func paymentRow(darajaID: String, byCheckoutID: Bool, originatorID: String?, in state: TenantState) -> Int? {
+        if byCheckoutID { return state.payments.row(forCheckoutRequestID: darajaID) }
+        if let row = state.payments.row(forConversationID: darajaID) { return row }
+        guard let originatorID, let id = try? PaymentID(parsing: originatorID), let row = state.payments.row(for: id),
+            state.payments.type(at: row) == .b2c
+        else { return nil }
+        return row
+    }
+
+    /// The settlement a result makes, or nil when it changes nothing (a duplicate or late result). A receipt
+    /// is kept only for a success: a failed result's TransactionID names no money moved.
+    static func settlement(
+        _ result: CallbackReading.PaymentResult, of payment: Payment, source: TenantEvent.SettlementSource
+    ) -> TenantEvent? {
+        let status = result.code.paymentStatus
+        guard payment.status.transition(to: status) == .changes else { return nil }
+        return .paymentSettled(.init(
+            paymentID: payment.id, resultCode: result.code, resultDesc: result.desc,
+            mpesaReceipt: status == .succeeded ? result.receipt : nil, transactionAtMs: result.atMs, source: source))
     }
 
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {

@@ -55,11 +55,43 @@ extension Gateway {
         let description = try Self.darajaText(input.description, field: "description", max: Limits.descriptionCharactersMax)
         let credentials = try await self.credentials(for: organization)
         let engine = try await self.engine(organization)
+        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
         let request = TenantEvent.stkPushRequested(.init(
             paymentID: id, amount: amount, phone: phone, accountReference: reference, description: description,
             transactionType: credentials.transactionType, idempotencyKey: idempotency?.key,
             requestHash: idempotency?.requestHash))
+        return try await initiate(
+            request, id: id, audit: "payment.stk_push", idempotency: idempotency, by: actor, engine: engine
+        ) { (callbackBase) throws(DarajaError) in
+            let call = STKPushInput(
+                businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
+                transactionType: credentials.transactionType.darajaValue, amount: input.amount,
+                phoneNumber: phone.digits, partyB: credentials.transactionType == .buyGoods ? credentials.tillNumber : nil,
+                callbackURL: callbackBase + "/stk", accountReference: reference, transactionDescription: description)
+            let response = try await client.stkPush(call)
+            return .init(
+                paymentID: id, merchantRequestID: response.merchantRequestID,
+                checkoutRequestID: response.checkoutRequestID)
+        }
+    }
+
+    enum StartOutcome: Sendable {
+        case started(callbackBase: String)
+        case replay(Payment)
+    }
+
+    /// The steps every money-moving request shares: journal the intent and its audit entry (after the
+    /// subscription, idempotency and `check` allow it) **before** Daraja is called, so that a callback that
+    /// beats Daraja's answer still finds its payment; then call Daraja (`send`, given the organization's
+    /// callback URL base) and journal its acknowledgement, or what its refusal means. A result that came
+    /// before the acknowledgement is applied with it.
+    func initiate(
+        _ request: TenantEvent, id: PaymentID, audit action: String, idempotency: IdempotencyInput?, by actor: Actor,
+        engine: TenantEngine, check: @escaping @Sendable (TenantState) throws(EngineError) -> Void = { _ in },
+        send: (String) async throws(DarajaError) -> TenantEvent.PaymentAccepted
+    ) async throws(EngineError) -> PaymentAnswer {
+        let settings = payments
         let start = try await engine.execute { (state, context) throws(EngineError) -> Decision<StartOutcome> in
             try Self.requireActiveSubscription(state)
             if let idempotency {
@@ -70,50 +102,36 @@ extension Gateway {
                 case .new: break
                 }
             }
+            try check(state)
             guard let organization = state.organization else { throw EngineError.notFound("organization") }
             return Decision(
-                events: [request, actor.audit("payment.stk_push", target: id.rawValue)],
-                value: .started(slug: organization.slug.rawValue, token: organization.callbackToken))
+                events: [request, actor.audit(action, target: id.rawValue)],
+                value: .started(callbackBase: settings.callbackURLBase(
+                    slug: organization.slug.rawValue, token: organization.callbackToken)))
         }
-        guard case .started(let slug, let token) = start else {
+        guard case .started(let callbackBase) = start else {
             guard case .replay(let prior) = start else { preconditionFailure("start is replay or started") }
             return PaymentAnswer(payment: prior, isReplay: true)
         }
-        let callbackURL = payments.callbackURLBase(slug: slug, token: token) + "/stk"
-        let call = STKPushInput(
-            businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
-            transactionType: credentials.transactionType.darajaValue, amount: input.amount, phoneNumber: phone.digits,
-            partyB: credentials.transactionType == .buyGoods ? credentials.tillNumber : nil, callbackURL: callbackURL,
-            accountReference: reference, transactionDescription: description)
-        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
-        let response: STKPushResponse
+        let accepted: TenantEvent.PaymentAccepted
         do throws(DarajaError) {
-            response = try await client.stkPush(call)
+            accepted = try await send(callbackBase)
         } catch {
             try await recordUpstreamFailure(error, payment: id, engine: engine)
             return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
         }
-        let accepted = TenantEvent.paymentAccepted(.init(
-            paymentID: id, merchantRequestID: response.merchantRequestID, checkoutRequestID: response.checkoutRequestID))
-        let checkoutID = response.checkoutRequestID
+        let darajaID = accepted.checkoutRequestID ?? accepted.conversationID
         try await engine.execute { (state, _) throws(EngineError) in
-            var events = [accepted]
-            // The callback came before this answer: settle from it now.
-            if let early = engine.takeEarlyResult(checkoutID: checkoutID),
-                state.payment(id: id)?.status.transition(to: early.code.paymentStatus) == .changes
+            var events = [TenantEvent.paymentAccepted(accepted)]
+            // The result came before this answer: settle from it now.
+            if let darajaID, case .result(let early)? = engine.takeEarlyResult(darajaID: darajaID),
+                let payment = state.payment(id: id), let settled = Self.settlement(early, of: payment, source: .callback)
             {
-                events.append(.paymentSettled(.init(
-                    paymentID: id, resultCode: early.code, resultDesc: early.desc, mpesaReceipt: early.receipt,
-                    transactionAtMs: early.atMs, source: .callback)))
+                events.append(settled)
             }
             return Decision(events: events, value: ())
         }
         return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
-    }
-
-    enum StartOutcome: Sendable {
-        case started(slug: String, token: String)
-        case replay(Payment)
     }
 
     /// Journals what Daraja's refusal means for the payment, then throws the API's answer. A request that

@@ -5,7 +5,7 @@ public import PesaCore
 public import ServiceLifecycle
 
 /// Settles payments whose callback never came: a payment still pending `reconcileAfterMs` after it was
-/// requested is asked about (STK query), again with growing gaps, and after `reconcileAttemptsMax` queries
+/// requested is asked about (STK query; transaction status for payouts and reversals), again with growing gaps, and after `reconcileAttemptsMax` queries
 /// without an answer it becomes `unknown`, flagged for a person, never silently dropped. It first looks at
 /// every tenant once (so pending payments resume after a restart), then at the tenants in use.
 public struct Reconciler: Service {
@@ -86,6 +86,9 @@ extension Gateway {
                 resultDesc: "Daraja's answer to the push was lost, so it cannot be queried: a person must check",
                 source: .reconciliation))
         }
+        if payment.type == .b2c || payment.type == .reversal {
+            return await askTransactionStatus(about: payment, attempt: attempt, organization: organization)
+        }
         guard payment.type == .stkPush, let checkoutID = payment.checkoutRequestID, let credentials,
             let client = try? upstreamClient(for: organization, engine: engine, credentials: credentials)
         else {
@@ -104,6 +107,20 @@ extension Gateway {
                     paymentID: payment.id, resultCode: ResultCode(response.resultCode.text),
                     resultDesc: response.resultDesc, source: .query))
             }
+        } catch {
+            return .reconciliationAttempted(.init(
+                paymentID: payment.id, attempt: attempt, outcome: .error, detail: String(error.message.prefix(200))))
+        }
+    }
+
+    /// A payout or reversal is asked about with a transaction-status query; its answer (a `status/result`
+    /// callback) settles the payment.
+    private func askTransactionStatus(about payment: Payment, attempt: Int64, organization: OrganizationID) async -> TenantEvent {
+        do throws(EngineError) {
+            let target = try Self.statusTarget(for: payment, receipt: nil)
+            let query = try await sendQuery(.transactionStatus, reason: .reconciliation, target: target, in: organization, by: nil)
+            return .reconciliationAttempted(.init(
+                paymentID: payment.id, attempt: attempt, outcome: .queried, detail: "transaction status query \(query.id)"))
         } catch {
             return .reconciliationAttempted(.init(
                 paymentID: payment.id, attempt: attempt, outcome: .error, detail: String(error.message.prefix(200))))

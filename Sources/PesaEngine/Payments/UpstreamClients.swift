@@ -10,6 +10,10 @@ public final class UpstreamClients: Sendable {
     /// or another URL; nil means Safaricom's own sandbox.
     private let sandboxBaseURL = Mutex<String?>(nil)
     private let clients = Mutex<[String: (generation: Int, fingerprint: String, client: DarajaClient)]>([:])
+    /// The certificate each environment's `SecurityCredential` is encrypted with ("sandbox", "production").
+    private let certificates = Mutex<[String: DarajaCertificate]>([:])
+    /// Encrypted initiator passwords, by tenant, for the credentials generation and certificate they were made for.
+    private let securityCredentials = Mutex<[String: (fingerprint: String, value: String)]>([:])
     let httpClient: HTTPClient
     let logger: Logger
 
@@ -24,6 +28,44 @@ public final class UpstreamClients: Sendable {
     }
 
     public var currentSandboxBaseURL: String? { sandboxBaseURL.withLock { $0 } }
+
+    /// Sets the certificate (PEM) whose public key encrypts initiator passwords for `environment`
+    /// (`sandbox` or `production`): the embedded sandbox's own, or Safaricom's from a file.
+    public func setCertificate(pem: String, for environment: String) throws(EngineError) {
+        let certificate: DarajaCertificate
+        do {
+            certificate = try DarajaCertificate(pem: pem)
+        } catch {
+            throw EngineError(.invalidField, "the Daraja \(environment) certificate cannot be read: \(error.message)")
+        }
+        certificates.withLock { $0[environment] = certificate }
+        securityCredentials.withLock { $0.removeAll() }
+    }
+
+    /// Daraja's `SecurityCredential` for the tenant's initiator password: RSA (PKCS#1 v1.5) with the
+    /// environment's certificate, made once per credentials generation (REFERENCE.md, PAIN-POINTS.md 10).
+    func securityCredential(tenant: String, generation: Int, credentials: MpesaCredentials) throws(EngineError) -> String {
+        let environment = credentials.environment == "production" ? "production" : "sandbox"
+        guard let certificate = certificates.withLock({ $0[environment] }) else {
+            let variable = environment == "production" ? "PESA_DARAJA_PRODUCTION_CERT" : "PESA_DARAJA_SANDBOX_CERT"
+            throw EngineError(
+                .upstreamUnavailable,
+                "this gateway has no Daraja \(environment) certificate to encrypt the initiator password with: "
+                    + "the operator sets \(variable) to the certificate file")
+        }
+        let fingerprint = "\(generation)|\(credentials.version)|\(environment)|\(certificate.keySizeInBits)"
+        if let cached = securityCredentials.withLock({ $0[tenant] }), cached.fingerprint == fingerprint {
+            return cached.value
+        }
+        let value: String
+        do {
+            value = try certificate.securityCredential(for: DarajaSecret(credentials.initiatorPassword))
+        } catch {
+            throw EngineError(.upstreamError, "the initiator password could not be encrypted: \(error.message)")
+        }
+        securityCredentials.withLock { $0[tenant] = (fingerprint, value) }
+        return value
+    }
 
     func client(tenant: String, generation: Int, credentials: MpesaCredentials) -> DarajaClient {
         let environment: DarajaEnvironment

@@ -31,15 +31,9 @@ public final class TenantEngine: @unchecked Sendable {
         var credentialsUpdating = false
         var credentialsGeneration = 0
         var snapshotInFlight = false
-        /// STK results that arrived before Daraja's answer to the push was journaled, by CheckoutRequestID.
-        var earlyResults: [String: EarlyResult] = [:]
-    }
-
-    struct EarlyResult: Sendable {
-        let code: ResultCode
-        let desc: String
-        let receipt: String?
-        let atMs: Int64?
+        /// Results that arrived before Daraja's answer to their request was journaled, by the Daraja id the
+        /// answer carries (CheckoutRequestID, ConversationID).
+        var earlyResults: [String: CallbackReading] = [:]
     }
 
     /// A queued command, type-erased: runs against the state and tells how to answer.
@@ -200,17 +194,17 @@ public final class TenantEngine: @unchecked Sendable {
         }
     }
 
-    /// Keeps an STK result whose payment is not known by its CheckoutRequestID yet (the callback beat Daraja's
-    /// answer to the push). Bounded; after a restart, reconciliation settles such a payment instead.
-    func rememberEarlyResult(checkoutID: String, code: ResultCode, desc: String, receipt: String?, atMs: Int64?) {
+    /// Keeps a result whose request is not known by this Daraja id yet (the callback beat Daraja's answer to
+    /// the request). Bounded; after a restart, reconciliation settles such a payment instead.
+    func rememberEarlyResult(_ reading: CallbackReading, darajaID: String) {
         queue.withLock { queue in
             if queue.earlyResults.count >= Limits.earlyCallbackCountMax { queue.earlyResults.removeAll() }
-            queue.earlyResults[checkoutID] = EarlyResult(code: code, desc: desc, receipt: receipt, atMs: atMs)
+            queue.earlyResults[darajaID] = reading
         }
     }
 
-    func takeEarlyResult(checkoutID: String) -> EarlyResult? {
-        queue.withLock { $0.earlyResults.removeValue(forKey: checkoutID) }
+    func takeEarlyResult(darajaID: String) -> CallbackReading? {
+        queue.withLock { $0.earlyResults.removeValue(forKey: darajaID) }
     }
 
     /// Whether a background snapshot is being written (tests wait for it).

@@ -40,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where sandbox credentials go: 'embedded' (a built-in Daraja sandbox) or a base URL (env PESA_SANDBOX_UPSTREAM).")
     var sandboxUpstream: String = environment["PESA_SANDBOX_UPSTREAM"] ?? "embedded"
 
+    @Option(help: "Safaricom's sandbox certificate (PEM) for initiator passwords with an external sandbox (env PESA_DARAJA_SANDBOX_CERT).")
+    var sandboxCertificate: String = environment["PESA_DARAJA_SANDBOX_CERT"] ?? ""
+
+    @Option(help: "Safaricom's production certificate (PEM) for initiator passwords (env PESA_DARAJA_PRODUCTION_CERT).")
+    var productionCertificate: String = environment["PESA_DARAJA_PRODUCTION_CERT"] ?? ""
+
     @Option(help: "Seconds before a pending payment is queried (env PESA_RECONCILE_AFTER_S).")
     var reconcileAfterSeconds: Int64 = Int64(environment["PESA_RECONCILE_AFTER_S"] ?? "") ?? 120
 
@@ -81,6 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
             environment: Self.environment, keyFile: masterKeyFile.isEmpty ? nil : masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
+        try Self.loadCertificate(productionCertificate, for: "production", into: upstream)
+        try Self.loadCertificate(sandboxCertificate, for: "sandbox", into: upstream)
         let base = !publicURL.isEmpty ? publicURL : "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         let gateway = try await Gateway.start(
             data: folder, masterKey: masterKey,
@@ -94,6 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             var settings = SandboxConfiguration(host: "127.0.0.1", port: 0, callbackDelayMs: sandboxCallbackDelayMs)
             settings.apply(environment: Self.environment)
             let embedded = try DarajaSandbox(configuration: settings, logger: logger)
+            try upstream.setCertificate(pem: embedded.certificatePEM, for: "sandbox")
             sandbox = embedded
             services.append(embedded)
         } else {
@@ -123,5 +132,14 @@ struct ServeCommand: AsyncParsableCommand {
         try await httpClient.shutdown()
         withExtendedLifetime(lock) {}
         logger.info("stopped: journals flushed and closed, lock released")
+    }
+
+    /// Reads a Daraja certificate file (PEM) named by an option; an empty path sets nothing.
+    static func loadCertificate(_ path: String, for environment: String, into upstream: UpstreamClients) throws {
+        guard !path.isEmpty else { return }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read the Daraja \(environment) certificate at \(path)")
+        }
+        try upstream.setCertificate(pem: String(decoding: data, as: UTF8.self), for: environment)
     }
 }

@@ -116,61 +116,6 @@ struct APIKeyJSON: ResponseEncodable, Sendable {
     }
 }
 
-struct PaymentJSON: ResponseEncodable, Sendable {
-    let id: String
-    let type: String
-    let status: String
-    let amount: Int64
-    let phone: String
-    let accountReference: String?
-    let description: String?
-    let checkoutRequestID: String?
-    let merchantRequestID: String?
-    let mpesaReceipt: String?
-    let resultCode: String?
-    let resultDesc: String?
-    let createdAt: String
-    let updatedAt: String
-    let events: [PaymentEventJSON]?
-
-    init(_ payment: Payment, events: [PaymentEventJSON]? = nil) {
-        id = payment.id.rawValue
-        type = payment.type.rawValue
-        status = payment.status.rawValue
-        amount = payment.amount.minorUnits / 100
-        phone = payment.phone
-        accountReference = payment.accountReference
-        description = payment.description
-        checkoutRequestID = payment.checkoutRequestID
-        merchantRequestID = payment.merchantRequestID
-        mpesaReceipt = payment.mpesaReceipt
-        resultCode = payment.resultCode?.rawValue
-        resultDesc = payment.resultDesc
-        createdAt = RFC3339.string(ms: payment.createdAtMs)
-        updatedAt = RFC3339.string(ms: payment.updatedAtMs)
-        self.events = events
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, type, status, amount, phone, description, events
-        case accountReference = "account_reference"
-        case checkoutRequestID = "checkout_request_id"
-        case merchantRequestID = "merchant_request_id"
-        case mpesaReceipt = "mpesa_receipt"
-        case resultCode = "result_code"
-        case resultDesc = "result_desc"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
-}
-
-struct PaymentEventJSON: Encodable, Sendable {
-    let type: String
-    let at: String
-    let seq: UInt64
-    let detail: String?
-}
-
 /// An empty 204-style answer with a body-less status.
 struct Deleted: ResponseGenerator {
     func response(from request: Request, context: some RequestContext) throws -> Response {

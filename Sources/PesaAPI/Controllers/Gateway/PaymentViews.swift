@@ -1,0 +1,161 @@
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// A payment as the API shows it (every type; fields that do not apply are omitted).
+struct PaymentJSON: ResponseEncodable, Sendable {
+    let id: String
+    let type: String
+    let status: String
+    let amount: Int64
+    let phone: String
+    let accountReference: String?
+    let description: String?
+    /// B2C and reversal `Remarks`.
+    let remarks: String?
+    let command: String?
+    let checkoutRequestID: String?
+    let merchantRequestID: String?
+    let conversationID: String?
+    let originatorConversationID: String?
+    let originalPaymentID: String?
+    let reversedReceipt: String?
+    let batchID: String?
+    let mpesaReceipt: String?
+    let resultCode: String?
+    let resultDesc: String?
+    let createdAt: String
+    let updatedAt: String
+    let events: [PaymentEventJSON]?
+
+    init(_ payment: Payment, events: [PaymentEventJSON]? = nil) {
+        id = payment.id.rawValue
+        type = payment.type.rawValue
+        status = payment.status.rawValue
+        amount = payment.amount.minorUnits / 100
+        phone = payment.phone
+        accountReference = payment.accountReference
+        let isInitiated = payment.type == .b2c || payment.type == .reversal
+        description = isInitiated ? nil : payment.description
+        remarks = isInitiated ? payment.description : nil
+        command = payment.command?.rawValue
+        checkoutRequestID = payment.checkoutRequestID
+        merchantRequestID = payment.merchantRequestID
+        conversationID = payment.conversationID
+        originatorConversationID = payment.originatorConversationID
+        originalPaymentID = payment.originalPaymentID
+        reversedReceipt = payment.reversedReceipt
+        batchID = payment.batchID
+        mpesaReceipt = payment.mpesaReceipt
+        resultCode = payment.resultCode?.rawValue
+        resultDesc = payment.resultDesc
+        createdAt = RFC3339.string(ms: payment.createdAtMs)
+        updatedAt = RFC3339.string(ms: payment.updatedAtMs)
+        self.events = events
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, status, amount, phone, description, remarks, command, events
+        case conversationID = "conversation_id"
+        case originatorConversationID = "originator_conversation_id"
+        case originalPaymentID = "original_payment_id"
+        case reversedReceipt = "reversed_receipt"
+        case batchID = "batch_id"
+        case accountReference = "account_reference"
+        case checkoutRequestID = "checkout_request_id"
+        case merchantRequestID = "merchant_request_id"
+        case mpesaReceipt = "mpesa_receipt"
+        case resultCode = "result_code"
+        case resultDesc = "result_desc"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+struct PaymentEventJSON: Encodable, Sendable {
+    let type: String
+    let at: String
+    let seq: UInt64
+    let detail: String?
+}
+
+/// A balance or transaction-status query, with Daraja's result once it came.
+struct QueryJSON: ResponseEncodable, Sendable {
+    let id: String
+    let kind: String
+    let status: String
+    let paymentID: String?
+    let mpesaReceipt: String?
+    let conversationID: String
+    let resultCode: String?
+    let resultDesc: String?
+    /// Daraja's `ResultParameters`, key → text (e.g. `TransactionStatus`, `ReceiptNo`, `AccountBalance`).
+    let result: [String: String]?
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ query: QueryRecord) {
+        id = query.id.rawValue
+        kind = query.kind.rawValue
+        status = query.status.rawValue
+        paymentID = query.paymentID?.rawValue
+        mpesaReceipt = query.mpesaReceipt
+        conversationID = query.conversationID
+        resultCode = query.resultCode?.rawValue
+        resultDesc = query.resultDesc
+        result = query.status == .pending ? nil : query.parameters
+        createdAt = RFC3339.string(ms: query.createdAtMs)
+        updatedAt = RFC3339.string(ms: query.updatedAtMs)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, result
+        case paymentID = "payment_id"
+        case mpesaReceipt = "mpesa_receipt"
+        case conversationID = "conversation_id"
+        case resultCode = "result_code"
+        case resultDesc = "result_desc"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// GET /v1/balance: the last known balance of each account. Amounts are decimal strings of KES
+/// (`"46713.00"`): balances carry cents, and money is never a JSON float.
+struct BalanceJSON: ResponseEncodable, Sendable {
+    struct Account: Encodable, Sendable {
+        let account: String
+        let currency: String
+        let current: String
+        let available: String
+        let reserved: String
+        let uncleared: String
+        let asOf: String
+
+        enum CodingKeys: String, CodingKey {
+            case account, currency, current, available, reserved, uncleared
+            case asOf = "as_of"
+        }
+    }
+
+    let data: [Account]
+    let asOf: String?
+    let latestCheck: QueryJSON?
+
+    init(_ view: BalanceView) {
+        data = view.accounts.map {
+            Account(
+                account: $0.account, currency: $0.currency, current: $0.current.description,
+                available: $0.available.description, reserved: $0.reserved.description,
+                uncleared: $0.uncleared.description, asOf: RFC3339.string(ms: $0.asOfMs))
+        }
+        asOf = view.asOfMs.map { RFC3339.string(ms: $0) }
+        latestCheck = view.latestCheck.map(QueryJSON.init)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data
+        case asOf = "as_of"
+        case latestCheck = "latest_check"
+    }
+}

@@ -1,0 +1,152 @@
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// Queries Daraja answers by callback (`POST /v1/balance-checks`, `POST /v1/transaction-status`, answered
+/// 202 with the query to read back), the balances they leave (`GET /v1/balance`), and
+/// `POST /v1/c2b/register-urls`. None moves money, so none needs an `Idempotency-Key`.
+struct QueriesController: Sendable {
+    let gateway: Gateway
+
+    func addRoutes(to routes: APIRoutes) {
+        routes.add(Self.balanceCheckSpec, use: balanceCheck)
+        routes.add(Self.readBalanceCheckSpec) { request, context in try await read(.balance, request, context) }
+        routes.add(Self.balanceSpec, use: balance)
+        routes.add(Self.statusSpec, use: transactionStatus)
+        routes.add(Self.readStatusSpec) { request, context in try await read(.transactionStatus, request, context) }
+        routes.add(Self.registerSpec, use: registerC2BURLs)
+    }
+
+    struct StatusBody: Decodable, Sendable {
+        let mpesaReceipt: String?
+        let paymentID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case mpesaReceipt = "mpesa_receipt"
+            case paymentID = "payment_id"
+        }
+    }
+
+    struct RegisterBody: Decodable, Sendable {
+        let responseType: String?
+
+        enum CodingKeys: String, CodingKey { case responseType = "response_type" }
+    }
+
+    struct RegistrationJSON: ResponseEncodable, Sendable {
+        let shortCode: String
+        let responseType: String
+        let confirmationURL: String
+        let validationURL: String
+        let responseDescription: String
+
+        enum CodingKeys: String, CodingKey {
+            case shortCode = "short_code"
+            case responseType = "response_type"
+            case confirmationURL = "confirmation_url"
+            case validationURL = "validation_url"
+            case responseDescription = "response_description"
+        }
+    }
+
+    @Sendable func balanceCheck(_ request: Request, context: PesaRequestContext) async throws
+        -> EditedResponse<QueryJSON>
+    {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let query = try await gateway.balanceCheck(in: organization, by: identity.actor(requestID: context.requestID))
+        return EditedResponse(status: .accepted, response: QueryJSON(query))
+    }
+
+    @Sendable func transactionStatus(_ request: Request, context: PesaRequestContext) async throws
+        -> EditedResponse<QueryJSON>
+    {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let body = try await request.decodeJSON(as: StatusBody.self, context: context)
+        let query = try await gateway.transactionStatus(
+            TransactionStatusParameters(mpesaReceipt: body.mpesaReceipt, paymentID: body.paymentID), in: organization,
+            by: identity.actor(requestID: context.requestID))
+        return EditedResponse(status: .accepted, response: QueryJSON(query))
+    }
+
+    func read(_ kind: QueryKind, _ request: Request, _ context: PesaRequestContext) async throws -> QueryJSON {
+        let id = try context.parameters.requireID("id", as: QueryID.self)
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        return QueryJSON(
+            try await gateway.query(id, kind: kind, in: organization, by: identity.actor(requestID: context.requestID)))
+    }
+
+    @Sendable func balance(_ request: Request, context: PesaRequestContext) async throws -> BalanceJSON {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        return BalanceJSON(try await gateway.balances(in: organization, by: identity.actor(requestID: context.requestID)))
+    }
+
+    @Sendable func registerC2BURLs(_ request: Request, context: PesaRequestContext) async throws -> RegistrationJSON {
+        let identity = try context.requireIdentity()
+        let organization = try context.targetOrganization(request)
+        let body = try await request.decodeOptionalJSON(as: RegisterBody.self, context: context)
+        let registration = try await gateway.registerC2BURLs(
+            responseType: body?.responseType, in: organization, by: identity.actor(requestID: context.requestID))
+        return RegistrationJSON(
+            shortCode: registration.shortCode, responseType: registration.responseType,
+            confirmationURL: registration.confirmationURL, validationURL: registration.validationURL,
+            responseDescription: registration.responseDescription)
+    }
+
+    static let query = JSONSchema.object([
+        "id": JSONSchema.string, "kind": JSONSchema.enumeration(QueryKind.allCases.map(\.rawValue)),
+        "status": JSONSchema.enumeration(QueryStatus.allCases.map(\.rawValue)),
+        "payment_id": JSONSchema.string, "mpesa_receipt": JSONSchema.string, "conversation_id": JSONSchema.string,
+        "result_code": JSONSchema.string, "result_desc": JSONSchema.string,
+        "result": ["type": "object", "additionalProperties": JSONSchema.string], "created_at": JSONSchema.dateTime,
+        "updated_at": JSONSchema.dateTime,
+    ])
+    static let orgQuery: [String: JSONValue] = ["org": JSONSchema.string]
+    static let upstreamErrors: [APIError.Code] = [
+        .credentialsMissing, .upstreamError, .upstreamUnavailable, .storageUnavailable,
+    ]
+
+    static let balanceCheckSpec = RouteSpec(
+        .post, "/v1/balance-checks", summary: "Ask Daraja for the B2C shortcode's balances (answered by callback)",
+        action: .createBalanceCheck, tag: "balances", query: orgQuery, successStatus: .accepted, responseBody: query,
+        errors: upstreamErrors)
+    static let readBalanceCheckSpec = RouteSpec(
+        .get, "/v1/balance-checks/{id}", summary: "A balance check and its result", action: .readBalance,
+        tag: "balances", query: orgQuery, responseBody: query, errors: [.notFound])
+    static let balanceSpec = RouteSpec(
+        .get, "/v1/balance", summary: "The last known balance of each account, with as_of", action: .readBalance,
+        tag: "balances", query: orgQuery,
+        responseBody: JSONSchema.object([
+            "data": JSONSchema.array(
+                of: JSONSchema.object([
+                    "account": JSONSchema.string, "currency": JSONSchema.string, "current": JSONSchema.string,
+                    "available": JSONSchema.string, "reserved": JSONSchema.string, "uncleared": JSONSchema.string,
+                    "as_of": JSONSchema.dateTime,
+                ])),
+            "as_of": JSONSchema.nullable(JSONSchema.dateTime), "latest_check": query,
+        ]))
+    static let statusSpec = RouteSpec(
+        .post, "/v1/transaction-status",
+        summary: "Ask Daraja for a transaction's status, by M-Pesa receipt or payment id (answered by callback)",
+        action: .createTransactionStatusQuery, tag: "balances",
+        requestBody: JSONSchema.object(["mpesa_receipt": JSONSchema.string, "payment_id": JSONSchema.string]),
+        query: orgQuery, successStatus: .accepted, responseBody: query,
+        errors: [.invalidField, .notFound, .conflict] + upstreamErrors)
+    static let readStatusSpec = RouteSpec(
+        .get, "/v1/transaction-status/{id}", summary: "A transaction-status query and its result",
+        action: .createTransactionStatusQuery, tag: "balances", query: orgQuery, responseBody: query,
+        errors: [.notFound])
+    static let registerSpec = RouteSpec(
+        .post, "/v1/c2b/register-urls",
+        summary: "Register this organization's C2B confirmation and validation URLs with Daraja",
+        action: .registerC2BURLs, tag: "payments",
+        requestBody: JSONSchema.object(["response_type": JSONSchema.enumeration(["completed", "cancelled"])]),
+        query: orgQuery,
+        responseBody: JSONSchema.object([
+            "short_code": JSONSchema.string, "response_type": JSONSchema.string, "confirmation_url": JSONSchema.string,
+            "validation_url": JSONSchema.string, "response_description": JSONSchema.string,
+        ]), errors: [.invalidField] + upstreamErrors)
+}

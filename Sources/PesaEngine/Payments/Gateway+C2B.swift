@@ -1,0 +1,53 @@
+import DarajaClient
+import DarajaWire
+public import PesaCore
+
+/// What `POST /v1/c2b/register-urls` registered with Daraja.
+public struct C2BRegistration: Sendable {
+    public let shortCode: String
+    /// `Completed` (Daraja completes the payment when the validation URL cannot be reached) or `Cancelled`.
+    public let responseType: String
+    public let confirmationURL: String
+    public let validationURL: String
+    public let responseDescription: String
+}
+
+extension Gateway {
+    /// Registers the organization's own C2B confirmation and validation URLs for its shortcode. Audited.
+    public func registerC2BURLs(responseType: String?, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> C2BRegistration
+    {
+        try actor.authorize(.registerC2BURLs, in: organization)
+        let type: String
+        switch responseType?.trimmingWhitespace().lowercased() {
+        case nil, "completed": type = "Completed"
+        case "cancelled", "canceled": type = "Cancelled"
+        default: throw EngineError.invalid("response_type", "response_type must be completed or cancelled")
+        }
+        let engine = try await self.engine(organization)
+        let credentials = try await self.credentials(for: organization)
+        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        let settings = payments
+        let base = try await engine.read { (state) throws(EngineError) in
+            guard let organization = state.organization else { throw EngineError.notFound("organization") }
+            return settings.callbackURLBase(slug: organization.slug.rawValue, token: organization.callbackToken)
+        }
+        let registration = C2BRegistration(
+            shortCode: credentials.businessShortCode, responseType: type, confirmationURL: base + "/c2b/confirmation",
+            validationURL: base + "/c2b/validation", responseDescription: "")
+        let answer: C2BAcknowledgement
+        do throws(DarajaError) {
+            answer = try await client.registerC2BURLs(C2BRegisterURLRequest(
+                shortCode: FlexibleString(numberIfPossible: registration.shortCode), responseType: type,
+                confirmationURL: registration.confirmationURL, validationURL: registration.validationURL))
+        } catch {
+            throw Self.requestFailure(error, what: "the URL registration")
+        }
+        try await engine.execute { (_, _) throws(EngineError) in
+            Decision(events: [actor.audit("c2b.register_urls", target: registration.shortCode)], value: ())
+        }
+        return C2BRegistration(
+            shortCode: registration.shortCode, responseType: type, confirmationURL: registration.confirmationURL,
+            validationURL: registration.validationURL, responseDescription: answer.responseDescription)
+    }
+}

@@ -1,0 +1,29 @@
+import DarajaClient
+import PesaCore
+
+/// What an initiator API call (B2C, reversal, balance, transaction status) needs: the organization's
+/// client, credentials, encrypted initiator password and callback URL base.
+struct InitiatorCall: Sendable {
+    let client: DarajaClient
+    let credentials: MpesaCredentials
+    let securityCredential: String
+    /// `{public_url}/callbacks/{slug}/{token}`
+    let callbackBase: String
+}
+
+extension Gateway {
+    func initiatorCall(for organization: OrganizationID, engine: TenantEngine) async throws(EngineError) -> InitiatorCall {
+        let credentials = try await self.credentials(for: organization)
+        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
+        let securityCredential = try upstream.securityCredential(
+            tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
+        let settings = payments
+        let base = try await engine.read { (state) throws(EngineError) in
+            guard let organization = state.organization else { throw EngineError.notFound("organization") }
+            return settings.callbackURLBase(slug: organization.slug.rawValue, token: organization.callbackToken)
+        }
+        return InitiatorCall(
+            client: client, credentials: credentials, securityCredential: securityCredential, callbackBase: base)
+    }
+}

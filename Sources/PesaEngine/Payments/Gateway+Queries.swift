@@ -1,0 +1,156 @@
+import DarajaClient
+import DarajaWire
+public import PesaCore
+
+/// `POST /v1/transaction-status`, before validation: a receipt, or one of the organization's payments.
+public struct TransactionStatusParameters: Sendable {
+    public var mpesaReceipt: String?
+    public var paymentID: String?
+
+    public init(mpesaReceipt: String?, paymentID: String?) {
+        self.mpesaReceipt = mpesaReceipt
+        self.paymentID = paymentID
+    }
+}
+
+/// An organization's last known balances (GET /v1/balance).
+public struct BalanceView: Sendable {
+    public let accounts: [BalanceRecord]
+    /// The newest `as_of` of the accounts; nil when no balance check has answered yet.
+    public let asOfMs: Int64?
+    /// The latest balance check, if any (pending, completed or failed).
+    public let latestCheck: QueryRecord?
+}
+
+extension Gateway {
+    /// Asks Daraja for the balances of the organization's B2C shortcode. The answer comes to the
+    /// organization's `balance/result` URL and updates GET /v1/balance.
+    public func balanceCheck(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> QueryRecord {
+        try actor.authorize(.createBalanceCheck, in: organization)
+        return try await sendQuery(.balance, reason: .api, in: organization, by: actor)
+    }
+
+    /// Asks Daraja for the status of one transaction: by M-Pesa receipt, or one of the organization's payments
+    /// (by its receipt, else by its conversation id). A pending or unknown payment is settled by the answer.
+    public func transactionStatus(
+        _ input: TransactionStatusParameters, in organization: OrganizationID, by actor: Actor
+    ) async throws(EngineError) -> QueryRecord {
+        try actor.authorize(.createTransactionStatusQuery, in: organization)
+        let receipt = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
+        let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
+            guard let id = try? PaymentID(parsing: text) else { throw EngineError.invalid("payment_id", "payment_id is not a payment id") }
+            return id
+        }
+        guard receipt != nil || paymentID != nil else {
+            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
+        }
+        let engine = try await self.engine(organization)
+        let target = try await engine.read { (state) throws(EngineError) -> StatusTarget in
+            if let paymentID {
+                guard let payment = state.payment(id: paymentID) else { throw EngineError.notFound("payment") }
+                return try Self.statusTarget(for: payment, receipt: receipt)
+            }
+            let payment = receipt.flatMap { state.payments.row(forReceipt: $0) }.map { state.payments.payment(at: $0) }
+            return StatusTarget(paymentID: payment?.id, receipt: receipt, conversationID: nil)
+        }
+        return try await sendQuery(.transactionStatus, reason: .api, target: target, in: organization, by: actor)
+    }
+
+    /// One query of the organization (either kind), with its result once it came.
+    public func query(_ id: QueryID, kind: QueryKind, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> QueryRecord
+    {
+        try actor.authorize(kind == .balance ? .readBalance : .createTransactionStatusQuery, in: organization)
+        return try await engine(organization).read { (state) throws(EngineError) in
+            guard let query = state.query(id: id), query.kind == kind else { throw EngineError.notFound("query") }
+            return query
+        }
+    }
+
+    /// The last known balance of each account, with when Daraja reported it.
+    public func balances(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> BalanceView {
+        try actor.authorize(.readBalance, in: organization)
+        return try await engine(organization).read { state in
+            let accounts = state.balances.values.sorted { $0.account < $1.account }
+            let latest = state.queries.values.filter { $0.kind == .balance }.max { $0.createdAtMs < $1.createdAtMs }
+            return BalanceView(accounts: accounts, asOfMs: accounts.map(\.asOfMs).max(), latestCheck: latest)
+        }
+    }
+
+    /// What a transaction-status query names.
+    struct StatusTarget: Sendable {
+        var paymentID: PaymentID?
+        var receipt: String?
+        var conversationID: String?
+    }
+
+    /// How to ask about a payment: a reversal by the receipt it reverses (its status tells whether it was
+    /// reversed), others by their receipt, else by Daraja's conversation id (a payout's OriginatorConversationID
+    /// is its own id when Daraja's acknowledgement was lost).
+    static func statusTarget(for payment: Payment, receipt: String?) throws(EngineError) -> StatusTarget {
+        switch payment.type {
+        case .reversal:
+            return StatusTarget(paymentID: payment.id, receipt: payment.reversedReceipt, conversationID: nil)
+        case .b2c:
+            return StatusTarget(
+                paymentID: payment.id, receipt: receipt ?? payment.mpesaReceipt,
+                conversationID: payment.conversationID ?? payment.id.rawValue)
+        case .stkPush, .c2b:
+            guard let known = receipt ?? payment.mpesaReceipt else {
+                throw EngineError(
+                    .conflict, "payment \(payment.id) has no M-Pesa receipt to ask about; an STK push is settled by STK query")
+            }
+            return StatusTarget(paymentID: payment.id, receipt: known, conversationID: nil)
+        }
+    }
+
+    /// Sends a query and journals it with Daraja's acknowledgement (a query moves no money, so nothing is
+    /// journaled before the call). A result that beat the acknowledgement is applied with it.
+    func sendQuery(
+        _ kind: QueryKind, reason: TenantEvent.QueryReason, target: StatusTarget = StatusTarget(),
+        in organization: OrganizationID, by actor: Actor?
+    ) async throws(EngineError) -> QueryRecord {
+        let engine = try await self.engine(organization)
+        let initiator = try await initiatorCall(for: organization, engine: engine)
+        let credentials = initiator.credentials
+        let id = QueryID(randomBytes: CommandContext.randomBytes(16))
+        let acknowledgement: InitiatorAcknowledgement
+        do throws(DarajaError) {
+            switch kind {
+            case .balance:
+                acknowledgement = try await initiator.client.accountBalance(AccountBalanceRequest(
+                    initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
+                    partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
+                    remarks: "Balance check", queueTimeOutURL: initiator.callbackBase + "/balance/timeout",
+                    resultURL: initiator.callbackBase + "/balance/result"))
+            case .transactionStatus:
+                acknowledgement = try await initiator.client.transactionStatus(TransactionStatusRequest(
+                    initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
+                    transactionID: target.receipt, originalConversationID: target.receipt == nil ? target.conversationID : nil,
+                    partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
+                    resultURL: initiator.callbackBase + "/status/result",
+                    queueTimeOutURL: initiator.callbackBase + "/status/timeout", remarks: "Transaction status",
+                    occasion: id.rawValue))
+            }
+        } catch {
+            throw Self.requestFailure(error, what: "the query")
+        }
+        let sent = TenantEvent.QuerySent(
+            queryID: id, kind: kind, reason: reason, conversationID: acknowledgement.conversationID,
+            originatorConversationID: acknowledgement.originatorConversationID, paymentID: target.paymentID,
+            mpesaReceipt: target.receipt)
+        try await engine.execute { (state, context) throws(EngineError) in
+            var events: [TenantEvent] = [.querySent(sent)]
+            if let actor { events.append(actor.audit("query.\(kind.rawValue)", target: id.rawValue)) }
+            if case .queryResult(let early)? = engine.takeEarlyResult(darajaID: sent.conversationID) {
+                events += Self.queryResultEvents(
+                    early, queryID: id, kind: kind, paymentID: target.paymentID, state: state, nowMs: context.nowMs)
+            }
+            return Decision(events: events, value: ())
+        }
+        return try await engine.read { (state) throws(EngineError) in
+            guard let query = state.query(id: id) else { throw EngineError.notFound("query") }
+            return query
+        }
+    }
+}

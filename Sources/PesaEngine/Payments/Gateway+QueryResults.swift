@@ -1,0 +1,124 @@
+import DarajaClient
+import PesaCore
+
+extension Gateway {
+    /// What a query's result journals: the result itself; for a balance, the new balances; for a
+    /// transaction status about a pending (or unknown) payment, the payment's settlement when the answer
+    /// is final. Nothing when the query already has its result (a duplicate callback).
+    static func queryResultEvents(
+        _ result: CallbackReading.QueryResult, queryID: QueryID, kind: QueryKind, paymentID: PaymentID?,
+        state: TenantState, nowMs: Int64
+    ) -> [TenantEvent] {
+        if let existing = state.query(id: queryID), existing.status != .pending { return [] }
+        var events: [TenantEvent] = [
+            .queryCompleted(.init(
+                queryID: queryID, resultCode: result.code, resultDesc: result.desc, parameters: result.parameters))
+        ]
+        guard result.code.numericValue == 0 else { return events }
+        switch kind {
+        case .balance:
+            let accounts = BalanceText.accounts(result.parameters["AccountBalance"] ?? "")
+            if !accounts.isEmpty {
+                let asOf = result.parameters["BOCompletedTime"].flatMap(CallbackReading.kenyaMs) ?? nowMs
+                events.append(.balanceUpdated(.init(accounts: accounts, asOfMs: asOf)))
+            }
+        case .transactionStatus:
+            if let paymentID, let payment = state.payment(id: paymentID),
+                let settled = statusSettlement(result.parameters, of: payment)
+            {
+                events.append(settled)
+            }
+        }
+        return events
+    }
+
+    /// A payment's settlement from a transaction-status answer (`TransactionStatus`), or nil when the answer
+    /// does not settle it. A reversal is asked about through the receipt it reverses: `Reversed` means it
+    /// succeeded. Anything unrecognised leaves the payment pending (reconciliation asks again, then gives up
+    /// to `unknown`).
+    static func statusSettlement(_ parameters: [String: String], of payment: Payment) -> TenantEvent? {
+        let status = (parameters["TransactionStatus"] ?? "").trimmingWhitespace().lowercased()
+        let receipt = parameters["ReceiptNo"].flatMap { $0.isEmpty ? nil : $0 }
+        let outcome: (PaymentStatus, String?)?
+        switch (payment.type, status) {
+        case (.reversal, "reversed"): outcome = (.succeeded, nil)
+        case (.reversal, _): outcome = nil
+        case (_, "completed"), (_, "reversed"): outcome = (.succeeded, receipt)
+        case (_, "failed"), (_, "cancelled"), (_, "declined"), (_, "expired"): outcome = (.failed, nil)
+        default: outcome = nil
+        }
+        guard let (newStatus, receiptKept) = outcome, payment.status.transition(to: newStatus) == .changes else { return nil }
+        let code = newStatus == .succeeded ? ResultCode(0) : ResultCode("PESA_STATUS_\(status.uppercased())")
+        return .paymentSettled(.init(
+            paymentID: payment.id, status: newStatus, resultCode: code,
+            resultDesc: "Transaction status: \(parameters["TransactionStatus"] ?? status)", mpesaReceipt: receiptKept,
+            source: .query))
+    }
+
+    /// What the API answers when Daraja refused a request that moves no money (`what`: "the query", ...);
+    /// nothing was journaled.
+    static func requestFailure(_ error: DarajaError, what: String) -> EngineError {
+        let code = error.darajaErrorCode ?? "upstream_\(error.code)"
+        let message = error.darajaErrorMessage ?? error.message
+        switch error.code {
+        case .unreachable, .transport, .outcomeUnknown:
+            return EngineError(.upstreamUnavailable, "Daraja could not be reached for \(what) (\(code)); try again")
+        case .authentication:
+            return EngineError(.upstreamError, "Daraja refused this organization's consumer key or secret (\(code))")
+        case .rejected, .invalidResponse, .invalidCertificate, .invalidInput:
+            return EngineError(.upstreamError, "Daraja refused \(what): \(code) \(message)")
+        }
+    }
+
+    /// An M-Pesa receipt as the API takes it: 8 to 20 letters and digits, upper-cased.
+    static func receipt(_ text: String, param: String = "mpesa_receipt") throws(EngineError) -> String {
+        let trimmed = text.trimmingWhitespace().uppercased()
+        guard (8...20).contains(trimmed.count),
+            trimmed.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        else {
+            throw EngineError.invalid(param, "\(param) must be an M-Pesa receipt: 8 to 20 letters and digits")
+        }
+        return trimmed
+    }
+}
+
+/// Daraja's `AccountBalance` text: accounts joined by `&`, each `Name|Currency|Current|Available|Reserved|Uncleared`
+/// with decimal amounts (`700000.00`, `-1540.00`). Read without floating point; an unreadable account is skipped.
+enum BalanceText {
+    static func accounts(_ text: String) -> [TenantEvent.BalanceAccount] {
+        text.split(separator: "&").compactMap { part -> TenantEvent.BalanceAccount? in
+            let fields = part.split(separator: "|", omittingEmptySubsequences: false).map {
+                String($0).trimmingWhitespace()
+            }
+            guard fields.count == 6, !fields[0].isEmpty else { return nil }
+            let amounts = fields[2...5].compactMap(minorUnits)
+            guard amounts.count == 4 else { return nil }
+            return TenantEvent.BalanceAccount(
+                account: fields[0], currency: fields[1].isEmpty ? "KES" : fields[1],
+                current: Amount(minorUnits: amounts[0]), available: Amount(minorUnits: amounts[1]),
+                reserved: Amount(minorUnits: amounts[2]), uncleared: Amount(minorUnits: amounts[3]))
+        }
+    }
+
+    /// `-1540.5` → -154050; at most two decimals, at most 15 whole digits.
+    static func minorUnits(_ text: String) -> Int64? {
+        var digits = Substring(text)
+        let negative = digits.hasPrefix("-")
+        if negative { digits = digits.dropFirst() }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, (1...15).contains(whole.count), whole.allSatisfy(\.isASCIIDigitCharacter) else {
+            return nil
+        }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= 2, fraction.allSatisfy(\.isASCIIDigitCharacter), let units = Int64(whole) else {
+            return nil
+        }
+        let cents = Int64(String(fraction) + String(repeating: "0", count: 2 - fraction.count)) ?? 0
+        let value = units * 100 + cents
+        return negative ? -value : value
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
