@@ -58,16 +58,28 @@ struct PaymentsHarness {
             in: organization, idempotency: idempotency, by: admin)
     }
 
-    /// The STK callbacks the sandbox sent for this organization, handed to the gateway in order.
-    func deliverCallbacks(count: Int) async throws -> [CallbackAnswer] {
+    /// The first `count` callbacks of `kind` the sandbox sent for this organization, handed to the gateway in
+    /// order (the recorder keeps every delivery, so asking again hands the same ones again: duplicates).
+    func deliverCallbacks(_ kind: CallbackKind = .stk, count: Int) async throws -> [CallbackAnswer] {
         let token = try await gateway.organization(organization, by: admin).record.callbackToken
-        let path = "/callbacks/\(slug)/\(token)/stk"
+        let path = "/callbacks/\(slug)/\(token)/\(kind.rawValue)"
         let deliveries = await recorder.waitForDeliveries(to: path, count: count, timeoutMs: 10_000)
         var answers: [CallbackAnswer] = []
-        for delivery in deliveries {
+        for delivery in deliveries.prefix(count) {
             answers.append(try await gateway.receiveCallback(
-                slug: slug, token: token, kind: .stk, body: Array(delivery.body)))
+                slug: slug, token: token, kind: kind, body: Array(delivery.body)))
         }
         return answers
+    }
+
+    func payout(_ phone: String, amount: Int64 = 100, command: String = "business_payment",
+                idempotency: IdempotencyInput? = nil) async throws -> PaymentAnswer {
+        try await gateway.payout(
+            PayoutParameters(phone: phone, amount: amount, command: command, remarks: "Salary", occasion: nil),
+            in: organization, idempotency: idempotency, by: admin)
+    }
+
+    func payment(_ id: PaymentID) async throws -> Payment {
+        try await gateway.payment(id, in: organization, by: admin)
     }
 }

@@ -43,6 +43,11 @@ import Testing
                                     previousValidUntilMs: 1_800_000_000_000)),
         .webhookEndpointDeleted(.init(endpointID: Fixtures.endpointID)),
         .usageRecorded(.init(month: "2026-11", apiCalls: 42)),
+        .querySent(.init(queryID: QueryID(randomBytes: Fixtures.bytes(5)), kind: .transactionStatus, reason: .api,
+                         conversationID: "AG_20261128_1", originatorConversationID: "5118-1",
+                         paymentID: Fixtures.paymentID(2), mpesaReceipt: "SKR1ABCDEF")),
+        .queryCompleted(.init(queryID: QueryID(randomBytes: Fixtures.bytes(5)), resultCode: ResultCode(0),
+                              resultDesc: "Accepted", parameters: ["TransactionStatus": "Completed"])),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {

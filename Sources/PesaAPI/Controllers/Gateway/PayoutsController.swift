@@ -51,7 +51,8 @@ struct PayoutsController: Sendable {
         let key = try request.idempotencyKey()
         let body = try await request.decodeHashedJSON(as: ReversalBody.self, context: context)
         let answer = try await gateway.reversal(
-            ReversalParameters(mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks),
+            ReversalParameters(
+                mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
             by: identity.actor(requestID: context.requestID))
         return try Self.answer(answer, request: request, context: context)
@@ -71,7 +72,8 @@ struct PayoutsController: Sendable {
     ]
 
     static let payoutSpec = RouteSpec(
-        .post, "/v1/payouts", summary: "Pay a customer (B2C) from the organization's shortcode (Idempotency-Key supported)",
+        .post, "/v1/payouts",
+        summary: "Pay a customer (B2C) from the organization's shortcode (Idempotency-Key supported)",
         action: .createPayout, tag: "payments",
         requestBody: JSONSchema.object(
             [

@@ -81,7 +81,8 @@ struct QueriesController: Sendable {
     @Sendable func balance(_ request: Request, context: PesaRequestContext) async throws -> BalanceJSON {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        return BalanceJSON(try await gateway.balances(in: organization, by: identity.actor(requestID: context.requestID)))
+        let view = try await gateway.balances(in: organization, by: identity.actor(requestID: context.requestID))
+        return BalanceJSON(view)
     }
 
     @Sendable func registerC2BURLs(_ request: Request, context: PesaRequestContext) async throws -> RegistrationJSON {

@@ -1,0 +1,203 @@
+import DarajaSandbox
+import Foundation
+import PesaCore
+import PesaStore
+import PesaTesting
+import Testing
+
+@testable import PesaEngine
+
+/// B2C payouts, reversals, balance checks and transaction-status queries through the embedded sandbox over
+/// loopback, with their result callbacks and reconciliation.
+@Suite struct PayoutAndQueryTests {
+    @Test func aPayoutSucceedsOnItsResultAndADuplicateResultChangesNothing() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.payout("0708374149", amount: 150, command: "salary_payment")
+            #expect(answer.payment.type == .b2c)
+            #expect(answer.payment.status == .pending)
+            #expect(answer.payment.command == .salaryPayment)
+            #expect(answer.payment.conversationID?.isEmpty == false)
+            #expect(answer.payment.originatorConversationID == answer.payment.id.rawValue)
+            #expect(try await harness.deliverCallbacks(.b2cResult, count: 1) == [.accepted])
+            let settled = try await harness.payment(answer.payment.id)
+            #expect(settled.status == .succeeded)
+            #expect(settled.mpesaReceipt?.isEmpty == false)
+            #expect(try await harness.deliverCallbacks(.b2cResult, count: 1) == [.accepted])
+            let again = try await harness.payment(answer.payment.id)
+            #expect(again.status == .succeeded)
+            #expect(again.updatedAtMs == settled.updatedAtMs)
+            #expect(again.callbackCount == 2)
+        }
+    }
+
+    @Test(arguments: [("254700000001", PaymentStatus.failed, "1"), ("254700002001", .failed, "2001")])
+    func aFailedPayoutKeepsDarajasCodeAndNoReceipt(phone: String, status: PaymentStatus, code: String) async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.payout(phone)
+            _ = try await harness.deliverCallbacks(.b2cResult, count: 1)
+            let settled = try await harness.payment(answer.payment.id)
+            #expect(settled.status == status)
+            #expect(settled.resultCode == ResultCode(code))
+            #expect(settled.mpesaReceipt == nil)
+        }
+    }
+
+    @Test func badPayoutInputIsRefusedNamingTheFieldAndNothingIsJournaled() async throws {
+        try await PaymentsHarness.run { harness in
+            let before = try await harness.gateway.engine(harness.organization).read { $0.lastSeq }
+            let cases: [(PayoutParameters, String)] = [
+                (.init(phone: "0708374149", amount: 100, command: "gift", remarks: "x", occasion: nil), "command"),
+                (.init(phone: "0708374149", amount: 5, command: "business_payment", remarks: "x", occasion: nil), "amount"),
+                (.init(phone: "12345", amount: 100, command: "business_payment", remarks: "x", occasion: nil), "phone"),
+                (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "", occasion: nil), "remarks"),
+                (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "ok",
+                       occasion: String(repeating: "o", count: 101)), "occasion"),
+            ]
+            for (input, param) in cases {
+                let error = await #expect(throws: EngineError.self) {
+                    try await harness.gateway.payout(input, in: harness.organization, idempotency: nil, by: harness.admin)
+                }
+                #expect(error?.code == .invalidField)
+                #expect(error?.param == param)
+            }
+            let user = EngineHarness.member(.user, of: harness.organization)
+            let forbidden = await #expect(throws: EngineError.self) {
+                try await harness.gateway.payout(cases[0].0, in: harness.organization, idempotency: nil, by: user)
+            }
+            #expect(forbidden?.code == .forbidden)
+            #expect(try await harness.gateway.engine(harness.organization).read { $0.lastSeq } == before)
+        }
+    }
+
+    @Test func aPayoutWhoseResultIsLostIsSettledByATransactionStatusQuery() async throws {
+        try await PaymentsHarness.run(reconcileAfterMs: 0) { harness in
+            let answer = try await harness.payout("254700000009")
+            await harness.gateway.reconcile(harness.organization)
+            let pending = try await harness.payment(answer.payment.id)
+            #expect(pending.status == .pending)
+            #expect(pending.reconcileAttempts == 1)
+            #expect(try await harness.deliverCallbacks(.statusResult, count: 1) == [.accepted])
+            let settled = try await harness.payment(answer.payment.id)
+            #expect(settled.status == .succeeded)
+            #expect(settled.mpesaReceipt?.isEmpty == false)
+            let query = try await harness.gateway.engine(harness.organization).read { state in
+                state.queries.values.first
+            }
+            #expect(query?.reason == .reconciliation)
+            #expect(query?.paymentID == answer.payment.id)
+            #expect(query?.status == .completed)
+        }
+    }
+
+    @Test func aReversalReversesTheOriginalOnceAndOnlyForTheOrganizationsOwnReceipts() async throws {
+        try await PaymentsHarness.run { harness in
+            let push = try await harness.push("254708374149", amount: 300)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let paid = try await harness.payment(push.payment.id)
+            let receipt = try #require(paid.mpesaReceipt)
+            let tooMuch = await #expect(throws: EngineError.self) {
+                try await harness.gateway.reversal(
+                    ReversalParameters(mpesaReceipt: receipt, amount: 301, remarks: "Refund"),
+                    in: harness.organization, idempotency: nil, by: harness.admin)
+            }
+            #expect(tooMuch?.param == "amount")
+            let unknown = await #expect(throws: EngineError.self) {
+                try await harness.gateway.reversal(
+                    ReversalParameters(mpesaReceipt: "ZZZ0000000", amount: 10, remarks: "Refund"),
+                    in: harness.organization, idempotency: nil, by: harness.admin)
+            }
+            #expect(unknown?.code == .notFound)
+            let reversal = try await harness.gateway.reversal(
+                ReversalParameters(mpesaReceipt: receipt.lowercased(), amount: 300, remarks: "Refund"),
+                in: harness.organization, idempotency: nil, by: harness.admin)
+            #expect(reversal.payment.type == .reversal)
+            #expect(reversal.payment.originalPaymentID == push.payment.id.rawValue)
+            let twice = await #expect(throws: EngineError.self) {
+                try await harness.gateway.reversal(
+                    ReversalParameters(mpesaReceipt: receipt, amount: 300, remarks: "Refund"),
+                    in: harness.organization, idempotency: nil, by: harness.admin)
+            }
+            #expect(twice?.code == .conflict)
+            #expect(try await harness.deliverCallbacks(.reversalResult, count: 1) == [.accepted])
+            #expect(try await harness.payment(reversal.payment.id).status == .succeeded)
+            #expect(try await harness.payment(push.payment.id).status == .reversed)
+        }
+    }
+
+    @Test func aBalanceCheckUpdatesTheBalancesWhenItsResultComes() async throws {
+        try await PaymentsHarness.run { harness in
+            let query = try await harness.gateway.balanceCheck(in: harness.organization, by: harness.admin)
+            #expect(query.status == .pending)
+            #expect(query.kind == .balance)
+            let empty = try await harness.gateway.balances(in: harness.organization, by: harness.admin)
+            #expect(empty.accounts.isEmpty)
+            #expect(empty.asOfMs == nil)
+            #expect(try await harness.deliverCallbacks(.balanceResult, count: 1) == [.accepted])
+            let view = try await harness.gateway.balances(in: harness.organization, by: harness.admin)
+            #expect(view.accounts.map(\.account).contains("Working Account"))
+            #expect(view.accounts.allSatisfy { $0.currency == "KES" })
+            #expect(view.asOfMs != nil)
+            #expect(view.latestCheck?.id == query.id)
+            #expect(view.latestCheck?.status == .completed)
+            // A duplicate result: recorded, nothing changes.
+            #expect(try await harness.deliverCallbacks(.balanceResult, count: 1) == [.accepted])
+            let again = try await harness.gateway.balances(in: harness.organization, by: harness.admin)
+            #expect(again.accounts == view.accounts)
+        }
+    }
+
+    @Test func aTransactionStatusQueryByReceiptKeepsDarajasAnswer() async throws {
+        try await PaymentsHarness.run { harness in
+            let push = try await harness.push("254708374149", amount: 20)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let receipt = try #require(try await harness.payment(push.payment.id).mpesaReceipt)
+            let query = try await harness.gateway.transactionStatus(
+                TransactionStatusParameters(mpesaReceipt: receipt, paymentID: nil), in: harness.organization,
+                by: harness.admin)
+            #expect(query.paymentID == push.payment.id)
+            _ = try await harness.deliverCallbacks(.statusResult, count: 1)
+            let answered = try await harness.gateway.query(
+                query.id, kind: .transactionStatus, in: harness.organization, by: harness.admin)
+            #expect(answered.status == .completed)
+            #expect(answered.parameters["TransactionStatus"] == "Completed")
+            #expect(answered.parameters["ReceiptNo"] == receipt)
+            let missing = await #expect(throws: EngineError.self) {
+                try await harness.gateway.transactionStatus(
+                    TransactionStatusParameters(mpesaReceipt: nil, paymentID: nil), in: harness.organization,
+                    by: harness.admin)
+            }
+            #expect(missing?.param == "mpesa_receipt")
+            let wrongKind = await #expect(throws: EngineError.self) {
+                try await harness.gateway.query(query.id, kind: .balance, in: harness.organization, by: harness.admin)
+            }
+            #expect(wrongKind?.code == .notFound)
+        }
+    }
+
+    @Test func c2bURLsAreRegisteredForTheOrganizationsOwnCallbackURLs() async throws {
+        try await PaymentsHarness.run { harness in
+            let registration = try await harness.gateway.registerC2BURLs(
+                responseType: nil, in: harness.organization, by: harness.admin)
+            #expect(registration.responseType == "Completed")
+            #expect(registration.confirmationURL.hasSuffix("/callbacks/acme/\(try await token(harness))/c2b/confirmation"))
+            let bad = await #expect(throws: EngineError.self) {
+                try await harness.gateway.registerC2BURLs(responseType: "maybe", in: harness.organization, by: harness.admin)
+            }
+            #expect(bad?.param == "response_type")
+        }
+    }
+
+    private func token(_ harness: PaymentsHarness) async throws -> String {
+        try await harness.gateway.organization(harness.organization, by: harness.admin).record.callbackToken
+    }
+
+    @Test func balanceTextIsReadWithoutFloatingPoint() {
+        let accounts = BalanceText.accounts(
+            "Working Account|KES|700000.00|700000.00|0.00|0.00&Charges Paid Account|KES|-1540.5|-1540.5|0|0&bad|KES|x|1|1|1")
+        #expect(accounts.count == 2)
+        #expect(accounts[0].current == Amount(minorUnits: 70_000_000))
+        #expect(accounts[1].available == Amount(minorUnits: -154_050))
+        #expect(BalanceText.minorUnits("0.008") == nil)
+        #expect(BalanceText.minorUnits("12") == 1200)
+    }
+}
