@@ -15,7 +15,7 @@ extension Gateway {
     static let timelineTypes: Set<String> = [
         "payment.stk_requested", "payment.b2c_requested", "payment.reversal_requested", "payment.c2b_received",
         "payment.accepted", "payment.upstream_failed", "callback.received", "payment.settled",
-        "payment.reconcile_attempted",
+        "payment.reconcile_attempted", "query.sent",
     ]
 
     /// A payment and every journaled event about it, oldest first. Only the journal range the state
@@ -44,6 +44,7 @@ extension Gateway {
                 case .paymentSettled(let settled): settled.status.rawValue
                 case .callbackReceived(let callback): callback.kind.rawValue
                 case .paymentUpstreamFailed(let failed): failed.errorCode
+                case .querySent(let query): query.kind.rawValue
                 default: nil
                 }
             return PaymentTimelineEntry(seq: record.seq, atMs: record.atMs, type: record.type, detail: detail)
