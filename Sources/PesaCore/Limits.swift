@@ -47,6 +47,8 @@ public enum Limits {
     public static let internedTextCountMax = 4096
     /// Items of one payout batch.
     public static let batchItemsCountMax = 10_000
+    /// Account references an organization's C2B validation accepts.
+    public static let c2bAccountReferencesCountMax = 10_000
 
     // MARK: Ids and names
     /// Random bytes behind every prefixed id (26 Crockford base32 characters).

@@ -123,9 +123,31 @@ import Testing
         let (registered, registration) = try await server.request("POST", "/v1/c2b/register-urls", token: admin)
         #expect(registered == 200)
         #expect((registration?["confirmation_url"] as? String)?.hasSuffix("/c2b/confirmation") == true)
+        // C2B validation: accepted by default; only known account references once the organization says so.
+        let base = try #require(registration?["validation_url"] as? String)
+        let validation = Data(
+            #"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","BillRefNumber":"INV-9","MSISDN":"254708374149"}"#
+                .utf8)
+        let path = String(base.dropFirst(server.baseURL.count))
+        let (open, openBody) = try await server.request(
+            "POST", path, body: validation, headers: ["Content-Type": "application/json"])
+        #expect(open == 200)
+        #expect(openBody?["ResultCode"] as? Int == 0)
+        let (set, policy) = try await server.request(
+            "PUT", "/v1/c2b/validation", token: admin,
+            json: ["reject_unknown_account_references": true, "account_references": ["INV-1"]])
+        #expect(set == 200)
+        #expect(policy?["account_references"] as? [String] == ["INV-1"])
+        let (closed, closedBody) = try await server.request(
+            "POST", path, body: validation, headers: ["Content-Type": "application/json"])
+        #expect(closed == 200)
+        #expect(closedBody?["ResultCode"] as? String == "C2B00012")
+        let (badPolicy, _) = try await server.request(
+            "PUT", "/v1/c2b/validation", token: admin, json: ["account_references": ["INV-1"]])
+        #expect(badPolicy == 422)
         let (audit, log) = try await server.request("GET", "/v1/audit-log?limit=500", token: admin)
         #expect(audit == 200)
         let actions = Set((log?["data"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String })
-        #expect(actions.isSuperset(of: ["payment.payout", "payment.reversal", "query.balance", "c2b.register_urls"]))
+        #expect(actions.isSuperset(of: ["payment.payout", "payment.reversal", "query.balance", "c2b.register_urls", "c2b.validation_set"]))
     }
 }

@@ -201,3 +201,38 @@ import Testing
         #expect(BalanceText.minorUnits("12") == 1200)
     }
 }
+
+/// C2B validation: accept by default; an organization may reject unknown account references.
+@Suite struct C2BValidationTests {
+    static func validation(_ reference: String) -> [UInt8] {
+        Array(#"{"TransactionType":"Pay Bill","TransID":"","TransTime":"20261128120000","TransAmount":"10","BusinessShortCode":"600000","BillRefNumber":"\#(reference)","MSISDN":"254708374149"}"#.utf8)
+    }
+
+    @Test func unknownAccountReferencesAreRejectedOnlyWhenTheOrganizationSaysSo() async throws {
+        try await PaymentsHarness.run { harness in
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).record.callbackToken
+            func validate(_ reference: String) async throws -> CallbackAnswer {
+                try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: .c2bValidation, body: Self.validation(reference))
+            }
+            #expect(try await validate("anything") == .accepted)
+            let policy = try await harness.gateway.setC2BValidation(
+                rejectUnknown: true, accountReferences: ["inv-1", "ACC 2"], in: harness.organization, by: harness.admin)
+            #expect(policy.accountReferences == ["INV-1", "ACC2"])
+            #expect(try await validate("INV-1") == .accepted)
+            #expect(try await validate("acc2") == .accepted)
+            #expect(try await validate("INV-9") == .rejected(code: "C2B00012", desc: "Rejected: unknown account number"))
+            let bad = await #expect(throws: EngineError.self) {
+                try await harness.gateway.setC2BValidation(
+                    rejectUnknown: true, accountReferences: [" "], in: harness.organization, by: harness.admin)
+            }
+            #expect(bad?.param == "account_references")
+            let manager = EngineHarness.member(.manager, of: harness.organization)
+            let forbidden = await #expect(throws: EngineError.self) {
+                try await harness.gateway.setC2BValidation(
+                    rejectUnknown: false, accountReferences: [], in: harness.organization, by: manager)
+            }
+            #expect(forbidden?.code == .forbidden)
+        }
+    }
+}

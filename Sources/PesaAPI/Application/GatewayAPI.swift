@@ -40,6 +40,7 @@ public struct GatewayAPI: Sendable {
         PaymentsController(gateway: gateway).addRoutes(to: routes)
         PayoutsController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)
+        C2BValidationController(gateway: gateway).addRoutes(to: routes)
         CallbacksController(gateway: gateway).addRoutes(to: routes)
     }
 

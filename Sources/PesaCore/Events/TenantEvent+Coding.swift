@@ -32,6 +32,7 @@ extension TenantEvent {
         case .usageRecorded(let data): Self.canonicalJSON(data)
         case .querySent(let data): Self.canonicalJSON(data)
         case .queryCompleted(let data): Self.canonicalJSON(data)
+        case .c2bValidationSet(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -65,6 +66,7 @@ extension TenantEvent {
         case "usage.recorded": self = .usageRecorded(try Self.decode(data, type))
         case "query.sent": self = .querySent(try Self.decode(data, type))
         case "query.completed": self = .queryCompleted(try Self.decode(data, type))
+        case "c2b.validation_set": self = .c2bValidationSet(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

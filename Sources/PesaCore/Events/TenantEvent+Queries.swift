@@ -64,3 +64,23 @@ extension TenantEvent {
         }
     }
 }
+
+extension TenantEvent {
+    /// `c2b.validation_set`: how the organization answers Daraja's C2B validation requests. With
+    /// `reject_unknown`, a payment whose account reference (BillRefNumber) is not one of `account_references`
+    /// (compared case-insensitively) is rejected before the customer's money moves.
+    public struct C2BValidationSet: Sendable, Equatable, Codable {
+        public var rejectUnknown: Bool
+        public var accountReferences: [String]
+
+        public init(rejectUnknown: Bool, accountReferences: [String]) {
+            self.rejectUnknown = rejectUnknown
+            self.accountReferences = accountReferences
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case rejectUnknown = "reject_unknown"
+            case accountReferences = "account_references"
+        }
+    }
+}

@@ -30,6 +30,7 @@ public enum TenantEvent: Sendable, Equatable {
     case usageRecorded(UsageRecorded)
     case querySent(QuerySent)
     case queryCompleted(QueryCompleted)
+    case c2bValidationSet(C2BValidationSet)
 
     /// Every event type string, in the order of the cases.
     public static let allTypes: [String] = [
@@ -39,7 +40,7 @@ public enum TenantEvent: Sendable, Equatable {
         "payment.accepted", "payment.upstream_failed", "callback.received", "payment.settled",
         "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
         "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
-        "query.sent", "query.completed",
+        "query.sent", "query.completed", "c2b.validation_set",
     ]
 
     /// The stable type string written in the journal.
@@ -72,6 +73,7 @@ public enum TenantEvent: Sendable, Equatable {
         case .usageRecorded: "usage.recorded"
         case .querySent: "query.sent"
         case .queryCompleted: "query.completed"
+        case .c2bValidationSet: "c2b.validation_set"
         }
     }
 }

@@ -48,6 +48,10 @@ extension TenantState {
                 mpesaReceipt: data.mpesaReceipt, resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs,
                 updatedAtMs: atMs)
             queryIDsByConversation[data.conversationID] = data.queryID
+        case .c2bValidationSet(let data):
+            c2bValidation = C2BValidationRecord(
+                rejectUnknown: data.rejectUnknown,
+                accountReferences: Set(data.accountReferences.map(C2BValidationRecord.normalized)), updatedAtMs: atMs)
         case .queryCompleted(let data):
             guard queries[data.queryID]?.resultCode == nil else { return }
             queries[data.queryID]?.resultCode = data.resultCode

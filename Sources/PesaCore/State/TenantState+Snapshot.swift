@@ -32,6 +32,8 @@ extension TenantState {
         }
         writer.u64(UInt64(queries.count))
         for id in queries.keys.sorted() { queries[id]?.write(to: &writer) }
+        writer.bool(c2bValidation != nil)
+        c2bValidation?.write(to: &writer)
         payments.write(to: &writer)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
@@ -97,6 +99,7 @@ extension TenantState {
                 queries[record.id] = record
                 queryIDsByConversation[record.conversationID] = record.id
             }
+            c2bValidation = try reader.bool("c2b validation") ? try C2BValidationRecord(from: &reader) : nil
         }
         payments = try PaymentTable(from: &reader)
         guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {

@@ -36,6 +36,8 @@ extension TenantState {
         case .querySent(let data):
             guard queries[data.queryID] == nil else { throw .inconsistentEvent("query \(data.queryID) already exists") }
             if let payment = data.paymentID { _ = try requirePayment(payment) }
+        case .c2bValidationSet:
+            try validateC2BValidation(event)
         case .queryCompleted(let data):
             guard queries[data.queryID] != nil else { throw .inconsistentEvent("no query \(data.queryID)") }
         case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived, .batchCreated:
@@ -43,6 +45,21 @@ extension TenantState {
         case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .paymentSettled,
             .reconciliationAttempted:
             try validatePaymentChange(event)
+        }
+    }
+
+    /// The checks of a `c2b.validation_set` (the API runs them before the engine does, for a 422).
+    public func validateC2BValidation(_ event: TenantEvent) throws(PesaCoreError) {
+        switch event {
+        case .c2bValidationSet(let data):
+            guard data.accountReferences.count <= Limits.c2bAccountReferencesCountMax else {
+                throw .invalidField(
+                    "account_references", "at most \(Limits.c2bAccountReferencesCountMax) account references")
+            }
+            guard data.accountReferences.allSatisfy({ (1...100).contains(C2BValidationRecord.normalized($0).count) })
+            else { throw .invalidField("account_references", "each account reference has 1 to 100 characters") }
+        default:
+            preconditionFailure("not a c2b.validation_set")
         }
     }
 

@@ -20,6 +20,8 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var apiCallsByMonth: [String: Int64] = [:]
     /// Balance and transaction-status queries sent to Daraja, with their results.
     public internal(set) var queries: [QueryID: QueryRecord] = [:]
+    /// How C2B validation requests are answered; nil accepts every payment.
+    public internal(set) var c2bValidation: C2BValidationRecord?
 
     // Derived indexes (rebuilt from the above after a snapshot is read).
     var userIDsByEmail: [String: UserID] = [:]

@@ -13,6 +13,30 @@ public struct C2BRegistration: Sendable {
 }
 
 extension Gateway {
+    /// Sets how the organization's C2B validation requests are answered. Audited.
+    public func setC2BValidation(
+        rejectUnknown: Bool, accountReferences: [String], in organization: OrganizationID, by actor: Actor
+    ) async throws(EngineError) -> C2BValidationRecord {
+        try actor.authorize(.registerC2BURLs, in: organization)
+        let engine = try await self.engine(organization)
+        let event = TenantEvent.c2bValidationSet(.init(rejectUnknown: rejectUnknown, accountReferences: accountReferences))
+        do { try TenantState().validateC2BValidation(event) } catch { throw EngineError.from(error) }
+        try await engine.execute { (_, _) throws(EngineError) in
+            Decision(events: [event, actor.audit("c2b.validation_set", target: organization.rawValue)], value: ())
+        }
+        return try await c2bValidation(in: organization, by: actor)
+    }
+
+    /// How the organization's C2B validation requests are answered (accept all when never set).
+    public func c2bValidation(in organization: OrganizationID, by actor: Actor) async throws(EngineError)
+        -> C2BValidationRecord
+    {
+        try actor.authorize(.registerC2BURLs, in: organization)
+        return try await engine(organization).read { state in
+            state.c2bValidation ?? C2BValidationRecord.acceptAll
+        }
+    }
+
     /// Registers the organization's own C2B confirmation and validation URLs for its shortcode. Audited.
     public func registerC2BURLs(responseType: String?, in organization: OrganizationID, by actor: Actor)
         async throws(EngineError) -> C2BRegistration

@@ -8,6 +8,9 @@ public enum CallbackAnswer: Sendable, Equatable {
     case notFound
     /// Kept raw, but not a body of this kind: 400.
     case malformed(String)
+    /// A C2B validation request the organization refuses (its account reference is not one it accepts):
+    /// answer Daraja's rejection with this result code, so the customer's money does not move.
+    case rejected(code: String, desc: String)
 }
 
 extension Gateway {
@@ -78,8 +81,11 @@ extension Gateway {
                 events: [first] + queryResultEvents(
                     result, queryID: query.id, kind: query.kind, paymentID: query.paymentID, state: state, nowMs: nowMs),
                 value: .accepted)
-        case .c2bValidation:
-            return Decision(events: [received(.informational)], value: .accepted)
+        case .c2bValidation(let reference):
+            let accepted = state.c2bValidation?.accepts(accountReference: reference) ?? true
+            return Decision(
+                events: [received(.informational)],
+                value: accepted ? .accepted : .rejected(code: "C2B00012", desc: "Rejected: unknown account number"))
         }
     }
 

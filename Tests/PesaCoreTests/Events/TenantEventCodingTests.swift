@@ -48,6 +48,7 @@ import Testing
                          paymentID: Fixtures.paymentID(2), mpesaReceipt: "SKR1ABCDEF")),
         .queryCompleted(.init(queryID: QueryID(randomBytes: Fixtures.bytes(5)), resultCode: ResultCode(0),
                               resultDesc: "Accepted", parameters: ["TransactionStatus": "Completed"])),
+        .c2bValidationSet(.init(rejectUnknown: true, accountReferences: ["INV-1", "acc 2"])),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {

@@ -32,6 +32,8 @@ import Testing
         #expect(query.status == .completed)
         #expect(query.parameters == ["TransactionStatus": "Completed"])
         #expect(query.paymentID == Fixtures.paymentID(2))
+        #expect(restored.c2bValidation?.accountReferences == ["INV-1", "ACC2"])
+        #expect(restored.c2bValidation?.accepts(accountReference: "acc2") == true)
     }
 
     @Test func snapshotPlusTailEqualsFullReplay() throws {

@@ -23,8 +23,19 @@ struct CallbacksController: Sendable {
         }
     }
 
+    /// Daraja's C2B validation rejection: the result code is a string (`C2B00012`).
+    struct Rejection: ResponseEncodable, Sendable {
+        let resultCode: String
+        let resultDesc: String
+
+        enum CodingKeys: String, CodingKey {
+            case resultCode = "ResultCode"
+            case resultDesc = "ResultDesc"
+        }
+    }
+
     @Sendable func receive(_ kind: CallbackKind, _ request: Request, _ context: PesaRequestContext) async throws
-        -> Acknowledgement
+        -> Response
     {
         let slug = context.parameters.get("slug") ?? ""
         let token = context.parameters.get("token") ?? ""
@@ -32,7 +43,9 @@ struct CallbacksController: Sendable {
         let body = buffer.readBytes(length: buffer.readableBytes) ?? []
         switch try await gateway.receiveCallback(slug: slug, token: token, kind: kind, body: body) {
         case .accepted:
-            return Acknowledgement(resultCode: 0, resultDesc: "Accepted")
+            return try Acknowledgement(resultCode: 0, resultDesc: "Accepted").response(from: request, context: context)
+        case .rejected(let code, let desc):
+            return try Rejection(resultCode: code, resultDesc: desc).response(from: request, context: context)
         case .notFound:
             throw APIError.notFound()
         case .malformed(let why):
