@@ -114,6 +114,18 @@ import Testing
             $0["status"] as? String != "pending"
         }
         #expect((answered["result"] as? [String: Any])?["ReceiptNo"] as? String == receipt)
+        let keyed = ["Idempotency-Key": "status-1"]
+        let (firstKeyed, first) = try await server.request(
+            "POST", "/v1/transaction-status", token: key, json: ["mpesa_receipt": receipt], headers: keyed)
+        let (_, replayed, replayHeaders) = try await server.raw(
+            "POST", "/v1/transaction-status", token: key, json: ["mpesa_receipt": receipt], headers: keyed)
+        #expect(firstKeyed == 202)
+        #expect(replayHeaders["idempotency-hit"] == "true")
+        let replayedID = ((try? JSONSerialization.jsonObject(with: replayed)) as? [String: Any])?["id"] as? String
+        #expect(replayedID == first?["id"] as? String)
+        let (reused, _) = try await server.request(
+            "POST", "/v1/transaction-status", token: key, json: ["payment_id": pushID], headers: keyed)
+        #expect(reused == 409)
         let (badStatus, badStatusBody) = try await server.request(
             "POST", "/v1/transaction-status", token: key, json: ["mpesa_receipt": "no"])
         #expect(badStatus == 422)

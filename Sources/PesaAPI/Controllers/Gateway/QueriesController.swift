@@ -1,10 +1,11 @@
 import Hummingbird
+import NIOCore
 import PesaCore
 import PesaEngine
 
 /// Queries Daraja answers by callback (`POST /v1/balance-checks`, `POST /v1/transaction-status`, answered
-/// 202 with the query to read back), the balances they leave (`GET /v1/balance`), and
-/// `POST /v1/c2b/register-urls`. None moves money, so none needs an `Idempotency-Key`.
+/// 202 with the query to read back; `Idempotency-Key` replays the first answer), the balances they leave
+/// (`GET /v1/balance`), and `POST /v1/c2b/register-urls`.
 struct QueriesController: Sendable {
     let gateway: Gateway
 
@@ -17,7 +18,7 @@ struct QueriesController: Sendable {
         routes.add(Self.registerSpec, use: registerC2BURLs)
     }
 
-    struct StatusBody: Decodable, Sendable {
+    struct StatusBody: Codable, Sendable {
         let mpesaReceipt: String?
         let paymentID: String?
 
@@ -49,25 +50,37 @@ struct QueriesController: Sendable {
         }
     }
 
-    @Sendable func balanceCheck(_ request: Request, context: PesaRequestContext) async throws
-        -> EditedResponse<QueryJSON>
-    {
+    @Sendable func balanceCheck(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let query = try await gateway.balanceCheck(in: organization, by: identity.actor(requestID: context.requestID))
-        return EditedResponse(status: .accepted, response: QueryJSON(query))
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: context.bodyBytesMax)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
+        }
+        let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/balance-checks")
+        let hash = IdempotentAnswer.hash(bytes.readableBytesView)
+        return try await idempotent.respond(request, context: context, organization: organization, requestHash: hash) {
+            let actor = identity.actor(requestID: context.requestID)
+            let query = try await gateway.balanceCheck(in: organization, by: actor)
+            return (.accepted, QueryJSON(query), query.id.rawValue)
+        }
     }
 
-    @Sendable func transactionStatus(_ request: Request, context: PesaRequestContext) async throws
-        -> EditedResponse<QueryJSON>
-    {
+    @Sendable func transactionStatus(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let body = try await request.decodeJSON(as: StatusBody.self, context: context)
-        let query = try await gateway.transactionStatus(
-            TransactionStatusParameters(mpesaReceipt: body.mpesaReceipt, paymentID: body.paymentID), in: organization,
-            by: identity.actor(requestID: context.requestID))
-        return EditedResponse(status: .accepted, response: QueryJSON(query))
+        let body = try await request.decodeHashedJSON(as: StatusBody.self, context: context)
+        let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/transaction-status")
+        return try await idempotent.respond(
+            request, context: context, organization: organization, requestHash: body.sha256
+        ) {
+            let query = try await gateway.transactionStatus(
+                TransactionStatusParameters(mpesaReceipt: body.value.mpesaReceipt, paymentID: body.value.paymentID),
+                in: organization, by: identity.actor(requestID: context.requestID))
+            return (.accepted, QueryJSON(query), query.id.rawValue)
+        }
     }
 
     func read(_ kind: QueryKind, _ request: Request, _ context: PesaRequestContext) async throws -> QueryJSON {
@@ -111,7 +124,8 @@ struct QueriesController: Sendable {
     ]
 
     static let balanceCheckSpec = RouteSpec(
-        .post, "/v1/balance-checks", summary: "Ask Daraja for the B2C shortcode's balances (answered by callback)",
+        .post, "/v1/balance-checks",
+        summary: "Ask Daraja for the B2C shortcode's balances (answered by callback; Idempotency-Key supported)",
         action: .createBalanceCheck, tag: "balances", query: orgQuery, successStatus: .accepted, responseBody: query,
         errors: upstreamErrors)
     static let readBalanceCheckSpec = RouteSpec(
@@ -131,7 +145,9 @@ struct QueriesController: Sendable {
         ]))
     static let statusSpec = RouteSpec(
         .post, "/v1/transaction-status",
-        summary: "Ask Daraja for a transaction's status, by M-Pesa receipt or payment id (answered by callback)",
+        summary:
+            "Ask Daraja for a transaction's status, by M-Pesa receipt or payment id (answered by callback; "
+            + "Idempotency-Key supported)",
         action: .createTransactionStatusQuery, tag: "balances",
         requestBody: JSONSchema.object(["mpesa_receipt": JSONSchema.string, "payment_id": JSONSchema.string]),
         query: orgQuery, successStatus: .accepted, responseBody: query,
