@@ -18,7 +18,9 @@ struct PaymentsHarness {
     let slug: String
     let admin: Actor
 
-    static func run(reconcileAfterMs: Int64 = 60_000, _ body: (PaymentsHarness) async throws -> Void) async throws {
+    static func run(
+        reconcileAfterMs: Int64 = 60_000, reconcileAttemptsMax: Int = 20, _ body: (PaymentsHarness) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         try await SandboxServices.run(logLevel: .critical) { services in
@@ -28,7 +30,7 @@ struct PaymentsHarness {
             let gateway = try await Gateway.start(
                 data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
                 payments: PaymentSettings(
-                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: 20),
+                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: reconcileAttemptsMax),
                 upstream: upstream, logger: logger)
             let org = try await gateway.createOrganization(
                 name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)

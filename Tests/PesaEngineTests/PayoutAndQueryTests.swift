@@ -89,6 +89,54 @@ import Testing
         }
     }
 
+    @Test func aPayoutDarajaFailsOnIsQueriedAndThenFlaggedUnknownNeverLeftPending() async throws {
+        try await PaymentsHarness.run(reconcileAfterMs: 0, reconcileAttemptsMax: 2) { harness in
+            let error = await #expect(throws: EngineError.self) { try await harness.payout("254700000500") }
+            #expect(error?.code == .upstreamError)
+            let id = try #require(try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.list(PaymentFilter(type: .b2c)).payments.first?.id
+            })
+            #expect(try await harness.payment(id).status == .pending)
+            for _ in 0..<3 { await harness.gateway.reconcile(harness.organization) }
+            let flagged = try await harness.payment(id)
+            #expect(flagged.status == .unknown)
+            #expect(flagged.resultCode == ResultCode("PESA_UNRESOLVED"))
+        }
+    }
+
+    @Test func aQueryResultThatBeatsTheAcknowledgementIsAppliedWithIt() async throws {
+        try await PaymentsHarness.run { harness in
+            let engine = try await harness.gateway.engine(harness.organization)
+            let early = CallbackReading.QueryResult(
+                conversationID: "AG_EARLY", code: ResultCode(0), desc: "ok",
+                parameters: ["AccountBalance": "Working Account|KES|10.00|10.00|0.00|0.00"])
+            let decision = try await engine.read { state in
+                Gateway.decide(
+                    .queryResult(early), kind: .balanceResult, raw: "{}", state: state,
+                    newID: PaymentID(randomBytes: Array(repeating: 1, count: 16)), engine: engine, nowMs: 1)
+            }
+            #expect(decision.value == .accepted)
+            #expect(decision.events.count == 1)  // kept as an orphan, remembered
+            guard case .queryResult(let remembered)? = engine.takeEarlyResult(darajaID: "AG_EARLY") else {
+                Issue.record("the early result was not remembered")
+                return
+            }
+            #expect(remembered.parameters == early.parameters)
+            // What sendQuery journals once the acknowledgement comes: the query and, in the same step, its result.
+            let id = QueryID(randomBytes: Array(repeating: 2, count: 16))
+            try await engine.execute { (state, context) throws(EngineError) in
+                let sent = TenantEvent.querySent(.init(
+                    queryID: id, kind: .balance, reason: .api, conversationID: "AG_EARLY", originatorConversationID: "O"))
+                let results = Gateway.queryResultEvents(
+                    remembered, queryID: id, kind: .balance, paymentID: nil, state: state, nowMs: context.nowMs)
+                return Decision(events: [sent] + results, value: ())
+            }
+            let view = try await harness.gateway.balances(in: harness.organization, by: harness.admin)
+            #expect(view.latestCheck?.status == .completed)
+            #expect(view.accounts.first?.current == Amount(minorUnits: 1_000))
+        }
+    }
+
     @Test func aReversalReversesTheOriginalOnceAndOnlyForTheOrganizationsOwnReceipts() async throws {
         try await PaymentsHarness.run { harness in
             let push = try await harness.push("254708374149", amount: 300)
