@@ -51,11 +51,7 @@ extension Gateway {
         let engine = try await self.engine(organization)
         let credentials = try await self.credentials(for: organization)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
-        let settings = payments
-        let base = try await engine.read { (state) throws(EngineError) in
-            guard let organization = state.organization else { throw EngineError.notFound("organization") }
-            return settings.callbackURLBase(slug: organization.slug.rawValue, token: organization.callbackToken)
-        }
+        let base = try await callbackBase(engine)
         let registration = C2BRegistration(
             shortCode: credentials.businessShortCode, responseType: type, confirmationURL: base + "/c2b/confirmation",
             validationURL: base + "/c2b/validation", responseDescription: "")

@@ -18,12 +18,17 @@ extension Gateway {
         guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
         let securityCredential = try upstream.securityCredential(
             tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
+        return InitiatorCall(
+            client: client, credentials: credentials, securityCredential: securityCredential,
+            callbackBase: try await callbackBase(engine))
+    }
+
+    /// `{public_url}/callbacks/{slug}/{token}` of the organization.
+    func callbackBase(_ engine: TenantEngine) async throws(EngineError) -> String {
         let settings = payments
-        let base = try await engine.read { (state) throws(EngineError) in
+        return try await engine.read { (state) throws(EngineError) in
             guard let organization = state.organization else { throw EngineError.notFound("organization") }
             return settings.callbackURLBase(slug: organization.slug.rawValue, token: organization.callbackToken)
         }
-        return InitiatorCall(
-            client: client, credentials: credentials, securityCredential: securityCredential, callbackBase: base)
     }
 }

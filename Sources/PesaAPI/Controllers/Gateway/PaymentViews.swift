@@ -79,6 +79,17 @@ struct PaymentEventJSON: Encodable, Sendable {
     let detail: String?
 }
 
+extension PaymentJSON {
+    /// A creating request's answer: 201 with the new payment; 200 with `Idempotency-Hit: true` when it is the
+    /// first answer again.
+    static func answer(_ answer: PaymentAnswer, request: Request, context: PesaRequestContext) throws -> Response {
+        var response = try PaymentJSON(answer.payment).response(from: request, context: context)
+        response.status = answer.isReplay ? .ok : .created
+        if answer.isReplay { response.headers[.idempotencyHit] = "true" }
+        return response
+    }
+}
+
 /// A balance or transaction-status query, with Daraja's result once it came.
 struct QueryJSON: ResponseEncodable, Sendable {
     let id: String

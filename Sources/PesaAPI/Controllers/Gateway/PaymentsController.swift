@@ -36,10 +36,7 @@ struct PaymentsController: Sendable {
             in: organization,
             idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
             by: identity.actor(requestID: context.requestID))
-        var response = try PaymentJSON(answer.payment).response(from: request, context: context)
-        response.status = answer.isReplay ? .ok : .created
-        if answer.isReplay { response.headers[.idempotencyHit] = "true" }
-        return response
+        return try PaymentJSON.answer(answer, request: request, context: context)
     }
 
     @Sendable func read(_ request: Request, context: PesaRequestContext) async throws -> PaymentJSON {
@@ -94,6 +91,9 @@ struct PaymentsController: Sendable {
         "checkout_request_id": JSONSchema.string, "merchant_request_id": JSONSchema.string,
         "mpesa_receipt": JSONSchema.nullable(JSONSchema.string), "result_code": JSONSchema.nullable(JSONSchema.string),
         "result_desc": JSONSchema.nullable(JSONSchema.string), "created_at": JSONSchema.dateTime,
+        "remarks": JSONSchema.string, "command": JSONSchema.enumeration(B2CCommand.allCases.map(\.rawValue)),
+        "conversation_id": JSONSchema.string, "originator_conversation_id": JSONSchema.string,
+        "original_payment_id": JSONSchema.string, "reversed_receipt": JSONSchema.string, "batch_id": JSONSchema.string,
         "updated_at": JSONSchema.dateTime,
         "events": JSONSchema.array(
             of: JSONSchema.object([

@@ -42,7 +42,7 @@ struct PayoutsController: Sendable {
                 remarks: body.value.remarks, occasion: body.value.occasion),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
             by: identity.actor(requestID: context.requestID))
-        return try Self.answer(answer, request: request, context: context)
+        return try PaymentJSON.answer(answer, request: request, context: context)
     }
 
     @Sendable func reversal(_ request: Request, context: PesaRequestContext) async throws -> Response {
@@ -55,15 +55,7 @@ struct PayoutsController: Sendable {
                 mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
             by: identity.actor(requestID: context.requestID))
-        return try Self.answer(answer, request: request, context: context)
-    }
-
-    /// 201 with the new payment; 200 with `Idempotency-Hit: true` when it is the first answer again.
-    static func answer(_ answer: PaymentAnswer, request: Request, context: PesaRequestContext) throws -> Response {
-        var response = try PaymentJSON(answer.payment).response(from: request, context: context)
-        response.status = answer.isReplay ? .ok : .created
-        if answer.isReplay { response.headers[.idempotencyHit] = "true" }
-        return response
+        return try PaymentJSON.answer(answer, request: request, context: context)
     }
 
     static let moneyErrors: [APIError.Code] = [
