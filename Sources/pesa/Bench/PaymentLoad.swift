@@ -12,6 +12,9 @@ struct PaymentLoad: Sendable {
     let apiKey: String
     /// Distinguishes the Idempotency-Keys and references of one phase from another's.
     let phase: String
+    /// Every `declineEvery`-th push (when > 0) goes to the sandbox's "insufficient funds" test number, so its
+    /// payment ends `failed` and must not count as completed (the tests use this).
+    var declineEvery = 0
 
     /// What one phase sent and what came back.
     struct Outcome: Sendable {
@@ -44,7 +47,8 @@ struct PaymentLoad: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Idempotency-Key", value: "bench-\(phase)-\(index)")
         // Phones 2547 1xxxxxxx: none is one of the sandbox's scripted-failure test numbers, so all succeed.
-        let phone = 254_710_000_000 + index % 10_000_000
+        let declined = declineEvery > 0 && index % declineEvery == declineEvery - 1
+        let phone = declined ? Self.insufficientFundsPhone : 254_710_000_000 + index % 10_000_000
         let body = #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"account_reference":"B\#(index % 100_000_000)","#
             + #""description":"Bench \#(phase)"}"#
         request.body = .bytes(ByteBuffer(string: body))
@@ -60,6 +64,8 @@ struct PaymentLoad: Sendable {
             return .failure(PushFailure(String(describing: type(of: error))))
         }
     }
+
+    static let insufficientFundsPhone = 254_700_000_001
 
     /// The value of the answer's `"id"` (a scan, not a JSON decode: the load generator shares the CPU).
     static func paymentID(in answer: ByteBuffer) -> String? {

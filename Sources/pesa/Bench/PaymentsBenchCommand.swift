@@ -51,6 +51,9 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     @Option(help: "The gateway's log level.")
     var logLevel: String = "warning"
 
+    @Option(help: .hidden)
+    var declineEvery = 0
+
     static let warmUpPushes = 200
     static let inFlightMax = 4_096
 
@@ -104,7 +107,8 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         _ = await warmUp.closedLoop(clients: 8, seconds: 30, countMax: min(Self.warmUpPushes, payments))
         _ = try await readback.waitUntilNonePending(seconds: settleSeconds)
         for count in try clientCounts() {
-            let load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "c\(count)")
+            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "c\(count)")
+            load.declineEvery = declineEvery
             report.phases.append(try await step("closed loop, \(count) clients", gateway: gateway, readback: readback) {
                 await load.closedLoop(clients: count, seconds: seconds, countMax: payments)
             })
@@ -115,7 +119,8 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
             let rate = text == "half" ? (best / 2).rounded() : Double(text) ?? 0
             guard rate >= 1, !chosen.contains(where: { abs($0 - rate) <= 0.1 * $0 }) else { continue }
             chosen.append(rate)
-            let load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "o\(Int(rate))")
+            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "o\(Int(rate))")
+            load.declineEvery = declineEvery
             let count = min(Int(rate * openSeconds), payments)
             report.phases.append(try await step("open loop, \(Int(rate))/s", gateway: gateway, readback: readback) {
                 await load.openLoop(ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax)
