@@ -39,7 +39,9 @@ final class BenchGateway: @unchecked Sendable {
     /// Starts the child and waits until it answers and has printed the demo organization.
     func start(callbackDelayMs: Int64, logLevel: String, http: HTTPClient) async throws {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        guard let output = FileHandle(forWritingAtPath: outputPath) else { throw CLIError("cannot write \(outputPath)") }
+        guard let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw CLIError("cannot write \(outputPath)")
+        }
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         process.arguments = [
             "serve", "--demo", "--data", root + "/data", "--host", "127.0.0.1", "--port", String(port),
@@ -58,7 +60,9 @@ final class BenchGateway: @unchecked Sendable {
         while Date() < deadline {
             guard process.isRunning else { throw CLIError("pesa serve exited:\n\(printed)") }
             let text = printed
-            if let key = Self.first("pk_test_[A-Za-z0-9_]+", in: text), let org = Self.first("org_[a-z0-9]+", in: text) {
+            if let key = Self.first("pk_test_[A-Za-z0-9_]+", in: text),
+                let org = Self.first("org_[a-z0-9]+", in: text)
+            {
                 apiKey = key
                 organizationID = org
                 try await liftRateLimit(http: http)

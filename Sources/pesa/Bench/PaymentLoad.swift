@@ -34,9 +34,7 @@ struct PaymentLoad: Sendable {
             latenciesMs += other.latenciesMs
         }
 
-        var failureSummary: String {
-            failures.isEmpty ? "none" : failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        }
+        var failureSummary: String { countSummary(failures) }
     }
 
     /// One push; the payment's id when it was accepted (201), else the failure's kind.
@@ -49,8 +47,8 @@ struct PaymentLoad: Sendable {
         // Phones 2547 1xxxxxxx: none is one of the sandbox's scripted-failure test numbers, so all succeed.
         let declined = declineEvery > 0 && index % declineEvery == declineEvery - 1
         let phone = declined ? Self.insufficientFundsPhone : 254_710_000_000 + index % 10_000_000
-        let body = #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"account_reference":"B\#(index % 100_000_000)","#
-            + #""description":"Bench \#(phase)"}"#
+        let body = #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"#
+            + #""account_reference":"B\#(index % 100_000_000)","description":"Bench \#(phase)"}"#
         request.body = .bytes(ByteBuffer(string: body))
         do {
             let response = try await http.execute(request, timeout: .seconds(30))

@@ -70,6 +70,11 @@ struct PaymentReadback: Sendable {
     }
 }
 
+/// "kind: count, ..." sorted by kind, or "none".
+func countSummary(_ counts: [String: Int]) -> String {
+    counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+}
+
 /// How many of a phase's accepted payments completed (succeeded, read back), and how fast.
 struct Completions: Sendable {
     var completed = 0
@@ -115,7 +120,5 @@ struct Completions: Sendable {
         return "\(sorted[0]) / \(sorted[sorted.count / 2]) / \(sorted[sorted.count - 1])"
     }
 
-    var otherSummary: String {
-        others.isEmpty ? "none" : others.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-    }
+    var otherSummary: String { countSummary(others) }
 }

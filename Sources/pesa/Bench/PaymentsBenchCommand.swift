@@ -59,12 +59,18 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1_000_000).contains(payments) else { throw ValidationError("--payments must be 1...1000000") }
-        guard (try? clientCounts()) != nil else { throw ValidationError("--clients: numbers 1...1024, comma-separated") }
+        guard (try? clientCounts()) != nil else {
+            throw ValidationError("--clients: numbers 1...1024, comma-separated")
+        }
         guard seconds > 0, seconds <= 600, openSeconds > 0, openSeconds <= 600, settleSeconds > 0, settleSeconds <= 900,
             fsyncSeconds > 0, fsyncSeconds <= 60
         else { throw ValidationError("times must be positive: at most 600 s a step, 900 s to settle, 60 s of fsync") }
-        guard rates.split(separator: ",").allSatisfy({ $0 == "half" || (Double($0).map { $0 > 0 && $0 <= 100_000 } ?? false) })
-        else { throw ValidationError("--rates: numbers up to 100000 or 'half', comma-separated") }
+        let rateValid = { (text: Substring) in
+            text == "half" || (Double(text).map { $0 > 0 && $0 <= 100_000 } ?? false)
+        }
+        guard rates.split(separator: ",").allSatisfy(rateValid) else {
+            throw ValidationError("--rates: numbers up to 100000 or 'half', comma-separated")
+        }
     }
 
     func clientCounts() throws -> [Int] {
@@ -83,7 +89,8 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         cleanup.installSignalHandlers()
         defer { cleanup.run() }
         var report = PaymentsReport(loadBefore: BenchCPU.loadAverage())
-        report.rawOne = try RawSyncLimit.measure(path: root + "/raw-1", linesPerSync: 1, lineBytes: 300, seconds: fsyncSeconds)
+        report.rawOne = try RawSyncLimit.measure(
+            path: root + "/raw-1", linesPerSync: 1, lineBytes: 300, seconds: fsyncSeconds)
         report.rawBatched = try RawSyncLimit.measure(
             path: root + "/raw-64", linesPerSync: 64, lineBytes: 300, seconds: fsyncSeconds)
         var pool = HTTPClient.Configuration()

@@ -40,7 +40,8 @@ struct PaymentsReport {
         Swift.print("""
 
             Gateway: `pesa serve --demo` child process on 127.0.0.1, embedded Daraja sandbox (callback delay \
-            \(callbackDelayMs) ms); load generator in this process. Load average before: \(loadBefore); after: \(loadAfter).
+            \(callbackDelayMs) ms); load generator in this process. Load average before: \(loadBefore); \
+            after: \(loadAfter).
 
             | measurement | per second | ratio to raw fdatasync (1 line per sync) |
             |---|---:|---:|
@@ -54,8 +55,8 @@ struct PaymentsReport {
         Swift.print("""
 
             | phase | sent | accepted | completed | not completed | pushes/s | completed/s | completed per second \
-            (min / median / max) | push latency p50 / p99 / max (ms) | server CPU ms per payment | load generator CPU ms \
-            per payment |
+            (min / median / max) | push latency p50 / p99 / max (ms) | server CPU ms per payment | \
+            load generator CPU ms per payment |
             |---|---:|---:|---:|---|---:|---:|---|---|---:|---:|
             """)
         for phase in phases {
@@ -63,10 +64,12 @@ struct PaymentsReport {
             let latency = [0.5, 0.99, 1.0].map { String(format: "%.1f", outcome.latencyMs(quantile: $0)) }
             let notCompleted = "failed pushes: \(outcome.failureSummary); accepted, not succeeded: "
                 + phase.completions.otherSummary + (phase.settled ? "" : " (still pending at the deadline)")
-            Swift.print("| \(phase.name) | \(outcome.sent) | \(outcome.acceptedIDs.count) | \(phase.completions.completed) | "
+            let completed = phase.completions.completed
+            Swift.print("| \(phase.name) | \(outcome.sent) | \(outcome.acceptedIDs.count) | \(completed) | "
                 + "\(notCompleted) | \(Int(phase.pushesPerSecond)) | \(Int(phase.completions.perSecond)) | "
                 + "\(phase.completions.bucketSummary) | \(latency.joined(separator: " / ")) | "
-                + "\(phase.cpuMsPerPayment(phase.serverCPUSeconds)) | \(phase.cpuMsPerPayment(phase.generatorCPUSeconds)) |")
+                + "\(phase.cpuMsPerPayment(phase.serverCPUSeconds)) | "
+                + "\(phase.cpuMsPerPayment(phase.generatorCPUSeconds)) |")
         }
     }
 }
