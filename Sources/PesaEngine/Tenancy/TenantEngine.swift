@@ -30,6 +30,8 @@ public final class TenantEngine: @unchecked Sendable {
         var lastUsedMs: Int64 = 0
         var credentialsUpdating = false
         var credentialsGeneration = 0
+        /// The decrypted credentials as read at `generation` (secrets stay in memory, as in the Daraja client).
+        var credentialsCache: (generation: Int, credentials: MpesaCredentials)?
         var snapshotInFlight = false
         /// Results that arrived before Daraja's answer to their request was journaled, by the Daraja id the
         /// answer carries (CheckoutRequestID, ConversationID).
@@ -244,6 +246,20 @@ public final class TenantEngine: @unchecked Sendable {
     public var credentialsGeneration: Int { queue.withLock { $0.credentialsGeneration } }
 
     func credentialsChanged() { queue.withLock { $0.credentialsGeneration += 1 } }
+
+    /// The credentials cached for `generation`; nil once they changed (or were never read).
+    func cachedCredentials(generation: Int) -> MpesaCredentials? {
+        queue.withLock { queue in
+            guard let cache = queue.credentialsCache, cache.generation == generation else { return nil }
+            return cache.credentials
+        }
+    }
+
+    /// Keeps credentials read at `generation`, which must have been taken before reading them: a change that
+    /// lands meanwhile bumps the generation, so the entry is never used.
+    func cacheCredentials(_ credentials: MpesaCredentials, generation: Int) {
+        queue.withLock { $0.credentialsCache = (generation, credentials) }
+    }
     var isIdle: Bool { queue.withLock { !$0.draining && $0.jobs.isEmpty } }
 
     func close() async {

@@ -63,12 +63,16 @@ extension Gateway {
     /// The organization's current credentials from the vault (for Daraja calls). Never shown to anyone.
     public func credentials(for organization: OrganizationID) async throws(EngineError) -> MpesaCredentials {
         let engine = try await self.engine(organization)
+        // Read before the vault: a change after this point bumps it, so a stale entry is never used.
+        let generation = engine.credentialsGeneration
+        if let cached = engine.cachedCredentials(generation: generation) { return cached }
         guard let version = try await engine.read({ state in state.credentials?.version }) else {
             throw EngineError(.credentialsMissing, "this organization has no M-Pesa credentials: PUT /v1/mpesa-credentials")
         }
         guard let credentials = try await vaultContent(engine).credentials.first(where: { $0.version == version }) else {
             throw EngineError(.credentialsMissing, "the stored M-Pesa credentials are incomplete: PUT them again")
         }
+        engine.cacheCredentials(credentials, generation: generation)
         return credentials
     }
 

@@ -43,23 +43,8 @@ struct StorageBenchCommand: AsyncParsableCommand {
         "| \(name) | \(Int(rate)) | \(String(format: "%.2f", rate / baseline)) |"
     }
 
-    /// The plain loop: append `linesPerSync` lines with one write, fdatasync, repeat.
     private func rawLimit(path: String, linesPerSync: Int) throws -> Double {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CLIError("cannot open \(path)") }
-        defer { close(fd) }
-        var line = [UInt8](repeating: UInt8(ascii: "x"), count: lineBytes - 1)
-        line.append(0x0a)
-        let chunk = Array([[UInt8]](repeating: line, count: linesPerSync).joined())
-        let clock = ContinuousClock()
-        let start = clock.now
-        var lines = 0
-        while clock.now - start < .seconds(seconds) && lines < 5_000_000 {
-            _ = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard fdatasync(fd) == 0 else { throw CLIError("fdatasync failed") }
-            lines += linesPerSync
-        }
-        return Double(lines) / (clock.now - start).seconds
+        try RawSyncLimit.measure(path: path, linesPerSync: linesPerSync, lineBytes: lineBytes, seconds: seconds)
     }
 
     /// `writers` tasks appending one ~payment-sized event each, as fast as durability allows.

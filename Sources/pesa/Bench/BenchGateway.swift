@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `pesa serve --demo` child process on 127.0.0.1 with the embedded Daraja sandbox, on a scratch data
+/// folder, prepared for a benchmark: the demo organization's API key read from its banner and its rate limit
+/// lifted through the admin API (a super admin from PESA_ADMIN_EMAIL/PASSWORD logs in and PATCHes it).
+final class BenchGateway: @unchecked Sendable {
+    static let adminEmail = "bench@pesa.local"
+    static let adminPassword = "bench-password-1"
+    static let startSecondsMax: Double = 60
+    static let stopSecondsMax: Double = 15
+
+    let root: String
+    let port: Int
+    private(set) var apiKey = ""
+    private(set) var organizationID = ""
+    private let process = Process()
+    private let outputPath: String
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var processID: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+    /// What the child printed (stdout and stderr), for error messages.
+    var printed: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    init(root: String) {
+        self.root = root
+        // Below Linux's ephemeral range (32768+), so no outgoing connection or port-0 listener holds it.
+        self.port = Int.random(in: 20_000...32_000)
+        self.outputPath = root + "/serve.out"
+    }
+
+    /// Starts the child and waits until it answers and has printed the demo organization.
+    func start(callbackDelayMs: Int64, logLevel: String, http: HTTPClient) async throws {
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        guard let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw CLIError("cannot write \(outputPath)")
+        }
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = [
+            "serve", "--demo", "--data", root + "/data", "--host", "127.0.0.1", "--port", String(port),
+            "--log-level", logLevel, "--bcrypt-cost", "4", "--sandbox-callback-delay-ms", String(callbackDelayMs),
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "PESA_MASTER_KEY")
+        environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
+        environment["PESA_ADMIN_EMAIL"] = Self.adminEmail
+        environment["PESA_ADMIN_PASSWORD"] = Self.adminPassword
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let deadline = Date().addingTimeInterval(Self.startSecondsMax)
+        while Date() < deadline {
+            guard process.isRunning else { throw CLIError("pesa serve exited:\n\(printed)") }
+            let text = printed
+            if let key = Self.first("pk_test_[A-Za-z0-9_]+", in: text),
+                let org = Self.first("org_[a-z0-9]+", in: text)
+            {
+                apiKey = key
+                organizationID = org
+                try await liftRateLimit(http: http)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CLIError("pesa serve did not print the demo organization in \(Int(Self.startSecondsMax)) s:\n\(printed)")
+    }
+
+    /// The demo plan allows 300 requests a minute; the benchmark measures the gateway, not its 429s.
+    private func liftRateLimit(http: HTTPClient) async throws {
+        let login = #"{"email":"\#(Self.adminEmail)","password":"\#(Self.adminPassword)"}"#
+        let (status, body) = try await send(http, .POST, "/v1/auth/login", body: login)
+        guard status == 200, let token = Self.first(#"(?<="access_token":")[^"]+"#, in: body) else {
+            throw CLIError("admin login failed (\(status)): \(body)")
+        }
+        let (patched, answer) = try await send(
+            http, .PATCH, "/v1/orgs/\(organizationID)", body: #"{"rate_limit":1000000}"#, token: token)
+        guard patched == 200 else { throw CLIError("lifting the rate limit failed (\(patched)): \(answer)") }
+    }
+
+    func send(_ http: HTTPClient, _ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = nil)
+        async throws -> (Int, String)
+    {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token ?? apiKey)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: bytes))
+    }
+
+    /// SIGTERM (journals flushed and closed), then SIGKILL if it does not stop in time. Safe to call twice.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(Self.stopSecondsMax)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    static func first(_ pattern: String, in text: String) -> String? {
+        guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+        return String(text[range])
+    }
+}

@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The load generator of `pesa bench payments`: `POST /v1/payments/stk-push` over keep-alive loopback
+/// connections with an API key, each request with its own phone, amount and `Idempotency-Key`.
+struct PaymentLoad: Sendable {
+    let http: HTTPClient
+    let baseURL: String
+    let apiKey: String
+    /// Distinguishes the Idempotency-Keys and references of one phase from another's.
+    let phase: String
+    /// Every `declineEvery`-th push (when > 0) goes to the sandbox's "insufficient funds" test number, so its
+    /// payment ends `failed` and must not count as completed (the tests use this).
+    var declineEvery = 0
+
+    /// What one phase sent and what came back.
+    struct Outcome: Sendable {
+        var sent = 0
+        /// 201s, with the payment ids they answered.
+        var acceptedIDs: [String] = []
+        /// Anything else (status codes, transport errors), counted by kind.
+        var failures: [String: Int] = [:]
+        /// Milliseconds from the scheduled send to the answer (open loop), or from the send (closed loop).
+        var latenciesMs: [Double] = []
+        var seconds = 0.0
+
+        mutating func merge(_ other: Outcome) {
+            sent += other.sent
+            acceptedIDs += other.acceptedIDs
+            failures.merge(other.failures, uniquingKeysWith: +)
+            latenciesMs += other.latenciesMs
+        }
+
+        var failureSummary: String { countSummary(failures) }
+    }
+
+    /// One push; the payment's id when it was accepted (201), else the failure's kind.
+    func push(_ index: Int) async -> Result<String, PushFailure> {
+        var request = HTTPClientRequest(url: baseURL + "/v1/payments/stk-push")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Idempotency-Key", value: "bench-\(phase)-\(index)")
+        // Phones 2547 1xxxxxxx: none is one of the sandbox's scripted-failure test numbers, so all succeed.
+        let declined = declineEvery > 0 && index % declineEvery == declineEvery - 1
+        let phone = declined ? Self.insufficientFundsPhone : 254_710_000_000 + index % 10_000_000
+        let body = #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"#
+            + #""account_reference":"B\#(index % 100_000_000)","description":"Bench \#(phase)"}"#
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await http.execute(request, timeout: .seconds(30))
+            let answer = try await response.body.collect(upTo: 64 * 1024)
+            guard response.status.code == 201 else { return .failure(PushFailure("HTTP \(response.status.code)")) }
+            guard let id = Self.paymentID(in: answer) else {
+                return .failure(PushFailure("201 without an id"))
+            }
+            return .success(id)
+        } catch {
+            return .failure(PushFailure(String(describing: type(of: error))))
+        }
+    }
+
+    static let insufficientFundsPhone = 254_700_000_001
+
+    /// The value of the answer's `"id"` (a scan, not a JSON decode: the load generator shares the CPU).
+    static func paymentID(in answer: ByteBuffer) -> String? {
+        let bytes = Array(answer.readableBytesView)
+        let marker = Array(#""id":""#.utf8)
+        guard bytes.count > marker.count else { return nil }
+        for start in 0...(bytes.count - marker.count) where bytes[start..<start + marker.count].elementsEqual(marker) {
+            let from = start + marker.count
+            guard let end = bytes[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: bytes[from..<end], as: UTF8.self)
+        }
+        return nil
+    }
+
+    struct PushFailure: Error {
+        let kind: String
+        init(_ kind: String) { self.kind = kind }
+    }
+
+    /// Closed loop: `clients` workers, each sending its next push as soon as the previous one is answered,
+    /// until `seconds` have passed or `countMax` pushes were sent.
+    func closedLoop(clients: Int, seconds: Double, countMax: Int) async -> Outcome {
+        let next = Ticket()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .seconds(seconds)
+        var total = await withTaskGroup(of: Outcome.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var mine = Outcome()
+                    while clock.now < deadline {
+                        let index = next.take()
+                        guard index < countMax else { break }
+                        let sent = clock.now
+                        mine.record(await push(index), latencyMs: (clock.now - sent).seconds * 1000)
+                    }
+                    return mine
+                }
+            }
+            return await group.reduce(into: Outcome()) { $0.merge($1) }
+        }
+        total.seconds = (clock.now - start).seconds
+        return total
+    }
+
+    /// Open loop: push `index` is due at `start + index / rate`, whatever happened to the ones before, and
+    /// its latency runs from that due time, so queueing anywhere (here, the connection pool, the server)
+    /// shows in the figures instead of slowing the arrivals (no coordinated omission).
+    func openLoop(ratePerSecond: Double, count: Int, inFlightMax: Int) async -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var total = await withTaskGroup(of: Outcome.self) { group in
+            var merged = Outcome()
+            var inFlight = 0
+            for index in 0..<count {
+                let due = start + .seconds(Double(index) / ratePerSecond)
+                if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
+                if inFlight >= inFlightMax, let done = await group.next() {
+                    merged.merge(done)
+                    inFlight -= 1
+                }
+                inFlight += 1
+                group.addTask {
+                    var one = Outcome()
+                    one.record(await push(index), latencyMs: (clock.now - due).seconds * 1000)
+                    return one
+                }
+            }
+            for await done in group { merged.merge(done) }
+            return merged
+        }
+        total.seconds = (clock.now - start).seconds
+        return total
+    }
+}
+
+/// Hands out push indexes to the closed loop's workers.
+final class Ticket: Sendable {
+    private let next = Atomic<Int>(0)
+    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
+}
+
+extension PaymentLoad.Outcome {
+    mutating func record(_ result: Result<String, PaymentLoad.PushFailure>, latencyMs: Double) {
+        sent += 1
+        latenciesMs.append(latencyMs)
+        switch result {
+        case .success(let id): acceptedIDs.append(id)
+        case .failure(let failure): failures[failure.kind, default: 0] += 1
+        }
+    }
+
+    /// The `fraction` quantile of the latencies (nearest rank), in ms.
+    func latencyMs(quantile fraction: Double) -> Double {
+        guard !latenciesMs.isEmpty else { return 0 }
+        let sorted = latenciesMs.sorted()
+        let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+}

@@ -1,0 +1,192 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pesa bench payments`: completed payments per second through a real gateway with the embedded sandbox,
+/// and the push API's latency at fixed arrival rates, next to the disk's raw fdatasync limit measured in the
+/// same run. See BENCHMARKS.md.
+struct PaymentsBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "Completed STK payments/s and push latency through a real gateway (loopback), vs raw fdatasync.",
+        discussion: """
+            Starts `pesa serve --demo` (this binary) as a child process on 127.0.0.1 with the embedded Daraja \
+            sandbox and a scratch data folder under --directory. Closed loop: for each --clients count, that many \
+            workers push for --seconds. Open loop: pushes arrive at each --rates rate ("half" is half the best \
+            closed-loop rate) for --open-seconds; latency runs from each push's scheduled time. A payment counts \
+            as completed when the gateway reads it back as succeeded (its callback journaled and fsynced).
+            """)
+
+    @Option(help: "Scratch folder on the disk to measure (a subfolder is created and removed).")
+    var directory: String = "./.bench-scratch"
+
+    @Option(help: "Closed-loop client counts, comma-separated (each 1...1024).")
+    var clients: String = "16,64"
+
+    @Option(help: "Seconds of each closed-loop step.")
+    var seconds: Double = 10
+
+    @Option(help: "Open-loop arrival rates per second, comma-separated; 'half' is half the best closed-loop rate.")
+    var rates: String = "1000,half"
+
+    @Option(help: "Seconds of each open-loop step.")
+    var openSeconds: Double = 10
+
+    @Option(help: "At most this many pushes per step (1...1,000,000).")
+    var payments: Int = 100_000
+
+    @Option(help: "Delay of the embedded sandbox's callbacks.")
+    var callbackDelayMs: Int64 = 1_000
+
+    @Option(help: "Longest wait, after a step, for its last callbacks.")
+    var settleSeconds: Double = 120
+
+    @Option(help: "Seconds of each raw fdatasync measurement.")
+    var fsyncSeconds: Double = 3
+
+    @Option(help: "The gateway's log level.")
+    var logLevel: String = "warning"
+
+    @Option(help: .hidden)
+    var declineEvery = 0
+
+    static let warmUpPushes = 200
+    static let inFlightMax = 4_096
+
+    func validate() throws {
+        guard (1...1_000_000).contains(payments) else { throw ValidationError("--payments must be 1...1000000") }
+        guard (try? clientCounts()) != nil else {
+            throw ValidationError("--clients: numbers 1...1024, comma-separated")
+        }
+        guard seconds > 0, seconds <= 600, openSeconds > 0, openSeconds <= 600, settleSeconds > 0, settleSeconds <= 900,
+            fsyncSeconds > 0, fsyncSeconds <= 60
+        else { throw ValidationError("times must be positive: at most 600 s a step, 900 s to settle, 60 s of fsync") }
+        let rateValid = { (text: Substring) in
+            text == "half" || (Double(text).map { $0 > 0 && $0 <= 100_000 } ?? false)
+        }
+        guard rates.split(separator: ",").allSatisfy(rateValid) else {
+            throw ValidationError("--rates: numbers up to 100000 or 'half', comma-separated")
+        }
+    }
+
+    func clientCounts() throws -> [Int] {
+        let counts = clients.split(separator: ",").compactMap { Int($0) }
+        guard !counts.isEmpty, counts.count == clients.split(separator: ",").count,
+            counts.allSatisfy({ (1...1_024).contains($0) })
+        else { throw CLIError("bad --clients") }
+        return counts
+    }
+
+    func run() async throws {
+        let root = directory + "/payments-\(getpid())"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let gateway = BenchGateway(root: root)
+        let cleanup = BenchCleanup(gateway: gateway, root: root)
+        cleanup.installSignalHandlers()
+        defer { cleanup.run() }
+        var report = PaymentsReport(loadBefore: BenchCPU.loadAverage())
+        report.rawOne = try RawSyncLimit.measure(
+            path: root + "/raw-1", linesPerSync: 1, lineBytes: 300, seconds: fsyncSeconds)
+        report.rawBatched = try RawSyncLimit.measure(
+            path: root + "/raw-64", linesPerSync: 64, lineBytes: 300, seconds: fsyncSeconds)
+        var pool = HTTPClient.Configuration()
+        pool.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1_024
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pool)
+        do {
+            try await gateway.start(callbackDelayMs: callbackDelayMs, logLevel: logLevel, http: http)
+            try await measure(gateway: gateway, http: http, into: &report)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+        report.loadAfter = BenchCPU.loadAverage()
+        report.print(callbackDelayMs: callbackDelayMs)
+    }
+
+    private func measure(gateway: BenchGateway, http: HTTPClient, into report: inout PaymentsReport) async throws {
+        let readback = PaymentReadback(gateway: gateway, http: http)
+        let warmUp = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "warmup")
+        _ = await warmUp.closedLoop(clients: 8, seconds: 30, countMax: min(Self.warmUpPushes, payments))
+        _ = try await readback.waitUntilNonePending(seconds: settleSeconds)
+        for count in try clientCounts() {
+            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "c\(count)")
+            load.declineEvery = declineEvery
+            report.phases.append(try await step("closed loop, \(count) clients", gateway: gateway, readback: readback) {
+                await load.closedLoop(clients: count, seconds: seconds, countMax: payments)
+            })
+        }
+        let best = report.phases.map(\.completions.perSecond).max() ?? 0
+        var chosen: [Double] = []
+        for text in rates.split(separator: ",") {
+            let rate = text == "half" ? (best / 2).rounded() : Double(text) ?? 0
+            guard rate >= 1, !chosen.contains(where: { abs($0 - rate) <= 0.1 * $0 }) else { continue }
+            chosen.append(rate)
+            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "o\(Int(rate))")
+            load.declineEvery = declineEvery
+            let count = min(Int(rate * openSeconds), payments)
+            report.phases.append(try await step("open loop, \(Int(rate))/s", gateway: gateway, readback: readback) {
+                await load.openLoop(ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax)
+            })
+        }
+    }
+
+    /// Runs one phase, waits for its callbacks, reads back what was recorded, and measures the CPU it took.
+    private func step(
+        _ name: String, gateway: BenchGateway, readback: PaymentReadback, load: () async -> PaymentLoad.Outcome
+    ) async throws -> PaymentsReport.Phase {
+        let serverBefore = BenchCPU.seconds(pid: gateway.processID)
+        let selfBefore = BenchCPU.seconds(pid: getpid())
+        let outcome = await load()
+        let settled = try await readback.waitUntilNonePending(seconds: settleSeconds)
+        let serverCPU = BenchCPU.seconds(pid: gateway.processID) - serverBefore
+        let selfCPU = BenchCPU.seconds(pid: getpid()) - selfBefore
+        guard gateway.isRunning else { throw CLIError("pesa serve stopped during \(name):\n\(gateway.printed)") }
+        let completions = Completions(ids: outcome.acceptedIDs, recorded: try await readback.all())
+        let phase = PaymentsReport.Phase(
+            name: name, outcome: outcome, completions: completions, settled: settled, serverCPUSeconds: serverCPU,
+            generatorCPUSeconds: selfCPU)
+        Swift.print(phase.resultLine)
+        return phase
+    }
+}
+
+/// Stops the child gateway and removes the scratch folder, on the way out or on SIGINT/SIGTERM.
+final class BenchCleanup: @unchecked Sendable {
+    private let gateway: BenchGateway
+    private let root: String
+    private let lock = NSLock()
+    private var done = false
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(gateway: BenchGateway, root: String) {
+        self.gateway = gateway
+        self.root = root
+    }
+
+    func run() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        gateway.stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func installSignalHandlers() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [self] in
+                run()
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
