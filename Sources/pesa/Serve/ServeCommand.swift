@@ -85,7 +85,11 @@ struct ServeCommand: AsyncParsableCommand {
         let lock = try DirectoryLock.acquire(dataDirectory: data, purpose: "serve")
         let masterKey = try MasterKey.load(
             environment: Self.environment, keyFile: masterKeyFile.isEmpty ? nil : masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Daraja calls of every organization share this client; AsyncHTTPClient's default of 8 connections per
+        // host would queue concurrent pushes behind each other (measured: 16 clients were latency-bound).
+        var outbound = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        outbound.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: outbound)
         let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
         try Self.loadCertificate(productionCertificate, for: "production", into: upstream)
         try Self.loadCertificate(sandboxCertificate, for: "sandbox", into: upstream)
