@@ -30,6 +30,7 @@ extension TenantEvent {
         case .webhookSecretRotated(let data): Self.canonicalJSON(data)
         case .webhookEndpointDeleted(let data): Self.canonicalJSON(data)
         case .usageRecorded(let data): Self.canonicalJSON(data)
+        case .tokenRevoked(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -61,6 +62,7 @@ extension TenantEvent {
         case "webhook_endpoint.secret_rotated": self = .webhookSecretRotated(try Self.decode(data, type))
         case "webhook_endpoint.deleted": self = .webhookEndpointDeleted(try Self.decode(data, type))
         case "usage.recorded": self = .usageRecorded(try Self.decode(data, type))
+        case "token.revoked": self = .tokenRevoked(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

@@ -10,6 +10,7 @@ public enum TenantEvent: Sendable, Equatable {
     case userDeleted(UserDeleted)
     case apiKeyCreated(APIKeyCreated)
     case apiKeyRevoked(APIKeyRevoked)
+    case tokenRevoked(TokenRevoked)
     case credentialsUpdated(CredentialsUpdated)
     case auditRecorded(AuditRecorded)
     case stkPushRequested(STKPushRequested)
@@ -29,7 +30,7 @@ public enum TenantEvent: Sendable, Equatable {
     case webhookEndpointDeleted(WebhookEndpointDeleted)
     case usageRecorded(UsageRecorded)
 
-    /// Every event type string, in the order of the cases.
+    /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
         "organization.created", "organization.updated", "user.created", "user.updated", "user.deleted",
         "api_key.created", "api_key.revoked", "credentials.updated", "audit.recorded",
@@ -37,6 +38,7 @@ public enum TenantEvent: Sendable, Equatable {
         "payment.accepted", "payment.upstream_failed", "callback.received", "payment.settled",
         "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
         "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
+        "token.revoked",
     ]
 
     /// The stable type string written in the journal.
@@ -67,6 +69,7 @@ public enum TenantEvent: Sendable, Equatable {
         case .webhookSecretRotated: "webhook_endpoint.secret_rotated"
         case .webhookEndpointDeleted: "webhook_endpoint.deleted"
         case .usageRecorded: "usage.recorded"
+        case .tokenRevoked: "token.revoked"
         }
     }
 }

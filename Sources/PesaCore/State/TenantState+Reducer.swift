@@ -10,7 +10,7 @@ extension TenantState {
                 callbackToken: data.callbackToken, createdAtMs: atMs, updatedAtMs: atMs)
         case .organizationUpdated(let data):
             updateOrganization(data, atMs: atMs)
-        case .userCreated, .userUpdated, .userDeleted, .apiKeyCreated, .apiKeyRevoked:
+        case .userCreated, .userUpdated, .userDeleted, .apiKeyCreated, .apiKeyRevoked, .tokenRevoked:
             reduceAccess(event, atMs: atMs)
         case .credentialsUpdated(let data):
             credentials = CredentialsRecord(
@@ -87,6 +87,10 @@ extension TenantState {
             apiKeyIDsByHash[data.keyHash] = data.keyID
         case .apiKeyRevoked(let data):
             if apiKeys[data.keyID]?.revokedAtMs == nil { apiKeys[data.keyID]?.revokedAtMs = atMs }
+        case .tokenRevoked(let data):
+            // Tokens past their expiry are refused anyway: forget them (by the event's time, deterministic).
+            revokedTokens = revokedTokens.filter { $0.value > atMs }
+            if data.expiresAtMs > atMs { revokedTokens[data.tokenID] = data.expiresAtMs }
         default:
             preconditionFailure("not an access event")
         }

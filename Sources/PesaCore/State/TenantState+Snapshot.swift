@@ -30,6 +30,11 @@ extension TenantState {
             writer.string(month)
             writer.i64(apiCallsByMonth[month] ?? 0)
         }
+        writer.u64(UInt64(revokedTokens.count))
+        for tokenID in revokedTokens.keys.sorted() {
+            writer.string(tokenID)
+            writer.i64(revokedTokens[tokenID] ?? 0)
+        }
         payments.write(to: &writer)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
@@ -48,7 +53,9 @@ extension TenantState {
         guard formatVersion <= TenantState.snapshotFormatVersion else {
             throw .snapshotVersionUnsupported(formatVersion, known: TenantState.snapshotFormatVersion)
         }
-        guard formatVersion == 1 else { throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)") }
+        guard formatVersion == 1 || formatVersion == 2 else {
+            throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)")
+        }
         self.init()
         var reader = ByteReader(payload)
         guard Array(try reader.raw(4, "magic")) == TenantState.snapshotMagic else {
@@ -88,6 +95,12 @@ extension TenantState {
         for _ in 0..<(try reader.count("usage months", minimumBytesEach: 12)) {
             let month = try reader.string("usage month")
             apiCallsByMonth[month] = try reader.i64("api calls")
+        }
+        if formatVersion >= 2 {
+            for _ in 0..<(try reader.count("revoked tokens", minimumBytesEach: 12)) {
+                let tokenID = try reader.string("revoked token id")
+                revokedTokens[tokenID] = try reader.i64("revoked token expiry")
+            }
         }
         payments = try PaymentTable(from: &reader)
         guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {

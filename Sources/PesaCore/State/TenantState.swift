@@ -1,7 +1,8 @@
 /// A tenant's state: the pure projection of its journal (STYLE.md rule 7). `apply` is the reducer; it
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
-    public static let snapshotFormatVersion = 1
+    /// 2 added `revoked_tokens`; format 1 payloads are still read.
+    public static let snapshotFormatVersion = 2
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -18,6 +19,8 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var webhookEndpoints: [WebhookEndpointID: WebhookEndpointRecord] = [:]
     /// API calls per month (`YYYY-MM`).
     public internal(set) var apiCallsByMonth: [String: Int64] = [:]
+    /// Logged-out JWTs (`jti` -> expiry in ms) that have not expired as of the last `token.revoked`.
+    public internal(set) var revokedTokens: [String: Int64] = [:]
 
     // Derived indexes (rebuilt from the above after a snapshot is read).
     var userIDsByEmail: [String: UserID] = [:]
@@ -64,16 +67,15 @@ public struct TenantState: EventSourcedState, Equatable {
 
     public func payment(id: PaymentID) -> Payment? { payments[id] }
 
+    /// Whether the JWT with this `jti` was given up at logout.
+    public func isTokenRevoked(_ tokenID: String) -> Bool { revokedTokens[tokenID] != nil }
+
     public func idempotencyRecord(scope: String, key: String) -> IdempotencyRecord? {
         idempotency[IdempotencyRecord.storageKey(scope: scope, key: key)]
     }
 
     /// The rate limit in force: the organization's override, else its plan's.
-    public var rateLimitPerMinute: Int64? {
-        guard let organization else { return nil }
-        if let override = organization.rateLimitOverride { return override }
-        return (try? Plan.named(organization.plan))?.rateLimitPerMinute
-    }
+    public var rateLimitPerMinute: Int64? { accessView.rateLimitPerMinute }
 }
 
 extension IdempotencyRecord {

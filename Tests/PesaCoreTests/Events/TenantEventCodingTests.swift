@@ -43,6 +43,7 @@ import Testing
                                     previousValidUntilMs: 1_800_000_000_000)),
         .webhookEndpointDeleted(.init(endpointID: Fixtures.endpointID)),
         .usageRecorded(.init(month: "2026-11", apiCalls: 42)),
+        .tokenRevoked(.init(tokenID: "jti-1", userID: Fixtures.userID(2), expiresAtMs: 1_800_000_000_000)),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {
