@@ -9,7 +9,8 @@ import PesaCore
 /// leaves the request anonymous (the route's `require…` call answers 401 if it needs a caller).
 /// Without an `Authorization` header, a JWT in the `sessionCookieName` cookie (the dashboard's session)
 /// is accepted the same way; a cookie that does not verify is ignored (the page then asks to log in).
-/// The token itself is never logged.
+/// On `GET /metrics` only, the configured metrics token (`PESA_METRICS_TOKEN`, compared in constant time) is
+/// accepted too: it authenticates no one, it only sets `presentedMetricsToken`. The token itself is never logged.
 public struct Authenticator: RouterMiddleware {
     public typealias Context = PesaRequestContext
 
@@ -17,15 +18,18 @@ public struct Authenticator: RouterMiddleware {
     let apiKeys: any APIKeyResolver
     let revocation: any TokenRevocationChecker
     let sessionCookieName: String?
+    let metricsToken: [UInt8]?
 
     public init(
         accessTokens: AccessTokens, apiKeys: any APIKeyResolver,
-        revocation: any TokenRevocationChecker = NoRevocation(), sessionCookieName: String? = nil
+        revocation: any TokenRevocationChecker = NoRevocation(), sessionCookieName: String? = nil,
+        metricsToken: String? = nil
     ) {
         self.accessTokens = accessTokens
         self.apiKeys = apiKeys
         self.revocation = revocation
         self.sessionCookieName = sessionCookieName
+        self.metricsToken = metricsToken.map { Array($0.utf8) }
     }
 
     public func handle(
@@ -33,6 +37,11 @@ public struct Authenticator: RouterMiddleware {
     ) async throws -> Response {
         let identity: Identity
         if let header = request.headers[.authorization] {
+            if isMetricsToken(header, path: request.uri.path) {
+                var context = context
+                context.presentedMetricsToken = true
+                return try await next(request, context)
+            }
             identity = try await authenticate(authorization: header)
         } else if let sessionCookieName, let cookie = request.cookies[sessionCookieName],
             let session = try? await verifiedJWT(cookie.value)
@@ -64,6 +73,14 @@ public struct Authenticator: RouterMiddleware {
             return identity
         }
         return try await verifiedJWT(token)
+    }
+
+    /// Whether `header` is `Bearer <metrics token>` on the metrics path.
+    func isMetricsToken(_ header: String, path: String) -> Bool {
+        guard let metricsToken, path == "/metrics", header.utf8.count <= Limits.authorizationHeaderBytesMax,
+            header.count > 7, header.prefix(7).lowercased() == "bearer "
+        else { return false }
+        return ConstantTime.equals(Array(header.utf8.dropFirst(7)), metricsToken)
     }
 
     func verifiedJWT(_ token: String) async throws -> Identity {
