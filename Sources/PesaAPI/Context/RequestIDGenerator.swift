@@ -5,8 +5,16 @@ import PesaCore
 public enum RequestIDGenerator {
     /// A fresh `req_` + 26 Crockford base32 characters.
     public static func next() -> String {
+        // Eight bytes per draw: the system generator makes a system call each time it is asked.
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<Limits.idRandomBytesCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Limits.idRandomBytesCount)
+        while bytes.count < Limits.idRandomBytesCount {
+            let word = generator.next()
+            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < Limits.idRandomBytesCount {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
+        }
         return RequestID(randomBytes: bytes).rawValue
     }
 

@@ -3,15 +3,6 @@ import Hummingbird
 import PesaCore
 import PesaEngine
 
-/// RFC 3339 (UTC, milliseconds) for `*_at` fields.
-enum RFC3339 {
-    static func string(ms: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        return date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-}
-
 struct SubscriptionView: Encodable, Sendable {
     let status: String
     let currentPeriodStart: String
