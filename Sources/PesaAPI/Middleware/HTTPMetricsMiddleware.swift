@@ -67,25 +67,28 @@ public struct HTTPMetricsMiddleware: RouterMiddleware {
     }
 
     final class Instruments: Sendable {
-        private let routes = Mutex<[RouteKey: (Counter, Metrics.Timer)]>([:])
-        private let tenants = Mutex<[TenantKey: Counter]>([:])
+        let routes = Table<RouteKey, (Counter, Metrics.Timer)>()
+        let tenants = Table<TenantKey, Counter>()
 
         func route(_ key: RouteKey, make: () -> (Counter, Metrics.Timer)) -> (Counter, Metrics.Timer) {
-            if let known = routes.withLock({ $0[key] }) { return known }
-            let made = make()
-            return routes.withLock { routes in
-                if let known = routes[key] { return known }
-                routes[key] = made
-                return made
-            }
+            routes.value(for: key, make: make)
         }
 
         func tenant(_ key: TenantKey, make: () -> Counter) -> Counter {
-            if let known = tenants.withLock({ $0[key] }) { return known }
+            tenants.value(for: key, make: make)
+        }
+    }
+
+    /// Values made once per key; the first one made wins if two requests race.
+    final class Table<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+        private let values = Mutex<[Key: Value]>([:])
+
+        func value(for key: Key, make: () -> Value) -> Value {
+            if let known = values.withLock({ $0[key] }) { return known }
             let made = make()
-            return tenants.withLock { tenants in
-                if let known = tenants[key] { return known }
-                tenants[key] = made
+            return values.withLock { values in
+                if let known = values[key] { return known }
+                values[key] = made
                 return made
             }
         }
