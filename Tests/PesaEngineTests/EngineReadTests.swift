@@ -13,7 +13,9 @@ final class HeldSyncIO: FileIO {
     let held = Mutex(false)
     let release = DispatchSemaphore(value: 0)
     /// Syncs waiting for `release` now.
-    let waiting = Atomic<Int>(0)
+    let waiting = Counter()
+
+    final class Counter: Sendable { let value = Atomic<Int>(0) }
 
     init(disk: SimulatedFileIO) { self.disk = disk }
 
@@ -28,9 +30,9 @@ final class HeldSyncIO: FileIO {
         func append(_ bytes: [UInt8]) throws(FileIOError) { try file.append(bytes) }
         func sync() throws(FileIOError) {
             if io.held.withLock({ $0 }) {
-                io.waiting.add(1, ordering: .sequentiallyConsistent)
+                io.waiting.value.add(1, ordering: .sequentiallyConsistent)
                 io.release.wait()
-                io.waiting.subtract(1, ordering: .sequentiallyConsistent)
+                io.waiting.value.subtract(1, ordering: .sequentiallyConsistent)
             }
             try file.sync()
         }
@@ -54,6 +56,8 @@ final class HeldSyncIO: FileIO {
     func modificationTimeMs(at path: String) throws(FileIOError) -> Int64 { try disk.modificationTimeMs(at: path) }
 }
 
+final class Flag: Sendable { let value = Atomic<Bool>(false) }
+
 @Suite struct EngineReadTests {
     func start(_ io: HeldSyncIO) async throws -> Gateway {
         try await Gateway.start(
@@ -73,16 +77,17 @@ final class HeldSyncIO: FileIO {
         let userID = UserID(randomBytes: Array(repeating: 9, count: 16))
         let created = TenantEvent.userCreated(.init(userID: userID, email: "a@acme.co.ke", role: .user, passwordHash: "h"))
         let writer = Task { try await engine.execute { _, _ in Decision(events: [created], value: ()) } }
-        while io.waiting.load(ordering: .sequentiallyConsistent) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        while io.waiting.value.load(ordering: .sequentiallyConsistent) == 0 { try await Task.sleep(for: .milliseconds(5)) }
         // The batch is applied in memory and its fsync is held: reads wait, the access view is the durable one.
-        let answered = Atomic<Bool>(false)
+        let answered = Flag()
         let reader = Task {
             let count = try await engine.read { $0.users.count }
-            answered.store(true, ordering: .sequentiallyConsistent)
+            answered.value.store(true, ordering: .sequentiallyConsistent)
             return count
         }
         try await Task.sleep(for: .milliseconds(200))
-        #expect(!answered.load(ordering: .sequentiallyConsistent), "a read answered while a batch was not durable")
+        let answeredEarly = answered.value.load(ordering: .sequentiallyConsistent)
+        #expect(!answeredEarly, "a read answered while a batch was not durable")
         #expect(engine.accessView.organization != nil)
         #expect(engine.accessView.user(id: userID) == nil)
         #expect(await gateway.activeRole(of: userID, in: acme) == nil)

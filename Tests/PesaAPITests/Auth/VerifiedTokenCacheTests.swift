@@ -47,6 +47,7 @@ import Testing
         var app = await TestApp()
         let revocation = Switchable()
         app.revocation = revocation
+        let tokens = app.accessTokens
         let issued = try await app.accessTokens.issue(
             user: TestApp.userA, principal: try Principal(role: .user, organizationID: TestApp.orgA))
         try await app.test { client in
@@ -55,7 +56,7 @@ import Testing
                     #expect($0.status == .ok)
                 }
             }
-            #expect(app.accessTokens.verified.count == 1)
+            #expect(tokens.verified.count == 1)
             revocation.revoked.withLock { _ = $0.insert(issued.tokenID) }
             try await client.execute(uri: "/v1/whoami", method: .get, headers: TestApp.bearer(issued.token)) {
                 #expect($0.status == .unauthorized)

@@ -209,10 +209,9 @@ extension LoginControllerTests {
                 #expect($0.status == .noContent)
                 #expect($0.body.readableBytes == 0)
             }
-            try await client.execute(uri: "/v1/auth/logout", method: .post) { response in
-                #expect(response.status == .unauthorized)
-                #expect(try ErrorBody.decode(response).code == "UNAUTHENTICATED")
-            }
+            let refused = try await client.execute(uri: "/v1/auth/logout", method: .post)
+            #expect(refused.status == .unauthorized)
+            #expect(try ErrorBody.decode(refused).code == "UNAUTHENTICATED")
         }
         let logouts = journal.logouts.withLock { $0 }
         #expect(logouts.count == 1)

@@ -19,7 +19,7 @@ import Testing
         }
         #expect(state.payments.count == Int(Self.paymentCount))
         let payload = state.snapshotPayload()
-        let restored = try TenantState(snapshotPayload: payload, formatVersion: 1)
+        let restored = try TenantState(snapshotPayload: payload, formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored == state)
         #expect(restored.snapshotPayload() == payload)
         let probe = Self.paymentCount / 2 + 2  // settled with a receipt (not a multiple of 3 or 4)
