@@ -27,6 +27,16 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     let createdAt: String
     let updatedAt: String
 
+    enum CodingKeys: String, CodingKey {
+        case id, slug, name, plan, status, subscription
+        case rateLimit = "rate_limit"
+        case callbackURLBase = "callback_url_base"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension OrganizationJSON {
     init(_ view: OrganizationView, callbackURLBase: String) {
         let record = view.record
         id = record.id.rawValue
@@ -44,14 +54,6 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
         self.callbackURLBase = callbackURLBase
         createdAt = RFC3339.string(ms: record.createdAtMs)
         updatedAt = RFC3339.string(ms: record.updatedAtMs)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, slug, name, plan, status, subscription
-        case rateLimit = "rate_limit"
-        case callbackURLBase = "callback_url_base"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
     }
 }
 
@@ -124,6 +126,20 @@ struct PaymentJSON: ResponseEncodable, Sendable {
     let updatedAt: String
     let events: [PaymentEventJSON]?
 
+    enum CodingKeys: String, CodingKey {
+        case id, type, status, amount, phone, description, events
+        case accountReference = "account_reference"
+        case checkoutRequestID = "checkout_request_id"
+        case merchantRequestID = "merchant_request_id"
+        case mpesaReceipt = "mpesa_receipt"
+        case resultCode = "result_code"
+        case resultDesc = "result_desc"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension PaymentJSON {
     init(_ payment: Payment, events: [PaymentEventJSON]? = nil) {
         id = payment.id.rawValue
         type = payment.type.rawValue
@@ -140,18 +156,6 @@ struct PaymentJSON: ResponseEncodable, Sendable {
         createdAt = RFC3339.string(ms: payment.createdAtMs)
         updatedAt = RFC3339.string(ms: payment.updatedAtMs)
         self.events = events
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, type, status, amount, phone, description, events
-        case accountReference = "account_reference"
-        case checkoutRequestID = "checkout_request_id"
-        case merchantRequestID = "merchant_request_id"
-        case mpesaReceipt = "mpesa_receipt"
-        case resultCode = "result_code"
-        case resultDesc = "result_desc"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
     }
 }
 
