@@ -61,11 +61,7 @@ public struct Authenticator: RouterMiddleware {
     /// The caller behind an `Authorization` header value, or 401. Resolver / checker errors propagate
     /// (a fenced tenant is a 503, not a 401).
     public func authenticate(authorization header: String) async throws -> Identity {
-        guard header.utf8.count <= Limits.authorizationHeaderBytesMax,
-            header.count > 7, header.prefix(7).lowercased() == "bearer "
-        else { throw APIError.unauthenticated() }
-        let token = String(header.dropFirst(7)).trimmingSpaces()
-        guard !token.isEmpty else { throw APIError.unauthenticated() }
+        guard let token = Self.bearerToken(header) else { throw APIError.unauthenticated() }
         if APIKey.isKeyShaped(token) {
             guard APIKey.isWellFormed(token),
                 let identity = try await apiKeys.identity(forKeyHash: APIKey.hash(of: token))
@@ -77,10 +73,25 @@ public struct Authenticator: RouterMiddleware {
 
     /// Whether `header` is `Bearer <metrics token>` on the metrics path.
     func isMetricsToken(_ header: String, path: String) -> Bool {
-        guard let metricsToken, path == "/metrics", header.utf8.count <= Limits.authorizationHeaderBytesMax,
-            header.count > 7, header.prefix(7).lowercased() == "bearer "
-        else { return false }
-        return ConstantTime.equals(Array(header.utf8.dropFirst(7)), metricsToken)
+        guard let metricsToken, path == "/metrics", let token = Self.bearerToken(header) else { return false }
+        return ConstantTime.equals(Array(token.utf8), metricsToken)
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive, spaces around the token ignored); nil when the
+    /// header is too long, of another scheme, or empty. Works on the UTF-8 bytes: it runs on every request.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard bytes.count > 7, bytes.count <= Limits.authorizationHeaderBytesMax else { return nil }
+        let scheme = Array("bearer ".utf8)
+        for (index, byte) in bytes.prefix(7).enumerated() {
+            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            guard lowered == scheme[index] else { return nil }
+        }
+        var token = bytes.dropFirst(7)
+        while token.first == UInt8(ascii: " ") { token = token.dropFirst() }
+        while token.last == UInt8(ascii: " ") { token = token.dropLast() }
+        guard !token.isEmpty else { return nil }
+        return String(Substring(token))
     }
 
     func verifiedJWT(_ token: String) async throws -> Identity {
