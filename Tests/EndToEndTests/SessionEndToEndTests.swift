@@ -163,7 +163,13 @@ import Testing
             let (orgAdmin, orgAdminBody) = try await server.request("GET", "/metrics", token: boss)
             #expect(orgAdmin == 403)
             #expect(errorCode(orgAdminBody) == "FORBIDDEN")
-            // The metrics token opens /metrics only.
+            let (_, document) = try await server.request("GET", "/openapi.json")
+        let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
+        #expect((paths["/v1/auth/logout"]?["post"] as? [String: Any])?["x-required-role"] as? String == "user")
+        let metricsOperation = paths["/metrics"]?["get"] as? [String: Any]
+        #expect(metricsOperation?["x-required-role"] as? String == "super_admin")
+        #expect((metricsOperation?["security"] as? [[String: Any]])?.count == 2)
+        // The metrics token opens /metrics only.
             #expect(try await server.request("GET", "/v1/orgs", token: Self.metricsToken).0 == 401)
             for token in [root, Self.metricsToken] {
                 let (status, body, headers) = try await server.raw("GET", "/metrics", token: token)

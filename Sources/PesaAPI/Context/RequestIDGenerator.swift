@@ -3,19 +3,24 @@ import PesaCore
 /// Request ids: a sane incoming `X-Request-Id` is kept (so a caller can correlate), anything else is
 /// replaced by a fresh `req_…`.
 public enum RequestIDGenerator {
-    /// A fresh `req_` + 26 Crockford base32 characters.
+    /// A fresh `req_` + 26 Crockford base32 characters (the text of `RequestID(randomBytes:)` of 16 random
+    /// bytes, written directly: it runs on every request).
     public static func next() -> String {
-        // Eight bytes per draw: the system generator makes a system call each time it is asked.
         var generator = SystemRandomNumberGenerator()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Limits.idRandomBytesCount)
-        while bytes.count < Limits.idRandomBytesCount {
-            let word = generator.next()
-            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < Limits.idRandomBytesCount {
-                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-            }
+        return text(high: generator.next(), low: generator.next())
+    }
+
+    /// `req_` + the 128-bit number `high ‖ low` in Crockford base32, as 130 bits with two leading zeros.
+    static func text(high: UInt64, low: UInt64) -> String {
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+        var characters = Array("req_".utf8) + [UInt8](repeating: 0, count: 26)
+        var (high, low) = (high, low)
+        for index in stride(from: characters.count - 1, through: 4, by: -1) {
+            characters[index] = alphabet[Int(low & 31)]
+            low = (low >> 5) | (high << 59)
+            high >>= 5
         }
-        return RequestID(randomBytes: bytes).rawValue
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// The incoming id if it is 1...`Limits.requestIDCharactersMax` characters of `[A-Za-z0-9._:-]`.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PesaAPI
+import PesaCore
 import Testing
 
 @Suite struct RFC3339Tests {
@@ -26,5 +27,19 @@ import Testing
         }
         #expect(RFC3339.string(ms: 1_764_343_501_674) == "2025-11-28T15:25:01.674Z")
         #expect(RFC3339.string(ms: -1) == "1969-12-31T23:59:59.999Z")
+    }
+}
+
+@Suite struct RequestIDTextTests {
+    @Test func theDirectTextIsThePrefixedIDOfTheSameBytes() {
+        var generator = SystemRandomNumberGenerator()
+        for sample in 0..<500 {
+            let (high, low): (UInt64, UInt64) = sample == 0 ? (0, 0) : sample == 1 ? (.max, .max)
+                : (generator.next(), generator.next())
+            let bytes = (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+                + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+            #expect(RequestIDGenerator.text(high: high, low: low) == RequestID(randomBytes: bytes).rawValue)
+        }
+        #expect(RequestIDGenerator.next() != RequestIDGenerator.next())
     }
 }
