@@ -112,6 +112,14 @@ import Testing
             let demote = ["role": "user"]
             #expect(try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(leadID)", token: boss, json: demote).0 == 200)
             #expect(try await server.request("GET", "/v1/transactions", token: lead).0 == 401)
+            // A password change kills the sessions opened before it (tokens of an earlier second).
+            let before = try await login(server, "lead@acme.co.ke", "user-password-1")
+            try await Task.sleep(for: .milliseconds(1_100))
+            let newPassword = ["password": "user-password-2"]
+            #expect(try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(leadID)", token: boss, json: newPassword).0 == 200)
+            #expect(try await server.request("GET", "/v1/transactions", token: before).0 == 401)
+            let after = try await login(server, "lead@acme.co.ke", "user-password-2")
+            #expect(try await server.request("GET", "/v1/transactions", token: after).0 == 200)
             let disable: [String: Any] = ["disabled": true]
             let bossID = try #require(ids["boss@acme.co.ke"])
             #expect(try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(bossID)", token: root, json: disable).0 == 200)

@@ -1,5 +1,5 @@
 /// Says whether a JWT that verified is nonetheless dead: its user was deleted, disabled or given another role,
-/// or its `jti` was revoked at logout. Asked on every request (nothing caches the answer), so it must be cheap:
+/// its `jti` was revoked at logout, or the user's password changed after it was issued. Asked on every request (nothing caches the answer), so it must be cheap:
 /// the engine answers from its published access view, without waiting behind writes.
 public protocol TokenRevocationChecker: Sendable {
     func isRevoked(_ token: VerifiedAccessToken) async throws -> Bool

@@ -64,7 +64,7 @@ extension TenantState {
         case .userCreated(let data):
             users[data.userID] = UserRecord(
                 id: data.userID, email: data.email, role: data.role, passwordHash: data.passwordHash, disabled: false,
-                createdAtMs: atMs, updatedAtMs: atMs)
+                createdAtMs: atMs, updatedAtMs: atMs, passwordChangedAtMs: nil)
             userIDsByEmail[data.email.lowercased()] = data.userID
         case .userUpdated(let data):
             guard var user = users[data.userID] else { preconditionFailure("validated: user exists") }
@@ -74,7 +74,10 @@ extension TenantState {
                 userIDsByEmail[email.lowercased()] = user.id
             }
             if let role = data.role { user.role = role }
-            if let hash = data.passwordHash { user.passwordHash = hash }
+            if let hash = data.passwordHash {
+                user.passwordHash = hash
+                user.passwordChangedAtMs = atMs
+            }
             if let disabled = data.disabled { user.disabled = disabled }
             user.updatedAtMs = atMs
             users[data.userID] = user

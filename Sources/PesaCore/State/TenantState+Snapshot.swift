@@ -4,14 +4,20 @@ extension TenantState {
 
     /// The state in the snapshot payload format (data-layout.md). Deterministic: maps are
     /// written in key order, the payment arena without garbage, so equal states give equal bytes.
-    public func snapshotPayload() -> [UInt8] {
+    public func snapshotPayload() -> [UInt8] { snapshotPayload(formatVersion: TenantState.snapshotFormatVersion) }
+
+    /// The payload in an older format (tests of the reader): format 1 leaves out what format 2 added.
+    func snapshotPayload(formatVersion: Int) -> [UInt8] {
+        precondition((1...TenantState.snapshotFormatVersion).contains(formatVersion), "unknown snapshot format")
         var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
         writer.raw(TenantState.snapshotMagic)
         writer.u64(lastSeq)
         writer.i64(lastAtMs)
         writeOrganization(&writer)
         writer.u64(UInt64(users.count))
-        for user in users.values.sorted(by: { $0.id < $1.id }) { user.write(to: &writer) }
+        for user in users.values.sorted(by: { $0.id < $1.id }) {
+            user.write(to: &writer, formatVersion: formatVersion)
+        }
         writer.u64(UInt64(apiKeys.count))
         for key in apiKeys.values.sorted(by: { $0.id < $1.id }) { key.write(to: &writer) }
         writer.bool(credentials != nil)
@@ -30,10 +36,12 @@ extension TenantState {
             writer.string(month)
             writer.i64(apiCallsByMonth[month] ?? 0)
         }
-        writer.u64(UInt64(revokedTokens.count))
-        for tokenID in revokedTokens.keys.sorted() {
-            writer.string(tokenID)
-            writer.i64(revokedTokens[tokenID] ?? 0)
+        if formatVersion >= 2 {
+            writer.u64(UInt64(revokedTokens.count))
+            for tokenID in revokedTokens.keys.sorted() {
+                writer.string(tokenID)
+                writer.i64(revokedTokens[tokenID] ?? 0)
+            }
         }
         payments.write(to: &writer)
         writer.raw(TenantState.snapshotMagic)
@@ -65,7 +73,7 @@ extension TenantState {
         lastAtMs = try reader.i64("last_at_ms")
         organization = try reader.bool("organization") ? try OrganizationRecord(from: &reader) : nil
         for _ in 0..<(try reader.count("users", minimumBytesEach: 8)) {
-            let user = try UserRecord(from: &reader)
+            let user = try UserRecord(from: &reader, formatVersion: formatVersion)
             users[user.id] = user
             userIDsByEmail[user.email.lowercased()] = user.id
         }

@@ -14,13 +14,17 @@ extension Gateway {
     }
 
     /// The role of a user that still exists and is enabled, when the token `tokenID` (a JWT's `jti`) was
-    /// not given up at logout; nil otherwise (the token stops working). Reads the durable state without
-    /// waiting behind writes, so a change is seen by the very next request after it was answered.
-    public func activeRole(of id: UserID, in organization: OrganizationID?, tokenID: String? = nil) async -> Role? {
+    /// not given up at logout and was not issued (`issuedAtSeconds`) before the user's password last changed;
+    /// nil otherwise (the token stops working). Reads the durable state without waiting behind writes, so a
+    /// change is seen by the very next request after it was answered.
+    public func activeRole(
+        of id: UserID, in organization: OrganizationID?, tokenID: String? = nil, issuedAtSeconds: Int64? = nil
+    ) async -> Role? {
         guard let access = try? await accountEngine(organization).accessView,
             let user = access.user(id: id), !user.disabled
         else { return nil }
         if let tokenID, access.isTokenRevoked(tokenID) { return nil }
+        if let issuedAtSeconds, user.predatesPasswordChange(issuedAtSeconds: issuedAtSeconds) { return nil }
         return user.role
     }
 

@@ -37,17 +37,32 @@ import Testing
         #expect(restored.isTokenRevoked("jti-1"))
         #expect(restored == state)
 
-        // A format 1 payload is the same without the revoked_tokens section (just before the payment table).
+        // Format 1 (no revoked tokens, no password change times) is still read.
         state.revokedTokens = [:]
-        let current = state.snapshotPayload()
-        var table = ByteWriter(reservingCapacity: 1024)
-        state.payments.write(to: &table)
-        let sectionEnd = current.count - 4 - table.bytes.count
-        var formatOne = current
-        #expect(formatOne[(sectionEnd - 8)..<sectionEnd].allSatisfy { $0 == 0 })
-        formatOne.removeSubrange((sectionEnd - 8)..<sectionEnd)
+        for id in state.users.keys { state.users[id]?.passwordChangedAtMs = nil }
+        let formatOne = state.snapshotPayload(formatVersion: 1)
+        #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)
         #expect(old == state)
         #expect(throws: EventDecodingError.self) { try TenantState(snapshotPayload: formatOne, formatVersion: 2) }
+    }
+
+    @Test func aPasswordChangeKillsTokensIssuedInEarlierSecondsAndSurvivesASnapshot() throws {
+        var state = TenantState()
+        let user = Fixtures.userID(1)
+        try state.apply(
+            .userCreated(.init(userID: user, email: "a@acme.co.ke", role: .user, passwordHash: "h1")), seq: 1,
+            atMs: 1_000_000)
+        #expect(state.user(id: user)?.predatesPasswordChange(issuedAtSeconds: 0) == false)
+        try state.apply(.userUpdated(.init(userID: user, role: .manager)), seq: 2, atMs: 2_000_500)
+        #expect(state.user(id: user)?.passwordChangedAtMs == nil)
+        try state.apply(.userUpdated(.init(userID: user, passwordHash: "h2")), seq: 3, atMs: 3_000_500)
+        let changed = try #require(state.user(id: user))
+        #expect(changed.passwordChangedAtMs == 3_000_500)
+        #expect(changed.predatesPasswordChange(issuedAtSeconds: 2_999))
+        #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_000))
+        #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_001))
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 2)
+        #expect(restored.user(id: user)?.passwordChangedAtMs == 3_000_500)
     }
 }

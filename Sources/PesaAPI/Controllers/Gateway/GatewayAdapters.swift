@@ -37,12 +37,13 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
         return Identity(apiKey: key.id, principal: try Principal(role: key.role, organizationID: organization))
     }
 
-    /// A token dies at logout, and with its user: deleted, disabled, or given another role since it was issued.
+    /// A token dies at logout, with its user (deleted, disabled, or given another role since it was issued) and
+    /// when the user's password changes after it was issued.
     public func isRevoked(_ token: VerifiedAccessToken) async throws -> Bool {
-        let organization = token.identity.organizationID
-        guard let role = await gateway.activeRole(of: token.user, in: organization, tokenID: token.tokenID) else {
-            return true
-        }
+        guard let role = await gateway.activeRole(
+            of: token.user, in: token.identity.organizationID, tokenID: token.tokenID,
+            issuedAtSeconds: token.issuedAtSeconds)
+        else { return true }
         return role != token.identity.role
     }
 }
