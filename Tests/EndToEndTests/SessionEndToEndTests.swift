@@ -154,6 +154,16 @@ import Testing
             #expect(auth.allSatisfy { $0["target"] as? String == bossID })
             #expect(auth.allSatisfy { ($0["request_id"] as? String)?.hasPrefix("req_") == true })
             #expect(try await server.request("GET", "/v1/audit-log/verify", token: boss).1?["ok"] as? Bool == true)
+            // A super admin's own logins are in the instance's log, and only a super admin reads it.
+            let (system, systemLog) = try await server.request("GET", "/v1/audit-log?org=system", token: root)
+            #expect(system == 200)
+            let systemActions = (systemLog?["data"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(systemActions.filter { $0 == "auth.login" }.count == 1)
+            #expect(systemActions.contains("user.create"))
+            #expect(try await server.request("GET", "/v1/audit-log/verify?org=system", token: root).1?["ok"] as? Bool == true)
+            let (own, ownLog) = try await server.request("GET", "/v1/audit-log?org=system", token: boss)
+            #expect(own == 200)
+            #expect(!((ownLog?["data"] as? [[String: Any]] ?? []).contains { $0["action"] as? String == "user.create" && $0["actor"] as? String == "system" }))
             #expect(try await server.request("GET", "/v1/orgs/\(acmeID)", token: root).0 == 200)
         }
     }

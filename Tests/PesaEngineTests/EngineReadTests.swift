@@ -140,5 +140,12 @@ extension EngineReadTests {
         #expect(auth.map(\.actor) == ["anonymous", user.id.rawValue, user.id.rawValue])
         #expect(auth.allSatisfy { $0.target == user.id.rawValue })
         #expect(auth.map(\.requestID) == ["req_bad", "req_in", "req_out"])
+        let system = try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: EngineHarness.superAdmin)
+        #expect(system.filter { $0.action.hasPrefix("auth.") }.map(\.action) == ["auth.login", "auth.logout"])
+        #expect(try await restarted.gateway.verifySystemAuditLog(by: EngineHarness.superAdmin).ok)
+        let refused = await #expect(throws: EngineError.self) {
+            try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: actor)
+        }
+        #expect(refused?.code == .forbidden)
     }
 }
