@@ -38,6 +38,8 @@ let package = Package(
                 "PesaCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // fsync latency, the one storage figure `GET /metrics` shows.
+                .product(name: "Metrics", package: "swift-metrics"),
                 "CZlib",
             ],
             swiftSettings: strict

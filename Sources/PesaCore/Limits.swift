@@ -115,6 +115,12 @@ public enum Limits {
     public static let loginFailuresPerAddressRefillPerMinute: Int64 = 20
     /// Entries kept by an in-memory throttle or rate limiter (emails, addresses, organizations).
     public static let throttleEntriesCountMax = 100_000
+    /// JWTs remembered as verified (the signature check is skipped for them; revocation is checked anyway).
+    public static let verifiedTokenCacheCountMax = 10_000
+    /// Logged-out tokens not yet expired that one tenant (or the system folder) remembers.
+    public static let revokedTokensCountMax = 100_000
+    /// A JWT's `jti`.
+    public static let tokenIDCharactersMax = 64
     /// Page size of list endpoints: default and largest.
     public static let pageLimitDefaultCount = 50
     public static let pageLimitCountMax = 500

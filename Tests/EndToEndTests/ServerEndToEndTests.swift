@@ -116,7 +116,8 @@ import Testing
         for path in ["/v1/orgs", "/v1/payments/stk-push", "/v1/mpesa-credentials", "/v1/audit-log/verify", "/callbacks/{slug}/{token}/stk"] {
             #expect(paths[path] != nil, "openapi lacks \(path)")
         }
-        let metrics = try await server.raw("GET", "/metrics")
+        #expect(try await server.raw("GET", "/metrics").0 == 401)
+        let metrics = try await server.raw("GET", "/metrics", token: root)
         let metricsText = String(decoding: metrics.1, as: UTF8.self)
         #expect(metricsText.contains("pesa_http_requests_total"))
         #expect(metricsText.contains("pesa_journal_commit_duration_seconds"))

@@ -24,6 +24,8 @@ public struct APIConfiguration: Sendable {
     /// `info.version` and `servers` of the OpenAPI document.
     public var version: String
     public var publicURL: String?
+    /// Besides a super_admin JWT, this bearer token may read `GET /metrics` (Prometheus scrapes); nil: none.
+    public var metricsToken: String?
 
     public init(
         accessTokens: AccessTokens, apiKeys: any APIKeyResolver = NoAPIKeys(),
@@ -33,7 +35,7 @@ public struct APIConfiguration: Sendable {
         ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)? = nil,
         jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], sessionCookieName: String? = nil,
         accessLogLevel: Logger.Level = .info,
-        version: String = "1.0.0", publicURL: String? = nil
+        version: String = "1.0.0", publicURL: String? = nil, metricsToken: String? = nil
     ) {
         self.accessTokens = accessTokens
         self.apiKeys = apiKeys
@@ -47,5 +49,6 @@ public struct APIConfiguration: Sendable {
         self.accessLogLevel = accessLogLevel
         self.version = version
         self.publicURL = publicURL
+        self.metricsToken = metricsToken
     }
 }

@@ -11,16 +11,19 @@ public struct GatewayAPI: Sendable {
     public let configuration: APIConfiguration
 
     /// `bcryptCost`: lower only in tests. The JWT key is derived from the master key, so restarts keep sessions.
-    public static func make(gateway: Gateway, metricsRegistry: PrometheusCollectorRegistry, bcryptCost: Int? = nil)
-        async -> GatewayAPI
-    {
+    /// `metricsToken` (`PESA_METRICS_TOKEN`): a bearer token that may read `GET /metrics` besides super admins.
+    public static func make(
+        gateway: Gateway, metricsRegistry: PrometheusCollectorRegistry, bcryptCost: Int? = nil,
+        metricsToken: String? = nil
+    ) async -> GatewayAPI {
         let accessTokens = await AccessTokens(signingKey: gateway.jwtSigningKey())
         let directory = GatewayAuthDirectory(gateway: gateway)
         let configuration = APIConfiguration(
             accessTokens: accessTokens, apiKeys: directory, revocation: directory, metricsRegistry: metricsRegistry,
             readiness: { await gateway.isReady },
             ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
-            jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL)
+            jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
+            metricsToken: metricsToken)
         return GatewayAPI(
             gateway: gateway, accessTokens: accessTokens, passwordHasher: PasswordHasher(cost: bcryptCost),
             configuration: configuration)

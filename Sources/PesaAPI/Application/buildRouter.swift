@@ -25,7 +25,8 @@ public func buildRouter(
     router.add(
         middleware: Authenticator(
             accessTokens: configuration.accessTokens, apiKeys: configuration.apiKeys,
-            revocation: configuration.revocation, sessionCookieName: configuration.sessionCookieName))
+            revocation: configuration.revocation, sessionCookieName: configuration.sessionCookieName,
+            metricsToken: configuration.metricsToken))
     if let ratePerMinute = configuration.ratePerMinute {
         router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, ratePerMinute: ratePerMinute))
     }

@@ -12,10 +12,14 @@ public struct AccessTokens: Sendable {
     let collections: [JWTKeyCollection]
     let clock: APIClock
     public let lifetimeSeconds: Int64
+    /// Tokens already verified (signature and claims), so repeated requests skip jwt-kit.
+    let verified: VerifiedTokenCache
 
     /// `signingKey` must have at least `Limits.jwtSigningKeyBytesMin` bytes (a configuration bug otherwise).
     /// `lifetimeSeconds` defaults to `Limits.accessTokenLifetimeSeconds`.
-    public init(signingKey: [UInt8], lifetimeSeconds: Int64? = nil, clock: APIClock = .system) async {
+    public init(
+        signingKey: [UInt8], lifetimeSeconds: Int64? = nil, clock: APIClock = .system, cacheCountMax: Int? = nil
+    ) async {
         precondition(signingKey.count >= Limits.jwtSigningKeyBytesMin, "JWT signing key too short")
         var collections: [JWTKeyCollection] = []
         for _ in 0..<min(max(System.coreCount, 1), 8) {
@@ -26,6 +30,7 @@ public struct AccessTokens: Sendable {
         self.collections = collections
         self.clock = clock
         self.lifetimeSeconds = lifetimeSeconds ?? Limits.accessTokenLifetimeSeconds
+        self.verified = VerifiedTokenCache(countMax: cacheCountMax)
     }
 
     /// Signs a token for `user` with `principal`'s role and organization.
@@ -38,7 +43,17 @@ public struct AccessTokens: Sendable {
         return IssuedAccessToken(token: token, tokenID: claims.jti, expiresInSeconds: lifetimeSeconds)
     }
 
+    /// Signature and claims, or 401. A token verified before is answered from `verified` (its expiry checked
+    /// again); revocation is not this type's business (see `TokenRevocationChecker`).
     public func verify(_ token: String) async throws(APIError) -> VerifiedAccessToken {
+        let nowSeconds = clock.nowSeconds
+        if let known = verified.token(token, nowSeconds: nowSeconds) { return known }
+        let checked = try await verifyUncached(token)
+        verified.insert(checked, for: token, nowSeconds: nowSeconds)
+        return checked
+    }
+
+    func verifyUncached(_ token: String) async throws(APIError) -> VerifiedAccessToken {
         guard Self.headerAlgorithm(of: token) == "HS256" else { throw .unauthenticated() }
         let claims: AccessTokenClaims
         do {
@@ -72,9 +87,11 @@ public struct AccessTokens: Sendable {
         guard role == .superAdmin ? organization == nil : organization != nil,
             let principal = try? Principal(role: role, organizationID: organization)
         else { throw .unauthenticated() }
+        let identity = Identity(
+            user: user, principal: principal, tokenID: claims.jti, tokenExpiresAtSeconds: claims.exp)
         return VerifiedAccessToken(
-            identity: Identity(user: user, principal: principal, tokenID: claims.jti), user: user,
-            tokenID: claims.jti, issuedAtSeconds: claims.iat, expiresAtSeconds: claims.exp)
+            identity: identity, user: user, tokenID: claims.jti, issuedAtSeconds: claims.iat,
+            expiresAtSeconds: claims.exp)
     }
 
     /// The `alg` of a compact JWS header, or nil when the token is not three base64url parts.

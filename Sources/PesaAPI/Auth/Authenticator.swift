@@ -9,7 +9,8 @@ import PesaCore
 /// leaves the request anonymous (the route's `require…` call answers 401 if it needs a caller).
 /// Without an `Authorization` header, a JWT in the `sessionCookieName` cookie (the dashboard's session)
 /// is accepted the same way; a cookie that does not verify is ignored (the page then asks to log in).
-/// The token itself is never logged.
+/// On `GET /metrics` only, the configured metrics token (`PESA_METRICS_TOKEN`, compared in constant time) is
+/// accepted too: it authenticates no one, it only sets `presentedMetricsToken`. The token itself is never logged.
 public struct Authenticator: RouterMiddleware {
     public typealias Context = PesaRequestContext
 
@@ -17,15 +18,18 @@ public struct Authenticator: RouterMiddleware {
     let apiKeys: any APIKeyResolver
     let revocation: any TokenRevocationChecker
     let sessionCookieName: String?
+    let metricsToken: [UInt8]?
 
     public init(
         accessTokens: AccessTokens, apiKeys: any APIKeyResolver,
-        revocation: any TokenRevocationChecker = NoRevocation(), sessionCookieName: String? = nil
+        revocation: any TokenRevocationChecker = NoRevocation(), sessionCookieName: String? = nil,
+        metricsToken: String? = nil
     ) {
         self.accessTokens = accessTokens
         self.apiKeys = apiKeys
         self.revocation = revocation
         self.sessionCookieName = sessionCookieName
+        self.metricsToken = metricsToken.map { Array($0.utf8) }
     }
 
     public func handle(
@@ -33,6 +37,11 @@ public struct Authenticator: RouterMiddleware {
     ) async throws -> Response {
         let identity: Identity
         if let header = request.headers[.authorization] {
+            if isMetricsToken(header, path: request.uri.path) {
+                var context = context
+                context.presentedMetricsToken = true
+                return try await next(request, context)
+            }
             identity = try await authenticate(authorization: header)
         } else if let sessionCookieName, let cookie = request.cookies[sessionCookieName],
             let session = try? await verifiedJWT(cookie.value)
@@ -52,11 +61,7 @@ public struct Authenticator: RouterMiddleware {
     /// The caller behind an `Authorization` header value, or 401. Resolver / checker errors propagate
     /// (a fenced tenant is a 503, not a 401).
     public func authenticate(authorization header: String) async throws -> Identity {
-        guard header.utf8.count <= Limits.authorizationHeaderBytesMax,
-            header.count > 7, header.prefix(7).lowercased() == "bearer "
-        else { throw APIError.unauthenticated() }
-        let token = String(header.dropFirst(7)).trimmingSpaces()
-        guard !token.isEmpty else { throw APIError.unauthenticated() }
+        guard let token = Self.bearerToken(header) else { throw APIError.unauthenticated() }
         if APIKey.isKeyShaped(token) {
             guard APIKey.isWellFormed(token),
                 let identity = try await apiKeys.identity(forKeyHash: APIKey.hash(of: token))
@@ -64,6 +69,29 @@ public struct Authenticator: RouterMiddleware {
             return identity
         }
         return try await verifiedJWT(token)
+    }
+
+    /// Whether `header` is `Bearer <metrics token>` on the metrics path.
+    func isMetricsToken(_ header: String, path: String) -> Bool {
+        guard let metricsToken, path == "/metrics", let token = Self.bearerToken(header) else { return false }
+        return ConstantTime.equals(Array(token.utf8), metricsToken)
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive, spaces around the token ignored); nil when the
+    /// header is too long, of another scheme, or empty. Works on the UTF-8 bytes: it runs on every request.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard bytes.count > 7, bytes.count <= Limits.authorizationHeaderBytesMax else { return nil }
+        let scheme = Array("bearer ".utf8)
+        for (index, byte) in bytes.prefix(7).enumerated() {
+            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            guard lowered == scheme[index] else { return nil }
+        }
+        var token = bytes.dropFirst(7)
+        while token.first == UInt8(ascii: " ") { token = token.dropFirst() }
+        while token.last == UInt8(ascii: " ") { token = token.dropLast() }
+        guard !token.isEmpty else { return nil }
+        return String(Substring(token))
     }
 
     func verifiedJWT(_ token: String) async throws -> Identity {

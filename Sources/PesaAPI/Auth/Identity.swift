@@ -24,17 +24,21 @@ public struct Identity: Hashable, Sendable {
     public let subject: Subject
     /// The JWT's `jti`, for revocation; nil for API keys.
     public let tokenID: String?
+    /// The JWT's `exp` (Unix seconds): a logged-out token is remembered until then. nil for API keys.
+    public let tokenExpiresAtSeconds: Int64?
 
-    public init(user: UserID, principal: Principal, tokenID: String) {
+    public init(user: UserID, principal: Principal, tokenID: String, tokenExpiresAtSeconds: Int64? = nil) {
         self.principal = principal
         self.subject = .user(user)
         self.tokenID = tokenID
+        self.tokenExpiresAtSeconds = tokenExpiresAtSeconds
     }
 
     public init(apiKey: APIKeyID, principal: Principal) {
         self.principal = principal
         self.subject = .apiKey(apiKey)
         self.tokenID = nil
+        self.tokenExpiresAtSeconds = nil
     }
 
     public var kind: Kind {

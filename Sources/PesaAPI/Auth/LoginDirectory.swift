@@ -1,5 +1,10 @@
-/// Finds the account behind a login email (lower-cased and trimmed by the caller). The engine implements it
-/// over its tenants' users; nil when no active user has that email.
+/// The engine's side of logins: finds the account behind an email (lower-cased and trimmed by the caller; nil
+/// when no active user has it), audits login attempts of known accounts in their organization's log, and ends
+/// a JWT session at logout so that it is refused from the next request on, restarts included.
 public protocol LoginDirectory: Sendable {
     func account(forEmail email: String) async throws -> LoginAccount?
+    /// Audits an attempt on a known account (`auth.login` / `auth.login_failed`); never sees the password.
+    func recordLogin(succeeded: Bool, account: LoginAccount, requestID: String) async throws
+    /// Revokes the JWT `identity` came with (its `jti`) and audits `auth.logout`.
+    func logOut(_ identity: Identity, requestID: String) async throws
 }

@@ -1,5 +1,7 @@
-/// Says whether a JWT that verified is nonetheless dead: its user was deleted or demoted, its `jti` was
-/// revoked at logout, or it was issued before the user's password changed. The engine implements it.
+/// Says whether a JWT that verified is nonetheless dead: its user was deleted, disabled or given another role,
+/// its `jti` was revoked at logout, or the user's password changed after it was issued. Asked on every request
+/// (nothing caches the answer), so it must be cheap: the engine answers from its published access view,
+/// without waiting behind writes.
 public protocol TokenRevocationChecker: Sendable {
     func isRevoked(_ token: VerifiedAccessToken) async throws -> Bool
 }

@@ -20,6 +20,8 @@ public struct PesaRequestContext: RequestContext {
     /// The largest body this request may have: the route's own limit or `Limits.requestBodyBytesMax`
     /// (set by `BodyLimitMiddleware`).
     public var bodyBytesMax: Int
+    /// Set by `Authenticator` when a `GET /metrics` request carries the configured metrics token.
+    public var presentedMetricsToken: Bool
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -28,16 +30,20 @@ public struct PesaRequestContext: RequestContext {
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
         self.trace = RequestTrace()
         self.bodyBytesMax = Limits.requestBodyBytesMax
+        self.presentedMetricsToken = false
     }
 
     /// Hummingbird's own decoders never read more than the route's body limit.
     public var maxUploadSize: Int { bodyBytesMax }
 
     /// JSON answers: RFC 3339 dates, URLs without escaped slashes.
-    public var responseEncoder: JSONEncoder {
+    public var responseEncoder: JSONEncoder { Self.sharedResponseEncoder }
+
+    /// One encoder for every answer (configured once, never changed: `encode` may run concurrently).
+    static let sharedResponseEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
-    }
+    }()
 }

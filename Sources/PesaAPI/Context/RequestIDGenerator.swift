@@ -3,11 +3,24 @@ import PesaCore
 /// Request ids: a sane incoming `X-Request-Id` is kept (so a caller can correlate), anything else is
 /// replaced by a fresh `req_…`.
 public enum RequestIDGenerator {
-    /// A fresh `req_` + 26 Crockford base32 characters.
+    /// A fresh `req_` + 26 Crockford base32 characters (the text of `RequestID(randomBytes:)` of 16 random
+    /// bytes, written directly: it runs on every request).
     public static func next() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<Limits.idRandomBytesCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return RequestID(randomBytes: bytes).rawValue
+        return text(high: generator.next(), low: generator.next())
+    }
+
+    /// `req_` + the 128-bit number `high ‖ low` in Crockford base32, as 130 bits with two leading zeros.
+    static func text(high: UInt64, low: UInt64) -> String {
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+        var characters = Array("req_".utf8) + [UInt8](repeating: 0, count: 26)
+        var (high, low) = (high, low)
+        for index in stride(from: characters.count - 1, through: 4, by: -1) {
+            characters[index] = alphabet[Int(low & 31)]
+            low = (low >> 5) | (high << 59)
+            high >>= 5
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// The incoming id if it is 1...`Limits.requestIDCharactersMax` characters of `[A-Za-z0-9._:-]`.

@@ -30,7 +30,11 @@ public struct OpenAPIDocument: Sendable {
                     "bearer": [
                         "type": "http", "scheme": "bearer",
                         "description": "A login JWT, or an API key (pk_test_… / pk_live_…)",
-                    ]
+                    ],
+                    "metricsToken": [
+                        "type": "http", "scheme": "bearer",
+                        "description": "GET /metrics only: the token the operator set in PESA_METRICS_TOKEN",
+                    ],
                 ],
             ],
         ]
@@ -56,6 +60,10 @@ public struct OpenAPIDocument: Sendable {
         switch spec.action.requirement {
         case .anyone:
             operation["security"] = []
+            if let own = spec.ownSecurity {
+                operation["security"] = .array(own.schemes.map { .object([$0: []]) })
+                operation["x-required-role"] = .string(own.role.rawValue)
+            }
         case .atLeast(let role):
             operation["security"] = [["bearer": []]]
             operation["x-required-role"] = .string(role.rawValue)

@@ -28,14 +28,28 @@ public struct RouteSpec: Sendable {
     /// The path parameter naming the organization the route is about (e.g. `id` in `/v1/orgs/{id}/users`): the
     /// permission check then answers 404 for another organization before it answers 403 for the role.
     public let organizationParameter: String?
+    /// For a route the permission matrix leaves open (`anyone`) that checks credentials itself (`GET /metrics`):
+    /// the security schemes it accepts and the role a JWT must have. Documented in the OpenAPI document.
+    public let ownSecurity: OwnSecurity?
+
+    public struct OwnSecurity: Sendable {
+        public let schemes: [String]
+        public let role: Role
+
+        public init(schemes: [String], role: Role) {
+            self.schemes = schemes
+            self.role = role
+        }
+    }
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, summary: String, action: Action, tag: String,
         requestBody: JSONValue? = nil, query: [String: JSONValue] = [:], successStatus: HTTPResponse.Status = .ok,
         responseBody: JSONValue?, responseContentType: String = "application/json", errors: [APIError.Code] = [],
-        bodyBytesMax: Int? = nil, organizationParameter: String? = nil
+        bodyBytesMax: Int? = nil, organizationParameter: String? = nil, ownSecurity: OwnSecurity? = nil
     ) {
         self.organizationParameter = organizationParameter
+        self.ownSecurity = ownSecurity
         self.method = method
         self.path = path
         self.summary = summary

@@ -12,8 +12,11 @@ extension OperationsController {
         tag: "operations", responseBody: statusBody, errors: [.storageUnavailable])
 
     static let metricsSpec = RouteSpec(
-        .get, "/metrics", summary: "Prometheus metrics (text exposition format)", action: .metrics,
-        tag: "operations", responseBody: JSONSchema.string, responseContentType: "text/plain")
+        .get, "/metrics",
+        summary: "Prometheus metrics (text exposition format): a super_admin JWT, or the PESA_METRICS_TOKEN bearer",
+        action: .metrics, tag: "operations", responseBody: JSONSchema.string, responseContentType: "text/plain",
+        errors: [.unauthenticated, .forbidden],
+        ownSecurity: RouteSpec.OwnSecurity(schemes: ["bearer", "metricsToken"], role: .superAdmin))
 
     static let openAPISpec = RouteSpec(
         .get, "/openapi.json", summary: "This document", action: .openAPI, tag: "operations",

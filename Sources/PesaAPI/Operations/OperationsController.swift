@@ -1,11 +1,14 @@
 import Hummingbird
+import PesaCore
 import HTTPTypes
 import Foundation
 import NIOCore
 import Prometheus
 import Synchronization
 
-/// `GET /healthz`, `GET /readyz`, `GET /metrics` and `GET /openapi.json`.
+/// `GET /healthz`, `GET /readyz`, `GET /metrics` and `GET /openapi.json`. Metrics are not public: they need a
+/// super_admin JWT or the operator's metrics token (see `Authenticator`); 401 without credentials, 403 for
+/// another role.
 public struct OperationsController: Sendable {
     let readiness: @Sendable () async -> Bool
     let registry: PrometheusCollectorRegistry
@@ -39,6 +42,10 @@ public struct OperationsController: Sendable {
     }
 
     @Sendable func metrics(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        if !context.presentedMetricsToken {
+            guard let identity = context.identity else { throw APIError.unauthenticated() }
+            guard identity.role == .superAdmin else { throw APIError.forbidden() }
+        }
         let bytes = registry.emitToBuffer()
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -86,6 +86,26 @@ extension TenantEvent {
         }
     }
 
+    /// `token.revoked`: a login JWT given up at logout. Remembered until it would have expired anyway.
+    public struct TokenRevoked: Sendable, Equatable, Codable {
+        /// The JWT's `jti`.
+        public var tokenID: String
+        public var userID: UserID
+        public var expiresAtMs: Int64
+
+        public init(tokenID: String, userID: UserID, expiresAtMs: Int64) {
+            self.tokenID = tokenID
+            self.userID = userID
+            self.expiresAtMs = expiresAtMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tokenID = "token_id"
+            case userID = "user_id"
+            case expiresAtMs = "expires_at_ms"
+        }
+    }
+
     /// `api_key.revoked`.
     public struct APIKeyRevoked: Sendable, Equatable, Codable {
         public var keyID: APIKeyID

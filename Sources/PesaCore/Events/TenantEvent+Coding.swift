@@ -33,6 +33,7 @@ extension TenantEvent {
         case .querySent(let data): Self.canonicalJSON(data)
         case .queryCompleted(let data): Self.canonicalJSON(data)
         case .c2bValidationSet(let data): Self.canonicalJSON(data)
+        case .tokenRevoked(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -67,6 +68,7 @@ extension TenantEvent {
         case "query.sent": self = .querySent(try Self.decode(data, type))
         case "query.completed": self = .queryCompleted(try Self.decode(data, type))
         case "c2b.validation_set": self = .c2bValidationSet(try Self.decode(data, type))
+        case "token.revoked": self = .tokenRevoked(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

@@ -10,6 +10,7 @@ public enum TenantEvent: Sendable, Equatable {
     case userDeleted(UserDeleted)
     case apiKeyCreated(APIKeyCreated)
     case apiKeyRevoked(APIKeyRevoked)
+    case tokenRevoked(TokenRevoked)
     case credentialsUpdated(CredentialsUpdated)
     case auditRecorded(AuditRecorded)
     case stkPushRequested(STKPushRequested)
@@ -32,7 +33,7 @@ public enum TenantEvent: Sendable, Equatable {
     case queryCompleted(QueryCompleted)
     case c2bValidationSet(C2BValidationSet)
 
-    /// Every event type string, in the order of the cases.
+    /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
         "organization.created", "organization.updated", "user.created", "user.updated", "user.deleted",
         "api_key.created", "api_key.revoked", "credentials.updated", "audit.recorded",
@@ -41,6 +42,7 @@ public enum TenantEvent: Sendable, Equatable {
         "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
         "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
         "query.sent", "query.completed", "c2b.validation_set",
+        "token.revoked",
     ]
 
     /// The stable type string written in the journal.
@@ -74,6 +76,7 @@ public enum TenantEvent: Sendable, Equatable {
         case .querySent: "query.sent"
         case .queryCompleted: "query.completed"
         case .c2bValidationSet: "c2b.validation_set"
+        case .tokenRevoked: "token.revoked"
         }
     }
 }

@@ -35,7 +35,7 @@ extension OrganizationRecord {
 }
 
 extension UserRecord {
-    func write(to writer: inout ByteWriter) {
+    func write(to writer: inout ByteWriter, formatVersion: Int) {
         writer.string(id.rawValue)
         writer.string(email)
         writer.string(role.rawValue)
@@ -43,9 +43,11 @@ extension UserRecord {
         writer.bool(disabled)
         writer.i64(createdAtMs)
         writer.i64(updatedAtMs)
+        if formatVersion >= 2 { writer.optionalI64(passwordChangedAtMs) }
     }
 
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
+    /// `formatVersion` 1 has no `password_changed_at_ms`.
+    init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
         id = try reader.id(UserID.self, "user id")
         email = try reader.string("email")
         role = try reader.value(Role.self, "role")
@@ -53,6 +55,7 @@ extension UserRecord {
         disabled = try reader.bool("disabled")
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
+        passwordChangedAtMs = formatVersion >= 2 ? try reader.optionalI64("password_changed_at_ms") : nil
     }
 }
 

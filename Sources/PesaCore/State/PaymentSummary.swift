@@ -34,16 +34,7 @@ public struct PaymentSummary: Sendable, Equatable {
 
     /// `YYYY-MM-DD` of a day number (days since 1970-01-01), proleptic Gregorian.
     static func civilDate(day: Int64) -> String {
-        // Howard Hinnant's days_from_civil inverse.
-        let shifted = day + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, dayOfMonth) = CivilDate.civil(daysSinceEpoch: day)
         let pad = { (value: Int64, width: Int) -> String in
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

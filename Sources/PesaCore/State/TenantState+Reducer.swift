@@ -10,7 +10,7 @@ extension TenantState {
                 callbackToken: data.callbackToken, createdAtMs: atMs, updatedAtMs: atMs)
         case .organizationUpdated(let data):
             updateOrganization(data, atMs: atMs)
-        case .userCreated, .userUpdated, .userDeleted, .apiKeyCreated, .apiKeyRevoked:
+        case .userCreated, .userUpdated, .userDeleted, .apiKeyCreated, .apiKeyRevoked, .tokenRevoked:
             reduceAccess(event, atMs: atMs)
         case .credentialsUpdated(let data):
             credentials = CredentialsRecord(
@@ -81,7 +81,7 @@ extension TenantState {
         case .userCreated(let data):
             users[data.userID] = UserRecord(
                 id: data.userID, email: data.email, role: data.role, passwordHash: data.passwordHash, disabled: false,
-                createdAtMs: atMs, updatedAtMs: atMs)
+                createdAtMs: atMs, updatedAtMs: atMs, passwordChangedAtMs: nil)
             userIDsByEmail[data.email.lowercased()] = data.userID
         case .userUpdated(let data):
             guard var user = users[data.userID] else { preconditionFailure("validated: user exists") }
@@ -91,7 +91,10 @@ extension TenantState {
                 userIDsByEmail[email.lowercased()] = user.id
             }
             if let role = data.role { user.role = role }
-            if let hash = data.passwordHash { user.passwordHash = hash }
+            if let hash = data.passwordHash {
+                user.passwordHash = hash
+                user.passwordChangedAtMs = atMs
+            }
             if let disabled = data.disabled { user.disabled = disabled }
             user.updatedAtMs = atMs
             users[data.userID] = user
@@ -104,6 +107,10 @@ extension TenantState {
             apiKeyIDsByHash[data.keyHash] = data.keyID
         case .apiKeyRevoked(let data):
             if apiKeys[data.keyID]?.revokedAtMs == nil { apiKeys[data.keyID]?.revokedAtMs = atMs }
+        case .tokenRevoked(let data):
+            // Tokens past their expiry are refused anyway: forget them (by the event's time, deterministic).
+            revokedTokens = revokedTokens.filter { $0.value > atMs }
+            if data.expiresAtMs > atMs { revokedTokens[data.tokenID] = data.expiresAtMs }
         default:
             preconditionFailure("not an access event")
         }

@@ -4,14 +4,20 @@ extension TenantState {
 
     /// The state in the snapshot payload format (data-layout.md). Deterministic: maps are
     /// written in key order, the payment arena without garbage, so equal states give equal bytes.
-    public func snapshotPayload() -> [UInt8] {
+    public func snapshotPayload() -> [UInt8] { snapshotPayload(formatVersion: TenantState.snapshotFormatVersion) }
+
+    /// The payload in an older format (tests of the reader): format 1 leaves out what format 2 added.
+    func snapshotPayload(formatVersion: Int) -> [UInt8] {
+        precondition((1...TenantState.snapshotFormatVersion).contains(formatVersion), "unknown snapshot format")
         var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
         writer.raw(TenantState.snapshotMagic)
         writer.u64(lastSeq)
         writer.i64(lastAtMs)
         writeOrganization(&writer)
         writer.u64(UInt64(users.count))
-        for user in users.values.sorted(by: { $0.id < $1.id }) { user.write(to: &writer) }
+        for user in users.values.sorted(by: { $0.id < $1.id }) {
+            user.write(to: &writer, formatVersion: formatVersion)
+        }
         writer.u64(UInt64(apiKeys.count))
         for key in apiKeys.values.sorted(by: { $0.id < $1.id }) { key.write(to: &writer) }
         writer.bool(credentials != nil)
@@ -30,10 +36,17 @@ extension TenantState {
             writer.string(month)
             writer.i64(apiCallsByMonth[month] ?? 0)
         }
-        writer.u64(UInt64(queries.count))
-        for id in queries.keys.sorted() { queries[id]?.write(to: &writer) }
-        writer.bool(c2bValidation != nil)
-        c2bValidation?.write(to: &writer)
+        if formatVersion >= 2 {
+            writer.u64(UInt64(revokedTokens.count))
+            for tokenID in revokedTokens.keys.sorted() {
+                writer.string(tokenID)
+                writer.i64(revokedTokens[tokenID] ?? 0)
+            }
+            writer.u64(UInt64(queries.count))
+            for id in queries.keys.sorted() { queries[id]?.write(to: &writer) }
+            writer.bool(c2bValidation != nil)
+            c2bValidation?.write(to: &writer)
+        }
         payments.write(to: &writer)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
@@ -52,7 +65,9 @@ extension TenantState {
         guard formatVersion <= TenantState.snapshotFormatVersion else {
             throw .snapshotVersionUnsupported(formatVersion, known: TenantState.snapshotFormatVersion)
         }
-        guard formatVersion >= 1 else { throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)") }
+        guard formatVersion == 1 || formatVersion == 2 else {
+            throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)")
+        }
         self.init()
         var reader = ByteReader(payload)
         guard Array(try reader.raw(4, "magic")) == TenantState.snapshotMagic else {
@@ -62,7 +77,7 @@ extension TenantState {
         lastAtMs = try reader.i64("last_at_ms")
         organization = try reader.bool("organization") ? try OrganizationRecord(from: &reader) : nil
         for _ in 0..<(try reader.count("users", minimumBytesEach: 8)) {
-            let user = try UserRecord(from: &reader)
+            let user = try UserRecord(from: &reader, formatVersion: formatVersion)
             users[user.id] = user
             userIDsByEmail[user.email.lowercased()] = user.id
         }
@@ -93,7 +108,11 @@ extension TenantState {
             let month = try reader.string("usage month")
             apiCallsByMonth[month] = try reader.i64("api calls")
         }
-        if formatVersion >= 2 {  // format 1 had no queries
+        if formatVersion >= 2 {  // format 1 had no revoked tokens, queries or C2B validation
+            for _ in 0..<(try reader.count("revoked tokens", minimumBytesEach: 12)) {
+                let tokenID = try reader.string("revoked token id")
+                revokedTokens[tokenID] = try reader.i64("revoked token expiry")
+            }
             for _ in 0..<(try reader.count("queries", minimumBytesEach: 8)) {
                 let record = try QueryRecord(from: &reader)
                 queries[record.id] = record

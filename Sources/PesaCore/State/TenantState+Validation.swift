@@ -25,6 +25,10 @@ extension TenantState {
             guard data.role != .superAdmin else { throw .invalidField("role", "an API key cannot be super_admin") }
         case .apiKeyRevoked(let data):
             guard apiKeys[data.keyID] != nil else { throw .inconsistentEvent("no api key \(data.keyID)") }
+        case .tokenRevoked(let data):
+            guard (1...Limits.tokenIDCharactersMax).contains(data.tokenID.utf8.count) else {
+                throw .invalidField("token_id", "a token id has 1 to \(Limits.tokenIDCharactersMax) characters")
+            }
         case .credentialsUpdated(let data):
             guard data.version > (credentials?.version ?? 0) else {
                 throw .inconsistentEvent("credentials version \(data.version) is not newer")

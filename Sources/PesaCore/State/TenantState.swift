@@ -1,6 +1,7 @@
 /// A tenant's state: the pure projection of its journal (STYLE.md rule 7). `apply` is the reducer; it
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
+    /// 2 added `revoked_tokens`; format 1 payloads are still read.
     public static let snapshotFormatVersion = 2
 
     public internal(set) var lastSeq: UInt64 = 0
@@ -22,6 +23,8 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var queries: [QueryID: QueryRecord] = [:]
     /// How C2B validation requests are answered; nil accepts every payment.
     public internal(set) var c2bValidation: C2BValidationRecord?
+    /// Logged-out JWTs (`jti` -> expiry in ms) that have not expired as of the last `token.revoked`.
+    public internal(set) var revokedTokens: [String: Int64] = [:]
 
     // Derived indexes (rebuilt from the above after a snapshot is read).
     var userIDsByEmail: [String: UserID] = [:]
@@ -75,17 +78,15 @@ public struct TenantState: EventSourcedState, Equatable {
     public func query(conversationID: String) -> QueryRecord? {
         queryIDsByConversation[conversationID].flatMap { queries[$0] }
     }
+    /// Whether the JWT with this `jti` was given up at logout.
+    public func isTokenRevoked(_ tokenID: String) -> Bool { revokedTokens[tokenID] != nil }
 
     public func idempotencyRecord(scope: String, key: String) -> IdempotencyRecord? {
         idempotency[IdempotencyRecord.storageKey(scope: scope, key: key)]
     }
 
     /// The rate limit in force: the organization's override, else its plan's.
-    public var rateLimitPerMinute: Int64? {
-        guard let organization else { return nil }
-        if let override = organization.rateLimitOverride { return override }
-        return (try? Plan.named(organization.plan))?.rateLimitPerMinute
-    }
+    public var rateLimitPerMinute: Int64? { accessView.rateLimitPerMinute }
 }
 
 extension IdempotencyRecord {

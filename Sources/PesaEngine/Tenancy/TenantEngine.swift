@@ -8,26 +8,40 @@ import Synchronization
 /// A command looks at the state and decides events (`Decision`); the engine applies them to the state,
 /// journals them and answers only once they are durable. Commands queued while a journal write is in
 /// flight are decided together, in order, and their events share one fsync (group commit), so each
-/// decision sees every earlier one. Reads go through the same queue, so nobody is ever shown a state that
-/// is not durable yet. Whoever submits work while no one is draining the queue drains it (no background
-/// task is needed); if a write fails, every command of that batch fails and the state is reloaded from disk.
+/// decision sees every earlier one. Whoever submits work while no one is draining the queue drains it (no
+/// background task is needed); if a write fails, every command of that batch fails and the state is
+/// reloaded from disk.
+///
+/// Reads never show a state that is not durable yet. While no batch is between "applied in memory" and
+/// "fsynced" (`Current.holdsUndurableEvents`), the state in memory is exactly the durable one and a read runs
+/// at once under a short lock, without queueing behind writes; during that window it queues like a
+/// command and runs after the batch is durable (or refused and reloaded).
 public final class TenantEngine: @unchecked Sendable {
     public let tenantID: String
     let store: TenantStore
     let clock: any WallClock
     let logger: Logger
     private let queue = Mutex<Queue>(Queue())
-    /// Touched only by the task draining the queue (guarded by `Queue.draining`).
-    private var state: TenantState
+    /// Written only by the task draining the queue (guarded by `Queue.draining`); read by `read` under the lock.
+    private let current: Mutex<Current>
+    /// The access part of the durable state, republished after every durable batch (see `accessView`).
+    private let published: Mutex<TenantAccessView>
+    /// When a command or read last ran (idle tenants are unloaded).
+    private let lastUsed = Atomic<Int64>(0)
     /// Events journaled since the newest snapshot (drainer only).
     private var eventsSinceSnapshot: UInt64
     let snapshotTailEventsMax: UInt64
     let metrics: EngineMetrics
 
+    /// The state, and whether it holds events of a batch that is not durable yet.
+    private struct Current: ~Copyable {
+        var state: TenantState
+        var holdsUndurableEvents = false
+    }
+
     private struct Queue {
         var jobs: [Job] = []
         var draining = false
-        var lastUsedMs: Int64 = 0
         var credentialsUpdating = false
         var credentialsGeneration = 0
         /// The decrypted credentials as read at `generation` (secrets stay in memory, as in the Daraja client).
@@ -56,7 +70,8 @@ public final class TenantEngine: @unchecked Sendable {
     ) {
         self.tenantID = tenantID
         self.store = store
-        self.state = state
+        self.current = Mutex(Current(state: state))
+        self.published = Mutex(state.accessView)
         self.eventsSinceSnapshot = eventsSinceSnapshot
         self.snapshotTailEventsMax = snapshotTailEventsMax
         self.metrics = EngineMetrics(tenant: tenantID)
@@ -82,11 +97,28 @@ public final class TenantEngine: @unchecked Sendable {
         return try await submit(job, box: box)
     }
 
-    /// Reads the durable state.
+    /// Reads the durable state: at once when no batch is in flight, else after it (see the type's comment).
+    /// `body` runs under the state's lock, so it must be quick (no I/O, no waiting).
     public func read<Value: Sendable>(_ body: @escaping @Sendable (TenantState) throws(EngineError) -> Value)
         async throws(EngineError) -> Value
     {
-        try await execute { (state, _) throws(EngineError) in Decision(value: try body(state)) }
+        let direct = current.withLock { current -> Result<Value, EngineError>? in
+            guard !current.holdsUndurableEvents else { return nil }
+            do throws(EngineError) { return .success(try body(current.state)) } catch { return .failure(error) }
+        }
+        guard let direct else {
+            return try await execute { (state, _) throws(EngineError) in Decision(value: try body(state)) }
+        }
+        lastUsed.store(clock.nowMs(), ordering: .relaxed)
+        return try direct.get()
+    }
+
+    /// The organization, users, API keys and logged-out tokens as of the last durable batch: never waits
+    /// behind writes, never shows what is not durable. Published before the batch's commands are answered,
+    /// so a revocation is seen by every request that starts after the revoking request was answered.
+    public var accessView: TenantAccessView {
+        lastUsed.store(clock.nowMs(), ordering: .relaxed)
+        return published.withLock { $0 }
     }
 
     private func submit<Value>(_ job: Job, box: ResultBox<Value>) async throws(EngineError) -> Value {
@@ -122,39 +154,60 @@ public final class TenantEngine: @unchecked Sendable {
     private func process(_ batch: [Job]) async {
         let nowMs = clock.nowMs()
         let context = CommandContext(nowMs: nowMs)
-        var nextSeq = store.journal.head.seq + 1
+        let firstSeq = store.journal.head.seq + 1
+        let decided = current.withLock { current in
+            let decided = Self.decide(batch, state: &current.state, firstSeq: firstSeq, context: context, logger: logger)
+            if !decided.lines.isEmpty || decided.damaged { current.holdsUndurableEvents = true }
+            return decided
+        }
+        for (answer, error) in decided.refusals { answer(error) }
+        if decided.decidedCount < batch.count { requeue(Array(batch[decided.decidedCount...])) }
+        await commit(decided.lines, answers: decided.answers, reload: decided.damaged)
+        lastUsed.store(nowMs, ordering: .relaxed)
+    }
+
+    private struct Decided {
         var lines: [NewEvent] = []
         var answers: [@Sendable (EngineError?) -> Void] = []
-        var index = 0
+        var refusals: [(@Sendable (EngineError?) -> Void, EngineError)] = []
+        var decidedCount = 0
         var damaged = false
-        while index < batch.count && !damaged {
-            switch batch[index].run(&state, context) {
+    }
+
+    /// Runs the jobs against the state in order, applying their events; stops after a half-applied command.
+    private static func decide(
+        _ batch: [Job], state: inout TenantState, firstSeq: UInt64, context: CommandContext, logger: Logger
+    ) -> Decided {
+        var decided = Decided()
+        var nextSeq = firstSeq
+        while decided.decidedCount < batch.count && !decided.damaged {
+            switch batch[decided.decidedCount].run(&state, context) {
             case .refused(let error, let answer):
-                answer(error)
+                decided.refusals.append((answer, error))
             case .decided(let events, let answer):
                 var applied = 0
                 for event in events {
                     do {
-                        try state.apply(event, seq: nextSeq + UInt64(applied), atMs: nowMs)
+                        try state.apply(event, seq: nextSeq + UInt64(applied), atMs: context.nowMs)
                         applied += 1
                     } catch {
                         logger.error("a command decided an event the state refuses", metadata: ["error": "\(error)"])
-                        answer(EngineError.from(error))
-                        damaged = applied > 0
+                        decided.refusals.append((answer, EngineError.from(error)))
+                        decided.damaged = applied > 0
                         break
                     }
                 }
                 if applied == events.count {
-                    lines += events.map { NewEvent(type: $0.type, data: $0.canonicalData(), atMs: nowMs) }
+                    decided.lines += events.map {
+                        NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs)
+                    }
                     nextSeq += UInt64(applied)
-                    answers.append(answer)
+                    decided.answers.append(answer)
                 }
             }
-            index += 1
+            decided.decidedCount += 1
         }
-        if index < batch.count { requeue(Array(batch[index...])) }
-        await commit(lines, answers: answers, reload: damaged)
-        queue.withLock { $0.lastUsedMs = nowMs }
+        return decided
     }
 
     private func commit(_ lines: [NewEvent], answers: [@Sendable (EngineError?) -> Void], reload: Bool) async {
@@ -171,6 +224,11 @@ public final class TenantEngine: @unchecked Sendable {
             }
         }
         if failure != nil || reload { await reloadState() }
+        let view = current.withLock { current in
+            current.holdsUndurableEvents = false
+            return current.state.accessView
+        }
+        published.withLock { $0 = view }
         if failure == nil {
             eventsSinceSnapshot += UInt64(lines.count)
             if eventsSinceSnapshot >= snapshotTailEventsMax { snapshotInBackground() }
@@ -188,6 +246,7 @@ public final class TenantEngine: @unchecked Sendable {
         guard start else { return }
         eventsSinceSnapshot = 0
         let logger = self.logger
+        let state = current.withLock { $0.state }
         store.snapshotAndCompactInBackground(state, at: store.journal.head, atMs: clock.nowMs()) { result in
             if case .failure(let error) = result {
                 logger.error("automatic snapshot failed; will try again later", metadata: ["error": "\(error)"])
@@ -221,15 +280,16 @@ public final class TenantEngine: @unchecked Sendable {
         let directory = store.directory
         let head = store.journal.head
         do {
-            let (reloaded, _) = try TenantStore.readState(directory: directory, as: TenantState.self, io: store.io, upTo: head.seq)
-            state = reloaded
+            let (reloaded, _) = try TenantStore.readState(
+                directory: directory, as: TenantState.self, io: store.io, upTo: head.seq)
+            current.withLock { $0.state = reloaded }
         } catch {
             logger.critical("state reload failed; the process must restart", metadata: ["error": "\(error)"])
             preconditionFailure("tenant \(tenantID): state reload failed: \(error)")
         }
     }
 
-    var lastUsedMs: Int64 { queue.withLock { $0.lastUsedMs } }
+    var lastUsedMs: Int64 { lastUsed.load(ordering: .relaxed) }
 
     /// One credentials update at a time (the vault file and the journal event must agree).
     func beginCredentialsUpdate() -> Bool {

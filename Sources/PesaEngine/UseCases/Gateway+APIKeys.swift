@@ -48,8 +48,7 @@ extension Gateway {
     public func apiKey(hash: String) async -> (organization: OrganizationID, key: APIKeyRecord)? {
         if directory.tenant(forKeyHash: hash) == nil { await indexAllTenants() }
         guard let tenant = directory.tenant(forKeyHash: hash), let organization = try? OrganizationID(parsing: tenant),
-            let engine = try? await engine(organization),
-            let key = try? await engine.read({ state in state.apiKey(hash: hash) }), !key.isRevoked
+            let key = try? await engine(organization).accessView.apiKey(hash: hash), !key.isRevoked
         else { return nil }
         return (organization, key)
     }

@@ -28,7 +28,30 @@ extension Gateway {
         async throws(EngineError) -> [AuditEntry]
     {
         try actor.authorize(.readAuditLog, in: organization)
-        let engine = try await self.engine(organization)
+        return try await auditEntries(of: try await self.engine(organization), after: cursor, limit: limit)
+    }
+
+    /// The instance's own audit log (`system/`: super admins created, their logins and logouts); super_admin only.
+    public func systemAuditLog(after cursor: UInt64, limit: Int, by actor: Actor) async throws(EngineError)
+        -> [AuditEntry]
+    {
+        try Self.requireSuperAdmin(actor)
+        return try await auditEntries(of: system, after: cursor, limit: limit)
+    }
+
+    /// Walks the hash chain of the instance's own `system/` journal; super_admin only.
+    public func verifySystemAuditLog(by actor: Actor) async throws(EngineError) -> AuditVerification {
+        try Self.requireSuperAdmin(actor)
+        return try await verification(of: system)
+    }
+
+    static func requireSuperAdmin(_ actor: Actor) throws(EngineError) {
+        guard actor.principal.role == .superAdmin else { throw EngineError(.forbidden, "your role may not do this") }
+    }
+
+    private func auditEntries(of engine: TenantEngine, after cursor: UInt64, limit: Int) async throws(EngineError)
+        -> [AuditEntry]
+    {
         let records: [JournalRecord]
         do {
             records = try await engine.store.records(types: ["audit.recorded"], afterSeq: cursor, limit: limit)
@@ -48,7 +71,10 @@ extension Gateway {
         -> AuditVerification
     {
         try actor.authorize(.verifyAuditLog, in: organization)
-        let engine = try await self.engine(organization)
+        return try await verification(of: try await self.engine(organization))
+    }
+
+    private func verification(of engine: TenantEngine) async throws(EngineError) -> AuditVerification {
         let report: TenantVerifier.Report
         do { report = try await engine.store.verifyChain() } catch { throw EngineError.from(error) }
         let entries = try await engine.read { state in state.counters.auditEntries }

@@ -10,8 +10,7 @@ extension Gateway {
 
     /// The organization's rate limit in requests per minute (its override, else its plan's).
     public func rateLimitPerMinute(of organization: OrganizationID) async throws -> Int64? {
-        let engine = try await self.engine(organization)
-        return try await engine.read { state in state.rateLimitPerMinute }
+        try await engine(organization).accessView.rateLimitPerMinute
     }
 }
 

@@ -71,11 +71,8 @@ extension Gateway {
 
     public func organization(_ id: OrganizationID, by actor: Actor) async throws(EngineError) -> OrganizationView {
         try actor.authorize(.readOrganization, in: id)
-        let engine = try await self.engine(id)
-        return try await engine.read { (state) throws(EngineError) in
-            guard let record = state.organization else { throw EngineError.notFound("organization") }
-            return OrganizationView(record: record, planDetails: try? Plan.named(record.plan))
-        }
+        guard let record = try await engine(id).accessView.organization else { throw EngineError.notFound("organization") }
+        return OrganizationView(record: record, planDetails: try? Plan.named(record.plan))
     }
 
     /// super_admin: every organization; anyone else: their own. Fenced tenants are left out.

@@ -122,20 +122,6 @@ extension Gateway {
         return LoginCandidate(user: user, organizationID: organization)
     }
 
-    /// The role of a user that still exists and is enabled; nil otherwise (its tokens stop working).
-    public func activeRole(of id: UserID, in organization: OrganizationID?) async -> Role? {
-        let engine: TenantEngine
-        if let organization {
-            guard let found = try? await self.engine(organization) else { return nil }
-            engine = found
-        } else {
-            engine = system
-        }
-        let user = try? await engine.read { state in state.user(id: id) }
-        guard let user = user.flatMap({ $0 }), !user.disabled else { return nil }
-        return user.role
-    }
-
     private func requireEmailFree(_ email: String) async throws(EngineError) {
         await indexAllTenants()
         let taken = try await system.read { state in state.user(email: email) != nil }

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import PesaCore
 
 /// The file side of a journal: the live segment, rolling to a new one at the size limit, and cutting
@@ -13,6 +14,8 @@ final class SegmentWriter: @unchecked Sendable {
     private var durableSize: Int
     private var needsRollBack = false
     private let segmentBytesMax: Int
+    /// `pesa_journal_fsync_duration_seconds`: how long each journal fdatasync takes (all tenants: it is the disk's).
+    private let fsyncDuration = Timer(label: "pesa_journal_fsync_duration_seconds", preferredDisplayUnit: .seconds)
 
     init(directory: String, io: any FileIO, segment: SegmentFile?, durableSize: Int, segmentBytesMax: Int, logger: Logger) {
         self.segmentBytesMax = segmentBytesMax
@@ -32,7 +35,10 @@ final class SegmentWriter: @unchecked Sendable {
         let file = try openFile()
         do {
             try file.append(bytes)
+            let started = ContinuousClock.now
             try file.sync()
+            let (seconds, attoseconds) = (ContinuousClock.now - started).components
+            fsyncDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         } catch {
             needsRollBack = true
             throw StoreError.io(error, "appending to \(segment?.path ?? directory)")

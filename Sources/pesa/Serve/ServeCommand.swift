@@ -98,7 +98,9 @@ struct ServeCommand: AsyncParsableCommand {
             data: folder, masterKey: masterKey,
             payments: PaymentSettings(publicURL: base, reconcileAfterMs: reconcileAfterSeconds * 1000),
             upstream: upstream, logger: logger)
-        let api = await GatewayAPI.make(gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost)
+        let metricsToken = Self.environment["PESA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let api = await GatewayAPI.make(
+            gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost, metricsToken: metricsToken)
         try await ServeBootstrap.createFirstAdmin(gateway: gateway, api: api, environment: Self.environment, logger: logger)
         var services: [any Service] = [gateway.registry, Reconciler(gateway: gateway, logger: logger)]
         var sandbox: DarajaSandbox?

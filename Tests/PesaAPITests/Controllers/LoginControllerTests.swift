@@ -4,13 +4,30 @@ import HummingbirdTesting
 import NIOCore
 import PesaAPI
 import PesaCore
+import Synchronization
 import Testing
 
 @Suite struct LoginControllerTests {
+    /// Records what the controller asks of the engine: audited attempts and logged-out tokens.
+    final class Journal: Sendable {
+        let attempts = Mutex<[(succeeded: Bool, user: UserID, requestID: String)]>([])
+        let logouts = Mutex<[Identity]>([])
+    }
+
     struct Directory: LoginDirectory {
         let account: LoginAccount
+        let journal: Journal
+
         func account(forEmail email: String) async throws -> LoginAccount? {
             email == "ada@example.co.ke" ? account : nil
+        }
+
+        func recordLogin(succeeded: Bool, account: LoginAccount, requestID: String) async throws {
+            journal.attempts.withLock { $0.append((succeeded, account.user, requestID)) }
+        }
+
+        func logOut(_ identity: Identity, requestID: String) async throws {
+            journal.logouts.withLock { $0.append(identity) }
         }
     }
 
@@ -22,7 +39,9 @@ import Testing
 
     static let hasher = PasswordHasher(cost: 4)
 
-    func makeApp(burst: Int64 = 3, perAddress: Int64 = 100, trustsForwardedFor: Bool = false) async throws -> TestApp {
+    func makeApp(
+        burst: Int64 = 3, perAddress: Int64 = 100, trustsForwardedFor: Bool = false, journal: Journal = Journal()
+    ) async throws -> TestApp {
         var app = await TestApp()
         let hash = try await Self.hasher.hash("s3cret-pass")
         let account = LoginAccount(
@@ -33,7 +52,7 @@ import Testing
             throttle: LoginThrottle(
                 perEmail: .init(burstCount: burst, refillPerMinute: 1),
                 perAddress: .init(burstCount: perAddress, refillPerMinute: 1), clock: app.clock.clock),
-            directory: Directory(account: account), trustsForwardedFor: trustsForwardedFor)
+            directory: Directory(account: account, journal: journal), trustsForwardedFor: trustsForwardedFor)
         return app
     }
 
@@ -148,5 +167,55 @@ import Testing
                 }
             }
         }
+    }
+}
+
+extension LoginControllerTests {
+    @Test func attemptsOnAKnownAccountAreAuditedAndUnknownOrThrottledOnesOnlyLogged() async throws {
+        let journal = Journal()
+        let app = try await makeApp(burst: 2, journal: journal)
+        try await app.test { client in
+            for (email, password, status) in [
+                ("ada@example.co.ke", "s3cret-pass", HTTPResponse.Status.ok),
+                ("ada@example.co.ke", "wrong-pass-1", .unauthorized),
+                ("nobody@example.co.ke", "wrong-pass-2", .unauthorized),
+                ("ada@example.co.ke", "wrong-pass-3", .unauthorized),
+                ("ada@example.co.ke", "s3cret-pass", .tooManyRequests),
+            ] {
+                try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: Self.json, body: Self.body(email, password)
+                ) { response in
+                    #expect(response.status == status, "\(email) \(password)")
+                    if status == .tooManyRequests { #expect(response.headers[.retryAfter] != nil) }
+                }
+            }
+        }
+        let attempts = journal.attempts.withLock { $0 }
+        #expect(attempts.map(\.succeeded) == [true, false, false])
+        #expect(attempts.allSatisfy { $0.user == TestApp.userA && $0.requestID.hasPrefix("req_") })
+        let logs = app.logs.all
+        #expect(logs.contains { $0.contains("login refused: no active account") && $0.contains("nobody@example.co.ke") })
+        #expect(logs.contains { $0.contains("login throttled") && $0.contains("ada@example.co.ke") })
+        #expect(!logs.contains { $0.contains("wrong-pass") || $0.contains("s3cret-pass") })
+    }
+
+    @Test func logoutHandsTheTokensIdentityToTheDirectoryAndAnswers204() async throws {
+        let journal = Journal()
+        let app = try await makeApp(journal: journal)
+        let issued = try await app.accessTokens.issue(
+            user: TestApp.userA, principal: try Principal(role: .manager, organizationID: TestApp.orgA))
+        try await app.test { client in
+            try await client.execute(uri: "/v1/auth/logout", method: .post, headers: TestApp.bearer(issued.token)) {
+                #expect($0.status == .noContent)
+                #expect($0.body.readableBytes == 0)
+            }
+            let refused = try await client.execute(uri: "/v1/auth/logout", method: .post)
+            #expect(refused.status == .unauthorized)
+            #expect(try ErrorBody.decode(refused).code == "UNAUTHENTICATED")
+        }
+        let logouts = journal.logouts.withLock { $0 }
+        #expect(logouts.count == 1)
+        #expect(logouts.first?.tokenID == issued.tokenID)
+        #expect(logouts.first?.tokenExpiresAtSeconds == app.clock.clock.nowSeconds + issued.expiresInSeconds)
     }
 }

@@ -30,12 +30,13 @@ import Testing
     @Test func metricsCountRequestsByRouteTemplateAndStatus() async throws {
         let app = await TestApp()
         let token = try await app.token(role: .orgAdmin, organization: TestApp.orgA)
+        let admin = try await app.token(role: .superAdmin, organization: nil)
         let text = try await app.test { client in
             for org in [TestApp.orgA, TestApp.orgB] {
                 try await client.execute(uri: "/v1/orgs/\(org.rawValue)", method: .get, headers: TestApp.bearer(token))
             }
             try await client.execute(uri: "/nope/\(UUID())", method: .get)
-            return try await client.execute(uri: "/metrics", method: .get) { response in
+            return try await client.execute(uri: "/metrics", method: .get, headers: TestApp.bearer(admin)) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 return response.text
@@ -84,6 +85,11 @@ import Testing
         #expect(echo["requestBody"] != nil)
         let echoResponses = try #require(echo["responses"] as? [String: Any])
         #expect(Set(echoResponses.keys).isSuperset(of: ["400", "413", "415", "422"]))
+        let metrics = try #require(paths["/metrics"]?["get"] as? [String: Any])
+        #expect(metrics["x-required-role"] as? String == "super_admin")
+        let schemes = (metrics["security"] as? [[String: Any]] ?? []).flatMap(\.keys)
+        #expect(Set(schemes) == ["bearer", "metricsToken"])
+        #expect(Set((metrics["responses"] as? [String: Any] ?? [:]).keys).isSuperset(of: ["200", "401", "403"]))
         let health = try #require(paths["/healthz"]?["get"] as? [String: Any])
         #expect((health["security"] as? [Any])?.isEmpty == true)
         let components = try #require(document["components"] as? [String: Any])
@@ -100,5 +106,41 @@ import Testing
                 body: ByteBuffer(string: "{bad")
             ) { #expect($0.status == .unauthorized) }
         }
+    }
+}
+
+extension OperationsTests {
+    @Test func metricsNeedASuperAdminOrTheMetricsTokenAndNothingElse() async throws {
+        var app = await TestApp()
+        app.metricsToken = "scrape-secret-123"
+        let orgAdmin = try await app.token(role: .orgAdmin, organization: TestApp.orgA)
+        let superAdmin = try await app.token(role: .superAdmin, organization: nil)
+        try await app.test { client in
+            for (headers, status, code) in [
+                (HTTPFields(), HTTPResponse.Status.unauthorized, "UNAUTHENTICATED"),
+                (TestApp.bearer("scrape-secret-12"), .unauthorized, "UNAUTHENTICATED"),
+                (TestApp.bearer("scrape-secret-1234"), .unauthorized, "UNAUTHENTICATED"),
+                ([.authorization: "Basic scrape-secret-123"], .unauthorized, "UNAUTHENTICATED"),
+                (TestApp.bearer(orgAdmin), .forbidden, "FORBIDDEN"),
+            ] {
+                try await client.execute(uri: "/metrics", method: .get, headers: headers) { response in
+                    #expect(response.status == status)
+                    let error = try ErrorBody.decode(response)
+                    #expect(error.code == code)
+                    #expect(response.headers[.requestID] == error.request_id)
+                }
+            }
+            for headers in [TestApp.bearer("scrape-secret-123"), TestApp.bearer(superAdmin)] {
+                try await client.execute(uri: "/metrics", method: .get, headers: headers) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains("pesa_http_requests_total"))
+                }
+            }
+            // The token opens /metrics only: elsewhere it is just a bad bearer token.
+            try await client.execute(uri: "/v1/whoami", method: .get, headers: TestApp.bearer("scrape-secret-123")) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+        #expect(!app.logs.all.contains { $0.contains("scrape-secret") })
     }
 }

@@ -26,6 +26,7 @@ struct TestApp: Sendable {
     var ratePerMinute: Int64?
     var login: LoginController?
     var sessionCookieName: String?
+    var metricsToken: String?
 
     init() async {
         accessTokens = await AccessTokens(signingKey: Self.signingKey, clock: clock.clock)
@@ -38,7 +39,7 @@ struct TestApp: Sendable {
             accessTokens: accessTokens, apiKeys: apiKeys, revocation: revocation, metricsRegistry: registry,
             readiness: { ready }, rateLimiter: RateLimiter(clock: clock.clock),
             ratePerMinute: rate == nil ? nil : { @Sendable _ in rate }, sessionCookieName: sessionCookieName,
-            version: "test")
+            version: "test", metricsToken: metricsToken)
     }
 
     func router() -> Router<PesaRequestContext> {

@@ -49,6 +49,7 @@ import Testing
         .queryCompleted(.init(queryID: QueryID(randomBytes: Fixtures.bytes(5)), resultCode: ResultCode(0),
                               resultDesc: "Accepted", parameters: ["TransactionStatus": "Completed"])),
         .c2bValidationSet(.init(rejectUnknown: true, accountReferences: ["INV-1", "acc 2"])),
+        .tokenRevoked(.init(tokenID: "jti-1", userID: Fixtures.userID(2), expiresAtMs: 1_800_000_000_000)),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {

@@ -35,7 +35,6 @@ struct AuditController: Sendable {
 
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<EntryJSON> {
         let identity = try context.requireIdentity()
-        let organization = try context.targetOrganization(request)
         let page = try PageRequest(request: request)
         let after: UInt64
         if let cursor = page.cursor {
@@ -46,8 +45,12 @@ struct AuditController: Sendable {
         } else {
             after = 0
         }
-        let entries = try await gateway.auditLog(
-            in: organization, after: after, limit: page.limit + 1, by: identity.actor(requestID: context.requestID))
+        let actor = identity.actor(requestID: context.requestID)
+        let entries =
+            Self.namesSystem(request, identity)
+            ? try await gateway.systemAuditLog(after: after, limit: page.limit + 1, by: actor)
+            : try await gateway.auditLog(
+                in: try context.targetOrganization(request), after: after, limit: page.limit + 1, by: actor)
         let shown = entries.prefix(page.limit)
         let next = entries.count > page.limit ? shown.last.map { PageCursor(position: String($0.seq)) } : nil
         return ListResponse(
@@ -60,10 +63,18 @@ struct AuditController: Sendable {
 
     @Sendable func verify(_ request: Request, context: PesaRequestContext) async throws -> VerifyJSON {
         let identity = try context.requireIdentity()
-        let organization = try context.targetOrganization(request)
-        let result = try await gateway.verifyAuditLog(
-            in: organization, by: identity.actor(requestID: context.requestID))
+        let actor = identity.actor(requestID: context.requestID)
+        let result =
+            Self.namesSystem(request, identity)
+            ? try await gateway.verifySystemAuditLog(by: actor)
+            : try await gateway.verifyAuditLog(in: try context.targetOrganization(request), by: actor)
         return VerifyJSON(ok: result.ok, entries: result.entries, head: result.head, problems: result.problems)
+    }
+
+    /// `?org=system` from a super_admin: the instance's own log (super admins created, their logins and
+    /// logouts). Anyone else reads their own organization's log, whatever `org` says (as for any other value).
+    static func namesSystem(_ request: Request, _ identity: Identity) -> Bool {
+        identity.role == .superAdmin && request.uri.queryParameters.get("org") == "system"
     }
 
     static let entry = JSONSchema.object([
@@ -71,7 +82,9 @@ struct AuditController: Sendable {
         "request_id": JSONSchema.string, "at": JSONSchema.dateTime, "hash": JSONSchema.string,
     ])
     static let listSpec = RouteSpec(
-        .get, "/v1/audit-log", summary: "Audit entries, oldest first", action: .readAuditLog, tag: "audit",
+        .get, "/v1/audit-log",
+        summary: "Audit entries, oldest first (super_admin: ?org=org_… or ?org=system for the instance's own log)",
+        action: .readAuditLog, tag: "audit",
         query: ["limit": JSONSchema.integer, "cursor": JSONSchema.string, "org": JSONSchema.string],
         responseBody: JSONSchema.page(of: entry), errors: [.invalidField])
     static let verifySpec = RouteSpec(

@@ -17,15 +17,33 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
         return LoginAccount(user: candidate.user.id, principal: principal, passwordHash: candidate.user.passwordHash)
     }
 
+    public func recordLogin(succeeded: Bool, account: LoginAccount, requestID: String) async throws {
+        try await gateway.recordLogin(
+            succeeded ? .succeeded : .failed, of: account.user, in: account.principal.organizationID,
+            requestID: requestID)
+    }
+
+    public func logOut(_ identity: Identity, requestID: String) async throws {
+        guard case .user(let user) = identity.subject, let tokenID = identity.tokenID,
+            let expiresAtSeconds = identity.tokenExpiresAtSeconds
+        else { throw APIError.forbidden("only a login session can log out; revoke an API key instead") }
+        try await gateway.revokeToken(
+            tokenID, of: user, in: identity.organizationID, expiresAtMs: expiresAtSeconds * 1000,
+            by: identity.actor(requestID: requestID))
+    }
+
     public func identity(forKeyHash keyHash: String) async throws -> Identity? {
         guard let (organization, key) = await gateway.apiKey(hash: keyHash) else { return nil }
         return Identity(apiKey: key.id, principal: try Principal(role: key.role, organizationID: organization))
     }
 
-    /// A token dies with its user: deleted, disabled, or given another role since it was issued.
+    /// A token dies at logout, with its user (deleted, disabled, or given another role since it was issued) and
+    /// when the user's password changes after it was issued.
     public func isRevoked(_ token: VerifiedAccessToken) async throws -> Bool {
-        let organization = token.identity.organizationID
-        guard let role = await gateway.activeRole(of: token.user, in: organization) else { return true }
+        guard let role = await gateway.activeRole(
+            of: token.user, in: token.identity.organizationID, tokenID: token.tokenID,
+            issuedAtSeconds: token.issuedAtSeconds)
+        else { return true }
         return role != token.identity.role
     }
 }

@@ -28,6 +28,25 @@ struct PaymentJSON: ResponseEncodable, Sendable {
     let updatedAt: String
     let events: [PaymentEventJSON]?
 
+    enum CodingKeys: String, CodingKey {
+        case id, type, status, amount, phone, description, remarks, command, events
+        case conversationID = "conversation_id"
+        case originatorConversationID = "originator_conversation_id"
+        case originalPaymentID = "original_payment_id"
+        case reversedReceipt = "reversed_receipt"
+        case batchID = "batch_id"
+        case accountReference = "account_reference"
+        case checkoutRequestID = "checkout_request_id"
+        case merchantRequestID = "merchant_request_id"
+        case mpesaReceipt = "mpesa_receipt"
+        case resultCode = "result_code"
+        case resultDesc = "result_desc"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension PaymentJSON {
     init(_ payment: Payment, events: [PaymentEventJSON]? = nil) {
         id = payment.id.rawValue
         type = payment.type.rawValue
@@ -52,23 +71,6 @@ struct PaymentJSON: ResponseEncodable, Sendable {
         createdAt = RFC3339.string(ms: payment.createdAtMs)
         updatedAt = RFC3339.string(ms: payment.updatedAtMs)
         self.events = events
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, type, status, amount, phone, description, remarks, command, events
-        case conversationID = "conversation_id"
-        case originatorConversationID = "originator_conversation_id"
-        case originalPaymentID = "original_payment_id"
-        case reversedReceipt = "reversed_receipt"
-        case batchID = "batch_id"
-        case accountReference = "account_reference"
-        case checkoutRequestID = "checkout_request_id"
-        case merchantRequestID = "merchant_request_id"
-        case mpesaReceipt = "mpesa_receipt"
-        case resultCode = "result_code"
-        case resultDesc = "result_desc"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
     }
 }
 

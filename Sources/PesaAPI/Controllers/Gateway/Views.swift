@@ -3,15 +3,6 @@ import Hummingbird
 import PesaCore
 import PesaEngine
 
-/// RFC 3339 (UTC, milliseconds) for `*_at` fields.
-enum RFC3339 {
-    static func string(ms: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        return date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-}
-
 struct SubscriptionView: Encodable, Sendable {
     let status: String
     let currentPeriodStart: String
@@ -36,6 +27,16 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     let createdAt: String
     let updatedAt: String
 
+    enum CodingKeys: String, CodingKey {
+        case id, slug, name, plan, status, subscription
+        case rateLimit = "rate_limit"
+        case callbackURLBase = "callback_url_base"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension OrganizationJSON {
     init(_ view: OrganizationView, callbackURLBase: String) {
         let record = view.record
         id = record.id.rawValue
@@ -53,14 +54,6 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
         self.callbackURLBase = callbackURLBase
         createdAt = RFC3339.string(ms: record.createdAtMs)
         updatedAt = RFC3339.string(ms: record.updatedAtMs)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, slug, name, plan, status, subscription
-        case rateLimit = "rate_limit"
-        case callbackURLBase = "callback_url_base"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
     }
 }
 

@@ -1,0 +1,68 @@
+import Hummingbird
+
+/// The hot answers written with `JSONWriter` rather than `JSONEncoder` (the same members, see Views.swift;
+/// `JSONWriterTests` checks that both give the same JSON).
+extension OrganizationJSON: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("slug", slug)
+            json.field("name", name)
+            json.field("plan", plan)
+            json.field("status", status)
+            json.key("subscription")
+            json.object { json in
+                json.field("status", subscription.status)
+                json.field("current_period_start", subscription.currentPeriodStart)
+                json.field("current_period_end", subscription.currentPeriodEnd)
+            }
+            json.field("rate_limit", rateLimit)
+            json.field("callback_url_base", callbackURLBase)
+            json.field("created_at", createdAt)
+            json.field("updated_at", updatedAt)
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { jsonResponse() }
+}
+
+extension PaymentJSON: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("type", type)
+            json.field("status", status)
+            json.field("amount", amount)
+            json.field("phone", phone)
+            json.field("account_reference", accountReference)
+            json.field("description", description)
+            json.field("remarks", remarks)
+            json.field("command", command)
+            json.field("checkout_request_id", checkoutRequestID)
+            json.field("merchant_request_id", merchantRequestID)
+            json.field("conversation_id", conversationID)
+            json.field("originator_conversation_id", originatorConversationID)
+            json.field("original_payment_id", originalPaymentID)
+            json.field("reversed_receipt", reversedReceipt)
+            json.field("batch_id", batchID)
+            json.field("mpesa_receipt", mpesaReceipt)
+            json.field("result_code", resultCode)
+            json.field("result_desc", resultDesc)
+            json.field("created_at", createdAt)
+            json.field("updated_at", updatedAt)
+            if let events {
+                json.key("events")
+                json.array(events) { json, event in
+                    json.object { json in
+                        json.field("type", event.type)
+                        json.field("at", event.at)
+                        json.field("seq", Int64(clamping: event.seq))
+                        json.field("detail", event.detail)
+                    }
+                }
+            }
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { jsonResponse() }
+}

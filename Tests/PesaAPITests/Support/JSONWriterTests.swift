@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+@testable import PesaAPI
+import Testing
+
+/// The hand-written answers must be the JSON the encoder would have written.
+@Suite struct JSONWriterTests {
+    static let tricky = "quote \" backslash \\ slash / newline \n tab \t bell \u{07} unicode é 🇰🇪"
+
+    func object(_ bytes: [UInt8]) throws -> NSDictionary {
+        try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary)
+    }
+
+    func encoded(_ value: some Encodable) throws -> NSDictionary {
+        try object(Array(try PesaRequestContext.sharedResponseEncoder.encode(value)))
+    }
+
+    func written(_ value: some JSONWritable) throws -> NSDictionary {
+        var json = JSONWriter()
+        value.write(to: &json)
+        #expect(!String(decoding: json.bytes, as: UTF8.self).contains("\\/"))
+        return try object(json.bytes)
+    }
+
+    static let organization = OrganizationJSON(
+        id: "org_1", slug: "acme", name: tricky, plan: "starter", status: "active",
+        subscription: SubscriptionView(
+            status: "trialing", currentPeriodStart: "2026-11-28T15:25:01.674Z",
+            currentPeriodEnd: "2026-12-28T15:25:01.674Z"),
+        rateLimit: nil, callbackURLBase: "https://pay.example/callbacks/acme/t0k", createdAt: "c", updatedAt: "u")
+
+    static func payment(events: [PaymentEventJSON]?) -> PaymentJSON {
+        PaymentJSON(
+            id: "pay_1", type: "stk_push", status: "succeeded", amount: 10, phone: "254708374149",
+            accountReference: tricky, description: nil, remarks: "Refund", command: "business_payment",
+            checkoutRequestID: "ws_CO_1", merchantRequestID: nil, conversationID: "AG_1", originatorConversationID: nil,
+            originalPaymentID: "pay_0", reversedReceipt: nil, batchID: nil, mpesaReceipt: "RCP1", resultCode: "0", resultDesc: "The service request is processed successfully.",
+            createdAt: "c", updatedAt: "u", events: events)
+    }
+
+    @Test func organizationsAndPaymentsAreWrittenAsTheEncoderWouldWriteThem() throws {
+        #expect(try written(Self.organization) == encoded(Self.organization))
+        var limited = Self.organization
+        limited = OrganizationJSON(
+            id: limited.id, slug: limited.slug, name: "Acme", plan: limited.plan, status: limited.status,
+            subscription: limited.subscription, rateLimit: 600, callbackURLBase: limited.callbackURLBase,
+            createdAt: limited.createdAt, updatedAt: limited.updatedAt)
+        #expect(try written(limited) == encoded(limited))
+        for events in [nil, [], [PaymentEventJSON(type: "payment.settled", at: "t", seq: 7, detail: Self.tricky)]] {
+            let payment = Self.payment(events: events)
+            #expect(try written(payment) == encoded(payment))
+        }
+    }
+
+    @Test func listsOfWritableItemsAreWrittenWithANullCursorOnTheLastPage() throws {
+        let request = Request(
+            head: .init(method: .get, scheme: "http", authority: "x", path: "/"), body: .init(buffer: .init()))
+        let context = PesaRequestContextFixture.make()
+        for page in [
+            ListResponse(data: [Self.payment(events: nil), Self.payment(events: nil)], nextCursor: nil),
+            ListResponse(data: [PaymentJSON](), nextCursor: nil),
+        ] {
+            let response = try page.response(from: request, context: context)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            let written = try written(ListResponse<PaymentJSON>.Page(items: page.data, nextCursor: nil))
+            #expect(written == (try encoded(page)))
+            #expect(written["next_cursor"] is NSNull)
+            #expect(response.headers[.contentLength] != nil)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+@testable import PesaCore
+import Testing
+
+@Suite struct RevokedTokenTests {
+    static func revoked(_ id: String, expiresAtMs: Int64) -> TenantEvent {
+        .tokenRevoked(.init(tokenID: id, userID: Fixtures.userID(1), expiresAtMs: expiresAtMs))
+    }
+
+    @Test func aRevokedTokenIsRememberedUntilItsExpiryThenForgotten() throws {
+        var state = TenantState()
+        try state.apply(Self.revoked("a", expiresAtMs: 5_000), seq: 1, atMs: 1_000)
+        try state.apply(Self.revoked("b", expiresAtMs: 50_000), seq: 2, atMs: 2_000)
+        try state.apply(Self.revoked("expired", expiresAtMs: 2_500), seq: 3, atMs: 3_000)
+        #expect(state.isTokenRevoked("a") && state.isTokenRevoked("b"))
+        #expect(!state.isTokenRevoked("expired"))
+        #expect(state.accessView.isTokenRevoked("a"))
+        try state.apply(Self.revoked("c", expiresAtMs: 60_000), seq: 4, atMs: 5_000)
+        #expect(state.revokedTokens == ["b": 50_000, "c": 60_000])
+    }
+
+    @Test func aTokenIDMustBeShort() {
+        var state = TenantState()
+        #expect(throws: PesaCoreError.self) {
+            try state.apply(Self.revoked("", expiresAtMs: 5_000), seq: 1, atMs: 1_000)
+        }
+        let long = String(repeating: "x", count: Limits.tokenIDCharactersMax + 1)
+        #expect(throws: PesaCoreError.self) {
+            try state.apply(Self.revoked(long, expiresAtMs: 5_000), seq: 1, atMs: 1_000)
+        }
+        #expect(state.revokedTokens.isEmpty)
+    }
+
+    @Test func revokedTokensSurviveASnapshotAndFormatOneIsStillRead() throws {
+        var state = try TenantSnapshotTests.richState()
+        #expect(state.isTokenRevoked("jti-1"))
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 2)
+        #expect(restored.isTokenRevoked("jti-1"))
+        #expect(restored == state)
+
+        // Format 1 (no revoked tokens, queries, C2B validation or password change times) is still read.
+        state.revokedTokens = [:]
+        state.queries = [:]
+        state.queryIDsByConversation = [:]
+        state.c2bValidation = nil
+        for id in state.users.keys { state.users[id]?.passwordChangedAtMs = nil }
+        let formatOne = state.snapshotPayload(formatVersion: 1)
+        #expect(formatOne.count < state.snapshotPayload().count)
+        let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)
+        #expect(old == state)
+        #expect(throws: EventDecodingError.self) { try TenantState(snapshotPayload: formatOne, formatVersion: 2) }
+    }
+
+    @Test func aPasswordChangeKillsTokensIssuedInEarlierSecondsAndSurvivesASnapshot() throws {
+        var state = TenantState()
+        let user = Fixtures.userID(1)
+        try state.apply(
+            .userCreated(.init(userID: user, email: "a@acme.co.ke", role: .user, passwordHash: "h1")), seq: 1,
+            atMs: 1_000_000)
+        #expect(state.user(id: user)?.predatesPasswordChange(issuedAtSeconds: 0) == false)
+        try state.apply(.userUpdated(.init(userID: user, role: .manager)), seq: 2, atMs: 2_000_500)
+        #expect(state.user(id: user)?.passwordChangedAtMs == nil)
+        try state.apply(.userUpdated(.init(userID: user, passwordHash: "h2")), seq: 3, atMs: 3_000_500)
+        let changed = try #require(state.user(id: user))
+        #expect(changed.passwordChangedAtMs == 3_000_500)
+        #expect(changed.predatesPasswordChange(issuedAtSeconds: 2_999))
+        #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_000))
+        #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_001))
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 2)
+        #expect(restored.user(id: user)?.passwordChangedAtMs == 3_000_500)
+    }
+}
