@@ -95,7 +95,7 @@ extension TenantStore {
         let directory = self.directory
         let io = self.io
         let logger = self.logger
-        BlockingIO.detached {
+        BlockingIO.detachedInBackground {
             let result = Result { () throws(StoreError) -> CompactionReport in
                 _ = try SnapshotCatalog.write(
                     tenantDirectory: directory, position: position, atMs: atMs, stateFormat: State.snapshotFormatVersion,
