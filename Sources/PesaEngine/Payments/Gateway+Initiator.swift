@@ -2,13 +2,12 @@ import DarajaClient
 import PesaCore
 
 /// What an initiator API call (B2C, reversal, balance, transaction status) needs: the organization's
-/// client, credentials, encrypted initiator password and callback URL base.
+/// client, credentials and encrypted initiator password. (The callback URL base comes with the journaled
+/// intent for payouts and reversals, from `callbackBase` for queries.)
 struct InitiatorCall: Sendable {
     let client: DarajaClient
     let credentials: MpesaCredentials
     let securityCredential: String
-    /// `{public_url}/callbacks/{slug}/{token}`
-    let callbackBase: String
 }
 
 extension Gateway {
@@ -18,9 +17,7 @@ extension Gateway {
         guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
         let securityCredential = try upstream.securityCredential(
             tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
-        return InitiatorCall(
-            client: client, credentials: credentials, securityCredential: securityCredential,
-            callbackBase: try await callbackBase(engine))
+        return InitiatorCall(client: client, credentials: credentials, securityCredential: securityCredential)
     }
 
     /// `{public_url}/callbacks/{slug}/{token}` of the organization.

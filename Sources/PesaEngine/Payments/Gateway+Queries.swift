@@ -112,6 +112,7 @@ extension Gateway {
     ) async throws(EngineError) -> QueryRecord {
         let engine = try await self.engine(organization)
         let initiator = try await initiatorCall(for: organization, engine: engine)
+        let base = try await callbackBase(engine)
         let credentials = initiator.credentials
         let id = QueryID(randomBytes: CommandContext.randomBytes(16))
         let acknowledgement: InitiatorAcknowledgement
@@ -121,15 +122,15 @@ extension Gateway {
                 acknowledgement = try await initiator.client.accountBalance(AccountBalanceRequest(
                     initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
                     partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
-                    remarks: "Balance check", queueTimeOutURL: initiator.callbackBase + "/balance/timeout",
-                    resultURL: initiator.callbackBase + "/balance/result"))
+                    remarks: "Balance check", queueTimeOutURL: base + "/balance/timeout",
+                    resultURL: base + "/balance/result"))
             case .transactionStatus:
                 acknowledgement = try await initiator.client.transactionStatus(TransactionStatusRequest(
                     initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
                     transactionID: target.receipt, originalConversationID: target.receipt == nil ? target.conversationID : nil,
                     partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
-                    resultURL: initiator.callbackBase + "/status/result",
-                    queueTimeOutURL: initiator.callbackBase + "/status/timeout", remarks: "Transaction status",
+                    resultURL: base + "/status/result",
+                    queueTimeOutURL: base + "/status/timeout", remarks: "Transaction status",
                     occasion: id.rawValue))
             }
         } catch {

@@ -106,19 +106,15 @@ enum BalanceText {
         let negative = digits.hasPrefix("-")
         if negative { digits = digits.dropFirst() }
         let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, (1...15).contains(whole.count), whole.allSatisfy(\.isASCIIDigitCharacter) else {
+        guard let whole = parts.first, (1...15).contains(whole.count), whole.allSatisfy(\.isASCIIDigit) else {
             return nil
         }
         let fraction = parts.count == 2 ? parts[1] : ""
-        guard fraction.count <= 2, fraction.allSatisfy(\.isASCIIDigitCharacter), let units = Int64(whole) else {
+        guard fraction.count <= 2, fraction.allSatisfy(\.isASCIIDigit), let units = Int64(whole) else {
             return nil
         }
         let cents = Int64(String(fraction) + String(repeating: "0", count: 2 - fraction.count)) ?? 0
         let value = units * 100 + cents
         return negative ? -value : value
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }
