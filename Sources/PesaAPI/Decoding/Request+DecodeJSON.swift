@@ -5,17 +5,21 @@ import NIOCore
 import PesaCore
 
 extension Request {
+    /// The whole body, at most `context.bodyBytesMax` bytes (413 `PAYLOAD_TOO_LARGE` beyond).
+    public func collectBody(context: PesaRequestContext) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: context.bodyBytesMax)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
+        }
+    }
+
     /// Decodes a JSON body with the contract's answers: 413 beyond `context.bodyBytesMax`, 400
     /// `MALFORMED_JSON` for anything that is not a JSON object, 422 `INVALID_FIELD` naming the `param`
     /// (`items[2].amount`) for a missing, null or wrongly typed field. Unknown fields are ignored.
     /// Errors a type's own `init(from:)` throws (PesaCoreError for a bad phone) go to `ErrorMapping`.
     public func decodeJSON<T: Decodable>(as type: T.Type = T.self, context: PesaRequestContext) async throws -> T {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.bodyBytesMax)
-        } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
-        }
+        let buffer = try await collectBody(context: context)
         return try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
     }
 
@@ -23,12 +27,7 @@ extension Request {
     public func decodeOptionalJSON<T: Decodable>(as type: T.Type = T.self, context: PesaRequestContext) async throws
         -> T?
     {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.bodyBytesMax)
-        } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
-        }
+        let buffer = try await collectBody(context: context)
         let bytes = buffer.readableBytesView
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
         return try JSONBody.decode(T.self, from: Data(bytes))

@@ -33,12 +33,7 @@ extension Request {
     public func decodeHashedJSON<T: Codable & Sendable>(
         as type: T.Type = T.self, context: PesaRequestContext
     ) async throws -> HashedBody<T> {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.bodyBytesMax)
-        } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
-        }
+        let buffer = try await collectBody(context: context)
         let value = try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

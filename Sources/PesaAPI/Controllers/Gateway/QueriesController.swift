@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOCore
 import PesaCore
 import PesaEngine
 
@@ -53,12 +52,7 @@ struct QueriesController: Sendable {
     @Sendable func balanceCheck(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let bytes: ByteBuffer
-        do {
-            bytes = try await request.body.collect(upTo: context.bodyBytesMax)
-        } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge(bytesMax: context.bodyBytesMax)
-        }
+        let bytes = try await request.collectBody(context: context)
         let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/balance-checks")
         let hash = IdempotentAnswer.hash(bytes.readableBytesView)
         return try await idempotent.respond(request, context: context, organization: organization, requestHash: hash) {
