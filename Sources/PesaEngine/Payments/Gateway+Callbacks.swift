@@ -27,7 +27,9 @@ extension Gateway {
         let engine = try await self.engine(organization)
         let reading = CallbackReading.read(body, kind: kind)
         let raw = String(decoding: body, as: UTF8.self)
-        let newID = PaymentID(randomBytes: CommandContext.randomBytes(16))
+        // Only a C2B confirmation creates a payment; other callbacks spend no random bytes on an id.
+        let newID: PaymentID? =
+            if case .c2bConfirmation = reading { PaymentID(randomBytes: CommandContext.randomBytes(16)) } else { nil }
         let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
             guard let expected = state.organization?.callbackToken, Self.constantTimeEqual(expected, token) else {
                 return Decision(value: .notFound)
@@ -38,7 +40,7 @@ extension Gateway {
     }
 
     static func decide(
-        _ reading: CallbackReading, kind: CallbackKind, raw: String, state: TenantState, newID: PaymentID,
+        _ reading: CallbackReading, kind: CallbackKind, raw: String, state: TenantState, newID: PaymentID?,
         engine: TenantEngine, nowMs: Int64
     ) -> Decision<CallbackAnswer> {
         func received(_ disposition: TenantEvent.CallbackDisposition, _ id: PaymentID? = nil) -> TenantEvent {
@@ -59,6 +61,7 @@ extension Gateway {
             if let settled = settlement(result, of: payment, source: .callback) { events.append(settled) }
             return Decision(events: events, value: .accepted)
         case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs):
+            guard let newID else { preconditionFailure("receiveCallback gives a C2B confirmation its new id") }
             guard state.payments.row(forReceipt: receipt) == nil else {
                 return Decision(events: [received(.informational)], value: .accepted)
             }
