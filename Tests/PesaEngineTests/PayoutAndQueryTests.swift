@@ -256,6 +256,26 @@ import Testing
         Array(#"{"TransactionType":"Pay Bill","TransID":"","TransTime":"20261128120000","TransAmount":"10","BusinessShortCode":"600000","BillRefNumber":"\#(reference)","MSISDN":"254708374149"}"#.utf8)
     }
 
+    @Test func aConfirmationBecomesOneSucceededC2BPaymentEvenWhenDeliveredTwice() async throws {
+        try await PaymentsHarness.run { harness in
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).record.callbackToken
+            let body = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B001","TransTime":"20261128120000","TransAmount":"250.00","BusinessShortCode":"174379","BillRefNumber":"INV-1","MSISDN":"254708374149"}"#.utf8)
+            for _ in 0..<2 {
+                let answer = try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: .c2bConfirmation, body: body)
+                #expect(answer == .accepted)
+            }
+            let payments = try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.list(PaymentFilter(type: .c2b)).payments
+            }
+            #expect(payments.count == 1)
+            #expect(payments.first?.status == .succeeded)
+            #expect(payments.first?.mpesaReceipt == "SKR7C2B001")
+            #expect(payments.first?.amount == Amount(shillings: 250))
+            #expect(payments.first?.accountReference == "INV-1")
+        }
+    }
+
     @Test func unknownAccountReferencesAreRejectedOnlyWhenTheOrganizationSaysSo() async throws {
         try await PaymentsHarness.run { harness in
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin).record.callbackToken
