@@ -24,7 +24,7 @@ struct IdempotentAnswer {
         if let idempotency, let stored = try await gateway.storedAnswer(
             scope: scope, idempotency: idempotency, in: organization)
         {
-            var response = Self.response(HTTPResponse.Status(code: stored.statusCode), Array(stored.body.utf8))
+            var response = Response.json(Array(stored.body.utf8), status: HTTPResponse.Status(code: stored.statusCode))
             response.headers[.idempotencyHit] = "true"
             return response
         }
@@ -35,13 +35,7 @@ struct IdempotentAnswer {
                 StoredAnswer(statusCode: status.code, body: String(decoding: bytes, as: UTF8.self)), scope: scope,
                 idempotency: idempotency, resourceID: resourceID, in: organization)
         }
-        return Self.response(status, Array(bytes))
-    }
-
-    static func response(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response.json(bytes, status: status)
     }
 
     /// Hex SHA-256 of a body's exact bytes (for routes whose body is optional).

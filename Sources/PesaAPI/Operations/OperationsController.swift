@@ -53,15 +53,8 @@ public struct OperationsController: Sendable {
     }
 
     @Sendable func openAPIDocument(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let data = openAPI.bytes.withLock { $0 }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response.json(openAPI.bytes.withLock { $0 })
     }
 
-    static func json(_ text: String) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
+    static func json(_ text: String) -> Response { Response.json(Array(text.utf8)) }
 }

@@ -108,9 +108,16 @@ extension JSONWritable {
     func jsonResponse() -> Response {
         var json = JSONWriter()
         write(to: &json)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(json.bytes.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        return Response.json(json.bytes)
+    }
+}
+
+extension Response {
+    /// Ready JSON bytes as an answer, with the headers `JSONEncoder`'s answers carry.
+    static func json(_ bytes: some Collection<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(bytes.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
