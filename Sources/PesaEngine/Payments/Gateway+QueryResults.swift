@@ -58,8 +58,7 @@ extension Gateway {
     /// What the API answers when Daraja refused a request that moves no money (`what`: "the query", ...);
     /// nothing was journaled.
     static func requestFailure(_ error: DarajaError, what: String) -> EngineError {
-        let code = error.darajaErrorCode ?? "upstream_\(error.code)"
-        let message = error.darajaErrorMessage ?? error.message
+        let (code, message) = (error.reportedCode, error.reportedMessage)
         switch error.code {
         case .unreachable, .transport, .outcomeUnknown:
             return EngineError(.upstreamUnavailable, "Daraja could not be reached for \(what) (\(code)); try again")
@@ -80,6 +79,14 @@ extension Gateway {
         }
         return trimmed
     }
+}
+
+extension DarajaError {
+    /// Daraja's own error code when it gave one, else ours (`upstream_rejected`, ...): what the API and the
+    /// journal show.
+    var reportedCode: String { darajaErrorCode ?? "upstream_\(code)" }
+    /// Daraja's own error message when it gave one, else ours.
+    var reportedMessage: String { darajaErrorMessage ?? message }
 }
 
 /// Daraja's `AccountBalance` text: accounts joined by `&`, each `Name|Currency|Current|Available|Reserved|Uncleared`

@@ -137,8 +137,7 @@ extension Gateway {
     /// Journals what Daraja's refusal means for the payment, then throws the API's answer. A request that
     /// may have reached Daraja stays pending for reconciliation instead.
     func recordUpstreamFailure(_ error: DarajaError, payment id: PaymentID, engine: TenantEngine) async throws(EngineError) {
-        let code = error.darajaErrorCode ?? "upstream_\(error.code)"
-        let message = error.darajaErrorMessage ?? error.message
+        let (code, message) = (error.reportedCode, error.reportedMessage)
         let maybeSent = error.code == .outcomeUnknown
         let failed = TenantEvent.paymentUpstreamFailed(.init(
             paymentID: id, status: maybeSent ? .pending : .failed, errorCode: code, errorMessage: message))
