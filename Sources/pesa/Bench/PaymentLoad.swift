@@ -25,6 +25,9 @@ struct PaymentLoad: Sendable {
         var failures: [String: Int] = [:]
         /// Milliseconds from the scheduled send to the answer (open loop), or from the send (closed loop).
         var latenciesMs: [Double] = []
+        /// Seconds from the phase's start to each push's scheduled (open loop) or actual (closed loop) send,
+        /// in the order of `latenciesMs`: what the per-second p99 is grouped by.
+        var sentAtSeconds: [Double] = []
         var seconds = 0.0
 
         mutating func merge(_ other: Outcome) {
@@ -32,6 +35,7 @@ struct PaymentLoad: Sendable {
             acceptedIDs += other.acceptedIDs
             failures.merge(other.failures, uniquingKeysWith: +)
             latenciesMs += other.latenciesMs
+            sentAtSeconds += other.sentAtSeconds
         }
 
         var failureSummary: String { countSummary(failures) }
@@ -44,12 +48,7 @@ struct PaymentLoad: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Idempotency-Key", value: "bench-\(phase)-\(index)")
-        // Phones 2547 1xxxxxxx: none is one of the sandbox's scripted-failure test numbers, so all succeed.
-        let declined = declineEvery > 0 && index % declineEvery == declineEvery - 1
-        let phone = declined ? Self.insufficientFundsPhone : 254_710_000_000 + index % 10_000_000
-        let body = #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"#
-            + #""account_reference":"B\#(index % 100_000_000)","description":"Bench \#(phase)"}"#
-        request.body = .bytes(ByteBuffer(string: body))
+        request.body = .bytes(ByteBuffer(string: body(index)))
         do {
             let response = try await http.execute(request, timeout: .seconds(30))
             let answer = try await response.body.collect(upTo: 64 * 1024)
@@ -64,6 +63,15 @@ struct PaymentLoad: Sendable {
     }
 
     static let insufficientFundsPhone = 254_700_000_001
+
+    /// The JSON body of push `index`.
+    func body(_ index: Int) -> String {
+        // Phones 2547 1xxxxxxx: none is one of the sandbox's scripted-failure test numbers, so all succeed.
+        let declined = declineEvery > 0 && index % declineEvery == declineEvery - 1
+        let phone = declined ? Self.insufficientFundsPhone : 254_710_000_000 + index % 10_000_000
+        return #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"#
+            + #""account_reference":"B\#(index % 100_000_000)","description":"Bench \#(phase)"}"#
+    }
 
     /// The value of the answer's `"id"` (a scan, not a JSON decode: the load generator shares the CPU).
     static func paymentID(in answer: ByteBuffer) -> String? {
@@ -98,42 +106,14 @@ struct PaymentLoad: Sendable {
                         let index = next.take()
                         guard index < countMax else { break }
                         let sent = clock.now
-                        mine.record(await push(index), latencyMs: (clock.now - sent).seconds * 1000)
+                        mine.record(
+                            await push(index), latencyMs: (clock.now - sent).seconds * 1000,
+                            sentAt: (sent - start).seconds)
                     }
                     return mine
                 }
             }
             return await group.reduce(into: Outcome()) { $0.merge($1) }
-        }
-        total.seconds = (clock.now - start).seconds
-        return total
-    }
-
-    /// Open loop: push `index` is due at `start + index / rate`, whatever happened to the ones before, and
-    /// its latency runs from that due time, so queueing anywhere (here, the connection pool, the server)
-    /// shows in the figures instead of slowing the arrivals (no coordinated omission).
-    func openLoop(ratePerSecond: Double, count: Int, inFlightMax: Int) async -> Outcome {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var total = await withTaskGroup(of: Outcome.self) { group in
-            var merged = Outcome()
-            var inFlight = 0
-            for index in 0..<count {
-                let due = start + .seconds(Double(index) / ratePerSecond)
-                if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
-                if inFlight >= inFlightMax, let done = await group.next() {
-                    merged.merge(done)
-                    inFlight -= 1
-                }
-                inFlight += 1
-                group.addTask {
-                    var one = Outcome()
-                    one.record(await push(index), latencyMs: (clock.now - due).seconds * 1000)
-                    return one
-                }
-            }
-            for await done in group { merged.merge(done) }
-            return merged
         }
         total.seconds = (clock.now - start).seconds
         return total
@@ -147,9 +127,10 @@ final class Ticket: Sendable {
 }
 
 extension PaymentLoad.Outcome {
-    mutating func record(_ result: Result<String, PaymentLoad.PushFailure>, latencyMs: Double) {
+    mutating func record(_ result: Result<String, PaymentLoad.PushFailure>, latencyMs: Double, sentAt: Double) {
         sent += 1
         latenciesMs.append(latencyMs)
+        sentAtSeconds.append(sentAt)
         switch result {
         case .success(let id): acceptedIDs.append(id)
         case .failure(let failure): failures[failure.kind, default: 0] += 1
@@ -162,5 +143,16 @@ extension PaymentLoad.Outcome {
         let sorted = latenciesMs.sorted()
         let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    /// The p99 of the pushes sent in each whole second of the phase, as min / median / max (ms): a stall
+    /// shows as a high max next to a low median, steady overload as a high median.
+    var perSecondP99Summary: String {
+        var bySecond: [Int: [Double]] = [:]
+        for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) { bySecond[Int(sentAt), default: []].append(latency) }
+        let p99s = bySecond.values.map { Self(latenciesMs: $0).latencyMs(quantile: 0.99) }.sorted()
+        guard !p99s.isEmpty else { return "-" }
+        return [p99s[0], p99s[p99s.count / 2], p99s[p99s.count - 1]]
+            .map { String(format: "%.1f", $0) }.joined(separator: " / ")
     }
 }

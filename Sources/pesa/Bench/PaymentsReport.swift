@@ -55,9 +55,10 @@ struct PaymentsReport {
         Swift.print("""
 
             | phase | sent | accepted | completed | not completed | pushes/s | completed/s | completed per second \
-            (min / median / max) | push latency p50 / p99 / max (ms) | server CPU ms per payment | \
+            (min / median / max) | push latency p50 / p99 / max (ms) | push p99 per second \
+            (min / median / max, ms) | server CPU ms per payment | \
             load generator CPU ms per payment |
-            |---|---:|---:|---:|---|---:|---:|---|---|---:|---:|
+            |---|---:|---:|---:|---|---:|---:|---|---|---|---:|---:|
             """)
         for phase in phases {
             let outcome = phase.outcome
@@ -68,6 +69,7 @@ struct PaymentsReport {
             Swift.print("| \(phase.name) | \(outcome.sent) | \(outcome.acceptedIDs.count) | \(completed) | "
                 + "\(notCompleted) | \(Int(phase.pushesPerSecond)) | \(Int(phase.completions.perSecond)) | "
                 + "\(phase.completions.bucketSummary) | \(latency.joined(separator: " / ")) | "
+                + "\(outcome.perSecondP99Summary) | "
                 + "\(phase.cpuMsPerPayment(phase.serverCPUSeconds)) | "
                 + "\(phase.cpuMsPerPayment(phase.generatorCPUSeconds)) |")
         }
