@@ -58,11 +58,10 @@ public final class DarajaClient: Sendable {
         let url = configuration.environment.baseURL + DarajaEndpoint.oauthToken.path + "?grant_type=client_credentials"
         let basic = Data((configuration.consumerKey + ":" + configuration.consumerSecret.value).utf8)
             .base64EncodedString()
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "Authorization", value: "Basic " + basic)
         let started = ContinuousClock.now
-        let (status, body) = try await exchange(request, kind: .query, endpoint: .oauthToken)
+        let (status, body) = try await exchange(
+            url: url, method: .GET, headers: [("Authorization", "Basic " + basic)], body: nil, kind: .query,
+            endpoint: .oauthToken)
         guard (200..<300).contains(status) else {
             let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: body)
             throw .authentication(status, envelope)

@@ -154,7 +154,9 @@ final class CallbackSender: Service, Sendable {
         }
     }
 
-    private func deliverC2B(_ flow: C2BDelivery, with client: HTTPClient, on loop: any EventLoop) -> EventLoopFuture<Void> {
+    private func deliverC2B(
+        _ flow: C2BDelivery, with client: HTTPClient, on loop: any EventLoop
+    ) -> EventLoopFuture<Void> {
         let validationBody = (try? JSONEncoder().encode(flow.transaction)) ?? Data()
         return post(validationBody, to: flow.registration.validationURL, with: client, on: loop).flatMap { answer in
             var confirmation = flow.transaction
@@ -171,7 +173,8 @@ final class CallbackSender: Service, Sendable {
             }
             confirmation.orgAccountBalance = flow.balanceAfter
             let confirmationBody = (try? JSONEncoder().encode(confirmation)) ?? Data()
-            return self.post(confirmationBody, to: flow.registration.confirmationURL, with: client, on: loop).map { _ in }
+            let url = flow.registration.confirmationURL
+            return self.post(confirmationBody, to: url, with: client, on: loop).map { _ in }
         }
     }
 

@@ -121,7 +121,7 @@ extension Gateway {
             return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
         }
         let darajaID = accepted.checkoutRequestID ?? accepted.conversationID
-        try await engine.execute { (state, _) throws(EngineError) in
+        let payment = try await engine.execute { (state, _) throws(EngineError) in
             var events = [TenantEvent.paymentAccepted(accepted)]
             // The result came before this answer: settle from it now.
             if let darajaID, case .result(let early)? = engine.takeEarlyResult(darajaID: darajaID),
@@ -130,8 +130,11 @@ extension Gateway {
                 events.append(settled)
             }
             return Decision(events: events, value: ())
+        } thenRead: { (state, _) throws(EngineError) in
+            guard let payment = state.payment(id: id) else { throw EngineError.notFound("payment") }
+            return payment
         }
-        return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
+        return PaymentAnswer(payment: payment, isReplay: false)
     }
 
     /// Journals what Daraja's refusal means for the payment, then throws the API's answer. A request that

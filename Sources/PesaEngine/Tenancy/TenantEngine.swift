@@ -58,8 +58,10 @@ public final class TenantEngine: @unchecked Sendable {
     }
 
     enum Outcome {
-        /// Events to journal, then `answer(nil)`; on a storage failure `answer(error)`.
-        case decided([TenantEvent], answer: @Sendable (EngineError?) -> Void)
+        /// Events to journal, then `answer(nil)`; on a storage failure `answer(error)`. `applied` (if any) sees
+        /// the state right after the events were applied, before they are durable.
+        case decided(
+            [TenantEvent], applied: (@Sendable (TenantState) -> Void)? = nil, answer: @Sendable (EngineError?) -> Void)
         /// Refused before anything changed.
         case refused(EngineError, answer: @Sendable (EngineError?) -> Void)
     }
@@ -93,6 +95,39 @@ public final class TenantEngine: @unchecked Sendable {
             }
             let value = decision.value
             return .decided(decision.events) { error in box.fill(error.map { .failure($0) } ?? .success(value)) }
+        }
+        return try await submit(job, box: box)
+    }
+
+    /// Decides, journals and answers one command with what `read` finds in the state right after the command's
+    /// events were applied: the caller needs no second trip through the engine, which under load means
+    /// waiting for the next batch's fsync (the STK push's answer, for one). `read` runs under the state's
+    /// lock, like `read(_:)`; its answer is given only once the events are durable.
+    public func execute<Value: Sendable, Answer: Sendable>(
+        _ decide: @escaping @Sendable (TenantState, CommandContext) throws(EngineError) -> Decision<Value>,
+        thenRead read: @escaping @Sendable (TenantState, Value) throws(EngineError) -> Answer
+    ) async throws(EngineError) -> Answer {
+        let box = ResultBox<Answer>()
+        let job = Job { state, context in
+            let decision: Decision<Value>
+            do throws(EngineError) {
+                decision = try decide(state, context)
+            } catch {
+                return .refused(error) { _ in box.fill(.failure(error)) }
+            }
+            let value = decision.value
+            let found = Mutex<Result<Answer, EngineError>?>(nil)
+            return .decided(
+                decision.events,
+                applied: { state in
+                    let answer = Result { () throws(EngineError) in try read(state, value) }
+                    found.withLock { $0 = answer }
+                },
+                answer: { error in
+                    let missing = EngineError(.tenantUnavailable, "the command's answer was not read")
+                    let answer = found.withLock { $0 } ?? .failure(missing)
+                    box.fill(error.map { .failure($0) } ?? answer)
+                })
         }
         return try await submit(job, box: box)
     }
@@ -184,7 +219,7 @@ public final class TenantEngine: @unchecked Sendable {
             switch batch[decided.decidedCount].run(&state, context) {
             case .refused(let error, let answer):
                 decided.refusals.append((answer, error))
-            case .decided(let events, let answer):
+            case .decided(let events, let afterApplying, let answer):
                 var applied = 0
                 for event in events {
                     do {
@@ -198,6 +233,7 @@ public final class TenantEngine: @unchecked Sendable {
                     }
                 }
                 if applied == events.count {
+                    afterApplying?(state)
                     decided.lines += events.map {
                         NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs)
                     }
