@@ -21,6 +21,11 @@ import Testing
         #expect(result.stdout.contains("RESULT [closed loop, 4 clients] \(counts)"), "\(result.stdout)")
         #expect(result.stdout.contains("RESULT [open loop, 200/s] \(counts)"), "\(result.stdout)")
         #expect(result.stdout.contains("accepted, not succeeded: failed: 5"))
+        // The open loop's row carries its same-run baseline (GET /healthz at the same rate), all answered.
+        let openRow = result.stdout.split(separator: "\n").first { $0.hasPrefix("| open loop, 200/s |") }
+        let cells = openRow.map { $0.split(separator: "|", omittingEmptySubsequences: false).count - 2 }
+        #expect(cells == 14, "\(openRow ?? "no open-loop row")")
+        #expect(openRow.map { !$0.contains("(failed:") && !$0.contains("| - | - |") } == true)
         let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
         #expect(left.isEmpty, "the benchmark removes its data folder: \(left)")
     }

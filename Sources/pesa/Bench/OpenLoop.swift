@@ -11,16 +11,31 @@ extension PaymentLoad {
     /// due, and answers are counted where they arrive. The load generator shares the two cores with the
     /// gateway, so every wake-up it saves is CPU the gateway gets (measured: 0.3 ms of CPU per push with a
     /// task and a sleep per push, which is about a fifth of the gateway's own cost).
-    func openLoop(ratePerSecond: Double, count: Int, inFlightMax: Int) async -> Outcome {
+    ///
+    /// `target` `.health` sends `GET /healthz` instead, at the same rate and through the same client: the
+    /// baseline of the same run, which shows what the machine (shared, noisy) lets any request achieve.
+    func openLoop(
+        ratePerSecond: Double, count: Int, inFlightMax: Int, target: OpenLoopTarget = .push
+    ) async -> Outcome {
         let loop = http.eventLoopGroup.next()
-        let run = OpenLoopRun(load: self, loop: loop, rate: ratePerSecond, count: count, inFlightMax: inFlightMax)
+        let run = OpenLoopRun(
+            load: self, target: target, loop: loop, rate: ratePerSecond, count: count, inFlightMax: inFlightMax)
         return await withCheckedContinuation { continuation in
             loop.execute { run.start(continuation) }
         }
     }
 
-    /// The push's request for the event-loop API of AsyncHTTPClient (same headers and body as `push`).
-    func request(_ index: Int) throws -> HTTPClient.Request {
+    /// What the open loop sends.
+    enum OpenLoopTarget: Sendable {
+        /// `POST /v1/payments/stk-push`, answered 201 with the payment's id.
+        case push
+        /// `GET /healthz`, answered 200 (the baseline).
+        case health
+    }
+
+    /// The request for the event-loop API of AsyncHTTPClient (a push has the same headers and body as `push`).
+    func request(_ index: Int, target: OpenLoopTarget) throws -> HTTPClient.Request {
+        if target == .health { return try HTTPClient.Request(url: baseURL + "/healthz", method: .GET) }
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         headers.add(name: "Content-Type", value: "application/json")
@@ -33,6 +48,7 @@ extension PaymentLoad {
 /// One open-loop phase. Every stored property is touched on `loop` only.
 private final class OpenLoopRun: @unchecked Sendable {
     private let load: PaymentLoad
+    private let target: PaymentLoad.OpenLoopTarget
     private let loop: any EventLoop
     private let rate: Double
     private let count: Int
@@ -45,8 +61,12 @@ private final class OpenLoopRun: @unchecked Sendable {
     private var ticker: RepeatedTask?
     private var continuation: CheckedContinuation<PaymentLoad.Outcome, Never>?
 
-    init(load: PaymentLoad, loop: any EventLoop, rate: Double, count: Int, inFlightMax: Int) {
+    init(
+        load: PaymentLoad, target: PaymentLoad.OpenLoopTarget, loop: any EventLoop, rate: Double, count: Int,
+        inFlightMax: Int
+    ) {
         self.load = load
+        self.target = target
         self.loop = loop
         self.rate = rate
         self.count = count
@@ -84,7 +104,7 @@ private final class OpenLoopRun: @unchecked Sendable {
         inFlight += 1
         let request: HTTPClient.Request
         do {
-            request = try load.request(index)
+            request = try load.request(index, target: target)
         } catch {
             return answer(.failure(.init("bad request")), due: due, sentAt: sentAt)
         }
@@ -93,6 +113,8 @@ private final class OpenLoopRun: @unchecked Sendable {
             .whenComplete { result in
                 let pushed: Result<String, PaymentLoad.PushFailure>
                 switch result {
+                case .success(let response) where self.target == .health && response.status.code == 200:
+                    pushed = .success("")
                 case .success(let response) where response.status.code == 201:
                     let id = response.body.flatMap { PaymentLoad.paymentID(in: $0) }
                     pushed = id.map { .success($0) } ?? .failure(.init("201 without an id"))

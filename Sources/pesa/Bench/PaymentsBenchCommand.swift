@@ -129,9 +129,13 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
             var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "o\(Int(rate))")
             load.declineEvery = declineEvery
             let count = min(Int(rate * openSeconds), payments)
-            report.phases.append(try await step("open loop, \(Int(rate))/s", gateway: gateway, readback: readback) {
+            let baseline = await load.openLoop(
+                ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax, target: .health)
+            var phase = try await step("open loop, \(Int(rate))/s", gateway: gateway, readback: readback) {
                 await load.openLoop(ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax)
-            })
+            }
+            phase.baseline = baseline
+            report.phases.append(phase)
         }
     }
 

@@ -14,6 +14,8 @@ struct PaymentsReport {
         let settled: Bool
         let serverCPUSeconds: Double
         let generatorCPUSeconds: Double
+        /// Open loop: `GET /healthz` at the same rate just before, the same run's baseline for the latency.
+        var baseline: PaymentLoad.Outcome?
 
         /// A line the tests read: counts only.
         var resultLine: String {
@@ -23,6 +25,15 @@ struct PaymentsReport {
         }
 
         var pushesPerSecond: Double { outcome.seconds > 0 ? Double(outcome.acceptedIDs.count) / outcome.seconds : 0 }
+
+        /// The baseline's p50 / p99, and the push p99 as a multiple of the baseline's.
+        var baselineSummary: String {
+            guard let baseline, !baseline.latenciesMs.isEmpty else { return "- | -" }
+            let failed = baseline.failures.isEmpty ? "" : " (failed: \(baseline.failureSummary))"
+            let p99 = baseline.latencyMs(quantile: 0.99)
+            let ratio = p99 > 0 ? String(format: "%.1f", outcome.latencyMs(quantile: 0.99) / p99) : "-"
+            return String(format: "%.1f / %.1f", baseline.latencyMs(quantile: 0.5), p99) + failed + " | " + ratio
+        }
 
         func cpuMsPerPayment(_ seconds: Double) -> String {
             completions.completed > 0 ? String(format: "%.2f", seconds * 1000 / Double(completions.completed)) : "-"
@@ -56,9 +67,9 @@ struct PaymentsReport {
 
             | phase | sent | accepted | completed | not completed | pushes/s | completed/s | completed per second \
             (min / median / max) | push latency p50 / p99 / max (ms) | push p99 per second \
-            (min / median / max, ms) | server CPU ms per payment | \
-            load generator CPU ms per payment |
-            |---|---:|---:|---:|---|---:|---:|---|---|---|---:|---:|
+            (min / median / max, ms) | baseline: GET /healthz at the same rate, p50 / p99 (ms) | push p99 / \
+            baseline p99 | server CPU ms per payment | load generator CPU ms per payment |
+            |---|---:|---:|---:|---|---:|---:|---|---|---|---|---:|---:|---:|
             """)
         for phase in phases {
             let outcome = phase.outcome
@@ -69,7 +80,7 @@ struct PaymentsReport {
             Swift.print("| \(phase.name) | \(outcome.sent) | \(outcome.acceptedIDs.count) | \(completed) | "
                 + "\(notCompleted) | \(Int(phase.pushesPerSecond)) | \(Int(phase.completions.perSecond)) | "
                 + "\(phase.completions.bucketSummary) | \(latency.joined(separator: " / ")) | "
-                + "\(outcome.perSecondP99Summary) | "
+                + "\(outcome.perSecondP99Summary) | \(phase.baselineSummary) | "
                 + "\(phase.cpuMsPerPayment(phase.serverCPUSeconds)) | "
                 + "\(phase.cpuMsPerPayment(phase.generatorCPUSeconds)) |")
         }
