@@ -18,16 +18,36 @@ enum Gzip {
         var output = [UInt8](repeating: 0, count: bound)
         let status = bytes.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
                 stream.next_out = out.baseAddress
                 stream.avail_out = uInt(out.count)
-                return deflate(&stream, Z_FINISH)
+                return sliced(input, &stream) { deflate(&$0, $1 ? Z_FINISH : Z_NO_FLUSH) }.status
             }
         }
         precondition(status == Z_STREAM_END, "zlib deflate with a deflateBound-sized buffer ends the stream")
         output.removeLast(output.count - Int(stream.total_out))
         return output
+    }
+
+    /// Input handed to zlib at a time.
+    static let sliceBytes = 1 << 20
+
+    /// Hands `input` to `step` (deflate or inflate; `true` with the last slice) in slices of `sliceBytes`, so
+    /// that maintenance can pace itself between them (`Pacing`), while `step` answers `Z_OK` and takes its
+    /// whole slice. The last status, and whether every input byte was taken.
+    private static func sliced(
+        _ input: UnsafeBufferPointer<UInt8>, _ stream: inout z_stream, step: (inout z_stream, Bool) -> Int32
+    ) -> (status: Int32, consumedAll: Bool) {
+        var offset = 0
+        var status = Z_OK
+        repeat {
+            let slice = min(sliceBytes, input.count - offset)
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
+            stream.avail_in = uInt(slice)
+            offset += slice
+            status = step(&stream, offset == input.count)
+            Pacing.pause()
+        } while offset < input.count && status == Z_OK && stream.avail_in == 0
+        return (status, offset == input.count && stream.avail_in == 0)
     }
 
     /// Decompresses a gzip stream that must inflate to exactly `expectedBytes`; nil otherwise (damaged
@@ -40,18 +60,17 @@ enum Gzip {
         }
         defer { inflateEnd(&stream) }
         var status: Int32 = Z_OK
+        var consumedAll = false
         // One spare byte tells "exactly expectedBytes" from "more than that".
         let output = [UInt8](unsafeUninitializedCapacity: expectedBytes + 1) { buffer, count in
-            status = bytes.withUnsafeBufferPointer { input in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
+            bytes.withUnsafeBufferPointer { input in
                 stream.next_out = buffer.baseAddress
                 stream.avail_out = uInt(buffer.count)
-                return inflate(&stream, Z_FINISH)
+                (status, consumedAll) = sliced(input, &stream) { stream, _ in inflate(&stream, Z_NO_FLUSH) }
             }
             count = Int(stream.total_out)
         }
-        guard status == Z_STREAM_END, output.count == expectedBytes, stream.avail_in == 0 else { return nil }
+        guard status == Z_STREAM_END, output.count == expectedBytes, consumedAll else { return nil }
         return output
     }
 

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import PesaStore
+
+/// zlib in slices (so maintenance can pause between them) gives the same streams and checks as before.
+@Suite struct GzipPacingTests {
+    /// Bytes that compress somewhat, like journal lines: repeated text with a counter.
+    static func sample(_ count: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        var line = 0
+        while bytes.count < count {
+            bytes += Array(#"{"seq":\#(line),"type":"payment.settled","data":{"amount":\#(line % 977)}}"#.utf8) + [0x0a]
+            line += 1
+        }
+        return Array(bytes.prefix(count))
+    }
+
+    @Test(arguments: [0, 1, Gzip.sliceBytes - 1, Gzip.sliceBytes, Gzip.sliceBytes + 1, 3 * Gzip.sliceBytes + 12_345])
+    func roundTripsAcrossSliceBoundaries(count: Int) throws {
+        let bytes = Self.sample(count)
+        for fast in [true, false] {
+            let compressed = Gzip.compress(bytes, fast: fast)
+            #expect(Gzip.decompress(compressed[...], expectedBytes: count) == bytes)
+            #expect(Gzip.decompress(compressed[...], maxBytes: count) == bytes)
+        }
+    }
+
+    @Test func refusesAWrongSizeTrailingBytesAndDamage() throws {
+        let bytes = Self.sample(2 * Gzip.sliceBytes + 100)
+        let compressed = Gzip.compress(bytes, fast: true)
+        #expect(Gzip.decompress(compressed[...], expectedBytes: bytes.count - 1) == nil)
+        #expect(Gzip.decompress(compressed[...], expectedBytes: bytes.count + 1) == nil)
+        // Trailing garbage, also when the stream ends exactly at a slice boundary of the input.
+        #expect(Gzip.decompress((compressed + [0x00])[...], expectedBytes: bytes.count) == nil)
+        let padding = [UInt8](repeating: 0x1f, count: Gzip.sliceBytes - compressed.count % Gzip.sliceBytes)
+        let aligned = compressed + padding
+        #expect(Gzip.decompress(aligned[...], expectedBytes: bytes.count) == nil)
+        #expect(Gzip.decompress((aligned + [0x00])[...], expectedBytes: bytes.count) == nil)
+        var damaged = compressed
+        damaged[damaged.count / 2] ^= 0x40
+        #expect(Gzip.decompress(damaged[...], expectedBytes: bytes.count) == nil)
+        #expect(Gzip.decompress(compressed.dropLast(10), expectedBytes: bytes.count) == nil)
+    }
+
+    @Test func aPacedThreadSleepsToKeepItsShare() {
+        let clock = ContinuousClock()
+        // Unpaced: pause() returns at once, however long the thread has worked.
+        let unpaced = clock.measure {
+            let until = clock.now + .milliseconds(20)
+            while clock.now < until { Pacing.pause() }
+        }
+        #expect(unpaced < .milliseconds(20) + Pacing.stretch * 10)
+        // Paced: 20 ms of work take at least 20 ms / share of wall time (less a stretch of slack).
+        let work = Duration.milliseconds(20)
+        let paced = clock.measure {
+            Pacing.paced {
+                var worked = Duration.zero
+                while worked < work {
+                    let start = clock.now
+                    while clock.now - start < .milliseconds(1) {}
+                    worked += clock.now - start
+                    Pacing.pause()
+                }
+            }
+        }
+        #expect(paced >= work * Int((1 / Pacing.share).rounded()) - Pacing.stretch * 4)
+        // Pacing ends with `paced`.
+        let after = clock.measure {
+            let until = clock.now + .milliseconds(20)
+            while clock.now < until { Pacing.pause() }
+        }
+        #expect(after < .milliseconds(20) + Pacing.stretch * 10)
+    }
+}
