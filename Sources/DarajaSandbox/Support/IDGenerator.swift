@@ -22,9 +22,17 @@ enum IDGenerator {
     }
 
     static func digits(_ count: Int) -> String {
-        var text = ""
-        for _ in 0..<count { text.append(Character(String(Int.random(in: 0...9)))) }
-        return text
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count)
+        // One uniform draw (about one system call) per 18 digits.
+        var draw: UInt64 = 0
+        for index in 0..<count {
+            if index % 18 == 0 { draw = UInt64.random(in: 0..<1_000_000_000_000_000_000, using: &generator) }
+            bytes.append(UInt8(ascii: "0") + UInt8(draw % 10))
+            draw /= 10
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `4hex-4hex-4hex-12hex` + 7 digits, the current requestId/MerchantRequestID shape.
@@ -45,7 +53,13 @@ enum IDGenerator {
     /// 10 characters: year letter, month letter, day character, 7 random (REFERENCE.md 4.4).
     static func receipt(at time: KenyaTime) -> String {
         var bytes = receiptPrefix(at: time)
-        for _ in 0..<7 { bytes.append(receiptAlphabet[Int.random(in: 0..<receiptAlphabet.count)]) }
+        // One uniform draw for the 7 characters: a 7-digit number in base 36.
+        let base = UInt64(receiptAlphabet.count)
+        var draw = UInt64.random(in: 0..<(0..<7).reduce(1) { value, _ in value * base })
+        for _ in 0..<7 {
+            bytes.append(receiptAlphabet[Int(draw % base)])
+            draw /= base
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 

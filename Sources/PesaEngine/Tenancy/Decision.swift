@@ -23,9 +23,13 @@ public struct CommandContext: Sendable {
         PrefixedID(randomBytes: Self.randomBytes(16))
     }
 
+    /// `count` bytes from the system's generator, eight per call (each call is a `getrandom` system call).
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count { withUnsafeBytes(of: generator.next() as UInt64) { bytes += $0 } }
+        return Array(bytes.prefix(count))
     }
 }
 
