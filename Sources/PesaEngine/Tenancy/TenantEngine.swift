@@ -58,10 +58,10 @@ public final class TenantEngine: @unchecked Sendable {
     }
 
     enum Outcome {
-        /// Events to journal, then `answer(nil)`; on a storage failure `answer(error)`. `applied` (if any) sees
-        /// the state right after the events were applied, before they are durable.
+        /// Events to journal, then `answer(nil)`; on a storage failure `answer(error)`. `applied` sees the
+        /// state right after the events were applied, before they are durable.
         case decided(
-            [TenantEvent], applied: (@Sendable (TenantState) -> Void)? = nil, answer: @Sendable (EngineError?) -> Void)
+            [TenantEvent], applied: @Sendable (TenantState) -> Void, answer: @Sendable (EngineError?) -> Void)
         /// Refused before anything changed.
         case refused(EngineError, answer: @Sendable (EngineError?) -> Void)
     }
@@ -85,18 +85,7 @@ public final class TenantEngine: @unchecked Sendable {
     public func execute<Value: Sendable>(
         _ decide: @escaping @Sendable (TenantState, CommandContext) throws(EngineError) -> Decision<Value>
     ) async throws(EngineError) -> Value {
-        let box = ResultBox<Value>()
-        let job = Job { state, context in
-            let decision: Decision<Value>
-            do throws(EngineError) {
-                decision = try decide(state, context)
-            } catch {
-                return .refused(error) { _ in box.fill(.failure(error)) }
-            }
-            let value = decision.value
-            return .decided(decision.events) { error in box.fill(error.map { .failure($0) } ?? .success(value)) }
-        }
-        return try await submit(job, box: box)
+        try await execute(decide) { (_, value) throws(EngineError) in value }
     }
 
     /// Decides, journals and answers one command with what `read` finds in the state right after the command's
@@ -233,7 +222,7 @@ public final class TenantEngine: @unchecked Sendable {
                     }
                 }
                 if applied == events.count {
-                    afterApplying?(state)
+                    afterApplying(state)
                     decided.lines += events.map {
                         NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs)
                     }
