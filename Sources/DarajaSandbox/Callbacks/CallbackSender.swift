@@ -100,12 +100,14 @@ final class CallbackSender: Service, Sendable {
         try await client.shutdown()
     }
 
+    private var inFlightMax: Int { max(configuration.callbackConcurrencyMax, 1) }
+
     /// Arms the timer when nothing else will look at the queue: no timer armed and a free delivery slot (a
     /// delivery that ends looks at the queue itself).
     private func armIfIdle() {
         let loop = state.withLock { state -> (any EventLoop)? in
             guard let running = state.running, state.timer == nil, !state.kicked, !state.closed,
-                state.inFlight < max(configuration.callbackConcurrencyMax, 1)
+                state.inFlight < inFlightMax
             else { return nil }
             state.kicked = true
             return running.loop
@@ -117,7 +119,7 @@ final class CallbackSender: Service, Sendable {
     /// one. Runs on the loop.
     private func startDue() {
         let now = ContinuousClock.now
-        let inFlightMax = max(configuration.callbackConcurrencyMax, 1)
+        let inFlightMax = self.inFlightMax
         let (due, running) = state.withLock { state -> ([CallbackJob], (client: HTTPClient, loop: any EventLoop)?) in
             state.kicked = false
             guard let running = state.running, !state.closed else { return ([], nil) }
@@ -127,9 +129,7 @@ final class CallbackSender: Service, Sendable {
                 state.inFlight += 1
             }
             if state.timer == nil, state.inFlight < inFlightMax, let next = state.queue.first {
-                let (seconds, attoseconds) = (next.dueAt - now + Self.coalescing).components
-                let wait = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-                state.timer = running.loop.scheduleTask(in: wait) {
+                state.timer = running.loop.scheduleTask(in: TimeAmount(next.dueAt - now + Self.coalescing)) {
                     self.state.withLock { $0.timer = nil }
                     self.startDue()
                 }

@@ -39,12 +39,7 @@ enum Pacing {
         guard let budget = Thread.current.threadDictionary[key] as? Budget else { return }
         let worked = ContinuousClock.now - budget.since
         guard worked >= stretch else { return }
-        Thread.sleep(forTimeInterval: seconds(worked) * (1 - share) / share)
+        Thread.sleep(forTimeInterval: worked / .seconds(1) * (1 - share) / share)
         budget.since = ContinuousClock.now
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }
