@@ -33,7 +33,7 @@ extension PaymentLoad {
         case health
     }
 
-    /// The request for the event-loop API of AsyncHTTPClient (a push has the same headers and body as `push`).
+    /// The request of push `index` (or of the baseline's `GET /healthz`), for AsyncHTTPClient's event-loop API.
     func request(_ index: Int, target: OpenLoopTarget) throws -> HTTPClient.Request {
         if target == .health { return try HTTPClient.Request(url: baseURL + "/healthz", method: .GET) }
         var headers = HTTPHeaders()
@@ -111,18 +111,8 @@ private final class OpenLoopRun: @unchecked Sendable {
         load.http.execute(request: request, eventLoop: .delegateAndChannel(on: loop), deadline: .now() + .seconds(30))
             .hop(to: loop)
             .whenComplete { result in
-                let pushed: Result<String, PaymentLoad.PushFailure>
-                switch result {
-                case .success(let response) where self.target == .health && response.status.code == 200:
-                    pushed = .success("")
-                case .success(let response) where response.status.code == 201:
-                    let id = response.body.flatMap { PaymentLoad.paymentID(in: $0) }
-                    pushed = id.map { .success($0) } ?? .failure(.init("201 without an id"))
-                case .success(let response):
-                    pushed = .failure(.init("HTTP \(response.status.code)"))
-                case .failure(let error):
-                    pushed = .failure(.init(String(describing: type(of: error))))
-                }
+                let pushed = result.mapError { PaymentLoad.PushFailure(String(describing: type(of: $0))) }
+                    .flatMap { PaymentLoad.outcome(of: $0, target: self.target) }
                 self.answer(pushed, due: due, sentAt: sentAt)
             }
     }

@@ -43,22 +43,28 @@ struct PaymentLoad: Sendable {
 
     /// One push; the payment's id when it was accepted (201), else the failure's kind.
     func push(_ index: Int) async -> Result<String, PushFailure> {
-        var request = HTTPClientRequest(url: baseURL + "/v1/payments/stk-push")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Idempotency-Key", value: "bench-\(phase)-\(index)")
-        request.body = .bytes(ByteBuffer(string: body(index)))
         do {
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let answer = try await response.body.collect(upTo: 64 * 1024)
-            guard response.status.code == 201 else { return .failure(PushFailure("HTTP \(response.status.code)")) }
-            guard let id = Self.paymentID(in: answer) else {
-                return .failure(PushFailure("201 without an id"))
-            }
-            return .success(id)
+            let request = try request(index, target: .push)
+            let response = try await http.execute(
+                request: request, delegate: ResponseAccumulator(request: request, maxBodySize: 64 * 1024),
+                deadline: .now() + .seconds(30)
+            ).futureResult.get()
+            return Self.outcome(of: response, target: .push)
         } catch {
             return .failure(PushFailure(String(describing: type(of: error))))
+        }
+    }
+
+    /// What an answer means: a push's payment id (201), `GET /healthz`'s 200, else the failure's kind.
+    static func outcome(of response: HTTPClient.Response, target: OpenLoopTarget) -> Result<String, PushFailure> {
+        switch (target, response.status.code) {
+        case (.health, 200):
+            return .success("")
+        case (.push, 201):
+            let id = response.body.flatMap(paymentID(in:))
+            return id.map { .success($0) } ?? .failure(PushFailure("201 without an id"))
+        default:
+            return .failure(PushFailure("HTTP \(response.status.code)"))
         }
     }
 
