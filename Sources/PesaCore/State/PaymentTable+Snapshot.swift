@@ -57,21 +57,20 @@ extension PaymentTable {
         idLow = try reader.sharedColumn(rows, of: UInt64.self, "id_low")
         amounts = try reader.sharedColumn(rows, of: Int64.self, "amount")
         createdAtMs = try reader.sharedColumn(rows, of: Int64.self, "created_at_ms")
-        updatedAtMs = try reader.column(rows, of: Int64.self, "updated_at_ms")
-        kinds = try reader.column(rows, of: UInt8.self, "kind")
-        statuses = try reader.column(rows, of: UInt8.self, "status")
-        reconcileAttempts = try reader.column(rows, of: UInt8.self, "reconcile_attempts")
-        callbackCounts = try reader.column(rows, of: UInt8.self, "callback_count")
-        firstEventSeqs = try reader.column(rows, of: UInt64.self, "first_event_seq")
-        lastEventSpans = try reader.column(rows, of: UInt32.self, "last_event_span")
-        resultCodeRefs = try reader.column(rows, of: UInt32.self, "result_code_ref")
-        resultDescRefs = try reader.column(rows, of: UInt32.self, "result_desc_ref")
+        updatedAtMs = ChunkedArray(try reader.column(rows, of: Int64.self, "updated_at_ms"))
+        kinds = ChunkedArray(try reader.column(rows, of: UInt8.self, "kind"))
+        statuses = ChunkedArray(try reader.column(rows, of: UInt8.self, "status"))
+        reconcileAttempts = ChunkedArray(try reader.column(rows, of: UInt8.self, "reconcile_attempts"))
+        callbackCounts = ChunkedArray(try reader.column(rows, of: UInt8.self, "callback_count"))
+        firstEventSeqs = ChunkedArray(try reader.column(rows, of: UInt64.self, "first_event_seq"))
+        lastEventSpans = ChunkedArray(try reader.column(rows, of: UInt32.self, "last_event_span"))
+        resultCodeRefs = ChunkedArray(try reader.column(rows, of: UInt32.self, "result_code_ref"))
+        resultDescRefs = ChunkedArray(try reader.column(rows, of: UInt32.self, "result_desc_ref"))
         let textBytes = try reader.count("text bytes", minimumBytesEach: 1)
         let textStart = reader.position
         _ = try reader.raw(textBytes, "text records")
         arena = TextArena(sharing: reader.bytes, range: textStart..<(textStart + textBytes))
-        liveTextBytes = textBytes
-        textOffsets = try PaymentTable.recordOffsets(arena, rows: rows)
+        textOffsets = ChunkedArray(try PaymentTable.recordOffsets(arena, rows: rows))
         let internedCount = try reader.count("interned texts", minimumBytesEach: 4)
         interned.reserveCapacity(internedCount)
         for _ in 0..<internedCount {
@@ -93,14 +92,14 @@ extension PaymentTable {
         for _ in 0..<rows {
             offsets.append(position)
             for _ in 0..<fields {
-                guard position < arena.count else { throw .snapshotCorrupt("text records end early") }
+                guard position < arena.baseCount else { throw .snapshotCorrupt("text records end early") }
                 guard TextField.isValidHeader(arena[position]) else {
                     throw .snapshotCorrupt("text field header \(arena[position]) is not defined")
                 }
                 position += 1 + TextField.bodyLength(arena[position])
             }
         }
-        guard position == arena.count else { throw .snapshotCorrupt("text records do not fill their bytes") }
+        guard position == arena.baseCount else { throw .snapshotCorrupt("text records do not fill their bytes") }
         return offsets
     }
 
@@ -142,17 +141,23 @@ extension PaymentTable {
     private func buildIndex(_ field: Text) -> RowIndex {
         var rows: [UInt32] = []
         var hashes: [UInt64] = []
-        arena.withBuffers { base, tail in
-            textOffsets.withUnsafeBufferPointer { offsets in
-                for row in 0..<offsets.count {
-                    let text = offsets[row] < base.count ? base : tail
-                    var position = offsets[row] < base.count ? offsets[row] : offsets[row] - base.count
-                    for _ in 0..<field.rawValue { position += 1 + TextField.bodyLength(text[position]) }
-                    let length = TextField.bodyLength(text[position])
-                    if length == 0 { continue }
+        arena.withBase { base in
+            for row in 0..<count {
+                let start = textOffsets[row]
+                guard start < base.count else {
+                    // Written since the snapshot was read.
+                    let range = textRange(row, field)
+                    guard range.count > 1 else { continue }
                     rows.append(UInt32(row))
-                    hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: text[position...(position + length)])))
+                    hashes.append(RowIndex.hash(arena[range]))
+                    continue
                 }
+                var position = start
+                for _ in 0..<field.rawValue { position += 1 + TextField.bodyLength(base[position]) }
+                let length = TextField.bodyLength(base[position])
+                if length == 0 { continue }
+                rows.append(UInt32(row))
+                hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: base[position...(position + length)])))
             }
         }
         var index = RowIndex(minimumCapacity: rows.count)

@@ -19,14 +19,34 @@ extension PaymentTable {
         resultCodeRefs[row] = intern(code, overflow: &texts[Text.resultCodeOverflow.rawValue])
         resultDescRefs[row] = intern(payment.resultDesc ?? "", overflow: &texts[Text.resultDescOverflow.rawValue])
         let old = isNew ? nil : self.texts(at: row)
-        if !isNew { liveTextBytes -= recordLength(at: textOffsets[row]) }
-        textOffsets[row] = arena.count
         var record: [UInt8] = []
         for text in texts { PaymentTable.appendText(text, to: &record) }
-        arena.append(contentsOf: record)
-        liveTextBytes += record.count
+        replaceRecord(at: row, with: record, isNew: isNew)
         indexNewKeys(row: row, texts: texts, old: old, isNew: isNew)
-        if arena.count > 2 * liveTextBytes + (1 << 20) { compactArena() }
+    }
+
+    /// Makes `record` the row's text record (the old one becomes garbage), then empties at most two
+    /// chunks that are mostly garbage: the work per write stays bounded, and as a write makes at most one
+    /// chunk a candidate (plus one per chunk closed), candidates never pile up.
+    mutating func replaceRecord(at row: Int, with record: [UInt8], isNew: Bool) {
+        let oldStart = textOffsets[row]
+        let oldLength = isNew ? 0 : recordLength(at: oldStart)
+        textOffsets[row] = arena.append(record, row: row)
+        if !isNew { arena.release(at: oldStart, length: oldLength) }
+        compactOneChunk()
+        compactOneChunk()
+    }
+
+    /// Moves the live records of one mostly-garbage chunk to the newest chunk and frees it.
+    mutating func compactOneChunk() {
+        guard let (chunk, rows) = arena.takeCompactable() else { return }
+        for row in rows.map(Int.init) where arena.isIn(chunk: chunk, position: textOffsets[row]) {
+            let start = textOffsets[row]
+            let length = recordLength(at: start)
+            textOffsets[row] = arena.append(Array(arena[start..<(start + length)]), row: row)
+            arena.release(at: start, length: length)
+        }
+        arena.free(chunk: chunk)
     }
 
     private mutating func indexNewKeys(row: Int, texts: [String], old: [String]?, isNew: Bool) {
@@ -120,20 +140,6 @@ extension PaymentTable {
             result.unicodeScalars.append(scalar)
         }
         return result
-    }
-
-    /// Rewrites the arena with only the current record of each row.
-    mutating func compactArena() {
-        var compacted: [UInt8] = []
-        compacted.reserveCapacity(liveTextBytes)
-        for row in 0..<count {
-            let start = textOffsets[row]
-            let length = recordLength(at: start)
-            textOffsets[row] = compacted.count
-            compacted.append(contentsOf: arena[start..<(start + length)])
-        }
-        arena.replaceAll(with: compacted)
-        liveTextBytes = compacted.count
     }
 
     // MARK: Hashes of row keys

@@ -65,11 +65,8 @@ extension PaymentTable {
             position += length
         }
         guard !changed.isEmpty else { return }
-        liveTextBytes += record.count - (position - start)
-        textOffsets[row] = arena.count
-        arena.append(contentsOf: record)
+        replaceRecord(at: row, with: record, isNew: false)
         for field in changed { indexText(row: row, field: field) }
-        if arena.count > 2 * liveTextBytes + (1 << 20) { compactArena() }
     }
 
     private mutating func indexText(row: Int, field: Text) {

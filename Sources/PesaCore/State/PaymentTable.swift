@@ -22,24 +22,24 @@ public struct PaymentTable: Sendable {
     var amounts = SharedColumn<Int64>()
     var createdAtMs = SharedColumn<Int64>()
     // Changed by later events.
-    var updatedAtMs: [Int64] = []
+    // Chunked, so that a change after the state was copied for a snapshot copies one chunk, not a column.
+    var updatedAtMs = ChunkedArray<Int64>()
     /// Bits 0-1 type, 2-3 B2C command (0 none), 4-5 transaction type (0 none).
-    var kinds: [UInt8] = []
-    var statuses: [UInt8] = []
-    var reconcileAttempts: [UInt8] = []
-    var callbackCounts: [UInt8] = []
-    var firstEventSeqs: [UInt64] = []
+    var kinds = ChunkedArray<UInt8>()
+    var statuses = ChunkedArray<UInt8>()
+    var reconcileAttempts = ChunkedArray<UInt8>()
+    var callbackCounts = ChunkedArray<UInt8>()
+    var firstEventSeqs = ChunkedArray<UInt64>()
     /// Last event seq minus the first; `UInt32.max`: unknown (too far).
-    var lastEventSpans: [UInt32] = []
+    var lastEventSpans = ChunkedArray<UInt32>()
     /// 0: none; 1...n: `interned[ref - 1]`; `overflowRef`: in the row's overflow text.
-    var resultCodeRefs: [UInt32] = []
-    var resultDescRefs: [UInt32] = []
+    var resultCodeRefs = ChunkedArray<UInt32>()
+    var resultDescRefs = ChunkedArray<UInt32>()
     /// Where each row's text record starts in `arena`.
-    var textOffsets: [Int] = []
+    var textOffsets = ChunkedArray<Int>()
 
-    /// Text records; rewritten records leave garbage, compacted when it outgrows the live bytes.
+    /// Text records; rewritten records leave garbage, emptied chunk by chunk (see `TextArena`).
     var arena = TextArena()
-    var liveTextBytes = 0
     var interned: [String] = []
     var internedRefs: [String: UInt32] = [:]
 

@@ -1,11 +1,11 @@
 /// A column of fixed-width values that never change once appended (ids, amounts, creation times). The
 /// first `baseCount` rows are read in place from a snapshot payload (little-endian, shared, not copied);
-/// rows appended later live in `tail`.
+/// rows appended later live in `tail`, chunked (see `ChunkedArray`).
 struct SharedColumn<Element: FixedWidthInteger & Sendable>: Sendable {
     private var base: [UInt8] = []
     private var baseStart = 0
     private(set) var baseCount = 0
-    private var tail: [Element] = []
+    private var tail = ChunkedArray<Element>()
 
     init() {}
 
@@ -39,7 +39,13 @@ struct SharedColumn<Element: FixedWidthInteger & Sendable>: Sendable {
                 body(row, Element(littleEndian: value))
             }
         }
-        for (offset, value) in tail.enumerated() { body(baseCount + offset, value) }
+        var row = baseCount
+        for chunk in tail.chunks {
+            for value in chunk {
+                body(row, value)
+                row += 1
+            }
+        }
     }
 
     /// Writes every value, little-endian, with no count.
