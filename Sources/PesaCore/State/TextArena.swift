@@ -52,8 +52,10 @@ struct TextArena: Sendable {
         return chunks[chunk].bytes[offset]
     }
 
-    /// A record's or a text's bytes; a range never spans two parts.
+    /// A record's or a text's bytes; a range never spans two parts. An empty range may sit where a part
+    /// ends (an empty last text of a record that fills its chunk).
     subscript(range: Range<Int>) -> ArraySlice<UInt8> {
+        if range.isEmpty { return [] }
         if range.upperBound <= baseCount {
             return base[(baseStart + range.lowerBound)..<(baseStart + range.upperBound)]
         }

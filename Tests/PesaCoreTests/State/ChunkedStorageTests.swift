@@ -100,3 +100,50 @@ import Testing
         #expect(loaded.payments.row(forCheckoutRequestID: "ws_CO_14032025101524181999") != nil)
     }
 }
+
+extension ChunkedStorageTests {
+    @Test func anEmptyTextAtTheVeryEndOfAFullChunkReads() {
+        var arena = TextArena()
+        let first = arena.append([UInt8](repeating: 7, count: TextArena.chunkBytes), row: 0)
+        #expect(first == 0 && arena[TextArena.chunkBytes..<TextArena.chunkBytes].isEmpty)
+        #expect(arena[(TextArena.chunkBytes - 2)..<TextArena.chunkBytes] == [7, 7])
+    }
+
+    /// Texts of every length, in random order of creation, acknowledgement and settlement: records end at
+    /// every offset of a chunk, including its last byte.
+    @Test func recordsOfEveryLengthInRandomOrderAllReadBack() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated])
+        var generator = SystemRandomNumberGenerator()
+        var created: [UInt64] = []
+        var accepted: [UInt64] = []
+        var settled = 0
+        for seed in UInt64(1)...30_000 {
+            let reference = String(repeating: "R", count: Int(seed % 12) + 1)
+            guard case .stkPushRequested(var data) = Fixtures.stk(seed, key: "key-\(seed)") else { return }
+            data.accountReference = reference
+            try state.applyAll([.stkPushRequested(data)])
+            created.append(seed)
+            if Bool.random(using: &generator), !created.isEmpty {
+                let seed = created.remove(at: Int.random(in: 0..<created.count, using: &generator))
+                try state.applyAll([Fixtures.accepted(seed)])
+                accepted.append(seed)
+            }
+            if Bool.random(using: &generator), !accepted.isEmpty {
+                let seed = accepted.remove(at: Int.random(in: 0..<accepted.count, using: &generator))
+                try state.applyAll([Fixtures.settled(seed)])
+                settled += 1
+            }
+        }
+        #expect(settled > 10_000)
+        for row in 0..<state.payments.count {
+            let payment = state.payments.payment(at: row)
+            let seed = UInt64(row + 1)
+            #expect(payment.id == Fixtures.paymentID(seed))
+            #expect(payment.accountReference == String(repeating: "R", count: Int(seed % 12) + 1))
+        }
+        #expect(state.payments.arena.usedBytes <= 2 * state.payments.arena.liveBytes + 2 * TextArena.chunkBytes)
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 2)
+        #expect(restored == state)
+    }
+}
