@@ -74,3 +74,24 @@ import Testing
         #expect(after < .milliseconds(20) + Pacing.stretch * 10)
     }
 }
+
+extension GzipPacingTests {
+    /// A paced thread (maintenance) writes large files in durable slices; the file is the same either way.
+    @Test(arguments: [0, 1, Pacing.writeSliceBytes, 2 * Pacing.writeSliceBytes + 777])
+    func aPacedWriteInSlicesWritesTheSameFile(count: Int) throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/pesa-slices-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let io = PosixFileIO()
+        let bytes = Self.sample(count)
+        #expect(!Pacing.isActive)
+        try Pacing.paced {
+            #expect(Pacing.isActive)
+            try io.replaceFileAtomically(at: directory + "/paced", contents: bytes, tempSuffix: "new")
+        }
+        try io.replaceFileAtomically(at: directory + "/unpaced", contents: bytes, tempSuffix: "new")
+        #expect(try io.readFile(at: directory + "/paced") == bytes)
+        #expect(try io.readFile(at: directory + "/unpaced") == bytes)
+        #expect(try io.listDirectory(at: directory).sorted() == ["paced", "unpaced"])
+    }
+}

@@ -34,6 +34,13 @@ enum Pacing {
         return try work()
     }
 
+    /// Bytes a paced thread writes to a file before making them durable and pausing (see
+    /// `PosixFileIO.writeInSyncedSlices`).
+    static let writeSliceBytes = 1 << 20
+
+    /// Whether the current thread is paced (runs maintenance).
+    static var isActive: Bool { Thread.current.threadDictionary[key] is Budget }
+
     /// Sleeps if this thread is paced and has worked a stretch since its last pause.
     static func pause() {
         guard let budget = Thread.current.threadDictionary[key] as? Budget else { return }
