@@ -95,3 +95,12 @@ extension GzipPacingTests {
         #expect(try io.listDirectory(at: directory).sorted() == ["paced", "unpaced"])
     }
 }
+
+extension GzipPacingTests {
+    @Test(arguments: [0, 1, Gzip.sliceBytes, 2 * Gzip.sliceBytes + 5])
+    func aPacedHashIsTheSameHash(count: Int) {
+        let bytes = Self.sample(count)
+        #expect(ChainHash.ofPaced(bytes) == ChainHash.of(bytes))
+        #expect(Pacing.paced { ChainHash.ofPaced(bytes) } == ChainHash.of(bytes))
+    }
+}

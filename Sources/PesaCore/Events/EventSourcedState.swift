@@ -16,6 +16,10 @@ public protocol EventSourcedState: Sendable {
     /// The state in the snapshot payload format (uncompressed; the store compresses and checksums it).
     func snapshotPayload() -> [UInt8]
 
+    /// The same bytes as `snapshotPayload()`, calling `pause` now and then while encoding a large state, so that
+    /// a background caller can keep to its share of the CPU (the store's pacing).
+    func snapshotPayload(pausing pause: () -> Void) -> [UInt8]
+
     /// Rebuilds a state from a payload written by `snapshotPayload()` with the given format version.
     /// Older versions are read or migrated; newer ones are refused.
     init(snapshotPayload: [UInt8], formatVersion: Int) throws(EventDecodingError)
@@ -32,4 +36,9 @@ public struct EventDecodingError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "cannot read \(eventType): \(message)" }
+}
+
+extension EventSourcedState {
+    /// States small enough to encode at once need no pauses.
+    public func snapshotPayload(pausing pause: () -> Void) -> [UInt8] { snapshotPayload() }
 }

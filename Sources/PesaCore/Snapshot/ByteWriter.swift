@@ -40,6 +40,8 @@ struct ByteWriter {
 
     mutating func raw(_ value: [UInt8]) { bytes.append(contentsOf: value) }
 
+    mutating func raw(_ value: ArraySlice<UInt8>) { bytes.append(contentsOf: value) }
+
     mutating func raw(_ value: [UInt8], range: Range<Int>) { bytes.append(contentsOf: value[range]) }
 
     /// A whole column of fixed-width integers, little-endian, with no count (the caller writes it).

@@ -21,9 +21,12 @@ extension PaymentTable: Equatable {
 }
 
 extension PaymentTable {
+    static let pauseEveryRows = 4_096
+
     /// Writes the table (data-layout.md, "Payment table"): row count, the fixed columns
-    /// whole, the text records in row order with no garbage, then the interned texts.
-    func write(to writer: inout ByteWriter) {
+    /// whole, the text records in row order with no garbage, then the interned texts. Calls `pause` after
+    /// each `pauseEveryRows` text records.
+    func write(to writer: inout ByteWriter, pausing pause: () -> Void = {}) {
         writer.u64(UInt64(count))
         idHigh.write(to: &writer)
         idLow.write(to: &writer)
@@ -38,12 +41,19 @@ extension PaymentTable {
         writer.column(lastEventSpans)
         writer.column(resultCodeRefs)
         writer.column(resultDescRefs)
+        var lengths = ChunkedArray<Int>()
         var textBytes = 0
-        for row in 0..<count { textBytes += recordLength(at: textOffsets[row]) }
+        for row in 0..<count {
+            let length = recordLength(at: textOffsets[row])
+            lengths.append(length)
+            textBytes += length
+            if row % Self.pauseEveryRows == Self.pauseEveryRows - 1 { pause() }
+        }
         writer.u64(UInt64(textBytes))
         for row in 0..<count {
             let start = textOffsets[row]
-            writer.raw(Array(arena[start..<(start + recordLength(at: start))]))
+            writer.raw(arena[start..<(start + lengths[row])])
+            if row % Self.pauseEveryRows == Self.pauseEveryRows - 1 { pause() }
         }
         writer.u64(UInt64(interned.count))
         for text in interned { writer.string(text) }

@@ -47,7 +47,7 @@ struct SnapshotFile: Sendable {
     static func encode(seq: UInt64, hash: ChainHash, atMs: Int64, stateFormat: Int, payload: [UInt8]) -> [UInt8] {
         let header = SnapshotHeader(
             v: SnapshotHeader.formatVersion, seq: seq, hash: hash.description, atMs: atMs, stateFormat: stateFormat,
-            payloadBytes: payload.count, payloadSha256: ChainHash.of(payload).description)
+            payloadBytes: payload.count, payloadSha256: ChainHash.ofPaced(payload).description)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let headerBytes = try? encoder.encode(header) else {
@@ -75,7 +75,7 @@ struct SnapshotFile: Sendable {
         guard let payload = Gzip.decompress(bytes[(newline + 1)...], expectedBytes: header.payloadBytes) else {
             throw StoreError(.snapshotInvalid, "\(path): payload does not decompress to \(header.payloadBytes) bytes")
         }
-        guard ChainHash.of(payload).description == header.payloadSha256 else {
+        guard ChainHash.ofPaced(payload).description == header.payloadSha256 else {
             throw StoreError(.snapshotInvalid, "\(path): payload checksum mismatch")
         }
         return SnapshotFile(header: header, payload: payload)

@@ -147,3 +147,16 @@ extension ChunkedStorageTests {
         #expect(restored == state)
     }
 }
+
+extension ChunkedStorageTests {
+    /// A background snapshot pauses between slices of rows and still writes the same bytes.
+    @Test func aPausedSnapshotWritesTheSameBytes() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated])
+        try Self.wavesOfPayments(10_000, into: &state)
+        var pauses = 0
+        let paused = state.snapshotPayload { pauses += 1 }
+        #expect(paused == state.snapshotPayload())
+        #expect(pauses == 2 * (10_000 / PaymentTable.pauseEveryRows))
+    }
+}
