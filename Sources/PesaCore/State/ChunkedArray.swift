@@ -20,10 +20,7 @@ struct ChunkedArray<Element: Sendable>: Sendable {
         var start = 0
         while start < elements.count {
             let end = min(start + Self.chunkCount, elements.count)
-            var chunk = [Element]()
-            chunk.reserveCapacity(Self.chunkCount)
-            chunk.append(contentsOf: elements[start..<end])
-            chunks.append(chunk)
+            chunks.append(Array(elements[start..<end]))
             start = end
         }
         count = elements.count
@@ -41,11 +38,8 @@ struct ChunkedArray<Element: Sendable>: Sendable {
     }
 
     mutating func append(_ element: Element) {
-        if count & Self.chunkMask == 0 {
-            var chunk = [Element]()
-            chunk.reserveCapacity(Self.chunkCount)
-            chunks.append(chunk)
-        }
+        // A new chunk grows as arrays do (a small tenant holds no empty capacity); it copies at most a chunk.
+        if count & Self.chunkMask == 0 { chunks.append([]) }
         chunks[chunks.count - 1].append(element)
         count += 1
     }

@@ -73,9 +73,7 @@ struct TextArena: Sendable {
         if chunks.isEmpty || chunks[chunks.count - 1].bytes.count + record.count > Self.chunkBytes {
             // The chunk being closed was never a candidate while it was the newest.
             if let closing = chunks.indices.last, isMostlyGarbage(closing) { compactable.append(closing) }
-            var chunk = Chunk()
-            chunk.bytes.reserveCapacity(Self.chunkBytes)
-            chunks.append(chunk)
+            chunks.append(Chunk())
         }
         let last = chunks.count - 1
         let position = baseCount + last * Self.chunkBytes + chunks[last].bytes.count
