@@ -88,4 +88,12 @@ public enum SnapshotInspector {
     public static func payload(of fileBytes: [UInt8], path: String = "snapshot") throws(StoreError) -> [UInt8] {
         try SnapshotFile.decode(fileBytes, path: path).payload
     }
+
+    /// The payload with the state format it is written in (its header's `state_format`).
+    public static func contents(of fileBytes: [UInt8], path: String = "snapshot") throws(StoreError)
+        -> (payload: [UInt8], stateFormat: Int)
+    {
+        let file = try SnapshotFile.decode(fileBytes, path: path)
+        return (file.payload, file.header.stateFormat)
+    }
 }

@@ -123,9 +123,10 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
         }
         let bytes = try PosixFileIO().readFile(at: folder + "/" + name)
         lap("read file")
-        let payload = try SnapshotInspector.payload(of: bytes)
+        let (payload, stateFormat) = try SnapshotInspector.contents(of: bytes)
         lap("gunzip + sha256")
-        let state = try TenantState(snapshotPayload: payload, formatVersion: TenantState.snapshotFormatVersion)
+        // The fixture may be older than this binary: decode it in the format it was written in.
+        let state = try TenantState(snapshotPayload: payload, formatVersion: stateFormat)
         lap("decode state")
         _ = state.snapshotPayload()
         lap("encode state (for reference)")
