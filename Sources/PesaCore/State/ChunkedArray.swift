@@ -4,7 +4,7 @@
 /// contiguous array per column, the first change after that copy duplicated the whole column, and an
 /// append past the capacity reallocated and copied it: pauses that grow with the tenant (tens of ms at
 /// 50,000 payments, under the engine's lock, so every request waited). Here a change copies only its
-/// chunk, and an append never moves what is already stored.
+/// chunk, and an append moves at most the newest chunk.
 struct ChunkedArray<Element: Sendable>: Sendable {
     static var chunkShift: Int { 12 }
     static var chunkCount: Int { 1 << chunkShift }
