@@ -26,6 +26,9 @@ import Testing
         let cells = openRow.map { $0.split(separator: "|", omittingEmptySubsequences: false).count - 2 }
         #expect(cells == 14, "\(openRow ?? "no open-loop row")")
         #expect(openRow.map { !$0.contains("(failed:") && !$0.contains("| - | - |") } == true)
+        // The disk's own sync tail, measured in the same run.
+        #expect(result.stdout.contains("Disk sync tail in the same run"), "\(result.stdout)")
+        #expect(!result.stdout.contains("phase): 0 syncs"), "\(result.stdout)")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
         #expect(left.isEmpty, "the benchmark removes its data folder: \(left)")
     }

@@ -18,7 +18,9 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
             sandbox and a scratch data folder under --directory. Closed loop: for each --clients count, that many \
             workers push for --seconds. Open loop: pushes arrive at each --rates rate ("half" is half the best \
             closed-loop rate) for --open-seconds; latency runs from each push's scheduled time. A payment counts \
-            as completed when the gateway reads it back as succeeded (its callback journaled and fsynced).
+            as completed when the gateway reads it back as succeeded (its callback journaled and fsynced). \
+            Baselines in the same run: raw write+fdatasync rates, the disk's sync tail (a bare fdatasync loop \
+            for --open-seconds), and GET /healthz at each open-loop rate.
             """)
 
     @Option(help: "Scratch folder on the disk to measure (a subfolder is created and removed).")
@@ -93,6 +95,7 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
             path: root + "/raw-1", linesPerSync: 1, lineBytes: 300, seconds: fsyncSeconds)
         report.rawBatched = try RawSyncLimit.measure(
             path: root + "/raw-64", linesPerSync: 64, lineBytes: 300, seconds: fsyncSeconds)
+        report.syncTail = try RawSyncLimit.syncTail(path: root + "/raw-tail", lineBytes: 300, seconds: openSeconds)
         var pool = HTTPClient.Configuration()
         pool.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1_024
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pool)

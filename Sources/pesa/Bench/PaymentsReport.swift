@@ -44,6 +44,9 @@ struct PaymentsReport {
     var loadAfter = ""
     var rawOne = 0.0
     var rawBatched = 0.0
+    /// A bare single-line fdatasync loop for as long as an open-loop phase: a disk stall there shows that
+    /// the disk, not the gateway, can set a phase's p99 (every push waits for its intent to be durable).
+    var syncTail = RawSyncLimit.SyncTail()
     var phases: [Phase] = []
 
     func print(callbackDelayMs: Int64) {
@@ -59,6 +62,11 @@ struct PaymentsReport {
             | raw write+fdatasync, 1 line per sync (same disk) | \(Int(rawOne)) | 1.00 |
             | raw write+fdatasync, 64 lines per sync | \(Int(rawBatched)) | \(ratio(rawBatched)) |
             """)
+        defer {
+            Swift.print(
+                "\nDisk sync tail in the same run (a bare 1-line write+fdatasync loop, as long as an open-loop "
+                    + "phase): \(syncTail.summary).")
+        }
         for phase in phases {
             Swift.print("| \(phase.name): completed payments | \(Int(phase.completions.perSecond)) | "
                 + "\(ratio(phase.completions.perSecond)) |")

@@ -11,6 +11,31 @@ enum RawSyncLimit {
 
     /// Lines made durable per second.
     static func measure(path: String, linesPerSync: Int, lineBytes: Int, seconds: Double) throws -> Double {
+        try run(path: path, linesPerSync: linesPerSync, lineBytes: lineBytes, seconds: seconds).linesPerSecond
+    }
+
+    /// The disk's sync tail: how long single-line write+fdatasyncs took, for `seconds`.
+    struct SyncTail {
+        var syncs = 0
+        var p999Ms = 0.0
+        var maxMs = 0.0
+
+        var summary: String {
+            String(format: "%d syncs, p99.9 %.1f ms, max %.1f ms", syncs, p999Ms, maxMs)
+        }
+    }
+
+    static func syncTail(path: String, lineBytes: Int, seconds: Double) throws -> SyncTail {
+        let outcome = try run(path: path, linesPerSync: 1, lineBytes: lineBytes, seconds: seconds)
+        let sorted = outcome.latenciesMs.sorted()
+        guard let last = sorted.last else { return SyncTail() }
+        let rank = min(sorted.count - 1, max(0, Int((0.999 * Double(sorted.count)).rounded(.up)) - 1))
+        return SyncTail(syncs: sorted.count, p999Ms: sorted[rank], maxMs: last)
+    }
+
+    private static func run(path: String, linesPerSync: Int, lineBytes: Int, seconds: Double) throws
+        -> (linesPerSecond: Double, latenciesMs: [Double])
+    {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError("cannot open \(path)") }
         defer { close(fd) }
@@ -20,11 +45,14 @@ enum RawSyncLimit {
         let clock = ContinuousClock()
         let start = clock.now
         var lines = 0
+        var latenciesMs: [Double] = []
         while clock.now - start < .seconds(seconds) && lines < linesMax {
+            let began = clock.now
             _ = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             guard fdatasync(fd) == 0 else { throw CLIError("fdatasync failed") }
+            latenciesMs.append((clock.now - began).seconds * 1000)
             lines += linesPerSync
         }
-        return Double(lines) / (clock.now - start).seconds
+        return (Double(lines) / (clock.now - start).seconds, latenciesMs)
     }
 }
