@@ -17,7 +17,7 @@ import Testing
         return Array(bytes.prefix(count))
     }
 
-    @Test(arguments: [0, 1, Gzip.sliceBytes - 1, Gzip.sliceBytes, Gzip.sliceBytes + 1, 3 * Gzip.sliceBytes + 12_345])
+    @Test(arguments: [0, 1, Pacing.sliceBytes - 1, Pacing.sliceBytes, Pacing.sliceBytes + 1, 3 * Pacing.sliceBytes + 12_345])
     func roundTripsAcrossSliceBoundaries(count: Int) throws {
         let bytes = Self.sample(count)
         for fast in [true, false] {
@@ -28,13 +28,13 @@ import Testing
     }
 
     @Test func refusesAWrongSizeTrailingBytesAndDamage() throws {
-        let bytes = Self.sample(2 * Gzip.sliceBytes + 100)
+        let bytes = Self.sample(2 * Pacing.sliceBytes + 100)
         let compressed = Gzip.compress(bytes, fast: true)
         #expect(Gzip.decompress(compressed[...], expectedBytes: bytes.count - 1) == nil)
         #expect(Gzip.decompress(compressed[...], expectedBytes: bytes.count + 1) == nil)
         // Trailing garbage, also when the stream ends exactly at a slice boundary of the input.
         #expect(Gzip.decompress((compressed + [0x00])[...], expectedBytes: bytes.count) == nil)
-        let padding = [UInt8](repeating: 0x1f, count: Gzip.sliceBytes - compressed.count % Gzip.sliceBytes)
+        let padding = [UInt8](repeating: 0x1f, count: Pacing.sliceBytes - compressed.count % Pacing.sliceBytes)
         let aligned = compressed + padding
         #expect(Gzip.decompress(aligned[...], expectedBytes: bytes.count) == nil)
         #expect(Gzip.decompress((aligned + [0x00])[...], expectedBytes: bytes.count) == nil)
@@ -77,7 +77,7 @@ import Testing
 
 extension GzipPacingTests {
     /// A paced thread (maintenance) writes large files in durable slices; the file is the same either way.
-    @Test(arguments: [0, 1, Pacing.writeSliceBytes, 2 * Pacing.writeSliceBytes + 777])
+    @Test(arguments: [0, 1, Pacing.sliceBytes, 2 * Pacing.sliceBytes + 777])
     func aPacedWriteInSlicesWritesTheSameFile(count: Int) throws {
         let directory = FileManager.default.temporaryDirectory.path + "/pesa-slices-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -100,7 +100,7 @@ extension GzipPacingTests {
 }
 
 extension GzipPacingTests {
-    @Test(arguments: [0, 1, Gzip.sliceBytes, 2 * Gzip.sliceBytes + 5])
+    @Test(arguments: [0, 1, Pacing.sliceBytes, 2 * Pacing.sliceBytes + 5])
     func aPacedHashIsTheSameHash(count: Int) {
         let bytes = Self.sample(count)
         #expect(ChainHash.ofPaced(bytes) == ChainHash.of(bytes))

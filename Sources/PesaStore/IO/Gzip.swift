@@ -28,10 +28,8 @@ enum Gzip {
         return output
     }
 
-    /// Input handed to zlib at a time.
-    static let sliceBytes = 1 << 20
-
-    /// Hands `input` to `step` (deflate or inflate; `true` with the last slice) in slices of `sliceBytes`, so
+    /// Hands `input` to `step` (deflate or inflate; `true` with the last slice) in slices of
+    /// `Pacing.sliceBytes`, so
     /// that maintenance can pace itself between them (`Pacing`), while `step` answers `Z_OK` and takes its
     /// whole slice. The last status, and whether every input byte was taken.
     private static func sliced(
@@ -40,7 +38,7 @@ enum Gzip {
         var offset = 0
         var status = Z_OK
         repeat {
-            let slice = min(sliceBytes, input.count - offset)
+            let slice = min(Pacing.sliceBytes, input.count - offset)
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
             stream.avail_in = uInt(slice)
             offset += slice

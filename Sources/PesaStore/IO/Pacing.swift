@@ -34,9 +34,9 @@ enum Pacing {
         return try work()
     }
 
-    /// Bytes a paced thread writes to a file before making them durable and pausing (see
-    /// `PosixFileIO.writeInSyncedSlices`).
-    static let writeSliceBytes = 1 << 20
+    /// Bytes a paced loop handles between two `pause()` calls: zlib input, hashed payload, file bytes written
+    /// and written back (`Gzip`, `ChainHash.ofPaced`, `PosixFileIO.writeInSyncedSlices`).
+    static let sliceBytes = 1 << 20
 
     /// Whether the current thread is paced (runs maintenance).
     static var isActive: Bool { Thread.current.threadDictionary[key] is Budget }

@@ -65,19 +65,17 @@ public struct PosixFileIO: FileIO {
     /// one write and fsync.
     static func writeInSyncedSlices(fd: Int32, bytes: ArraySlice<UInt8>, path: String) throws(FileIOError) {
         var start = bytes.startIndex
-        var offset: Int64 = 0
         while start < bytes.endIndex {
-            let end = min(start + Pacing.writeSliceBytes, bytes.endIndex)
+            let end = min(start + Pacing.sliceBytes, bytes.endIndex)
             try writeAll(fd: fd, bytes: bytes[start..<end], path: path)
-            let length = Int64(end - start)
             if let syncFileRange = SyncFileRange.function {
-                guard syncFileRange(fd, offset, length, SyncFileRange.writeAndWait) == 0 else {
+                let offset = Int64(start - bytes.startIndex)
+                guard syncFileRange(fd, offset, Int64(end - start), SyncFileRange.writeAndWait) == 0 else {
                     throw failure("sync_file_range", path)
                 }
             } else {
                 guard fdatasync(fd) == 0 else { throw failure("fdatasync", path) }
             }
-            offset += length
             Pacing.pause()
             start = end
         }

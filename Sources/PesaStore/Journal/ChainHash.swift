@@ -30,14 +30,14 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         return ChainHash(trustedHex: Hex.encode(hasher.finalize()))
     }
 
-    /// SHA-256 of a large buffer (a snapshot payload) without copying it, a zlib slice at a time, pausing
-    /// between slices on a paced thread (`Pacing`).
+    /// SHA-256 of a large buffer (a snapshot payload) without copying it, a slice at a time, pausing between
+    /// slices on a paced thread (`Pacing`).
     static func ofPaced(_ bytes: [UInt8]) -> ChainHash {
         var hasher = SHA256()
         bytes.withUnsafeBytes { raw in
             var start = 0
             while start < raw.count {
-                let end = min(start + Gzip.sliceBytes, raw.count)
+                let end = min(start + Pacing.sliceBytes, raw.count)
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
                 Pacing.pause()
                 start = end
