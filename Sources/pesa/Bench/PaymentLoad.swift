@@ -145,10 +145,7 @@ extension PaymentLoad.Outcome {
 
     /// The `fraction` quantile of the latencies (nearest rank), in ms.
     func latencyMs(quantile fraction: Double) -> Double {
-        guard !latenciesMs.isEmpty else { return 0 }
-        let sorted = latenciesMs.sorted()
-        let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
+        latenciesMs.sorted().nearestRank(fraction)
     }
 
     /// The p99 of the pushes sent in each whole second of the phase, as min / median / max (ms): a stall
@@ -160,5 +157,14 @@ extension PaymentLoad.Outcome {
         guard !p99s.isEmpty else { return "-" }
         return [p99s[0], p99s[p99s.count / 2], p99s[p99s.count - 1]]
             .map { String(format: "%.1f", $0) }.joined(separator: " / ")
+    }
+}
+
+extension [Double] {
+    /// The `fraction` quantile of these sorted values by nearest rank (0 when empty).
+    func nearestRank(_ fraction: Double) -> Double {
+        guard !isEmpty else { return 0 }
+        let rank = Int((fraction * Double(count)).rounded(.up)) - 1
+        return self[Swift.min(Swift.max(rank, 0), count - 1)]
     }
 }

@@ -28,9 +28,7 @@ enum RawSyncLimit {
     static func syncTail(path: String, lineBytes: Int, seconds: Double) throws -> SyncTail {
         let outcome = try run(path: path, linesPerSync: 1, lineBytes: lineBytes, seconds: seconds)
         let sorted = outcome.latenciesMs.sorted()
-        guard let last = sorted.last else { return SyncTail() }
-        let rank = min(sorted.count - 1, max(0, Int((0.999 * Double(sorted.count)).rounded(.up)) - 1))
-        return SyncTail(syncs: sorted.count, p999Ms: sorted[rank], maxMs: last)
+        return SyncTail(syncs: sorted.count, p999Ms: sorted.nearestRank(0.999), maxMs: sorted.last ?? 0)
     }
 
     private static func run(path: String, linesPerSync: Int, lineBytes: Int, seconds: Double) throws
