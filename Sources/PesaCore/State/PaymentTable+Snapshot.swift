@@ -41,7 +41,8 @@ extension PaymentTable {
         writer.column(lastEventSpans)
         writer.column(resultCodeRefs)
         writer.column(resultDescRefs)
-        var lengths = ChunkedArray<Int>()
+        var lengths: [Int] = []
+        lengths.reserveCapacity(count)
         var textBytes = 0
         for row in 0..<count {
             let length = recordLength(at: textOffsets[row])

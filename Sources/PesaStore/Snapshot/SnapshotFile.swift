@@ -86,7 +86,7 @@ struct SnapshotFile: Sendable {
 public enum SnapshotInspector {
     /// Checks a snapshot file's bytes and returns its uncompressed state payload.
     public static func payload(of fileBytes: [UInt8], path: String = "snapshot") throws(StoreError) -> [UInt8] {
-        try SnapshotFile.decode(fileBytes, path: path).payload
+        try contents(of: fileBytes, path: path).payload
     }
 
     /// The payload with the state format it is written in (its header's `state_format`).

@@ -62,11 +62,6 @@ struct PaymentsReport {
             | raw write+fdatasync, 1 line per sync (same disk) | \(Int(rawOne)) | 1.00 |
             | raw write+fdatasync, 64 lines per sync | \(Int(rawBatched)) | \(ratio(rawBatched)) |
             """)
-        defer {
-            Swift.print(
-                "\nDisk sync tail in the same run (a bare 1-line write+fdatasync loop, as long as an open-loop "
-                    + "phase): \(syncTail.summary).")
-        }
         for phase in phases {
             Swift.print("| \(phase.name): completed payments | \(Int(phase.completions.perSecond)) | "
                 + "\(ratio(phase.completions.perSecond)) |")
@@ -92,6 +87,9 @@ struct PaymentsReport {
                 + "\(phase.cpuMsPerPayment(phase.serverCPUSeconds)) | "
                 + "\(phase.cpuMsPerPayment(phase.generatorCPUSeconds)) |")
         }
+        Swift.print(
+            "\nDisk sync tail in the same run (a bare 1-line write+fdatasync loop, as long as an open-loop "
+                + "phase): \(syncTail.summary).")
     }
 }
 
