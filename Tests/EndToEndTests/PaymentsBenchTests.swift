@@ -23,8 +23,13 @@ import Testing
         #expect(result.stdout.contains("accepted, not succeeded: failed: 5"))
         // The open loop's row carries its same-run baseline (GET /healthz at the same rate), all answered.
         let openRow = result.stdout.split(separator: "\n").first { $0.hasPrefix("| open loop, 200/s |") }
-        let cells = openRow.map { $0.split(separator: "|", omittingEmptySubsequences: false).count - 2 }
-        #expect(cells == 14, "\(openRow ?? "no open-loop row")")
+        let cells = openRow.map { $0.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast() }
+        #expect(cells?.count == 15, "\(openRow ?? "no open-loop row")")
+        // The gateway's own journal fdatasyncs while it pushed, from its /metrics histogram.
+        let syncs = cells.map { Array($0)[12].trimmingCharacters(in: .whitespaces) } ?? ""
+        #expect(
+            syncs.range(of: #"^[1-9][0-9]*, mean [0-9.]+ ms; over 25 / 100 / 250 ms: \d+ / \d+ / \d+$"#,
+                options: .regularExpression) != nil, "\(syncs)")
         #expect(openRow.map { !$0.contains("(failed:") && !$0.contains("| - | - |") } == true)
         // The disk's own sync tail, measured in the same run.
         #expect(result.stdout.contains("Disk sync tail in the same run"), "\(result.stdout)")

@@ -22,6 +22,8 @@ final class BenchGateway: @unchecked Sendable {
     private(set) var organizationID = ""
     private let process = Process()
     private let outputPath: String
+    /// Lets the benchmark read `GET /metrics` (PESA_METRICS_TOKEN of the child).
+    private let metricsToken = "bench-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var processID: Int32 { process.processIdentifier }
@@ -52,6 +54,7 @@ final class BenchGateway: @unchecked Sendable {
         environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
         environment["PESA_ADMIN_EMAIL"] = Self.adminEmail
         environment["PESA_ADMIN_PASSWORD"] = Self.adminPassword
+        environment["PESA_METRICS_TOKEN"] = metricsToken
         process.environment = environment
         process.standardOutput = output
         process.standardError = output
@@ -83,6 +86,15 @@ final class BenchGateway: @unchecked Sendable {
         let (patched, answer) = try await send(
             http, .PATCH, "/v1/orgs/\(organizationID)", body: #"{"rate_limit":1000000}"#, token: token)
         guard patched == 200 else { throw CLIError("lifting the rate limit failed (\(patched)): \(answer)") }
+    }
+
+    /// The gateway's journal fdatasyncs so far.
+    func journalSyncs(http: HTTPClient) async throws -> JournalSyncs {
+        let (status, body) = try await send(http, .GET, "/metrics", token: metricsToken)
+        guard status == 200, let syncs = JournalSyncs(exposition: body) else {
+            throw CLIError("GET /metrics answered \(status) without \(JournalSyncs.metric)")
+        }
+        return syncs
     }
 
     func send(_ http: HTTPClient, _ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = nil)

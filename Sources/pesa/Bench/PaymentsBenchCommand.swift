@@ -148,15 +148,17 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     ) async throws -> PaymentsReport.Phase {
         let serverBefore = BenchCPU.seconds(pid: gateway.processID)
         let selfBefore = BenchCPU.seconds(pid: getpid())
+        let syncsBefore = try await gateway.journalSyncs(http: readback.http)
         let outcome = await load()
+        let syncs = try await gateway.journalSyncs(http: readback.http).since(syncsBefore)
         let settled = try await readback.waitUntilNonePending(seconds: settleSeconds)
         let serverCPU = BenchCPU.seconds(pid: gateway.processID) - serverBefore
         let selfCPU = BenchCPU.seconds(pid: getpid()) - selfBefore
         guard gateway.isRunning else { throw CLIError("pesa serve stopped during \(name):\n\(gateway.printed)") }
         let completions = Completions(ids: outcome.acceptedIDs, recorded: try await readback.all())
         let phase = PaymentsReport.Phase(
-            name: name, outcome: outcome, completions: completions, settled: settled, serverCPUSeconds: serverCPU,
-            generatorCPUSeconds: selfCPU)
+            name: name, outcome: outcome, completions: completions, settled: settled, journalSyncs: syncs,
+            serverCPUSeconds: serverCPU, generatorCPUSeconds: selfCPU)
         Swift.print(phase.resultLine)
         return phase
     }
