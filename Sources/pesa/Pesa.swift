@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct Pesa: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pesa",
