@@ -1,5 +1,6 @@
 import ArgumentParser
 
+@main
 struct Pesa: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pesa",
