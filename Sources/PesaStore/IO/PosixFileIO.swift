@@ -55,10 +55,12 @@ public struct PosixFileIO: FileIO {
     }
 
     /// Writes a large file a slice at a time, each written back to the disk before the next, pausing between
-    /// them (maintenance: snapshots, archives); the caller's final fsync makes it durable. On ext4
-    /// (data=ordered) a journal's fdatasync commits the filesystem's running transaction, which first writes
-    /// out the data of every file written in it: after a 10 MB snapshot was written whole, a 388-byte journal
-    /// append waited 306 ms. Each slice is written back with `sync_file_range` where Linux has it: no
+    /// them (maintenance: snapshots, archives); the caller's final fsync makes it durable. A file written whole
+    /// leaves megabytes of dirty pages, and a journal's fdatasync (its few bytes, then a disk cache flush) queues
+    /// behind their write-back on the device: after a 10 MB snapshot was written whole, a 388-byte journal
+    /// append waited 306 ms. (On ext4 with a journal in data=ordered mode, the journal's commit would also have
+    /// to write them first; the measured machine's ext4 has none: its fdatasync runs `ext4_fsync_nojournal`.)
+    /// Each slice is written back with `sync_file_range` where Linux has it: no
     /// filesystem commit and no disk cache flush per slice. A 400-byte append-and-fdatasync probe running
     /// next to a 10 MB writer (BENCHMARKS.md) saw its worst wait at 3.5 to 35 ms in five of six rounds this
     /// way, against 4 to 776 ms (three of six above 90 ms) with an fdatasync per slice and 15 to 190 ms with
