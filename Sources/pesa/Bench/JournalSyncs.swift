@@ -4,10 +4,13 @@ import Foundation
 /// histogram of `GET /metrics` read before and after it: how many, and how many the disk held past 25, 100
 /// and 250 ms. A push waits for its intent's fdatasync, so one stall of the disk delays every push that
 /// arrives during it; this column tells such a phase from one where the gateway itself was slow.
-struct JournalSyncs: Equatable {
+struct JournalSyncs {
     static let metric = "pesa_journal_fsync_duration_seconds"
-    /// The bucket bounds (seconds) the summary names; swift-prometheus's default duration buckets have them.
-    static let stallBounds = ["0.025", "0.1", "0.25"]
+    /// The bounds (ms) the summary counts slower syncs over; swift-prometheus's default duration buckets have
+    /// them.
+    static let stallBoundsMs = [25, 100, 250]
+    /// "over 25 / 100 / 250 ms", for the summary and the column's heading.
+    static var stallBoundsLabel: String { "over " + stallBoundsMs.map(String.init).joined(separator: " / ") + " ms" }
 
     var count = 0
     var sumSeconds = 0.0
@@ -44,13 +47,14 @@ struct JournalSyncs: Equatable {
         return delta
     }
 
-    /// Syncs that took longer than the bucket bound `bound`; nil when the histogram has no such bucket.
-    func over(_ bound: String) -> Int? { atOrBelow[bound].map { count - $0 } }
+    /// Syncs that took longer than `ms`; nil when the histogram has no bucket bound there (its `le` label is
+    /// the bound in seconds as Swift prints a Double: "0.025", "0.1").
+    func over(ms: Int) -> Int? { atOrBelow["\(Double(ms) / 1000)"].map { count - $0 } }
 
     /// "812, mean 0.4 ms; over 25 / 100 / 250 ms: 3 / 1 / 0".
     var summary: String {
         let mean = count > 0 ? sumSeconds * 1000 / Double(count) : 0
-        let stalls = Self.stallBounds.map { over($0).map(String.init) ?? "?" }.joined(separator: " / ")
-        return "\(count), mean " + String(format: "%.1f", mean) + " ms; over 25 / 100 / 250 ms: " + stalls
+        let stalls = Self.stallBoundsMs.map { over(ms: $0).map(String.init) ?? "?" }.joined(separator: " / ")
+        return "\(count), mean " + String(format: "%.1f", mean) + " ms; \(Self.stallBoundsLabel): " + stalls
     }
 }
