@@ -20,14 +20,22 @@ extension PaymentTable {
     /// The payment requested with this idempotency key, if any.
     public func row(forIdempotencyKey text: String) -> Int? { find(text, .idempotencyKey, in: byIdempotencyKey) }
 
+    /// The newest reversal of `original` that is still pending or unknown (a request of it may yet succeed).
+    public func openReversal(of original: PaymentID) -> Int? {
+        find(original.rawValue, .originalPaymentID, in: byOriginalPaymentID) { row in
+            type(at: row) == .reversal && (status(at: row) == .pending || status(at: row) == .unknown)
+        }
+    }
+
     public subscript(id: PaymentID) -> Payment? { row(for: id).map(payment(at:)) }
 
-    private func find(_ text: String, _ field: Text, in index: RowIndex) -> Int? {
+    /// The newest row whose `field` is `text` and that passes `also`.
+    private func find(_ text: String, _ field: Text, in index: RowIndex, also: (Int) -> Bool = { _ in true }) -> Int? {
         guard !text.isEmpty else { return nil }
         var key: [UInt8] = []
         PaymentTable.appendText(text, to: &key)
         return index.find(hash: RowIndex.hash(key)) { row in
-            arena[textRange(row, field)].elementsEqual(key)
+            arena[textRange(row, field)].elementsEqual(key) && also(row)
         }
     }
 

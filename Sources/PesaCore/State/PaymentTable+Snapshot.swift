@@ -146,6 +146,7 @@ extension PaymentTable {
         byOriginatorConversationID = buildIndex(.originatorConversationID)
         byReceipt = buildIndex(.mpesaReceipt)
         byIdempotencyKey = buildIndex(.idempotencyKey)
+        byOriginalPaymentID = buildIndex(.originalPaymentID)
     }
 
     /// Hashes the non-empty texts of `field` in one pass over the arena, then places them.

@@ -58,7 +58,7 @@ extension PaymentTable {
         let indexed: [(Text, WritableKeyPath<PaymentTable, RowIndex>)] = [
             (.checkoutRequestID, \.byCheckoutRequestID), (.conversationID, \.byConversationID),
             (.originatorConversationID, \.byOriginatorConversationID), (.mpesaReceipt, \.byReceipt),
-            (.idempotencyKey, \.byIdempotencyKey),
+            (.idempotencyKey, \.byIdempotencyKey), (.originalPaymentID, \.byOriginalPaymentID),
         ]
         for (field, path) in indexed {
             let text = texts[field.rawValue]

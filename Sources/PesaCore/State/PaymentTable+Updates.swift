@@ -77,6 +77,7 @@ extension PaymentTable {
         case .originatorConversationID: path = \.byOriginatorConversationID
         case .mpesaReceipt: path = \.byReceipt
         case .idempotencyKey: path = \.byIdempotencyKey
+        case .originalPaymentID: path = \.byOriginalPaymentID
         default: return
         }
         guard TextField.bodyLength(arena[textRange(row, field).lowerBound]) > 0 else { return }

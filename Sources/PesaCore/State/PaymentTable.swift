@@ -49,6 +49,8 @@ public struct PaymentTable: Sendable {
     var byOriginatorConversationID = RowIndex()
     var byReceipt = RowIndex()
     var byIdempotencyKey = RowIndex()
+    /// Reversals by the payment they reverse (several rows may share a key: a failed reversal, then another).
+    var byOriginalPaymentID = RowIndex()
 
     public init() {}
 

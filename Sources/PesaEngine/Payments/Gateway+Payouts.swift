@@ -136,9 +136,7 @@ extension Gateway {
         guard amount <= original.amount else {
             throw EngineError.invalid("amount", "amount is more than the payment being reversed (\(original.amount) KES)")
         }
-        let underWay = state.payments.list(PaymentFilter(type: .reversal), after: nil, limit: Limits.listLimitMaxCount)
-            .payments.contains { $0.originalPaymentID == original.id.rawValue && ($0.status == .pending || $0.status == .unknown) }
-        guard !underWay else {
+        guard state.payments.openReversal(of: original.id) == nil else {
             throw EngineError(.conflict, "a reversal of payment \(original.id) is already under way")
         }
         return original
