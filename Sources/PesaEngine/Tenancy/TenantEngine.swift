@@ -6,79 +6,47 @@ import Synchronization
 /// One organization's engine: the only writer of its folder, applying commands one at a time.
 ///
 /// A command looks at the state and decides events (`Decision`); the engine applies them to the state,
-/// hands them to the journal and answers only once they are durable. Commands are decided in order, as
-/// they come, without waiting for earlier ones to be durable: the journal writes every batch handed to it
-/// while a write is in flight with one fsync (group commit), so each decision sees every earlier one and
-/// no request waits for the engine to wake up between two fsyncs. Whoever submits work while no one is
-/// deciding decides the queue (no background task is needed); the journal's flush thread answers each
-/// batch once it is durable, in order (`TenantEngine+Pipeline.swift`). If a write fails, that batch and
-/// every batch behind it fail, nothing decided on top of them is written, and the state is reloaded from
-/// disk before the next command is decided.
+/// journals them and answers only once they are durable. Commands queued while a journal write is in
+/// flight are decided together, in order, and their events share one fsync (group commit), so each
+/// decision sees every earlier one. Whoever submits work while no one is draining the queue drains it (no
+/// background task is needed); if a write fails, every command of that batch fails and the state is
+/// reloaded from disk.
 ///
-/// Reads never show a state that is not durable yet. While no batch is in flight (`Current.inFlight`), the
-/// state in memory is exactly the durable one and a read runs at once under a short lock, without
-/// queueing behind writes; otherwise it queues like a command and is answered after the batches before it
-/// are durable (or refused, and the state reloaded).
+/// Reads never show a state that is not durable yet. While no batch is between "applied in memory" and
+/// "fsynced" (`Current.holdsUndurableEvents`), the state in memory is exactly the durable one and a read runs
+/// at once under a short lock, without queueing behind writes; during that window it queues like a
+/// command and runs after the batch is durable (or refused and reloaded).
 public final class TenantEngine: @unchecked Sendable {
     public let tenantID: String
     let store: TenantStore
     let clock: any WallClock
     let logger: Logger
-    let queue = Mutex<Queue>(Queue())
-    /// The state, and the batches decided on it that are not durable yet. Changed by the deciding task
-    /// (guarded by `Queue.draining`) and by the journal's answers; read by `read` under the lock.
-    let current: Mutex<Current>
+    private let queue = Mutex<Queue>(Queue())
+    /// Written only by the task draining the queue (guarded by `Queue.draining`); read by `read` under the lock.
+    private let current: Mutex<Current>
     /// The access part of the durable state, republished after every durable batch (see `accessView`).
-    let published: Mutex<TenantAccessView>
+    private let published: Mutex<TenantAccessView>
     /// When a command or read last ran (idle tenants are unloaded).
-    let lastUsed = Atomic<Int64>(0)
-    /// A background snapshot is being written (one at a time).
-    let snapshotRunning = Atomic<Bool>(false)
+    private let lastUsed = Atomic<Int64>(0)
+    /// Events journaled since the newest snapshot (drainer only).
+    private var eventsSinceSnapshot: UInt64
     let snapshotTailEventsMax: UInt64
     let metrics: EngineMetrics
 
-    struct Current: ~Copyable {
+    /// The state, and whether it holds events of a batch that is not durable yet.
+    private struct Current: ~Copyable {
         var state: TenantState
-        /// The sequence number the next decided event gets (the journal's tip + 1 while nothing failed).
-        var nextSeq: UInt64
-        /// Journal flush failures this state has been reloaded after (see `Journal.failureCount`).
-        var knownFailures: UInt64
-        /// Decided batches not answered yet, oldest first: the journal completes them in this order.
-        var inFlight: [InFlight] = []
-        var nextTicket: UInt64 = 0
-        /// Set when a write failed or a command was half applied: nothing is decided until the state is
-        /// reloaded, once no batch is in flight.
-        var needsReload = false
-        /// A snapshot is due while batches are in flight: nothing is decided until they are durable and the
-        /// snapshot has its copy of the state (a bubble of one fsync every `snapshotTailEventsMax` events).
-        var wantsSnapshot = false
-        /// Events journaled since the newest snapshot.
-        var eventsSinceSnapshot: UInt64
-
-        var holdsUndurableEvents: Bool { !inFlight.isEmpty || needsReload }
-        /// Nothing may be decided now.
-        var isHeld: Bool { needsReload || wantsSnapshot }
+        var holdsUndurableEvents = false
     }
 
-    /// A decided batch waiting for its events (or for the batches before it) to be durable.
-    struct InFlight {
-        let ticket: UInt64
-        let answers: [@Sendable (EngineError?) -> Void]
-        let eventCount: Int
-        /// The access view right after this batch; published once it is durable.
-        let view: TenantAccessView?
-        let started: ContinuousClock.Instant
-        var done: Bool
-        var failure: EngineError?
-    }
-
-    struct Queue {
+    private struct Queue {
         var jobs: [Job] = []
         var draining = false
         var credentialsUpdating = false
         var credentialsGeneration = 0
         /// The decrypted credentials as read at `generation` (secrets stay in memory, as in the Daraja client).
         var credentialsCache: (generation: Int, credentials: MpesaCredentials)?
+        var snapshotInFlight = false
         /// Results that arrived before Daraja's answer to their request was journaled, by the Daraja id the
         /// answer carries (CheckoutRequestID, ConversationID).
         var earlyResults: [String: CallbackReading] = [:]
@@ -104,10 +72,9 @@ public final class TenantEngine: @unchecked Sendable {
     ) {
         self.tenantID = tenantID
         self.store = store
-        self.current = Mutex(Current(
-            state: state, nextSeq: store.journal.tip.seq + 1, knownFailures: store.journal.failureCount,
-            eventsSinceSnapshot: eventsSinceSnapshot))
+        self.current = Mutex(Current(state: state))
         self.published = Mutex(state.accessView)
+        self.eventsSinceSnapshot = eventsSinceSnapshot
         self.snapshotTailEventsMax = snapshotTailEventsMax
         self.metrics = EngineMetrics(tenant: tenantID)
         self.clock = clock
@@ -178,6 +145,141 @@ public final class TenantEngine: @unchecked Sendable {
         return published.withLock { $0 }
     }
 
+    private func submit<Value>(_ job: Job, box: ResultBox<Value>) async throws(EngineError) -> Value {
+        let drain = queue.withLock { queue -> Bool in
+            queue.jobs.append(job)
+            guard !queue.draining else { return false }
+            queue.draining = true
+            return true
+        }
+        if drain { await drainQueue() }
+        return try await box.value().get()
+    }
+
+    private func drainQueue() async {
+        while let batch = takeBatch() {
+            await process(batch)
+        }
+    }
+
+    private func takeBatch() -> [Job]? {
+        queue.withLock { queue -> [Job]? in
+            guard !queue.jobs.isEmpty else {
+                queue.draining = false
+                return nil
+            }
+            let batch = queue.jobs
+            queue.jobs.removeAll(keepingCapacity: true)
+            return batch
+        }
+    }
+
+    /// Decides every job of a batch in order, journals all their events with one append, then answers.
+    private func process(_ batch: [Job]) async {
+        let nowMs = clock.nowMs()
+        let context = CommandContext(nowMs: nowMs)
+        let firstSeq = store.journal.head.seq + 1
+        let decided = current.withLock { current in
+            let decided = Self.decide(batch, state: &current.state, firstSeq: firstSeq, context: context, logger: logger)
+            if !decided.lines.isEmpty || decided.damaged { current.holdsUndurableEvents = true }
+            return decided
+        }
+        for (answer, error) in decided.refusals { answer(error) }
+        if decided.decidedCount < batch.count { requeue(Array(batch[decided.decidedCount...])) }
+        await commit(decided.lines, answers: decided.answers, reload: decided.damaged)
+        lastUsed.store(nowMs, ordering: .relaxed)
+    }
+
+    private struct Decided {
+        var lines: [NewEvent] = []
+        var answers: [@Sendable (EngineError?) -> Void] = []
+        var refusals: [(@Sendable (EngineError?) -> Void, EngineError)] = []
+        var decidedCount = 0
+        var damaged = false
+    }
+
+    /// Runs the jobs against the state in order, applying their events; stops after a half-applied command.
+    private static func decide(
+        _ batch: [Job], state: inout TenantState, firstSeq: UInt64, context: CommandContext, logger: Logger
+    ) -> Decided {
+        var decided = Decided()
+        var nextSeq = firstSeq
+        while decided.decidedCount < batch.count && !decided.damaged {
+            switch batch[decided.decidedCount].run(&state, context) {
+            case .refused(let error, let answer):
+                decided.refusals.append((answer, error))
+            case .decided(let events, let afterApplying, let answer):
+                var applied = 0
+                for event in events {
+                    do {
+                        try state.apply(event, seq: nextSeq + UInt64(applied), atMs: context.nowMs)
+                        applied += 1
+                    } catch {
+                        logger.error("a command decided an event the state refuses", metadata: ["error": "\(error)"])
+                        decided.refusals.append((answer, EngineError.from(error)))
+                        decided.damaged = applied > 0
+                        break
+                    }
+                }
+                if applied == events.count {
+                    afterApplying(state)
+                    decided.lines += events.map {
+                        NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs)
+                    }
+                    nextSeq += UInt64(applied)
+                    decided.answers.append(answer)
+                }
+            }
+            decided.decidedCount += 1
+        }
+        return decided
+    }
+
+    private func commit(_ lines: [NewEvent], answers: [@Sendable (EngineError?) -> Void], reload: Bool) async {
+        var failure: EngineError?
+        if !lines.isEmpty {
+            let started = ContinuousClock.now
+            do {
+                _ = try await store.append(lines)
+                metrics.recordCommit(elapsed: ContinuousClock.now - started, events: lines.count)
+            } catch {
+                metrics.recordFailure()
+                failure = EngineError.from(error)
+                logger.error("journal write failed; the batch is refused", metadata: ["error": "\(error)"])
+            }
+        }
+        if failure != nil || reload { await reloadState() }
+        let view = current.withLock { current in
+            current.holdsUndurableEvents = false
+            return current.state.accessView
+        }
+        published.withLock { $0 = view }
+        if failure == nil {
+            eventsSinceSnapshot += UInt64(lines.count)
+            if eventsSinceSnapshot >= snapshotTailEventsMax { snapshotInBackground() }
+        }
+        for answer in answers { answer(failure) }
+    }
+
+    /// Hands a copy of the durable state to the store's I/O queue to snapshot and compact, one at a time.
+    private func snapshotInBackground() {
+        let start = queue.withLock { queue -> Bool in
+            guard !queue.snapshotInFlight else { return false }
+            queue.snapshotInFlight = true
+            return true
+        }
+        guard start else { return }
+        eventsSinceSnapshot = 0
+        let logger = self.logger
+        let state = current.withLock { $0.state }
+        store.snapshotAndCompactInBackground(state, at: store.journal.head, atMs: clock.nowMs()) { result in
+            if case .failure(let error) = result {
+                logger.error("automatic snapshot failed; will try again later", metadata: ["error": "\(error)"])
+            }
+            self.queue.withLock { $0.snapshotInFlight = false }
+        }
+    }
+
     /// Keeps a result whose request is not known by this Daraja id yet (the callback beat Daraja's answer to
     /// the request). Bounded; after a restart, reconciliation settles such a payment instead.
     func rememberEarlyResult(_ reading: CallbackReading, darajaID: String) {
@@ -192,7 +294,25 @@ public final class TenantEngine: @unchecked Sendable {
     }
 
     /// Whether a background snapshot is being written (tests wait for it).
-    var isSnapshotting: Bool { snapshotRunning.load(ordering: .acquiring) }
+    var isSnapshotting: Bool { queue.withLock { $0.snapshotInFlight } }
+
+    private func requeue(_ jobs: [Job]) {
+        queue.withLock { $0.jobs.insert(contentsOf: jobs, at: 0) }
+    }
+
+    /// Rebuilds the state from disk after a refused write or a half-applied command.
+    private func reloadState() async {
+        let directory = store.directory
+        let head = store.journal.head
+        do {
+            let (reloaded, _) = try TenantStore.readState(
+                directory: directory, as: TenantState.self, io: store.io, upTo: head.seq)
+            current.withLock { $0.state = reloaded }
+        } catch {
+            logger.critical("state reload failed; the process must restart", metadata: ["error": "\(error)"])
+            preconditionFailure("tenant \(tenantID): state reload failed: \(error)")
+        }
+    }
 
     var lastUsedMs: Int64 { lastUsed.load(ordering: .relaxed) }
 
@@ -225,9 +345,7 @@ public final class TenantEngine: @unchecked Sendable {
     func cacheCredentials(_ credentials: MpesaCredentials, generation: Int) {
         queue.withLock { $0.credentialsCache = (generation, credentials) }
     }
-    var isIdle: Bool {
-        queue.withLock { !$0.draining && $0.jobs.isEmpty } && current.withLock { !$0.holdsUndurableEvents }
-    }
+    var isIdle: Bool { queue.withLock { !$0.draining && $0.jobs.isEmpty } }
 
     func close() async {
         await store.close()

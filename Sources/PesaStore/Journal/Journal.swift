@@ -20,10 +20,7 @@ public struct JournalPosition: Sendable, Equatable {
 /// until the line is durable (written and fdatasync'ed). Appends that arrive while a flush is running
 /// are written together by the next flush with a single fdatasync. A failed write or sync fails every
 /// event of that flush and every event queued behind it (their hashes chain on the failed ones); the
-/// file is cut back to its last durable byte, so the journal is exactly as before those appends, and
-/// `failureCount` goes up. An appender that decided its events on top of earlier, still queued ones (the
-/// tenant engine) names the failure count it knows, so that nothing it decided on top of a failed append
-/// is ever written.
+/// file is cut back to its last durable byte, so the journal is exactly as before those appends.
 public final class Journal: Sendable {
     private let shared: Mutex<Shared>
     private let writer: SegmentWriter
@@ -35,19 +32,13 @@ public final class Journal: Sendable {
         var pending: [Pending] = []
         var flushing = false
         var closed = false
-        /// Flushes that failed since the journal was opened.
-        var failures: UInt64 = 0
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
-
-    /// Called once an append is durable or has failed, on the journal's flush queue (or at once, in the
-    /// appending thread, for an append refused before it was queued).
-    public typealias Completion = @Sendable (Result<[JournalPosition], StoreError>) -> Void
 
     struct Pending {
         let bytes: [UInt8]
         let positions: [JournalPosition]
-        let completion: Completion
+        let continuation: CheckedContinuation<Result<[JournalPosition], StoreError>, Never>
     }
 
     /// Opens the journal for appending after recovery: `durable` is the last good line, `activeSegment` the
@@ -66,62 +57,44 @@ public final class Journal: Sendable {
     /// The last durable line.
     public var head: JournalPosition { shared.withLock { $0.durable } }
 
-    /// The last line queued (durable or not).
-    public var tip: JournalPosition { shared.withLock { $0.tip } }
-
-    /// Flushes that failed since the journal was opened.
-    public var failureCount: UInt64 { shared.withLock { $0.failures } }
-
     /// Appends events in order and returns once all of them are durable.
     public func append(_ events: [NewEvent]) async throws(StoreError) -> [JournalPosition] {
         guard !events.isEmpty else { return [] }
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<[JournalPosition], StoreError>, Never>) in
-            append(events, knownFailures: nil) { continuation.resume(returning: $0) }
-        }
-        return try result.get()
-    }
-
-    /// Queues events in order without waiting; `completion` gets their positions once they are durable.
-    /// With `knownFailures`, the append is refused unless exactly that many flushes have failed: events
-    /// decided on top of appends that failed since are never written.
-    public func append(_ events: [NewEvent], knownFailures: UInt64?, completion: @escaping Completion) {
-        guard !events.isEmpty else { return completion(.success([])) }
         for event in events {
             guard JournalLine.isValidType(event.type) else {
-                return completion(.failure(StoreError(
-                    .invalidArgument, "event type \"\(event.type)\" is not [a-z0-9_.-]{1,64}")))
+                throw StoreError(.invalidArgument, "event type \"\(event.type)\" is not [a-z0-9_.-]{1,64}")
             }
             guard JournalLine.isPlausibleObject(event.data) else {
-                return completion(.failure(StoreError(
-                    .invalidArgument, "event data of \(event.type) is not a one-line JSON object")))
+                throw StoreError(.invalidArgument, "event data of \(event.type) is not a one-line JSON object")
             }
             guard event.data.count + JournalLine.suffixBytes + 100 <= Limits.journalLineBytesMax else {
-                return completion(.failure(StoreError(
-                    .limitExceeded, "event \(event.type) is \(event.data.count) bytes, over the line limit")))
+                throw StoreError(.limitExceeded, "event \(event.type) is \(event.data.count) bytes, over the line limit")
             }
         }
-        let queued = shared.withLock { shared -> (startFlush: Bool, refusal: StoreError?) in
-            guard !shared.closed else { return (false, StoreError(.io, "the journal is closed")) }
-            if let knownFailures, knownFailures != shared.failures {
-                return (false, StoreError(.io, "an earlier write of this journal failed; the append was not queued"))
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<[JournalPosition], StoreError>, Never>) in
+            let startFlush = shared.withLock { shared -> Bool in
+                guard !shared.closed else {
+                    continuation.resume(returning: .failure(StoreError(.io, "the journal is closed")))
+                    return false
+                }
+                var bytes: [UInt8] = []
+                var positions: [JournalPosition] = []
+                for event in events {
+                    let seq = shared.tip.seq + 1
+                    let line = JournalLine.encode(seq: seq, event: event, prev: shared.tip.hash)
+                    bytes.append(contentsOf: line.bytes)
+                    shared.tip = JournalPosition(seq: seq, hash: line.hash)
+                    positions.append(shared.tip)
+                }
+                shared.pending.append(Pending(bytes: bytes, positions: positions, continuation: continuation))
+                guard !shared.flushing else { return false }
+                shared.flushing = true
+                return true
             }
-            var bytes: [UInt8] = []
-            var positions: [JournalPosition] = []
-            for event in events {
-                let seq = shared.tip.seq + 1
-                let line = JournalLine.encode(seq: seq, event: event, prev: shared.tip.hash)
-                bytes.append(contentsOf: line.bytes)
-                shared.tip = JournalPosition(seq: seq, hash: line.hash)
-                positions.append(shared.tip)
-            }
-            shared.pending.append(Pending(bytes: bytes, positions: positions, completion: completion))
-            guard !shared.flushing else { return (false, nil) }
-            shared.flushing = true
-            return (true, nil)
+            if startFlush { queue.async { self.flushLoop() } }
         }
-        if let refusal = queued.refusal { return completion(.failure(refusal)) }
-        if queued.startFlush { queue.async { self.flushLoop() } }
+        return try result.get()
     }
 
     /// Waits for queued appends, then closes the segment. Later appends fail.
@@ -176,17 +149,16 @@ public final class Journal: Sendable {
         do {
             try writer.write(bytes, firstSeq: first.seq)
             shared.withLock { $0.durable = last }
-            for item in batch { item.completion(.success(item.positions)) }
+            for item in batch { item.continuation.resume(returning: .success(item.positions)) }
         } catch {
             let queuedBehind = shared.withLock { shared -> [Pending] in
                 let behind = shared.pending
                 shared.pending = []
                 shared.tip = shared.durable
-                shared.failures += 1
                 return behind
             }
             writer.rollBack()
-            for item in batch + queuedBehind { item.completion(.failure(error)) }
+            for item in batch + queuedBehind { item.continuation.resume(returning: .failure(error)) }
         }
     }
 }
