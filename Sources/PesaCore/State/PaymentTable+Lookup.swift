@@ -47,6 +47,8 @@ extension PaymentTable {
 
     static func status(_ code: UInt8) -> PaymentStatus { PaymentStatus.allCases[Int(code)] }
 
+    static let pendingCode = statusCode(.pending)
+
     static func kind(_ payment: Payment) -> UInt8 {
         let type = UInt8(PaymentType.allCases.firstIndex(of: payment.type) ?? 0)
         let command = payment.command.map { UInt8((B2CCommand.allCases.firstIndex(of: $0) ?? 0) + 1) } ?? 0

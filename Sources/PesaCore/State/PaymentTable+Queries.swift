@@ -27,4 +27,9 @@ extension PaymentTable {
         }
         return (page, more ? page.last?.id : nil)
     }
+
+    /// The rows of pending payments, oldest first.
+    public var pendingRowsOldestFirst: some Sequence<Int> { pendingRows.lazy.map { Int($0) } }
+
+    public func reconcileAttempts(at row: Int) -> Int { Int(reconcileAttempts[row]) }
 }

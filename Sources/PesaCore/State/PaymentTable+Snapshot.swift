@@ -147,6 +147,7 @@ extension PaymentTable {
         byReceipt = buildIndex(.mpesaReceipt)
         byIdempotencyKey = buildIndex(.idempotencyKey)
         byOriginalPaymentID = buildIndex(.originalPaymentID)
+        pendingRows = (0..<count).filter { statuses[$0] == PaymentTable.pendingCode }.map { UInt32($0) }
     }
 
     /// Hashes the non-empty texts of `field` in one pass over the arena, then places them.

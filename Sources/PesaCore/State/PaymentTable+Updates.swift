@@ -6,7 +6,7 @@ extension PaymentTable {
         at row: Int, status: PaymentStatus, resultCode: ResultCode?, resultDesc: String?, mpesaReceipt: String?,
         updatedAtMs: Int64
     ) {
-        statuses[row] = PaymentTable.statusCode(status)
+        setStatusCode(PaymentTable.statusCode(status), at: row)
         self.updatedAtMs[row] = updatedAtMs
         var codeOverflow = ""
         var descOverflow = ""
@@ -19,7 +19,7 @@ extension PaymentTable {
 
     /// Only the status and `updated_at` (e.g. `reversed`).
     mutating func setStatus(at row: Int, _ status: PaymentStatus, updatedAtMs: Int64) {
-        statuses[row] = PaymentTable.statusCode(status)
+        setStatusCode(PaymentTable.statusCode(status), at: row)
         self.updatedAtMs[row] = updatedAtMs
     }
 
@@ -35,6 +35,26 @@ extension PaymentTable {
         if let originatorConversationID { changes.append((.originatorConversationID, originatorConversationID)) }
         replaceTexts(at: row, changes)
         self.updatedAtMs[row] = updatedAtMs
+    }
+
+    /// The only way a row's status changes after it is appended: keeps `pendingRows` in step.
+    mutating func setStatusCode(_ code: UInt8, at row: Int) {
+        let wasPending = statuses[row] == PaymentTable.pendingCode
+        statuses[row] = code
+        let isPending = code == PaymentTable.pendingCode
+        guard wasPending != isPending else { return }
+        let value = UInt32(row)
+        var low = 0
+        var high = pendingRows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pendingRows[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        if isPending {
+            pendingRows.insert(value, at: low)
+        } else if low < pendingRows.count, pendingRows[low] == value {
+            pendingRows.remove(at: low)
+        }
     }
 
     mutating func recordCallback(at row: Int) {

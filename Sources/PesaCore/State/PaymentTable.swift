@@ -51,6 +51,10 @@ public struct PaymentTable: Sendable {
     var byIdempotencyKey = RowIndex()
     /// Reversals by the payment they reverse (several rows may share a key: a failed reversal, then another).
     var byOriginalPaymentID = RowIndex()
+    /// Rows whose status is `pending`, ascending, kept with `statuses` (derived: rebuilt from that column on
+    /// load), so that reconciliation looks at the pending payments only, not at every payment ever made.
+    /// New payments append; a settlement removes its row (a move of the rows after it, 4 bytes each).
+    var pendingRows: [UInt32] = []
 
     public init() {}
 
@@ -78,6 +82,7 @@ public struct PaymentTable: Sendable {
         updatedAtMs.append(payment.updatedAtMs)
         kinds.append(PaymentTable.kind(payment))
         statuses.append(PaymentTable.statusCode(payment.status))
+        if payment.status == .pending { pendingRows.append(UInt32(row)) }
         reconcileAttempts.append(UInt8(clamping: payment.reconcileAttempts))
         callbackCounts.append(UInt8(clamping: payment.callbackCount))
         firstEventSeqs.append(payment.firstEventSeq)
@@ -132,7 +137,7 @@ public struct PaymentTable: Sendable {
         precondition(payment.createdAtMs == createdAtMs[row], "a payment's creation time never changes")
         updatedAtMs[row] = payment.updatedAtMs
         kinds[row] = PaymentTable.kind(payment)
-        statuses[row] = PaymentTable.statusCode(payment.status)
+        setStatusCode(PaymentTable.statusCode(payment.status), at: row)
         reconcileAttempts[row] = UInt8(clamping: payment.reconcileAttempts)
         callbackCounts[row] = UInt8(clamping: payment.callbackCount)
         firstEventSeqs[row] = payment.firstEventSeq

@@ -53,20 +53,20 @@ extension Gateway {
         }
     }
 
-    /// Pending payments whose next query is due: `reconcileAfterMs` after creation, then doubling gaps.
+    /// Pending payments whose next query is due (`reconcileAfterMs` after creation, then doubling gaps), the
+    /// longest overdue first, at most 100. Looks at the pending payments only, column by column, and reads a
+    /// whole payment only when it is due: this runs under the state's lock, however many payments the
+    /// organization has made.
     static func duePayments(_ state: TenantState, nowMs: Int64, settings: PaymentSettings) -> [Payment] {
         var due: [Payment] = []
-        var cursor: PaymentID?
-        repeat {
-            let page = state.payments.list(PaymentFilter(status: .pending), after: cursor, limit: Limits.listLimitMaxCount)
-            for payment in page.payments {
-                let attempts = Int64(min(payment.reconcileAttempts, 20))
-                let dueAt = payment.createdAtMs + settings.reconcileAfterMs * (Int64(1) << attempts)
-                if dueAt <= nowMs { due.append(payment) }
-                if due.count >= 100 { return due }
-            }
-            cursor = page.nextCursor
-        } while cursor != nil
+        let table = state.payments
+        for row in table.pendingRowsOldestFirst {
+            let attempts = Int64(min(table.reconcileAttempts(at: row), 20))
+            let dueAt = table.createdAtMs(at: row) + settings.reconcileAfterMs * (Int64(1) << attempts)
+            guard dueAt <= nowMs else { continue }
+            due.append(table.payment(at: row))
+            if due.count >= 100 { break }
+        }
         return due
     }
 
