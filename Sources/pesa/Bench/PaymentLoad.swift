@@ -148,15 +148,17 @@ extension PaymentLoad.Outcome {
         latenciesMs.sorted().nearestRank(fraction)
     }
 
-    /// The p99 of the pushes sent in each whole second of the phase, as min / median / max (ms): a stall
-    /// shows as a high max next to a low median, steady overload as a high median.
+    /// The p99 of the pushes sent in each whole second of the phase, as min / median / max (ms), and which
+    /// second (from 0) had the max: a stall shows as a high max next to a low median, steady overload as a
+    /// high median, and a max always in the same second of a phase as something the phase's start or end does.
     var perSecondP99Summary: String {
         var bySecond: [Int: [Double]] = [:]
         for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) { bySecond[Int(sentAt), default: []].append(latency) }
-        let p99s = bySecond.values.map { Self(latenciesMs: $0).latencyMs(quantile: 0.99) }.sorted()
-        guard !p99s.isEmpty else { return "-" }
-        return [p99s[0], p99s[p99s.count / 2], p99s[p99s.count - 1]]
-            .map { String(format: "%.1f", $0) }.joined(separator: " / ")
+        let p99s = bySecond.map { (second: $0.key, p99: Self(latenciesMs: $0.value).latencyMs(quantile: 0.99)) }
+            .sorted { $0.p99 < $1.p99 }
+        guard let slowest = p99s.last else { return "-" }
+        return [p99s[0].p99, p99s[p99s.count / 2].p99, slowest.p99]
+            .map { String(format: "%.1f", $0) }.joined(separator: " / ") + " (s\(slowest.second))"
     }
 }
 
