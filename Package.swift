@@ -46,6 +46,8 @@ let package = Package(
         ),
         // zlib (system library, zlib1g-dev) for gzip snapshots and archives.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h> (mallopt), for `pesa serve`'s allocator settings; part of libc, nothing to install.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Daraja's wire format; shared by the client and the sandbox.
         .target(name: "DarajaWire", dependencies: [], swiftSettings: strict),
         .target(
@@ -107,6 +109,7 @@ let package = Package(
             name: "pesa",
             dependencies: [
                 "PesaCore", "PesaStore", "PesaEngine", "PesaAPI", "DarajaWire", "DarajaClient", "DarajaSandbox",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -77,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MallocTuning.apply(environment: Self.environment)
         let logger = ServeBootstrap.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
