@@ -77,8 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MallocTuning.apply(environment: Self.environment)
+        let allocatorTuned = MallocTuning.apply(environment: Self.environment)
         let logger = ServeBootstrap.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let allocator = allocatorTuned
+            ? "allocations up to \(MallocTuning.mmapThresholdBytes >> 20) MiB from the heap, trimmed past "
+                + "\(MallocTuning.trimThresholdBytes >> 20) MiB free"
+            : "left as GLIBC_TUNABLES or the defaults set it"
+        logger.info("glibc allocator: \(allocator)")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let folder = DataDirectory(root: data)
