@@ -62,6 +62,28 @@ import Testing
         #expect(Array(restored.payments.pendingRowsOldestFirst) == pending)
     }
 
+    @Test func listingPendingPaymentsPagesNewestFirstLikeAScanOfEveryRow() throws {
+        var ledger = Ledger()
+        for index in 0..<700 { try ledger.create(index) }
+        for index in 0..<700 where index % 3 != 0 { try ledger.settle(index, code: index % 2 == 0 ? "0" : "1032") }
+        let table = ledger.state.payments
+        let fromMs = Self.baseMs + 100_000
+        for filter in [PaymentFilter(status: .pending), PaymentFilter(status: .pending, fromMs: fromMs)] {
+            let expected = ledger.pendingByScan.reversed()
+                .filter { row in filter.fromMs.map { table.createdAtMs(at: row) >= $0 } ?? true }
+                .map { table.id(at: $0) }
+            var listed: [PaymentID] = []
+            var cursor: PaymentID?
+            repeat {
+                let page = table.list(filter, after: cursor, limit: 100)
+                listed += page.payments.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(listed == expected)
+            #expect(table.list(filter, after: expected.last, limit: 100).payments.isEmpty)
+        }
+    }
+
     @Test func dueAreThePendingPaymentsPastTheirNextQueryLongestOverdueFirstAtMostAHundred() throws {
         var ledger = Ledger()
         for index in 0..<400 { try ledger.create(index) }

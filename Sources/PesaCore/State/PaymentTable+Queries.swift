@@ -14,18 +14,22 @@ extension PaymentTable {
         _ filter: PaymentFilter, after cursor: PaymentID? = nil, limit: Int = Limits.listLimitDefaultCount
     ) -> (payments: [Payment], nextCursor: PaymentID?) {
         let pageSize = min(max(limit, 1), Limits.listLimitMaxCount)
-        var row = (cursor.flatMap { self.row(for: $0) } ?? count) - 1
+        let rows = candidateRowsNewestFirst(filter, below: cursor.flatMap { self.row(for: $0) } ?? count)
         var page: [Payment] = []
-        while row >= 0, page.count < pageSize {
+        while page.count < pageSize, let row = rows.next() {
             if matches(filter, row: row) { page.append(payment(at: row)) }
-            row -= 1
         }
         var more = false
-        while row >= 0, !more {
-            more = matches(filter, row: row)
-            row -= 1
-        }
+        while !more, let row = rows.next() { more = matches(filter, row: row) }
         return (page, more ? page.last?.id : nil)
+    }
+
+    /// The rows below `end`, newest first, that may match `filter`: only the pending ones when it asks for
+    /// pending payments (a listing of them costs what is pending, not every payment ever made).
+    private func candidateRowsNewestFirst(_ filter: PaymentFilter, below end: Int) -> AnyIterator<Int> {
+        guard filter.status == .pending else { return AnyIterator((0..<end).reversed().makeIterator()) }
+        let pending = pendingRows[..<pendingRowsIndex(of: end)]
+        return AnyIterator(pending.reversed().lazy.map { Int($0) }.makeIterator())
     }
 
     /// The rows of pending payments, oldest first.

@@ -43,18 +43,23 @@ extension PaymentTable {
         statuses[row] = code
         let isPending = code == PaymentTable.pendingCode
         guard wasPending != isPending else { return }
-        let value = UInt32(row)
+        let index = pendingRowsIndex(of: row)
+        if isPending {
+            pendingRows.insert(UInt32(row), at: index)
+        } else if index < pendingRows.count, pendingRows[index] == UInt32(row) {
+            pendingRows.remove(at: index)
+        }
+    }
+
+    /// Where `row` is or would go in `pendingRows` (the first position not below it).
+    func pendingRowsIndex(of row: Int) -> Int {
         var low = 0
         var high = pendingRows.count
         while low < high {
             let middle = (low + high) / 2
-            if pendingRows[middle] < value { low = middle + 1 } else { high = middle }
+            if Int(pendingRows[middle]) < row { low = middle + 1 } else { high = middle }
         }
-        if isPending {
-            pendingRows.insert(value, at: low)
-        } else if low < pendingRows.count, pendingRows[low] == value {
-            pendingRows.remove(at: low)
-        }
+        return low
     }
 
     mutating func recordCallback(at row: Int) {
