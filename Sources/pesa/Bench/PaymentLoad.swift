@@ -150,7 +150,7 @@ extension PaymentLoad.Outcome {
 
     /// The p99 of the pushes sent in each whole second of the phase, as min / median / max (ms), and which
     /// second (from 0) had the max: a stall shows as a high max next to a low median, steady overload as a
-    /// high median, and a max always in the same second of a phase as something the phase's start or end does.
+    /// high median, and the max's second tells whether slow seconds keep coming at the same point of a phase.
     var perSecondP99Summary: String {
         var bySecond: [Int: [Double]] = [:]
         for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) { bySecond[Int(sentAt), default: []].append(latency) }
