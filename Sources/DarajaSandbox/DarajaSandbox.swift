@@ -1,4 +1,5 @@
 public import Hummingbird
+public import HummingbirdCore
 public import Logging
 public import ServiceLifecycle
 import DarajaWire
@@ -19,11 +20,16 @@ public struct DarajaSandbox: Service {
     public let configuration: SandboxConfiguration
     let services: SandboxServices
     let port = BoundPort()
+    /// How connections are served; `pesa serve` passes its own, so the embedded sandbox handles requests as
+    /// the gateway does.
+    let server: HTTPServerBuilder
 
     public init(
-        configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "daraja.sandbox")
+        configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "daraja.sandbox"),
+        server: HTTPServerBuilder = .http1()
     ) throws(SandboxError) {
         self.configuration = configuration
+        self.server = server
         let verifier = try CredentialVerifier(
             privateKeyPEM: configuration.privateKeyPEM ?? SandboxKeys.privateKeyPEM,
             initiatorPasswords: configuration.initiatorPasswords
@@ -78,6 +84,7 @@ public struct DarajaSandbox: Service {
         let port = self.port
         return Application(
             router: buildRouter(),
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "daraja-sandbox"
             ),
