@@ -1,5 +1,4 @@
 public import Hummingbird
-public import HummingbirdCore
 public import Logging
 public import ServiceLifecycle
 import DarajaWire
@@ -20,16 +19,11 @@ public struct DarajaSandbox: Service {
     public let configuration: SandboxConfiguration
     let services: SandboxServices
     let port = BoundPort()
-    /// How connections are served; `pesa serve` passes its own, so the embedded sandbox handles requests as
-    /// the gateway does.
-    let server: HTTPServerBuilder
 
     public init(
-        configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "daraja.sandbox"),
-        server: HTTPServerBuilder = .http1()
+        configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "daraja.sandbox")
     ) throws(SandboxError) {
         self.configuration = configuration
-        self.server = server
         let verifier = try CredentialVerifier(
             privateKeyPEM: configuration.privateKeyPEM ?? SandboxKeys.privateKeyPEM,
             initiatorPasswords: configuration.initiatorPasswords
@@ -84,7 +78,6 @@ public struct DarajaSandbox: Service {
         let port = self.port
         return Application(
             router: buildRouter(),
-            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "daraja-sandbox"
             ),

@@ -113,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         if sandboxUpstream == "embedded" {
             var settings = SandboxConfiguration(host: "127.0.0.1", port: 0, callbackDelayMs: sandboxCallbackDelayMs)
             settings.apply(environment: Self.environment)
-            let embedded = try DarajaSandbox(configuration: settings, logger: logger, server: .http1OnEventLoops())
+            let embedded = try DarajaSandbox(configuration: settings, logger: logger)
             try upstream.setCertificate(pem: embedded.certificatePEM, for: "sandbox")
             sandbox = embedded
             services.append(embedded)
@@ -123,8 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         let demo = self.demo
         let embeddedSandbox = sandbox
         let app = Application(
-            router: api.buildRouter(), server: .http1OnEventLoops(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "pesa"),
+            router: api.buildRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "pesa"),
             services: services,
             onServerRunning: { _ in
                 if let embeddedSandbox, let bound = try? await embeddedSandbox.boundPort() {
