@@ -107,3 +107,23 @@ extension GzipPacingTests {
         #expect(Pacing.paced { ChainHash.ofPaced(bytes) } == ChainHash.of(bytes))
     }
 }
+
+/// Maintenance threads run at the lowest priority; the threads that start them keep theirs.
+@Suite struct MaintenancePriorityTests {
+    @Test func aBackgroundThreadRunsAtTheMaintenanceNiceValue() async {
+        let callerBefore = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let (inside, paced, name) = await withCheckedContinuation {
+            (continuation: CheckedContinuation<(Int32, Bool, String), Never>) in
+            BlockingIO.detachedInBackground {
+                let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+                continuation.resume(returning: (nice, Pacing.isActive, comm.trimmingCharacters(in: .newlines)))
+            }
+        }
+        #expect(inside == BlockingIO.maintenanceNice)
+        #expect(paced)
+        #expect(name == BlockingIO.maintenanceThreadName)
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == callerBefore)
+        #expect(callerBefore != BlockingIO.maintenanceNice)
+    }
+}
