@@ -57,7 +57,10 @@ public enum Limits {
     public static let orgSlugCharactersMax = 40
     public static let orgNameCharactersMax = 200
     public static let emailCharactersMax = 254
-    public static let idempotencyKeyCharactersMax = 255
+    /// At most what a payment row keeps whole (`paymentTextBytesMax`): a longer key would be cut there, and
+    /// two keys differing only past the cut would be one key (the second request answered as a replay of the
+    /// first, its payment never made).
+    public static let idempotencyKeyCharactersMax = 200
 
     // MARK: Idempotency and reconciliation
     /// A stored idempotent answer is replayed for this long after the first request.

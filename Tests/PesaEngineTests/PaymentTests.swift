@@ -86,6 +86,26 @@ import Testing
         }
     }
 
+    /// The longest keys the API accepts are kept whole: two of them differing only in their last character
+    /// are two payments.
+    @Test func theLongestKeysAreKeptWhole() async throws {
+        #expect(Limits.idempotencyKeyCharactersMax <= Limits.paymentTextBytesMax)
+        try await PaymentsHarness.run { harness in
+            let stem = String(repeating: "k", count: Limits.idempotencyKeyCharactersMax - 1)
+            let hash = String(repeating: "a", count: 64)
+            let push = { (key: String) in
+                try await harness.push("254708374149", idempotency: IdempotencyInput(key: key, requestHash: hash))
+            }
+            let first = try await push(stem + "1")
+            let second = try await push(stem + "2")
+            #expect(!second.isReplay)
+            #expect(second.payment.id != first.payment.id)
+            let again = try await push(stem + "2")
+            #expect(again.isReplay)
+            #expect(again.payment.id == second.payment.id)
+        }
+    }
+
     @Test func forgedAndForeignCallbacksChangeNothing() async throws {
         try await PaymentsHarness.run { harness in
             let answer = try await harness.push("254708374149")
