@@ -16,6 +16,20 @@ public struct Amount: Hashable, Comparable, Sendable, Codable, CustomStringConve
 
     public static let zero = Amount(minorUnits: 0)
 
+    /// An amount as Daraja writes one in text: digits, then optionally a point and one or two decimals
+    /// ("150", "150.5", "150.00"). Nil for anything else: a sign, an exponent, spaces, more decimals, more
+    /// than 15 digits.
+    public init?(decimalText text: some StringProtocol) {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard let whole = parts.first, (1...15).contains(whole.count), whole.allSatisfy(isDigit) else { return nil }
+        let fraction = parts.count == 2 ? Array(parts[1]) : []
+        guard parts.count == 1 || (1...2).contains(fraction.count), fraction.allSatisfy(isDigit) else { return nil }
+        let digits = { (bytes: [UInt8]) in bytes.reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) } }
+        let cents = digits(fraction) * (fraction.count == 1 ? 10 : 1)
+        self.init(minorUnits: digits(Array(whole)) * Limits.minorUnitsPerShillingCount + cents)
+    }
+
     /// Whole shillings, or nil when the amount has cents.
     public var wholeShillings: Int64? {
         minorUnits % Limits.minorUnitsPerShillingCount == 0 ? minorUnits / Limits.minorUnitsPerShillingCount : nil

@@ -55,11 +55,11 @@ enum CallbackReading: Sendable {
                 return .malformed("not a C2B transaction")
             }
             if kind == .c2bValidation { return .c2bValidation(reference: transaction.billRefNumber) }
-            guard let amount = Double(transaction.transAmount.text), amount > 0, amount == amount.rounded(),
+            guard let shillings = Amount(decimalText: transaction.transAmount.text)?.wholeShillings, shillings > 0,
                 !transaction.transID.isEmpty
             else { return .malformed("C2B confirmation without a whole amount or TransID") }
             return .c2bConfirmation(
-                receipt: transaction.transID, amount: Int64(amount), phone: transaction.msisdn,
+                receipt: transaction.transID, amount: shillings, phone: transaction.msisdn,
                 reference: transaction.billRefNumber, atMs: kenyaMs(transaction.transTime))
         case .b2cResult, .reversalResult, .b2cTimeout, .reversalTimeout, .balanceResult, .balanceTimeout,
             .statusResult, .statusTimeout:

@@ -48,6 +48,7 @@ extension Gateway {
         let target = try await engine.read { (state) throws(EngineError) -> StatusTarget in
             if let paymentID {
                 guard let payment = state.payment(id: paymentID) else { throw EngineError.notFound("payment") }
+                try Self.checkReceipt(receipt, isFor: payment, in: state)
                 return try Self.statusTarget(for: payment, receipt: receipt)
             }
             let payment = receipt.flatMap { state.payments.row(forReceipt: $0) }.map { state.payments.payment(at: $0) }
@@ -87,6 +88,24 @@ extension Gateway {
     /// How to ask about a payment: a reversal by the receipt it reverses (its status tells whether it was
     /// reversed), others by their receipt, else by Daraja's conversation id (a payout's OriginatorConversationID
     /// is its own id when Daraja's acknowledgement was lost).
+    /// A receipt given with a payment id must be that payment's: its own receipt, or, while it has none, no
+    /// other payment's. Otherwise Daraja would be asked about another transaction on this payment's behalf.
+    static func checkReceipt(_ receipt: String?, isFor payment: Payment, in state: TenantState) throws(EngineError) {
+        guard let receipt, payment.type != .reversal else { return }
+        if let own = payment.mpesaReceipt, own != receipt {
+            throw EngineError.invalid(
+                "mpesa_receipt",
+                "payment \(payment.id) has M-Pesa receipt \(own), not \(receipt); leave mpesa_receipt out")
+        }
+        if let row = state.payments.row(forReceipt: receipt) {
+            let other = state.payments.payment(at: row).id
+            guard other == payment.id else {
+                throw EngineError.invalid(
+                    "mpesa_receipt", "M-Pesa receipt \(receipt) is payment \(other)'s, not \(payment.id)'s")
+            }
+        }
+    }
+
     static func statusTarget(for payment: Payment, receipt: String?) throws(EngineError) -> StatusTarget {
         switch payment.type {
         case .reversal:

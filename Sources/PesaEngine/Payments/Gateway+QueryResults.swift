@@ -24,12 +24,39 @@ extension Gateway {
             }
         case .transactionStatus:
             if let paymentID, let payment = state.payment(id: paymentID),
+                statusAnswerConcerns(result.parameters, payment: payment, state: state),
                 let settled = statusSettlement(result.parameters, of: payment)
             {
                 events.append(settled)
             }
         }
         return events
+    }
+
+    /// Whether a transaction-status answer is about `payment`, so that it may settle it: the receipt it names
+    /// is the payment's own, or, while the payment has none, no other payment's; and its amount, when it gives
+    /// one, is the payment's. An answer about another transaction (a wrong receipt asked about with the
+    /// payment's id) settles nothing: the query keeps the answer, and the payment stays for reconciliation.
+    /// A reversal is asked about through the receipt it reverses, so only that receipt is compared.
+    static func statusAnswerConcerns(_ parameters: [String: String], payment: Payment, state: TenantState) -> Bool {
+        let receipt = parameters["ReceiptNo"].map { $0.trimmingWhitespace().uppercased() }
+            .flatMap { $0.isEmpty ? nil : $0 }
+        if payment.type == .reversal {
+            return receipt == nil || receipt == payment.reversedReceipt
+        }
+        if let receipt {
+            if let own = payment.mpesaReceipt {
+                guard own == receipt else { return false }
+            } else if let row = state.payments.row(forReceipt: receipt),
+                state.payments.payment(at: row).id != payment.id
+            {
+                return false
+            }
+        }
+        if let text = parameters["Amount"]?.trimmingWhitespace(), !text.isEmpty {
+            guard let amount = Amount(decimalText: text), amount == payment.amount else { return false }
+        }
+        return true
     }
 
     /// A payment's settlement from a transaction-status answer (`TransactionStatus`), or nil when the answer

@@ -31,4 +31,18 @@ import Testing
         #expect(Amount(minorUnits: .max).adding(Amount(minorUnits: 1)) == nil)
         #expect(Amount(minorUnits: 1).adding(Amount(minorUnits: 2)) == Amount(minorUnits: 3))
     }
+
+    @Test(arguments: [
+        ("150", Int64?(15_000)), ("150.00", 15_000), ("150.5", 15_050), ("0.07", 7), ("0", 0),
+        ("999999999999999", 99_999_999_999_999_900),
+    ])
+    func readsDarajasDecimalText(text: String, minorUnits: Int64?) {
+        #expect(Amount(decimalText: text)?.minorUnits == minorUnits)
+    }
+
+    @Test(arguments: ["", ".", "150.", ".5", "150.005", "-150", "+150", "1e3", " 150", "150 ", "15,0", "1.2.3",
+                      "1000000000000000", "١٥٠"])
+    func refusesAnythingElse(text: String) {
+        #expect(Amount(decimalText: text) == nil)
+    }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import PesaCore
+import PesaStore
+import Testing
+
+@testable import PesaEngine
+
+/// A transaction-status query asked on a payment's behalf settles that payment only with an answer about it.
+@Suite struct StatusAnswerTests {
+    @Test func aReceiptGivenWithAPaymentIDMustBeThatPaymentsOwn() async throws {
+        try await PaymentsHarness.run { harness in
+            let paid = try await harness.push("254708374149", amount: 10)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let receipt = try #require(try await harness.payment(paid.payment.id).mpesaReceipt)
+            let pending = try await harness.payout("254700000009", amount: 50_000)  // its result never comes
+            let engine = try await harness.gateway.engine(harness.organization)
+            let headBefore = engine.store.journal.head
+            // Another payment's receipt, on the pending payout's behalf.
+            let foreign = await #expect(throws: EngineError.self) {
+                try await harness.gateway.transactionStatus(
+                    TransactionStatusParameters(mpesaReceipt: receipt, paymentID: pending.payment.id.rawValue),
+                    in: harness.organization, by: harness.admin)
+            }
+            #expect(foreign?.param == "mpesa_receipt")
+            #expect(foreign?.message.contains(paid.payment.id.rawValue) == true)
+            // A receipt that is not the payment's own.
+            let other = await #expect(throws: EngineError.self) {
+                try await harness.gateway.transactionStatus(
+                    TransactionStatusParameters(mpesaReceipt: "ZZZ9999999", paymentID: paid.payment.id.rawValue),
+                    in: harness.organization, by: harness.admin)
+            }
+            #expect(other?.param == "mpesa_receipt")
+            #expect(engine.store.journal.head == headBefore)
+            // The payment's own receipt, or none, is asked about.
+            let own = try await harness.gateway.transactionStatus(
+                TransactionStatusParameters(mpesaReceipt: receipt.lowercased(), paymentID: paid.payment.id.rawValue),
+                in: harness.organization, by: harness.admin)
+            #expect(own.paymentID == paid.payment.id)
+            #expect(try await harness.payment(pending.payment.id).status == .pending)
+        }
+    }
+
+    @Test func anAnswerAboutAnotherTransactionSettlesNothing() async throws {
+        try await PaymentsHarness.run { harness in
+            let paid = try await harness.push("254708374149", amount: 10)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let receipt = try #require(try await harness.payment(paid.payment.id).mpesaReceipt)
+            let pending = try await harness.payout("254700000009", amount: 500)
+            let engine = try await harness.gateway.engine(harness.organization)
+            let payout = try await harness.payment(pending.payment.id)
+            let push = try await harness.payment(paid.payment.id)
+            let verdicts = try await engine.read { state -> [String: Bool] in
+                let completed = ["TransactionStatus": "Completed"]
+                func concerns(_ extra: [String: String], _ payment: Payment) -> Bool {
+                    Gateway.statusAnswerConcerns(completed.merging(extra) { $1 }, payment: payment, state: state)
+                }
+                return [
+                    "another payment's receipt": concerns(["ReceiptNo": receipt, "Amount": "500"], payout),
+                    "another amount": concerns(["ReceiptNo": "NEW0000001", "Amount": "500.50"], payout),
+                    "an unreadable amount": concerns(["ReceiptNo": "NEW0000001", "Amount": "5e2"], payout),
+                    "a new receipt, its amount": concerns(["ReceiptNo": "NEW0000001", "Amount": "500.00"], payout),
+                    "no receipt, no amount": concerns([:], payout),
+                    "its own receipt": concerns(["ReceiptNo": receipt.lowercased(), "Amount": "10"], push),
+                    "not its own receipt": concerns(["ReceiptNo": "NEW0000001", "Amount": "10"], push),
+                ]
+            }
+            #expect(verdicts["another payment's receipt"] == false)
+            #expect(verdicts["another amount"] == false)
+            #expect(verdicts["an unreadable amount"] == false)
+            #expect(verdicts["a new receipt, its amount"] == true)
+            #expect(verdicts["no receipt, no amount"] == true)
+            #expect(verdicts["its own receipt"] == true)
+            #expect(verdicts["not its own receipt"] == false)
+        }
+    }
+}
