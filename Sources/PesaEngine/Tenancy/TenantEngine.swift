@@ -47,9 +47,7 @@ public final class TenantEngine: @unchecked Sendable {
         /// The decrypted credentials as read at `generation` (secrets stay in memory, as in the Daraja client).
         var credentialsCache: (generation: Int, credentials: MpesaCredentials)?
         var snapshotInFlight = false
-        /// Results that arrived before Daraja's answer to their request was journaled, by the Daraja id the
-        /// answer carries (CheckoutRequestID, ConversationID).
-        var earlyResults: [String: CallbackReading] = [:]
+        var earlyResults = EarlyResults<CallbackReading>(countMax: Limits.earlyCallbackCountMax)
     }
 
     /// A queued command, type-erased: runs against the state and tells how to answer.
@@ -284,13 +282,12 @@ public final class TenantEngine: @unchecked Sendable {
     /// the request). Bounded; after a restart, reconciliation settles such a payment instead.
     func rememberEarlyResult(_ reading: CallbackReading, darajaID: String) {
         queue.withLock { queue in
-            if queue.earlyResults.count >= Limits.earlyCallbackCountMax { queue.earlyResults.removeAll() }
-            queue.earlyResults[darajaID] = reading
+            queue.earlyResults.remember(reading, for: darajaID)
         }
     }
 
     func takeEarlyResult(darajaID: String) -> CallbackReading? {
-        queue.withLock { $0.earlyResults.removeValue(forKey: darajaID) }
+        queue.withLock { $0.earlyResults.take(darajaID) }
     }
 
     /// Whether a background snapshot is being written (tests wait for it).
