@@ -25,6 +25,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case upstreamUnavailable
         /// Same idempotency key, different request.
         case idempotencyKeyReused
+        /// The request would be recorded as a journal line longer than the journal takes; nothing was recorded.
+        case tooLarge
     }
 
     public let code: Code

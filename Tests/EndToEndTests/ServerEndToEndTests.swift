@@ -80,6 +80,12 @@ import Testing
         let actions = (log?["data"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
         #expect(actions.contains("credentials.update"))
         #expect(!actions.isEmpty)
+        // The largest cursor there is ("18446744073709551615", base64url): an empty page, the server stays up.
+        let (pastStatus, past) = try await server.request(
+            "GET", "/v1/audit-log?cursor=MTg0NDY3NDQwNzM3MDk1NTE2MTU", token: boss)
+        #expect(pastStatus == 200)
+        #expect((past?["data"] as? [Any])?.isEmpty == true)
+        #expect(try await server.request("GET", "/v1/audit-log", token: boss).0 == 200)
 
         // A restart keeps everything, sessions included (the JWT key derives from the master key).
         server.stop()

@@ -102,6 +102,14 @@ import Testing
         }
     }
 
+    /// A hint shows the last 4 characters only of a secret long enough that they are at most a quarter of it.
+    @Test func shortSecretsAreAllStars() {
+        #expect(MpesaCredentials.mask("") == "****")
+        #expect(MpesaCredentials.mask("Secret-twelve") == "****")
+        #expect(MpesaCredentials.mask("fifteen-secrets") == "****")
+        #expect(MpesaCredentials.mask("sixteen-secretss") == "****etss")
+    }
+
     @Test func apiKeysResolveByHashUntilRevoked() async throws {
         let harness = try await EngineHarness.start()
         let acme = try await harness.makeOrganization("acme")

@@ -128,6 +128,10 @@ import Testing
         #expect(verification.head.count == 64)
         let page = try await harness.gateway.auditLog(in: acme, after: entries[1].seq, limit: 1, by: admin)
         #expect(page.map(\.action) == ["user.update"])
+        // A cursor past the head (forged, or from a restored older copy) reads nothing; the largest one too.
+        for past in [entries[3].seq, entries[3].seq + 1_000, UInt64.max] {
+            #expect(try await harness.gateway.auditLog(in: acme, after: past, limit: 50, by: admin).isEmpty)
+        }
     }
 
     @Test func organizationChangesNeedTheRightRole() async throws {

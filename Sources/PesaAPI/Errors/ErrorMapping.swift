@@ -72,6 +72,7 @@ public enum ErrorMapping {
         case .upstreamError: APIError(.upstreamError, error.message)
         case .upstreamUnavailable: APIError(.upstreamUnavailable, error.message)
         case .idempotencyKeyReused: APIError(.idempotencyKeyReused, error.message, param: error.param)
+        case .tooLarge: APIError(.payloadTooLarge, error.message)
         }
     }
 

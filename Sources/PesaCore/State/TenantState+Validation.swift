@@ -60,7 +60,9 @@ extension TenantState {
                 throw .invalidField(
                     "account_references", "at most \(Limits.c2bAccountReferencesCountMax) account references")
             }
-            guard data.accountReferences.allSatisfy({ (1...100).contains(C2BValidationRecord.normalized($0).count) })
+            guard data.accountReferences.allSatisfy({
+                (1...100).contains(C2BValidationRecord.normalized($0).unicodeScalars.count)
+            })
             else { throw .invalidField("account_references", "each account reference has 1 to 100 characters") }
         default:
             preconditionFailure("not a c2b.validation_set")

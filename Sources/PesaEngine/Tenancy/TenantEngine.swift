@@ -207,6 +207,16 @@ public final class TenantEngine: @unchecked Sendable {
             case .refused(let error, let answer):
                 decided.refusals.append((answer, error))
             case .decided(let events, let afterApplying, let answer):
+                // Encoded before anything is applied: a command whose record would not fit in a journal line
+                // is refused alone, instead of failing the whole batch at the write and reloading the state.
+                let lines = events.map { NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs) }
+                if let oversized = lines.first(where: { !Journal.fits($0) }) {
+                    decided.refusals.append((answer, EngineError(
+                        .tooLarge, "the request is too large to record (its \(oversized.type) record would be "
+                            + "\(oversized.data.count) bytes; a journal line holds \(Limits.journalLineBytesMax))")))
+                    decided.decidedCount += 1
+                    continue
+                }
                 var applied = 0
                 for event in events {
                     do {
@@ -221,9 +231,7 @@ public final class TenantEngine: @unchecked Sendable {
                 }
                 if applied == events.count {
                     afterApplying(state)
-                    decided.lines += events.map {
-                        NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs)
-                    }
+                    decided.lines += lines
                     nextSeq += UInt64(applied)
                     decided.answers.append(answer)
                 }

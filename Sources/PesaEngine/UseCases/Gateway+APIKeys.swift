@@ -9,7 +9,10 @@ extension Gateway {
     ) async throws(EngineError) -> APIKeyRecord {
         try actor.authorize(.createAPIKey, in: organization)
         let name = name.trimmingWhitespace()
-        guard (1...100).contains(name.count) else { throw EngineError.invalid("name", "name must be 1 to 100 characters") }
+        // Unicode scalars, not characters: one character may carry thousands of combining marks.
+        guard (1...100).contains(name.unicodeScalars.count) else {
+            throw EngineError.invalid("name", "name must be 1 to 100 characters")
+        }
         guard role != .superAdmin, actor.principal.mayAssign(role, in: organization) else {
             throw EngineError(.forbidden, "your role may not create an API key with role \(role)", param: "role")
         }

@@ -115,7 +115,10 @@ extension Gateway {
 
     static func validName(_ name: String) throws(EngineError) -> String {
         let trimmed = name.trimmingWhitespace()
-        guard (1...100).contains(trimmed.count) else { throw EngineError.invalid("name", "name must be 1 to 100 characters") }
+        // Unicode scalars, not characters: one character may carry thousands of combining marks.
+        guard (1...100).contains(trimmed.unicodeScalars.count) else {
+            throw EngineError.invalid("name", "name must be 1 to 100 characters")
+        }
         return trimmed
     }
 

@@ -133,7 +133,7 @@ extension Gateway {
     static func validEmail(_ email: String) throws(EngineError) -> String {
         let trimmed = email.trimmingWhitespace().lowercased()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard trimmed.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+        guard trimmed.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !trimmed.contains(where: { $0.isWhitespace })
         else {
             throw EngineError.invalid("email", "email must be an address like name@example.com")

@@ -43,9 +43,13 @@ public struct MpesaCredentials: Codable, Sendable, Equatable, CustomStringConver
         return hints
     }
 
+    /// `****` and the last 4 characters, only for secrets of at least `unmaskedTailLengthMin` characters (so
+    /// at most a quarter shows); shorter ones are all stars.
     static func mask(_ secret: String) -> String {
-        secret.count <= 8 ? "****" : "****" + String(secret.suffix(4))
+        secret.count < unmaskedTailLengthMin ? "****" : "****" + String(secret.suffix(4))
     }
+
+    static let unmaskedTailLengthMin = 16
 }
 
 /// The fields of `PUT /v1/mpesa-credentials`, before validation.

@@ -57,6 +57,12 @@ public final class Journal: Sendable {
     /// The last durable line.
     public var head: JournalPosition { shared.withLock { $0.durable } }
 
+    /// Whether an event fits in one journal line (`Limits.journalLineBytesMax`, with its sequence number, time,
+    /// type and checks). `append` refuses a batch holding one that does not.
+    public static func fits(_ event: NewEvent) -> Bool {
+        event.data.count + JournalLine.suffixBytes + 100 <= Limits.journalLineBytesMax
+    }
+
     /// Appends events in order and returns once all of them are durable.
     public func append(_ events: [NewEvent]) async throws(StoreError) -> [JournalPosition] {
         guard !events.isEmpty else { return [] }
@@ -67,7 +73,7 @@ public final class Journal: Sendable {
             guard JournalLine.isPlausibleObject(event.data) else {
                 throw StoreError(.invalidArgument, "event data of \(event.type) is not a one-line JSON object")
             }
-            guard event.data.count + JournalLine.suffixBytes + 100 <= Limits.journalLineBytesMax else {
+            guard Self.fits(event) else {
                 throw StoreError(.limitExceeded, "event \(event.type) is \(event.data.count) bytes, over the line limit")
             }
         }

@@ -5,6 +5,9 @@ extension TenantStore {
         let directory = self.directory
         let io = self.io
         let head = journal.head.seq
+        // Nothing is after the head; a cursor past it (forged, or from a restored older copy) reads nothing,
+        // and `afterSeq + 1` below cannot overflow.
+        guard afterSeq < head else { return [] }
         return try await BlockingIO.run { () throws(StoreError) -> [JournalRecord] in
             let segments = try SegmentCatalog.list(tenantDirectory: directory, io: io)
             var start = 0
