@@ -39,7 +39,8 @@ public enum Limits {
     public static let accountReferenceCharactersMax = 12
     /// Daraja's `TransactionDesc` (STK push).
     public static let descriptionCharactersMax = 13
-    /// B2C / reversal `Remarks` and `Occasion`.
+    /// B2C / reversal `Remarks` (Daraja: 2 to 100, required) and `Occasion` (at most 100).
+    public static let remarksCharactersMin = 2
     public static let remarksCharactersMax = 100
     /// Any text kept on a payment row in memory (ids from Daraja, receipt, references); longer is cut.
     public static let paymentTextBytesMax = 239

@@ -50,6 +50,10 @@ import Testing
         let id = try #require(payment?["id"] as? String)
         #expect(payment?["status"] as? String == "pending")
         #expect(payment?["checkout_request_id"] as? String != nil)
+        // The fields the contract names are there before they are known: null.
+        for field in ["mpesa_receipt", "result_code", "result_desc"] {
+            #expect(payment?[field] is NSNull, "\(field)")
+        }
         let settled = try await waitForStatus(server, id, key: key)
         #expect(settled["status"] as? String == "succeeded")
         #expect(settled["mpesa_receipt"] as? String != nil)
@@ -74,6 +78,13 @@ import Testing
         #expect((badBody?["error"] as? [String: Any])?["param"] as? String == "phone")
         let (_, list) = try await server.request("GET", "/v1/transactions?status=succeeded", token: key)
         #expect((list?["data"] as? [[String: Any]])?.count == 1)
+        // A well-formed cursor that names no payment of this organization is refused, not read from the top.
+        let stranger = Data("pay_00000000000000000000000000".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let (unknown, unknownBody) = try await server.request("GET", "/v1/transactions?cursor=\(stranger)", token: key)
+        #expect(unknown == 422)
+        #expect((unknownBody?["error"] as? [String: Any])?["param"] as? String == "cursor")
     }
 
     /// kill -9 in the middle of a burst: every payment the API acknowledged is there after the restart.

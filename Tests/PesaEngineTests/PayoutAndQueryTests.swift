@@ -46,10 +46,12 @@ import Testing
         try await PaymentsHarness.run { harness in
             let before = try await harness.gateway.engine(harness.organization).read { $0.lastSeq }
             let cases: [(PayoutParameters, String)] = [
-                (.init(phone: "0708374149", amount: 100, command: "gift", remarks: "x", occasion: nil), "command"),
-                (.init(phone: "0708374149", amount: 5, command: "business_payment", remarks: "x", occasion: nil), "amount"),
-                (.init(phone: "12345", amount: 100, command: "business_payment", remarks: "x", occasion: nil), "phone"),
+                (.init(phone: "0708374149", amount: 100, command: "gift", remarks: "xy", occasion: nil), "command"),
+                (.init(phone: "0708374149", amount: 5, command: "business_payment", remarks: "xy", occasion: nil), "amount"),
+                (.init(phone: "12345", amount: 100, command: "business_payment", remarks: "xy", occasion: nil), "phone"),
                 (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "", occasion: nil), "remarks"),
+                // Daraja wants 2 to 100 characters.
+                (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: " x ", occasion: nil), "remarks"),
                 (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "ok",
                        occasion: String(repeating: "o", count: 101)), "occasion"),
             ]

@@ -51,7 +51,8 @@ extension Gateway {
         guard let command = B2CCommand(rawValue: input.command) else {
             throw EngineError.invalid("command", "command must be one of \(B2CCommand.allCases.map(\.rawValue))")
         }
-        let remarks = try Self.darajaText(input.remarks, field: "remarks", max: Limits.remarksCharactersMax)
+        let remarks = try Self.darajaText(
+            input.remarks, field: "remarks", min: Limits.remarksCharactersMin, max: Limits.remarksCharactersMax)
         let occasion = try input.occasion.flatMap { (text) throws(EngineError) -> String? in
             text.trimmingWhitespace().isEmpty ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
         }
@@ -94,7 +95,8 @@ extension Gateway {
         } catch {
             throw EngineError.from(error)
         }
-        let remarks = try Self.darajaText(input.remarks, field: "remarks", max: Limits.remarksCharactersMax)
+        let remarks = try Self.darajaText(
+            input.remarks, field: "remarks", min: Limits.remarksCharactersMin, max: Limits.remarksCharactersMax)
         let engine = try await self.engine(organization)
         let original = try await engine.read { (state) throws(EngineError) in
             try Self.reversible(receipt: receipt, amount: amount, in: state)

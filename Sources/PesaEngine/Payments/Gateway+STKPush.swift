@@ -191,11 +191,11 @@ extension Gateway {
         }
     }
 
-    /// Daraja's free-text fields: trimmed, 1 to `max` characters, letters, digits, spaces and `-_.,/`.
-    static func darajaText(_ text: String, field: String, max: Int) throws(EngineError) -> String {
+    /// Daraja's free-text fields: trimmed, `min` to `max` characters, letters, digits, spaces and `-_.,/`.
+    static func darajaText(_ text: String, field: String, min: Int = 1, max: Int) throws(EngineError) -> String {
         let trimmed = text.trimmingWhitespace()
-        guard (1...max).contains(trimmed.count) else {
-            throw EngineError.invalid(field, "\(field) must be 1 to \(max) characters")
+        guard (min...max).contains(trimmed.count) else {
+            throw EngineError.invalid(field, "\(field) must be \(min) to \(max) characters")
         }
         let allowed = trimmed.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " -_.,/".unicodeScalars.contains(scalar))

@@ -78,7 +78,15 @@ struct PaymentsController: Sendable {
         let limit = page.limit
         let engine = try await gateway.engine(organization)
         let query = filter
-        let result = try await engine.read { state in state.payments.list(query, after: cursor, limit: limit) }
+        let listed = try await engine.read { state -> (payments: [Payment], nextCursor: PaymentID?)? in
+            // A cursor naming no payment of this organization (another's, or made up) is refused, not read
+            // as "from the newest": that would show the first page again as if it were the next.
+            if let cursor, state.payments.row(for: cursor) == nil { return nil }
+            return state.payments.list(query, after: cursor, limit: limit)
+        }
+        guard let result = listed else {
+            throw APIError.invalidField("cursor", "cursor names no payment of this organization")
+        }
         return ListResponse(
             data: result.payments.map { PaymentJSON($0) },
             nextCursor: result.nextCursor.map { PageCursor(position: $0.rawValue) })

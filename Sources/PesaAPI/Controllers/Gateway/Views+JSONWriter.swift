@@ -45,9 +45,10 @@ extension PaymentJSON: JSONWritable {
             json.field("original_payment_id", originalPaymentID)
             json.field("reversed_receipt", reversedReceipt)
             json.field("batch_id", batchID)
-            json.field("mpesa_receipt", mpesaReceipt)
-            json.field("result_code", resultCode)
-            json.field("result_desc", resultDesc)
+            // Named by the contract: always there, null until known.
+            json.fieldOrNull("mpesa_receipt", mpesaReceipt)
+            json.fieldOrNull("result_code", resultCode)
+            json.fieldOrNull("result_desc", resultDesc)
             json.field("created_at", createdAt)
             json.field("updated_at", updatedAt)
             if let events {
