@@ -42,4 +42,46 @@ import Testing
         #expect(loaded !== reloaded)
         #expect(try await reloaded.read { $0.organization?.slug.rawValue } == "acme")
     }
+
+    /// Many requests for a tenant that is not open share one opening (it used to allow a single waiter).
+    @Test func manyCallersShareOneOpening() async throws {
+        let (registry, id) = try await Self.registryWithOneTenant(seed: 4)
+        let engines = await withTaskGroup(of: TenantEngine?.self) { group in
+            for _ in 0..<8 { group.addTask { try? await registry.engine(id: id) } }
+            var engines: [TenantEngine?] = []
+            for await engine in group { engines.append(engine) }
+            return engines
+        }
+        let first = try #require(engines.first ?? nil)
+        #expect(engines.allSatisfy { $0 === first })
+    }
+
+    /// An engine that was handed out just before it was unloaded refuses commands (nothing written after its
+    /// journal closed), and the next request gets a new engine once the old one is closed.
+    @Test func anUnloadedEngineRefusesCommandsAndANewOneTakesOver() async throws {
+        let (registry, id) = try await Self.registryWithOneTenant(seed: 5)
+        let stale = try await registry.engine(id: id)
+        await registry.evictIdle()
+        let refused = await #expect(throws: EngineError.self) {
+            try await stale.execute { (_, _) throws(EngineError) in Decision(events: [], value: ()) }
+        }
+        #expect(refused?.code == .storageUnavailable)
+        let fresh = try await registry.engine(id: id)
+        #expect(fresh !== stale)
+        try await fresh.execute { (_, _) throws(EngineError) in Decision(events: [], value: ()) }
+        // Stopping takes effect once.
+        #expect(fresh.closeIfIdle())
+        #expect(!fresh.closeIfIdle())
+    }
+
+    static func registryWithOneTenant(seed: UInt64) async throws -> (TenantRegistry, String) {
+        let io = SimulatedFileIO(seed: seed)
+        let gateway = try await Gateway.start(
+            data: DataDirectory(root: "/data", io: io), masterKey: .generate(), clock: FixedClock(), logger: EngineHarness.quiet)
+        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
+        await gateway.close()
+        let registry = TenantRegistry(data: gateway.registry.data, clock: FixedClock(), idleEvictionMs: -1, logger: EngineHarness.quiet)
+        try registry.discover()
+        return (registry, acme.record.id.rawValue)
+    }
 }

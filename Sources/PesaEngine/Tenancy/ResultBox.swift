@@ -1,29 +1,29 @@
 import Synchronization
 
-/// A one-shot result that a task can wait for while another task fills it in.
+/// A one-shot result that tasks can wait for (any number of them) while another task fills it in.
 final class ResultBox<Value: Sendable>: Sendable {
     private enum Slot {
         case empty
-        case waiting(CheckedContinuation<Result<Value, EngineError>, Never>)
+        case waiting([CheckedContinuation<Result<Value, EngineError>, Never>])
         case filled(Result<Value, EngineError>)
     }
 
     private let slot = Mutex<Slot>(.empty)
 
     func fill(_ result: Result<Value, EngineError>) {
-        let waiter = slot.withLock { slot -> CheckedContinuation<Result<Value, EngineError>, Never>? in
+        let waiters = slot.withLock { slot -> [CheckedContinuation<Result<Value, EngineError>, Never>] in
             switch slot {
             case .empty:
                 slot = .filled(result)
-                return nil
-            case .waiting(let continuation):
+                return []
+            case .waiting(let continuations):
                 slot = .filled(result)
-                return continuation
+                return continuations
             case .filled:
                 preconditionFailure("a result box is filled once")
             }
         }
-        waiter?.resume(returning: result)
+        for waiter in waiters { waiter.resume(returning: result) }
     }
 
     func value() async -> Result<Value, EngineError> {
@@ -31,12 +31,15 @@ final class ResultBox<Value: Sendable>: Sendable {
             let ready = slot.withLock { slot -> Result<Value, EngineError>? in
                 switch slot {
                 case .empty:
-                    slot = .waiting(continuation)
+                    slot = .waiting([continuation])
                     return nil
                 case .filled(let result):
                     return result
-                case .waiting:
-                    preconditionFailure("one waiter per result box")
+                case .waiting(var continuations):
+                    // Several callers may wait for one result (a tenant being opened or unloaded).
+                    continuations.append(continuation)
+                    slot = .waiting(continuations)
+                    return nil
                 }
             }
             if let ready { continuation.resume(returning: ready) }

@@ -48,6 +48,8 @@ public final class TenantEngine: @unchecked Sendable {
         var credentialsCache: (generation: Int, credentials: MpesaCredentials)?
         var snapshotInFlight = false
         var earlyResults = EarlyResults<CallbackReading>(countMax: Limits.earlyCallbackCountMax)
+        /// Unloaded (`closeIfIdle`): new commands are refused, nothing more is written.
+        var closed = false
     }
 
     /// A queued command, type-erased: runs against the state and tells how to answer.
@@ -144,7 +146,10 @@ public final class TenantEngine: @unchecked Sendable {
     }
 
     private func submit<Value>(_ job: Job, box: ResultBox<Value>) async throws(EngineError) -> Value {
-        let drain = queue.withLock { queue -> Bool in
+        let drain = try queue.withLock { (queue) throws(EngineError) -> Bool in
+            guard !queue.closed else {
+                throw EngineError(.storageUnavailable, "the organization was being unloaded; nothing was recorded")
+            }
             queue.jobs.append(job)
             guard !queue.draining else { return false }
             queue.draining = true
@@ -351,6 +356,16 @@ public final class TenantEngine: @unchecked Sendable {
         queue.withLock { $0.credentialsCache = (generation, credentials) }
     }
     var isIdle: Bool { queue.withLock { !$0.draining && $0.jobs.isEmpty } }
+
+    /// Stops taking commands if none is queued or being decided or written; whether it did. Checked and set
+    /// under one lock, so no command slips in between.
+    func closeIfIdle() -> Bool {
+        queue.withLock { queue in
+            guard !queue.draining, queue.jobs.isEmpty, !queue.closed else { return false }
+            queue.closed = true
+            return true
+        }
+    }
 
     func close() async {
         await store.close()

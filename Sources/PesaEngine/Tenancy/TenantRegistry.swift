@@ -32,6 +32,8 @@ public final class TenantRegistry: Service, Sendable {
     private enum Slot {
         case loading(ResultBox<TenantEngine>)
         case ready(TenantEngine)
+        /// Being unloaded: the journal is closing; the folder is opened again only once it is closed.
+        case closing(ResultBox<Bool>)
         case fenced(EngineError)
     }
 
@@ -89,10 +91,18 @@ public final class TenantRegistry: Service, Sendable {
 
     /// The engine of a tenant, opening it on first use (once, however many callers ask at the same time).
     public func engine(id: String) async throws(EngineError) -> TenantEngine {
+        while true {
+            if let engine = try await engineUnlessClosing(id: id) { return engine }
+        }
+    }
+
+    /// The engine, or nil after waiting for an unloading engine's journal to close (ask again).
+    private func engineUnlessClosing(id: String) async throws(EngineError) -> TenantEngine? {
         enum Next {
             case ready(TenantEngine)
             case wait(ResultBox<TenantEngine>)
             case load(ResultBox<TenantEngine>)
+            case waitClosed(ResultBox<Bool>)
             case fail(EngineError)
         }
         let next = registry.withLock { registry -> Next in
@@ -101,6 +111,7 @@ public final class TenantRegistry: Service, Sendable {
             switch registry.slots[id] {
             case .ready(let engine): return .ready(engine)
             case .loading(let box): return .wait(box)
+            case .closing(let box): return .waitClosed(box)
             case .fenced(let error): return .fail(error)
             case nil:
                 let box = ResultBox<TenantEngine>()
@@ -112,6 +123,9 @@ public final class TenantRegistry: Service, Sendable {
         case .ready(let engine): return engine
         case .fail(let error): throw error
         case .wait(let box): return try await box.value().get()
+        case .waitClosed(let box):
+            _ = await box.value()
+            return nil
         case .load(let box):
             let result = await load(id: id)
             registry.withLock { registry in
@@ -169,21 +183,30 @@ public final class TenantRegistry: Service, Sendable {
     }
 
     /// Closes engines idle for longer than `idleEvictionMs` (their state is rebuilt on next use).
+    ///
+    /// An engine is unloaded only if it is idle at the moment it stops taking commands (`closeIfIdle`), so a
+    /// request that got it just before is refused with a retryable 503 rather than written after the close.
+    /// Until its journal is closed the slot says so, and a request for the tenant waits: a second engine
+    /// never opens the folder while the first may still write to it.
     public func evictIdle() async {
         let nowMs = clock.nowMs()
-        let idle = registry.withLock { registry -> [TenantEngine] in
-            var evicted: [TenantEngine] = []
+        let idle = registry.withLock { registry -> [(String, TenantEngine, ResultBox<Bool>)] in
+            var evicted: [(String, TenantEngine, ResultBox<Bool>)] = []
             for (id, slot) in registry.slots {
-                guard case .ready(let engine) = slot, engine.isIdle, nowMs - engine.lastUsedMs > idleEvictionMs else {
-                    continue
-                }
-                registry.slots[id] = nil
-                evicted.append(engine)
+                guard case .ready(let engine) = slot, nowMs - engine.lastUsedMs > idleEvictionMs, engine.closeIfIdle()
+                else { continue }
+                let closed = ResultBox<Bool>()
+                registry.slots[id] = .closing(closed)
+                evicted.append((id, engine, closed))
             }
             return evicted
         }
-        for engine in idle {
+        for (id, engine, closed) in idle {
             await engine.close()
+            registry.withLock { registry in
+                if case .closing = registry.slots[id] { registry.slots[id] = nil }
+            }
+            closed.fill(.success(true))
             logger.info("idle tenant unloaded", metadata: ["tenant": "\(engine.tenantID)"])
         }
     }
