@@ -139,4 +139,30 @@ import Testing
             try data.createTenant(TenantManifest(id: "../escape", slug: "x", name: "X", createdAtMs: 0))
         }
     }
+
+    /// Two torn tails at the same offset (a second interrupted write after a restart) are both kept.
+    @Test func quarantineKeepsEveryTornTailItCuts() async throws {
+        let temp = TemporaryDirectory("torn-twice")
+        defer { temp.remove() }
+        let io = PosixFileIO()
+        let (store, _, _) = try openLedger(temp.path, io: io)
+        _ = try await store.append([LedgerTestState.event(id: "a", n: 1)])
+        await store.close()
+        let segment = try #require(try SegmentCatalog.list(tenantDirectory: temp.path + "/tenants/org_test", io: io).last)
+        let quarantine = temp.path + "/tenants/org_test/quarantine"
+        var kept: [[UInt8]] = []
+        for garbage in ["{\"torn", "{\"other torn bytes", "{\"torn"] {
+            let file = try io.openForAppend(at: segment.path, create: false)
+            try file.append(Array(garbage.utf8))
+            file.close()
+            let (reopened, state, _) = try openLedger(temp.path, io: io)
+            #expect(state.ids == ["a"])
+            await reopened.close()
+            kept = try io.listDirectory(at: quarantine).sorted().map { try io.readFile(at: quarantine + "/" + $0) }
+        }
+        // The second cut went beside the first, not over it. The third repeats the first byte for byte (as a
+        // crash between keeping and cutting would): the file already holding those bytes stands for it.
+        #expect(kept.count == 2)
+        #expect(Set(kept.map { String(decoding: $0, as: UTF8.self) }) == ["{\"torn", "{\"other torn bytes"])
+    }
 }

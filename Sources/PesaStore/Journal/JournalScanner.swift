@@ -42,7 +42,8 @@ struct JournalScanner {
         /// Whether the anchor's line was seen and matched (nil: not in the segments read).
         var anchorMatched: Bool?
         var linesRead = 0
-        /// Sequence number of the last good line read (nil when no line was read).
+        /// Sequence number of the last good line read; nil when no line was read, unless the walk began in the
+        /// segment that should hold the anchor's line (then the line before that segment's first).
         var journalEndSeq: UInt64?
     }
 
@@ -74,6 +75,14 @@ struct JournalScanner {
             try scanSegment(segment, bytes: bytes, isLast: isLast, state: &state, outcome: &outcome, visit: visit)
         }
         if outcome.linesRead > 0 && state.lastHash != nil { outcome.journalEndSeq = state.expectedSeq - 1 }
+        // The walk began in a segment holding the anchor's line but never reached it (a copy that caught that
+        // segment empty or torn, and a snapshot taken later): the journal ends before the anchor, so the
+        // snapshot covers lines the journal lacks. Said so, the snapshot is set aside.
+        if outcome.journalEndSeq == nil, segments[startIndex].firstSeq <= anchor.seq,
+            state.expectedSeq <= anchor.seq
+        {
+            outcome.journalEndSeq = state.expectedSeq - 1
+        }
         outcome.lastSeq = max(anchor.seq, state.expectedSeq - 1)
         if let last = state.lastHash, state.expectedSeq - 1 > anchor.seq { outcome.lastHash = last }
         outcome.anchorMatched = state.anchorMatched

@@ -94,13 +94,20 @@ public final class TenantStore: Sendable {
         return (replayed, outcome)
     }
 
+    /// `path`, or `path.1`, `path.2`, ... : the first that is free (quarantine never replaces what it kept).
+    private static func freeQuarantinePath(_ path: String, io: any FileIO) -> String {
+        guard io.fileKind(at: path) != .missing else { return path }
+        var suffix = 1
+        while io.fileKind(at: "\(path).\(suffix)") != .missing { suffix += 1 }
+        return "\(path).\(suffix)"
+    }
+
     /// Moves an unusable snapshot into `quarantine/` so later starts do not trip on it (nothing is deleted).
     private static func setAside(_ snapshot: SnapshotCatalog.Entry, directory: String, io: any FileIO) throws(StoreError) {
         let quarantine = Paths.join(directory, TenantLayout.quarantine)
-        let target = Paths.join(quarantine, Paths.fileName(of: snapshot.path) + ".unused")
+        let target = freeQuarantinePath(Paths.join(quarantine, Paths.fileName(of: snapshot.path) + ".unused"), io: io)
         do {
             try io.createDirectory(at: quarantine)
-            if io.fileKind(at: target) != .missing { try io.removeFile(at: target) }
             try io.rename(from: snapshot.path, to: target)
             try io.syncDirectory(at: quarantine)
             try io.syncDirectory(at: Paths.directory(of: snapshot.path))
@@ -174,10 +181,13 @@ public final class TenantStore: Sendable {
     ) throws(StoreError) -> String? {
         let quarantine = Paths.join(directory, TenantLayout.quarantine)
         let name = "\(Paths.fileName(of: torn.segment.path)).\(torn.validBytes).torn"
-        let path = Paths.join(quarantine, name)
+        var path = Paths.join(quarantine, name)
         do {
             try io.createDirectory(at: quarantine)
-            if io.fileKind(at: path) == .missing {
+            // The same cut kept before (a crash between keeping and cutting) is not kept twice; other bytes
+            // torn at the same offset later (a second interrupted write) go beside it, never over it.
+            if io.fileKind(at: path) == .missing || (try? io.readFile(at: path)) != torn.cutBytes {
+                path = freeQuarantinePath(path, io: io)
                 try io.writeNewFile(at: path, contents: torn.cutBytes)
                 try io.syncDirectory(at: quarantine)
             }
