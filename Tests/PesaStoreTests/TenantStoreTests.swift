@@ -81,6 +81,36 @@ import Testing
         #expect(try verifyLedger("/data", io: io).isClean)
     }
 
+    /// A rollover whose new file cannot be made durable (the folder's fsync fails) leaves no file behind: the
+    /// next, smaller batch goes to the old segment, and the journal opens clean, without a gap.
+    @Test func aFailedRolloverLeavesNoStraySegment() async throws {
+        let io = SimulatedFileIO(seed: 8)
+        let (store, _, _) = try openLedger("/data", io: io, segmentBytesMax: 1_000)
+        var acknowledged: [String] = []
+        while try SegmentCatalog.list(tenantDirectory: "/data/tenants/org_test", io: io).count < 2 {
+            let id = "a\(acknowledged.count)"
+            _ = try await store.append([LedgerTestState.event(id: id, n: 1)])
+            acknowledged.append(id)
+        }
+        let segmentsBefore = try SegmentCatalog.list(tenantDirectory: "/data/tenants/org_test", io: io)
+        // A batch too big for what is left of the segment: it must roll, and the roll fails.
+        io.inject(.init(.syncDirectory, pathContains: "journal", errno: 5, times: 1))
+        let big = (0..<12).map { LedgerTestState.event(id: "big\($0)", n: 1) }
+        await #expect(throws: StoreError.self) { try await store.append(big) }
+        #expect(try SegmentCatalog.list(tenantDirectory: "/data/tenants/org_test", io: io) == segmentsBefore)
+        // A small one fits the old segment.
+        _ = try await store.append([LedgerTestState.event(id: "small", n: 1)])
+        acknowledged.append("small")
+        _ = try await store.append(big)
+        acknowledged += (0..<12).map { "big\($0)" }
+        await store.close()
+        io.reboot()
+        let (_, state, report) = try openLedger("/data", io: io, segmentBytesMax: 1_000)
+        #expect(state.ids == acknowledged)
+        #expect(report.head.seq == UInt64(acknowledged.count))
+        #expect(try verifyLedger("/data", io: io).isClean)
+    }
+
     @Test func anEIOOnSyncFailsEveryQueuedAppendAndTheTenantWorksAgainAfterwards() async throws {
         let io = SimulatedFileIO(seed: 6)
         let (store, _, _) = try openLedger("/data", io: io)

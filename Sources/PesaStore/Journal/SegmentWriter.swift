@@ -94,14 +94,21 @@ final class SegmentWriter: @unchecked Sendable {
     private func roll(to firstSeq: UInt64) throws(StoreError) {
         let name = SegmentCatalog.fileName(firstSeq: firstSeq, archived: false)
         let next = SegmentFile(firstSeq: firstSeq, path: Paths.join(directory, name), isArchived: false)
+        var created: (any AppendableFile)?
         do {
             try io.createDirectory(at: directory)
             let opened = try io.openForAppend(at: next.path, create: true)
+            created = opened
             if opened.size > 0 { try opened.truncate(to: 0) }
             try io.syncDirectory(at: directory)
             file?.close()
             file = opened
         } catch {
+            // The new file must not stay behind: the next batch may fit the old segment and go there, and an
+            // empty file named for a later line would read as a gap in the sequence at the next start (the
+            // tenant fenced, no data lost). It holds nothing acknowledged: its first line is not written yet.
+            created?.close()
+            try? io.removeFile(at: next.path)
             throw StoreError.io(error, "starting segment \(next.path)")
         }
         segment = next
