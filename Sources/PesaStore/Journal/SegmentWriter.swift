@@ -58,6 +58,16 @@ final class SegmentWriter: @unchecked Sendable {
     }
 
     func close() {
+        // A cut still owed is tried once more, so that lines answered as failed do not outlive the close.
+        if needsRollBack {
+            do {
+                try cutBack()
+            } catch {
+                logger.error(
+                    "journal cut-back failed at close: lines answered as failed may be read back at the next start",
+                    metadata: ["error": "\(error)"])
+            }
+        }
         file?.close()
         file = nil
     }
@@ -69,12 +79,12 @@ final class SegmentWriter: @unchecked Sendable {
             return
         }
         let file = try openFile()
-        if file.size != durableSize {
-            do {
-                try file.truncate(to: durableSize)
-            } catch {
-                throw StoreError.io(error, "cutting \(segment.path) back to \(durableSize) bytes")
-            }
+        // Truncated and synced even when the size already looks right: a cut whose sync failed has that size
+        // too, and only a successful sync makes it durable.
+        do {
+            try file.truncate(to: durableSize)
+        } catch {
+            throw StoreError.io(error, "cutting \(segment.path) back to \(durableSize) bytes")
         }
         needsRollBack = false
     }
