@@ -1,7 +1,8 @@
-import DarajaSandbox
 import DarajaWire
 import Foundation
 import Testing
+
+@testable import DarajaSandbox
 
 /// The sandbox's callback delivery: never before the configured delay, every copy of a duplicated callback,
 /// a bounded queue, and order across many callbacks due at nearly the same time.
@@ -63,5 +64,16 @@ import Testing
             #expect(harness.sandbox.statistics.callbacksDropped == 1)
             #expect(harness.recorder.deliveries(to: "/queued").isEmpty)
         }
+    }
+}
+
+/// Logged callback URLs keep the host and the kind, never the path between (the gateway's token is there).
+@Suite struct CallbackURLRedactionTests {
+    @Test func theTokenNeverReachesALog() {
+        let url = "http://127.0.0.1:8080/callbacks/acme/Zx9secretTokenValue0123456789abcd/stk"
+        let logged = CallbackSender.redacted(url)
+        #expect(logged == "http://127.0.0.1:8080/…/stk")
+        #expect(!logged.contains("Zx9secret"))
+        #expect(CallbackSender.redacted("not a url") == "…")
     }
 }

@@ -189,7 +189,8 @@ final class CallbackSender: Service, Sendable {
             request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(body))
         } catch {
             failedCount.add(1, ordering: .relaxed)
-            logger.debug("sandbox callback not delivered", metadata: ["url": "\(url)", "error": "\(error)"])
+            logger.debug(
+                "sandbox callback not delivered", metadata: ["url": "\(Self.redacted(url))", "error": "\(error)"])
             return loop.makeSucceededFuture(nil)
         }
         let deadline = NIODeadline.now() + .milliseconds(configuration.callbackTimeoutMs)
@@ -206,10 +207,21 @@ final class CallbackSender: Service, Sendable {
             }
             .recover { error in
                 self.failedCount.add(1, ordering: .relaxed)
-                self.logger.debug("sandbox callback not delivered", metadata: ["url": "\(url)", "error": "\(error)"])
+                self.logger.debug(
+                    "sandbox callback not delivered", metadata: ["url": "\(Self.redacted(url))", "error": "\(error)"])
                 return nil
             }
             .hop(to: loop)
+    }
+}
+
+extension CallbackSender {
+    /// A callback URL fit for a log: scheme, host and port, and its last path component (the kind). The
+    /// path between may hold a secret (the gateway's `/callbacks/{slug}/{token}/{kind}`).
+    static func redacted(_ url: String) -> String {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme, let host = parsed.host else { return "…" }
+        let port = parsed.port.map { ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)/…/\(parsed.lastPathComponent)"
     }
 }
 
