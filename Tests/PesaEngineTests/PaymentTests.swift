@@ -70,6 +70,31 @@ import Testing
                 settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
             }
             #expect(settled.status == .succeeded)
+            #expect(settled.mpesaReceipt == nil)  // an STK query carries no receipt
+            // The callback comes after all (late, or delivered again): the payment learns its receipt, once.
+            let checkout = try #require(settled.checkoutRequestID)
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
+                .record.callbackToken
+            func callback(_ receipt: String) -> [UInt8] {
+                Array(#"""
+                    {"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":0,
+                    "ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},
+                    {"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},{"Name":"TransactionDate","Value":20261129101542},
+                    {"Name":"PhoneNumber","Value":254700000009}]}}}}
+                    """#.utf8)
+            }
+            for receipt in ["TLR0000001", "TLR0000002"] {
+                let answer = try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: .stk, body: callback(receipt))
+                #expect(answer == .accepted)
+            }
+            let learned = try await harness.payment(answer.payment.id)
+            #expect(learned.status == .succeeded)
+            #expect(learned.mpesaReceipt == "TLR0000001")
+            let byReceipt = try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.row(forReceipt: "TLR0000001").map { state.payments.payment(at: $0).id }
+            }
+            #expect(byReceipt == answer.payment.id)
         }
     }
 

@@ -77,6 +77,13 @@ extension TenantState {
         switch current.transition(to: data.status) {
         case .duplicate:
             counters.duplicateResults += 1
+            // A success settled without its receipt (by an STK query, which carries none) learns it from the
+            // result that brings it later; nothing else changes.
+            if data.status == .succeeded, let receipt = data.mpesaReceipt, !receipt.isEmpty,
+                payments.text(at: row, .mpesaReceipt).isEmpty
+            {
+                payments.replaceTexts(at: row, [(.mpesaReceipt, receipt)])
+            }
             return
         case .late:
             counters.lateResults += 1

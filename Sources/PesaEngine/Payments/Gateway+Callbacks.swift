@@ -58,7 +58,7 @@ extension Gateway {
             }
             let payment = state.payments.payment(at: row)
             var events = [received(.matched, payment.id)]
-            if let settled = settlement(result, of: payment, source: .callback) { events.append(settled) }
+            if let settled = settlement(result, of: payment, source: .callback, in: state) { events.append(settled) }
             return Decision(events: events, value: .accepted)
         case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs):
             guard let newID else { preconditionFailure("receiveCallback gives a C2B confirmation its new id") }
@@ -106,10 +106,22 @@ extension Gateway {
 
     /// The settlement a result makes, or nil when it changes nothing (a duplicate or late result). A receipt
     /// is kept only for a success: a failed result's TransactionID names no money moved.
+    ///
+    /// One duplicate counts: a success that was settled without a receipt (reconciliation by STK query, which
+    /// returns none) is settled again with the receipt a later result brings, unless another payment holds
+    /// it; the state keeps the receipt and changes nothing else. A reversal needs that receipt.
     static func settlement(
-        _ result: CallbackReading.PaymentResult, of payment: Payment, source: TenantEvent.SettlementSource
+        _ result: CallbackReading.PaymentResult, of payment: Payment, source: TenantEvent.SettlementSource,
+        in state: TenantState? = nil
     ) -> TenantEvent? {
         let status = result.code.paymentStatus
+        if let state, status == .succeeded, payment.status == .succeeded, payment.mpesaReceipt == nil,
+            let receipt = result.receipt, !receipt.isEmpty, state.payments.row(forReceipt: receipt) == nil
+        {
+            return .paymentSettled(.init(
+                paymentID: payment.id, resultCode: result.code, resultDesc: result.desc, mpesaReceipt: receipt,
+                transactionAtMs: result.atMs, source: source))
+        }
         guard payment.status.transition(to: status) == .changes else { return nil }
         return .paymentSettled(.init(
             paymentID: payment.id, resultCode: result.code, resultDesc: result.desc,
