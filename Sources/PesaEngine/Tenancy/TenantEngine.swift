@@ -357,11 +357,12 @@ public final class TenantEngine: @unchecked Sendable {
     }
     var isIdle: Bool { queue.withLock { !$0.draining && $0.jobs.isEmpty } }
 
-    /// Stops taking commands if none is queued or being decided or written; whether it did. Checked and set
-    /// under one lock, so no command slips in between.
+    /// Stops taking commands if none is queued or being decided or written, and no background snapshot or
+    /// compaction is running in the folder; whether it did. Checked and set under one lock, so no command
+    /// slips in between.
     func closeIfIdle() -> Bool {
         queue.withLock { queue in
-            guard !queue.draining, queue.jobs.isEmpty, !queue.closed else { return false }
+            guard !queue.draining, queue.jobs.isEmpty, !queue.snapshotInFlight, !queue.closed else { return false }
             queue.closed = true
             return true
         }
