@@ -355,8 +355,6 @@ public final class TenantEngine: @unchecked Sendable {
     func cacheCredentials(_ credentials: MpesaCredentials, generation: Int) {
         queue.withLock { $0.credentialsCache = (generation, credentials) }
     }
-    var isIdle: Bool { queue.withLock { !$0.draining && $0.jobs.isEmpty } }
-
     /// Stops taking commands if none is queued or being decided or written, and no background snapshot or
     /// compaction is running in the folder; whether it did. Checked and set under one lock, so no command
     /// slips in between.
