@@ -43,6 +43,20 @@ import Testing
         #expect(try await server.request("POST", "/v1/orgs/\(acmeID)/users", token: boss, json: clerk).0 == 201)
         let clerkToken = try await login(server, "clerk@acme.co.ke", "clerk-password-1")
         #expect(try await server.request("GET", "/v1/mpesa-credentials", token: clerkToken).0 == 403)
+        // The users list pages like every list: one per page here, then the rest; bad limits and cursors 422.
+        let (_, firstPage) = try await server.request("GET", "/v1/orgs/\(acmeID)/users?limit=1", token: boss)
+        let firstUsers = (firstPage?["data"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+        let next = try #require(firstPage?["next_cursor"] as? String)
+        let (_, secondPage) = try await server.request("GET", "/v1/orgs/\(acmeID)/users?limit=1&cursor=\(next)", token: boss)
+        let secondUsers = (secondPage?["data"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+        #expect(firstUsers + secondUsers == ["boss@acme.co.ke", "clerk@acme.co.ke"])
+        #expect(secondPage?["next_cursor"] is NSNull)
+        let (tooMany, tooManyBody) = try await server.request("GET", "/v1/orgs/\(acmeID)/users?limit=9999", token: boss)
+        #expect(tooMany == 422)
+        #expect((tooManyBody?["error"] as? [String: Any])?["param"] as? String == "limit")
+        let (_, orgsPage) = try await server.request("GET", "/v1/orgs?limit=1", token: root)
+        #expect((orgsPage?["data"] as? [Any])?.count == 1)
+        #expect(orgsPage?["next_cursor"] as? String != nil)
 
         // Credentials: 422 names every missing field; stored encrypted; shown masked.
         let (missing, missingBody) = try await server.request(

@@ -58,8 +58,19 @@ import Testing
         #expect(error?.code == .notFound)
         let users = await #expect(throws: EngineError.self) { try await harness.gateway.users(in: globex, by: acmeAdmin) }
         #expect(users?.code == .notFound)
-        #expect(try await harness.gateway.organizations(by: acmeAdmin).map(\.record.id) == [acme])
-        #expect(try await harness.gateway.organizations(by: EngineHarness.superAdmin).count == 2)
+        #expect(try await harness.gateway.organizations(by: acmeAdmin).views.map(\.record.id) == [acme])
+        let all = try await harness.gateway.organizations(by: EngineHarness.superAdmin)
+        #expect(all.views.count == 2 && !all.more)
+        // Paged by slug, one at a time, after the previous page's last id.
+        let first = try await harness.gateway.organizations(by: EngineHarness.superAdmin, limit: 1)
+        #expect(first.views.map(\.record.id) == [all.views[0].record.id] && first.more)
+        let second = try await harness.gateway.organizations(
+            by: EngineHarness.superAdmin, after: first.views[0].record.id.rawValue, limit: 1)
+        #expect(second.views.map(\.record.id) == [all.views[1].record.id] && !second.more)
+        let unknown = await #expect(throws: EngineError.self) {
+            try await harness.gateway.organizations(by: EngineHarness.superAdmin, after: "org_nothing", limit: 1)
+        }
+        #expect(unknown?.param == "cursor")
     }
 
     @Test func usersHaveInstanceWideUniqueEmailsAndRoleLimits() async throws {

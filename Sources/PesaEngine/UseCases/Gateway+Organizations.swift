@@ -76,17 +76,35 @@ extension Gateway {
     }
 
     /// super_admin: every organization; anyone else: their own. Fenced tenants are left out.
-    public func organizations(by actor: Actor) async throws(EngineError) -> [OrganizationView] {
+    /// The organizations the actor may see, by slug: its own, or (super_admin) `limit` of them after the one
+    /// whose id is `after`, and whether more follow. Only the page's tenants are opened. An unknown `after`
+    /// is a 422 naming `cursor`.
+    public func organizations(by actor: Actor, after: String? = nil, limit: Int = Int.max)
+        async throws(EngineError) -> (views: [OrganizationView], more: Bool)
+    {
         try actor.authorize(.listOrganizations, in: actor.principal.organizationID)
-        if let own = actor.principal.organizationID { return [try await organization(own, by: actor)] }
+        if let own = actor.principal.organizationID {
+            guard after == nil || after == own.rawValue else {
+                throw EngineError.invalid("cursor", "cursor names no organization")
+            }
+            return after == nil ? ([try await organization(own, by: actor)], false) : ([], false)
+        }
+        var listings = registry.listings[...]
+        if let after {
+            guard let index = listings.firstIndex(where: { $0.id == after }) else {
+                throw EngineError.invalid("cursor", "cursor names no organization")
+            }
+            listings = listings[(index + 1)...]
+        }
+        let more = listings.count > limit
         var views: [OrganizationView] = []
-        for listing in registry.listings {
+        for listing in listings.prefix(limit) {
             guard let id = try? OrganizationID(parsing: listing.id),
                 let view = try? await organization(id, by: actor)
             else { continue }
             views.append(view)
         }
-        return views
+        return (views, more)
     }
 
     public func updateOrganization(_ id: OrganizationID, _ changes: OrganizationChanges, by actor: Actor)

@@ -46,8 +46,10 @@ struct APIKeysController: Sendable {
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<APIKeyJSON> {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
+        let page = try PageRequest(request: request)
         let keys = try await gateway.apiKeys(in: organization, by: identity.actor(requestID: context.requestID))
-        return ListResponse(data: keys.map { APIKeyJSON($0) }, nextCursor: nil)
+        let (shown, next) = try page.slice(keys) { $0.id.rawValue }
+        return ListResponse(data: shown.map { APIKeyJSON($0) }, nextCursor: next)
     }
 
     @Sendable func revoke(_ request: Request, context: PesaRequestContext) async throws -> Deleted {

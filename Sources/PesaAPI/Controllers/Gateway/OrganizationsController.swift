@@ -54,8 +54,11 @@ struct OrganizationsController: Sendable {
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<OrganizationJSON>
     {
         let identity = try context.requireIdentity()
-        let views = try await gateway.organizations(by: identity.actor(requestID: context.requestID))
-        return ListResponse(data: views.map(json), nextCursor: nil)
+        let page = try PageRequest(request: request)
+        let (views, more) = try await gateway.organizations(
+            by: identity.actor(requestID: context.requestID), after: page.cursor?.position, limit: page.limit)
+        let next = more ? views.last.map { PageCursor(position: $0.record.id.rawValue) } : nil
+        return ListResponse(data: views.map(json), nextCursor: next)
     }
 
     @Sendable func read(_ request: Request, context: PesaRequestContext) async throws -> OrganizationJSON {

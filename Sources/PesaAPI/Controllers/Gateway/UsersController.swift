@@ -54,8 +54,10 @@ struct UsersController: Sendable {
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<UserJSON> {
         let organization = try context.parameters.requireID("id", as: OrganizationID.self)
         let identity = try context.requireIdentity()
+        let page = try PageRequest(request: request)
         let users = try await gateway.users(in: organization, by: identity.actor(requestID: context.requestID))
-        return ListResponse(data: users.map(UserJSON.init), nextCursor: nil)
+        let (shown, next) = try page.slice(users) { $0.id.rawValue }
+        return ListResponse(data: shown.map(UserJSON.init), nextCursor: next)
     }
 
     @Sendable func update(_ request: Request, context: PesaRequestContext) async throws -> UserJSON {
