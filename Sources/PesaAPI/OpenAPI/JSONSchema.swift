@@ -30,6 +30,9 @@ public enum JSONSchema {
         object(["data": array(of: items), "next_cursor": nullable(string)], required: ["data", "next_cursor"])
     }
 
+    /// The query parameters of every list (`PageRequest`): `limit` and `cursor`.
+    public static let pageQuery: [String: JSONValue] = ["limit": integer, "cursor": string]
+
     /// The contract's error object.
     public static let error: JSONValue = object(
         [

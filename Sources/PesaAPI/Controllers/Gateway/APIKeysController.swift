@@ -76,7 +76,7 @@ struct APIKeysController: Sendable {
         query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden])
     static let listSpec = RouteSpec(
         .get, "/v1/api-keys", summary: "List API keys (hints only)", action: .listAPIKeys, tag: "api-keys",
-        query: orgQuery, responseBody: JSONSchema.page(of: key))
+        query: orgQuery.merging(JSONSchema.pageQuery) { $1 }, responseBody: JSONSchema.page(of: key))
     static let revokeSpec = RouteSpec(
         .delete, "/v1/api-keys/{id}", summary: "Revoke an API key", action: .revokeAPIKey, tag: "api-keys",
         query: orgQuery, successStatus: .noContent, responseBody: nil, errors: [.notFound])

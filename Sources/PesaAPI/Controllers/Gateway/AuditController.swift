@@ -85,7 +85,7 @@ struct AuditController: Sendable {
         .get, "/v1/audit-log",
         summary: "Audit entries, oldest first (super_admin: ?org=org_… or ?org=system for the instance's own log)",
         action: .readAuditLog, tag: "audit",
-        query: ["limit": JSONSchema.integer, "cursor": JSONSchema.string, "org": JSONSchema.string],
+        query: JSONSchema.pageQuery.merging(["org": JSONSchema.string]) { $1 },
         responseBody: JSONSchema.page(of: entry), errors: [.invalidField])
     static let verifySpec = RouteSpec(
         .get, "/v1/audit-log/verify", summary: "Walk the organization's hash chain", action: .verifyAuditLog,

@@ -114,7 +114,8 @@ struct OrganizationsController: Sendable {
         successStatus: .created, responseBody: organization, errors: [.invalidField, .conflict, .forbidden])
     static let listSpec = RouteSpec(
         .get, "/v1/orgs", summary: "List organizations (super_admin: all; others: their own)",
-        action: .listOrganizations, tag: "organizations", responseBody: JSONSchema.page(of: organization))
+        action: .listOrganizations, tag: "organizations", query: JSONSchema.pageQuery,
+        responseBody: JSONSchema.page(of: organization))
     static let readSpec = RouteSpec(
         .get, "/v1/orgs/{id}", summary: "Read an organization", action: .readOrganization, tag: "organizations",
         responseBody: organization, errors: [.notFound], organizationParameter: "id")

@@ -129,9 +129,8 @@ struct PaymentsController: Sendable {
     static let listSpec = RouteSpec(
         .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type and time",
         action: .listTransactions, tag: "payments",
-        query: [
+        query: JSONSchema.pageQuery.merging([
             "status": JSONSchema.string, "type": JSONSchema.string, "from": JSONSchema.dateTime,
-            "to": JSONSchema.dateTime,
-            "limit": JSONSchema.integer, "cursor": JSONSchema.string, "org": JSONSchema.string,
-        ], responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
+            "to": JSONSchema.dateTime, "org": JSONSchema.string,
+        ]) { $1 }, responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
 }

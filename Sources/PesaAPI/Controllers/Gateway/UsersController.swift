@@ -96,7 +96,8 @@ struct UsersController: Sendable {
         organizationParameter: "id")
     static let listSpec = RouteSpec(
         .get, "/v1/orgs/{id}/users", summary: "List the organization's users", action: .listUsers, tag: "users",
-        responseBody: JSONSchema.page(of: user), errors: [.notFound], organizationParameter: "id")
+        query: JSONSchema.pageQuery, responseBody: JSONSchema.page(of: user), errors: [.notFound],
+        organizationParameter: "id")
     static let updateSpec = RouteSpec(
         .patch, "/v1/orgs/{id}/users/{uid}", summary: "Change a user's role, password or disabled flag",
         action: .updateUser, tag: "users",
