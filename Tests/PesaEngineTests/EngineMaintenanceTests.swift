@@ -29,16 +29,10 @@ import Testing
     }
 
     @Test func idleTenantsAreUnloadedAndComeBackIntact() async throws {
-        let io = SimulatedFileIO(seed: 3)
-        let gateway = try await Gateway.start(
-            data: DataDirectory(root: "/data", io: io), masterKey: .generate(), clock: FixedClock(), logger: EngineHarness.quiet)
-        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
-        await gateway.close()
-        let registry = TenantRegistry(data: gateway.registry.data, clock: FixedClock(), idleEvictionMs: -1, logger: EngineHarness.quiet)
-        try registry.discover()
-        let loaded = try await registry.engine(id: acme.record.id.rawValue)
+        let (registry, id) = try await Self.registryWithOneTenant(seed: 3)
+        let loaded = try await registry.engine(id: id)
         await registry.evictIdle()
-        let reloaded = try await registry.engine(id: acme.record.id.rawValue)
+        let reloaded = try await registry.engine(id: id)
         #expect(loaded !== reloaded)
         #expect(try await reloaded.read { $0.organization?.slug.rawValue } == "acme")
     }
