@@ -116,7 +116,7 @@ extension Gateway {
     ) -> TenantEvent? {
         let status = result.code.paymentStatus
         if let state, status == .succeeded, payment.status == .succeeded, payment.mpesaReceipt == nil,
-            let receipt = result.receipt, !receipt.isEmpty, state.payments.row(forReceipt: receipt) == nil
+            let receipt = result.receipt, !receipt.isEmpty, receiptConflict(receipt, for: payment, in: state) == nil
         {
             return .paymentSettled(.init(
                 paymentID: payment.id, resultCode: result.code, resultDesc: result.desc, mpesaReceipt: receipt,

@@ -85,27 +85,40 @@ extension Gateway {
         var conversationID: String?
     }
 
-    /// How to ask about a payment: a reversal by the receipt it reverses (its status tells whether it was
-    /// reversed), others by their receipt, else by Daraja's conversation id (a payout's OriginatorConversationID
-    /// is its own id when Daraja's acknowledgement was lost).
-    /// A receipt given with a payment id must be that payment's: its own receipt, or, while it has none, no
-    /// other payment's. Otherwise Daraja would be asked about another transaction on this payment's behalf.
+    /// Why `receipt` cannot be `payment`'s: the payment has another receipt of its own, or (while it has
+    /// none) another payment holds this one. Nil when it can be.
+    enum ReceiptConflict: Equatable, Sendable {
+        case ownIs(String)
+        case heldBy(PaymentID)
+    }
+
+    static func receiptConflict(_ receipt: String, for payment: Payment, in state: TenantState) -> ReceiptConflict? {
+        if let own = payment.mpesaReceipt { return own == receipt ? nil : .ownIs(own) }
+        guard let row = state.payments.row(forReceipt: receipt) else { return nil }
+        let holder = state.payments.payment(at: row).id
+        return holder == payment.id ? nil : .heldBy(holder)
+    }
+
+    /// A receipt given with a payment id must be that payment's (`receiptConflict`). Otherwise Daraja would be
+    /// asked about another transaction on this payment's behalf.
     static func checkReceipt(_ receipt: String?, isFor payment: Payment, in state: TenantState) throws(EngineError) {
         guard let receipt, payment.type != .reversal else { return }
-        if let own = payment.mpesaReceipt, own != receipt {
+        switch receiptConflict(receipt, for: payment, in: state) {
+        case nil:
+            return
+        case .ownIs(let own)?:
             throw EngineError.invalid(
                 "mpesa_receipt",
                 "payment \(payment.id) has M-Pesa receipt \(own), not \(receipt); leave mpesa_receipt out")
-        }
-        if let row = state.payments.row(forReceipt: receipt) {
-            let other = state.payments.payment(at: row).id
-            guard other == payment.id else {
-                throw EngineError.invalid(
-                    "mpesa_receipt", "M-Pesa receipt \(receipt) is payment \(other)'s, not \(payment.id)'s")
-            }
+        case .heldBy(let other)?:
+            throw EngineError.invalid(
+                "mpesa_receipt", "M-Pesa receipt \(receipt) is payment \(other)'s, not \(payment.id)'s")
         }
     }
 
+    /// How to ask about a payment: a reversal by the receipt it reverses (its status tells whether it was
+    /// reversed), others by their receipt, else by Daraja's conversation id (a payout's OriginatorConversationID
+    /// is its own id when Daraja's acknowledgement was lost).
     static func statusTarget(for payment: Payment, receipt: String?) throws(EngineError) -> StatusTarget {
         switch payment.type {
         case .reversal:

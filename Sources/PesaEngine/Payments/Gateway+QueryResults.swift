@@ -44,15 +44,7 @@ extension Gateway {
         if payment.type == .reversal {
             return receipt == nil || receipt == payment.reversedReceipt
         }
-        if let receipt {
-            if let own = payment.mpesaReceipt {
-                guard own == receipt else { return false }
-            } else if let row = state.payments.row(forReceipt: receipt),
-                state.payments.payment(at: row).id != payment.id
-            {
-                return false
-            }
-        }
+        if let receipt, receiptConflict(receipt, for: payment, in: state) != nil { return false }
         if let text = parameters["Amount"]?.trimmingWhitespace(), !text.isEmpty {
             guard let amount = Amount(decimalText: text), amount == payment.amount else { return false }
         }

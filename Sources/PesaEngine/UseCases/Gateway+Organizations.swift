@@ -89,16 +89,11 @@ extension Gateway {
             }
             return after == nil ? ([try await organization(own, by: actor)], false) : ([], false)
         }
-        var listings = registry.listings[...]
-        if let after {
-            guard let index = listings.firstIndex(where: { $0.id == after }) else {
-                throw EngineError.invalid("cursor", "cursor names no organization")
-            }
-            listings = listings[(index + 1)...]
+        guard let (listings, more) = registry.listings.page(after: after, limit: limit, id: \.id) else {
+            throw EngineError.invalid("cursor", "cursor names no organization")
         }
-        let more = listings.count > limit
         var views: [OrganizationView] = []
-        for listing in listings.prefix(limit) {
+        for listing in listings {
             guard let id = try? OrganizationID(parsing: listing.id),
                 let view = try? await organization(id, by: actor)
             else { continue }
