@@ -44,34 +44,37 @@ import Testing
         #expect(Gzip.decompress(compressed.dropLast(10), expectedBytes: bytes.count) == nil)
     }
 
+    /// Whether and how long `pause()` sleeps is checked through the sleep it asks for, not the wall clock, so
+    /// a busy machine delaying the test thread cannot fail it.
     @Test func aPacedThreadSleepsToKeepItsShare() {
         let clock = ContinuousClock()
-        // Unpaced: pause() returns at once, however long the thread has worked.
-        let unpaced = clock.measure {
-            let until = clock.now + .milliseconds(20)
-            while clock.now < until { Pacing.pause() }
-        }
-        #expect(unpaced < .milliseconds(20) + Pacing.stretch * 10)
-        // Paced: 20 ms of work take at least 20 ms / share of wall time (less a stretch of slack).
-        let work = Duration.milliseconds(20)
-        let paced = clock.measure {
-            Pacing.paced {
-                var worked = Duration.zero
-                while worked < work {
-                    let start = clock.now
-                    while clock.now - start < .milliseconds(1) {}
-                    worked += clock.now - start
-                    Pacing.pause()
-                }
+        /// Spins for `work`, calling `pause()` after each millisecond; returns the sleeps asked for.
+        func spin(_ work: Duration) -> [Duration] {
+            var sleeps: [Duration] = []
+            var worked = Duration.zero
+            while worked < work {
+                let start = clock.now
+                while clock.now - start < .milliseconds(1) {}
+                worked += clock.now - start
+                sleeps.append(Pacing.pause())
             }
+            return sleeps
         }
-        #expect(paced >= work * Int((1 / Pacing.share).rounded()) - Pacing.stretch * 4)
+        let work = Duration.milliseconds(20)
+        // Unpaced: pause() never sleeps, however long the thread has worked.
+        #expect(spin(work).allSatisfy { $0 == .zero })
+        // Paced: every stretch of work but the last (shorter than `stretch`, since `pause()` sleeps after any
+        // longer one) is followed by a sleep of (1 - share) / share times its length.
+        var sleeps: [Duration] = []
+        let paced = clock.measure { sleeps = Pacing.paced { spin(work) } }
+        let slept = sleeps.reduce(Duration.zero, +)
+        #expect(slept >= (work - Pacing.stretch) * ((1 - Pacing.share) / Pacing.share))
+        #expect(sleeps.filter { $0 > .zero }.count >= 2)
+        // Sleeps are never shorter than asked.
+        #expect(paced >= work + slept)
         // Pacing ends with `paced`.
-        let after = clock.measure {
-            let until = clock.now + .milliseconds(20)
-            while clock.now < until { Pacing.pause() }
-        }
-        #expect(after < .milliseconds(20) + Pacing.stretch * 10)
+        #expect(!Pacing.isActive)
+        #expect(spin(work).allSatisfy { $0 == .zero })
     }
 }
 

@@ -27,9 +27,7 @@ enum BlockingIO {
     /// at once instead of waiting for the end of its stretch.
     static func detachedInBackground(_ work: @escaping @Sendable () -> Void) {
         let thread = Thread {
-            // Named from inside: on Linux, Foundation gives the OS thread a name set before `start` only in
-            // `Thread.current.name`, and the OS keeps 15 bytes (`top -H`, /proc/PID/task/TID/comm).
-            Thread.current.name = maintenanceThreadName
+            nameCurrentThread(maintenanceThreadName)
             lowerCurrentThreadPriority()
             Pacing.paced { work() }
         }
@@ -38,6 +36,23 @@ enum BlockingIO {
 
     /// The OS name of maintenance threads.
     static let maintenanceThreadName = "pesa-maintain"
+
+    /// Names the calling thread for the OS (`top -H`, /proc/PID/task/TID/comm keep 15 bytes). On Linux,
+    /// Foundation gives the OS a name set before `start` only in `Thread.current.name`, and one set from inside
+    /// the thread is lost when the thread runs before `start` has recorded it (seen: the thread kept its
+    /// creator's name in 1 of 26 test runs). So the thread writes its name where the OS keeps it (Swift's
+    /// Glibc module has no `pthread_setname_np`, and `prctl` is variadic). Failing leaves the old name.
+    static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        #else
+        Thread.current.name = name
+        #endif
+    }
 
     /// The nice value of maintenance threads: the lowest priority.
     static let maintenanceNice: Int32 = 19

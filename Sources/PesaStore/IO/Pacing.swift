@@ -1,6 +1,6 @@
 import Foundation
 
-/// Keeps background maintenance (automatic snapshots, compaction) to a share of one core, at normal priority.
+/// Keeps background maintenance (automatic snapshots, compaction) to a share of one core.
 ///
 /// Unpaced at normal priority, a snapshot and its compaction raised the push p99 at 1,000 payments/s from
 /// 16 ms to over 100 ms, so maintenance ran at nice 19. But on a 2-core machine busy with requests that
@@ -9,11 +9,13 @@ import Foundation
 /// preempted while it holds one of glibc's internal locks (a malloc arena's) makes every request thread that
 /// needs that lock wait for it. Seen with `perf record -e sched:sched_switch`: waits on glibc's private locks
 /// were 2.1 to 2.8 times as frequent during maintenance as outside it at nice 10 and 19, and 1.2 times at
-/// nice 0. So the maintenance thread keeps normal priority and limits its CPU itself: the long loops (zlib,
+/// nice 0. So the maintenance thread limits its CPU itself: the long loops (zlib,
 /// in 1 MiB slices) call `pause()`, which sleeps after each stretch of work long enough to keep the thread at
 /// `share` of one core. Elsewhere `pause()` does nothing. At 1,000 payments/s the seconds with maintenance
 /// running had a median push p99 of 24 to 29 ms at a quarter of a core, 17 to 19 ms at a tenth (outside
-/// them: 14 to 18 ms), so a tenth it is; a snapshot and its compaction then take about 4.5 s there.
+/// them: 14 to 18 ms), so a tenth it is; a snapshot and its compaction then take about 4.5 s there. Paced
+/// that way, the thread also runs at nice 19 again (`BlockingIO.detachedInBackground`): it no longer needs
+/// the scheduler's share to finish, and within a stretch a waking request thread takes the core at once.
 enum Pacing {
     /// The share of one core a paced thread may use.
     static let share = 0.1
@@ -41,12 +43,16 @@ enum Pacing {
     /// Whether the current thread is paced (runs maintenance).
     static var isActive: Bool { Thread.current.threadDictionary[key] is Budget }
 
-    /// Sleeps if this thread is paced and has worked a stretch since its last pause.
-    static func pause() {
-        guard let budget = Thread.current.threadDictionary[key] as? Budget else { return }
+    /// Sleeps if this thread is paced and has worked a stretch since its last pause; returns the sleep it
+    /// asked for (zero if none).
+    @discardableResult
+    static func pause() -> Duration {
+        guard let budget = Thread.current.threadDictionary[key] as? Budget else { return .zero }
         let worked = ContinuousClock.now - budget.since
-        guard worked >= stretch else { return }
-        Thread.sleep(forTimeInterval: worked / .seconds(1) * (1 - share) / share)
+        guard worked >= stretch else { return .zero }
+        let sleep = worked * ((1 - share) / share)
+        Thread.sleep(forTimeInterval: sleep / .seconds(1))
         budget.since = ContinuousClock.now
+        return sleep
     }
 }

@@ -99,7 +99,7 @@ extension TenantStore {
             let result = Result { () throws(StoreError) -> CompactionReport in
                 _ = try SnapshotCatalog.write(
                     tenantDirectory: directory, position: position, atMs: atMs, stateFormat: State.snapshotFormatVersion,
-                    payload: state.snapshotPayload(pausing: Pacing.pause), io: io)
+                    payload: state.snapshotPayload(pausing: { Pacing.pause() }), io: io)
                 return try Compactor(tenantDirectory: directory, io: io).run(
                     nowMs: atMs, graceMs: Limits.supersededFileGraceMs)
             }
