@@ -39,7 +39,7 @@ public struct APIKey: Sendable, CustomStringConvertible {
     public var description: String { "APIKey(\(hint))" }
 
     public static func hash(of key: String) -> String {
-        Hex.encode(SHA256.hash(data: Array(key.utf8)))
+        Hex.encodeString(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// Whether a bearer token is shaped like an API key (it is then never tried as a JWT).

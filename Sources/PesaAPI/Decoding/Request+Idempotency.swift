@@ -5,11 +5,12 @@ import HTTPTypes
 import NIOCore
 import PesaCore
 
-/// A decoded JSON body with the hex SHA-256 of its exact bytes, for idempotency: the engine stores the key
-/// and this hash, and answers 409 `IDEMPOTENCY_KEY_REUSED` when the same key comes with another body.
+/// A decoded JSON body with a hash of its canonical form, for idempotency: the engine stores the key and this
+/// hash, and answers 409 `IDEMPOTENCY_KEY_REUSED` when the same key comes with another body.
 public struct HashedBody<Value: Sendable>: Sendable {
     public let value: Value
-    public let sha256: String
+    /// Hex SHA-256, or the keyed hash a body with a password gets (`Gateway.keyedRequestHash`).
+    public let requestHash: String
 }
 
 extension Request {
@@ -28,16 +29,19 @@ extension Request {
         return key
     }
 
-    /// `decodeJSON`, plus the SHA-256 of the request's canonical form (the decoded fields re-encoded with
-    /// sorted keys): what `Idempotency-Key` compares, so spacing and key order do not make "another body".
+    /// `decodeJSON`, plus the hash (SHA-256 unless `hash` says otherwise) of the request's canonical form (the
+    /// decoded fields re-encoded with sorted keys): what `Idempotency-Key` compares, so spacing and key order
+    /// do not make "another body".
     public func decodeHashedJSON<T: Codable & Sendable>(
-        as type: T.Type = T.self, context: PesaRequestContext
+        as type: T.Type = T.self, context: PesaRequestContext,
+        hash: (([UInt8]) -> String)? = nil
     ) async throws -> HashedBody<T> {
         let buffer = try await collectBody(context: context)
         let value = try JSONBody.decode(T.self, from: Data(buffer.readableBytesView))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let canonical = try? encoder.encode(value) else { throw APIError.internalError() }
-        return HashedBody(value: value, sha256: Hex.encode(SHA256.hash(data: canonical)))
+        let requestHash = hash?(Array(canonical)) ?? Hex.encodeString(SHA256.hash(data: canonical))
+        return HashedBody(value: value, requestHash: requestHash)
     }
 }

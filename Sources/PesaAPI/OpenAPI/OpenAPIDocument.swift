@@ -72,7 +72,7 @@ public struct OpenAPIDocument: Sendable {
             ["name": .string(name), "in": "path", "required": true, "schema": JSONSchema.string]
         } + spec.query.keys.sorted().map { name -> JSONValue in
             ["name": .string(name), "in": "query", "required": false, "schema": spec.query[name] ?? JSONSchema.string]
-        }
+        } + (spec.idempotent ? [Self.idempotencyKeyParameter] : [])
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let body = spec.requestBody {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
@@ -86,8 +86,17 @@ public struct OpenAPIDocument: Sendable {
         if let body = spec.responseBody {
             success["content"] = .object([spec.responseContentType: ["schema": body]])
         }
+        if spec.idempotent {
+            success["headers"] = [
+                "Idempotency-Hit": [
+                    "description": "\"true\" when this is the first answer to the same Idempotency-Key and body",
+                    "schema": JSONSchema.string,
+                ]
+            ]
+        }
         var responses: [String: JSONValue] = [String(spec.successStatus.code): .object(success)]
         var codes = Set(spec.errors).union([.internalError])
+        if spec.idempotent { codes.formUnion([.idempotencyKeyReused, .invalidField]) }
         if case .atLeast = spec.action.requirement { codes.formUnion([.unauthenticated, .forbidden, .rateLimited]) }
         if spec.requestBody != nil {
             codes.formUnion([.malformedJSON, .payloadTooLarge, .unsupportedMediaType, .invalidField])
@@ -102,6 +111,18 @@ public struct OpenAPIDocument: Sendable {
         }
         return responses
     }
+
+    /// `Idempotency-Key` on a creating route (api.md: the same key and body within 24 h get the first answer).
+    static let idempotencyKeyParameter: JSONValue = [
+        "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": .string(
+            "The same key and body within 24 h get the first answer (with Idempotency-Hit: true); "
+                + "the same key with another body is 409"),
+        "schema": [
+            "type": "string", "minLength": 1, "maxLength": .int(Limits.idempotencyKeyCharactersMax),
+            "pattern": "^[!-~]+$",
+        ],
+    ]
 
     func operationID(_ spec: RouteSpec) -> String {
         let words = spec.path.split(separator: "/").map { segment -> String in

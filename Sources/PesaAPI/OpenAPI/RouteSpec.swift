@@ -31,6 +31,9 @@ public struct RouteSpec: Sendable {
     /// For a route the permission matrix leaves open (`anyone`) that checks credentials itself (`GET /metrics`):
     /// the security schemes it accepts and the role a JWT must have. Documented in the OpenAPI document.
     public let ownSecurity: OwnSecurity?
+    /// Whether the route honours `Idempotency-Key` (every POST that creates something): documented as a header
+    /// parameter, with 409 `IDEMPOTENCY_KEY_REUSED` and the `Idempotency-Hit` answer header.
+    public let idempotent: Bool
 
     public struct OwnSecurity: Sendable {
         public let schemes: [String]
@@ -46,8 +49,10 @@ public struct RouteSpec: Sendable {
         _ method: HTTPRequest.Method, _ path: String, summary: String, action: Action, tag: String,
         requestBody: JSONValue? = nil, query: [String: JSONValue] = [:], successStatus: HTTPResponse.Status = .ok,
         responseBody: JSONValue?, responseContentType: String = "application/json", errors: [APIError.Code] = [],
-        bodyBytesMax: Int? = nil, organizationParameter: String? = nil, ownSecurity: OwnSecurity? = nil
+        bodyBytesMax: Int? = nil, organizationParameter: String? = nil, ownSecurity: OwnSecurity? = nil,
+        idempotent: Bool = false
     ) {
+        self.idempotent = idempotent
         self.organizationParameter = organizationParameter
         self.ownSecurity = ownSecurity
         self.method = method

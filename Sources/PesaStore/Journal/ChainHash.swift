@@ -1,4 +1,5 @@
 import Crypto
+import PesaCore
 
 /// A SHA-256 link of a tenant's hash chain, kept as its 64 lowercase hex digits (as written on disk).
 public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
@@ -47,26 +48,4 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { String(decoding: hexBytes, as: UTF8.self) }
-}
-
-enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func isLowerDigit(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
-    }
-
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return out
-    }
-
-    static func encodeString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        String(decoding: encode(bytes), as: UTF8.self)
-    }
 }

@@ -1,6 +1,7 @@
 public import Crypto
 import Foundation
 public import Logging
+import PesaCore
 
 /// The instance's master key (32 bytes). It never enters a tenant folder; every tenant's vault key is
 /// derived from it with HKDF. Its `id` (16 hex digits of a SHA-256 over it) is stored beside each

@@ -39,10 +39,10 @@ import Testing
         let same = try await request(key: "k", body: #"{ "b": "x", "a": 1 }"#).decodeHashedJSON(as: Body.self, context: context)
         let other = try await request(key: "k", body: #"{"a":2,"b":"x"}"#).decodeHashedJSON(as: Body.self, context: context)
         #expect(first.value.a == 1)
-        #expect(first.sha256 == same.sha256)
-        #expect(first.sha256 != other.sha256)
+        #expect(first.requestHash == same.requestHash)
+        #expect(first.requestHash != other.requestHash)
         // SHA-256 of the canonical form {"a":1,"b":"x"}
-        #expect(first.sha256 == "\(Self.sha256Hex(#"{"a":1,"b":"x"}"#))")
+        #expect(first.requestHash == "\(Self.sha256Hex(#"{"a":1,"b":"x"}"#))")
     }
 
     static func sha256Hex(_ text: String) -> String {

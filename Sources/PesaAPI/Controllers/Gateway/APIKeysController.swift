@@ -12,23 +12,30 @@ struct APIKeysController: Sendable {
         routes.add(Self.revokeSpec, use: revoke)
     }
 
-    struct CreateBody: Decodable, Sendable {
+    struct CreateBody: Codable, Sendable {
         let name: String
         let role: String?
         let environment: String?
     }
 
-    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<APIKeyJSON> {
+    /// The answer holds the key, so a first answer kept for `Idempotency-Key` is sealed.
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
-        let role = try UsersController.role(body.role ?? "user")
-        let environment = try await keyEnvironment(body.environment, organization: organization)
-        let key = APIKey.generate(environment: environment)
-        let record = try await gateway.createAPIKey(
-            in: organization, name: body.name, role: role, environment: environment.rawValue, keyHash: key.hash,
-            keyHint: key.hint, by: identity.actor(requestID: context.requestID))
-        return EditedResponse(status: .created, response: APIKeyJSON(record, key: key.secret))
+        let body = try await request.decodeHashedJSON(as: CreateBody.self, context: context)
+        let idempotent = IdempotentAnswer(
+            gateway: gateway, scope: "POST /v1/api-keys", action: .createAPIKey, sealed: true)
+        return try await idempotent.respond(
+            request, context: context, organization: organization, requestHash: body.requestHash
+        ) {
+            let role = try UsersController.role(body.value.role ?? "user")
+            let environment = try await keyEnvironment(body.value.environment, organization: organization)
+            let key = APIKey.generate(environment: environment)
+            let record = try await gateway.createAPIKey(
+                in: organization, name: body.value.name, role: role, environment: environment.rawValue,
+                keyHash: key.hash, keyHint: key.hint, by: identity.actor(requestID: context.requestID))
+            return (.created, APIKeyJSON(record, key: key.secret), record.id.rawValue)
+        }
     }
 
     /// The environment named, else the one of the organization's credentials (sandbox when none).
@@ -73,7 +80,8 @@ struct APIKeysController: Sendable {
         requestBody: JSONSchema.object(
             ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]
         ),
-        query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden])
+        query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden],
+        idempotent: true)
     static let listSpec = RouteSpec(
         .get, "/v1/api-keys", summary: "List API keys (hints only)", action: .listAPIKeys, tag: "api-keys",
         query: orgQuery.merging(JSONSchema.pageQuery) { $1 }, responseBody: JSONSchema.page(of: key))

@@ -13,7 +13,7 @@ struct OrganizationsController: Sendable {
         routes.add(Self.updateSpec, use: update)
     }
 
-    struct CreateBody: Decodable, Sendable {
+    struct CreateBody: Codable, Sendable {
         let name: String
         let slug: String
         let plan: String?
@@ -40,15 +40,20 @@ struct OrganizationsController: Sendable {
                 slug: view.record.slug.rawValue, token: view.record.callbackToken))
     }
 
-    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<
-        OrganizationJSON
-    > {
+    /// The answer holds the callback URL's token, so a first answer kept for `Idempotency-Key` is sealed.
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
-        let view = try await gateway.createOrganization(
-            name: body.name, slug: body.slug, plan: body.plan ?? "free",
-            by: identity.actor(requestID: context.requestID))
-        return EditedResponse(status: .created, response: json(view))
+        let body = try await request.decodeHashedJSON(as: CreateBody.self, context: context)
+        let idempotent = IdempotentAnswer(
+            gateway: gateway, scope: "POST /v1/orgs", action: .createOrganization, sealed: true)
+        return try await idempotent.respond(
+            request, context: context, organization: nil, requestHash: body.requestHash
+        ) {
+            let view = try await gateway.createOrganization(
+                name: body.value.name, slug: body.value.slug, plan: body.value.plan ?? "free",
+                by: identity.actor(requestID: context.requestID))
+            return (.created, json(view), view.record.id.rawValue)
+        }
     }
 
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<OrganizationJSON>
@@ -111,7 +116,8 @@ struct OrganizationsController: Sendable {
                 "name": JSONSchema.string, "slug": JSONSchema.string(pattern: "^[a-z0-9-]{2,40}$"),
                 "plan": JSONSchema.string,
             ], required: ["name", "slug"]),
-        successStatus: .created, responseBody: organization, errors: [.invalidField, .conflict, .forbidden])
+        successStatus: .created, responseBody: organization, errors: [.invalidField, .conflict, .forbidden],
+        idempotent: true)
     static let listSpec = RouteSpec(
         .get, "/v1/orgs", summary: "List organizations (super_admin: all; others: their own)",
         action: .listOrganizations, tag: "organizations", query: JSONSchema.pageQuery,

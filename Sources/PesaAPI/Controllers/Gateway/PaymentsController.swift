@@ -34,7 +34,7 @@ struct PaymentsController: Sendable {
                 phone: body.value.phone, amount: body.value.amount, accountReference: body.value.accountReference,
                 description: body.value.description),
             in: organization,
-            idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
+            idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
         return try PaymentJSON.answer(answer, request: request, context: context)
     }
@@ -122,7 +122,7 @@ struct PaymentsController: Sendable {
         errors: [
             .invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .upstreamError,
             .upstreamUnavailable, .storageUnavailable,
-        ])
+        ], idempotent: true)
     static let readSpec = RouteSpec(
         .get, "/v1/payments/{id}", summary: "A payment with its timeline", action: .readPayment, tag: "payments",
         query: ["org": JSONSchema.string], responseBody: payment, errors: [.notFound])

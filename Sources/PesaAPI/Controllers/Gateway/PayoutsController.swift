@@ -40,7 +40,7 @@ struct PayoutsController: Sendable {
             PayoutParameters(
                 phone: body.value.phone, amount: body.value.amount, command: body.value.command,
                 remarks: body.value.remarks, occasion: body.value.occasion),
-            in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
+            in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
         return try PaymentJSON.answer(answer, request: request, context: context)
     }
@@ -53,7 +53,7 @@ struct PayoutsController: Sendable {
         let answer = try await gateway.reversal(
             ReversalParameters(
                 mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks),
-            in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.sha256) },
+            in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
         return try PaymentJSON.answer(answer, request: request, context: context)
     }
@@ -74,7 +74,7 @@ struct PayoutsController: Sendable {
                 "occasion": JSONSchema.string,
             ], required: ["phone", "amount", "command", "remarks"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: PaymentsController.payment,
-        errors: moneyErrors)
+        errors: moneyErrors, idempotent: true)
     static let reversalSpec = RouteSpec(
         .post, "/v1/reversals",
         summary: "Reverse a succeeded STK or C2B payment by its M-Pesa receipt (Idempotency-Key supported)",
@@ -83,5 +83,5 @@ struct PayoutsController: Sendable {
             ["mpesa_receipt": JSONSchema.string, "amount": JSONSchema.integer, "remarks": JSONSchema.string],
             required: ["mpesa_receipt", "amount", "remarks"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: PaymentsController.payment,
-        errors: moneyErrors + [.notFound, .conflict])
+        errors: moneyErrors + [.notFound, .conflict], idempotent: true)
 }

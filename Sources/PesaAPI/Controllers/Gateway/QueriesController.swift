@@ -53,7 +53,8 @@ struct QueriesController: Sendable {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
         let bytes = try await request.collectBody(context: context)
-        let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/balance-checks")
+        let idempotent = IdempotentAnswer(
+            gateway: gateway, scope: "POST /v1/balance-checks", action: .createBalanceCheck)
         let hash = IdempotentAnswer.hash(bytes.readableBytesView)
         return try await idempotent.respond(request, context: context, organization: organization, requestHash: hash) {
             let actor = identity.actor(requestID: context.requestID)
@@ -66,9 +67,10 @@ struct QueriesController: Sendable {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
         let body = try await request.decodeHashedJSON(as: StatusBody.self, context: context)
-        let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/transaction-status")
+        let idempotent = IdempotentAnswer(
+            gateway: gateway, scope: "POST /v1/transaction-status", action: .createTransactionStatusQuery)
         return try await idempotent.respond(
-            request, context: context, organization: organization, requestHash: body.sha256
+            request, context: context, organization: organization, requestHash: body.requestHash
         ) {
             let query = try await gateway.transactionStatus(
                 TransactionStatusParameters(mpesaReceipt: body.value.mpesaReceipt, paymentID: body.value.paymentID),
@@ -121,7 +123,7 @@ struct QueriesController: Sendable {
         .post, "/v1/balance-checks",
         summary: "Ask Daraja for the B2C shortcode's balances (answered by callback; Idempotency-Key supported)",
         action: .createBalanceCheck, tag: "balances", query: orgQuery, successStatus: .accepted, responseBody: query,
-        errors: upstreamErrors)
+        errors: upstreamErrors, idempotent: true)
     static let readBalanceCheckSpec = RouteSpec(
         .get, "/v1/balance-checks/{id}", summary: "A balance check and its result", action: .readBalance,
         tag: "balances", query: orgQuery, responseBody: query, errors: [.notFound])
@@ -145,7 +147,7 @@ struct QueriesController: Sendable {
         action: .createTransactionStatusQuery, tag: "balances",
         requestBody: JSONSchema.object(["mpesa_receipt": JSONSchema.string, "payment_id": JSONSchema.string]),
         query: orgQuery, successStatus: .accepted, responseBody: query,
-        errors: [.invalidField, .notFound, .conflict] + upstreamErrors)
+        errors: [.invalidField, .notFound, .conflict] + upstreamErrors, idempotent: true)
     static let readStatusSpec = RouteSpec(
         .get, "/v1/transaction-status/{id}", summary: "A transaction-status query and its result",
         action: .createTransactionStatusQuery, tag: "balances", query: orgQuery, responseBody: query,

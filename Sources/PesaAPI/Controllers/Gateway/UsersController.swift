@@ -14,7 +14,7 @@ struct UsersController: Sendable {
         routes.add(Self.deleteSpec, use: delete)
     }
 
-    struct CreateBody: Decodable, Sendable {
+    struct CreateBody: Codable, Sendable {
         let email: String
         let password: String
         let role: String
@@ -40,15 +40,22 @@ struct UsersController: Sendable {
         return try await passwordHasher.hash(password)
     }
 
-    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<UserJSON> {
+    /// The body holds a password, so `Idempotency-Key` compares it by a keyed hash (`keyedRequestHash`).
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let organization = try context.parameters.requireID("id", as: OrganizationID.self)
         let identity = try context.requireIdentity()
-        let body = try await request.decodeJSON(as: CreateBody.self, context: context)
-        let role = try Self.role(body.role)
-        let user = try await gateway.createUser(
-            in: organization, email: body.email, passwordHash: try await hash(body.password), role: role,
-            by: identity.actor(requestID: context.requestID))
-        return EditedResponse(status: .created, response: UserJSON(user))
+        let body = try await request.decodeHashedJSON(
+            as: CreateBody.self, context: context, hash: { gateway.keyedRequestHash($0) })
+        let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/orgs/{id}/users", action: .createUser)
+        return try await idempotent.respond(
+            request, context: context, organization: organization, requestHash: body.requestHash
+        ) {
+            let role = try Self.role(body.value.role)
+            let user = try await gateway.createUser(
+                in: organization, email: body.value.email, passwordHash: try await hash(body.value.password),
+                role: role, by: identity.actor(requestID: context.requestID))
+            return (.created, UserJSON(user), user.id.rawValue)
+        }
     }
 
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<UserJSON> {
@@ -93,7 +100,7 @@ struct UsersController: Sendable {
             ["email": JSONSchema.string, "password": JSONSchema.string, "role": JSONSchema.string],
             required: ["email", "password", "role"]),
         successStatus: .created, responseBody: user, errors: [.invalidField, .conflict, .forbidden, .notFound],
-        organizationParameter: "id")
+        organizationParameter: "id", idempotent: true)
     static let listSpec = RouteSpec(
         .get, "/v1/orgs/{id}/users", summary: "List the organization's users", action: .listUsers, tag: "users",
         query: JSONSchema.pageQuery, responseBody: JSONSchema.page(of: user), errors: [.notFound],

@@ -1,0 +1,127 @@
+import Foundation
+import PesaTesting
+import Testing
+
+/// `Idempotency-Key` on the administrative creating routes, on the real `pesa serve`: a retry gets the first
+/// answer byte for byte (also after a restart), another body is 409, a caller without the right gets no answer,
+/// and the secrets in those answers (an API key, a callback URL's token, a password) are never in the clear
+/// in the journals.
+@Suite(.serialized) struct AdminIdempotencyEndToEndTests {
+    let session = SessionEndToEndTests()
+
+    func code(_ data: Data) -> String? {
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        return (object?["error"] as? [String: Any])?["code"] as? String
+    }
+
+    func field(_ data: Data, _ name: String) -> String? {
+        ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?[name] as? String
+    }
+
+    /// Every byte pesa wrote under `directory`.
+    func everyFile(under directory: String) -> [(String, Data)] {
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        var files: [(String, Data)] = []
+        while let path = enumerator?.nextObject() as? String {
+            if let data = FileManager.default.contents(atPath: directory + "/" + path) { files.append((path, data)) }
+        }
+        return files
+    }
+
+    @Test func organizationsUsersAndAPIKeysAnswerARetryWithTheFirstAnswer() async throws {
+        let temp = TemporaryDirectory("e2e-admin-idempotency")
+        defer { temp.remove() }
+        let server = ServerProcess(dataDirectory: temp.path, environment: SessionEndToEndTests.environment)
+        try await server.start()
+        defer { server.stop() }
+        var root = try await session.login(server, "root@example.com", "root-password-1")
+
+        // An organization: the retry gets the same organization (same callback URL), not a second one.
+        let organization: [String: Any] = ["name": "Kilimo", "slug": "kilimo"]
+        let orgKey = ["Idempotency-Key": "create-kilimo"]
+        let (created, first, firstHeaders) = try await server.raw(
+            "POST", "/v1/orgs", token: root, json: organization, headers: orgKey)
+        #expect(created == 201)
+        #expect(firstHeaders["idempotency-hit"] == nil)
+        let (again, replay, replayHeaders) = try await server.raw(
+            "POST", "/v1/orgs", token: root, json: organization, headers: orgKey)
+        #expect(again == 201)
+        #expect(replayHeaders["idempotency-hit"] == "true")
+        #expect(replay == first)
+        let (reused, reusedBody, _) = try await server.raw(
+            "POST", "/v1/orgs", token: root, json: ["name": "Kilimo Two", "slug": "kilimo-two"], headers: orgKey)
+        #expect(reused == 409)
+        #expect(code(reusedBody) == "IDEMPOTENCY_KEY_REUSED")
+        let (_, listed) = try await server.request("GET", "/v1/orgs", token: root)
+        #expect((listed?["data"] as? [[String: Any]])?.count == 1)
+        let orgID = try #require(field(first, "id"))
+        let callbackBase = try #require(field(first, "callback_url_base"))
+        let callbackToken = try #require(callbackBase.split(separator: "/").last.map(String.init))
+
+        // A user: the password takes part in "the same body".
+        let user = ["email": "ops@kilimo.co.ke", "password": "ops-password-1", "role": "org_admin"]
+        let userKey = ["Idempotency-Key": "create-ops"]
+        let (userCreated, firstUser, _) = try await server.raw(
+            "POST", "/v1/orgs/\(orgID)/users", token: root, json: user, headers: userKey)
+        #expect(userCreated == 201)
+        let (userAgain, userReplay, userReplayHeaders) = try await server.raw(
+            "POST", "/v1/orgs/\(orgID)/users", token: root, json: user, headers: userKey)
+        #expect(userAgain == 201)
+        #expect(userReplayHeaders["idempotency-hit"] == "true")
+        #expect(userReplay == firstUser)
+        var otherPassword = user
+        otherPassword["password"] = "another-password-2"
+        let (userReused, userReusedBody, _) = try await server.raw(
+            "POST", "/v1/orgs/\(orgID)/users", token: root, json: otherPassword, headers: userKey)
+        #expect(userReused == 409)
+        #expect(code(userReusedBody) == "IDEMPOTENCY_KEY_REUSED")
+        var ops = try await session.login(server, "ops@kilimo.co.ke", "ops-password-1")
+
+        // An API key: the retry gets the same key, which works; the organization has one key.
+        let apiKey = ["name": "backend", "role": "manager"]
+        let keyKey = ["Idempotency-Key": "create-backend-key"]
+        let (keyCreated, firstKey, _) = try await server.raw(
+            "POST", "/v1/api-keys", token: ops, json: apiKey, headers: keyKey)
+        #expect(keyCreated == 201)
+        let (keyAgain, keyReplay, keyReplayHeaders) = try await server.raw(
+            "POST", "/v1/api-keys", token: ops, json: apiKey, headers: keyKey)
+        #expect(keyAgain == 201)
+        #expect(keyReplayHeaders["idempotency-hit"] == "true")
+        #expect(keyReplay == firstKey)
+        let secret = try #require(field(firstKey, "key"))
+        #expect(try await server.request("GET", "/v1/transactions", token: secret).0 == 200)
+        let (_, keys) = try await server.request("GET", "/v1/api-keys", token: ops)
+        #expect((keys?["data"] as? [[String: Any]])?.count == 1)
+
+        // A manager sending the same key and body is refused for its role, not answered with the key.
+        let manager = ["email": "clerk@kilimo.co.ke", "password": "clerk-password-1", "role": "manager"]
+        #expect(try await server.request("POST", "/v1/orgs/\(orgID)/users", token: ops, json: manager).0 == 201)
+        let clerk = try await session.login(server, "clerk@kilimo.co.ke", "clerk-password-1")
+        let (refused, refusedBody, _) = try await server.raw(
+            "POST", "/v1/api-keys", token: clerk, json: apiKey, headers: keyKey)
+        #expect(refused == 403)
+        #expect(field(refusedBody, "key") == nil)
+        #expect(!String(decoding: refusedBody, as: UTF8.self).contains(secret))
+
+        // After a restart the first answers are still given.
+        server.stop()
+        try await server.start()
+        root = try await session.login(server, "root@example.com", "root-password-1")
+        ops = try await session.login(server, "ops@kilimo.co.ke", "ops-password-1")
+        #expect(try await server.raw("POST", "/v1/orgs", token: root, json: organization, headers: orgKey).1 == first)
+        #expect(
+            try await server.raw("POST", "/v1/orgs/\(orgID)/users", token: root, json: user, headers: userKey).1
+                == firstUser)
+        #expect(try await server.raw("POST", "/v1/api-keys", token: ops, json: apiKey, headers: keyKey).1 == firstKey)
+
+        // The key and the password are nowhere in the clear; the token is only in the organization's own
+        // records (`organization.created`), not in the instance's `system/` folder that keeps the first answer.
+        server.stop()
+        for (path, data) in everyFile(under: temp.path) {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains(secret), "\(path)")
+            #expect(!text.contains("ops-password-1"), "\(path)")
+            if path.hasPrefix("system/") { #expect(!text.contains(callbackToken), "\(path)") }
+        }
+    }
+}
