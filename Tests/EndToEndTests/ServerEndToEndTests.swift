@@ -100,6 +100,18 @@ import Testing
         #expect(pastStatus == 200)
         #expect((past?["data"] as? [Any])?.isEmpty == true)
         #expect(try await server.request("GET", "/v1/audit-log", token: boss).0 == 200)
+        // Filters: by action and time; a malformed one is 422 naming it.
+        let (_, updates) = try await server.request(
+            "GET", "/v1/audit-log?action=credentials.update&from=2020-01-01T00:00:00Z", token: boss)
+        let updateActions = (updates?["data"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        #expect(!updateActions.isEmpty && updateActions.allSatisfy { $0 == "credentials.update" })
+        let (_, future) = try await server.request("GET", "/v1/audit-log?from=2100-01-01T00:00:00Z", token: boss)
+        #expect((future?["data"] as? [Any])?.isEmpty == true)
+        for (query, param) in [("from=yesterday", "from"), ("to=2026-13-01T00:00:00Z", "to"), ("actor=", "actor")] {
+            let (status, body) = try await server.request("GET", "/v1/audit-log?\(query)", token: boss)
+            #expect(status == 422, "\(query)")
+            #expect((body?["error"] as? [String: Any])?["param"] as? String == param, "\(query)")
+        }
 
         // A restart keeps everything, sessions included (the JWT key derives from the master key).
         server.stop()

@@ -14,10 +14,11 @@ struct EngineHarness {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     static func start(
-        io: SimulatedFileIO = SimulatedFileIO(seed: 1), key: MasterKey = .generate(), snapshotEvery: UInt64 = 50_000
+        io: SimulatedFileIO = SimulatedFileIO(seed: 1), key: MasterKey = .generate(), snapshotEvery: UInt64 = 50_000,
+        clock: any WallClock = FixedClock()
     ) async throws -> EngineHarness {
         let gateway = try await Gateway.start(
-            data: DataDirectory(root: "/data", io: io), masterKey: key, clock: FixedClock(),
+            data: DataDirectory(root: "/data", io: io), masterKey: key, clock: clock,
             snapshotTailEventsMax: snapshotEvery, logger: quiet)
         return EngineHarness(io: io, gateway: gateway, key: key)
     }

@@ -14,6 +14,31 @@ public struct AuditEntry: Sendable, Equatable {
     public let hash: String
 }
 
+/// Which audit entries a listing wants: a time range (`fromMs` inclusive, `toMs` exclusive, by the time the
+/// entry was journaled), one actor (`usr_…`, `key_…`, `system`) and one action (`payout.create`). Nil: any.
+public struct AuditFilter: Sendable, Equatable {
+    public var fromMs: Int64?
+    public var toMs: Int64?
+    public var actor: String?
+    public var action: String?
+
+    public init(fromMs: Int64? = nil, toMs: Int64? = nil, actor: String? = nil, action: String? = nil) {
+        self.fromMs = fromMs
+        self.toMs = toMs
+        self.actor = actor
+        self.action = action
+    }
+
+    func admits(atMs: Int64) -> Bool {
+        (fromMs.map { atMs >= $0 } ?? true) && (toMs.map { atMs < $0 } ?? true)
+    }
+
+    func admits(_ entry: AuditEntry) -> Bool {
+        admits(atMs: entry.atMs) && (actor.map { entry.actor == $0 } ?? true)
+            && (action.map { entry.action == $0 } ?? true)
+    }
+}
+
 /// The result of walking an organization's hash chain.
 public struct AuditVerification: Sendable, Equatable {
     public let ok: Bool
@@ -23,20 +48,22 @@ public struct AuditVerification: Sendable, Equatable {
 }
 
 extension Gateway {
-    /// Audit entries after the cursor (a sequence number), oldest first.
-    public func auditLog(in organization: OrganizationID, after cursor: UInt64, limit: Int, by actor: Actor)
-        async throws(EngineError) -> [AuditEntry]
-    {
+    /// Audit entries after the cursor (a sequence number) that `filter` admits, oldest first.
+    public func auditLog(
+        in organization: OrganizationID, after cursor: UInt64, limit: Int, filter: AuditFilter = AuditFilter(),
+        by actor: Actor
+    ) async throws(EngineError) -> [AuditEntry] {
         try actor.authorize(.readAuditLog, in: organization)
-        return try await auditEntries(of: try await self.engine(organization), after: cursor, limit: limit)
+        return try await auditEntries(
+            of: try await self.engine(organization), after: cursor, limit: limit, filter: filter)
     }
 
     /// The instance's own audit log (`system/`: super admins created, their logins and logouts); super_admin only.
-    public func systemAuditLog(after cursor: UInt64, limit: Int, by actor: Actor) async throws(EngineError)
-        -> [AuditEntry]
-    {
+    public func systemAuditLog(
+        after cursor: UInt64, limit: Int, filter: AuditFilter = AuditFilter(), by actor: Actor
+    ) async throws(EngineError) -> [AuditEntry] {
         try Self.requireSuperAdmin(actor)
-        return try await auditEntries(of: system, after: cursor, limit: limit)
+        return try await auditEntries(of: system, after: cursor, limit: limit, filter: filter)
     }
 
     /// Walks the hash chain of the instance's own `system/` journal; super_admin only.
@@ -49,21 +76,31 @@ extension Gateway {
         guard actor.principal.role == .superAdmin else { throw EngineError(.forbidden, "your role may not do this") }
     }
 
-    private func auditEntries(of engine: TenantEngine, after cursor: UInt64, limit: Int) async throws(EngineError)
-        -> [AuditEntry]
+    private func auditEntries(of engine: TenantEngine, after cursor: UInt64, limit: Int, filter: AuditFilter)
+        async throws(EngineError) -> [AuditEntry]
     {
         let records: [JournalRecord]
         do {
-            records = try await engine.store.records(types: ["audit.recorded"], afterSeq: cursor, limit: limit)
+            // The time range is checked on the line's own time before its data is decoded.
+            records = try await engine.store.records(types: ["audit.recorded"], afterSeq: cursor, limit: limit) {
+                record in
+                guard filter.admits(atMs: record.atMs) else { return false }
+                guard filter.actor != nil || filter.action != nil else { return true }
+                return Self.auditEntry(record).map(filter.admits) ?? false
+            }
         } catch {
             throw EngineError.from(error)
         }
-        return records.compactMap { record in
-            guard case .auditRecorded(let audit)? = try? TenantEvent(type: record.type, data: record.data) else { return nil }
-            return AuditEntry(
-                seq: record.seq, atMs: record.atMs, actor: audit.actor, action: audit.action, target: audit.target,
-                requestID: audit.requestID, hash: record.hash.description)
+        return records.compactMap(Self.auditEntry)
+    }
+
+    static func auditEntry(_ record: JournalRecord) -> AuditEntry? {
+        guard case .auditRecorded(let audit)? = try? TenantEvent(type: record.type, data: record.data) else {
+            return nil
         }
+        return AuditEntry(
+            seq: record.seq, atMs: record.atMs, actor: audit.actor, action: audit.action, target: audit.target,
+            requestID: audit.requestID, hash: record.hash.description)
     }
 
     /// Walks the organization's whole hash chain.

@@ -1,7 +1,12 @@
 extension TenantStore {
     /// Journal lines of the given types after `afterSeq` (oldest first, at most `limit`), reading only
     /// durable lines. For histories kept in the journal rather than in memory (the audit log, timelines).
-    public func records(types: Set<String>, afterSeq: UInt64, limit: Int) async throws(StoreError) -> [JournalRecord] {
+    /// Up to `limit` journal records after `afterSeq`, in order, of one of `types` and for which `matching` holds
+    /// (it runs off the caller's thread).
+    public func records(
+        types: Set<String>, afterSeq: UInt64, limit: Int,
+        matching: @escaping @Sendable (JournalRecord) -> Bool = { _ in true }
+    ) async throws(StoreError) -> [JournalRecord] {
         let directory = self.directory
         let io = self.io
         let head = journal.head.seq
@@ -18,7 +23,7 @@ extension TenantStore {
                 while let line = lines.next(), found.count < limit {
                     guard line.isComplete, case .success(let record) = JournalLine.parse(line.bytes) else { continue }
                     guard record.seq <= head else { return found }
-                    if record.seq > afterSeq && types.contains(record.type) { found.append(record) }
+                    if record.seq > afterSeq && types.contains(record.type) && matching(record) { found.append(record) }
                 }
             }
             return found

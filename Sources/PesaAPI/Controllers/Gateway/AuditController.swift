@@ -46,11 +46,13 @@ struct AuditController: Sendable {
             after = 0
         }
         let actor = identity.actor(requestID: context.requestID)
+        let filter = try Self.filter(request)
         let entries =
             Self.namesSystem(request, identity)
-            ? try await gateway.systemAuditLog(after: after, limit: page.limit + 1, by: actor)
+            ? try await gateway.systemAuditLog(after: after, limit: page.limit + 1, filter: filter, by: actor)
             : try await gateway.auditLog(
-                in: try context.targetOrganization(request), after: after, limit: page.limit + 1, by: actor)
+                in: try context.targetOrganization(request), after: after, limit: page.limit + 1, filter: filter,
+                by: actor)
         let shown = entries.prefix(page.limit)
         let next = entries.count > page.limit ? shown.last.map { PageCursor(position: String($0.seq)) } : nil
         return ListResponse(
@@ -71,6 +73,22 @@ struct AuditController: Sendable {
         return VerifyJSON(ok: result.ok, entries: result.entries, head: result.head, problems: result.problems)
     }
 
+    /// `?from=&to=` (RFC 3339; `from` inclusive, `to` exclusive), `?actor=` and `?action=` (exact; 1 to 200
+    /// printable ASCII characters, as journaled ids and action names are).
+    static func filter(_ request: Request) throws -> AuditFilter {
+        let range = try TimeRange(request: request)
+        let query = request.uri.queryParameters
+        func exact(_ name: String) throws -> String? {
+            guard let value = query[Substring(name)].map(String.init) else { return nil }
+            guard (1...200).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+                throw APIError.invalidField(name, "\(name) must be 1 to 200 printable ASCII characters")
+            }
+            return value
+        }
+        return AuditFilter(
+            fromMs: range.fromMs, toMs: range.toMs, actor: try exact("actor"), action: try exact("action"))
+    }
+
     /// `?org=system` from a super_admin: the instance's own log (super admins created, their logins and
     /// logouts). Anyone else reads their own organization's log, whatever `org` says (as for any other value).
     static func namesSystem(_ request: Request, _ identity: Identity) -> Bool {
@@ -83,9 +101,13 @@ struct AuditController: Sendable {
     ])
     static let listSpec = RouteSpec(
         .get, "/v1/audit-log",
-        summary: "Audit entries, oldest first (super_admin: ?org=org_… or ?org=system for the instance's own log)",
+        summary: "Audit entries, oldest first, by time, actor and action "
+            + "(super_admin: ?org=org_… or ?org=system for the instance's own log)",
         action: .readAuditLog, tag: "audit",
-        query: JSONSchema.pageQuery.merging(["org": JSONSchema.string]) { $1 },
+        query: JSONSchema.pageQuery.merging([
+            "org": JSONSchema.string, "from": JSONSchema.dateTime, "to": JSONSchema.dateTime,
+            "actor": JSONSchema.string, "action": JSONSchema.string,
+        ]) { $1 },
         responseBody: JSONSchema.page(of: entry), errors: [.invalidField])
     static let verifySpec = RouteSpec(
         .get, "/v1/audit-log/verify", summary: "Walk the organization's hash chain", action: .verifyAuditLog,

@@ -82,11 +82,12 @@ struct PaymentEventJSON: Encodable, Sendable {
 }
 
 extension PaymentJSON {
-    /// A creating request's answer: 201 with the new payment; 200 with `Idempotency-Hit: true` when it is the
-    /// first answer again.
+    /// A creating request's answer: 201 with the new payment. The same key and body again get the first
+    /// answer's status (201) with `Idempotency-Hit: true` and the payment as it is now, so a client that
+    /// retried after a lost answer also learns how it ended (a payment's answer is not kept as bytes).
     static func answer(_ answer: PaymentAnswer, request: Request, context: PesaRequestContext) throws -> Response {
         var response = try PaymentJSON(answer.payment).response(from: request, context: context)
-        response.status = answer.isReplay ? .ok : .created
+        response.status = .created
         if answer.isReplay { response.headers[.idempotencyHit] = "true" }
         return response
     }
