@@ -2,8 +2,9 @@ import PesaCore
 import Synchronization
 
 /// Throttles failed logins, in memory and bounded: each email (and each client address, when known) has a
-/// token bucket of failures. While either is empty, login answers 429 `RATE_LIMITED` with `Retry-After`,
-/// whether or not the password would be right. A success clears the email's failures.
+/// token bucket of failures. While either is empty, login answers 429 `RATE_LIMITED` with `Retry-After` and the
+/// empty bucket's `RateLimit-*` headers, whether or not the password would be right. A success clears the
+/// email's failures.
 public final class LoginThrottle: Sendable {
     public struct Policy: Sendable {
         public var burstCount: Int64
@@ -38,15 +39,16 @@ public final class LoginThrottle: Sendable {
         self.clock = clock
     }
 
-    /// 429 if `email` or `address` has used up its failures. Call before checking the password.
+    /// 429 if `email` or `address` has used up its failures (the longer wait when both have). Call before
+    /// checking the password.
     public func check(email: String, address: String?) throws(APIError) {
         let nowMs = clock.nowMs()
-        let waitMs = tables.withLock { tables in
-            let emailWait = Self.waitMs(tables.emails.bucket(Self.key(email)), nowMs: nowMs)
-            let addressWait = address.flatMap { Self.waitMs(tables.addresses.bucket($0), nowMs: nowMs) }
-            return max(emailWait ?? 0, addressWait ?? 0)
+        let refusal = tables.withLock { tables in
+            let byEmail = Self.refusal(tables.emails.bucket(Self.key(email)), nowMs: nowMs)
+            let byAddress = address.flatMap { Self.refusal(tables.addresses.bucket($0), nowMs: nowMs) }
+            return [byEmail, byAddress].compactMap { $0 }.max { ($0.retryAfterMs ?? 0) < ($1.retryAfterMs ?? 0) }
         }
-        if waitMs > 0 { throw .rateLimited(retryAfterMs: waitMs) }
+        try refusal?.check()
     }
 
     public func recordFailure(email: String, address: String?) {
@@ -68,12 +70,16 @@ public final class LoginThrottle: Sendable {
         tables.withLock { $0.emails.remove(Self.key(email)) }
     }
 
-    /// Milliseconds until one more attempt is allowed, or nil when one is allowed now.
-    static func waitMs(_ bucket: TokenBucket?, nowMs: Int64) -> Int64? {
+    /// The refusal a bucket gives (with the wait until one more attempt is allowed), or nil when it allows one
+    /// now. The bucket itself is not changed.
+    static func refusal(_ bucket: TokenBucket?, nowMs: Int64) -> RateLimitStatus? {
         guard var bucket else { return nil }
         switch bucket.take(nowMs: nowMs) {
         case .allowed: return nil
-        case .limited(let retryAfterMs): return retryAfterMs
+        case .limited(let retryAfterMs):
+            return RateLimitStatus(
+                limit: bucket.capacity, remaining: 0, resetSeconds: (bucket.msUntilFull(nowMs: nowMs) + 999) / 1000,
+                retryAfterMs: retryAfterMs)
         }
     }
 

@@ -26,6 +26,10 @@ import Testing
             #expect(error.status == .tooManyRequests)
             #expect(error.headers[.retryAfter] == "60")
             #expect(error.code.type == .rateLimit)
+            // The email's bucket: 3 failures, none left, full again in 3 minutes.
+            #expect(error.headers[.rateLimitLimit] == "3")
+            #expect(error.headers[.rateLimitRemaining] == "0")
+            #expect(error.headers[.rateLimitReset] == "180")
         }
         try throttle.check(email: "b@x.co", address: nil)  // other emails are not affected
         clock.advance(ms: 60_000)
@@ -43,7 +47,8 @@ import Testing
     @Test func oneAddressTryingManyEmailsIsThrottled() throws {
         let throttle = throttle()
         for index in 0..<5 { throttle.recordFailure(email: "user\(index)@x.co", address: "10.0.0.1") }
-        #expect(throws: APIError.self) { try throttle.check(email: "fresh@x.co", address: "10.0.0.1") }
+        let refused = #expect(throws: APIError.self) { try throttle.check(email: "fresh@x.co", address: "10.0.0.1") }
+        #expect(refused?.headers[.rateLimitLimit] == "5")
         try throttle.check(email: "fresh@x.co", address: "10.0.0.2")
     }
 
