@@ -63,6 +63,10 @@ public enum Limits {
     /// first, its payment never made).
     public static let idempotencyKeyCharactersMax = 200
 
+    /// Journal lines one audit-log page may look at (about 0.1 s of parsing): a filter that matches little
+    /// gives a short page with a cursor instead of reading a whole history for one request.
+    public static let auditLinesScannedMax = 50_000
+
     // MARK: Idempotency and reconciliation
     /// A stored idempotent answer is replayed for this long after the first request.
     public static let idempotencyWindowMs: Int64 = 24 * 60 * 60 * 1000

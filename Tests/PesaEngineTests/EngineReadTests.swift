@@ -134,17 +134,17 @@ extension EngineReadTests {
         #expect(await restarted.gateway.activeRole(of: user.id, in: acme, tokenID: "jti-1") == nil)
         #expect(await restarted.gateway.activeRole(of: root.id, in: nil, tokenID: "jti-root") == nil)
         #expect(await restarted.gateway.activeRole(of: root.id, in: nil, tokenID: "jti-new") == .superAdmin)
-        let entries = try await restarted.gateway.auditLog(in: acme, after: 0, limit: 50, by: EngineHarness.superAdmin)
+        let entries = try await restarted.gateway.auditLog(in: acme, after: 0, limit: 50, by: EngineHarness.superAdmin).entries
         let auth = entries.filter { $0.action.hasPrefix("auth.") }
         #expect(auth.map(\.action) == ["auth.login_failed", "auth.login", "auth.logout"])
         #expect(auth.map(\.actor) == ["anonymous", user.id.rawValue, user.id.rawValue])
         #expect(auth.allSatisfy { $0.target == user.id.rawValue })
         #expect(auth.map(\.requestID) == ["req_bad", "req_in", "req_out"])
-        let system = try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: EngineHarness.superAdmin)
+        let system = try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: EngineHarness.superAdmin).entries
         #expect(system.filter { $0.action.hasPrefix("auth.") }.map(\.action) == ["auth.login", "auth.logout"])
         #expect(try await restarted.gateway.verifySystemAuditLog(by: EngineHarness.superAdmin).ok)
         let refused = await #expect(throws: EngineError.self) {
-            try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: actor)
+            try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: actor).entries
         }
         #expect(refused?.code == .forbidden)
     }

@@ -130,18 +130,18 @@ import Testing
         try await harness.gateway.deleteUser(user.id, in: acme, by: admin)
         let gone = await #expect(throws: EngineError.self) { try await harness.gateway.user(user.id, in: acme, by: admin) }
         #expect(gone?.code == .notFound)
-        let entries = try await harness.gateway.auditLog(in: acme, after: 0, limit: 50, by: admin)
+        let entries = try await harness.gateway.auditLog(in: acme, after: 0, limit: 50, by: admin).entries
         #expect(entries.map(\.action) == ["organization.create", "user.create", "user.update", "user.delete"])
         #expect(entries.allSatisfy { $0.requestID == "req_test" })
         let verification = try await harness.gateway.verifyAuditLog(in: acme, by: admin)
         #expect(verification.ok)
         #expect(verification.entries == 4)
         #expect(verification.head.count == 64)
-        let page = try await harness.gateway.auditLog(in: acme, after: entries[1].seq, limit: 1, by: admin)
+        let page = try await harness.gateway.auditLog(in: acme, after: entries[1].seq, limit: 1, by: admin).entries
         #expect(page.map(\.action) == ["user.update"])
         // A cursor past the head (forged, or from a restored older copy) reads nothing; the largest one too.
         for past in [entries[3].seq, entries[3].seq + 1_000, UInt64.max] {
-            #expect(try await harness.gateway.auditLog(in: acme, after: past, limit: 50, by: admin).isEmpty)
+            #expect(try await harness.gateway.auditLog(in: acme, after: past, limit: 50, by: admin).entries.isEmpty)
         }
     }
 

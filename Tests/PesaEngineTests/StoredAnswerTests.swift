@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import PesaCore
 import PesaStore
 import PesaTesting
@@ -6,84 +7,118 @@ import Testing
 
 @testable import PesaEngine
 
-/// First answers kept for `Idempotency-Key`: one that holds a secret is journaled sealed, opens again after a
-/// restart, and after a master key rotation is refused rather than guessed at; a password's request hash is
-/// keyed by the master key.
+/// First answers kept for `Idempotency-Key`: where they are kept, whose they are, that they survive a restart,
+/// and what a master key rotation does to a keyed request hash. API keys keep theirs in the same command.
 @Suite struct StoredAnswerTests {
     static let input = IdempotencyInput(key: "k-1", requestHash: "h-1")
-    static let answer = StoredAnswer(statusCode: 201, body: #"{"id":"key_1","key":"pk_test_SECRET-VALUE"}"#)
-
-    /// The bytes of every journal segment of a folder.
-    func journalText(_ harness: EngineHarness, folder: String) throws -> String {
-        let directory = "/data/\(folder)/journal"
-        return try harness.io.listDirectory(at: directory).sorted().map { name in
-            String(decoding: try harness.io.readFile(at: directory + "/" + name), as: UTF8.self)
-        }.joined()
-    }
+    static let answer = StoredAnswer(statusCode: 201, body: #"{"id":"usr_1"}"#, resourceID: "usr_1")
 
     @Test(arguments: [true, false])
-    func aSealedAnswerOpensAgainAndIsNotInTheClear(inSystem: Bool) async throws {
+    func aFirstAnswerIsKeptInItsPlaceAndScope(inSystem: Bool) async throws {
         var harness = try await EngineHarness.start()
         let organization = try await harness.makeOrganization("acme")
         let place: AnswerPlace = inSystem ? .system : .organization(organization)
-        let folder = inSystem ? "system" : "tenants/\(organization.rawValue)"
-        try await harness.gateway.storeAnswer(
-            Self.answer, sealed: true, scope: "POST /v1/api-keys", idempotency: Self.input, resourceID: "key_1",
-            in: place)
-        #expect(try await harness.gateway.storedAnswer(scope: "POST /v1/api-keys", idempotency: Self.input, in: place)
-            == Self.answer)
-        let journal = try journalText(harness, folder: folder)
-        #expect(!journal.contains("SECRET-VALUE"))
-        #expect(journal.contains(#""response_body":"sealed:"#))
-        // The other place, the other scope and another body do not get it.
-        let elsewhere: AnswerPlace = inSystem ? .organization(organization) : .system
+        let scope = Gateway.idempotencyScope("POST /v1/orgs", actor: EngineHarness.superAdmin)
+        #expect(scope == "POST /v1/orgs by usr_admin")
+        try await harness.gateway.storeAnswer(Self.answer, scope: scope, idempotency: Self.input, in: place)
         let gateway = harness.gateway
-        #expect(
-            try await gateway.storedAnswer(scope: "POST /v1/api-keys", idempotency: Self.input, in: elsewhere) == nil)
-        #expect(try await gateway.storedAnswer(scope: "POST /v1/orgs", idempotency: Self.input, in: place) == nil)
+        #expect(try await gateway.storedAnswer(scope: scope, idempotency: Self.input, in: place) == Self.answer)
+        // The other place, another caller's scope and another body do not get it.
+        let elsewhere: AnswerPlace = inSystem ? .organization(organization) : .system
+        #expect(try await gateway.storedAnswer(scope: scope, idempotency: Self.input, in: elsewhere) == nil)
+        let member = Gateway.idempotencyScope("POST /v1/orgs", actor: EngineHarness.member(.orgAdmin, of: organization))
+        #expect(try await gateway.storedAnswer(scope: member, idempotency: Self.input, in: place) == nil)
         let other = await #expect(throws: EngineError.self) {
-            try await harness.gateway.storedAnswer(
-                scope: "POST /v1/api-keys", idempotency: IdempotencyInput(key: "k-1", requestHash: "h-2"), in: place)
+            try await gateway.storedAnswer(
+                scope: scope, idempotency: IdempotencyInput(key: "k-1", requestHash: "h-2"), in: place)
         }
         #expect(other?.code == .idempotencyKeyReused)
 
         harness = try await harness.restarted()
-        #expect(try await harness.gateway.storedAnswer(scope: "POST /v1/api-keys", idempotency: Self.input, in: place)
-            == Self.answer)
-
-        // Under another master key the sealed answer does not open: 409, never a wrong answer.
-        await harness.gateway.close()
-        harness.io.reboot()
-        let rotated = try await EngineHarness.start(io: harness.io, key: .generate())
-        let refused = await #expect(throws: EngineError.self) {
-            try await rotated.gateway.storedAnswer(scope: "POST /v1/api-keys", idempotency: Self.input, in: place)
-        }
-        #expect(refused?.code == .idempotencyKeyReused)
-        #expect(refused?.message.contains("master key") == true)
+        #expect(try await harness.gateway.storedAnswer(scope: scope, idempotency: Self.input, in: place) == Self.answer)
     }
 
-    @Test func aPlainAnswerIsJournaledAsItIs() async throws {
-        let harness = try await EngineHarness.start()
-        let organization = try await harness.makeOrganization("acme")
-        let plain = StoredAnswer(statusCode: 202, body: #"{"id":"qry_1","status":"pending"}"#)
-        try await harness.gateway.storeAnswer(
-            plain, sealed: false, scope: "POST /v1/balance-checks", idempotency: Self.input, resourceID: "qry_1",
-            in: .organization(organization))
-        #expect(try journalText(harness, folder: "tenants/\(organization.rawValue)").contains(#"\"qry_1\""#))
-        #expect(
-            try await harness.gateway.storedAnswer(
-                scope: "POST /v1/balance-checks", idempotency: Self.input, in: .organization(organization)) == plain)
-    }
-
-    @Test func aPasswordsRequestHashNeedsTheMasterKey() async throws {
+    @Test func aPasswordsRequestHashNeedsTheMasterKeyAndSaysWhenItWasRotated() async throws {
         let first = try await EngineHarness.start()
         let second = try await EngineHarness.start()
         let body = Array(#"{"email":"a@b.co","password":"correct horse battery","role":"user"}"#.utf8)
         let hash = first.gateway.keyedRequestHash(body)
         #expect(hash == first.gateway.keyedRequestHash(body))
-        #expect(hash.count == 64 && hash.utf8.allSatisfy(Hex.isLowerDigit))
+        #expect(hash.hasPrefix("hmac:\(first.key.id):"))
+        #expect(hash.utf8.suffix(64).allSatisfy(Hex.isLowerDigit))
         #expect(hash != second.gateway.keyedRequestHash(body))
-        #expect(hash != Hex.encodeString(SHA256.hash(data: body)))
+        #expect(!hash.contains(Hex.encodeString(SHA256.hash(data: body))))
         #expect(hash != first.gateway.keyedRequestHash(body.dropLast()))
+
+        // The same body after a rotation cannot be compared: the 409 says so.
+        let organization = try await first.makeOrganization("acme")
+        let scope = "POST /v1/orgs/{id}/users by usr_admin"
+        try await first.gateway.storeAnswer(
+            Self.answer, scope: scope, idempotency: IdempotencyInput(key: "u", requestHash: hash),
+            in: .organization(organization))
+        await first.gateway.close()
+        first.io.reboot()
+        let rotated = try await EngineHarness.start(io: first.io, key: .generate())
+        let retry = IdempotencyInput(key: "u", requestHash: rotated.gateway.keyedRequestHash(body))
+        let refused = await #expect(throws: EngineError.self) {
+            try await rotated.gateway.storedAnswer(scope: scope, idempotency: retry, in: .organization(organization))
+        }
+        #expect(refused?.code == .idempotencyKeyReused)
+        #expect(refused?.message.contains("rotated") == true)
     }
+
+    /// Creates an API key for `actor` with idempotency key `key` and request hash `hash`.
+    func createKey(
+        _ harness: EngineHarness, in organization: OrganizationID, key: String, hash: String, by actor: Actor
+    ) async throws(EngineError) -> APIKeyRecord {
+        try await harness.gateway.createAPIKey(
+            in: organization, name: "backend", role: .user, environment: "sandbox",
+            keyHash: Hex.encodeString(SHA256.hash(data: Array(UUIDText.random().utf8))), keyHint: "pk_test_…abcd",
+            idempotency: IdempotencyInput(key: key, requestHash: hash), by: actor)
+    }
+
+    @Test func anAPIKeyIsMadeOncePerKeyEvenAtTheSameMomentAndItsRetryIsRefused() async throws {
+        var harness = try await EngineHarness.start()
+        let organization = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: organization)
+        let outcomes = await withTaskGroup(of: Result<APIKeyRecord, EngineError>.self) { group in
+            for _ in 0..<8 {
+                group.addTask { [harness] in
+                    do throws(EngineError) {
+                        return .success(
+                            try await createKey(harness, in: organization, key: "deploy", hash: "h", by: admin))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let made = outcomes.compactMap { try? $0.get() }
+        #expect(made.count == 1)
+        let id = made.first?.id.rawValue ?? "none"
+        for case .failure(let error) in outcomes {
+            #expect(error.code == .conflict)
+            #expect(error.message.contains(id) && error.message.contains("shown only once"))
+        }
+        #expect(try await harness.gateway.apiKeys(in: organization, by: admin).count == 1)
+
+        // After a restart: the same is refused, another body is 409 reused, another caller's key is its own.
+        harness = try await harness.restarted()
+        let again = await #expect(throws: EngineError.self) {
+            try await createKey(harness, in: organization, key: "deploy", hash: "h", by: admin)
+        }
+        #expect(again?.code == .conflict)
+        let otherBody = await #expect(throws: EngineError.self) {
+            try await createKey(harness, in: organization, key: "deploy", hash: "other", by: admin)
+        }
+        #expect(otherBody?.code == .idempotencyKeyReused)
+        _ = try await createKey(harness, in: organization, key: "deploy", hash: "h", by: EngineHarness.superAdmin)
+        #expect(try await harness.gateway.apiKeys(in: organization, by: admin).count == 2)
+    }
+}
+
+/// A random UUID's text, for unique test values.
+enum UUIDText {
+    static func random() -> String { Foundation.UUID().uuidString }
 }

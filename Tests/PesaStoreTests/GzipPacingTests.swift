@@ -69,7 +69,7 @@ import Testing
         let paced = clock.measure { sleeps = Pacing.paced { spin(work) } }
         let slept = sleeps.reduce(Duration.zero, +)
         #expect(slept >= (work - Pacing.stretch) * ((1 - Pacing.share) / Pacing.share))
-        #expect(sleeps.filter { $0 > .zero }.count >= 2)
+        #expect(sleeps.contains { $0 > .zero })
         // Sleeps are never shorter than asked.
         #expect(paced >= work + slept)
         // Pacing ends with `paced`.

@@ -24,13 +24,14 @@ public struct RateLimitMiddleware: RouterMiddleware {
         else { return try await next(request, context) }
         let status = limiter.take(for: organization, ratePerMinute: rate)
         try status.check()
+        // An answer that already carries `RateLimit-*` (a login refused by its own throttle) keeps its own.
         do {
             var response = try await next(request, context)
-            status.apply(to: &response)
+            if response.headers[.rateLimitLimit] == nil { status.apply(to: &response) }
             return response
         } catch {
             var apiError = ErrorMapping.apiError(for: error)
-            apiError.headers.append(contentsOf: status.headers)
+            if apiError.headers[.rateLimitLimit] == nil { apiError.headers.append(contentsOf: status.headers) }
             throw apiError
         }
     }

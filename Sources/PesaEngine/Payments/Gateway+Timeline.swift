@@ -31,7 +31,8 @@ extension Gateway {
         do {
             let span = Int(min(last - payment.firstEventSeq + 1, UInt64(Limits.timelineEventsMax)))
             records = try await engine.store.records(
-                types: Self.timelineTypes, afterSeq: payment.firstEventSeq - 1, limit: span)
+                types: Self.timelineTypes, afterSeq: payment.firstEventSeq - 1, limit: span
+            ).records
         } catch {
             throw EngineError.from(error)
         }

@@ -1,11 +1,16 @@
 public import PesaCore
+import PesaStore
 
 extension Gateway {
     /// Records a new API key of an organization. The caller made the key and shows it once; only its hash
     /// and a hint are kept.
+    /// Creates an API key. With `idempotency`, the key is recorded in the same command (so two requests with
+    /// one key never make two API keys, even at the same moment or across a crash), and the same caller,
+    /// key and body again is 409 naming the API key already made: its secret was shown once and is kept
+    /// nowhere, so it cannot be answered again.
     public func createAPIKey(
         in organization: OrganizationID, name: String, role: Role, environment: String, keyHash: String,
-        keyHint: String, by actor: Actor
+        keyHint: String, idempotency: IdempotencyInput? = nil, by actor: Actor
     ) async throws(EngineError) -> APIKeyRecord {
         try actor.authorize(.createAPIKey, in: organization)
         let name = name.trimmingWhitespace()
@@ -17,11 +22,30 @@ extension Gateway {
             throw EngineError(.forbidden, "your role may not create an API key with role \(role)", param: "role")
         }
         let id = APIKeyID(randomBytes: CommandContext.randomBytes(16))
-        try await engine(organization).execute { (state, _) throws(EngineError) in
+        let scope = Self.idempotencyScope("POST /v1/api-keys", actor: actor)
+        let masterKeyID = masterKey.id
+        try await engine(organization).execute { (state, context) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
+            var recorded: [TenantEvent] = []
+            if let idempotency {
+                let match = state.idempotency(
+                    scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
+                if let first = try Self.answer(match, stored: nil, masterKeyID: masterKeyID) {
+                    let made = first.resourceID ?? "an API key"
+                    throw EngineError(
+                        .conflict,
+                        "\(made) was already created for this Idempotency-Key; its key is shown only once and "
+                            + "cannot be shown again. If that answer was lost, revoke \(made) and create another",
+                        param: "Idempotency-Key")
+                }
+                recorded.append(.idempotencyRecorded(.init(
+                    key: idempotency.key, requestHash: idempotency.requestHash, scope: scope,
+                    resourceID: id.rawValue, statusCode: 201, responseBody: "")))
+            }
             let created = TenantEvent.apiKeyCreated(.init(
                 keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment))
-            return Decision(events: [created, actor.audit("api_key.create", target: id.rawValue)], value: ())
+            return Decision(
+                events: [created] + recorded + [actor.audit("api_key.create", target: id.rawValue)], value: ())
         }
         directory.add(keyHash: keyHash, tenant: organization.rawValue)
         return try await engine(organization).read { (state) throws(EngineError) in

@@ -14,6 +14,14 @@ public struct AuditEntry: Sendable, Equatable {
     public let hash: String
 }
 
+/// A page of the audit log.
+public struct AuditPage: Sendable, Equatable {
+    public let entries: [AuditEntry]
+    /// Set when the walk stopped at `Limits.auditLinesScannedMax` before it found a full page or reached the
+    /// head (a filter that matches little): the next page starts after this sequence number.
+    public let stoppedAfter: UInt64?
+}
+
 /// Which audit entries a listing wants: a time range (`fromMs` inclusive, `toMs` exclusive, by the time the
 /// entry was journaled), one actor (`usr_…`, `key_…`, `system`) and one action (`payout.create`). Nil: any.
 public struct AuditFilter: Sendable, Equatable {
@@ -52,7 +60,7 @@ extension Gateway {
     public func auditLog(
         in organization: OrganizationID, after cursor: UInt64, limit: Int, filter: AuditFilter = AuditFilter(),
         by actor: Actor
-    ) async throws(EngineError) -> [AuditEntry] {
+    ) async throws(EngineError) -> AuditPage {
         try actor.authorize(.readAuditLog, in: organization)
         return try await auditEntries(
             of: try await self.engine(organization), after: cursor, limit: limit, filter: filter)
@@ -61,7 +69,7 @@ extension Gateway {
     /// The instance's own audit log (`system/`: super admins created, their logins and logouts); super_admin only.
     public func systemAuditLog(
         after cursor: UInt64, limit: Int, filter: AuditFilter = AuditFilter(), by actor: Actor
-    ) async throws(EngineError) -> [AuditEntry] {
+    ) async throws(EngineError) -> AuditPage {
         try Self.requireSuperAdmin(actor)
         return try await auditEntries(of: system, after: cursor, limit: limit, filter: filter)
     }
@@ -77,13 +85,14 @@ extension Gateway {
     }
 
     private func auditEntries(of engine: TenantEngine, after cursor: UInt64, limit: Int, filter: AuditFilter)
-        async throws(EngineError) -> [AuditEntry]
+        async throws(EngineError) -> AuditPage
     {
-        let records: [JournalRecord]
+        let page: RecordPage
         do {
             // The time range is checked on the line's own time before its data is decoded.
-            records = try await engine.store.records(types: ["audit.recorded"], afterSeq: cursor, limit: limit) {
-                record in
+            page = try await engine.store.records(
+                types: ["audit.recorded"], afterSeq: cursor, limit: limit, linesMax: Limits.auditLinesScannedMax
+            ) { record in
                 guard filter.admits(atMs: record.atMs) else { return false }
                 guard filter.actor != nil || filter.action != nil else { return true }
                 return Self.auditEntry(record).map(filter.admits) ?? false
@@ -91,7 +100,7 @@ extension Gateway {
         } catch {
             throw EngineError.from(error)
         }
-        return records.compactMap(Self.auditEntry)
+        return AuditPage(entries: page.records.compactMap(Self.auditEntry), stoppedAfter: page.stoppedAfter)
     }
 
     static func auditEntry(_ record: JournalRecord) -> AuditEntry? {

@@ -7,10 +7,13 @@ import PesaStore
 public struct StoredAnswer: Sendable, Equatable {
     public let statusCode: Int
     public let body: String
+    /// The id of what the request created.
+    public let resourceID: String?
 
-    public init(statusCode: Int, body: String) {
+    public init(statusCode: Int, body: String, resourceID: String? = nil) {
         self.statusCode = statusCode
         self.body = body
+        self.resourceID = resourceID
     }
 }
 
@@ -19,21 +22,9 @@ public struct StoredAnswer: Sendable, Equatable {
 public enum AnswerPlace: Sendable, Equatable {
     case organization(OrganizationID)
     case system
-
-    var folderID: String {
-        switch self {
-        case .organization(let id): id.rawValue
-        case .system: "system"
-        }
-    }
 }
 
 extension Gateway {
-    /// The prefix of a journaled answer that holds a secret (an API key, a callback URL's token): the rest is
-    /// a vault envelope, sealed under the folder's vault key (data-layout.md, `idempotency.recorded`). A plain
-    /// answer is JSON and starts with `{`.
-    static let sealedAnswerPrefix = "sealed:"
-
     private func answerEngine(_ place: AnswerPlace) async throws(EngineError) -> TenantEngine {
         switch place {
         case .organization(let id): try await engine(id)
@@ -41,59 +32,71 @@ extension Gateway {
         }
     }
 
-    /// The first answer to this `Idempotency-Key` on route `scope`, if there is one; 409 when the key came
-    /// with another request, or when a sealed answer no longer opens (the master key was rotated since).
-    /// Payments keep their key on their row instead (`initiate`).
+    /// The scope a creating request's key lives in: the route and the caller, so that nobody is answered
+    /// with what another caller created (an API key's id, a user) by sending the same key and body.
+    public static func idempotencyScope(_ route: String, actor: Actor) -> String { "\(route) by \(actor.id)" }
+
+    /// The first answer to this `Idempotency-Key` in `scope`, if there is one; 409 when the key came with
+    /// another request. Payments keep their key on their row instead (`initiate`).
     public func storedAnswer(scope: String, idempotency: IdempotencyInput, in place: AnswerPlace)
         async throws(EngineError) -> StoredAnswer?
     {
         let engine = try await answerEngine(place)
         let nowMs = clock.nowMs()
-        let stored = try await engine.read { (state) throws(EngineError) -> StoredAnswer? in
+        let masterKeyID = masterKey.id
+        return try await engine.read { (state) throws(EngineError) -> StoredAnswer? in
             let match = state.idempotency(
                 scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: nowMs)
-            switch match {
-            case .new: return nil
-            case .replay(let record): return StoredAnswer(statusCode: Int(record.statusCode), body: record.responseBody)
-            case .conflict:
-                throw EngineError(
-                    .idempotencyKeyReused, "Idempotency-Key was used with another request", param: "Idempotency-Key")
-            }
+            return try Self.answer(
+                match, stored: state.idempotencyRecord(scope: scope, key: idempotency.key), masterKeyID: masterKeyID)
         }
-        guard let stored, stored.body.hasPrefix(Self.sealedAnswerPrefix) else { return stored }
-        let envelope = Array(stored.body.utf8.dropFirst(Self.sealedAnswerPrefix.utf8.count))
-        guard let body = try? CredentialVault(masterKey: masterKey).open(envelope, tenantID: place.folderID) else {
-            throw EngineError(
-                .idempotencyKeyReused,
-                "the first answer to this Idempotency-Key can no longer be read (the master key was rotated); "
-                    + "send the request with a new Idempotency-Key", param: "Idempotency-Key")
-        }
-        return StoredAnswer(statusCode: stored.statusCode, body: String(decoding: body, as: UTF8.self))
     }
 
-    /// Journals the first answer to a creating request, so the same key and body get it again. An answer that
-    /// holds a secret is journaled `sealed` (encrypted under the folder's vault key); any other is journaled
-    /// as it is.
-    public func storeAnswer(
-        _ answer: StoredAnswer, sealed: Bool, scope: String, idempotency: IdempotencyInput, resourceID: String?,
-        in place: AnswerPlace
-    ) async throws(EngineError) {
-        var body = answer.body
-        if sealed {
-            let envelope = CredentialVault(masterKey: masterKey).seal(Array(body.utf8), tenantID: place.folderID)
-            body = Self.sealedAnswerPrefix + String(decoding: envelope.dropLast(), as: UTF8.self)
+    /// What a match means; a keyed request hash made under another master key (`keyedRequestHash`) cannot be
+    /// compared, which the 409 says instead of "another request".
+    static func answer(
+        _ match: IdempotencyMatch<IdempotencyRecord>, stored: IdempotencyRecord?, masterKeyID: String
+    ) throws(EngineError) -> StoredAnswer? {
+        switch match {
+        case .new:
+            return nil
+        case .replay(let record):
+            return StoredAnswer(
+                statusCode: Int(record.statusCode), body: record.responseBody, resourceID: record.resourceID)
+        case .conflict:
+            if let hash = stored?.requestHash, hash.hasPrefix(keyedHashPrefix),
+                !hash.hasPrefix(keyedHashPrefix + masterKeyID + ":")
+            {
+                throw EngineError(
+                    .idempotencyKeyReused,
+                    "this Idempotency-Key was first used under a master key since rotated, so the requests cannot "
+                        + "be compared; send the request with a new Idempotency-Key", param: "Idempotency-Key")
+            }
+            throw EngineError(
+                .idempotencyKeyReused, "Idempotency-Key was used with another request", param: "Idempotency-Key")
         }
+    }
+
+    /// Journals the first answer to a creating request, so the same key and body get it again. The body is
+    /// journaled as it is, so it must hold no secret.
+    public func storeAnswer(
+        _ answer: StoredAnswer, scope: String, idempotency: IdempotencyInput, in place: AnswerPlace
+    ) async throws(EngineError) {
         let event = TenantEvent.idempotencyRecorded(.init(
-            key: idempotency.key, requestHash: idempotency.requestHash, scope: scope, resourceID: resourceID,
-            statusCode: Int64(answer.statusCode), responseBody: body))
+            key: idempotency.key, requestHash: idempotency.requestHash, scope: scope, resourceID: answer.resourceID,
+            statusCode: Int64(answer.statusCode), responseBody: answer.body))
         try await answerEngine(place).execute { (_, _) throws(EngineError) in Decision(events: [event], value: ()) }
     }
 
+    static let keyedHashPrefix = "hmac:"
+
     /// A request hash that cannot be checked against a guess without the master key: for a body that holds
     /// a password (`POST /v1/orgs/{id}/users`), whose plain SHA-256 in the journal would let anyone with a
-    /// copy of the folder test passwords offline. Hex HMAC-SHA256 under a key derived from the master key.
+    /// copy of the folder test passwords offline. `hmac:<master key id>:` and the hex HMAC-SHA256 under a key
+    /// derived from the master key.
     public func keyedRequestHash(_ bytes: some Sequence<UInt8>) -> String {
         let key = masterKey.derivedKey(purpose: "idempotency-request-hash", context: "")
-        return Hex.encodeString(HMAC<SHA256>.authenticationCode(for: Array(bytes), using: key))
+        let code = HMAC<SHA256>.authenticationCode(for: Array(bytes), using: key)
+        return Self.keyedHashPrefix + masterKey.id + ":" + Hex.encodeString(code)
     }
 }

@@ -114,8 +114,35 @@ import Testing
             ) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] == "60")
+                #expect(response.headers[values: .rateLimitLimit] == ["3"])
                 let error = try ErrorBody.decode(response)
                 #expect(error.code == "RATE_LIMITED")
+            }
+        }
+    }
+
+    /// A login sent with a token (the organization's rate limit applies to it) keeps the throttle's headers,
+    /// once each.
+    @Test func aThrottledLoginWithATokenCarriesOneSetOfRateLimitHeaders() async throws {
+        var app = try await makeApp(burst: 1)
+        app.ratePerMinute = 100
+        let token = try await app.token(role: .user, organization: TestApp.orgA)
+        var headers = Self.json
+        headers.append(contentsOf: TestApp.bearer(token))
+        try await app.test { [headers] client in
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: headers, body: Self.body("ada@example.co.ke", "x")
+            ) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[values: .rateLimitLimit] == ["100"])
+            }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: headers, body: Self.body("ada@example.co.ke", "x")
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[values: .rateLimitLimit] == ["1"])
+                #expect(response.headers[values: .rateLimitRemaining] == ["0"])
+                #expect(response.headers[values: .retryAfter].count == 1)
             }
         }
     }

@@ -18,24 +18,21 @@ struct APIKeysController: Sendable {
         let environment: String?
     }
 
-    /// The answer holds the key, so a first answer kept for `Idempotency-Key` is sealed.
-    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
+    /// With `Idempotency-Key`, a retry never makes a second key: it is 409 naming the first one, whose key
+    /// was shown once (`Gateway.createAPIKey`).
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<APIKeyJSON> {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
         let body = try await request.decodeHashedJSON(as: CreateBody.self, context: context)
-        let idempotent = IdempotentAnswer(
-            gateway: gateway, scope: "POST /v1/api-keys", action: .createAPIKey, sealed: true)
-        return try await idempotent.respond(
-            request, context: context, organization: organization, requestHash: body.requestHash
-        ) {
-            let role = try UsersController.role(body.value.role ?? "user")
-            let environment = try await keyEnvironment(body.value.environment, organization: organization)
-            let key = APIKey.generate(environment: environment)
-            let record = try await gateway.createAPIKey(
-                in: organization, name: body.value.name, role: role, environment: environment.rawValue,
-                keyHash: key.hash, keyHint: key.hint, by: identity.actor(requestID: context.requestID))
-            return (.created, APIKeyJSON(record, key: key.secret), record.id.rawValue)
-        }
+        let idempotency = try request.idempotencyKey().map { IdempotencyInput(key: $0, requestHash: body.requestHash) }
+        let role = try UsersController.role(body.value.role ?? "user")
+        let environment = try await keyEnvironment(body.value.environment, organization: organization)
+        let key = APIKey.generate(environment: environment)
+        let record = try await gateway.createAPIKey(
+            in: organization, name: body.value.name, role: role, environment: environment.rawValue,
+            keyHash: key.hash, keyHint: key.hint, idempotency: idempotency,
+            by: identity.actor(requestID: context.requestID))
+        return EditedResponse(status: .created, response: APIKeyJSON(record, key: key.secret))
     }
 
     /// The environment named, else the one of the organization's credentials (sandbox when none).
@@ -75,12 +72,13 @@ struct APIKeysController: Sendable {
     static let orgQuery: [String: JSONValue] = ["org": JSONSchema.string]
 
     static let createSpec = RouteSpec(
-        .post, "/v1/api-keys", summary: "Create an API key (the key is in this answer only)", action: .createAPIKey,
-        tag: "api-keys",
+        .post, "/v1/api-keys",
+        summary: "Create an API key (the key is in this answer only; with Idempotency-Key, a retry makes no second "
+            + "key and is 409 CONFLICT naming the first)", action: .createAPIKey, tag: "api-keys",
         requestBody: JSONSchema.object(
             ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]
         ),
-        query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden],
+        query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden, .conflict],
         idempotent: true)
     static let listSpec = RouteSpec(
         .get, "/v1/api-keys", summary: "List API keys (hints only)", action: .listAPIKeys, tag: "api-keys",

@@ -47,14 +47,19 @@ struct AuditController: Sendable {
         }
         let actor = identity.actor(requestID: context.requestID)
         let filter = try Self.filter(request)
-        let entries =
+        let found =
             Self.namesSystem(request, identity)
             ? try await gateway.systemAuditLog(after: after, limit: page.limit + 1, filter: filter, by: actor)
             : try await gateway.auditLog(
                 in: try context.targetOrganization(request), after: after, limit: page.limit + 1, filter: filter,
                 by: actor)
-        let shown = entries.prefix(page.limit)
-        let next = entries.count > page.limit ? shown.last.map { PageCursor(position: String($0.seq)) } : nil
+        let shown = found.entries.prefix(page.limit)
+        // A walk that stopped early (a filter that matches little) may give a short or empty page: the cursor
+        // goes on from where it stopped.
+        let next =
+            found.entries.count > page.limit
+            ? shown.last.map { PageCursor(position: String($0.seq)) }
+            : found.stoppedAfter.map { PageCursor(position: String($0)) }
         return ListResponse(
             data: shown.map {
                 EntryJSON(
@@ -102,7 +107,8 @@ struct AuditController: Sendable {
     static let listSpec = RouteSpec(
         .get, "/v1/audit-log",
         summary: "Audit entries, oldest first, by time, actor and action "
-            + "(super_admin: ?org=org_… or ?org=system for the instance's own log)",
+            + "(super_admin: ?org=org_… or ?org=system for the instance's own log); a page may hold fewer "
+            + "entries than asked, even none, while next_cursor is not null: follow it",
         action: .readAuditLog, tag: "audit",
         query: JSONSchema.pageQuery.merging([
             "org": JSONSchema.string, "from": JSONSchema.dateTime, "to": JSONSchema.dateTime,

@@ -40,12 +40,17 @@ struct OrganizationsController: Sendable {
                 slug: view.record.slug.rawValue, token: view.record.callbackToken))
     }
 
-    /// The answer holds the callback URL's token, so a first answer kept for `Idempotency-Key` is sealed.
+    /// The answer holds the callback URL's token, a secret: a first answer kept for `Idempotency-Key` is
+    /// journaled without it, and a replay answers the organization as it is now.
     @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await request.decodeHashedJSON(as: CreateBody.self, context: context)
+        let actor = identity.actor(requestID: context.requestID)
         let idempotent = IdempotentAnswer(
-            gateway: gateway, scope: "POST /v1/orgs", action: .createOrganization, sealed: true)
+            gateway: gateway, route: "POST /v1/orgs", action: .createOrganization,
+            replayCurrent: { id in
+                json(try await gateway.organization(try OrganizationID(parsing: id), by: actor))
+            }, secretField: "callback_url_base")
         return try await idempotent.respond(
             request, context: context, organization: nil, requestHash: body.requestHash
         ) {

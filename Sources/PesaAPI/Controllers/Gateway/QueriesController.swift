@@ -54,7 +54,7 @@ struct QueriesController: Sendable {
         let organization = try context.targetOrganization(request)
         let bytes = try await request.collectBody(context: context)
         let idempotent = IdempotentAnswer(
-            gateway: gateway, scope: "POST /v1/balance-checks", action: .createBalanceCheck)
+            gateway: gateway, route: "POST /v1/balance-checks", action: .createBalanceCheck)
         let hash = IdempotentAnswer.hash(bytes.readableBytesView)
         return try await idempotent.respond(request, context: context, organization: organization, requestHash: hash) {
             let actor = identity.actor(requestID: context.requestID)
@@ -68,7 +68,7 @@ struct QueriesController: Sendable {
         let organization = try context.targetOrganization(request)
         let body = try await request.decodeHashedJSON(as: StatusBody.self, context: context)
         let idempotent = IdempotentAnswer(
-            gateway: gateway, scope: "POST /v1/transaction-status", action: .createTransactionStatusQuery)
+            gateway: gateway, route: "POST /v1/transaction-status", action: .createTransactionStatusQuery)
         return try await idempotent.respond(
             request, context: context, organization: organization, requestHash: body.requestHash
         ) {

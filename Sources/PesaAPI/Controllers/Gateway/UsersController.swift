@@ -46,7 +46,7 @@ struct UsersController: Sendable {
         let identity = try context.requireIdentity()
         let body = try await request.decodeHashedJSON(
             as: CreateBody.self, context: context, hash: { gateway.keyedRequestHash($0) })
-        let idempotent = IdempotentAnswer(gateway: gateway, scope: "POST /v1/orgs/{id}/users", action: .createUser)
+        let idempotent = IdempotentAnswer(gateway: gateway, route: "POST /v1/orgs/{id}/users", action: .createUser)
         return try await idempotent.respond(
             request, context: context, organization: organization, requestHash: body.requestHash
         ) {
