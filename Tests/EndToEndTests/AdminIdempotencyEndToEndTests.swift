@@ -127,3 +127,56 @@ import Testing
         }
     }
 }
+
+/// `POST /v1/orgs/{id}/callback-token/rotate` on the real server: new callback URLs at once, the old ones for
+/// their grace, none with 0 hours; an org_admin may, a manager may not; bad input is 422 naming the field.
+@Suite(.serialized) struct CallbackTokenEndToEndTests {
+    let session = SessionEndToEndTests()
+    static let validation: [String: String] = [
+        "TransactionType": "Pay Bill", "TransID": "", "TransAmount": "10", "BusinessShortCode": "174379",
+        "BillRefNumber": "A1", "MSISDN": "2547****149",
+    ]
+
+    func validate(_ server: ServerProcess, base: String) async throws -> Int {
+        let path = String(base.dropFirst(server.baseURL.count)) + "/c2b/validation"
+        return try await server.request("POST", path, json: Self.validation).0
+    }
+
+    @Test func rotatingGivesNewCallbackURLsAndKeepsTheOldOnesForTheirGrace() async throws {
+        try await session.withAcme("e2e-rotate") { server, root, acmeID in
+            let boss = try await session.login(server, "boss@acme.co.ke", "boss-password-1")
+            let (_, before) = try await server.request("GET", "/v1/orgs/\(acmeID)", token: boss)
+            let oldBase = try #require(before?["callback_url_base"] as? String)
+            #expect(try await validate(server, base: oldBase) == 200)
+
+            let rotate = "/v1/orgs/\(acmeID)/callback-token/rotate"
+            let (rotated, after) = try await server.request("POST", rotate, token: boss)
+            #expect(rotated == 200)
+            let newBase = try #require(after?["callback_url_base"] as? String)
+            #expect(newBase != oldBase)
+            #expect(after?["previous_callback_token_valid_until"] as? String != nil)
+            #expect(try await validate(server, base: newBase) == 200)
+            #expect(try await validate(server, base: oldBase) == 200)
+
+            let (now, immediate) = try await server.request(
+                "POST", rotate, token: boss, json: ["previous_valid_hours": 0])
+            #expect(now == 200)
+            let latest = try #require(immediate?["callback_url_base"] as? String)
+            #expect(immediate?["previous_callback_token_valid_until"] == nil)
+            #expect(try await validate(server, base: newBase) == 404)
+            #expect(try await validate(server, base: oldBase) == 404)
+            #expect(try await validate(server, base: latest) == 200)
+
+            for bad in [["previous_valid_hours": -1], ["previous_valid_hours": 100_000]] {
+                let (status, body) = try await server.request("POST", rotate, token: boss, json: bad)
+                #expect(status == 422)
+                #expect((body?["error"] as? [String: Any])?["param"] as? String == "previous_valid_hours")
+            }
+            let clerk = ["email": "clerk@acme.co.ke", "password": "clerk-password-1", "role": "manager"]
+            #expect(try await server.request("POST", "/v1/orgs/\(acmeID)/users", token: root, json: clerk).0 == 201)
+            let manager = try await session.login(server, "clerk@acme.co.ke", "clerk-password-1")
+            #expect(try await server.request("POST", rotate, token: manager).0 == 403)
+            #expect(try await validate(server, base: latest) == 200)
+        }
+    }
+}

@@ -5,7 +5,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     case login, logout
     case createOrganization, listOrganizations, readOrganization, updateOrganization
     /// PATCH of `plan`, `status` or `rate_limit` of an organization: billing, so super_admin only.
-    case updateOrganizationBilling
+    case updateOrganizationBilling, rotateCallbackToken
     case createUser, listUsers, updateUser, deleteUser
     case createAPIKey, listAPIKeys, revokeAPIKey
     case updateCredentials, readCredentials
@@ -48,7 +48,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
         case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
             .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV:
             .atLeast(.manager)
-        case .listOrganizations, .readOrganization, .updateOrganization, .createUser, .listUsers, .updateUser,
+        case .listOrganizations, .readOrganization, .updateOrganization, .rotateCallbackToken, .createUser, .listUsers, .updateUser,
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,
             .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
             .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,

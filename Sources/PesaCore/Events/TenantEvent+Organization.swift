@@ -47,12 +47,16 @@ extension TenantEvent {
         public var rateLimitOverride: Int64?
         /// `true`: the override is removed (the plan's rate limit applies again).
         public var rateLimitOverrideCleared: Bool?
+        /// A new callback token (a rotation).
         public var callbackToken: String?
+        /// With `callbackToken`: until when the token it replaces is still accepted (none: not at all).
+        public var previousCallbackTokenValidUntilMs: Int64?
 
         public init(name: String? = nil, plan: String? = nil, status: OrganizationStatus? = nil,
                     subscriptionStatus: SubscriptionStatus? = nil, currentPeriodStartMs: Int64? = nil,
                     currentPeriodEndMs: Int64? = nil, rateLimitOverride: Int64? = nil,
-                    rateLimitOverrideCleared: Bool? = nil, callbackToken: String? = nil) {
+                    rateLimitOverrideCleared: Bool? = nil, callbackToken: String? = nil,
+                    previousCallbackTokenValidUntilMs: Int64? = nil) {
             self.name = name
             self.plan = plan
             self.status = status
@@ -62,6 +66,7 @@ extension TenantEvent {
             self.rateLimitOverride = rateLimitOverride
             self.rateLimitOverrideCleared = rateLimitOverrideCleared
             self.callbackToken = callbackToken
+            self.previousCallbackTokenValidUntilMs = previousCallbackTokenValidUntilMs
         }
 
         enum CodingKeys: String, CodingKey {
@@ -72,6 +77,7 @@ extension TenantEvent {
             case rateLimitOverride = "rate_limit_override"
             case rateLimitOverrideCleared = "rate_limit_override_cleared"
             case callbackToken = "callback_token"
+            case previousCallbackTokenValidUntilMs = "previous_callback_token_valid_until_ms"
         }
     }
 

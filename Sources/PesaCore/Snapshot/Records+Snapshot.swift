@@ -1,7 +1,7 @@
 // The snapshot codec of each record (field order is the format; data-layout.md).
 
 extension OrganizationRecord {
-    func write(to writer: inout ByteWriter) {
+    func write(to writer: inout ByteWriter, formatVersion: Int) {
         writer.string(id.rawValue)
         writer.string(name)
         writer.string(slug.rawValue)
@@ -12,11 +12,15 @@ extension OrganizationRecord {
         writer.i64(currentPeriodEndMs)
         writer.optionalI64(rateLimitOverride)
         writer.string(callbackToken)
+        if formatVersion >= 3 {
+            writer.optionalString(previousCallbackToken)
+            writer.optionalI64(previousCallbackTokenValidUntilMs)
+        }
         writer.i64(createdAtMs)
         writer.i64(updatedAtMs)
     }
 
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
+    init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
         id = try reader.id(OrganizationID.self, "organization id")
         name = try reader.string("organization name")
         let slugText = try reader.string("organization slug")
@@ -29,6 +33,10 @@ extension OrganizationRecord {
         currentPeriodEndMs = try reader.i64("current_period_end_ms")
         rateLimitOverride = try reader.optionalI64("rate_limit_override")
         callbackToken = try reader.string("callback token")
+        if formatVersion >= 3 {
+            previousCallbackToken = try reader.optionalString("previous callback token")
+            previousCallbackTokenValidUntilMs = try reader.optionalI64("previous_callback_token_valid_until_ms")
+        }
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
     }

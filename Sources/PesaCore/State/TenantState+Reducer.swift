@@ -71,7 +71,11 @@ extension TenantState {
         if let end = data.currentPeriodEndMs { record.currentPeriodEndMs = end }
         if data.rateLimitOverrideCleared == true { record.rateLimitOverride = nil }
         if let limit = data.rateLimitOverride { record.rateLimitOverride = limit }
-        if let token = data.callbackToken { record.callbackToken = token }
+        if let token = data.callbackToken, token != record.callbackToken {
+            record.previousCallbackToken = data.previousCallbackTokenValidUntilMs == nil ? nil : record.callbackToken
+            record.previousCallbackTokenValidUntilMs = data.previousCallbackTokenValidUntilMs
+            record.callbackToken = token
+        }
         record.updatedAtMs = atMs
         organization = record
     }

@@ -11,14 +11,15 @@ extension TenantState {
         snapshotPayload(formatVersion: TenantState.snapshotFormatVersion, pausing: pause)
     }
 
-    /// The payload in an older format (tests of the reader): format 1 leaves out what format 2 added.
+    /// The payload in an older format (tests of the reader): format 1 leaves out what format 2 added, format 2
+    /// what format 3 added.
     func snapshotPayload(formatVersion: Int, pausing pause: () -> Void = {}) -> [UInt8] {
         precondition((1...TenantState.snapshotFormatVersion).contains(formatVersion), "unknown snapshot format")
         var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
         writer.raw(TenantState.snapshotMagic)
         writer.u64(lastSeq)
         writer.i64(lastAtMs)
-        writeOrganization(&writer)
+        writeOrganization(&writer, formatVersion: formatVersion)
         writer.u64(UInt64(users.count))
         for user in users.values.sorted(by: { $0.id < $1.id }) {
             user.write(to: &writer, formatVersion: formatVersion)
@@ -70,7 +71,7 @@ extension TenantState {
         guard formatVersion <= TenantState.snapshotFormatVersion else {
             throw .snapshotVersionUnsupported(formatVersion, known: TenantState.snapshotFormatVersion)
         }
-        guard formatVersion == 1 || formatVersion == 2 else {
+        guard formatVersion >= 1 else {
             throw .snapshotCorrupt("unknown snapshot format version \(formatVersion)")
         }
         self.init()
@@ -80,7 +81,8 @@ extension TenantState {
         }
         lastSeq = try reader.u64("last_seq")
         lastAtMs = try reader.i64("last_at_ms")
-        organization = try reader.bool("organization") ? try OrganizationRecord(from: &reader) : nil
+        organization =
+            try reader.bool("organization") ? try OrganizationRecord(from: &reader, formatVersion: formatVersion) : nil
         for _ in 0..<(try reader.count("users", minimumBytesEach: 8)) {
             let user = try UserRecord(from: &reader, formatVersion: formatVersion)
             users[user.id] = user
@@ -131,8 +133,8 @@ extension TenantState {
         }
     }
 
-    private func writeOrganization(_ writer: inout ByteWriter) {
+    private func writeOrganization(_ writer: inout ByteWriter, formatVersion: Int) {
         writer.bool(organization != nil)
-        organization?.write(to: &writer)
+        organization?.write(to: &writer, formatVersion: formatVersion)
     }
 }

@@ -10,6 +10,12 @@ extension TenantState {
             if let limit = data.rateLimitOverride, !(1...Limits.rateLimitPerMinuteMax).contains(limit) {
                 throw .invalidField("rate_limit", "rate limit must be 1 to \(Limits.rateLimitPerMinuteMax) per minute")
             }
+            if data.previousCallbackTokenValidUntilMs != nil, data.callbackToken == nil {
+                throw .inconsistentEvent("a previous callback token's grace without a new token")
+            }
+            if let token = data.callbackToken, token.isEmpty || token == organization?.callbackToken {
+                throw .inconsistentEvent("a new callback token must differ from the current one")
+            }
         case .userCreated(let data):
             guard users[data.userID] == nil else { throw .inconsistentEvent("user \(data.userID) already exists") }
             try checkEmailFree(data.email, for: data.userID)

@@ -2,7 +2,7 @@
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
     /// 2 added `revoked_tokens`; format 1 payloads are still read.
-    public static let snapshotFormatVersion = 2
+    public static let snapshotFormatVersion = 3
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0

@@ -31,7 +31,7 @@ extension Gateway {
         let newID: PaymentID? =
             if case .c2bConfirmation = reading { PaymentID(randomBytes: CommandContext.randomBytes(16)) } else { nil }
         let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
-            guard let expected = state.organization?.callbackToken, Self.constantTimeEqual(expected, token) else {
+            guard state.organization?.acceptsCallbackToken(token, nowMs: context.nowMs) == true else {
                 return Decision(value: .notFound)
             }
             return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
@@ -126,14 +126,5 @@ extension Gateway {
         return .paymentSettled(.init(
             paymentID: payment.id, resultCode: result.code, resultDesc: result.desc,
             mpesaReceipt: status == .succeeded ? result.receipt : nil, transactionAtMs: result.atMs, source: source))
-    }
-
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 }

@@ -27,7 +27,8 @@ import Testing
         subscription: SubscriptionView(
             status: "trialing", currentPeriodStart: "2026-11-28T15:25:01.674Z",
             currentPeriodEnd: "2026-12-28T15:25:01.674Z"),
-        rateLimit: nil, callbackURLBase: "https://pay.example/callbacks/acme/t0k", createdAt: "c", updatedAt: "u")
+        rateLimit: nil, callbackURLBase: "https://pay.example/callbacks/acme/t0k", previousCallbackTokenValidUntil: nil,
+        createdAt: "c", updatedAt: "u")
 
     static func payment(events: [PaymentEventJSON]?) -> PaymentJSON {
         PaymentJSON(
@@ -44,7 +45,8 @@ import Testing
         limited = OrganizationJSON(
             id: limited.id, slug: limited.slug, name: "Acme", plan: limited.plan, status: limited.status,
             subscription: limited.subscription, rateLimit: 600, callbackURLBase: limited.callbackURLBase,
-            createdAt: limited.createdAt, updatedAt: limited.updatedAt)
+            previousCallbackTokenValidUntil: "2026-12-01T00:00:00.000Z", createdAt: limited.createdAt,
+            updatedAt: limited.updatedAt)
         #expect(try written(limited) == encoded(limited))
         for events in [nil, [], [PaymentEventJSON(type: "payment.settled", at: "t", seq: 7, detail: Self.tricky)]] {
             let payment = Self.payment(events: events)

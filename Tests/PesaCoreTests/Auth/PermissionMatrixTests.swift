@@ -18,7 +18,7 @@ import Testing
         .createReversal: .orgAdmin, .registerC2BURLs: .orgAdmin, .createWebhookEndpoint: .orgAdmin,
         .listWebhookEndpoints: .orgAdmin, .deleteWebhookEndpoint: .orgAdmin, .rotateWebhookSecret: .orgAdmin,
         .listWebhookDeliveries: .orgAdmin, .retryWebhookDelivery: .orgAdmin, .readSubscription: .orgAdmin,
-        .listInvoices: .orgAdmin, .readInvoice: .orgAdmin,
+        .listInvoices: .orgAdmin, .readInvoice: .orgAdmin, .rotateCallbackToken: .orgAdmin,
         .createOrganization: .superAdmin, .updateOrganizationBilling: .superAdmin, .readAllUsage: .superAdmin,
     ]
 

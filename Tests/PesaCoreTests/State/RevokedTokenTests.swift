@@ -33,7 +33,7 @@ import Testing
     @Test func revokedTokensSurviveASnapshotAndFormatOneIsStillRead() throws {
         var state = try TenantSnapshotTests.richState()
         #expect(state.isTokenRevoked("jti-1"))
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 2)
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.isTokenRevoked("jti-1"))
         #expect(restored == state)
 
@@ -48,6 +48,33 @@ import Testing
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)
         #expect(old == state)
         #expect(throws: EventDecodingError.self) { try TenantState(snapshotPayload: formatOne, formatVersion: 2) }
+    }
+
+    /// Format 3 added the organization's previous callback token and its grace; format 2 is still read.
+    @Test func aRotatedCallbackTokenSurvivesASnapshotAndFormatTwoIsStillRead() throws {
+        var state = TenantState()
+        try state.apply(Fixtures.organizationCreated, seq: 1, atMs: 10)
+        let old = try #require(state.organization?.callbackToken)
+        try state.apply(
+            .organizationUpdated(.init(callbackToken: "new", previousCallbackTokenValidUntilMs: 5_000)), seq: 2, atMs: 20)
+        #expect(state.organization?.previousCallbackToken == old)
+        #expect(state.organization?.acceptsCallbackToken(old, nowMs: 4_999) == true)
+        #expect(state.organization?.acceptsCallbackToken(old, nowMs: 5_000) == false)
+        #expect(state.organization?.acceptsCallbackToken("new", nowMs: 9_999_999) == true)
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 3)
+        #expect(restored == state)
+        // The same token again, or a grace without a token, is not an event the state takes.
+        #expect(throws: (any Error).self) {
+            try state.apply(.organizationUpdated(.init(callbackToken: "new")), seq: 3, atMs: 30)
+        }
+        #expect(throws: (any Error).self) {
+            try state.apply(.organizationUpdated(.init(previousCallbackTokenValidUntilMs: 1)), seq: 3, atMs: 30)
+        }
+        // Format 2 knows no previous token.
+        state.organization?.previousCallbackToken = nil
+        state.organization?.previousCallbackTokenValidUntilMs = nil
+        let formatTwo = state.snapshotPayload(formatVersion: 2)
+        #expect(try TenantState(snapshotPayload: formatTwo, formatVersion: 2) == state)
     }
 
     @Test func aPasswordChangeKillsTokensIssuedInEarlierSecondsAndSurvivesASnapshot() throws {
@@ -65,7 +92,7 @@ import Testing
         #expect(changed.predatesPasswordChange(issuedAtSeconds: 2_999))
         #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_000))
         #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_001))
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 2)
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.user(id: user)?.passwordChangedAtMs == 3_000_500)
     }
 }

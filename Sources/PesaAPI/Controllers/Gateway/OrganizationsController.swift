@@ -11,6 +11,7 @@ struct OrganizationsController: Sendable {
         routes.add(Self.listSpec, use: list)
         routes.add(Self.readSpec, use: read)
         routes.add(Self.updateSpec, use: update)
+        routes.add(Self.rotateSpec, use: rotateCallbackToken)
     }
 
     struct CreateBody: Codable, Sendable {
@@ -103,6 +104,27 @@ struct OrganizationsController: Sendable {
         return json(try await gateway.updateOrganization(id, changes, by: identity.actor(requestID: context.requestID)))
     }
 
+    struct RotateBody: Decodable, Sendable {
+        let previousValidHours: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case previousValidHours = "previous_valid_hours"
+        }
+    }
+
+    /// A new callback token (a leaked one is replaced): the organization with its new `callback_url_base`.
+    /// C2B URLs registered with the old token need registering again before the old one's grace ends.
+    @Sendable func rotateCallbackToken(_ request: Request, context: PesaRequestContext) async throws
+        -> OrganizationJSON
+    {
+        let id = try context.parameters.requireID("id", as: OrganizationID.self)
+        let identity = try context.requireIdentity()
+        let body = try await request.decodeOptionalJSON(as: RotateBody.self, context: context)
+        return json(
+            try await gateway.rotateCallbackToken(
+                in: id, previousValidHours: body?.previousValidHours, by: identity.actor(requestID: context.requestID)))
+    }
+
     static let organization = JSONSchema.object([
         "id": JSONSchema.string, "slug": JSONSchema.string, "name": JSONSchema.string, "plan": JSONSchema.string,
         "status": JSONSchema.string,
@@ -110,8 +132,9 @@ struct OrganizationsController: Sendable {
             "status": JSONSchema.string, "current_period_start": JSONSchema.dateTime,
             "current_period_end": JSONSchema.dateTime,
         ]),
-        "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string, "created_at": JSONSchema.dateTime,
-        "updated_at": JSONSchema.dateTime,
+        "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string,
+        "previous_callback_token_valid_until": JSONSchema.nullable(JSONSchema.dateTime),
+        "created_at": JSONSchema.dateTime, "updated_at": JSONSchema.dateTime,
     ])
 
     static let createSpec = RouteSpec(
@@ -137,4 +160,11 @@ struct OrganizationsController: Sendable {
             "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
             "subscription_status": JSONSchema.string, "rate_limit": JSONSchema.integer,
         ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden], organizationParameter: "id")
+    static let rotateSpec = RouteSpec(
+        .post, "/v1/orgs/{id}/callback-token/rotate",
+        summary: "Give the organization a new callback token; the old one stays accepted for previous_valid_hours "
+            + "(default 72, 0 to 8784); register C2B URLs again before then",
+        action: .rotateCallbackToken, tag: "organizations",
+        requestBody: JSONSchema.object(["previous_valid_hours": JSONSchema.integer]), responseBody: organization,
+        errors: [.notFound, .invalidField], organizationParameter: "id")
 }

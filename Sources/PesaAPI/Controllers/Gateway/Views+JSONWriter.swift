@@ -18,6 +18,7 @@ extension OrganizationJSON: JSONWritable {
             }
             json.field("rate_limit", rateLimit)
             json.field("callback_url_base", callbackURLBase)
+            json.field("previous_callback_token_valid_until", previousCallbackTokenValidUntil)
             json.field("created_at", createdAt)
             json.field("updated_at", updatedAt)
         }

@@ -24,6 +24,8 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     let subscription: SubscriptionView
     let rateLimit: Int64?
     let callbackURLBase: String
+    /// After a rotation: until when the replaced token is still accepted (RFC 3339), else null.
+    let previousCallbackTokenValidUntil: String?
     let createdAt: String
     let updatedAt: String
 
@@ -31,6 +33,7 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
         case id, slug, name, plan, status, subscription
         case rateLimit = "rate_limit"
         case callbackURLBase = "callback_url_base"
+        case previousCallbackTokenValidUntil = "previous_callback_token_valid_until"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -52,6 +55,7 @@ extension OrganizationJSON {
             view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride)
             ?? record.rateLimitOverride
         self.callbackURLBase = callbackURLBase
+        previousCallbackTokenValidUntil = record.previousCallbackTokenValidUntilMs.map { RFC3339.string(ms: $0) }
         createdAt = RFC3339.string(ms: record.createdAtMs)
         updatedAt = RFC3339.string(ms: record.updatedAtMs)
     }

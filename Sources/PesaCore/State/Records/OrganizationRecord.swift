@@ -11,6 +11,29 @@ public struct OrganizationRecord: Sendable, Equatable {
     /// Requests per minute replacing the plan's, when set.
     public internal(set) var rateLimitOverride: Int64?
     public internal(set) var callbackToken: String
+    /// The token before the last rotation, still accepted until `previousCallbackTokenValidUntilMs`: callbacks
+    /// of requests already sent to Daraja, and C2B URLs registered before, carry it.
+    public internal(set) var previousCallbackToken: String? = nil
+    public internal(set) var previousCallbackTokenValidUntilMs: Int64? = nil
     public internal(set) var createdAtMs: Int64
     public internal(set) var updatedAtMs: Int64
+
+    /// Whether a callback URL's token is this organization's at `nowMs`: the current one, or the previous one
+    /// within its grace. Compared in constant time.
+    public func acceptsCallbackToken(_ token: String, nowMs: Int64) -> Bool {
+        if Self.constantTimeEqual(callbackToken, token) { return true }
+        guard let previous = previousCallbackToken, let until = previousCallbackTokenValidUntilMs, nowMs < until
+        else { return false }
+        return Self.constantTimeEqual(previous, token)
+    }
+
+    /// Equal texts, in a time that does not depend on where they differ.
+    public static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8)
+        let right = Array(rhs.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
 }

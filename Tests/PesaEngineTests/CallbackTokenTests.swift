@@ -1,0 +1,93 @@
+import Foundation
+import PesaCore
+import PesaStore
+import PesaTesting
+import Testing
+
+@testable import PesaEngine
+
+/// Rotating an organization's callback token: the new one works at once, the old one for its grace only,
+/// one previous token at most, and all of it survives a restart and a snapshot.
+@Suite struct CallbackTokenTests {
+    /// A C2B validation request: answered without touching any payment, so it only shows whether the URL's
+    /// token was accepted (`.accepted`) or not (`.notFound`).
+    static let validation = Array(
+        #"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","BillRefNumber":"A1","MSISDN":"2547****149"}"#
+            .utf8)
+
+    func answer(_ harness: EngineHarness, _ token: String) async throws -> CallbackAnswer {
+        try await harness.gateway.receiveCallback(slug: "acme", token: token, kind: .c2bValidation, body: Self.validation)
+    }
+
+    @Test func theOldTokenWorksForItsGraceOnlyAndOnlyTheLastOneIsKept() async throws {
+        let start: Int64 = 1_764_331_200_000
+        let clock = SettableClock(start)
+        var harness = try await EngineHarness.start(snapshotEvery: 4, clock: clock)
+        let acme = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: acme)
+        let first = try await harness.gateway.organization(acme, by: admin).record.callbackToken
+        #expect(try await answer(harness, first) == .accepted)
+
+        let rotated = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 2, by: admin).record
+        let second = rotated.callbackToken
+        #expect(second != first && second.count == first.count)
+        #expect(rotated.previousCallbackTokenValidUntilMs == start + 2 * 3_600_000)
+        #expect(try await answer(harness, second) == .accepted)
+        #expect(try await answer(harness, first) == .accepted)
+        #expect(try await answer(harness, "wrong-token") == .notFound)
+        let audit = try await harness.gateway.auditLog(in: acme, after: 0, limit: 50, by: admin).entries
+        #expect(audit.last?.action == "organization.callback_token_rotate")
+        #expect(!audit.contains { $0.target.contains(first) || $0.target.contains(second) })
+
+        // A restart (and the snapshots taken on the way) keeps both and the grace.
+        harness = try await harness.restartedKeepingClock(clock)
+        #expect(try await answer(harness, first) == .accepted)
+        clock.set(start + 2 * 3_600_000 - 1)
+        #expect(try await answer(harness, first) == .accepted)
+        clock.set(start + 2 * 3_600_000)
+        #expect(try await answer(harness, first) == .notFound)
+        #expect(try await answer(harness, second) == .accepted)
+
+        // Rotating again keeps only the token it replaces; 0 hours keeps none.
+        let third = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: nil, by: admin).record
+        #expect(third.previousCallbackTokenValidUntilMs == start + 2 * 3_600_000 + 72 * 3_600_000)
+        #expect(try await answer(harness, second) == .accepted)
+        #expect(try await answer(harness, first) == .notFound)
+        let fourth = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 0, by: admin).record
+        #expect(fourth.previousCallbackTokenValidUntilMs == nil)
+        #expect(try await answer(harness, third.callbackToken) == .notFound)
+        #expect(try await answer(harness, fourth.callbackToken) == .accepted)
+    }
+
+    @Test func onlyAnAdminOfTheOrganizationRotatesWithinTheLimits() async throws {
+        let harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        let globex = try await harness.makeOrganization("globex")
+        let manager = await #expect(throws: EngineError.self) {
+            try await harness.gateway.rotateCallbackToken(
+                in: acme, previousValidHours: nil, by: EngineHarness.member(.manager, of: acme))
+        }
+        #expect(manager?.code == .forbidden)
+        let other = await #expect(throws: EngineError.self) {
+            try await harness.gateway.rotateCallbackToken(
+                in: acme, previousValidHours: nil, by: EngineHarness.member(.orgAdmin, of: globex))
+        }
+        #expect(other?.code == .notFound)
+        for hours: Int64 in [-1, Gateway.previousCallbackTokenHoursMax + 1] {
+            let bad = await #expect(throws: EngineError.self) {
+                try await harness.gateway.rotateCallbackToken(
+                    in: acme, previousValidHours: hours, by: EngineHarness.superAdmin)
+            }
+            #expect(bad?.param == "previous_valid_hours")
+        }
+    }
+}
+
+extension EngineHarness {
+    /// `restarted()`, with the same settable clock.
+    func restartedKeepingClock(_ clock: SettableClock) async throws -> EngineHarness {
+        await gateway.close()
+        io.reboot()
+        return try await Self.start(io: io, key: key, snapshotEvery: 4, clock: clock)
+    }
+}
