@@ -129,7 +129,8 @@ import Testing
 }
 
 /// `POST /v1/orgs/{id}/callback-token/rotate` on the real server: new callback URLs at once, the old ones for
-/// their grace, none with 0 hours; an org_admin may, a manager may not; bad input is 422 naming the field.
+/// their grace; a second rotation during it only when forced (0 hours: none kept); an org_admin may, a manager
+/// may not; bad input is 4xx naming the field.
 @Suite(.serialized) struct CallbackTokenEndToEndTests {
     let session = SessionEndToEndTests()
     static let validation: [String: String] = [
@@ -150,7 +151,9 @@ import Testing
             #expect(try await validate(server, base: oldBase) == 200)
 
             let rotate = "/v1/orgs/\(acmeID)/callback-token/rotate"
-            let (rotated, after) = try await server.request("POST", rotate, token: boss)
+            #expect(try await server.request("POST", rotate, token: boss).0 == 400)
+            let (rotated, after) = try await server.request(
+                "POST", rotate, token: boss, json: ["previous_valid_hours": 72])
             #expect(rotated == 200)
             let newBase = try #require(after?["callback_url_base"] as? String)
             #expect(newBase != oldBase)
@@ -158,8 +161,13 @@ import Testing
             #expect(try await validate(server, base: newBase) == 200)
             #expect(try await validate(server, base: oldBase) == 200)
 
-            let (now, immediate) = try await server.request(
+            let (refused, refusal) = try await server.request(
                 "POST", rotate, token: boss, json: ["previous_valid_hours": 0])
+            #expect(refused == 409)
+            #expect((refusal?["error"] as? [String: Any])?["param"] as? String == "force")
+            #expect(try await validate(server, base: oldBase) == 200)
+            let (now, immediate) = try await server.request(
+                "POST", rotate, token: boss, json: ["previous_valid_hours": 0, "force": true])
             #expect(now == 200)
             let latest = try #require(immediate?["callback_url_base"] as? String)
             #expect(immediate?["previous_callback_token_valid_until"] == nil)
@@ -175,7 +183,8 @@ import Testing
             let clerk = ["email": "clerk@acme.co.ke", "password": "clerk-password-1", "role": "manager"]
             #expect(try await server.request("POST", "/v1/orgs/\(acmeID)/users", token: root, json: clerk).0 == 201)
             let manager = try await session.login(server, "clerk@acme.co.ke", "clerk-password-1")
-            #expect(try await server.request("POST", rotate, token: manager).0 == 403)
+            #expect(
+                try await server.request("POST", rotate, token: manager, json: ["previous_valid_hours": 0]).0 == 403)
             #expect(try await validate(server, base: latest) == 200)
         }
     }

@@ -35,6 +35,13 @@ import Testing
         #expect(try await answer(harness, second) == .accepted)
         #expect(try await answer(harness, first) == .accepted)
         #expect(try await answer(harness, "wrong-token") == .notFound)
+        // While the replaced token is accepted, another rotation would cut it off: refused unless forced.
+        let again = await #expect(throws: EngineError.self) {
+            try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 5, by: admin)
+        }
+        #expect(again?.code == .conflict)
+        #expect(again?.param == "force")
+        #expect(try await answer(harness, first) == .accepted)
         let audit = try await harness.gateway.auditLog(in: acme, after: 0, limit: 50, by: admin).entries
         #expect(audit.last?.action == "organization.callback_token_rotate")
         #expect(!audit.contains { $0.target.contains(first) || $0.target.contains(second) })
@@ -48,12 +55,15 @@ import Testing
         #expect(try await answer(harness, first) == .notFound)
         #expect(try await answer(harness, second) == .accepted)
 
-        // Rotating again keeps only the token it replaces; 0 hours keeps none.
-        let third = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: nil, by: admin).record
-        #expect(third.previousCallbackTokenValidUntilMs == start + 2 * 3_600_000 + 72 * 3_600_000)
+        // Once the grace is over, rotating again keeps only the token it replaces; forced with 0 hours, none.
+        let third = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 72, by: admin).record
+        let thirdUntil: Int64 = start + 74 * 3_600_000
+        #expect(third.previousCallbackTokenValidUntilMs == thirdUntil)
         #expect(try await answer(harness, second) == .accepted)
         #expect(try await answer(harness, first) == .notFound)
-        let fourth = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 0, by: admin).record
+        let fourth = try await harness.gateway.rotateCallbackToken(
+            in: acme, previousValidHours: 0, force: true, by: admin
+        ).record
         #expect(fourth.previousCallbackTokenValidUntilMs == nil)
         #expect(try await answer(harness, third.callbackToken) == .notFound)
         #expect(try await answer(harness, fourth.callbackToken) == .accepted)
@@ -65,12 +75,12 @@ import Testing
         let globex = try await harness.makeOrganization("globex")
         let manager = await #expect(throws: EngineError.self) {
             try await harness.gateway.rotateCallbackToken(
-                in: acme, previousValidHours: nil, by: EngineHarness.member(.manager, of: acme))
+                in: acme, previousValidHours: 0, by: EngineHarness.member(.manager, of: acme))
         }
         #expect(manager?.code == .forbidden)
         let other = await #expect(throws: EngineError.self) {
             try await harness.gateway.rotateCallbackToken(
-                in: acme, previousValidHours: nil, by: EngineHarness.member(.orgAdmin, of: globex))
+                in: acme, previousValidHours: 0, by: EngineHarness.member(.orgAdmin, of: globex))
         }
         #expect(other?.code == .notFound)
         for hours: Int64 in [-1, Gateway.previousCallbackTokenHoursMax + 1] {

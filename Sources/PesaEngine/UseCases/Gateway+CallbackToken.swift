@@ -5,33 +5,47 @@ extension Gateway {
     /// registered again at once (Daraja lets production URLs be registered once; changing them takes a
     /// request to Safaricom).
     public static let previousCallbackTokenHoursMax: Int64 = 24 * 366
-    /// What a rotation keeps the replaced token for when not told: long enough for every callback of a
-    /// request already sent to Daraja (B2C results may queue for hours).
-    public static let previousCallbackTokenHoursDefault: Int64 = 72
 
     /// Gives the organization a new callback token (its callback URLs change); the replaced one stays
-    /// accepted for `previousValidHours` (0: not at all), then is refused like any wrong token. Rotating again
-    /// within that time ends the older token's grace at once: one previous token at most. Audited; the
-    /// tokens are never in the audit entry.
+    /// accepted for `previousValidHours` (0: not at all, for a leaked token), then is refused like any wrong
+    /// token. Only one previous token is kept, so while one is still accepted another rotation is refused
+    /// (409) unless `force`: a retried or repeated rotation would otherwise cut off, at once, the token that
+    /// registered C2B URLs and results on their way still carry. Audited; the tokens are never in the audit
+    /// entry. Answers the organization as this rotation left it.
     public func rotateCallbackToken(
-        in organization: OrganizationID, previousValidHours: Int64?, by actor: Actor
+        in organization: OrganizationID, previousValidHours: Int64, force: Bool = false, by actor: Actor
     ) async throws(EngineError) -> OrganizationView {
         try actor.authorize(.rotateCallbackToken, in: organization)
-        let hours = previousValidHours ?? Self.previousCallbackTokenHoursDefault
-        guard (0...Self.previousCallbackTokenHoursMax).contains(hours) else {
+        guard (0...Self.previousCallbackTokenHoursMax).contains(previousValidHours) else {
             throw EngineError.invalid(
                 "previous_valid_hours", "previous_valid_hours must be 0 to \(Self.previousCallbackTokenHoursMax)")
         }
         let token = Self.callbackToken()
-        try await engine(organization).execute { (state, context) throws(EngineError) in
-            guard state.organization != nil else { throw EngineError.notFound("organization") }
-            let rotated = TenantEvent.organizationUpdated(.init(
-                callbackToken: token,
-                previousCallbackTokenValidUntilMs: hours == 0 ? nil : context.nowMs + hours * 3_600_000))
-            return Decision(
-                events: [rotated, actor.audit("organization.callback_token_rotate", target: organization.rawValue)],
-                value: ())
-        }
-        return try await self.organization(organization, by: actor)
+        let record = try await engine(organization).execute(
+            { (state, context) throws(EngineError) in
+                guard let current = state.organization else { throw EngineError.notFound("organization") }
+                if !force, let until = current.previousCallbackTokenValidUntilMs, context.nowMs < until {
+                    throw EngineError(
+                        .conflict,
+                        "the token replaced by the last rotation is still accepted (previous_callback_token_valid_until)"
+                            + "; rotating now would refuse it at once. Wait until then, or send \"force\": true",
+                        param: "force")
+                }
+                let rotated = TenantEvent.organizationUpdated(.init(
+                    callbackToken: token,
+                    previousCallbackTokenValidUntilMs: previousValidHours == 0
+                        ? nil : context.nowMs + previousValidHours * 3_600_000))
+                return Decision(
+                    events: [rotated, actor.audit("organization.callback_token_rotate", target: organization.rawValue)],
+                    value: ())
+            },
+            thenRead: { (state, _) throws(EngineError) -> OrganizationRecord in
+                guard let record = state.organization else { throw EngineError.notFound("organization") }
+                return record
+            })
+        return OrganizationView(record: record, planDetails: try? Plan.named(record.plan))
     }
+
+    /// The gateway's wall clock, for views that depend on the time (a previous callback token's grace).
+    public var wallClockMs: Int64 { clock.nowMs() }
 }

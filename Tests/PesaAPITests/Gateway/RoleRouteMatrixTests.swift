@@ -34,6 +34,9 @@ import Testing
         Route(method: .get, path: "/v1/orgs", action: .listOrganizations, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/orgs/{org}", action: .readOrganization, orgInPath: true) { _ in nil },
         Route(method: .patch, path: "/v1/orgs/{org}", action: .updateOrganization, orgInPath: true) { _ in #"{"name":"Renamed"}"# },
+        Route(method: .post, path: "/v1/orgs/{org}/callback-token/rotate", action: .rotateCallbackToken, orgInPath: true) {
+            _ in #"{"previous_valid_hours":0,"force":true}"#
+        },
         Route(method: .post, path: "/v1/orgs/{org}/users", action: .createUser, orgInPath: true) { n in
             #"{"email":"m\#(n)@example.com","password":"long-enough-pw","role":"user"}"#
         },
@@ -124,7 +127,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 130)
+        #expect(checked == 140)
         await gateway.close()
     }
 

@@ -38,7 +38,8 @@ struct OrganizationsController: Sendable {
         OrganizationJSON(
             view,
             callbackURLBase: gateway.payments.callbackURLBase(
-                slug: view.record.slug.rawValue, token: view.record.callbackToken))
+                slug: view.record.slug.rawValue, token: view.record.callbackToken),
+            nowMs: gateway.wallClockMs)
     }
 
     /// The answer holds the callback URL's token, a secret: a first answer kept for `Idempotency-Key` is
@@ -104,11 +105,15 @@ struct OrganizationsController: Sendable {
         return json(try await gateway.updateOrganization(id, changes, by: identity.actor(requestID: context.requestID)))
     }
 
+    /// `previous_valid_hours` is required: how long a replaced token stays accepted is a choice (0 for a
+    /// leaked one; long enough for results on their way and for registered C2B URLs otherwise).
     struct RotateBody: Decodable, Sendable {
-        let previousValidHours: Int64?
+        let previousValidHours: Int64
+        let force: Bool?
 
         enum CodingKeys: String, CodingKey {
             case previousValidHours = "previous_valid_hours"
+            case force
         }
     }
 
@@ -119,10 +124,11 @@ struct OrganizationsController: Sendable {
     {
         let id = try context.parameters.requireID("id", as: OrganizationID.self)
         let identity = try context.requireIdentity()
-        let body = try await request.decodeOptionalJSON(as: RotateBody.self, context: context)
+        let body = try await request.decodeJSON(as: RotateBody.self, context: context)
         return json(
             try await gateway.rotateCallbackToken(
-                in: id, previousValidHours: body?.previousValidHours, by: identity.actor(requestID: context.requestID)))
+                in: id, previousValidHours: body.previousValidHours, force: body.force ?? false,
+                by: identity.actor(requestID: context.requestID)))
     }
 
     static let organization = JSONSchema.object([
@@ -133,7 +139,7 @@ struct OrganizationsController: Sendable {
             "current_period_end": JSONSchema.dateTime,
         ]),
         "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string,
-        "previous_callback_token_valid_until": JSONSchema.nullable(JSONSchema.dateTime),
+        "previous_callback_token_valid_until": JSONSchema.dateTime,
         "created_at": JSONSchema.dateTime, "updated_at": JSONSchema.dateTime,
     ])
 
@@ -163,8 +169,11 @@ struct OrganizationsController: Sendable {
     static let rotateSpec = RouteSpec(
         .post, "/v1/orgs/{id}/callback-token/rotate",
         summary: "Give the organization a new callback token; the old one stays accepted for previous_valid_hours "
-            + "(default 72, 0 to 8784); register C2B URLs again before then",
+            + "(0 to 8784; 0 for a leaked token); register C2B URLs again before then. 409 while the token "
+            + "replaced by the last rotation is still accepted, unless force is true",
         action: .rotateCallbackToken, tag: "organizations",
-        requestBody: JSONSchema.object(["previous_valid_hours": JSONSchema.integer]), responseBody: organization,
-        errors: [.notFound, .invalidField], organizationParameter: "id")
+        requestBody: JSONSchema.object(
+            ["previous_valid_hours": JSONSchema.integer, "force": JSONSchema.boolean],
+            required: ["previous_valid_hours"]),
+        responseBody: organization, errors: [.notFound, .invalidField, .conflict], organizationParameter: "id")
 }

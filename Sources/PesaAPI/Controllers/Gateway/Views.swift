@@ -24,7 +24,7 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     let subscription: SubscriptionView
     let rateLimit: Int64?
     let callbackURLBase: String
-    /// After a rotation: until when the replaced token is still accepted (RFC 3339), else null.
+    /// After a rotation, while the replaced token is still accepted: until when (RFC 3339); absent otherwise.
     let previousCallbackTokenValidUntil: String?
     let createdAt: String
     let updatedAt: String
@@ -40,7 +40,7 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
 }
 
 extension OrganizationJSON {
-    init(_ view: OrganizationView, callbackURLBase: String) {
+    init(_ view: OrganizationView, callbackURLBase: String, nowMs: Int64) {
         let record = view.record
         id = record.id.rawValue
         slug = record.slug.rawValue
@@ -55,7 +55,9 @@ extension OrganizationJSON {
             view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride)
             ?? record.rateLimitOverride
         self.callbackURLBase = callbackURLBase
-        previousCallbackTokenValidUntil = record.previousCallbackTokenValidUntilMs.map { RFC3339.string(ms: $0) }
+        previousCallbackTokenValidUntil = record.previousCallbackTokenValidUntilMs.flatMap {
+            $0 > nowMs ? RFC3339.string(ms: $0) : nil
+        }
         createdAt = RFC3339.string(ms: record.createdAtMs)
         updatedAt = RFC3339.string(ms: record.updatedAtMs)
     }
