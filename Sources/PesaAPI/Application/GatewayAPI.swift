@@ -9,6 +9,8 @@ public struct GatewayAPI: Sendable {
     public let accessTokens: AccessTokens
     public let passwordHasher: PasswordHasher
     public let configuration: APIConfiguration
+    /// First answers holding a secret, for retries (`SecretAnswers`): one per API, shared by its routers.
+    let secretAnswers = SecretAnswers()
 
     /// `bcryptCost`: lower only in tests. The JWT key is derived from the master key, so restarts keep sessions.
     /// `metricsToken` (`PESA_METRICS_TOKEN`): a bearer token that may read `GET /metrics` besides super admins.
@@ -37,7 +39,7 @@ public struct GatewayAPI: Sendable {
         ).addRoutes(to: routes)
         OrganizationsController(gateway: gateway).addRoutes(to: routes)
         UsersController(gateway: gateway, passwordHasher: passwordHasher).addRoutes(to: routes)
-        APIKeysController(gateway: gateway).addRoutes(to: routes)
+        APIKeysController(gateway: gateway, firstAnswers: secretAnswers).addRoutes(to: routes)
         CredentialsController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)

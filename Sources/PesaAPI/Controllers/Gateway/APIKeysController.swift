@@ -5,6 +5,8 @@ import PesaEngine
 /// `/v1/api-keys`: an organization's API keys (org_admin). The key is shown once, at creation.
 struct APIKeysController: Sendable {
     let gateway: Gateway
+    /// A retry's first answer while this process runs (the key is never written to disk).
+    let firstAnswers: SecretAnswers
 
     func addRoutes(to routes: APIRoutes) {
         routes.add(Self.createSpec, use: create)
@@ -18,21 +20,35 @@ struct APIKeysController: Sendable {
         let environment: String?
     }
 
-    /// With `Idempotency-Key`, a retry never makes a second key: it is 409 naming the first one, whose key
-    /// was shown once (`Gateway.createAPIKey`).
-    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> EditedResponse<APIKeyJSON> {
+    /// With `Idempotency-Key`, a retry never makes a second key: the same caller's same key and body get the
+    /// first answer while this process runs (`SecretAnswers`), and after a restart 409 naming the key made,
+    /// whose secret was shown once and is kept nowhere (`Gateway.createAPIKey`).
+    @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
         let body = try await request.decodeHashedJSON(as: CreateBody.self, context: context)
         let idempotency = try request.idempotencyKey().map { IdempotencyInput(key: $0, requestHash: body.requestHash) }
+        let actor = identity.actor(requestID: context.requestID)
+        let answerKey = idempotency.map {
+            SecretAnswers.key(organization.rawValue, actor.id, $0.key, $0.requestHash)
+        }
+        if let answerKey {
+            try actor.authorize(.createAPIKey, in: organization)
+            if let bytes = firstAnswers.answer(for: answerKey, nowMs: gateway.wallClockMs) {
+                var response = Response.json(bytes, status: .created)
+                response.headers[.idempotencyHit] = "true"
+                return response
+            }
+        }
         let role = try UsersController.role(body.value.role ?? "user")
         let environment = try await keyEnvironment(body.value.environment, organization: organization)
         let key = APIKey.generate(environment: environment)
         let record = try await gateway.createAPIKey(
             in: organization, name: body.value.name, role: role, environment: environment.rawValue,
-            keyHash: key.hash, keyHint: key.hint, idempotency: idempotency,
-            by: identity.actor(requestID: context.requestID))
-        return EditedResponse(status: .created, response: APIKeyJSON(record, key: key.secret))
+            keyHash: key.hash, keyHint: key.hint, idempotency: idempotency, by: actor)
+        let bytes = try IdempotentAnswer.bytes(of: APIKeyJSON(record, key: key.secret), context: context)
+        if let answerKey { firstAnswers.keep(bytes, for: answerKey, nowMs: gateway.wallClockMs) }
+        return Response.json(bytes, status: .created)
     }
 
     /// The environment named, else the one of the organization's credentials (sandbox when none).
@@ -73,8 +89,9 @@ struct APIKeysController: Sendable {
 
     static let createSpec = RouteSpec(
         .post, "/v1/api-keys",
-        summary: "Create an API key (the key is in this answer only; with Idempotency-Key, a retry makes no second "
-            + "key and is 409 CONFLICT naming the first)", action: .createAPIKey, tag: "api-keys",
+        summary: "Create an API key (the key is in this answer only). With Idempotency-Key a retry makes no second "
+            + "key: it gets the first answer while the server runs, after a restart 409 CONFLICT naming the key",
+        action: .createAPIKey, tag: "api-keys",
         requestBody: JSONSchema.object(
             ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]
         ),
