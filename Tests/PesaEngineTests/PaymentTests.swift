@@ -162,3 +162,44 @@ import Testing
         }
     }
 }
+
+extension PaymentTests {
+    /// A success that comes after the payment was settled as a failure (out of order relative to a query, or a
+    /// 1037 callback before the PIN's) overturns it when it brings a receipt; without one, or after a success,
+    /// nothing changes.
+    @Test func aLateSuccessWithAReceiptOverturnsATimeout() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push("0708374149")
+            let checkout = try #require(answer.payment.checkoutRequestID)
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
+                .record.callbackToken
+            func callback(code: Int, receipt: String?) -> [UInt8] {
+                let metadata = receipt.map {
+                    #","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"\#($0)"},{"Name":"PhoneNumber","Value":254708374149}]}"#
+                } ?? ""
+                return Array(
+                    #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#
+                        .utf8)
+            }
+            func deliver(code: Int, receipt: String?) async throws -> Payment {
+                let delivered = try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: .stk, body: callback(code: code, receipt: receipt))
+                #expect(delivered == .accepted)
+                return try await harness.payment(answer.payment.id)
+            }
+            #expect(try await deliver(code: 1037, receipt: nil).status == .timeout)
+            // A success without a receipt proves nothing: the timeout stays.
+            #expect(try await deliver(code: 0, receipt: nil).status == .timeout)
+            let overturned = try await deliver(code: 0, receipt: "TLT0000001")
+            #expect(overturned.status == .succeeded)
+            #expect(overturned.mpesaReceipt == "TLT0000001")
+            #expect(overturned.resultCode == ResultCode("0"))
+            // After the success, a failure is late again.
+            #expect(try await deliver(code: 1032, receipt: nil).status == .succeeded)
+            // The state after a replay is the same.
+            let engine = try await harness.gateway.engine(harness.organization)
+            let row = try await engine.read { state in state.payments.row(forReceipt: "TLT0000001") }
+            #expect(row != nil)
+        }
+    }
+}

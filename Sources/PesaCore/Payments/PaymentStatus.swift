@@ -25,7 +25,22 @@ public enum PaymentStatus: String, Sendable, Codable, CaseIterable, CustomString
         case illegal
     }
 
-    /// The state machine, as a table:
+    /// `transition(to:)` for a result that may bring an M-Pesa receipt: a success with a receipt also
+    /// overturns a failure (`failed`, `cancelled`, `timeout`), because the receipt shows the money moved. Daraja's
+    /// callbacks may come out of order relative to a query (REFERENCE.md 11.1): a query at two minutes may say
+    /// 1037 (no answer from the customer) just before the callback of the PIN the customer entered after all.
+    /// Kept `timeout`, that payment would be pushed again and paid twice. Without a receipt a failure stays.
+    public func transition(to next: PaymentStatus, receipt: String?) -> TransitionOutcome {
+        switch (self, next) {
+        case (.failed, .succeeded), (.cancelled, .succeeded), (.timeout, .succeeded):
+            guard let receipt, !receipt.isEmpty else { return .late }
+            return .changes
+        default:
+            return transition(to: next)
+        }
+    }
+
+    /// The state machine, as a table (a success with a receipt also overturns a failure: `transition(to:receipt:)`):
     ///
     /// | from \ to | pending | succeeded | failed, cancelled, timeout | reversed | unknown |
     /// |---|---|---|---|---|---|

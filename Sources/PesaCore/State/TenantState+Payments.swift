@@ -74,7 +74,7 @@ extension TenantState {
     mutating func settle(_ data: TenantEvent.PaymentSettled, atMs: Int64) {
         guard let row = payments.row(for: data.paymentID) else { preconditionFailure("validated: payment exists") }
         let current = payments.status(at: row)
-        switch current.transition(to: data.status) {
+        switch current.transition(to: data.status, receipt: data.mpesaReceipt) {
         case .duplicate:
             counters.duplicateResults += 1
             // A success settled without its receipt (by an STK query, which carries none) learns it from the

@@ -132,7 +132,7 @@ extension TenantState {
         case .paymentSettled(let data):
             let row = try requirePayment(data.paymentID)
             let current = payments.status(at: row)
-            guard current.transition(to: data.status) != .illegal else {
+            guard current.transition(to: data.status, receipt: data.mpesaReceipt) != .illegal else {
                 throw .illegalTransition("payment \(data.paymentID) cannot go from \(current) to \(data.status)")
             }
         default:

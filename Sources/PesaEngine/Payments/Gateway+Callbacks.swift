@@ -109,7 +109,9 @@ extension Gateway {
     ///
     /// One duplicate counts: a success that was settled without a receipt (reconciliation by STK query, which
     /// returns none) is settled again with the receipt a later result brings, unless another payment holds
-    /// it; the state keeps the receipt and changes nothing else. A reversal needs that receipt.
+    /// it; the state keeps the receipt and changes nothing else. A reversal needs that receipt. And a success
+    /// with a receipt overturns a failure (`PaymentStatus.transition(to:receipt:)`), unless another payment
+    /// holds that receipt.
     static func settlement(
         _ result: CallbackReading.PaymentResult, of payment: Payment, source: TenantEvent.SettlementSource,
         in state: TenantState? = nil
@@ -122,7 +124,12 @@ extension Gateway {
                 paymentID: payment.id, resultCode: result.code, resultDesc: result.desc, mpesaReceipt: receipt,
                 transactionAtMs: result.atMs, source: source))
         }
-        guard payment.status.transition(to: status) == .changes else { return nil }
+        let receipt = status == .succeeded ? result.receipt : nil
+        guard payment.status.transition(to: status, receipt: receipt) == .changes else { return nil }
+        // A failure overturned by a success takes its receipt only if no other payment holds it.
+        if payment.status.isFinal, let receipt {
+            guard let state, receiptConflict(receipt, for: payment, in: state) == nil else { return nil }
+        }
         return .paymentSettled(.init(
             paymentID: payment.id, resultCode: result.code, resultDesc: result.desc,
             mpesaReceipt: status == .succeeded ? result.receipt : nil, transactionAtMs: result.atMs, source: source))

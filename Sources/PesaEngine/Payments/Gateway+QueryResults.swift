@@ -66,7 +66,9 @@ extension Gateway {
         case (_, "failed"), (_, "cancelled"), (_, "declined"), (_, "expired"): outcome = (.failed, nil)
         default: outcome = nil
         }
-        guard let (newStatus, receiptKept) = outcome, payment.status.transition(to: newStatus) == .changes else { return nil }
+        guard let (newStatus, receiptKept) = outcome,
+            payment.status.transition(to: newStatus, receipt: receiptKept) == .changes
+        else { return nil }
         let code = newStatus == .succeeded ? ResultCode(0) : ResultCode("PESA_STATUS_\(status.uppercased())")
         return .paymentSettled(.init(
             paymentID: payment.id, status: newStatus, resultCode: code,

@@ -29,12 +29,36 @@ import Testing
         try state.applyAll([Fixtures.stk(1), Fixtures.accepted(1), Fixtures.settled(1, code: "1032")])
         let cancelled = try #require(state.payment(id: Fixtures.paymentID(1)))
         #expect(cancelled.status == .cancelled)
-        try state.applyAll([Fixtures.settled(1, code: "0"), Fixtures.settled(1, code: "1032")])
+        // A success without a receipt is late; a failure after a failure too.
+        let noReceipt = TenantEvent.paymentSettled(.init(
+            paymentID: Fixtures.paymentID(1), resultCode: ResultCode(0), resultDesc: "ok", mpesaReceipt: nil,
+            source: .query))
+        try state.applyAll([noReceipt, Fixtures.settled(1, code: "1037"), Fixtures.settled(1, code: "1032")])
         var after = try #require(state.payment(id: Fixtures.paymentID(1)))
-        #expect(after.lastEventSeq == 6)  // the timeline shows the late results; nothing else changed
+        #expect(after.lastEventSeq == 7)  // the timeline shows the late results; nothing else changed
         after.lastEventSeq = cancelled.lastEventSeq
         #expect(after == cancelled)
-        #expect(state.counters.lateResults == 1 && state.counters.duplicateResults == 1)
+        #expect(state.counters.lateResults == 2 && state.counters.duplicateResults == 1)
+    }
+
+    /// A success that brings a receipt overturns a failure (the money moved); after it, failures are late.
+    @Test func aSuccessWithAReceiptOverturnsAFailure() throws {
+        var state = try started()
+        try state.applyAll([Fixtures.stk(1), Fixtures.accepted(1), Fixtures.settled(1, code: "1037")])
+        #expect(state.payment(id: Fixtures.paymentID(1))?.status == .timeout)
+        try state.applyAll([Fixtures.settled(1, code: "0"), Fixtures.settled(1, code: "1032")])
+        let after = try #require(state.payment(id: Fixtures.paymentID(1)))
+        #expect(after.status == .succeeded)
+        #expect(after.mpesaReceipt == "RCP1")
+        #expect(state.payments.row(forReceipt: "RCP1") != nil)
+        #expect(state.counters.lateResults == 1)
+        for failure in [PaymentStatus.failed, .cancelled, .timeout] {
+            #expect(failure.transition(to: .succeeded, receipt: "R1") == .changes)
+            #expect(failure.transition(to: .succeeded, receipt: nil) == .late)
+            #expect(failure.transition(to: .succeeded, receipt: "") == .late)
+        }
+        #expect(PaymentStatus.reversed.transition(to: .succeeded, receipt: "R1") == .late)
+        #expect(PaymentStatus.succeeded.transition(to: .failed, receipt: nil) == .late)
     }
 
     @Test func callbacksAreCountedAndOrphansKept() throws {
