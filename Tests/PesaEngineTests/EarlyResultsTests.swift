@@ -27,6 +27,15 @@ import Testing
         #expect(table.take("c") == 4)
     }
 
+    @Test func theFirstResultForAnIdIsKept() {
+        var table = EarlyResults<Int>(countMax: 4)
+        table.remember(1, for: "a")
+        table.remember(2, for: "a")
+        #expect(table.count == 1)
+        #expect(table.take("a") == 1)
+        #expect(table.take("a") == nil)
+    }
+
     @Test func aResultTakenSoonAfterItCameNeverPilesUp() {
         var table = EarlyResults<Int>(countMax: 10)
         for index in 0...9_996 {  // the last one, 9,996 = 7 * 1,428, is kept

@@ -203,3 +203,44 @@ extension PaymentTests {
         }
     }
 }
+
+extension PaymentTests {
+    /// A push whose answer from Daraja was lost (no CheckoutRequestID) is found by its success's amount and
+    /// phone when exactly one pending push fits; two that fit are left to a person.
+    @Test func aSuccessForAPushWhoseAnswerWasLostSettlesTheOnePushThatFits() async throws {
+        try await PaymentsHarness.run { harness in
+            let engine = try await harness.gateway.engine(harness.organization)
+            /// Journals a push's intent only, as when Daraja's answer never came.
+            func intent(_ phone: String, shillings: Int64) async throws -> PaymentID {
+                let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
+                let event = TenantEvent.stkPushRequested(.init(
+                    paymentID: id, amount: Amount(shillings: shillings), phone: try MSISDN(phone),
+                    accountReference: "INV-9", description: "Lost answer"))
+                try await engine.execute { (_, _) throws(EngineError) in Decision(events: [event], value: ()) }
+                return id
+            }
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
+                .record.callbackToken
+            func success(_ phone: String, shillings: Int64, receipt: String) async throws -> CallbackAnswer {
+                let body = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_unknown_\#(receipt)","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":\#(shillings)},{"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},{"Name":"PhoneNumber","Value":\#(phone)}]}}}}"#
+                return try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: .stk, body: Array(body.utf8))
+            }
+            let lost = try await intent("0708374149", shillings: 25)
+            _ = try await intent("0708374149", shillings: 30)  // same phone, another amount
+            _ = try await intent("0711000000", shillings: 25)  // same amount, another phone
+            #expect(try await success("254708374149", shillings: 25, receipt: "TLA0000001") == .accepted)
+            let settled = try await harness.payment(lost)
+            #expect(settled.status == .succeeded)
+            #expect(settled.mpesaReceipt == "TLA0000001")
+            // Two pushes that fit: neither is settled (the callback stays an orphan).
+            let first = try await intent("0722000000", shillings: 40)
+            let second = try await intent("0722000000", shillings: 40)
+            #expect(try await success("254722000000", shillings: 40, receipt: "TLA0000002") == .accepted)
+            #expect(try await harness.payment(first).status == .pending)
+            #expect(try await harness.payment(second).status == .pending)
+            let orphans = try await engine.read { state in state.counters.orphanCallbacks }
+            #expect(orphans >= 1)
+        }
+    }
+}

@@ -275,6 +275,20 @@ import Testing
             #expect(payments.first?.mpesaReceipt == "SKR7C2B001")
             #expect(payments.first?.amount == Amount(shillings: 250))
             #expect(payments.first?.accountReference == "INV-1")
+            // Cents are kept; a zero or unreadable amount is kept raw and answered as malformed.
+            let cents = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B002","TransTime":"20261128120000","TransAmount":"10.50","BusinessShortCode":"174379","BillRefNumber":"INV-2","MSISDN":"254708374149"}"#.utf8)
+            #expect(try await harness.gateway.receiveCallback(
+                slug: harness.slug, token: token, kind: .c2bConfirmation, body: cents) == .accepted)
+            let withCents = try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.row(forReceipt: "SKR7C2B002").map { state.payments.payment(at: $0).amount }
+            }
+            #expect(withCents == Amount(minorUnits: 1_050))
+            for amount in ["0.00", "1.234", "ten"] {
+                let bad = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B003","TransAmount":"\#(amount)","BusinessShortCode":"174379","BillRefNumber":"X","MSISDN":"2547"}"#.utf8)
+                let answer = try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: .c2bConfirmation, body: bad)
+                #expect(answer == .malformed("C2B confirmation without a positive amount or TransID"), "\(amount)")
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import DarajaSandbox
 import Foundation
 import PesaCore
 import PesaStore
@@ -71,6 +72,39 @@ import Testing
             #expect(verdicts["no receipt, no amount"] == true)
             #expect(verdicts["its own receipt"] == true)
             #expect(verdicts["not its own receipt"] == false)
+        }
+    }
+}
+
+extension StatusAnswerTests {
+    /// A queue timeout is not a query's answer: the real result that comes after it is kept, and a second
+    /// timeout or a duplicate after the real result changes nothing.
+    @Test func aQueryResultAfterAQueueTimeoutIsKept() async throws {
+        try await PaymentsHarness.run { harness in
+            let push = try await harness.push("254708374149", amount: 20)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let receipt = try #require(try await harness.payment(push.payment.id).mpesaReceipt)
+            let query = try await harness.gateway.transactionStatus(
+                TransactionStatusParameters(mpesaReceipt: receipt, paymentID: nil), in: harness.organization,
+                by: harness.admin)
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
+                .record.callbackToken
+            let path = "/callbacks/\(harness.slug)/\(token)/\(CallbackKind.statusResult.rawValue)"
+            let body = try #require(await harness.recorder.waitForDeliveries(to: path, count: 1, timeoutMs: 10_000).first)
+                .body
+            func deliver(_ kind: CallbackKind) async throws -> QueryRecord {
+                let answer = try await harness.gateway.receiveCallback(
+                    slug: harness.slug, token: token, kind: kind, body: Array(body))
+                #expect(answer == .accepted)
+                return try await harness.gateway.query(
+                    query.id, kind: .transactionStatus, in: harness.organization, by: harness.admin)
+            }
+            #expect(try await deliver(.statusTimeout).resultCode == .queueTimeout)
+            #expect(try await deliver(.statusTimeout).resultCode == .queueTimeout)
+            let answered = try await deliver(.statusResult)
+            #expect(answered.resultCode == ResultCode(0))
+            #expect(answered.parameters["ReceiptNo"] == receipt)
+            #expect(try await deliver(.statusTimeout).resultCode == ResultCode(0))
         }
     }
 }

@@ -13,6 +13,10 @@ public struct ResultCode: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
+    /// A query's result when Daraja's queue timed out before the query ran: not an answer, so the query's real
+    /// result may still come and replace it.
+    public static let queueTimeout = ResultCode("PESA_QUEUE_TIMEOUT")
+
     /// The numeric value when the code is a plain integer (`"0"`, `" 1032 "`, `"01032"`).
     public var numericValue: Int? {
         Int(rawValue.trimmingSpaces)

@@ -53,7 +53,9 @@ extension TenantState {
                 rejectUnknown: data.rejectUnknown,
                 accountReferences: Set(data.accountReferences.map(C2BValidationRecord.normalized)), updatedAtMs: atMs)
         case .queryCompleted(let data):
-            guard queries[data.queryID]?.resultCode == nil else { return }
+            // The first result stays, except a queue timeout, which the real result replaces.
+            let current = queries[data.queryID]?.resultCode
+            guard current == nil || (current == .queueTimeout && data.resultCode != .queueTimeout) else { return }
             queries[data.queryID]?.resultCode = data.resultCode
             queries[data.queryID]?.resultDesc = data.resultDesc
             queries[data.queryID]?.parameters = data.parameters

@@ -7,7 +7,7 @@ enum CallbackReading: Sendable {
     /// A result for the payment with this Daraja id (CheckoutRequestID or ConversationID).
     case result(PaymentResult)
     /// A C2B confirmation: money received.
-    case c2bConfirmation(receipt: String, amount: Int64, phone: String, reference: String, atMs: Int64?)
+    case c2bConfirmation(receipt: String, amount: Amount, phone: String, reference: String, atMs: Int64?)
     /// A C2B validation request (answered, changes nothing).
     case c2bValidation(reference: String)
     /// A queue timeout for a payout or reversal: its outcome is unknown until queried.
@@ -27,6 +27,9 @@ enum CallbackReading: Sendable {
         var desc: String
         var receipt: String?
         var atMs: Int64?
+        /// STK only: the amount and phone a success's metadata gives (to find a push whose answer was lost).
+        var shillings: Int64? = nil
+        var phone: String? = nil
     }
 
     struct QueryResult: Sendable {
@@ -49,17 +52,18 @@ enum CallbackReading: Sendable {
             return .result(PaymentResult(
                 darajaID: callback.checkoutRequestID, byCheckoutID: true, originatorID: nil,
                 code: ResultCode(callback.resultCode.text), desc: callback.resultDesc, receipt: callback.receiptNumber,
-                atMs: callback.transactionDate.flatMap(kenyaMs)))
+                atMs: callback.transactionDate.flatMap(kenyaMs), shillings: callback.amount, phone: callback.phoneNumber))
         case .c2bConfirmation, .c2bValidation:
             guard let transaction = try? decoder.decode(C2BTransaction.self, from: data) else {
                 return .malformed("not a C2B transaction")
             }
             if kind == .c2bValidation { return .c2bValidation(reference: transaction.billRefNumber) }
-            guard let shillings = Amount(decimalText: transaction.transAmount.text)?.wholeShillings, shillings > 0,
+            // Cents are kept as they come: money that moved is recorded, whatever its shape.
+            guard let amount = Amount(decimalText: transaction.transAmount.text), amount.minorUnits > 0,
                 !transaction.transID.isEmpty
-            else { return .malformed("C2B confirmation without a whole amount or TransID") }
+            else { return .malformed("C2B confirmation without a positive amount or TransID") }
             return .c2bConfirmation(
-                receipt: transaction.transID, amount: shillings, phone: transaction.msisdn,
+                receipt: transaction.transID, amount: amount, phone: transaction.msisdn,
                 reference: transaction.billRefNumber, atMs: kenyaMs(transaction.transTime))
         case .b2cResult, .reversalResult, .b2cTimeout, .reversalTimeout, .balanceResult, .balanceTimeout,
             .statusResult, .statusTimeout:
@@ -78,7 +82,7 @@ enum CallbackReading: Sendable {
         case .balanceResult, .statusResult, .balanceTimeout, .statusTimeout:
             guard !kind.isQueueTimeout else {
                 return .queryResult(QueryResult(
-                    conversationID: result.conversationID, code: ResultCode("PESA_QUEUE_TIMEOUT"),
+                    conversationID: result.conversationID, code: .queueTimeout,
                     desc: "Daraja's queue timed out before the query ran", parameters: [:]))
             }
             var parameters: [String: String] = [:]

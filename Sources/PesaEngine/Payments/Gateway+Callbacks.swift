@@ -52,6 +52,7 @@ extension Gateway {
         case .result(let result):
             guard let row = paymentRow(darajaID: result.darajaID, byCheckoutID: result.byCheckoutID,
                                        originatorID: result.originatorID, in: state)
+                ?? pushWithLostAnswer(result, in: state)
             else {
                 engine.rememberEarlyResult(reading, darajaID: result.darajaID)
                 return Decision(events: [received(.orphan)], value: .accepted)
@@ -66,7 +67,7 @@ extension Gateway {
                 return Decision(events: [received(.informational)], value: .accepted)
             }
             let created = TenantEvent.c2bReceived(.init(
-                paymentID: newID, amount: Amount(shillings: amount), phone: phone, mpesaReceipt: receipt,
+                paymentID: newID, amount: amount, phone: phone, mpesaReceipt: receipt,
                 accountReference: String(reference.prefix(100)), transactionAtMs: atMs))
             return Decision(events: [received(.informational), created], value: .accepted)
         case .timeout(let darajaID, let originatorID):
@@ -90,6 +91,29 @@ extension Gateway {
                 events: [received(.informational)],
                 value: accepted ? .accepted : .rejected(code: "C2B00012", desc: "Rejected: unknown account number"))
         }
+    }
+
+    /// The push an STK success belongs to when Daraja's answer to the push was lost (a timeout after the request
+    /// reached Daraja, a crash before the answer was journaled), so the payment has no CheckoutRequestID to be
+    /// found by, and cannot be queried either: the one pending push without a CheckoutRequestID with the
+    /// success's amount and phone. Only a success with a receipt no payment holds is matched, and only when
+    /// exactly one push fits; otherwise the callback stays an orphan and the payment goes to `unknown` for a
+    /// person, as before.
+    static func pushWithLostAnswer(_ result: CallbackReading.PaymentResult, in state: TenantState) -> Int? {
+        guard result.byCheckoutID, result.code.paymentStatus == .succeeded, let receipt = result.receipt,
+            !receipt.isEmpty, state.payments.row(forReceipt: receipt) == nil, let shillings = result.shillings,
+            let phone = result.phone.map({ $0.filter(\.isNumber) }), !phone.isEmpty
+        else { return nil }
+        let table = state.payments
+        var found: Int?
+        for row in table.pendingRowsOldestFirst where table.type(at: row) == .stkPush {
+            guard table.amount(at: row) == Amount(shillings: shillings) else { continue }
+            let payment = table.payment(at: row)
+            guard payment.checkoutRequestID == nil, payment.phone == phone else { continue }
+            if found != nil { return nil }
+            found = row
+        }
+        return found
     }
 
     /// The payment a result names: by CheckoutRequestID (STK), else by ConversationID, else by the

@@ -4,12 +4,17 @@ import PesaCore
 extension Gateway {
     /// What a query's result journals: the result itself; for a balance, the new balances; for a
     /// transaction status about a pending (or unknown) payment, the payment's settlement when the answer
-    /// is final. Nothing when the query already has its result (a duplicate callback).
+    /// is final. Nothing when the query already has its result (a duplicate callback), unless that was only a
+    /// queue timeout: the real result that comes after it is kept (and may settle the payment).
     static func queryResultEvents(
         _ result: CallbackReading.QueryResult, queryID: QueryID, kind: QueryKind, paymentID: PaymentID?,
         state: TenantState, nowMs: Int64
     ) -> [TenantEvent] {
-        if let existing = state.query(id: queryID), existing.status != .pending { return [] }
+        if let existing = state.query(id: queryID), existing.status != .pending,
+            existing.resultCode != .queueTimeout || result.code == .queueTimeout
+        {
+            return []
+        }
         var events: [TenantEvent] = [
             .queryCompleted(.init(
                 queryID: queryID, resultCode: result.code, resultDesc: result.desc, parameters: result.parameters))

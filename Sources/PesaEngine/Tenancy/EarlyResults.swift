@@ -20,7 +20,10 @@ struct EarlyResults<Value> {
 
     var count: Int { values.count }
 
+    /// Keeps the first result for an id: a duplicate that comes before the answer changes nothing, as a
+    /// duplicate after it would not.
     mutating func remember(_ value: Value, for id: String) {
+        guard values[id] == nil else { return }
         arrivals += 1
         values[id] = (arrivals, value)
         order.append((id, arrivals))
