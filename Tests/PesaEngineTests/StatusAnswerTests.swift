@@ -108,3 +108,41 @@ extension StatusAnswerTests {
         }
     }
 }
+
+extension StatusAnswerTests {
+    /// A reversal reconciliation gave up on no longer blocks another; and once one of them reversed the
+    /// payment, a "Reversed" status answer no longer settles the other (it names the original, not the request).
+    @Test func anUnknownReversalAllowsAnotherAndOnlyOneIsCreditedTheReversal() async throws {
+        try await PaymentsHarness.run { harness in
+            let push = try await harness.push("254708374149", amount: 300)
+            _ = try await harness.deliverCallbacks(count: 1)
+            let receipt = try #require(try await harness.payment(push.payment.id).mpesaReceipt)
+            func reverse() async throws -> Payment {
+                try await harness.gateway.reversal(
+                    ReversalParameters(mpesaReceipt: receipt, amount: 300, remarks: "Refund"),
+                    in: harness.organization, idempotency: nil, by: harness.admin
+                ).payment
+            }
+            let first = try await reverse()
+            let engine = try await harness.gateway.engine(harness.organization)
+            let gaveUp = TenantEvent.paymentSettled(.init(
+                paymentID: first.id, status: .unknown, resultCode: ResultCode("PESA_UNRESOLVED"), resultDesc: "gave up",
+                source: .reconciliation))
+            try await engine.execute { (_, _) throws(EngineError) in Decision(events: [gaveUp], value: ()) }
+            let second = try await reverse()
+            let answer = ["TransactionStatus": "Reversed", "ReceiptNo": receipt]
+            let before = try await engine.read { state in
+                state.payment(id: second.id).map { Gateway.statusAnswerConcerns(answer, payment: $0, state: state) }
+            }
+            #expect(before == true)
+            // The first one's result comes after all: it reversed the payment.
+            #expect(try await harness.deliverCallbacks(.reversalResult, count: 1) == [.accepted])
+            #expect(try await harness.payment(first.id).status == .succeeded)
+            #expect(try await harness.payment(push.payment.id).status == .reversed)
+            let after = try await engine.read { state in
+                state.payment(id: second.id).map { Gateway.statusAnswerConcerns(answer, payment: $0, state: state) }
+            }
+            #expect(after == false)
+        }
+    }
+}

@@ -20,10 +20,13 @@ extension PaymentTable {
     /// The payment requested with this idempotency key, if any.
     public func row(forIdempotencyKey text: String) -> Int? { find(text, .idempotencyKey, in: byIdempotencyKey) }
 
-    /// The newest reversal of `original` that is still pending or unknown (a request of it may yet succeed).
+    /// The newest reversal of `original` that is still pending (its result may yet come). One that went
+    /// `unknown` (reconciliation gave up) does not block another: Daraja refuses to reverse a transaction twice
+    /// (`R000001`), so a second request cannot refund twice, and without it a reversal whose failure was never
+    /// heard of would keep the customer from ever being refunded through the gateway.
     public func openReversal(of original: PaymentID) -> Int? {
         find(original.rawValue, .originalPaymentID, in: byOriginalPaymentID) { row in
-            type(at: row) == .reversal && (status(at: row) == .pending || status(at: row) == .unknown)
+            type(at: row) == .reversal && status(at: row) == .pending
         }
     }
 

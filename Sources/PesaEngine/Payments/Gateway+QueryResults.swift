@@ -47,6 +47,13 @@ extension Gateway {
         let receipt = parameters["ReceiptNo"].map { $0.trimmingWhitespace().uppercased() }
             .flatMap { $0.isEmpty ? nil : $0 }
         if payment.type == .reversal {
+            // "Reversed" names the original, not which request reversed it: once another reversal of it
+            // succeeded, the answer is about that one, and this one settles from its own result or not at all.
+            if let original = payment.originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
+                state.payment(id: original)?.status == .reversed
+            {
+                return false
+            }
             return receipt == nil || receipt == payment.reversedReceipt
         }
         if let receipt, receiptConflict(receipt, for: payment, in: state) != nil { return false }

@@ -52,6 +52,20 @@ import Testing
         #expect(state.payments[Fixtures.paymentID(1)]?.status == .reversed)
     }
 
+    /// A reversal reconciliation gave up on no longer blocks another (Daraja refuses a second reversal of
+    /// one transaction itself).
+    @Test func anUnknownReversalDoesNotBlockAnother() throws {
+        var state = try Self.state(originals: 3, later: 0)
+        #expect(state.payments.openReversal(of: Fixtures.paymentID(1)) != nil)
+        try state.applyAll([
+            .paymentSettled(.init(
+                paymentID: Fixtures.paymentID(10_001), status: .unknown, resultCode: ResultCode("PESA_UNRESOLVED"),
+                resultDesc: "gave up", source: .reconciliation))
+        ])
+        #expect(state.payments[Fixtures.paymentID(10_001)]?.status == .unknown)
+        #expect(state.payments.openReversal(of: Fixtures.paymentID(1)) == nil)
+    }
+
     @Test func theIndexIsRebuiltFromASnapshot() throws {
         let state = try Self.state(later: 700)
         let restored = try TenantState(
