@@ -117,8 +117,9 @@ extension Gateway {
     }
 
     /// How to ask about a payment: a reversal by the receipt it reverses (its status tells whether it was
-    /// reversed), others by their receipt, else by Daraja's conversation id (a payout's OriginatorConversationID
-    /// is its own id when Daraja's acknowledgement was lost).
+    /// reversed), others by their receipt, else a payout by its OriginatorConversationID, as REFERENCE.md 11.1
+    /// says to query B2C (the one Daraja echoed, or the payment's own id, which a v3 payout sends, when the
+    /// acknowledgement was lost), so a payout is asked about the same way whether or not the acknowledgement came.
     static func statusTarget(for payment: Payment, receipt: String?) throws(EngineError) -> StatusTarget {
         switch payment.type {
         case .reversal:
@@ -126,7 +127,7 @@ extension Gateway {
         case .b2c:
             return StatusTarget(
                 paymentID: payment.id, receipt: receipt ?? payment.mpesaReceipt,
-                conversationID: payment.conversationID ?? payment.id.rawValue)
+                conversationID: payment.originatorConversationID ?? payment.id.rawValue)
         case .stkPush, .c2b:
             guard let known = receipt ?? payment.mpesaReceipt else {
                 throw EngineError(
