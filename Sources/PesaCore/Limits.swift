@@ -68,6 +68,9 @@ public enum Limits {
     public static let auditLinesScannedMax = 50_000
 
     // MARK: Idempotency and reconciliation
+    /// How long a push whose answer from Daraja was lost stays pending for its callback before it becomes
+    /// `unknown`: past the STK prompt's life (about 2 to 3 minutes), with room for a late callback.
+    public static let lostPushAnswerWaitMs: Int64 = 10 * 60 * 1000
     /// A stored idempotent answer is replayed for this long after the first request.
     public static let idempotencyWindowMs: Int64 = 24 * 60 * 60 * 1000
     /// Reconciliation queries for one payment before it becomes `unknown`.

@@ -97,11 +97,17 @@ public struct PaymentSettings: Sendable {
     public var reconcileAfterMs: Int64
     /// Queries before a payment that stays unsettled becomes `unknown`.
     public var reconcileAttemptsMax: Int
+    /// How long a push whose answer from Daraja was lost waits for its callback before it becomes `unknown`.
+    public var lostPushAnswerWaitMs: Int64
 
-    public init(publicURL: String = "http://127.0.0.1:8080", reconcileAfterMs: Int64 = 120_000, reconcileAttemptsMax: Int = 6) {
+    public init(
+        publicURL: String = "http://127.0.0.1:8080", reconcileAfterMs: Int64 = 120_000, reconcileAttemptsMax: Int = 6,
+        lostPushAnswerWaitMs: Int64 = Limits.lostPushAnswerWaitMs
+    ) {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.reconcileAfterMs = reconcileAfterMs
         self.reconcileAttemptsMax = reconcileAttemptsMax
+        self.lostPushAnswerWaitMs = lostPushAnswerWaitMs
     }
 
     /// `{public_url}/callbacks/{slug}/{token}` for an organization.

@@ -27,13 +27,17 @@ import Testing
         #expect(table.take("c") == 4)
     }
 
-    @Test func theFirstResultForAnIdIsKept() {
+    @Test func theFirstResultForAnIdIsKeptUnlessTheNextOutranksIt() {
         var table = EarlyResults<Int>(countMax: 4)
         table.remember(1, for: "a")
         table.remember(2, for: "a")
         #expect(table.count == 1)
         #expect(table.take("a") == 1)
         #expect(table.take("a") == nil)
+        table.remember(1, for: "b")
+        table.remember(3, for: "b", replaces: { $0 < 3 })
+        table.remember(2, for: "b", replaces: { $0 < 2 })
+        #expect(table.take("b") == 3)
     }
 
     @Test func aResultTakenSoonAfterItCameNeverPilesUp() {

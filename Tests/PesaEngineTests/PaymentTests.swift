@@ -56,6 +56,16 @@ import Testing
             #expect(unresolved.count == 1)
             #expect(unresolved.first?.phone == "254700000500")
         }
+        // With time to wait for its callback (the default: 10 minutes), it stays pending meanwhile.
+        try await PaymentsHarness.run(reconcileAfterMs: 0, lostPushAnswerWaitMs: 600_000) { harness in
+            _ = await #expect(throws: EngineError.self) { try await harness.push("254700000500") }
+            await harness.gateway.reconcile(harness.organization)
+            let waiting = try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.list(PaymentFilter(status: .pending)).payments
+            }
+            #expect(waiting.count == 1)
+            #expect(waiting.first?.reconcileAttempts == 1)
+        }
     }
 
     @Test func aLostCallbackIsSettledByReconciliation() async throws {
@@ -196,7 +206,7 @@ extension PaymentTests {
             #expect(overturned.resultCode == ResultCode("0"))
             // After the success, a failure is late again.
             #expect(try await deliver(code: 1032, receipt: nil).status == .succeeded)
-            // The state after a replay is the same.
+            // The receipt is indexed: the payment is found by it (a reversal needs that).
             let engine = try await harness.gateway.engine(harness.organization)
             let row = try await engine.read { state in state.payments.row(forReceipt: "TLT0000001") }
             #expect(row != nil)

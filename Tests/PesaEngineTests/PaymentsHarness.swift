@@ -19,7 +19,8 @@ struct PaymentsHarness {
     let admin: Actor
 
     static func run(
-        reconcileAfterMs: Int64 = 60_000, reconcileAttemptsMax: Int = 20, _ body: (PaymentsHarness) async throws -> Void
+        reconcileAfterMs: Int64 = 60_000, reconcileAttemptsMax: Int = 20, lostPushAnswerWaitMs: Int64 = 0,
+        _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -30,7 +31,8 @@ struct PaymentsHarness {
             let gateway = try await Gateway.start(
                 data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
                 payments: PaymentSettings(
-                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs, reconcileAttemptsMax: reconcileAttemptsMax),
+                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs,
+                    reconcileAttemptsMax: reconcileAttemptsMax, lostPushAnswerWaitMs: lostPushAnswerWaitMs),
                 upstream: upstream, logger: logger)
             let org = try await gateway.createOrganization(
                 name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)

@@ -110,8 +110,9 @@ extension StatusAnswerTests {
 }
 
 extension StatusAnswerTests {
-    /// A reversal reconciliation gave up on no longer blocks another; and once one of them reversed the
-    /// payment, a "Reversed" status answer no longer settles the other (it names the original, not the request).
+    /// A reversal reconciliation gave up on no longer blocks another; a "Reversed" status answer (it names the
+    /// original, not the request) settles neither while the other exists; and once one of them reversed the
+    /// payment, the other's success changes nothing (Daraja reverses a transaction once).
     @Test func anUnknownReversalAllowsAnotherAndOnlyOneIsCreditedTheReversal() async throws {
         try await PaymentsHarness.run { harness in
             let push = try await harness.push("254708374149", amount: 300)
@@ -132,9 +133,11 @@ extension StatusAnswerTests {
             let second = try await reverse()
             let answer = ["TransactionStatus": "Reversed", "ReceiptNo": receipt]
             let before = try await engine.read { state in
-                state.payment(id: second.id).map { Gateway.statusAnswerConcerns(answer, payment: $0, state: state) }
+                [first.id, second.id].compactMap { id in
+                    state.payment(id: id).map { Gateway.statusAnswerConcerns(answer, payment: $0, state: state) }
+                }
             }
-            #expect(before == true)
+            #expect(before == [false, false])
             // The first one's result comes after all: it reversed the payment.
             #expect(try await harness.deliverCallbacks(.reversalResult, count: 1) == [.accepted])
             #expect(try await harness.payment(first.id).status == .succeeded)
@@ -143,6 +146,10 @@ extension StatusAnswerTests {
                 state.payment(id: second.id).map { Gateway.statusAnswerConcerns(answer, payment: $0, state: state) }
             }
             #expect(after == false)
+            // The second one's own result (the sandbox's answer to it) does not make a second reversal.
+            _ = try await harness.deliverCallbacks(.reversalResult, count: 2)
+            #expect(try await harness.payment(second.id).status != .succeeded)
+            #expect(try await harness.payment(push.payment.id).status == .reversed)
         }
     }
 }

@@ -47,6 +47,12 @@ struct JSONWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// A number given as its JSON text (`10.5`), written as it is.
+    mutating func field(_ name: String, number text: String) {
+        key(name)
+        bytes.append(contentsOf: text.utf8)
+    }
+
     mutating func field(_ name: String, _ value: Bool) {
         key(name)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)

@@ -30,6 +30,20 @@ extension PaymentTable {
         }
     }
 
+    /// Whether a reversal of `original` other than `reversal` is in one of `statuses`.
+    public func hasReversal(
+        of original: PaymentID, besides reversal: PaymentID, in statuses: Set<PaymentStatus>
+    ) -> Bool {
+        find(original.rawValue, .originalPaymentID, in: byOriginalPaymentID) { row in
+            type(at: row) == .reversal && id(at: row) != reversal && statuses.contains(status(at: row))
+        } != nil
+    }
+
+    /// Whether the payment at `row` has no CheckoutRequestID (an STK push whose answer from Daraja did not
+    /// come, or has not come yet), and its phone: read from the columns, without building a `Payment`.
+    public func awaitsCheckoutID(at row: Int) -> Bool { text(at: row, .checkoutRequestID).isEmpty }
+    public func phone(at row: Int) -> String { text(at: row, .phone) }
+
     public subscript(id: PaymentID) -> Payment? { row(for: id).map(payment(at:)) }
 
     /// The newest row whose `field` is `text` and that passes `also`.

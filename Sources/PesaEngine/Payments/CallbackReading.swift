@@ -40,6 +40,21 @@ enum CallbackReading: Sendable {
         var parameters: [String: String]
     }
 
+    /// Whether this result, coming after `earlier` for the same request, is the one to keep: a query's real
+    /// result after a queue timeout, a success with a receipt after a failure (the rules the state applies
+    /// once the request's answer is journaled).
+    func outranks(_ earlier: CallbackReading) -> Bool {
+        switch (earlier, self) {
+        case (.queryResult(let old), .queryResult(let new)):
+            return old.code == .queueTimeout && new.code != .queueTimeout
+        case (.result(let old), .result(let new)):
+            return old.code.paymentStatus != .succeeded && new.code.paymentStatus == .succeeded
+                && !(new.receipt ?? "").isEmpty
+        default:
+            return false
+        }
+    }
+
     static func read(_ body: [UInt8], kind: CallbackKind) -> CallbackReading {
         let data = Data(body)
         let decoder = JSONDecoder()

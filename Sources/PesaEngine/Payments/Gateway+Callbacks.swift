@@ -105,11 +105,11 @@ extension Gateway {
             let phone = result.phone.map({ $0.filter(\.isNumber) }), !phone.isEmpty
         else { return nil }
         let table = state.payments
+        let amount = Amount(shillings: shillings)
         var found: Int?
         for row in table.pendingRowsOldestFirst where table.type(at: row) == .stkPush {
-            guard table.amount(at: row) == Amount(shillings: shillings) else { continue }
-            let payment = table.payment(at: row)
-            guard payment.checkoutRequestID == nil, payment.phone == phone else { continue }
+            guard table.amount(at: row) == amount, table.awaitsCheckoutID(at: row), table.phone(at: row) == phone
+            else { continue }
             if found != nil { return nil }
             found = row
         }
@@ -153,6 +153,14 @@ extension Gateway {
         // A failure overturned by a success takes its receipt only if no other payment holds it.
         if payment.status.isFinal, let receipt {
             guard let state, receiptConflict(receipt, for: payment, in: state) == nil else { return nil }
+        }
+        // A reversal succeeds only while its original is not reversed yet: Daraja reverses a transaction once
+        // (R000001), so a second success means another reversal was credited wrongly; a person must look.
+        if payment.type == .reversal, status == .succeeded, let state,
+            let original = payment.originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
+            state.payment(id: original)?.status == .reversed
+        {
+            return nil
         }
         return .paymentSettled(.init(
             paymentID: payment.id, resultCode: result.code, resultDesc: result.desc,

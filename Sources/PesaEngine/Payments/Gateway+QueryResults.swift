@@ -47,13 +47,14 @@ extension Gateway {
         let receipt = parameters["ReceiptNo"].map { $0.trimmingWhitespace().uppercased() }
             .flatMap { $0.isEmpty ? nil : $0 }
         if payment.type == .reversal {
-            // "Reversed" names the original, not which request reversed it: once another reversal of it
-            // succeeded, the answer is about that one, and this one settles from its own result or not at all.
-            if let original = payment.originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
-                state.payment(id: original)?.status == .reversed
-            {
-                return false
-            }
+            // "Reversed" names the original, not which request reversed it: while another reversal of it is
+            // under way, unknown or succeeded, the answer may be about that one, and this one settles from its
+            // own result or not at all.
+            guard let original = payment.originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
+                state.payment(id: original)?.status != .reversed,
+                !state.payments.hasReversal(
+                    of: original, besides: payment.id, in: [.pending, .unknown, .succeeded])
+            else { return false }
             return receipt == nil || receipt == payment.reversedReceipt
         }
         if let receipt, receiptConflict(receipt, for: payment, in: state) != nil { return false }
@@ -78,8 +79,9 @@ extension Gateway {
         case (_, "failed"), (_, "cancelled"), (_, "declined"), (_, "expired"): outcome = (.failed, nil)
         default: outcome = nil
         }
-        guard let (newStatus, receiptKept) = outcome,
-            payment.status.transition(to: newStatus, receipt: receiptKept) == .changes
+        // A status answer never overturns a failure: the receipt in it is the one that was asked about, which
+        // the asker chose; only Daraja's own result, on the organization's callback URL, does that.
+        guard let (newStatus, receiptKept) = outcome, payment.status.transition(to: newStatus) == .changes
         else { return nil }
         let code = newStatus == .succeeded ? ResultCode(0) : ResultCode("PESA_STATUS_\(status.uppercased())")
         return .paymentSettled(.init(

@@ -125,7 +125,8 @@ extension Gateway {
             var events = [TenantEvent.paymentAccepted(accepted)]
             // The result came before this answer: settle from it now.
             if let darajaID, case .result(let early)? = engine.takeEarlyResult(darajaID: darajaID),
-                let payment = state.payment(id: id), let settled = Self.settlement(early, of: payment, source: .callback)
+                let payment = state.payment(id: id),
+                let settled = Self.settlement(early, of: payment, source: .callback, in: state)
             {
                 events.append(settled)
             }

@@ -81,6 +81,13 @@ extension Gateway {
                 source: .reconciliation))
         }
         if payment.type == .stkPush && payment.checkoutRequestID == nil {
+            // No id to query with; its callback can still settle it (`pushWithLostAnswer`) while the customer
+            // may still answer the prompt, so it waits that long before a person is asked to look.
+            if clock.nowMs() - payment.createdAtMs < payments.lostPushAnswerWaitMs {
+                return .reconciliationAttempted(.init(
+                    paymentID: payment.id, attempt: attempt, outcome: .stillPending,
+                    detail: "Daraja's answer to the push was lost: waiting for its callback"))
+            }
             return .paymentSettled(.init(
                 paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_NO_CHECKOUT_ID"),
                 resultDesc: "Daraja's answer to the push was lost, so it cannot be queried: a person must check",

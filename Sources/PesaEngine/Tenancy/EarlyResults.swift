@@ -21,9 +21,13 @@ struct EarlyResults<Value> {
     var count: Int { values.count }
 
     /// Keeps the first result for an id: a duplicate that comes before the answer changes nothing, as a
-    /// duplicate after it would not.
-    mutating func remember(_ value: Value, for id: String) {
-        guard values[id] == nil else { return }
+    /// duplicate after it would not; unless `replaces` says the new one outranks it (a real query result after
+    /// a queue timeout, a success with a receipt after a failure), as it would after the answer.
+    mutating func remember(_ value: Value, for id: String, replaces: (Value) -> Bool = { _ in false }) {
+        if let existing = values[id] {
+            if replaces(existing.value) { values[id] = (existing.arrival, value) }
+            return
+        }
         arrivals += 1
         values[id] = (arrivals, value)
         order.append((id, arrivals))

@@ -295,7 +295,7 @@ public final class TenantEngine: @unchecked Sendable {
     /// the request). Bounded; after a restart, reconciliation settles such a payment instead.
     func rememberEarlyResult(_ reading: CallbackReading, darajaID: String) {
         queue.withLock { queue in
-            queue.earlyResults.remember(reading, for: darajaID)
+            queue.earlyResults.remember(reading, for: darajaID, replaces: reading.outranks)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PesaCore
 @testable import PesaAPI
 import Testing
 
@@ -30,9 +31,9 @@ import Testing
         rateLimit: nil, callbackURLBase: "https://pay.example/callbacks/acme/t0k", previousCallbackTokenValidUntil: nil,
         createdAt: "c", updatedAt: "u")
 
-    static func payment(events: [PaymentEventJSON]?) -> PaymentJSON {
+    static func payment(events: [PaymentEventJSON]?, amount: ShillingsJSON = 10) -> PaymentJSON {
         PaymentJSON(
-            id: "pay_1", type: "stk_push", status: "succeeded", amount: 10, phone: "254708374149",
+            id: "pay_1", type: "stk_push", status: "succeeded", amount: amount, phone: "254708374149",
             accountReference: tricky, description: nil, remarks: "Refund", command: "business_payment",
             checkoutRequestID: "ws_CO_1", merchantRequestID: nil, conversationID: "AG_1", originatorConversationID: nil,
             originalPaymentID: "pay_0", reversedReceipt: nil, batchID: nil, mpesaReceipt: "RCP1", resultCode: "0", resultDesc: "The service request is processed successfully.",
@@ -51,6 +52,14 @@ import Testing
         for events in [nil, [], [PaymentEventJSON(type: "payment.settled", at: "t", seq: 7, detail: Self.tricky)]] {
             let payment = Self.payment(events: events)
             #expect(try written(payment) == encoded(payment))
+        }
+        // Amounts with cents (a C2B confirmation may have them) are numbers with their cents, never cut.
+        for (minorUnits, text) in [(1_050, "10.5"), (1_005, "10.05"), (1_000, "10"), (1, "0.01"), (99, "0.99")] {
+            let amount = ShillingsJSON(Amount(minorUnits: Int64(minorUnits)))
+            #expect(amount.text == text)
+            let payment = Self.payment(events: nil, amount: amount)
+            #expect(try written(payment) == encoded(payment))
+            #expect(try written(payment)["amount"] as? NSNumber == NSNumber(value: Double(minorUnits) / 100))
         }
     }
 

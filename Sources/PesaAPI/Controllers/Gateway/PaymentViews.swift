@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PesaCore
 import PesaEngine
@@ -7,7 +8,7 @@ struct PaymentJSON: ResponseEncodable, Sendable {
     let id: String
     let type: String
     let status: String
-    let amount: Int64
+    let amount: ShillingsJSON
     let phone: String
     let accountReference: String?
     let description: String?
@@ -51,7 +52,7 @@ extension PaymentJSON {
         id = payment.id.rawValue
         type = payment.type.rawValue
         status = payment.status.rawValue
-        amount = payment.amount.minorUnits / 100
+        amount = ShillingsJSON(payment.amount)
         phone = payment.phone
         accountReference = payment.accountReference
         let isInitiated = payment.type == .b2c || payment.type == .reversal
@@ -171,5 +172,35 @@ struct BalanceJSON: ResponseEncodable, Sendable {
         case data
         case asOf = "as_of"
         case latestCheck = "latest_check"
+    }
+}
+
+/// An amount in shillings as a JSON number: whole (`10`) as the contract's amounts are, or with its cents
+/// (`10.5`) when it has them, as a C2B confirmation may: never cut to whole shillings.
+struct ShillingsJSON: Encodable, Sendable, Equatable, ExpressibleByIntegerLiteral {
+    let minorUnits: Int64
+
+    init(_ amount: Amount) { minorUnits = amount.minorUnits }
+
+    init(integerLiteral shillings: Int64) { minorUnits = shillings * Limits.minorUnitsPerShillingCount }
+
+    /// The JSON number's text: `10`, `10.5`, `10.05`.
+    var text: String {
+        let perShilling = Limits.minorUnitsPerShillingCount
+        let (whole, cents) = minorUnits.quotientAndRemainder(dividingBy: perShilling)
+        guard cents != 0 else { return String(whole) }
+        var fraction = String(abs(cents))
+        while fraction.count < 2 { fraction = "0" + fraction }
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (minorUnits < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if minorUnits % Limits.minorUnitsPerShillingCount == 0 {
+            try container.encode(minorUnits / Limits.minorUnitsPerShillingCount)
+        } else {
+            try container.encode(Decimal(string: text) ?? 0)
+        }
     }
 }

@@ -94,7 +94,7 @@ struct PaymentsController: Sendable {
 
     static let payment = JSONSchema.object([
         "id": JSONSchema.string, "type": JSONSchema.enumeration(PaymentType.allCases.map(\.rawValue)),
-        "status": JSONSchema.enumeration(PaymentStatus.allCases.map(\.rawValue)), "amount": JSONSchema.integer,
+        "status": JSONSchema.enumeration(PaymentStatus.allCases.map(\.rawValue)), "amount": ["type": "number"],
         "phone": JSONSchema.string, "account_reference": JSONSchema.string, "description": JSONSchema.string,
         "checkout_request_id": JSONSchema.string, "merchant_request_id": JSONSchema.string,
         "mpesa_receipt": JSONSchema.nullable(JSONSchema.string), "result_code": JSONSchema.nullable(JSONSchema.string),

@@ -33,7 +33,7 @@ extension PaymentJSON: JSONWritable {
             json.field("id", id)
             json.field("type", type)
             json.field("status", status)
-            json.field("amount", amount)
+            json.field("amount", number: amount.text)
             json.field("phone", phone)
             json.field("account_reference", accountReference)
             json.field("description", description)
