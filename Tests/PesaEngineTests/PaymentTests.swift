@@ -56,15 +56,25 @@ import Testing
             #expect(unresolved.count == 1)
             #expect(unresolved.first?.phone == "254700000500")
         }
-        // With time to wait for its callback (the default: 10 minutes), it stays pending meanwhile.
-        try await PaymentsHarness.run(reconcileAfterMs: 0, lostPushAnswerWaitMs: 600_000) { harness in
+        // With time to wait for its callback (the default: 10 minutes), it stays pending meanwhile, however
+        // many passes that takes, and its callback settles it.
+        try await PaymentsHarness.run(reconcileAfterMs: 0, reconcileAttemptsMax: 1, lostPushAnswerWaitMs: 600_000) {
+            harness in
             _ = await #expect(throws: EngineError.self) { try await harness.push("254700000500") }
-            await harness.gateway.reconcile(harness.organization)
+            for _ in 0..<3 { await harness.gateway.reconcile(harness.organization) }
             let waiting = try await harness.gateway.engine(harness.organization).read { state in
                 state.payments.list(PaymentFilter(status: .pending)).payments
             }
             #expect(waiting.count == 1)
-            #expect(waiting.first?.reconcileAttempts == 1)
+            #expect(waiting.first?.reconcileAttempts == 3)
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
+                .record.callbackToken
+            let body = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_never_seen","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"TLW0000001"},{"Name":"PhoneNumber","Value":254700000500}]}}}}"#
+            #expect(try await harness.gateway.receiveCallback(
+                slug: harness.slug, token: token, kind: .stk, body: Array(body.utf8)) == .accepted)
+            let settled = try await harness.payment(try #require(waiting.first).id)
+            #expect(settled.status == .succeeded)
+            #expect(settled.mpesaReceipt == "TLW0000001")
         }
     }
 

@@ -48,12 +48,13 @@ extension Gateway {
             .flatMap { $0.isEmpty ? nil : $0 }
         if payment.type == .reversal {
             // "Reversed" names the original, not which request reversed it: while another reversal of it is
-            // under way, unknown or succeeded, the answer may be about that one, and this one settles from its
-            // own result or not at all.
+            // under way or succeeded, the answer may be about that one, and this one settles from its own result
+            // or not at all. One reconciliation gave up on does not count: two such would block each other, and
+            // the refund would never be recorded; a second success is refused by `settlement` anyway.
             guard let original = payment.originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
                 state.payment(id: original)?.status != .reversed,
                 !state.payments.hasReversal(
-                    of: original, besides: payment.id, in: [.pending, .unknown, .succeeded])
+                    of: original, besides: payment.id, in: [.pending, .succeeded])
             else { return false }
             return receipt == nil || receipt == payment.reversedReceipt
         }

@@ -74,15 +74,10 @@ extension Gateway {
         for payment: Payment, credentials: MpesaCredentials?, engine: TenantEngine, organization: OrganizationID
     ) async -> TenantEvent {
         let attempt = Int64(payment.reconcileAttempts + 1)
-        if Int(attempt) > payments.reconcileAttemptsMax {
-            return .paymentSettled(.init(
-                paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_UNRESOLVED"),
-                resultDesc: "no result after \(payments.reconcileAttemptsMax) queries: a person must check with Safaricom",
-                source: .reconciliation))
-        }
         if payment.type == .stkPush && payment.checkoutRequestID == nil {
             // No id to query with; its callback can still settle it (`pushWithLostAnswer`) while the customer
-            // may still answer the prompt, so it waits that long before a person is asked to look.
+            // may still answer the prompt, so it waits that long before a person is asked to look, however
+            // many passes (attempts) that takes.
             if clock.nowMs() - payment.createdAtMs < payments.lostPushAnswerWaitMs {
                 return .reconciliationAttempted(.init(
                     paymentID: payment.id, attempt: attempt, outcome: .stillPending,
@@ -91,6 +86,12 @@ extension Gateway {
             return .paymentSettled(.init(
                 paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_NO_CHECKOUT_ID"),
                 resultDesc: "Daraja's answer to the push was lost, so it cannot be queried: a person must check",
+                source: .reconciliation))
+        }
+        if Int(attempt) > payments.reconcileAttemptsMax {
+            return .paymentSettled(.init(
+                paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_UNRESOLVED"),
+                resultDesc: "no result after \(payments.reconcileAttemptsMax) queries: a person must check with Safaricom",
                 source: .reconciliation))
         }
         if payment.type == .b2c || payment.type == .reversal {
