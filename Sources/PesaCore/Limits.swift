@@ -63,10 +63,6 @@ public enum Limits {
     /// first, its payment never made).
     public static let idempotencyKeyCharactersMax = 200
 
-    /// Journal lines one audit-log page may look at (about 0.1 s of parsing): a filter that matches little
-    /// gives a short page with a cursor instead of reading a whole history for one request.
-    public static let auditLinesScannedMax = 50_000
-
     // MARK: Idempotency and reconciliation
     /// How long a push whose answer from Daraja was lost stays pending for its callback before it becomes
     /// `unknown`: past the STK prompt's life (about 2 to 3 minutes), with room for a late callback.
@@ -82,6 +78,11 @@ public enum Limits {
     public static let listLimitMaxCount = 500
     /// Kenya time (UTC+3, no daylight saving): the day boundary of reports.
     public static let kenyaUTCOffsetMs: Int64 = 3 * 60 * 60 * 1000
+    /// Journal lines one audit-log page may look at (about 0.1 s of parsing): a filter that matches little
+    /// gives a short page with a cursor instead of reading a whole history for one request.
+    public static let auditLinesScannedMax = 50_000
+    /// `?actor=` and `?action=` of the audit log: bytes of printable ASCII (journaled ids and action names).
+    public static let auditFilterBytesMax = 200
 
     // MARK: Rate limits
     /// Largest rate limit (requests per minute) a plan or an override may set.
@@ -94,12 +95,18 @@ public enum Limits {
     public static let timelineEventsMax = 10_000
 
     // MARK: Callbacks
+    /// The longest a replaced callback token may stay accepted: a year, for C2B URLs that cannot be
+    /// registered again at once (Daraja lets production URLs be registered once; changing them takes a
+    /// request to Safaricom).
+    public static let previousCallbackTokenHoursMax: Int64 = 24 * 366
     /// STK results kept in memory while their payment's CheckoutRequestID is not journaled yet.
     public static let earlyCallbackCountMax = 10_000
     /// Largest Daraja callback body accepted.
     public static let callbackBodyBytesMax = 64 * 1024
 
     // MARK: HTTP API (PesaAPI)
+    /// First answers holding a secret (an API key) kept in memory for retries.
+    public static let secretAnswersCountMax = 10_000
     /// An incoming `X-Request-Id` longer than this is replaced by a generated one.
     public static let requestIDCharactersMax = 128
     /// Longest `Authorization` header value read.

@@ -34,8 +34,8 @@ struct VerifyCommand: ParsableCommand {
             problems += report.problems.count
             let status = report.isClean ? "ok" : "\(report.problems.count) problem(s)"
             print("\(target.label): \(report.lines) lines, head seq \(report.head.seq) \(report.head.hash), "
-                + "\(report.snapshotsChecked) snapshot(s) checked (\(report.snapshotsCompared) also against a replay, "
-                + "the others being of an older state format): \(status)")
+                + "\(report.snapshotsChecked) snapshot(s) checked (\(report.snapshotsCompared) also against a replay; "
+                + "not the others: of an older state format, or after a line that could not be replayed): \(status)")
         }
         if DirectoryLock.isHeld(dataDirectory: options.data) {
             CLI.warn("a server holds this folder: a torn tail reported above may be a write in progress")

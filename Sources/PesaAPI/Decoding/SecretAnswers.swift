@@ -16,7 +16,7 @@ final class SecretAnswers: Sendable {
     let countMax: Int
     let windowMs: Int64
 
-    init(countMax: Int = 10_000, windowMs: Int64 = Limits.idempotencyWindowMs) {
+    init(countMax: Int = Limits.secretAnswersCountMax, windowMs: Int64 = Limits.idempotencyWindowMs) {
         self.countMax = countMax
         self.windowMs = windowMs
     }

@@ -116,7 +116,9 @@ public struct OpenAPIDocument: Sendable {
     static let idempotencyKeyParameter: JSONValue = [
         "name": "Idempotency-Key", "in": "header", "required": false,
         "description": .string(
-            "The same key and body within 24 h get the first answer (with Idempotency-Hit: true); "
+            "The same caller's same key and body within 24 h get the first answer (with Idempotency-Hit: true; "
+                + "payments and organizations as they are now; payment keys are the organization's, not the "
+                + "caller's; an API key's first answer only until the server restarts, then 409 naming it); "
                 + "the same key with another body is 409"),
         "schema": [
             "type": "string", "minLength": 1, "maxLength": .int(Limits.idempotencyKeyCharactersMax),

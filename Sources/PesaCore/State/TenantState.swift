@@ -1,7 +1,8 @@
 /// A tenant's state: the pure projection of its journal (STYLE.md rule 7). `apply` is the reducer; it
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
-    /// 2 added `revoked_tokens`; format 1 payloads are still read.
+    /// 2 added `revoked_tokens`, queries, the C2B validation policy and password change times; 3 the
+    /// organization's previous callback token. Formats 1 and 2 are still read.
     public static let snapshotFormatVersion = 3
 
     public internal(set) var lastSeq: UInt64 = 0

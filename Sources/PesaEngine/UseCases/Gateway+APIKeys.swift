@@ -4,7 +4,7 @@ import PesaStore
 extension Gateway {
     /// Records a new API key of an organization. The caller made the key and shows it once; only its hash
     /// and a hint are kept.
-    /// Creates an API key. With `idempotency`, the key is recorded in the same command (so two requests with
+    /// With `idempotency`, the key is recorded in the same command (so two requests with
     /// one key never make two API keys, even at the same moment or across a crash), and the same caller,
     /// key and body again is 409 naming the API key already made: its secret was shown once and is kept
     /// nowhere, so it cannot be answered again.

@@ -1,10 +1,8 @@
 public import PesaCore
 
 extension Gateway {
-    /// The longest a replaced callback token may stay accepted: a year, for C2B URLs that cannot be
-    /// registered again at once (Daraja lets production URLs be registered once; changing them takes a
-    /// request to Safaricom).
-    public static let previousCallbackTokenHoursMax: Int64 = 24 * 366
+    /// `Limits.previousCallbackTokenHoursMax`.
+    public static let previousCallbackTokenHoursMax = Limits.previousCallbackTokenHoursMax
 
     /// Gives the organization a new callback token (its callback URLs change); the replaced one stays
     /// accepted for `previousValidHours` (0: not at all, for a leaked token), then is refused like any wrong

@@ -9,7 +9,7 @@ public struct RecordPage: Sendable {
 extension TenantStore {
     /// Journal lines of the given types after `afterSeq` for which `matching` holds (it runs off the caller's
     /// thread), oldest first, at most `limit`, reading only durable lines. For histories kept in the journal
-    /// rather than in memory (the audit log). At most `linesMax` lines after `afterSeq` are looked at, so a
+    /// rather than in memory (the audit log, timelines). At most `linesMax` lines after `afterSeq` are looked at, so a
     /// filter that matches little cannot make one request read a whole history: the page then ends early and
     /// says where (`RecordPage.stoppedAfter`).
     public func records(

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PesaCore
 import PesaEngine
@@ -35,6 +36,15 @@ struct APIKeysController: Sendable {
         if let answerKey {
             try actor.authorize(.createAPIKey, in: organization)
             if let bytes = firstAnswers.answer(for: answerKey, nowMs: gateway.wallClockMs) {
+                // A key revoked since is not handed out again as if it worked.
+                let keys = try await gateway.apiKeys(in: organization, by: actor)
+                if let id = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["id"] as? String,
+                    keys.contains(where: { $0.id.rawValue == id && $0.isRevoked })
+                {
+                    throw APIError.conflict(
+                        "\(id) was created for this Idempotency-Key and has been revoked since; "
+                            + "create another with a new Idempotency-Key", param: "Idempotency-Key")
+                }
                 var response = Response.json(bytes, status: .created)
                 response.headers[.idempotencyHit] = "true"
                 return response

@@ -85,8 +85,9 @@ struct AuditController: Sendable {
         let query = request.uri.queryParameters
         func exact(_ name: String) throws -> String? {
             guard let value = query[Substring(name)].map(String.init) else { return nil }
-            guard (1...200).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
-                throw APIError.invalidField(name, "\(name) must be 1 to 200 printable ASCII characters")
+            let max = Limits.auditFilterBytesMax
+            guard (1...max).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+                throw APIError.invalidField(name, "\(name) must be 1 to \(max) printable ASCII characters")
             }
             return value
         }
