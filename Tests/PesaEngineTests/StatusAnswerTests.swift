@@ -155,3 +155,42 @@ extension StatusAnswerTests {
         }
     }
 }
+
+extension StatusAnswerTests {
+    /// A `Completed` status answer overturns a failure only when it names the payment's amount and phone
+    /// besides the receipt (which whoever asked chose); anything less leaves the failure.
+    @Test func aCompletedAnswerWithThePaymentsAmountAndPhoneOverturnsATimeout() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push("0708374149", amount: 20)
+            let checkout = try #require(answer.payment.checkoutRequestID)
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
+                .record.callbackToken
+            let timeout = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":1037,"ResultDesc":"No response"}}}"#
+            _ = try await harness.gateway.receiveCallback(
+                slug: harness.slug, token: token, kind: .stk, body: Array(timeout.utf8))
+            let timedOut = try await harness.payment(answer.payment.id)
+            #expect(timedOut.status == .timeout)
+            let proof = [
+                "TransactionStatus": "Completed", "ReceiptNo": "TLS0000001", "Amount": "20.00",
+                "DebitPartyName": "254708374149 - JANE WANJIRU",
+            ]
+            var wrongPhone = proof
+            wrongPhone["DebitPartyName"] = "254700000001 - SOMEONE ELSE"
+            var masked = proof
+            masked["DebitPartyName"] = "2547****149 - JANE"
+            var noAmount = proof
+            noAmount["Amount"] = nil
+            var reversed = proof
+            reversed["TransactionStatus"] = "Reversed"
+            for refused in [wrongPhone, masked, noAmount, reversed] {
+                #expect(Gateway.statusSettlement(refused, of: timedOut) == nil, "\(refused)")
+            }
+            let event = try #require(Gateway.statusSettlement(proof, of: timedOut))
+            let engine = try await harness.gateway.engine(harness.organization)
+            try await engine.execute { (_, _) throws(EngineError) in Decision(events: [event], value: ()) }
+            let overturned = try await harness.payment(answer.payment.id)
+            #expect(overturned.status == .succeeded)
+            #expect(overturned.mpesaReceipt == "TLS0000001")
+        }
+    }
+}

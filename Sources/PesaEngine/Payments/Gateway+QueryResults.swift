@@ -65,6 +65,18 @@ extension Gateway {
         return true
     }
 
+    /// Whether a `Completed` answer shows this payment's money moved, so that it may overturn a failure (a
+    /// success whose callback was lost after a query said 1037): the receipt in it was chosen by whoever asked,
+    /// so the answer must also name the payment's amount and its phone (`DebitPartyName`,
+    /// "254712345678 - JANE WANJIRU"). A masked or missing phone proves nothing.
+    static func answerProvesPayment(_ parameters: [String: String], payment: Payment) -> Bool {
+        guard let text = parameters["Amount"]?.trimmingWhitespace(), let amount = Amount(decimalText: text),
+            amount == payment.amount, let debit = parameters["DebitPartyName"], payment.phone.count >= 9
+        else { return false }
+        let digits = String(debit.prefix { $0 != "-" }.filter(\.isNumber))
+        return digits == payment.phone
+    }
+
     /// A payment's settlement from a transaction-status answer (`TransactionStatus`), or nil when the answer
     /// does not settle it. A reversal is asked about through the receipt it reverses: `Reversed` means it
     /// succeeded. Anything unrecognised leaves the payment pending (reconciliation asks again, then gives up
@@ -80,9 +92,10 @@ extension Gateway {
         case (_, "failed"), (_, "cancelled"), (_, "declined"), (_, "expired"): outcome = (.failed, nil)
         default: outcome = nil
         }
-        // A status answer never overturns a failure: the receipt in it is the one that was asked about, which
-        // the asker chose; only Daraja's own result, on the organization's callback URL, does that.
-        guard let (newStatus, receiptKept) = outcome, payment.status.transition(to: newStatus) == .changes
+        guard let (newStatus, receiptKept) = outcome,
+            payment.status.transition(to: newStatus) == .changes
+                || (status == "completed" && Self.answerProvesPayment(parameters, payment: payment)
+                    && payment.status.transition(to: newStatus, receipt: receiptKept) == .changes)
         else { return nil }
         let code = newStatus == .succeeded ? ResultCode(0) : ResultCode("PESA_STATUS_\(status.uppercased())")
         return .paymentSettled(.init(
