@@ -52,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Delay of the embedded sandbox's callbacks (env PESA_SANDBOX_CALLBACK_DELAY_MS).")
     var sandboxCallbackDelayMs: Int64 = Int64(environment["PESA_SANDBOX_CALLBACK_DELAY_MS"] ?? "") ?? 1_000
 
+    @Option(help: "Events after which a tenant is snapshotted and compacted in the background, 1,000 to 1,000,000,000 (env PESA_SNAPSHOT_EVERY_EVENTS).")
+    var snapshotEveryEvents: UInt64 =
+        UInt64(environment["PESA_SNAPSHOT_EVERY_EVENTS"] ?? "") ?? Limits.snapshotTailEventsMax
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env PESA_LOG_LEVEL).")
     var logLevel: String = environment["PESA_LOG_LEVEL"] ?? "info"
 
@@ -64,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard (1_000...1_000_000_000).contains(snapshotEveryEvents) else {
+            throw ValidationError("--snapshot-every-events must be 1,000 to 1,000,000,000")
+        }
         if sandboxUpstream != "embedded" {
             guard sandboxUpstream.hasPrefix("http://") || sandboxUpstream.hasPrefix("https://") else {
                 throw ValidationError("--sandbox-upstream is 'embedded' or an http(s) URL")
@@ -101,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         try Self.loadCertificate(sandboxCertificate, for: "sandbox", into: upstream)
         let base = !publicURL.isEmpty ? publicURL : "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         let gateway = try await Gateway.start(
-            data: folder, masterKey: masterKey,
+            data: folder, masterKey: masterKey, snapshotTailEventsMax: snapshotEveryEvents,
             payments: PaymentSettings(publicURL: base, reconcileAfterMs: reconcileAfterSeconds * 1000),
             upstream: upstream, logger: logger)
         let metricsToken = Self.environment["PESA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
