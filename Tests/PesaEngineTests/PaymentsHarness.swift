@@ -6,6 +6,7 @@ import PesaCore
 import PesaStore
 import PesaTesting
 import ServiceLifecycle
+import Testing
 
 @testable import PesaEngine
 
@@ -85,5 +86,15 @@ struct PaymentsHarness {
 
     func payment(_ id: PaymentID) async throws -> Payment {
         try await gateway.payment(id, in: organization, by: admin)
+    }
+
+    /// A push of 20 KES settled by its callback, and a transaction-status query about its receipt.
+    func statusQueryAboutAPaidPush() async throws -> (push: PaymentAnswer, receipt: String, query: QueryRecord) {
+        let push = try await push("254708374149", amount: 20)
+        _ = try await deliverCallbacks(count: 1)
+        let receipt = try #require(try await payment(push.payment.id).mpesaReceipt)
+        let query = try await gateway.transactionStatus(
+            TransactionStatusParameters(mpesaReceipt: receipt, paymentID: nil), in: organization, by: admin)
+        return (push, receipt, query)
     }
 }

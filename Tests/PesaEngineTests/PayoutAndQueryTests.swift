@@ -198,12 +198,7 @@ import Testing
 
     @Test func aTransactionStatusQueryByReceiptKeepsDarajasAnswer() async throws {
         try await PaymentsHarness.run { harness in
-            let push = try await harness.push("254708374149", amount: 20)
-            _ = try await harness.deliverCallbacks(count: 1)
-            let receipt = try #require(try await harness.payment(push.payment.id).mpesaReceipt)
-            let query = try await harness.gateway.transactionStatus(
-                TransactionStatusParameters(mpesaReceipt: receipt, paymentID: nil), in: harness.organization,
-                by: harness.admin)
+            let (push, receipt, query) = try await harness.statusQueryAboutAPaidPush()
             #expect(query.paymentID == push.payment.id)
             _ = try await harness.deliverCallbacks(.statusResult, count: 1)
             let answered = try await harness.gateway.query(

@@ -81,12 +81,7 @@ extension StatusAnswerTests {
     /// timeout or a duplicate after the real result changes nothing.
     @Test func aQueryResultAfterAQueueTimeoutIsKept() async throws {
         try await PaymentsHarness.run { harness in
-            let push = try await harness.push("254708374149", amount: 20)
-            _ = try await harness.deliverCallbacks(count: 1)
-            let receipt = try #require(try await harness.payment(push.payment.id).mpesaReceipt)
-            let query = try await harness.gateway.transactionStatus(
-                TransactionStatusParameters(mpesaReceipt: receipt, paymentID: nil), in: harness.organization,
-                by: harness.admin)
+            let (_, receipt, query) = try await harness.statusQueryAboutAPaidPush()
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .record.callbackToken
             let path = "/callbacks/\(harness.slug)/\(token)/\(CallbackKind.statusResult.rawValue)"

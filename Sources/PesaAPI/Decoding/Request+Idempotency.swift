@@ -18,15 +18,18 @@ extension Request {
     /// `Limits.idempotencyKeyCharactersMax` or not printable ASCII.
     public func idempotencyKey() throws(APIError) -> String? {
         guard let key = headers[.idempotencyKey] else { return nil }
-        let bytes = key.utf8
-        guard !bytes.isEmpty, bytes.count <= Limits.idempotencyKeyCharactersMax,
-            bytes.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E })
-        else {
+        guard Self.isPrintableASCII(key, bytesMax: Limits.idempotencyKeyCharactersMax) else {
             throw .invalidField(
                 "Idempotency-Key",
                 "Idempotency-Key must be 1 to \(Limits.idempotencyKeyCharactersMax) printable ASCII characters")
         }
         return key
+    }
+
+    /// 1 to `bytesMax` bytes, each printable ASCII without space (`!` to `~`): an idempotency key, an audit
+    /// filter's id or action name.
+    static func isPrintableASCII(_ text: String, bytesMax: Int) -> Bool {
+        (1...bytesMax).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E }
     }
 
     /// `decodeJSON`, plus the hash (SHA-256 unless `hash` says otherwise) of the request's canonical form (the

@@ -7,8 +7,14 @@ import Synchronization
 /// the idempotency window, and after a restart a 409 naming what was made (`Gateway.createAPIKey`).
 /// Bounded: past `countMax` answers, the oldest are forgotten first.
 final class SecretAnswers: Sendable {
-    private struct Entry {
+    /// A first answer and the id of what it created (to see whether it still stands).
+    struct Answer: Equatable {
         let bytes: [UInt8]
+        let resourceID: String
+    }
+
+    private struct Entry {
+        let answer: Answer
         let atMs: Int64
     }
 
@@ -24,16 +30,16 @@ final class SecretAnswers: Sendable {
     /// The key of one caller's request: organization, caller, `Idempotency-Key` and request hash.
     static func key(_ parts: String...) -> String { parts.joined(separator: "\n") }
 
-    func answer(for key: String, nowMs: Int64) -> [UInt8]? {
+    func answer(for key: String, nowMs: Int64) -> Answer? {
         entries.withLock { entries in
             guard let entry = entries.byKey[key], nowMs - entry.atMs < windowMs else { return nil }
-            return entry.bytes
+            return entry.answer
         }
     }
 
-    func keep(_ bytes: [UInt8], for key: String, nowMs: Int64) {
+    func keep(_ answer: Answer, for key: String, nowMs: Int64) {
         entries.withLock { entries in
-            if entries.byKey.updateValue(Entry(bytes: bytes, atMs: nowMs), forKey: key) == nil {
+            if entries.byKey.updateValue(Entry(answer: answer, atMs: nowMs), forKey: key) == nil {
                 entries.order.append(key)
             }
             while entries.order.count > countMax {

@@ -1,6 +1,7 @@
 public import Hummingbird
 import HTTPTypes
 import Foundation
+import PesaCore
 
 /// `?from=` / `?to=` in RFC 3339 (`2026-11-28T10:00:00Z`, fractional seconds and offsets allowed), as Unix
 /// milliseconds. A malformed value is 422 naming its parameter; `from` after `to` is 422 naming `from`.
@@ -28,7 +29,7 @@ public struct TimeRange: Hashable, Sendable {
 
     /// Whether `ms` is inside the range (`from` inclusive, `to` exclusive).
     public func contains(_ ms: Int64) -> Bool {
-        (fromMs.map { ms >= $0 } ?? true) && (toMs.map { ms < $0 } ?? true)
+        TimeWindow.contains(ms, fromMs: fromMs, toMs: toMs)
     }
 
     /// Parses one RFC 3339 date-time into Unix milliseconds.

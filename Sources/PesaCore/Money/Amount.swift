@@ -35,7 +35,8 @@ public struct Amount: Hashable, Comparable, Sendable, Codable, CustomStringConve
         minorUnits % Limits.minorUnitsPerShillingCount == 0 ? minorUnits / Limits.minorUnitsPerShillingCount : nil
     }
 
-    /// `1234.50`, always two decimals (for CSV and reports; JSON carries integers).
+    /// `1234.50`, always two decimals (for CSV and reports; JSON carries whole shillings, or these digits without
+    /// trailing zeros when there are cents: `ShillingsJSON`).
     public var description: String {
         let sign = minorUnits < 0 ? "-" : ""
         let magnitude = minorUnits.magnitude

@@ -2,9 +2,7 @@ extension PaymentTable {
     func matches(_ filter: PaymentFilter, row: Int) -> Bool {
         if let status = filter.status, statuses[row] != PaymentTable.statusCode(status) { return false }
         if let type = filter.type, PaymentTable.type(kinds[row]) != type { return false }
-        if let from = filter.fromMs, createdAtMs[row] < from { return false }
-        if let to = filter.toMs, createdAtMs[row] >= to { return false }
-        return true
+        return TimeWindow.contains(createdAtMs[row], fromMs: filter.fromMs, toMs: filter.toMs)
     }
 
     /// A page of payments, newest first (GET /v1/transactions). `after` is the previous page's

@@ -38,7 +38,7 @@ public struct AuditFilter: Sendable, Equatable {
     }
 
     func admits(atMs: Int64) -> Bool {
-        (fromMs.map { atMs >= $0 } ?? true) && (toMs.map { atMs < $0 } ?? true)
+        TimeWindow.contains(atMs, fromMs: fromMs, toMs: toMs)
     }
 
     func admits(_ entry: AuditEntry) -> Bool {

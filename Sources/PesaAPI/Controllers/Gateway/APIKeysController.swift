@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import PesaCore
 import PesaEngine
@@ -35,17 +34,15 @@ struct APIKeysController: Sendable {
         }
         if let answerKey {
             try actor.authorize(.createAPIKey, in: organization)
-            if let bytes = firstAnswers.answer(for: answerKey, nowMs: gateway.wallClockMs) {
+            if let first = firstAnswers.answer(for: answerKey, nowMs: gateway.wallClockMs) {
                 // A key revoked since is not handed out again as if it worked.
                 let keys = try await gateway.apiKeys(in: organization, by: actor)
-                if let id = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["id"] as? String,
-                    keys.contains(where: { $0.id.rawValue == id && $0.isRevoked })
-                {
+                if keys.contains(where: { $0.id.rawValue == first.resourceID && $0.isRevoked }) {
                     throw APIError.conflict(
-                        "\(id) was created for this Idempotency-Key and has been revoked since; "
+                        "\(first.resourceID) was created for this Idempotency-Key and has been revoked since; "
                             + "create another with a new Idempotency-Key", param: "Idempotency-Key")
                 }
-                var response = Response.json(bytes, status: .created)
+                var response = Response.json(first.bytes, status: .created)
                 response.headers[.idempotencyHit] = "true"
                 return response
             }
@@ -57,7 +54,11 @@ struct APIKeysController: Sendable {
             in: organization, name: body.value.name, role: role, environment: environment.rawValue,
             keyHash: key.hash, keyHint: key.hint, idempotency: idempotency, by: actor)
         let bytes = try IdempotentAnswer.bytes(of: APIKeyJSON(record, key: key.secret), context: context)
-        if let answerKey { firstAnswers.keep(bytes, for: answerKey, nowMs: gateway.wallClockMs) }
+        if let answerKey {
+            firstAnswers.keep(
+                SecretAnswers.Answer(bytes: bytes, resourceID: record.id.rawValue), for: answerKey,
+                nowMs: gateway.wallClockMs)
+        }
         return Response.json(bytes, status: .created)
     }
 

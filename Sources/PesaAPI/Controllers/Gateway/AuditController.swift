@@ -86,7 +86,7 @@ struct AuditController: Sendable {
         func exact(_ name: String) throws -> String? {
             guard let value = query[Substring(name)].map(String.init) else { return nil }
             let max = Limits.auditFilterBytesMax
-            guard (1...max).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            guard Request.isPrintableASCII(value, bytesMax: max) else {
                 throw APIError.invalidField(name, "\(name) must be 1 to \(max) printable ASCII characters")
             }
             return value

@@ -184,15 +184,12 @@ struct ShillingsJSON: Encodable, Sendable, Equatable, ExpressibleByIntegerLitera
 
     init(integerLiteral shillings: Int64) { minorUnits = shillings * Limits.minorUnitsPerShillingCount }
 
-    /// The JSON number's text: `10`, `10.5`, `10.05`.
+    /// The JSON number's text: `10`, `10.5`, `10.05` (`Amount`'s `10.50` without trailing zeros).
     var text: String {
-        let perShilling = Limits.minorUnitsPerShillingCount
-        let (whole, cents) = minorUnits.quotientAndRemainder(dividingBy: perShilling)
-        guard cents != 0 else { return String(whole) }
-        var fraction = String(abs(cents))
-        while fraction.count < 2 { fraction = "0" + fraction }
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return (minorUnits < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
+        var text = Amount(minorUnits: minorUnits).description
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     func encode(to encoder: any Encoder) throws {
