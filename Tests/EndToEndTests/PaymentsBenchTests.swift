@@ -31,6 +31,11 @@ import Testing
             syncs.range(of: #"^[1-9][0-9]*, mean [0-9.]+ ms; over 25 / 100 / 250 ms: \d+ / \d+ / \d+$"#,
                 options: .regularExpression) != nil, "\(syncs)")
         #expect(openRow.map { !$0.contains("(failed:") && !$0.contains("| - | - |") } == true)
+        // The open loop's slowest 100 ms windows, stamped so that a profile of the same run can be matched.
+        #expect(
+            result.stdout.range(
+                of: #"\n- open loop, 200/s: \d+\.\d \(s0\.\d\): \d+\.\d ms"#, options: .regularExpression) != nil,
+            "\(result.stdout)")
         // The disk's own sync tail, measured in the same run.
         #expect(result.stdout.contains("Disk sync tail in the same run"), "\(result.stdout)")
         #expect(!result.stdout.contains("phase): 0 syncs"), "\(result.stdout)")

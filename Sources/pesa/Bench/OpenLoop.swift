@@ -128,6 +128,7 @@ private final class OpenLoopRun: @unchecked Sendable {
     private func finish() {
         ticker?.cancel()
         outcome.seconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
+        outcome.monotonicStartSeconds = Double(start.uptimeNanoseconds) / 1e9
         continuation?.resume(returning: outcome)
         continuation = nil
     }

@@ -29,6 +29,9 @@ struct PaymentLoad: Sendable {
         /// in the order of `latenciesMs`: what the per-second p99 is grouped by.
         var sentAtSeconds: [Double] = []
         var seconds = 0.0
+        /// The open loop's start on CLOCK_MONOTONIC (NIO's uptime clock; what `perf record -k CLOCK_MONOTONIC`
+        /// stamps samples with), so a slow window can be matched with a profile of the same run.
+        var monotonicStartSeconds: Double?
 
         mutating func merge(_ other: Outcome) {
             sent += other.sent
@@ -159,6 +162,23 @@ extension PaymentLoad.Outcome {
         guard let slowest = p99s.last else { return "-" }
         return [p99s[0].p99, p99s[p99s.count / 2].p99, slowest.p99]
             .map { String(format: "%.1f", $0) }.joined(separator: " / ") + " (s\(slowest.second))"
+    }
+}
+
+extension PaymentLoad.Outcome {
+    /// The `count` slowest `width`-second windows of an open-loop phase, by the slowest push due in each:
+    /// "73717.6 (s8.8): 108.3 ms" gives the window's start on CLOCK_MONOTONIC, then from the phase's start.
+    func slowestWindows(count: Int = 3, width: Double = 0.1) -> String? {
+        guard let start = monotonicStartSeconds else { return nil }
+        var slowest: [Int: Double] = [:]
+        for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) {
+            let window = Int(sentAt / width)
+            slowest[window] = Swift.max(slowest[window] ?? 0, latency)
+        }
+        return slowest.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(count).map { window, latency in
+            let offset = Double(window) * width
+            return String(format: "%.1f (s%.1f): %.1f ms", start + offset, offset, latency)
+        }.joined(separator: "; ")
     }
 }
 

@@ -90,6 +90,13 @@ struct PaymentsReport {
                 + "\(phase.cpuMsPerPayment(phase.serverCPUSeconds)) | "
                 + "\(phase.cpuMsPerPayment(phase.generatorCPUSeconds)) |")
         }
+        let stalls = phases.compactMap { phase in phase.outcome.slowestWindows().map { "- \(phase.name): \($0)" } }
+        if !stalls.isEmpty {
+            Swift.print(
+                "\nSlowest 100 ms windows of the open-loop phases (the slowest push due in each), stamped in "
+                    + "CLOCK_MONOTONIC seconds as `perf record -k CLOCK_MONOTONIC` stamps samples, then from the "
+                    + "phase's start:\n" + stalls.joined(separator: "\n"))
+        }
         Swift.print(
             "\nDisk sync tail in the same run (a bare 1-line write+fdatasync loop, as long as an open-loop "
                 + "phase): \(syncTail.summary).")
