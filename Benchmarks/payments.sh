@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The payments benchmark of BENCHMARKS.md (issue 5): completed STK payments/s through a real `pesa serve --demo`
-# child (embedded Daraja sandbox, 127.0.0.1 only), closed loop with 16 and 64 clients, then the push API's latency
+# child (embedded Daraja sandbox, 127.0.0.1 only), closed loop with 16, 64 and 256 clients, then the push API's latency
 # in open loop at 1,000/s and at half the best closed-loop rate, next to the raw fdatasync limit of the same disk,
 # all in one run. Usage: Benchmarks/payments.sh [seconds-per-step] [extra `pesa bench payments` options...]
 set -euo pipefail
