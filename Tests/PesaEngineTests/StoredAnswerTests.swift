@@ -8,7 +8,8 @@ import Testing
 @testable import PesaEngine
 
 /// First answers kept for `Idempotency-Key`: where they are kept, whose they are, that they survive a restart,
-/// and what a master key rotation does to a keyed request hash. API keys keep theirs in the same command.
+/// and what a master key rotation does to a keyed request hash. API keys and users keep theirs in the same
+/// command that creates them.
 @Suite struct StoredAnswerTests {
     static let input = IdempotencyInput(key: "k-1", requestHash: "h-1")
     static let answer = StoredAnswer(statusCode: 201, body: #"{"id":"usr_1"}"#, resourceID: "usr_1")
@@ -115,6 +116,51 @@ import Testing
         #expect(otherBody?.code == .idempotencyKeyReused)
         _ = try await createKey(harness, in: organization, key: "deploy", hash: "h", by: EngineHarness.superAdmin)
         #expect(try await harness.gateway.apiKeys(in: organization, by: admin).count == 2)
+    }
+
+    @Test func aUserIsMadeOncePerKeyEvenAtTheSameMomentAndARetryAfterARestartGetsIt() async throws {
+        var harness = try await EngineHarness.start()
+        let organization = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: organization)
+        let create = { @Sendable (gateway: Gateway, key: String, hash: String, actor: Actor) async throws(EngineError) in
+            try await gateway.createUser(
+                in: organization, email: "Clerk@Acme.test", passwordHash: "bcrypt-hash", role: .user,
+                idempotency: IdempotencyInput(key: key, requestHash: hash), by: actor)
+        }
+        let gateway = harness.gateway
+        let outcomes = await withTaskGroup(of: Result<(user: UserRecord, replayed: Bool), EngineError>.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do throws(EngineError) {
+                        return .success(try await create(gateway, "clerk", "h", admin))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let answers = outcomes.compactMap { try? $0.get() }
+        #expect(answers.count == 8, "every request with the key is answered: \(outcomes)")
+        #expect(answers.filter { !$0.replayed }.count == 1)
+        #expect(Set(answers.map(\.user.id)).count == 1)
+        let users = try await gateway.users(in: organization, by: admin)
+        #expect(users.count == 1)
+
+        // The key was journaled with the user: after a restart the retry gets that user, not "email is taken".
+        harness = try await harness.restarted()
+        let retry = try await create(harness.gateway, "clerk", "h", admin)
+        #expect(retry.replayed && retry.user.id == users.first?.id)
+        let otherBody = await #expect(throws: EngineError.self) {
+            try await create(harness.gateway, "clerk", "other", admin)
+        }
+        #expect(otherBody?.code == .idempotencyKeyReused)
+        // Another caller's same key is its own key: the email is taken.
+        let otherCaller = await #expect(throws: EngineError.self) {
+            try await create(harness.gateway, "clerk", "h", EngineHarness.superAdmin)
+        }
+        #expect(otherCaller?.code == .conflict && otherCaller?.param == "email")
+        #expect(try await harness.gateway.users(in: organization, by: admin).count == 1)
     }
 }
 

@@ -12,9 +12,10 @@ import PesaEngine
 /// (`Gateway.idempotencyScope`): another caller's same key is another key. API keys keep their key in the
 /// engine instead (`Gateway.createAPIKey`), as their answer holds a secret that is shown once.
 ///
-/// Two requests with the same key at the same moment may both create: each route's own uniqueness (a slug,
-/// an email) refuses the second with 409, and a query is harmless twice. A crash between creating and
-/// journaling the answer leaves no answer to replay, so the retry meets that same 409.
+/// Users record their key in the engine command that creates them (`respondRecordedByCreate`). For the other
+/// routes, two requests with the same key at the same moment may both create: each route's own uniqueness (a
+/// slug) refuses the second with 409, and a query is harmless twice. A crash between creating and journaling
+/// the answer leaves no answer to replay, so the retry meets that same 409.
 struct IdempotentAnswer {
     let gateway: Gateway
     /// The route, `POST /v1/balance-checks`: the same key on another route is another key.
@@ -36,22 +37,11 @@ struct IdempotentAnswer {
     ) async throws -> Response {
         let idempotency = try request.idempotencyKey().map { IdempotencyInput(key: $0, requestHash: requestHash) }
         let place = organization.map(AnswerPlace.organization) ?? .system
+        if let replay = try await replay(idempotency, request: request, context: context, organization: organization) {
+            return replay
+        }
         let actor = try context.requireIdentity().actor(requestID: context.requestID)
         let scope = Gateway.idempotencyScope(route, actor: actor)
-        if let idempotency {
-            try actor.authorize(action, in: organization)
-            if let stored = try await gateway.storedAnswer(scope: scope, idempotency: idempotency, in: place) {
-                var response: Response
-                if let replayCurrent, let id = stored.resourceID {
-                    response = try await replayCurrent(id).response(from: request, context: context)
-                } else {
-                    response = Response.json(Array(stored.body.utf8), status: .ok)
-                }
-                response.status = HTTPResponse.Status(code: stored.statusCode)
-                response.headers[.idempotencyHit] = "true"
-                return response
-            }
-        }
         let (status, value, resourceID) = try await create()
         let bytes = try Self.bytes(of: value, context: context)
         if let idempotency {
@@ -62,6 +52,49 @@ struct IdempotentAnswer {
                 scope: scope, idempotency: idempotency, in: place)
         }
         return Response.json(bytes, status: status)
+    }
+
+    /// For a route whose engine command journals the key with what it creates (`Gateway.createUser`): nothing is
+    /// journaled here. `create` gets the key (nil without one) and gives the status, the answer and whether the
+    /// engine found the key already answered, by a request with the same key that ran at the same moment.
+    func respondRecordedByCreate(
+        _ request: Request, context: PesaRequestContext, organization: OrganizationID, requestHash: String,
+        create: (IdempotencyInput?) async throws -> (HTTPResponse.Status, any ResponseGenerator, replayed: Bool)
+    ) async throws -> Response {
+        let idempotency = try request.idempotencyKey().map { IdempotencyInput(key: $0, requestHash: requestHash) }
+        if let replay = try await replay(idempotency, request: request, context: context, organization: organization) {
+            return replay
+        }
+        let (status, value, replayed) = try await create(idempotency)
+        // Made as a replay makes it (`replayCurrent`), so the same object has the same bytes.
+        var response = try value.response(from: request, context: context)
+        response.status = status
+        if replayed { response.headers[.idempotencyHit] = "true" }
+        return response
+    }
+
+    /// The first answer to this caller's key, when there is one (after checking the caller may still do
+    /// `action`); 409 when the key came with another request.
+    private func replay(
+        _ idempotency: IdempotencyInput?, request: Request, context: PesaRequestContext, organization: OrganizationID?
+    ) async throws -> Response? {
+        guard let idempotency else { return nil }
+        let actor = try context.requireIdentity().actor(requestID: context.requestID)
+        try actor.authorize(action, in: organization)
+        let place = organization.map(AnswerPlace.organization) ?? .system
+        let scope = Gateway.idempotencyScope(route, actor: actor)
+        guard let stored = try await gateway.storedAnswer(scope: scope, idempotency: idempotency, in: place) else {
+            return nil
+        }
+        var response: Response
+        if let replayCurrent, let id = stored.resourceID {
+            response = try await replayCurrent(id).response(from: request, context: context)
+        } else {
+            response = Response.json(Array(stored.body.utf8), status: .ok)
+        }
+        response.status = HTTPResponse.Status(code: stored.statusCode)
+        response.headers[.idempotencyHit] = "true"
+        return response
     }
 
     /// An answer's JSON as the route gives it without a key: `JSONWriter`'s member order for the answers

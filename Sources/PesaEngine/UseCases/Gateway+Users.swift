@@ -1,4 +1,5 @@
 public import PesaCore
+import PesaStore
 
 /// Changes to a user (absent = unchanged).
 public struct UserChanges: Sendable {
@@ -24,22 +25,68 @@ extension Gateway {
     public func createUser(
         in organization: OrganizationID, email: String, passwordHash: String, role: Role, by actor: Actor
     ) async throws(EngineError) -> UserRecord {
+        try await createUser(
+            in: organization, email: email, passwordHash: passwordHash, role: role, idempotency: nil, by: actor
+        ).user
+    }
+
+    /// The route of `createUser(...idempotency:...)`'s keys (`idempotencyScope`).
+    public static let createUserRoute = "POST /v1/orgs/{id}/users"
+
+    /// Creates a user of an organization; with `idempotency`, the key is journaled in the same command as the
+    /// user (scope `createUserRoute` and the caller), so a crash between the two cannot make a retry meet
+    /// "email is taken", and two requests with one key at the same moment make one user. `replayed`: the key
+    /// had made this user before (the caller answers with the user as it is now).
+    public func createUser(
+        in organization: OrganizationID, email: String, passwordHash: String, role: Role,
+        idempotency: IdempotencyInput?, by actor: Actor
+    ) async throws(EngineError) -> (user: UserRecord, replayed: Bool) {
         try actor.authorize(.createUser, in: organization)
         guard actor.principal.mayAssign(role, in: organization), role != .superAdmin else {
             throw EngineError(.forbidden, "your role may not create a user with role \(role)")
         }
         let email = try Self.validEmail(email)
-        try await requireEmailFree(email)
+        let scope = Self.idempotencyScope(Self.createUserRoute, actor: actor)
+        let replay = { () async throws(EngineError) -> (user: UserRecord, replayed: Bool)? in
+            guard let idempotency else { return nil }
+            let first = try await self.storedAnswer(scope: scope, idempotency: idempotency, in: .organization(organization))
+            guard let made = first?.resourceID.flatMap({ try? UserID(parsing: $0) }) else { return nil }
+            return (try await self.user(made, in: organization, by: actor), true)
+        }
+        if let first = try await replay() { return first }
+        do {
+            try await requireEmailFree(email)
+        } catch {
+            // The same key's first request may have made the user since the look above.
+            if let first = try await replay() { return first }
+            throw error
+        }
         let id = UserID(randomBytes: CommandContext.randomBytes(16))
-        let engine = try await self.engine(organization)
-        let user = try await engine.execute { (state, _) throws(EngineError) in
+        let masterKeyID = masterKey.id
+        let made = try await engine(organization).execute { (state, context) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
+            var recorded: [TenantEvent] = []
+            if let idempotency {
+                let match = state.idempotency(
+                    scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
+                let stored = state.idempotencyRecord(scope: scope, key: idempotency.key)
+                if let first = try Self.answer(match, stored: stored, masterKeyID: masterKeyID),
+                    let made = first.resourceID.flatMap({ try? UserID(parsing: $0) })
+                {
+                    return Decision(value: (id: made, replayed: true))
+                }
+                recorded.append(.idempotencyRecorded(.init(
+                    key: idempotency.key, requestHash: idempotency.requestHash, scope: scope,
+                    resourceID: id.rawValue, statusCode: 201, responseBody: "")))
+            }
             guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
             let created = TenantEvent.userCreated(.init(userID: id, email: email, role: role, passwordHash: passwordHash))
-            return Decision(events: [created, actor.audit("user.create", target: id.rawValue)], value: id)
+            return Decision(
+                events: [created] + recorded + [actor.audit("user.create", target: id.rawValue)],
+                value: (id: id, replayed: false))
         }
-        directory.add(email: email, tenant: organization.rawValue)
-        return try await self.user(user, in: organization, by: actor)
+        if !made.replayed { directory.add(email: email, tenant: organization.rawValue) }
+        return (try await self.user(made.id, in: organization, by: actor), made.replayed)
     }
 
     /// Creates a super admin in the system folder (first start, or `pesa admin create`).

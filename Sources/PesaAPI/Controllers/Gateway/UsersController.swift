@@ -46,15 +46,20 @@ struct UsersController: Sendable {
         let identity = try context.requireIdentity()
         let body = try await request.decodeHashedJSON(
             as: CreateBody.self, context: context, hash: { gateway.keyedRequestHash($0) })
-        let idempotent = IdempotentAnswer(gateway: gateway, route: "POST /v1/orgs/{id}/users", action: .createUser)
-        return try await idempotent.respond(
+        let actor = identity.actor(requestID: context.requestID)
+        let idempotent = IdempotentAnswer(
+            gateway: gateway, route: Gateway.createUserRoute, action: .createUser,
+            replayCurrent: { id in
+                UserJSON(try await gateway.user(try UserID(parsing: id), in: organization, by: actor))
+            })
+        return try await idempotent.respondRecordedByCreate(
             request, context: context, organization: organization, requestHash: body.requestHash
-        ) {
+        ) { idempotency in
             let role = try Self.role(body.value.role)
-            let user = try await gateway.createUser(
+            let (user, replayed) = try await gateway.createUser(
                 in: organization, email: body.value.email, passwordHash: try await hash(body.value.password),
-                role: role, by: identity.actor(requestID: context.requestID))
-            return (.created, UserJSON(user), user.id.rawValue)
+                role: role, idempotency: idempotency, by: actor)
+            return (.created, UserJSON(user), replayed)
         }
     }
 

@@ -68,3 +68,19 @@ extension PaymentJSON: JSONWritable {
 
     func response(from request: Request, context: some RequestContext) throws -> Response { jsonResponse() }
 }
+
+/// Written in a fixed member order, so that a replayed `POST /v1/orgs/{id}/users` gives the first answer's bytes.
+extension UserJSON: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("email", email)
+            json.field("role", role)
+            json.field("disabled", disabled)
+            json.field("created_at", createdAt)
+            json.field("updated_at", updatedAt)
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { jsonResponse() }
+}
