@@ -69,6 +69,10 @@ public enum Limits {
     public static let lostPushAnswerWaitMs: Int64 = 10 * 60 * 1000
     /// A stored idempotent answer is replayed for this long after the first request.
     public static let idempotencyWindowMs: Int64 = 24 * 60 * 60 * 1000
+    /// Answers past `idempotencyWindowMs` are dropped from the state at the first event of each such period
+    /// (UTC hours), not at each new answer: filtering at each one rebuilt the whole dictionary per answer,
+    /// quadratic in the answers of a day, under the tenant's lock and in every replay.
+    public static let idempotencyPruneEveryMs: Int64 = 60 * 60 * 1000
     /// Reconciliation queries for one payment before it becomes `unknown`.
     public static let reconcileAttemptsMax = 8
 

@@ -16,3 +16,11 @@ extension TenantState {
         return record.requestHash == requestHash ? .replay(record) : .conflict
     }
 }
+
+extension TenantState {
+    /// Drops the answers no longer replayed at `nowMs` (once per `Limits.idempotencyPruneEveryMs`, from `apply`).
+    mutating func pruneIdempotency(nowMs: Int64) {
+        guard idempotency.values.contains(where: { !$0.isLive(nowMs: nowMs) }) else { return }
+        idempotency = idempotency.filter { $0.value.isLive(nowMs: nowMs) }
+    }
+}

@@ -140,7 +140,6 @@ extension TenantState {
     }
 
     private mutating func recordIdempotency(_ data: TenantEvent.IdempotencyRecorded, atMs: Int64) {
-        idempotency = idempotency.filter { $0.value.isLive(nowMs: atMs) }
         idempotency[IdempotencyRecord.storageKey(scope: data.scope, key: data.key)] = IdempotencyRecord(
             key: data.key, requestHash: data.requestHash, scope: data.scope, resourceID: data.resourceID,
             statusCode: data.statusCode, responseBody: data.responseBody, atMs: atMs)

@@ -2,8 +2,10 @@
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
     /// 2 added `revoked_tokens`, queries, the C2B validation policy and password change times; 3 the
-    /// organization's previous callback token. Formats 1 and 2 are still read.
-    public static let snapshotFormatVersion = 3
+    /// organization's previous callback token; 4 the same bytes as 3, with idempotency records dropped once
+    /// an hour (`Limits.idempotencyPruneEveryMs`) instead of at each new one, so `pesa verify` compares only
+    /// format 4 snapshots with a replay by this code. Formats 1 to 3 are still read.
+    public static let snapshotFormatVersion = 4
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -12,7 +14,8 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var apiKeys: [APIKeyID: APIKeyRecord] = [:]
     public internal(set) var credentials: CredentialsRecord?
     public internal(set) var payments = PaymentTable()
-    /// Keyed by `IdempotencyRecord.storageKey(scope:key:)`; records older than the window are dropped.
+    /// Keyed by `IdempotencyRecord.storageKey(scope:key:)`; records past the window are dropped at the first
+    /// event of each `Limits.idempotencyPruneEveryMs` (until then they are kept, and not replayed).
     public internal(set) var idempotency: [String: IdempotencyRecord] = [:]
     public internal(set) var balances: [String: BalanceRecord] = [:]
     public internal(set) var batches: [BatchID: BatchRecord] = [:]
@@ -52,6 +55,9 @@ public struct TenantState: EventSourcedState, Equatable {
             throw .inconsistentEvent("event seq \(seq) is not after \(lastSeq)")
         }
         try validate(event)
+        if atMs / Limits.idempotencyPruneEveryMs > lastAtMs / Limits.idempotencyPruneEveryMs {
+            pruneIdempotency(nowMs: atMs)
+        }
         reduce(event, atMs: atMs)
         recordTimeline(event, seq: seq)
         lastSeq = seq

@@ -176,6 +176,33 @@ import Testing
         #expect(state.idempotencyRecord(scope: "POST /v1/api-keys", key: "b")?.isLive(nowMs: 1) == true)
     }
 
+    /// Answers past the window are no longer replayed at once, and leave the state at the first event of the
+    /// next hour: one pass an hour, not a rebuilt dictionary per answer.
+    @Test func expiredAnswersLeaveAtTheFirstEventOfTheNextHour() throws {
+        var state = try started()
+        let hour = Limits.idempotencyPruneEveryMs
+        let scope = "POST /v1/balance-checks"
+        let record = { (key: String) in
+            TenantEvent.idempotencyRecorded(.init(key: key, requestHash: "h", scope: scope,
+                                                  resourceID: nil, statusCode: 202, responseBody: "{}"))
+        }
+        let firstAtMs = 5 * hour + 100
+        try state.apply(record("x"), seq: 10, atMs: firstAtMs)
+        // In a later hour, still within the window: kept and replayed.
+        try state.apply(record("y"), seq: 11, atMs: firstAtMs + Limits.idempotencyWindowMs - 50)
+        #expect(state.idempotency(scope: scope, key: "x", requestHash: "h", nowMs: state.lastAtMs).isReplay)
+        // Past the window in the same hour: not replayed, not yet dropped.
+        try state.apply(record("z"), seq: 12, atMs: firstAtMs + Limits.idempotencyWindowMs + 100)
+        #expect(state.idempotency(scope: scope, key: "x", requestHash: "h", nowMs: state.lastAtMs) == .new)
+        #expect(state.idempotencyRecord(scope: scope, key: "x") != nil)
+        // The first event of the next hour, of any kind, drops it.
+        let nextHour = (state.lastAtMs / hour + 1) * hour
+        let audit = TenantEvent.auditRecorded(.init(actor: "system", action: "test", target: "x", requestID: "r"))
+        try state.apply(audit, seq: 13, atMs: nextHour)
+        #expect(state.idempotencyRecord(scope: scope, key: "x") == nil)
+        #expect(state.idempotency.count == 2)
+    }
+
     @Test func journalEntryPointDecodesJSON() throws {
         var state = TenantState()
         let event = Fixtures.organizationCreated
