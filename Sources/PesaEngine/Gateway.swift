@@ -19,6 +19,8 @@ public final class Gateway: Sendable {
     public let upstream: UpstreamClients?
     /// email (lowercased) and API key hash -> tenant id, for logins and API keys; filled as tenants are opened (see `UserDirectory`).
     let directory: UserDirectory
+    /// The organizations' callback token keys (`CallbackTokenSeal`).
+    let callbackTokenKeys = CallbackTokenKeys()
 
     init(
         registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,
@@ -59,6 +61,11 @@ public final class Gateway: Sendable {
         return Gateway(
             registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger, payments: payments,
             upstream: upstream)
+    }
+
+    /// The seal of an organization's callback tokens; with `create`, its key is made when it has none.
+    func callbackTokenSeal(_ engine: TenantEngine, create: Bool = false) async throws(EngineError) -> CallbackTokenSeal {
+        try await callbackTokenKeys.seal(for: engine, vault: vault, create: create)
     }
 
     /// The engine of an organization, by id.

@@ -6,7 +6,7 @@ import PesaStore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every journal line, hash chain, snapshot and credentials vault of the data folder.",
+        abstract: "Check every journal line, hash chain, snapshot, credentials vault and callback token key of the data folder.",
         discussion: """
             Exits 0 when everything is intact; otherwise 1, naming the file and line of every problem.
             Only reads, so it may run beside a server writing the same folder.

@@ -137,14 +137,16 @@ import Testing
         #expect(!String(decoding: keyAfterBody, as: UTF8.self).contains(secret))
         #expect((try await server.request("GET", "/v1/api-keys", token: ops).1?["data"] as? [Any])?.count == 2)
 
-        // The key and the password are nowhere in the clear; the token is only in the organization's own
-        // records (`organization.created`), not in the instance's `system/` folder that keeps the first answer.
+        // The key, the password and the callback token are nowhere in the clear: the organization's journal
+        // holds the token sealed (`callback-token.key`), and `system/`, which keeps the first answer, not at all.
         server.stop()
-        for (path, data) in everyFile(under: temp.path) {
+        let files = everyFile(under: temp.path)
+        #expect(files.contains { $0.0.hasSuffix("/callback-token.key") })
+        for (path, data) in files {
             let text = String(decoding: data, as: UTF8.self)
             #expect(!text.contains(secret), "\(path)")
             #expect(!text.contains("ops-password-1"), "\(path)")
-            if path.hasPrefix("system/") { #expect(!text.contains(callbackToken), "\(path)") }
+            #expect(!text.contains(callbackToken), "\(path)")
         }
     }
 }

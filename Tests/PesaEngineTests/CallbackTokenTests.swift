@@ -25,13 +25,20 @@ import Testing
         var harness = try await EngineHarness.start(snapshotEvery: 4, clock: clock)
         let acme = try await harness.makeOrganization("acme")
         let admin = EngineHarness.member(.orgAdmin, of: acme)
-        let first = try await harness.gateway.organization(acme, by: admin).record.callbackToken
+        let first = try await harness.gateway.organization(acme, by: admin).callbackToken
         #expect(try await answer(harness, first) == .accepted)
 
-        let rotated = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 2, by: admin).record
+        let rotated = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 2, by: admin)
         let second = rotated.callbackToken
         #expect(second != first && second.count == first.count)
-        #expect(rotated.previousCallbackTokenValidUntilMs == start + 2 * 3_600_000)
+        #expect(rotated.record.previousCallbackTokenValidUntilMs == start + 2 * 3_600_000)
+        // Neither token is in any file of the organization's folder in clear (the journal holds them sealed).
+        let files = Self.files(under: "/data/tenants/\(acme.rawValue)", io: harness.io)
+        #expect(files.contains { $0.hasSuffix(".jsonl") } && files.contains { $0.hasSuffix("/callback-token.key") })
+        for file in files {
+            let text = String(decoding: try harness.io.readFile(at: file), as: UTF8.self)
+            #expect(!text.contains(first) && !text.contains(second), "\(file)")
+        }
         #expect(try await answer(harness, second) == .accepted)
         #expect(try await answer(harness, first) == .accepted)
         #expect(try await answer(harness, "wrong-token") == .notFound)
@@ -56,17 +63,63 @@ import Testing
         #expect(try await answer(harness, second) == .accepted)
 
         // Once the grace is over, rotating again keeps only the token it replaces; forced with 0 hours, none.
-        let third = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 72, by: admin).record
+        let third = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 72, by: admin)
         let thirdUntil: Int64 = start + 74 * 3_600_000
-        #expect(third.previousCallbackTokenValidUntilMs == thirdUntil)
+        #expect(third.record.previousCallbackTokenValidUntilMs == thirdUntil)
         #expect(try await answer(harness, second) == .accepted)
         #expect(try await answer(harness, first) == .notFound)
         let fourth = try await harness.gateway.rotateCallbackToken(
-            in: acme, previousValidHours: 0, force: true, by: admin
-        ).record
-        #expect(fourth.previousCallbackTokenValidUntilMs == nil)
+            in: acme, previousValidHours: 0, force: true, by: admin)
+        #expect(fourth.record.previousCallbackTokenValidUntilMs == nil)
         #expect(try await answer(harness, third.callbackToken) == .notFound)
         #expect(try await answer(harness, fourth.callbackToken) == .accepted)
+    }
+
+    @Test func aTokenJournaledInClearStillWorksAndItsRotationSealsTheNext() async throws {
+        let harness = try await EngineHarness.start()
+        let gateway = harness.gateway
+        let id = OrganizationID(randomBytes: CommandContext.randomBytes(16))
+        #expect(gateway.registry.reserve(slug: "legacy", id: id.rawValue))
+        try await gateway.registry.data.createTenantOffThread(
+            TenantManifest(id: id.rawValue, slug: "legacy", name: "Legacy", createdAtMs: 0))
+        gateway.registry.register(TenantRegistry.Listing(id: id.rawValue, slug: "legacy", name: "Legacy"))
+        // As a binary from before callback token keys journaled it.
+        let plain = "plaintokenjournaledbeforekeys0123"
+        let created = TenantEvent.organizationCreated(.init(
+            organizationID: id, name: "Legacy", slug: try OrgSlug("legacy"), plan: "free", subscriptionStatus: .active,
+            currentPeriodStartMs: 0, currentPeriodEndMs: 1, callbackToken: plain))
+        try await gateway.engine(id).execute { (_, _) throws(EngineError) in Decision(events: [created], value: ()) }
+        let keyFile = "/data/tenants/\(id.rawValue)/callback-token.key"
+        #expect(harness.io.fileKind(at: keyFile) == .missing)
+        let admin = EngineHarness.member(.orgAdmin, of: id)
+        let answer = { (token: String) async throws -> CallbackAnswer in
+            try await gateway.receiveCallback(slug: "legacy", token: token, kind: .c2bValidation, body: Self.validation)
+        }
+        #expect(try await answer(plain) == .accepted)
+        #expect(try await gateway.organization(id, by: admin).callbackToken == plain)
+
+        let rotated = try await gateway.rotateCallbackToken(in: id, previousValidHours: 1, by: admin)
+        #expect(harness.io.fileKind(at: keyFile) == .regular)
+        #expect(rotated.record.callbackToken.hasPrefix("sealed:v1:"))
+        #expect(rotated.callbackToken != plain && rotated.callbackToken.count == 32)
+        #expect(try await answer(rotated.callbackToken) == .accepted)
+        #expect(try await answer(plain) == .accepted)  // its grace
+        let restarted = try await harness.restarted()
+        let again = { (token: String) async throws -> CallbackAnswer in
+            try await restarted.gateway.receiveCallback(
+                slug: "legacy", token: token, kind: .c2bValidation, body: Self.validation)
+        }
+        #expect(try await again(rotated.callbackToken) == .accepted)
+        #expect(try await restarted.gateway.organization(id, by: admin).callbackToken == rotated.callbackToken)
+    }
+
+    /// Every file under `folder`, recursively.
+    static func files(under folder: String, io: any FileIO) -> [String] {
+        guard let names = try? io.listDirectory(at: folder) else { return [] }
+        return names.flatMap { name -> [String] in
+            let path = folder + "/" + name
+            return io.fileKind(at: path) == .directory ? files(under: path, io: io) : [path]
+        }
     }
 
     @Test func onlyAnAdminOfTheOrganizationRotatesWithinTheLimits() async throws {

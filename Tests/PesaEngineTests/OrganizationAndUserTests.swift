@@ -13,7 +13,11 @@ import Testing
         #expect(view.record.name == "Acme Ltd")
         #expect(view.record.slug.rawValue == "acme")
         #expect(view.record.subscriptionStatus == .trialing)
-        #expect(view.record.callbackToken.count == 32)
+        #expect(view.callbackToken.count == 32)
+        // Journaled sealed, never in clear (CallbackTokenSeal).
+        #expect(view.record.callbackToken.hasPrefix("sealed:v1:"))
+        #expect(!view.record.callbackToken.contains(view.callbackToken))
+        #expect(harness.io.fileKind(at: "/data/tenants/\(view.record.id.rawValue)/callback-token.key") == .regular)
         #expect(harness.io.fileKind(at: "/data/tenants/\(view.record.id.rawValue)/tenant.json") == .regular)
         #expect(harness.gateway.registry.listing(slug: "acme")?.id == view.record.id.rawValue)
     }

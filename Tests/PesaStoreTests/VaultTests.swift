@@ -72,17 +72,28 @@ import Testing
                 at: data.tenantDirectory(id) + "/credentials.enc",
                 contents: CredentialVault(masterKey: old).seal(Array((secret + id).utf8), tenantID: id))
         }
+        // The callback token keys are sealed the same way: org_b has one, org_d only one (no credentials).
+        try data.createTenant(TenantManifest(id: "org_d", slug: "org-d", name: "org_d", createdAtMs: 0))
+        for id in ["org_b", "org_d"] {
+            try io.writeNewFile(
+                at: data.tenantDirectory(id) + "/" + TenantStore.callbackTokenKeyFileName,
+                contents: CredentialVault(masterKey: old).seal(Array(("token key " + id).utf8), tenantID: id))
+        }
         // An interrupted rotation: org_a is already under the new key.
         let rotation = KeyRotation(data: data, from: old, to: new)
         _ = try rotation.rotate(tenantID: "org_a")
         let report = try rotation.run()
-        #expect(report.rotated == ["org_b", "org_c"])
+        #expect(report.rotated == ["org_b", "org_c", "org_d"])
         #expect(report.alreadyRotated == ["org_a"])
-        for id in ["org_a", "org_b", "org_c"] {
-            let bytes = try io.readFile(at: data.tenantDirectory(id) + "/credentials.enc")
-            #expect(try CredentialVault(masterKey: new).open(bytes, tenantID: id) == Array((secret + id).utf8))
+        let sealed = [("org_a", "credentials.enc"), ("org_b", "credentials.enc"), ("org_c", "credentials.enc"),
+                      ("org_b", TenantStore.callbackTokenKeyFileName), ("org_d", TenantStore.callbackTokenKeyFileName)]
+        for (id, name) in sealed {
+            let bytes = try io.readFile(at: data.tenantDirectory(id) + "/" + name)
+            let expected = name == "credentials.enc" ? secret + id : "token key " + id
+            #expect(try CredentialVault(masterKey: new).open(bytes, tenantID: id) == Array(expected.utf8))
             #expect(throws: StoreError.self) { try CredentialVault(masterKey: old).open(bytes, tenantID: id) }
         }
+        #expect(try KeyRotation(data: data, from: old, to: new).run().alreadyRotated.count == 4)
     }
 
     @Test func noSecretIsWrittenInClearAnywhere() async throws {

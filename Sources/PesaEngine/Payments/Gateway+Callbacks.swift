@@ -25,13 +25,14 @@ extension Gateway {
             return .notFound
         }
         let engine = try await self.engine(organization)
+        let seal = try await callbackTokenSeal(engine)
         let reading = CallbackReading.read(body, kind: kind)
         let raw = String(decoding: body, as: UTF8.self)
         // Only a C2B confirmation creates a payment; other callbacks spend no random bytes on an id.
         let newID: PaymentID? =
             if case .c2bConfirmation = reading { PaymentID(randomBytes: CommandContext.randomBytes(16)) } else { nil }
         let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
-            guard state.organization?.acceptsCallbackToken(token, nowMs: context.nowMs) == true else {
+            guard state.organization?.acceptsCallbackToken(token, nowMs: context.nowMs, open: seal.open) == true else {
                 return Decision(value: .notFound)
             }
             return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)

@@ -23,9 +23,10 @@ extension Gateway {
     /// `{public_url}/callbacks/{slug}/{token}` of the organization.
     func callbackBase(_ engine: TenantEngine) async throws(EngineError) -> String {
         let settings = payments
+        let seal = try await callbackTokenSeal(engine)
         return try await engine.read { (state) throws(EngineError) in
             guard let organization = state.organization else { throw EngineError.notFound("organization") }
-            return settings.callbackURLBase(slug: organization.slug.rawValue, token: organization.callbackToken)
+            return settings.callbackURLBase(slug: organization.slug.rawValue, token: try seal.current(organization))
         }
     }
 }

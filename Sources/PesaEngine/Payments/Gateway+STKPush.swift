@@ -92,6 +92,7 @@ extension Gateway {
         send: (String) async throws(DarajaError) -> TenantEvent.PaymentAccepted
     ) async throws(EngineError) -> PaymentAnswer {
         let settings = payments
+        let seal = try await callbackTokenSeal(engine)
         let start = try await engine.execute { (state, context) throws(EngineError) -> Decision<StartOutcome> in
             try Self.requireActiveSubscription(state)
             if let idempotency {
@@ -107,7 +108,7 @@ extension Gateway {
             return Decision(
                 events: [request, actor.audit(action, target: id.rawValue)],
                 value: .started(callbackBase: settings.callbackURLBase(
-                    slug: organization.slug.rawValue, token: organization.callbackToken)))
+                    slug: organization.slug.rawValue, token: try seal.current(organization))))
         }
         guard case .started(let callbackBase) = start else {
             guard case .replay(let prior) = start else { preconditionFailure("start is replay or started") }

@@ -18,8 +18,10 @@ extension Gateway {
             throw EngineError.invalid(
                 "previous_valid_hours", "previous_valid_hours must be 0 to \(Self.previousCallbackTokenHoursMax)")
         }
-        let token = Self.callbackToken()
-        let record = try await engine(organization).execute(
+        let engine = try await engine(organization)
+        // An organization whose tokens were journaled in clear gets its key now; the new token is sealed.
+        let token = try await callbackTokenSeal(engine, create: true).seal(Self.callbackToken())
+        let record = try await engine.execute(
             { (state, context) throws(EngineError) in
                 guard let current = state.organization else { throw EngineError.notFound("organization") }
                 if !force, let until = current.previousCallbackTokenValidUntilMs, context.nowMs < until {
@@ -41,7 +43,7 @@ extension Gateway {
                 guard let record = state.organization else { throw EngineError.notFound("organization") }
                 return record
             })
-        return OrganizationView(record: record, planDetails: try? Plan.named(record.plan))
+        return try await view(of: record, engine: engine)
     }
 
     /// The gateway's wall clock, for views that depend on the time (a previous callback token's grace).

@@ -5,6 +5,8 @@ import PesaStore
 public struct OrganizationView: Sendable, Equatable {
     public let record: OrganizationRecord
     public let planDetails: Plan?
+    /// The current callback token in clear, for the callback URL shown to the organization.
+    public let callbackToken: String
 }
 
 /// Changes to an organization (absent = unchanged).
@@ -56,12 +58,14 @@ extension Gateway {
         }
         registry.register(TenantRegistry.Listing(id: id.rawValue, slug: orgSlug.rawValue, name: name))
         let paid = planDetails.monthlyFee.minorUnits > 0
+        let engine = try await self.engine(id)
+        // The key is written before the first token sealed under it is journaled.
+        let seal = try await callbackTokenSeal(engine, create: true)
         let created = TenantEvent.organizationCreated(.init(
             organizationID: id, name: name, slug: orgSlug, plan: planDetails.name,
             subscriptionStatus: paid ? .trialing : .active, currentPeriodStartMs: nowMs,
             currentPeriodEndMs: nowMs + (paid ? Self.trialDays : Self.periodDays) * Self.dayMs,
-            callbackToken: Self.callbackToken()))
-        let engine = try await self.engine(id)
+            callbackToken: seal.seal(Self.callbackToken())))
         try await engine.execute { (state, _) throws(EngineError) in
             guard state.organization == nil else { throw EngineError(.conflict, "organization exists") }
             return Decision(events: [created, actor.audit("organization.create", target: id.rawValue)], value: ())
@@ -71,8 +75,15 @@ extension Gateway {
 
     public func organization(_ id: OrganizationID, by actor: Actor) async throws(EngineError) -> OrganizationView {
         try actor.authorize(.readOrganization, in: id)
-        guard let record = try await engine(id).accessView.organization else { throw EngineError.notFound("organization") }
-        return OrganizationView(record: record, planDetails: try? Plan.named(record.plan))
+        let engine = try await engine(id)
+        guard let record = engine.accessView.organization else { throw EngineError.notFound("organization") }
+        return try await view(of: record, engine: engine)
+    }
+
+    /// What the API shows of an organization: its record, its plan and its current callback token in clear.
+    func view(of record: OrganizationRecord, engine: TenantEngine) async throws(EngineError) -> OrganizationView {
+        let token = try await callbackTokenSeal(engine).current(record)
+        return OrganizationView(record: record, planDetails: try? Plan.named(record.plan), callbackToken: token)
     }
 
     /// super_admin: every organization; anyone else: their own. Fenced tenants are left out.

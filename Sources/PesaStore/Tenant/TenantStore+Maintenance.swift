@@ -44,7 +44,32 @@ extension TenantStore {
 
     /// The decrypted vault content, or nil when the tenant has none.
     public func readCredentials(with vault: CredentialVault) async throws(StoreError) -> [UInt8]? {
-        let path = vaultPath
+        try await readSealed(at: vaultPath, with: vault)
+    }
+
+    /// Encrypts and atomically replaces the vault.
+    public func writeCredentials(_ plaintext: [UInt8], with vault: CredentialVault) async throws(StoreError) {
+        try await writeSealed(plaintext, at: vaultPath, what: "credentials", with: vault)
+    }
+
+    // MARK: Callback token key
+
+    /// The key that seals the organization's callback tokens in its journal, sealed like the vault.
+    public static let callbackTokenKeyFileName = "callback-token.key"
+
+    private var callbackTokenKeyPath: String { Paths.join(directory, Self.callbackTokenKeyFileName) }
+
+    /// The callback token key, or nil when the tenant has none (its tokens were journaled before keys existed).
+    public func readCallbackTokenKey(with vault: CredentialVault) async throws(StoreError) -> [UInt8]? {
+        try await readSealed(at: callbackTokenKeyPath, with: vault)
+    }
+
+    /// Writes the callback token key (once: a replaced key could not open the tokens sealed under it).
+    public func writeCallbackTokenKey(_ key: [UInt8], with vault: CredentialVault) async throws(StoreError) {
+        try await writeSealed(key, at: callbackTokenKeyPath, what: "the callback token key", with: vault)
+    }
+
+    private func readSealed(at path: String, with vault: CredentialVault) async throws(StoreError) -> [UInt8]? {
         let io = self.io
         let tenantID = self.tenantID
         return try await BlockingIO.run { () throws(StoreError) -> [UInt8]? in
@@ -55,13 +80,13 @@ extension TenantStore {
         }
     }
 
-    /// Encrypts and atomically replaces the vault.
-    public func writeCredentials(_ plaintext: [UInt8], with vault: CredentialVault) async throws(StoreError) {
-        let path = vaultPath
+    private func writeSealed(
+        _ plaintext: [UInt8], at path: String, what: String, with vault: CredentialVault
+    ) async throws(StoreError) {
         let io = self.io
         let sealed = vault.seal(plaintext, tenantID: tenantID)
         guard sealed.count <= Limits.credentialsBytesMax else {
-            throw StoreError(.limitExceeded, "credentials are larger than \(Limits.credentialsBytesMax) bytes")
+            throw StoreError(.limitExceeded, "\(what) is larger than \(Limits.credentialsBytesMax) bytes")
         }
         _ = try await BlockingIO.run { () throws(StoreError) in
             do throws(FileIOError) {

@@ -1,5 +1,5 @@
-/// `pesa keys rotate`: re-encrypts every tenant's vault from one master key to another. Each vault is
-/// replaced atomically, and each records its key id, so an interrupted rotation resumes where it stopped
+/// `pesa keys rotate`: re-encrypts every tenant's vault and callback token key from one master key to another.
+/// Each file is replaced atomically, and each records its key id, so an interrupted rotation resumes where it stopped
 /// (vaults already under the new key are left alone).
 public struct KeyRotation: Sendable {
     public struct Report: Sendable {
@@ -34,8 +34,19 @@ public struct KeyRotation: Sendable {
 
     public enum Outcome: Sendable { case rotated, alreadyRotated, noVault }
 
+    /// The files of a tenant sealed under the master key.
+    static let sealedFileNames = [CredentialVault.fileName, TenantStore.callbackTokenKeyFileName]
+
     public func rotate(tenantID: String) throws(StoreError) -> Outcome {
-        let path = Paths.join(data.tenantDirectory(tenantID), CredentialVault.fileName)
+        var outcomes: [Outcome] = []
+        for name in Self.sealedFileNames {
+            outcomes.append(try rotate(Paths.join(data.tenantDirectory(tenantID), name), tenantID: tenantID))
+        }
+        if outcomes.contains(.rotated) { return .rotated }
+        return outcomes.contains(.alreadyRotated) ? .alreadyRotated : .noVault
+    }
+
+    private func rotate(_ path: String, tenantID: String) throws(StoreError) -> Outcome {
         let io = data.io
         guard io.fileKind(at: path) == .regular else { return .noVault }
         let bytes: [UInt8]

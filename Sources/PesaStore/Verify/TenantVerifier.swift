@@ -118,15 +118,18 @@ public struct TenantVerifier: Sendable {
         }
     }
 
+    /// The sealed files (credentials vault, callback token key) open with the master key.
     private func checkVault(directory: String, tenantID: String, vault: CredentialVault, into report: inout Report) {
-        let path = Paths.join(directory, CredentialVault.fileName)
-        guard io.fileKind(at: path) == .regular else { return }
-        do {
-            _ = try vault.open(try io.readFile(at: path), tenantID: tenantID, path: path)
-        } catch let error as StoreError {
-            report.problems.append(IntegrityProblem(.vault, file: path, line: 0, message: error.message))
-        } catch {
-            report.problems.append(IntegrityProblem(.vault, file: path, line: 0, message: "\(error)"))
+        for name in KeyRotation.sealedFileNames {
+            let path = Paths.join(directory, name)
+            guard io.fileKind(at: path) == .regular else { continue }
+            do {
+                _ = try vault.open(try io.readFile(at: path), tenantID: tenantID, path: path)
+            } catch let error as StoreError {
+                report.problems.append(IntegrityProblem(.vault, file: path, line: 0, message: error.message))
+            } catch {
+                report.problems.append(IntegrityProblem(.vault, file: path, line: 0, message: "\(error)"))
+            }
         }
     }
 }

@@ -38,7 +38,7 @@ struct OrganizationsController: Sendable {
         OrganizationJSON(
             view,
             callbackURLBase: gateway.payments.callbackURLBase(
-                slug: view.record.slug.rawValue, token: view.record.callbackToken),
+                slug: view.record.slug.rawValue, token: view.callbackToken),
             nowMs: gateway.wallClockMs)
     }
 

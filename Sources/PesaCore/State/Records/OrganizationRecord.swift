@@ -10,6 +10,8 @@ public struct OrganizationRecord: Sendable, Equatable {
     public internal(set) var currentPeriodEndMs: Int64
     /// Requests per minute replacing the plan's, when set.
     public internal(set) var rateLimitOverride: Int64?
+    /// As journaled: sealed (`sealed:v1:…`, opened by the engine's `CallbackTokenSeal`), or plain text when
+    /// journaled before callback token keys existed.
     public internal(set) var callbackToken: String
     /// The token before the last rotation, still accepted until `previousCallbackTokenValidUntilMs`: callbacks
     /// of requests already sent to Daraja, and C2B URLs registered before, carry it.
@@ -19,12 +21,14 @@ public struct OrganizationRecord: Sendable, Equatable {
     public internal(set) var updatedAtMs: Int64
 
     /// Whether a callback URL's token is this organization's at `nowMs`: the current one, or the previous one
-    /// within its grace. Compared in constant time.
-    public func acceptsCallbackToken(_ token: String, nowMs: Int64) -> Bool {
-        if Self.constantTimeEqual(callbackToken, token) { return true }
-        guard let previous = previousCallbackToken, let until = previousCallbackTokenValidUntilMs, nowMs < until
+    /// within its grace. `open` gives the token a journaled value stands for (nil: cannot be opened). Compared in
+    /// constant time.
+    public func acceptsCallbackToken(_ token: String, nowMs: Int64, open: (String) -> String? = { $0 }) -> Bool {
+        if let current = open(callbackToken), Self.constantTimeEqual(current, token) { return true }
+        guard let previous = previousCallbackToken, let until = previousCallbackTokenValidUntilMs, nowMs < until,
+            let opened = open(previous)
         else { return false }
-        return Self.constantTimeEqual(previous, token)
+        return Self.constantTimeEqual(opened, token)
     }
 
     /// Equal texts, in a time that does not depend on where they differ.
