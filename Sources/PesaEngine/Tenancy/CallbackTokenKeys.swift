@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import PesaCore
+import PesaCore
 import PesaStore
 import Synchronization
 
@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// Sealed text: `sealed:v1:` and the base64 of nonce (12 bytes), ciphertext and tag (16 bytes). Tokens
 /// journaled before keys existed are plain text: they are used as they are until a rotation replaces them.
-public struct CallbackTokenSeal: Sendable {
+struct CallbackTokenSeal: Sendable {
     static let prefix = "sealed:v1:"
 
     let organizationID: String
@@ -31,7 +31,7 @@ public struct CallbackTokenSeal: Sendable {
 
     /// The token a journaled value stands for: itself when plain text (journaled before keys existed), else
     /// the opened seal; nil when it cannot be opened (no key, another organization's, damaged).
-    public func open(_ stored: String) -> String? {
+    func open(_ stored: String) -> String? {
         guard stored.hasPrefix(Self.prefix) else { return stored }
         guard let key, let combined = Data(base64Encoded: String(stored.dropFirst(Self.prefix.count))),
             let box = try? AES.GCM.SealedBox(combined: combined),
