@@ -10,7 +10,7 @@ struct KeysCommand: ParsableCommand {
 struct RotateKeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "Re-encrypt every tenant's credentials under a new master key.",
+        abstract: "Re-encrypt every tenant's credentials and callback token key under a new master key.",
         discussion: """
             The current key comes from PESA_MASTER_KEY, --master-key-file or DATA/master.key. The new key is read
             from --new-master-key-file, or generated and written there (mode 0600). When the current key is
@@ -43,7 +43,7 @@ struct RotateKeysCommand: ParsableCommand {
         guard new.id != current.id else { throw CLIError("the new key is the current key") }
         let report = try KeyRotation(data: options.directory, from: current, to: new).run { CLI.warn($0) }
         print("re-encrypted \(report.rotated.count) tenant(s), \(report.alreadyRotated.count) already under the new key, "
-            + "\(report.withoutVault.count) without credentials")
+            + "\(report.withoutVault.count) with neither credentials nor a callback token key")
         let usesDefaultFile = options.masterKeyFile == nil
             && (ProcessInfo.processInfo.environment[MasterKey.environmentVariable] ?? "").isEmpty
         if usesDefaultFile && newMasterKeyFile == nil {

@@ -1,5 +1,6 @@
 import Foundation
 import PesaCore
+import PesaEngine
 import PesaStore
 
 /// Which state each kind of folder replays into (the reducers live in PesaCore).
@@ -17,7 +18,25 @@ enum StateKinds {
             return try verifier.verify(directory: directory, tenantID: tenantID, as: System.self, vault: nil, hasManifest: false,
                 progress: progress)
         }
-        return try verifier.verify(directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress)
+        return try verifier.verify(
+            directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress,
+            check: vault.flatMap { vault in callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault) })
+    }
+
+    /// Whether the organization's sealed callback tokens open under its `callback-token.key` (with the master
+    /// key only; a key file that does not open is reported by the vault check instead).
+    static func callbackTokenCheck(directory: String, tenantID: String, vault: CredentialVault) -> ((Tenant) -> [String])? {
+        let path = directory + "/" + TenantStore.callbackTokenKeyFileName
+        let io = PosixFileIO()
+        var keyFile: [UInt8]?
+        if io.fileKind(at: path) == .regular {
+            guard let bytes = try? io.readFile(at: path), let opened = try? vault.open(bytes, tenantID: tenantID, path: path)
+            else { return nil }
+            keyFile = opened
+        }
+        return { state in
+            state.organization.map { CallbackTokenSealing.problems(of: $0, keyFile: keyFile) } ?? []
+        }
     }
 
     /// Opens a tenant (running recovery), snapshots it at its head and compacts it.

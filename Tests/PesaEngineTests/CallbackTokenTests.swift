@@ -25,11 +25,11 @@ import Testing
         var harness = try await EngineHarness.start(snapshotEvery: 4, clock: clock)
         let acme = try await harness.makeOrganization("acme")
         let admin = EngineHarness.member(.orgAdmin, of: acme)
-        let first = try await harness.gateway.organization(acme, by: admin).callbackToken
+        let first = try await harness.gateway.organization(acme, by: admin).openedToken
         #expect(try await answer(harness, first) == .accepted)
 
         let rotated = try await harness.gateway.rotateCallbackToken(in: acme, previousValidHours: 2, by: admin)
-        let second = rotated.callbackToken
+        let second = rotated.openedToken
         #expect(second != first && second.count == first.count)
         #expect(rotated.record.previousCallbackTokenValidUntilMs == start + 2 * 3_600_000)
         // Neither token is in any file of the organization's folder in clear (the journal holds them sealed).
@@ -71,8 +71,8 @@ import Testing
         let fourth = try await harness.gateway.rotateCallbackToken(
             in: acme, previousValidHours: 0, force: true, by: admin)
         #expect(fourth.record.previousCallbackTokenValidUntilMs == nil)
-        #expect(try await answer(harness, third.callbackToken) == .notFound)
-        #expect(try await answer(harness, fourth.callbackToken) == .accepted)
+        #expect(try await answer(harness, third.openedToken) == .notFound)
+        #expect(try await answer(harness, fourth.openedToken) == .accepted)
     }
 
     @Test func aTokenJournaledInClearStillWorksAndItsRotationSealsTheNext() async throws {
@@ -96,21 +96,57 @@ import Testing
             try await gateway.receiveCallback(slug: "legacy", token: token, kind: .c2bValidation, body: Self.validation)
         }
         #expect(try await answer(plain) == .accepted)
-        #expect(try await gateway.organization(id, by: admin).callbackToken == plain)
+        #expect(try await gateway.organization(id, by: admin).openedToken == plain)
 
+        // A request that took the seal before the rotation made the key still opens the sealed token after it.
+        let sealTakenBefore = try await gateway.callbackTokenSeal(try await gateway.engine(id))
         let rotated = try await gateway.rotateCallbackToken(in: id, previousValidHours: 1, by: admin)
+        #expect(sealTakenBefore.open(rotated.record.callbackToken) == rotated.openedToken)
         #expect(harness.io.fileKind(at: keyFile) == .regular)
         #expect(rotated.record.callbackToken.hasPrefix("sealed:v1:"))
-        #expect(rotated.callbackToken != plain && rotated.callbackToken.count == 32)
-        #expect(try await answer(rotated.callbackToken) == .accepted)
+        #expect(rotated.openedToken != plain && rotated.openedToken.count == 32)
+        #expect(try await answer(rotated.openedToken) == .accepted)
         #expect(try await answer(plain) == .accepted)  // its grace
         let restarted = try await harness.restarted()
         let again = { (token: String) async throws -> CallbackAnswer in
             try await restarted.gateway.receiveCallback(
                 slug: "legacy", token: token, kind: .c2bValidation, body: Self.validation)
         }
-        #expect(try await again(rotated.callbackToken) == .accepted)
-        #expect(try await restarted.gateway.organization(id, by: admin).callbackToken == rotated.callbackToken)
+        #expect(try await again(rotated.openedToken) == .accepted)
+        #expect(try await restarted.gateway.organization(id, by: admin).openedToken == rotated.openedToken)
+    }
+
+    @Test func aMissingKeyIsAClearErrorNotAWrongTokenAndVerifyNamesIt() async throws {
+        var harness = try await EngineHarness.start()
+        let acme = try await harness.makeOrganization("acme")
+        let admin = EngineHarness.member(.orgAdmin, of: acme)
+        let token = try await harness.gateway.organization(acme, by: admin).openedToken
+        let folder = "/data/tenants/\(acme.rawValue)"
+        try harness.io.removeFile(at: folder + "/callback-token.key")
+        try harness.io.syncDirectory(at: folder)
+        harness = try await harness.restarted()
+        let engine = try await harness.gateway.engine(acme)
+        let head = engine.store.journal.head.seq
+        // Results must not be answered "wrong token" (404, dropped unseen): 503, and nothing is written.
+        let refused = await #expect(throws: EngineError.self) { try await answer(harness, token) }
+        #expect(refused?.code == .tenantUnavailable)
+        #expect(refused?.message.contains("callback-token.key") == true)
+        #expect(engine.store.journal.head.seq == head)
+        // The organization still answers and lists, without a callback URL; a change to it still answers.
+        #expect(try await harness.gateway.organization(acme, by: admin).callbackToken == nil)
+        var rename = OrganizationChanges()
+        rename.name = "Acme Two"
+        let renamed = try await harness.gateway.updateOrganization(acme, rename, by: EngineHarness.superAdmin)
+        #expect(renamed.record.name == "Acme Two" && renamed.callbackToken == nil)
+        #expect(try await harness.gateway.organizations(by: EngineHarness.superAdmin).views.count == 1)
+        // A push cannot build its callback URL: refused before anything is journaled.
+        let state = try await engine.read { $0 }
+        let organization = try #require(state.organization)
+        #expect(CallbackTokenSealing.problems(of: organization, keyFile: nil).first?.contains("missing") == true)
+        let verified = try TenantVerifier(io: harness.io).verify(
+            directory: folder, tenantID: acme.rawValue, as: TenantState.self, vault: harness.gateway.vault,
+            check: { state in state.organization.map { CallbackTokenSealing.problems(of: $0, keyFile: nil) } ?? [] })
+        #expect(verified.problems.contains { $0.message.contains("is sealed but callback-token.key is missing") })
     }
 
     /// Every file under `folder`, recursively.

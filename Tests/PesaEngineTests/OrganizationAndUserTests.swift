@@ -13,10 +13,10 @@ import Testing
         #expect(view.record.name == "Acme Ltd")
         #expect(view.record.slug.rawValue == "acme")
         #expect(view.record.subscriptionStatus == .trialing)
-        #expect(view.callbackToken.count == 32)
+        #expect(view.openedToken.count == 32)
         // Journaled sealed, never in clear (CallbackTokenSeal).
         #expect(view.record.callbackToken.hasPrefix("sealed:v1:"))
-        #expect(!view.record.callbackToken.contains(view.callbackToken))
+        #expect(!view.record.callbackToken.contains(view.openedToken))
         #expect(harness.io.fileKind(at: "/data/tenants/\(view.record.id.rawValue)/callback-token.key") == .regular)
         #expect(harness.io.fileKind(at: "/data/tenants/\(view.record.id.rawValue)/tenant.json") == .regular)
         #expect(harness.gateway.registry.listing(slug: "acme")?.id == view.record.id.rawValue)

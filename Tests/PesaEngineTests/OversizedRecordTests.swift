@@ -11,7 +11,7 @@ import Testing
     @Test func aCallbackTooLargeToKeepIsRefusedAndTheNextOneIsKept() async throws {
         try await PaymentsHarness.run { harness in
             let organization = try await harness.gateway.organization(harness.organization, by: harness.admin)
-            let token = organization.callbackToken
+            let token = organization.openedToken
             let engine = try await harness.gateway.engine(harness.organization)
             let before = engine.store.journal.head
             let quotes = String(repeating: #"\""#, count: 20_000)

@@ -68,7 +68,7 @@ import Testing
             #expect(waiting.count == 1)
             #expect(waiting.first?.reconcileAttempts == 3)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
-                .callbackToken
+                .openedToken
             let body = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_never_seen","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"TLW0000001"},{"Name":"PhoneNumber","Value":254700000500}]}}}}"#
             #expect(try await harness.gateway.receiveCallback(
                 slug: harness.slug, token: token, kind: .stk, body: Array(body.utf8)) == .accepted)
@@ -94,7 +94,7 @@ import Testing
             // The callback comes after all (late, or delivered again): the payment learns its receipt, once.
             let checkout = try #require(settled.checkoutRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
-                .callbackToken
+                .openedToken
             func callback(_ receipt: String) -> [UInt8] {
                 Array(#"""
                     {"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":0,
@@ -154,7 +154,7 @@ import Testing
     @Test func forgedAndForeignCallbacksChangeNothing() async throws {
         try await PaymentsHarness.run { harness in
             let answer = try await harness.push("254708374149")
-            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).callbackToken
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).openedToken
             let path = "/callbacks/acme/\(token)/stk"
             let delivery = try #require(await harness.recorder.waitForDeliveries(to: path, count: 1).first)
             #expect(try await harness.gateway.receiveCallback(
@@ -165,7 +165,7 @@ import Testing
             let globex = try await harness.gateway.createOrganization(
                 name: "Globex", slug: "globex", plan: "free", by: EngineHarness.superAdmin)
             #expect(try await harness.gateway.receiveCallback(
-                slug: "globex", token: globex.callbackToken, kind: .stk, body: Array(delivery.body)) == .accepted)
+                slug: "globex", token: globex.openedToken, kind: .stk, body: Array(delivery.body)) == .accepted)
             let globexState = try await harness.gateway.engine(globex.record.id).read { state in
                 (state.payments.count, state.counters.orphanCallbacks)
             }
@@ -192,7 +192,7 @@ extension PaymentTests {
             let answer = try await harness.push("0708374149")
             let checkout = try #require(answer.payment.checkoutRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
-                .callbackToken
+                .openedToken
             func callback(code: Int, receipt: String?) -> [UInt8] {
                 let metadata = receipt.map {
                     #","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"\#($0)"},{"Name":"PhoneNumber","Value":254708374149}]}"#
@@ -240,7 +240,7 @@ extension PaymentTests {
                 return id
             }
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
-                .callbackToken
+                .openedToken
             func success(_ phone: String, shillings: Int64, receipt: String) async throws -> CallbackAnswer {
                 let body = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_unknown_\#(receipt)","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":\#(shillings)},{"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},{"Name":"PhoneNumber","Value":\#(phone)}]}}}}"#
                 return try await harness.gateway.receiveCallback(

@@ -233,7 +233,7 @@ import Testing
     }
 
     private func token(_ harness: PaymentsHarness) async throws -> String {
-        try await harness.gateway.organization(harness.organization, by: harness.admin).callbackToken
+        try await harness.gateway.organization(harness.organization, by: harness.admin).openedToken
     }
 
     @Test func balanceTextIsReadWithoutFloatingPoint() {
@@ -255,7 +255,7 @@ import Testing
 
     @Test func aConfirmationBecomesOneSucceededC2BPaymentEvenWhenDeliveredTwice() async throws {
         try await PaymentsHarness.run { harness in
-            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).callbackToken
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).openedToken
             let body = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B001","TransTime":"20261128120000","TransAmount":"250.00","BusinessShortCode":"174379","BillRefNumber":"INV-1","MSISDN":"254708374149"}"#.utf8)
             for _ in 0..<2 {
                 let answer = try await harness.gateway.receiveCallback(
@@ -289,7 +289,7 @@ import Testing
 
     @Test func unknownAccountReferencesAreRejectedOnlyWhenTheOrganizationSaysSo() async throws {
         try await PaymentsHarness.run { harness in
-            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).callbackToken
+            let token = try await harness.gateway.organization(harness.organization, by: harness.admin).openedToken
             func validate(_ reference: String) async throws -> CallbackAnswer {
                 try await harness.gateway.receiveCallback(
                     slug: harness.slug, token: token, kind: .c2bValidation, body: Self.validation(reference))

@@ -83,7 +83,7 @@ extension StatusAnswerTests {
         try await PaymentsHarness.run { harness in
             let (_, receipt, query) = try await harness.statusQueryAboutAPaidPush()
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
-                .callbackToken
+                .openedToken
             let path = "/callbacks/\(harness.slug)/\(token)/\(CallbackKind.statusResult.rawValue)"
             let body = try #require(await harness.recorder.waitForDeliveries(to: path, count: 1, timeoutMs: 10_000).first)
                 .body
@@ -159,7 +159,7 @@ extension StatusAnswerTests {
             let answer = try await harness.push("0708374149", amount: 20)
             let checkout = try #require(answer.payment.checkoutRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
-                .callbackToken
+                .openedToken
             let timeout = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":1037,"ResultDesc":"No response"}}}"#
             _ = try await harness.gateway.receiveCallback(
                 slug: harness.slug, token: token, kind: .stk, body: Array(timeout.utf8))

@@ -32,7 +32,12 @@ extension Gateway {
         let newID: PaymentID? =
             if case .c2bConfirmation = reading { PaymentID(randomBytes: CommandContext.randomBytes(16)) } else { nil }
         let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
-            guard state.organization?.acceptsCallbackToken(token, nowMs: context.nowMs, open: seal.open) == true else {
+            guard let organization = state.organization else { return Decision(value: .notFound) }
+            // A key that is gone must not pass for a wrong token: every result would be dropped unseen.
+            if CallbackTokenSealing.isSealed(organization.callbackToken), seal.open(organization.callbackToken) == nil {
+                throw CallbackTokenSeal.unopenable
+            }
+            guard organization.acceptsCallbackToken(token, nowMs: context.nowMs, open: seal.open) else {
                 return Decision(value: .notFound)
             }
             return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)

@@ -43,7 +43,7 @@ extension Gateway {
                 guard let record = state.organization else { throw EngineError.notFound("organization") }
                 return record
             })
-        return try await view(of: record, engine: engine)
+        return await view(of: record, engine: engine)
     }
 
     /// The gateway's wall clock, for views that depend on the time (a previous callback token's grace).

@@ -1,12 +1,15 @@
 public import PesaCore
+import Logging
 import PesaStore
 
 /// An organization as the API shows it.
 public struct OrganizationView: Sendable, Equatable {
     public let record: OrganizationRecord
     public let planDetails: Plan?
-    /// The current callback token in clear, for the callback URL shown to the organization.
-    public let callbackToken: String
+    /// The current callback token in clear, for the callback URL shown to the organization; nil when it cannot
+    /// be opened (its key file is missing or damaged: `pesa verify` names it), so that a saved change still
+    /// answers and the organization still lists.
+    public let callbackToken: String?
 }
 
 /// Changes to an organization (absent = unchanged).
@@ -77,12 +80,16 @@ extension Gateway {
         try actor.authorize(.readOrganization, in: id)
         let engine = try await engine(id)
         guard let record = engine.accessView.organization else { throw EngineError.notFound("organization") }
-        return try await view(of: record, engine: engine)
+        return await view(of: record, engine: engine)
     }
 
     /// What the API shows of an organization: its record, its plan and its current callback token in clear.
-    func view(of record: OrganizationRecord, engine: TenantEngine) async throws(EngineError) -> OrganizationView {
-        let token = try await callbackTokenSeal(engine).current(record)
+    func view(of record: OrganizationRecord, engine: TenantEngine) async -> OrganizationView {
+        let token = try? await callbackTokenSeal(engine).current(record)
+        if token == nil {
+            logger.error(
+                "callback token cannot be opened", metadata: ["tenant": "\(record.id.rawValue)", "reason": "key file"])
+        }
         return OrganizationView(record: record, planDetails: try? Plan.named(record.plan), callbackToken: token)
     }
 

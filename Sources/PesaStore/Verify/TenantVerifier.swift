@@ -24,9 +24,12 @@ public struct TenantVerifier: Sendable {
         self.io = io
     }
 
+    /// `check` looks at the state the whole journal replays into (when it replays): what it returns are
+    /// problems of the folder's sealed files (an organization's sealed callback tokens need their key).
     public func verify<State: EventSourcedState>(
         directory: String, tenantID: String, as: State.Type, vault: CredentialVault?, hasManifest: Bool = true,
-        upTo seqLimit: UInt64 = .max, progress: (@Sendable (String) -> Void)? = nil
+        upTo seqLimit: UInt64 = .max, progress: (@Sendable (String) -> Void)? = nil,
+        check: ((State) -> [String])? = nil
     ) throws(StoreError) -> Report {
         var report = Report(tenantID: tenantID)
         if hasManifest { checkManifest(directory: directory, tenantID: tenantID, into: &report) }
@@ -97,6 +100,11 @@ public struct TenantVerifier: Sendable {
         report.lines = outcome.linesRead
         report.head = JournalPosition(seq: outcome.lastSeq, hash: outcome.lastHash)
         if let vault { checkVault(directory: directory, tenantID: tenantID, vault: vault, into: &report) }
+        if !replayFailed, let check {
+            for message in check(state) {
+                report.problems.append(IntegrityProblem(.vault, file: directory, line: 0, message: message))
+            }
+        }
         return report
     }
 

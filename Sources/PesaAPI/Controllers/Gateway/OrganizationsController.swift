@@ -37,8 +37,9 @@ struct OrganizationsController: Sendable {
     func json(_ view: OrganizationView) -> OrganizationJSON {
         OrganizationJSON(
             view,
-            callbackURLBase: gateway.payments.callbackURLBase(
-                slug: view.record.slug.rawValue, token: view.callbackToken),
+            callbackURLBase: view.callbackToken.map {
+                gateway.payments.callbackURLBase(slug: view.record.slug.rawValue, token: $0)
+            },
             nowMs: gateway.wallClockMs)
     }
 

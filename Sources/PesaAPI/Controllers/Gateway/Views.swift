@@ -23,7 +23,8 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     let status: String
     let subscription: SubscriptionView
     let rateLimit: Int64?
-    let callbackURLBase: String
+    /// Null when the callback token cannot be opened (its key file is missing or damaged).
+    let callbackURLBase: String?
     /// After a rotation, while the replaced token is still accepted: until when (RFC 3339); absent otherwise.
     let previousCallbackTokenValidUntil: String?
     let createdAt: String
@@ -40,7 +41,7 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
 }
 
 extension OrganizationJSON {
-    init(_ view: OrganizationView, callbackURLBase: String, nowMs: Int64) {
+    init(_ view: OrganizationView, callbackURLBase: String?, nowMs: Int64) {
         let record = view.record
         id = record.id.rawValue
         slug = record.slug.rawValue
