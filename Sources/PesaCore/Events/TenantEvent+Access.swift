@@ -5,16 +5,21 @@ extension TenantEvent {
         public var email: String
         public var role: Role
         public var passwordHash: String
+        /// The request's `Idempotency-Key`, when it came with one.
+        public var idempotency: IdempotencyStamp?
 
-        public init(userID: UserID, email: String, role: Role, passwordHash: String) {
+        public init(
+            userID: UserID, email: String, role: Role, passwordHash: String, idempotency: IdempotencyStamp? = nil
+        ) {
             self.userID = userID
             self.email = email
             self.role = role
             self.passwordHash = passwordHash
+            self.idempotency = idempotency
         }
 
         enum CodingKeys: String, CodingKey {
-            case email, role
+            case email, role, idempotency
             case userID = "user_id"
             case passwordHash = "password_hash"
         }
@@ -67,19 +72,22 @@ extension TenantEvent {
         public var keyHint: String
         /// `sandbox` (`pk_test_`) or `production` (`pk_live_`).
         public var environment: String
+        /// The request's `Idempotency-Key`, when it came with one.
+        public var idempotency: IdempotencyStamp?
 
         public init(keyID: APIKeyID, name: String, role: Role, keyHash: String, keyHint: String,
-                    environment: String) {
+                    environment: String, idempotency: IdempotencyStamp? = nil) {
             self.keyID = keyID
             self.name = name
             self.role = role
             self.keyHash = keyHash
             self.keyHint = keyHint
             self.environment = environment
+            self.idempotency = idempotency
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, role, environment
+            case name, role, environment, idempotency
             case keyID = "key_id"
             case keyHash = "key_hash"
             case keyHint = "key_hint"

@@ -35,6 +35,26 @@ extension TenantEvent {
         }
     }
 
+    /// The `Idempotency-Key` a creating event was made under (`user.created`, `api_key.created`): in the event
+    /// itself, so that recovery after a torn tail never keeps what was created without the key (or the key without
+    /// it). Its answer is replayed from the created object (status 201, no stored body).
+    public struct IdempotencyStamp: Sendable, Equatable, Codable {
+        public var key: String
+        public var requestHash: String
+        public var scope: String
+
+        public init(key: String, requestHash: String, scope: String) {
+            self.key = key
+            self.requestHash = requestHash
+            self.scope = scope
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case key, scope
+            case requestHash = "request_hash"
+        }
+    }
+
     /// `idempotency.recorded`: the first answer to a creating POST other than a payment (payments carry
     /// their key in their request event), replayed for `Limits.idempotencyWindowMs`.
     public struct IdempotencyRecorded: Sendable, Equatable, Codable {

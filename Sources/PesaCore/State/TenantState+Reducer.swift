@@ -89,6 +89,7 @@ extension TenantState {
                 id: data.userID, email: data.email, role: data.role, passwordHash: data.passwordHash, disabled: false,
                 createdAtMs: atMs, updatedAtMs: atMs, passwordChangedAtMs: nil)
             userIDsByEmail[data.email.lowercased()] = data.userID
+            if let stamp = data.idempotency { recordIdempotency(stamp, resourceID: data.userID.rawValue, atMs: atMs) }
         case .userUpdated(let data):
             guard var user = users[data.userID] else { preconditionFailure("validated: user exists") }
             if let email = data.email {
@@ -111,6 +112,7 @@ extension TenantState {
                 id: data.keyID, name: data.name, role: data.role, keyHash: data.keyHash, keyHint: data.keyHint,
                 environment: data.environment, createdAtMs: atMs, revokedAtMs: nil)
             apiKeyIDsByHash[data.keyHash] = data.keyID
+            if let stamp = data.idempotency { recordIdempotency(stamp, resourceID: data.keyID.rawValue, atMs: atMs) }
         case .apiKeyRevoked(let data):
             if apiKeys[data.keyID]?.revokedAtMs == nil { apiKeys[data.keyID]?.revokedAtMs = atMs }
         case .tokenRevoked(let data):
@@ -137,6 +139,14 @@ extension TenantState {
         default:
             preconditionFailure("not a webhook event")
         }
+    }
+
+    /// The key a creating event carries: replayed as 201 with the created object (no stored body).
+    private mutating func recordIdempotency(_ stamp: TenantEvent.IdempotencyStamp, resourceID: String, atMs: Int64) {
+        recordIdempotency(
+            .init(key: stamp.key, requestHash: stamp.requestHash, scope: stamp.scope, resourceID: resourceID,
+                  statusCode: 201, responseBody: ""),
+            atMs: atMs)
     }
 
     private mutating func recordIdempotency(_ data: TenantEvent.IdempotencyRecorded, atMs: Int64) {

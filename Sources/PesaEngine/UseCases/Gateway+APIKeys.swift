@@ -4,8 +4,8 @@ import PesaStore
 extension Gateway {
     /// Records a new API key of an organization. The caller made the key and shows it once; only its hash
     /// and a hint are kept.
-    /// With `idempotency`, the key is recorded in the same command (so two requests with
-    /// one key never make two API keys, even at the same moment or across a crash), and the same caller,
+    /// With `idempotency`, the key is journaled in `api_key.created` itself (so two requests with one key never
+    /// make two API keys, even at the same moment or across a crash that tears the journal's tail), and the same caller,
     /// key and body again is 409 naming the API key already made: its secret was shown once and is kept
     /// nowhere, so it cannot be answered again.
     public func createAPIKey(
@@ -26,7 +26,6 @@ extension Gateway {
         let masterKeyID = masterKey.id
         try await engine(organization).execute { (state, context) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
-            var recorded: [TenantEvent] = []
             if let idempotency {
                 let match = state.idempotency(
                     scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
@@ -38,14 +37,11 @@ extension Gateway {
                             + "cannot be shown again. If that answer was lost, revoke \(made) and create another",
                         param: "Idempotency-Key")
                 }
-                recorded.append(.idempotencyRecorded(.init(
-                    key: idempotency.key, requestHash: idempotency.requestHash, scope: scope,
-                    resourceID: id.rawValue, statusCode: 201, responseBody: "")))
             }
             let created = TenantEvent.apiKeyCreated(.init(
-                keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment))
-            return Decision(
-                events: [created] + recorded + [actor.audit("api_key.create", target: id.rawValue)], value: ())
+                keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment,
+                idempotency: idempotency.map { .init(key: $0.key, requestHash: $0.requestHash, scope: scope) }))
+            return Decision(events: [created, actor.audit("api_key.create", target: id.rawValue)], value: ())
         }
         directory.add(keyHash: keyHash, tenant: organization.rawValue)
         return try await engine(organization).read { (state) throws(EngineError) in

@@ -33,9 +33,10 @@ extension Gateway {
     /// The route of `createUser(...idempotency:...)`'s keys (`idempotencyScope`).
     public static let createUserRoute = "POST /v1/orgs/{id}/users"
 
-    /// Creates a user of an organization; with `idempotency`, the key is journaled in the same command as the
-    /// user (scope `createUserRoute` and the caller), so a crash between the two cannot make a retry meet
-    /// "email is taken", and two requests with one key at the same moment make one user. `replayed`: the key
+    /// Creates a user of an organization; with `idempotency`, the key is journaled in `user.created` itself
+    /// (scope `createUserRoute` and the caller), so no crash, not even one that tears the journal's tail between
+    /// two lines, keeps the user without the key (a retry would meet "email is taken"); and two requests with one
+    /// key at the same moment make one user. `replayed`: the key
     /// had made this user before (the caller answers with the user as it is now).
     public func createUser(
         in organization: OrganizationID, email: String, passwordHash: String, role: Role,
@@ -65,7 +66,6 @@ extension Gateway {
         let masterKeyID = masterKey.id
         let made = try await engine(organization).execute { (state, context) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
-            var recorded: [TenantEvent] = []
             if let idempotency {
                 let match = state.idempotency(
                     scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
@@ -75,15 +75,13 @@ extension Gateway {
                 {
                     return Decision(value: (id: made, replayed: true))
                 }
-                recorded.append(.idempotencyRecorded(.init(
-                    key: idempotency.key, requestHash: idempotency.requestHash, scope: scope,
-                    resourceID: id.rawValue, statusCode: 201, responseBody: "")))
             }
             guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
-            let created = TenantEvent.userCreated(.init(userID: id, email: email, role: role, passwordHash: passwordHash))
+            let created = TenantEvent.userCreated(.init(
+                userID: id, email: email, role: role, passwordHash: passwordHash,
+                idempotency: idempotency.map { .init(key: $0.key, requestHash: $0.requestHash, scope: scope) }))
             return Decision(
-                events: [created] + recorded + [actor.audit("user.create", target: id.rawValue)],
-                value: (id: id, replayed: false))
+                events: [created, actor.audit("user.create", target: id.rawValue)], value: (id: id, replayed: false))
         }
         if !made.replayed { directory.add(email: email, tenant: organization.rawValue) }
         return (try await self.user(made.id, in: organization, by: actor), made.replayed)

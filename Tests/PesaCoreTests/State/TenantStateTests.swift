@@ -203,6 +203,28 @@ import Testing
         #expect(state.idempotency.count == 2)
     }
 
+    @Test func aCreatingEventCarriesItsIdempotencyKey() throws {
+        var state = try started()
+        let scope = "POST /v1/orgs/{id}/users by usr_admin"
+        let user = UserID(randomBytes: Array(repeating: 7, count: 16))
+        try state.apply(
+            .userCreated(.init(
+                userID: user, email: "clerk@acme.test", role: .user, passwordHash: "bcrypt",
+                idempotency: .init(key: "k", requestHash: "h", scope: scope))),
+            seq: 10, atMs: 1_000)
+        let record = try #require(state.idempotencyRecord(scope: scope, key: "k"))
+        #expect(record.resourceID == user.rawValue && record.statusCode == 201 && record.responseBody.isEmpty)
+        #expect(state.idempotency(scope: scope, key: "k", requestHash: "h", nowMs: 1_001).isReplay)
+        #expect(state.idempotency(scope: scope, key: "k", requestHash: "x", nowMs: 1_001) == .conflict)
+        // Without a key, nothing is recorded.
+        try state.apply(
+            .userCreated(.init(
+                userID: UserID(randomBytes: Array(repeating: 8, count: 16)), email: "two@acme.test", role: .user,
+                passwordHash: "bcrypt")),
+            seq: 11, atMs: 1_002)
+        #expect(state.idempotency.count == 1)
+    }
+
     @Test func journalEntryPointDecodesJSON() throws {
         var state = TenantState()
         let event = Fixtures.organizationCreated
