@@ -147,9 +147,9 @@ import Testing
         let users = try await gateway.users(in: organization, by: admin)
         #expect(users.count == 1)
         // The key is in `user.created` itself: no crash can keep the user without it (each line is recovered alone).
-        let folder = "/data/tenants/\(organization.rawValue)/journal/"
+        let folder = "/data/tenants/\(organization.rawValue)/journal"
         let journal = try harness.io.listDirectory(at: folder)
-            .map { String(decoding: try harness.io.readFile(at: folder + $0), as: UTF8.self) }.joined()
+            .map { String(decoding: try harness.io.readFile(at: folder + "/" + $0), as: UTF8.self) }.joined()
         let created = journal.split(separator: "\n").filter { $0.contains(#""type":"user.created""#) }
         #expect(created.count == 1 && created.first?.contains(#""idempotency":{"key":"clerk""#) == true)
         #expect(!journal.contains(#""type":"idempotency.recorded""#))
