@@ -168,6 +168,12 @@ import Testing
         }
         #expect(otherCaller?.code == .conflict && otherCaller?.param == "email")
         #expect(try await harness.gateway.users(in: organization, by: admin).count == 1)
+        // Once the user is deleted, the retry is told so (409), neither 404 nor a new user.
+        let made = try #require(users.first?.id)
+        try await harness.gateway.deleteUser(made, in: organization, by: admin)
+        let deleted = await #expect(throws: EngineError.self) { try await create(harness.gateway, "clerk", "h", admin) }
+        #expect(deleted?.code == .conflict && deleted?.message.contains(made.rawValue) == true)
+        #expect(try await harness.gateway.users(in: organization, by: admin).isEmpty)
     }
 }
 

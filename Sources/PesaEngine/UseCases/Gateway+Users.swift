@@ -52,7 +52,7 @@ extension Gateway {
             guard let idempotency else { return nil }
             let first = try await self.storedAnswer(scope: scope, idempotency: idempotency, in: .organization(organization))
             guard let made = first?.resourceID.flatMap({ try? UserID(parsing: $0) }) else { return nil }
-            return (try await self.user(made, in: organization, by: actor), true)
+            return (try await self.replayedUser(made, in: organization, by: actor), true)
         }
         if let first = try await replay() { return first }
         do {
@@ -84,7 +84,22 @@ extension Gateway {
                 events: [created, actor.audit("user.create", target: id.rawValue)], value: (id: id, replayed: false))
         }
         if !made.replayed { directory.add(email: email, tenant: organization.rawValue) }
-        return (try await self.user(made.id, in: organization, by: actor), made.replayed)
+        return (try await self.replayedUser(made.id, in: organization, by: actor), made.replayed)
+    }
+
+    /// The user an `Idempotency-Key` made, for its replay; 409 when it was deleted since (a 404 would say the
+    /// create route does not exist, and a new user would not be what the first request made).
+    public func replayedUser(_ id: UserID, in organization: OrganizationID, by actor: Actor) async throws(EngineError)
+        -> UserRecord
+    {
+        do {
+            return try await user(id, in: organization, by: actor)
+        } catch where error.code == .notFound {
+            throw EngineError(
+                .conflict,
+                "\(id.rawValue) was created for this Idempotency-Key and has been deleted since; send the request "
+                    + "with a new Idempotency-Key", param: "Idempotency-Key")
+        }
     }
 
     /// Creates a super admin in the system folder (first start, or `pesa admin create`).

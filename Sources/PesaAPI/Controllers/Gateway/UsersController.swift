@@ -50,7 +50,7 @@ struct UsersController: Sendable {
         let idempotent = IdempotentAnswer(
             gateway: gateway, route: Gateway.createUserRoute, action: .createUser,
             replayCurrent: { id in
-                UserJSON(try await gateway.user(try UserID(parsing: id), in: organization, by: actor))
+                UserJSON(try await gateway.replayedUser(try UserID(parsing: id), in: organization, by: actor))
             })
         return try await idempotent.respondRecordedByCreate(
             request, context: context, organization: organization, requestHash: body.requestHash
