@@ -33,11 +33,11 @@ extension Gateway {
             if case .c2bConfirmation = reading { PaymentID(randomBytes: CommandContext.randomBytes(16)) } else { nil }
         let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
             guard let organization = state.organization else { return Decision(value: .notFound) }
-            // A key that is gone must not pass for a wrong token: every result would be dropped unseen.
-            if CallbackTokenSealing.isSealed(organization.callbackToken), seal.open(organization.callbackToken) == nil {
-                throw CallbackTokenSeal.unopenable
-            }
-            guard organization.acceptsCallbackToken(token, nowMs: context.nowMs, open: seal.open) else {
+            // A key that is gone must not pass for a wrong token (every result would be dropped unseen): `current`
+            // throws. The current token is opened once; only a previous one within its grace is opened again.
+            let current = try seal.current(organization)
+            let open = { (stored: String) in stored == organization.callbackToken ? current : seal.open(stored) }
+            guard organization.acceptsCallbackToken(token, nowMs: context.nowMs, open: open) else {
                 return Decision(value: .notFound)
             }
             return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)

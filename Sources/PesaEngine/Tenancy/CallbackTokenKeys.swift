@@ -17,7 +17,7 @@ public enum CallbackTokenSealing {
     static let prefix = "sealed:v1:"
 
     /// Whether a journaled token is sealed (else plain text from an earlier binary).
-    public static func isSealed(_ stored: String) -> Bool { stored.hasPrefix(prefix) }
+    static func isSealed(_ stored: String) -> Bool { stored.hasPrefix(prefix) }
 
     static func seal(_ token: String, key: SymmetricKey, organizationID: String) -> String {
         guard let box = try? AES.GCM.seal(Array(token.utf8), using: key, authenticating: Array(organizationID.utf8)),

@@ -26,21 +26,20 @@ extension Gateway {
         let masterKeyID = masterKey.id
         try await engine(organization).execute { (state, context) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
-            if let idempotency {
-                let match = state.idempotency(
-                    scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
-                if let first = try Self.answer(match, stored: nil, masterKeyID: masterKeyID) {
-                    let made = first.resourceID ?? "an API key"
-                    throw EngineError(
-                        .conflict,
-                        "\(made) was already created for this Idempotency-Key; its key is shown only once and "
-                            + "cannot be shown again. If that answer was lost, revoke \(made) and create another",
-                        param: "Idempotency-Key")
-                }
+            if let idempotency,
+                let first = try Self.firstAnswer(
+                    idempotency, scope: scope, in: state, nowMs: context.nowMs, masterKeyID: masterKeyID)
+            {
+                let made = first.resourceID ?? "an API key"
+                throw EngineError(
+                    .conflict,
+                    "\(made) was already created for this Idempotency-Key; its key is shown only once and "
+                        + "cannot be shown again. If that answer was lost, revoke \(made) and create another",
+                    param: "Idempotency-Key")
             }
             let created = TenantEvent.apiKeyCreated(.init(
                 keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment,
-                idempotency: idempotency.map { .init(key: $0.key, requestHash: $0.requestHash, scope: scope) }))
+                idempotency: idempotency?.stamp(scope: scope)))
             return Decision(events: [created, actor.audit("api_key.create", target: id.rawValue)], value: ())
         }
         directory.add(keyHash: keyHash, tenant: organization.rawValue)

@@ -45,11 +45,20 @@ extension Gateway {
         let nowMs = clock.nowMs()
         let masterKeyID = masterKey.id
         return try await engine.read { (state) throws(EngineError) -> StoredAnswer? in
-            let match = state.idempotency(
-                scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: nowMs)
-            return try Self.answer(
-                match, stored: state.idempotencyRecord(scope: scope, key: idempotency.key), masterKeyID: masterKeyID)
+            try Self.firstAnswer(idempotency, scope: scope, in: state, nowMs: nowMs, masterKeyID: masterKeyID)
         }
+    }
+
+    /// The first answer to `idempotency` in `scope` as `state` has it: nil when the key is new (or past its
+    /// window), 409 when it came with another request. Read by `storedAnswer`, and inside the engine commands
+    /// that journal the key in what they create (users, API keys), so both see the key the same way.
+    static func firstAnswer(
+        _ idempotency: IdempotencyInput, scope: String, in state: TenantState, nowMs: Int64, masterKeyID: String
+    ) throws(EngineError) -> StoredAnswer? {
+        let match = state.idempotency(
+            scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: nowMs)
+        return try answer(
+            match, stored: state.idempotencyRecord(scope: scope, key: idempotency.key), masterKeyID: masterKeyID)
     }
 
     /// What a match means; a keyed request hash made under another master key (`keyedRequestHash`) cannot be
@@ -98,5 +107,12 @@ extension Gateway {
         let key = masterKey.derivedKey(purpose: "idempotency-request-hash", context: "")
         let code = HMAC<SHA256>.authenticationCode(for: Array(bytes), using: key)
         return Self.keyedHashPrefix + masterKey.id + ":" + Hex.encodeString(code)
+    }
+}
+
+extension IdempotencyInput {
+    /// The key as a creating event carries it (`user.created`, `api_key.created`).
+    func stamp(scope: String) -> TenantEvent.IdempotencyStamp {
+        TenantEvent.IdempotencyStamp(key: key, requestHash: requestHash, scope: scope)
     }
 }

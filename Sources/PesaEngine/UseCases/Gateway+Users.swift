@@ -66,20 +66,17 @@ extension Gateway {
         let masterKeyID = masterKey.id
         let made = try await engine(organization).execute { (state, context) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
-            if let idempotency {
-                let match = state.idempotency(
-                    scope: scope, key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
-                let stored = state.idempotencyRecord(scope: scope, key: idempotency.key)
-                if let first = try Self.answer(match, stored: stored, masterKeyID: masterKeyID),
-                    let made = first.resourceID.flatMap({ try? UserID(parsing: $0) })
-                {
-                    return Decision(value: (id: made, replayed: true))
-                }
+            if let idempotency,
+                let first = try Self.firstAnswer(
+                    idempotency, scope: scope, in: state, nowMs: context.nowMs, masterKeyID: masterKeyID),
+                let made = first.resourceID.flatMap({ try? UserID(parsing: $0) })
+            {
+                return Decision(value: (id: made, replayed: true))
             }
             guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
             let created = TenantEvent.userCreated(.init(
                 userID: id, email: email, role: role, passwordHash: passwordHash,
-                idempotency: idempotency.map { .init(key: $0.key, requestHash: $0.requestHash, scope: scope) }))
+                idempotency: idempotency?.stamp(scope: scope)))
             return Decision(
                 events: [created, actor.audit("user.create", target: id.rawValue)], value: (id: id, replayed: false))
         }

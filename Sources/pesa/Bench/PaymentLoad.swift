@@ -155,9 +155,7 @@ extension PaymentLoad.Outcome {
     /// second (from 0) had the max: a stall shows as a high max next to a low median, steady overload as a
     /// high median, and the max's second tells whether slow seconds keep coming at the same point of a phase.
     var perSecondP99Summary: String {
-        var bySecond: [Int: [Double]] = [:]
-        for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) { bySecond[Int(sentAt), default: []].append(latency) }
-        let p99s = bySecond.map { (second: $0.key, p99: Self(latenciesMs: $0.value).latencyMs(quantile: 0.99)) }
+        let p99s = latenciesByWindow(width: 1).map { (second: $0.key, p99: Self(latenciesMs: $0.value).latencyMs(quantile: 0.99)) }
             .sorted { $0.p99 < $1.p99 }
         guard let slowest = p99s.last else { return "-" }
         return [p99s[0].p99, p99s[p99s.count / 2].p99, slowest.p99]
@@ -166,15 +164,21 @@ extension PaymentLoad.Outcome {
 }
 
 extension PaymentLoad.Outcome {
+    /// The latencies of the pushes sent (open loop: due) in each `width`-second window of the phase, by the
+    /// window's number from the phase's start.
+    func latenciesByWindow(width: Double) -> [Int: [Double]] {
+        var windows: [Int: [Double]] = [:]
+        for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) {
+            windows[Int(sentAt / width), default: []].append(latency)
+        }
+        return windows
+    }
+
     /// The `count` slowest `width`-second windows of an open-loop phase, by the slowest push due in each:
     /// "73717.6 (s8.8): 108.3 ms" gives the window's start on CLOCK_MONOTONIC, then from the phase's start.
     func slowestWindows(count: Int = 3, width: Double = 0.1) -> String? {
         guard let start = monotonicStartSeconds else { return nil }
-        var slowest: [Int: Double] = [:]
-        for (latency, sentAt) in zip(latenciesMs, sentAtSeconds) {
-            let window = Int(sentAt / width)
-            slowest[window] = Swift.max(slowest[window] ?? 0, latency)
-        }
+        let slowest = latenciesByWindow(width: width).mapValues { $0.max() ?? 0 }
         return slowest.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(count).map { window, latency in
             let offset = Double(window) * width
             return String(format: "%.1f (s%.1f): %.1f ms", start + offset, offset, latency)
