@@ -44,7 +44,7 @@ public struct SandboxConfiguration: Sendable {
     /// (Daraja's window is unconfirmed; nil, the default, checks the format only).
     public var timestampWindowSeconds: Int64?
     /// Refuse a second STK push to a phone whose first is still pending, as Daraja does ("Unable to lock
-    /// subscriber", `500.001.1001`). Off by default so load tests can reuse one test number.
+    /// subscriber", `500.001.1001`). On by default; load tests that reuse one test number turn it off.
     public var locksSubscribers: Bool
     /// Spike arrest: STK pushes per second accepted per consumer key before `500.003.02`; nil is unlimited.
     public var stkPushesPerSecondMax: Int?
@@ -77,7 +77,7 @@ public struct SandboxConfiguration: Sendable {
         self.tokenCountMax = tokenCountMax
         self.requestBodyBytesMax = requestBodyBytesMax
         self.timestampWindowSeconds = nil
-        self.locksSubscribers = false
+        self.locksSubscribers = true
         self.stkPushesPerSecondMax = nil
     }
 

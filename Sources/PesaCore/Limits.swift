@@ -75,6 +75,10 @@ public enum Limits {
     public static let idempotencyPruneEveryMs: Int64 = 60 * 60 * 1000
     /// Reconciliation queries for one payment before it becomes `unknown`.
     public static let reconcileAttemptsMax = 8
+    /// Transaction-status lookups of the receipt of a success settled by STK query (which names none), beyond
+    /// the payment's reconciliation queries, before the gateway stops asking (the payment keeps
+    /// `receipt_pending`; a late callback or a person's query can still bring the receipt).
+    public static let receiptLookupAttemptsMax = 6
 
     // MARK: Lists and reports
     /// `?limit=` of list routes: default and largest.

@@ -8,6 +8,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case notFound
         /// A unique value is taken (slug, email) or the request conflicts with the current state.
         case conflict
+        /// The payment succeeded, but its M-Pesa receipt is still being looked up (a reversal must wait for it).
+        case receiptPending
         /// An input field is invalid; `param` names it.
         case invalidField
         /// The caller's role may not do this.

@@ -117,9 +117,64 @@ public struct PaymentSettings: Sendable {
         self.lostPushAnswerWaitMs = lostPushAnswerWaitMs
     }
 
+    /// When reconciliation next looks at a payment, or nil when it will not: a pending payment is asked about
+    /// `reconcileAfterMs` after its request, then with doubling gaps; a push whose answer was lost (no
+    /// CheckoutRequestID to ask with) is looked at no later than `lostPushAnswerWaitMs` after its request, when
+    /// it becomes `unknown`; a success settled by STK query has its receipt looked up with the same gaps, at
+    /// most `Limits.receiptLookupAttemptsMax` times beyond its queries.
+    public func nextReconcileAtMs(createdAtMs: Int64, attempts: Int, awaitsCheckoutID: Bool, awaitsReceipt: Bool)
+        -> Int64?
+    {
+        if awaitsReceipt, attempts >= reconcileAttemptsMax + Limits.receiptLookupAttemptsMax { return nil }
+        let backoff = createdAtMs + reconcileAfterMs * (Int64(1) << Int64(min(attempts, 20)))
+        return awaitsCheckoutID ? min(backoff, createdAtMs + lostPushAnswerWaitMs) : backoff
+    }
+
+    /// Where a payment stands with reconciliation, for the API; nil for a payment that is simply final.
+    public func reconciliation(of payment: Payment) -> ReconciliationView? {
+        let awaitsCheckoutID = payment.type == .stkPush && payment.checkoutRequestID == nil
+        let next = {
+            nextReconcileAtMs(
+                createdAtMs: payment.createdAtMs, attempts: payment.reconcileAttempts,
+                awaitsCheckoutID: awaitsCheckoutID, awaitsReceipt: payment.receiptPending)
+        }
+        let reason: String
+        switch payment.status {
+        case .pending:
+            reason =
+                if awaitsCheckoutID { "answer_lost" } else if payment.reconcileAttempts == 0 { "awaiting_callback" }
+                else { "querying" }
+        case .succeeded where payment.receiptPending:
+            reason = "receipt_pending"
+        case .unknown:
+            return ReconciliationView(
+                attempts: payment.reconcileAttempts, nextAtMs: nil,
+                reason: (payment.attentionReason ?? .unresolved).rawValue)
+        default:
+            return nil
+        }
+        return ReconciliationView(attempts: payment.reconcileAttempts, nextAtMs: next(), reason: reason)
+    }
+
     /// `{public_url}/callbacks/{slug}/{token}` for an organization.
     public func callbackURLBase(slug: String, token: String) -> String {
         "\(publicURL)/callbacks/\(slug)/\(token)"
+    }
+}
+
+/// A payment's `reconciliation` in the API: queries made, when the next look is due (nil: none is), and why
+/// the payment waits: `awaiting_callback`, `querying`, `answer_lost` (Daraja's answer to a push was lost: its
+/// callback may still come until `next_at`, then it becomes `unknown`), `receipt_pending`, or for an `unknown`
+/// payment the `AttentionReason`.
+public struct ReconciliationView: Sendable, Equatable {
+    public let attempts: Int
+    public let nextAtMs: Int64?
+    public let reason: String
+
+    public init(attempts: Int, nextAtMs: Int64?, reason: String) {
+        self.attempts = attempts
+        self.nextAtMs = nextAtMs
+        self.reason = reason
     }
 }
 

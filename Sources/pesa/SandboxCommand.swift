@@ -43,8 +43,10 @@ struct SandboxCommand: AsyncParsableCommand {
         name: .customLong("timestamp-window-seconds"), help: "Strict mode: reject STK timestamps this far from now.")
     var timestampWindowSeconds: Int64?
 
-    @Flag(name: .customLong("lock-subscribers"), help: "Refuse a second STK push to a phone with one pending.")
-    var locksSubscribers = false
+    @Flag(
+        name: .customLong("unlock-subscribers"),
+        help: "Accept a second STK push to a phone with one pending (Daraja refuses it with 500.001.1001; load tests).")
+    var unlocksSubscribers = false
 
     @Option(name: .customLong("stk-pushes-per-second-max"), help: "Spike arrest (500.003.02) per consumer key.")
     var stkPushesPerSecondMax: Int?
@@ -65,7 +67,7 @@ struct SandboxCommand: AsyncParsableCommand {
         settings.apply(environment: ProcessInfo.processInfo.environment)
         if let callbackDelayMs { settings.callbackDelayMs = callbackDelayMs }
         settings.timestampWindowSeconds = timestampWindowSeconds
-        settings.locksSubscribers = locksSubscribers
+        settings.locksSubscribers = !unlocksSubscribers
         settings.stkPushesPerSecondMax = stkPushesPerSecondMax
         for (shortCode, passkey) in passkeys.compactMap(Self.split) { settings.passkeys[shortCode] = passkey }
         for (name, password) in initiators.compactMap(Self.split) { settings.initiatorPasswords[name] = password }

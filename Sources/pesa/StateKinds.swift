@@ -18,9 +18,18 @@ enum StateKinds {
             return try verifier.verify(directory: directory, tenantID: tenantID, as: System.self, vault: nil, hasManifest: false,
                 progress: progress)
         }
+        let tokenCheck = vault.flatMap { vault in callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault) }
         return try verifier.verify(
             directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress,
-            check: vault.flatMap { vault in callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault) })
+            check: { state in (tokenCheck?(state) ?? []) + sharedReceiptProblems(state) })
+    }
+
+    /// Two payments holding one M-Pesa receipt: money counted twice, or one payment settled by another's result.
+    static func sharedReceiptProblems(_ state: Tenant) -> [String] {
+        state.payments.sharedReceipts().map { shared in
+            "receipt \(shared.receipt) is held by \(shared.payments.count) payments: "
+                + shared.payments.map(\.rawValue).joined(separator: ", ")
+        }
     }
 
     /// Whether the organization's sealed callback tokens open under its `callback-token.key` (with the master

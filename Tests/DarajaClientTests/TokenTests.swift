@@ -20,7 +20,9 @@ import Testing
     }
 
     @Test func concurrentPushesShareOneToken() async throws {
-        try await SandboxHarness.run { harness in
+        var configuration = SandboxConfiguration(callbackDelayMs: 5)
+        configuration.locksSubscribers = false  // every push is to one phone
+        try await SandboxHarness.run(configuration) { harness in
             let client = harness.client()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<100 {

@@ -35,7 +35,8 @@ import Testing
 
     @Test func manyCallbacksDueTogetherAreAllDelivered() async throws {
         // More at once than the concurrency limit: the rest wait for a free slot instead of a timer.
-        let configuration = SandboxConfiguration(callbackDelayMs: 20, callbackConcurrencyMax: 4)
+        var configuration = SandboxConfiguration(callbackDelayMs: 20, callbackConcurrencyMax: 4)
+        configuration.locksSubscribers = false  // every push is to one phone
         try await RawHarness.run(configuration) { harness in
             let token = try await harness.token()
             try await withThrowingTaskGroup(of: Int.self) { group in
@@ -54,7 +55,8 @@ import Testing
 
     @Test func aFullQueueDropsAndCounts() async throws {
         // A delay far beyond the test keeps every callback queued.
-        let configuration = SandboxConfiguration(callbackDelayMs: 600_000, callbackQueueDepthMax: 2)
+        var configuration = SandboxConfiguration(callbackDelayMs: 600_000, callbackQueueDepthMax: 2)
+        configuration.locksSubscribers = false  // every push is to one phone
         try await RawHarness.run(configuration) { harness in
             let token = try await harness.token()
             for _ in 0..<3 {

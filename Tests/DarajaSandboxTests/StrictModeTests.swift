@@ -3,7 +3,8 @@ import DarajaWire
 import Foundation
 import Testing
 
-/// Opt-in strictness: timestamp window, one session per subscriber, spike arrest.
+/// Strictness: one session per subscriber (on by default, as Daraja), unique ids; opt-in timestamp window and
+/// spike arrest.
 @Suite struct StrictModeTests {
     func freshPush(_ harness: RawHarness, phone: String = "254708374149") -> String {
         let (password, timestamp) = STKPassword.make(
@@ -34,8 +35,8 @@ import Testing
     }
 
     @Test func oneSessionPerSubscriber() async throws {
-        var configuration = SandboxConfiguration(callbackDelayMs: 60_000)
-        configuration.locksSubscribers = true
+        let configuration = SandboxConfiguration(callbackDelayMs: 60_000)
+        #expect(configuration.locksSubscribers)
         try await RawHarness.run(configuration) { harness in
             let token = try await harness.token()
             let first = try await harness.post(DarajaEndpoint.stkPush.path, freshPush(harness), token: token)
@@ -48,6 +49,32 @@ import Testing
             #expect(second.envelope?.errorCode == "500.001.1001")
             #expect(second.envelope?.errorMessage.hasPrefix("Unable to lock subscriber") == true)
             #expect(other.status == 200)
+        }
+    }
+
+    /// With the lock lifted, pushes to one phone in the same millisecond still get unique CheckoutRequestIDs
+    /// (the id's time part moves to the next free millisecond), each with its own MerchantRequestID.
+    @Test func idsAreUniqueEvenForSimultaneousPushesToOnePhone() async throws {
+        var configuration = SandboxConfiguration(callbackDelayMs: 60_000)
+        configuration.locksSubscribers = false
+        try await RawHarness.run(configuration) { harness in
+            let token = try await harness.token()
+            let bodies = (0..<40).map { _ in freshPush(harness) }
+            let answers = try await withThrowingTaskGroup(of: STKPushResponse.self) { group in
+                for body in bodies {
+                    group.addTask {
+                        let answer = try await harness.post(DarajaEndpoint.stkPush.path, body, token: token)
+                        #expect(answer.status == 200)
+                        return try answer.decode(STKPushResponse.self)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let checkouts = Set(answers.map(\.checkoutRequestID))
+            let merchants = Set(answers.map(\.merchantRequestID))
+            #expect(checkouts.count == 40)
+            #expect(merchants.count == 40)
+            #expect(checkouts.allSatisfy { $0.hasPrefix("ws_CO_") && $0.hasSuffix("708374149") })
         }
     }
 

@@ -93,11 +93,12 @@ import Testing
             #expect(settled.mpesaReceipt == nil)  // an STK query carries no receipt
             // The callback comes after all (late, or delivered again): the payment learns its receipt, once.
             let checkout = try #require(settled.checkoutRequestID)
+            let merchant = try #require(settled.merchantRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
             func callback(_ receipt: String) -> [UInt8] {
                 Array(#"""
-                    {"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":0,
+                    {"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":0,
                     "ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},
                     {"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},{"Name":"TransactionDate","Value":20261129101542},
                     {"Name":"PhoneNumber","Value":254700000009}]}}}}
@@ -191,6 +192,7 @@ extension PaymentTests {
         try await PaymentsHarness.run { harness in
             let answer = try await harness.push("0708374149")
             let checkout = try #require(answer.payment.checkoutRequestID)
+            let merchant = try #require(answer.payment.merchantRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
             func callback(code: Int, receipt: String?) -> [UInt8] {
@@ -198,7 +200,7 @@ extension PaymentTests {
                     #","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"\#($0)"},{"Name":"PhoneNumber","Value":254708374149}]}"#
                 } ?? ""
                 return Array(
-                    #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#
+                    #"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#
                         .utf8)
             }
             func deliver(code: Int, receipt: String?) async throws -> Payment {

@@ -282,7 +282,7 @@ import Testing
                 let bad = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B003","TransAmount":"\#(amount)","BusinessShortCode":"174379","BillRefNumber":"X","MSISDN":"2547"}"#.utf8)
                 let answer = try await harness.gateway.receiveCallback(
                     slug: harness.slug, token: token, kind: .c2bConfirmation, body: bad)
-                #expect(answer == .malformed("C2B confirmation without a positive amount or TransID"), "\(amount)")
+                #expect(answer == .malformed("C2B confirmation without a readable positive TransAmount or a TransID"), "\(amount)")
             }
         }
     }

@@ -158,9 +158,10 @@ extension StatusAnswerTests {
         try await PaymentsHarness.run { harness in
             let answer = try await harness.push("0708374149", amount: 20)
             let checkout = try #require(answer.payment.checkoutRequestID)
+            let merchant = try #require(answer.payment.merchantRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
-            let timeout = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"\#(checkout)","ResultCode":1037,"ResultDesc":"No response"}}}"#
+            let timeout = #"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":1037,"ResultDesc":"No response"}}}"#
             _ = try await harness.gateway.receiveCallback(
                 slug: harness.slug, token: token, kind: .stk, body: Array(timeout.utf8))
             let timedOut = try await harness.payment(answer.payment.id)

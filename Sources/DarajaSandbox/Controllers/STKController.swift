@@ -66,20 +66,27 @@ struct STKController {
     ) -> Response {
         let now = Date()
         let time = KenyaTime(now)
-        let checkoutID = IDGenerator.checkoutRequestID(at: time, msisdn: phone)
         let merchantID = IDGenerator.requestID()
         let resultCode = outcome.isSuccess ? "0" : Self.failureCode(outcome)
         let receipt = outcome.isSuccess ? IDGenerator.receipt(at: time) : nil
-        let record = STKRecord(
-            merchantRequestID: merchantID, checkoutRequestID: checkoutID, shortCode: shortCode, phoneNumber: phone,
-            amount: amount, resultCode: resultCode, resultDesc: ResultCodeTable.stk[resultCode] ?? "Failed",
-            finalAt: .now + .milliseconds(services.configuration.callbackDelayMs), receipt: receipt,
-            completedTimestamp: time.timestamp
-        )
-        services.state.withLock { storage in
+        let record = services.state.withLock { storage in
+            // Daraja's ids are unique: a push to the same phone in the same millisecond (possible with the
+            // subscriber lock lifted) takes the next free millisecond of the id's time part.
+            var checkoutID = IDGenerator.checkoutRequestID(at: time, msisdn: phone)
+            var step = 1.0
+            while storage.stk[checkoutID] != nil {
+                checkoutID = IDGenerator.checkoutRequestID(at: KenyaTime(now.addingTimeInterval(step / 1000)), msisdn: phone)
+                step += 1
+            }
+            let record = STKRecord(
+                merchantRequestID: merchantID, checkoutRequestID: checkoutID, shortCode: shortCode, phoneNumber: phone,
+                amount: amount, resultCode: resultCode, resultDesc: ResultCodeTable.stk[resultCode] ?? "Failed",
+                finalAt: .now + .milliseconds(services.configuration.callbackDelayMs), receipt: receipt,
+                completedTimestamp: time.timestamp
+            )
             storage.stk[checkoutID] = record
             storage.stkPushCount += 1
-            guard let receipt else { return }
+            guard let receipt else { return record }
             storage.withAccounts(shortCode) { $0.workingCents += amount * 100 }
             storage.record(
                 TransactionRecord(
@@ -90,7 +97,9 @@ struct STKController {
                 ),
                 alsoKnownAs: [checkoutID, merchantID]
             )
+            return record
         }
+        let checkoutID = record.checkoutRequestID
         if outcome.deliveryCount > 0 {
             let body = Data(Self.callback(for: record).jsonBytes())
             services.sender.schedule(json: body, to: callbackURL, count: outcome.deliveryCount)

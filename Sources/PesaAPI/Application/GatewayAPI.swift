@@ -42,6 +42,7 @@ public struct GatewayAPI: Sendable {
         APIKeysController(gateway: gateway, firstAnswers: secretAnswers).addRoutes(to: routes)
         CredentialsController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
+        UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)
         PayoutsController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)

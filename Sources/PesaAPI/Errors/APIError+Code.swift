@@ -23,6 +23,8 @@ extension APIError {
         case tenantUnavailable = "TENANT_UNAVAILABLE"
         case storageUnavailable = "STORAGE_UNAVAILABLE"
         case upstreamUnavailable = "UPSTREAM_UNAVAILABLE"
+        /// The payment succeeded but its M-Pesa receipt is still being looked up.
+        case receiptPending = "RECEIPT_PENDING"
 
         public var status: HTTPResponse.Status {
             switch self {
@@ -32,7 +34,7 @@ extension APIError {
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
-            case .conflict, .idempotencyKeyReused, .credentialsMissing: .conflict
+            case .conflict, .idempotencyKeyReused, .credentialsMissing, .receiptPending: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .unsupportedMediaType: .unsupportedMediaType
             case .invalidField: .unprocessableContent
@@ -52,7 +54,7 @@ extension APIError {
             case .internalError, .upstreamError, .tenantUnavailable, .storageUnavailable, .upstreamUnavailable:
                 .api
             case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
-                .credentialsMissing,
+                .credentialsMissing, .receiptPending,
                 .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
                 .invalidRequest
             }

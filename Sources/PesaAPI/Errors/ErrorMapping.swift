@@ -60,6 +60,7 @@ public enum ErrorMapping {
         switch error.code {
         case .notFound: APIError(.notFound, error.message)
         case .conflict: APIError(.conflict, error.message, param: error.param)
+        case .receiptPending: APIError(.receiptPending, error.message, param: error.param)
         case .invalidField: APIError(.invalidField, error.message, param: error.param)
         case .forbidden: APIError(.forbidden, error.message)
         case .tenantUnavailable:

@@ -17,6 +17,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     case createBalanceCheck, readBalance
     case createTransactionStatusQuery
     case registerC2BURLs
+    /// Callbacks that settled nothing (orphan or malformed), as received.
+    case listUnmatchedCallbacks
     /// Daraja's callbacks: unauthenticated, the org slug and callback token in the path are the check.
     case receiveCallback
     // Webhooks
@@ -46,7 +48,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
         case .logout, .createSTKPush, .readPayment, .listTransactions:
             .atLeast(.user)
         case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
-            .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV:
+            .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV,
+            .listUnmatchedCallbacks:
             .atLeast(.manager)
         case .listOrganizations, .readOrganization, .updateOrganization, .rotateCallbackToken, .createUser, .listUsers, .updateUser,
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,

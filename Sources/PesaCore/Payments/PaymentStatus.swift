@@ -47,11 +47,16 @@ public enum PaymentStatus: String, Sendable, Codable, CaseIterable, CustomString
     /// | pending   | duplicate | changes | changes | illegal | changes |
     /// | unknown   | illegal | changes | changes | illegal | duplicate |
     /// | succeeded | late | duplicate | late | changes | late |
-    /// | failed, cancelled, timeout, reversed | late | late (or duplicate when equal) | ... | ... | late |
+    /// | failed, cancelled, timeout | late | late (or duplicate when equal) | ... | late | changes |
+    /// | reversed  | late | late | late | duplicate | late |
+    ///
+    /// A failure may still become `unknown`: a success that would overturn it but does not prove itself (its
+    /// amount or phone is not the payment's, or its receipt is another payment's) leaves the truth to a person.
     public func transition(to next: PaymentStatus) -> TransitionOutcome {
         if next == self { return .duplicate }
         switch (self, next) {
         case (.succeeded, .reversed): return .changes
+        case (.failed, .unknown), (.cancelled, .unknown), (.timeout, .unknown): return .changes
         case (let from, _) where from.isFinal: return .late
         case (_, .pending), (_, .reversed): return .illegal
         case (.unknown, .unknown): return .duplicate

@@ -28,6 +28,9 @@ public struct Payment: Sendable, Equatable {
     public var reversedReceipt: String?
     public var createdAtMs: Int64
     public var updatedAtMs: Int64
+    /// What was given back: on a reversed payment, the sum of its succeeded reversals (a partial reversal gives
+    /// back less than the amount); on a succeeded reversal, its amount. Nil otherwise. Derived, never stored.
+    public var amountReversed: Amount?
     /// Reconciliation queries made so far (saturates at 255).
     public var reconcileAttempts: Int
     /// Callbacks matched to this payment, duplicates and late ones included (saturates at 255).
@@ -37,6 +40,15 @@ public struct Payment: Sendable, Equatable {
     /// Sequence number of the last event about it, nil when too far from the first to be kept (then
     /// the timeline runs to the journal's end). GET /v1/payments/{id} reads `events` from this range.
     public var lastEventSeq: UInt64?
+
+    /// A success settled by an STK query, which names no receipt: the receipt is still being looked up (and
+    /// the payment cannot be reversed until it is known).
+    public var receiptPending: Bool { type == .stkPush && status == .succeeded && mpesaReceipt == nil }
+
+    /// Why the payment is `unknown`, when it is.
+    public var attentionReason: AttentionReason? {
+        status == .unknown ? AttentionReason(resultCode: resultCode) : nil
+    }
 
     public init(id: PaymentID, type: PaymentType, status: PaymentStatus, amount: Amount, phone: String,
                 createdAtMs: Int64) {

@@ -26,7 +26,7 @@ extension PaymentTable {
     /// pending payments (a listing of them costs what is pending, not every payment ever made).
     private func candidateRowsNewestFirst(_ filter: PaymentFilter, below end: Int) -> AnyIterator<Int> {
         guard filter.status == .pending else { return AnyIterator((0..<end).reversed().makeIterator()) }
-        let pending = pendingRows[..<pendingRowsIndex(of: end)]
+        let pending = pendingRows[..<PaymentTable.position(of: end, in: pendingRows)]
         return AnyIterator(pending.reversed().lazy.map { Int($0) }.makeIterator())
     }
 

@@ -41,25 +41,15 @@ extension PaymentTable {
     mutating func setStatusCode(_ code: UInt8, at row: Int) {
         let wasPending = statuses[row] == PaymentTable.pendingCode
         statuses[row] = code
+        refreshReceiptPending(at: row)
         let isPending = code == PaymentTable.pendingCode
         guard wasPending != isPending else { return }
-        let index = pendingRowsIndex(of: row)
+        let index = PaymentTable.position(of: row, in: pendingRows)
         if isPending {
             pendingRows.insert(UInt32(row), at: index)
         } else if index < pendingRows.count, pendingRows[index] == UInt32(row) {
             pendingRows.remove(at: index)
         }
-    }
-
-    /// Where `row` is or would go in `pendingRows` (the first position not below it).
-    func pendingRowsIndex(of row: Int) -> Int {
-        var low = 0
-        var high = pendingRows.count
-        while low < high {
-            let middle = (low + high) / 2
-            if Int(pendingRows[middle]) < row { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     mutating func recordCallback(at row: Int) {
@@ -92,6 +82,7 @@ extension PaymentTable {
         guard !changed.isEmpty else { return }
         replaceRecord(at: row, with: record, isNew: false)
         for field in changed { indexText(row: row, field: field) }
+        if changed.contains(.mpesaReceipt) { refreshReceiptPending(at: row) }
     }
 
     private mutating func indexText(row: Int, field: Text) {

@@ -55,6 +55,9 @@ public struct PaymentTable: Sendable {
     /// load), so that reconciliation looks at the pending payments only, not at every payment ever made.
     /// New payments append; a settlement removes its row (a move of the rows after it, 4 bytes each).
     var pendingRows: [UInt32] = []
+    /// Rows of STK pushes that succeeded without a receipt (settled by an STK query), ascending (derived: rebuilt
+    /// on load): the follow-up lookups of their receipts look at these only.
+    var receiptPendingRows: [UInt32] = []
 
     public init() {}
 
@@ -91,6 +94,7 @@ public struct PaymentTable: Sendable {
         resultDescRefs.append(0)
         textOffsets.append(0)
         write(payment, at: row, isNew: true)
+        refreshReceiptPending(at: row)
         return row
     }
 
@@ -124,6 +128,11 @@ public struct PaymentTable: Sendable {
         payment.callbackCount = Int(callbackCounts[row])
         payment.firstEventSeq = firstEventSeqs[row]
         payment.lastEventSeq = lastEventSpans[row] == .max ? nil : firstEventSeqs[row] + UInt64(lastEventSpans[row])
+        switch (payment.type, payment.status) {
+        case (.reversal, .succeeded): payment.amountReversed = payment.amount
+        case (.stkPush, .reversed), (.c2b, .reversed): payment.amountReversed = amountReversed(ofRow: row)
+        default: break
+        }
         return payment
     }
 
@@ -143,6 +152,7 @@ public struct PaymentTable: Sendable {
         firstEventSeqs[row] = payment.firstEventSeq
         lastEventSpans[row] = PaymentTable.span(first: payment.firstEventSeq, last: payment.lastEventSeq)
         write(payment, at: row, isNew: false)
+        refreshReceiptPending(at: row)
     }
 
     static func span(first: UInt64, last: UInt64?) -> UInt32 {

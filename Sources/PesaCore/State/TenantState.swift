@@ -5,9 +5,11 @@ public struct TenantState: EventSourcedState, Equatable {
     /// organization's previous callback token; 4 the same bytes as 3, with idempotency records dropped once
     /// an hour (`Limits.idempotencyPruneEveryMs`) instead of at each new one; 5 the same bytes again, with the
     /// idempotency records that `user.created` / `api_key.created` carry (a binary before 5 ignores them, so it
-    /// must refuse these snapshots instead of mixing them with its own replay). `pesa verify` compares only
-    /// snapshots of the current format with a replay by this code. Formats 1 to 4 are still read.
-    public static let snapshotFormatVersion = 5
+    /// must refuse these snapshots instead of mixing them with its own replay); 6 the same bytes again, with
+    /// failed, cancelled and timed-out payments that a success failing its proof turned `unknown` (a binary
+    /// before 6 counts that event as late). `pesa verify` compares only snapshots of the current format with a
+    /// replay by this code. Formats 1 to 5 are still read.
+    public static let snapshotFormatVersion = 6
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0

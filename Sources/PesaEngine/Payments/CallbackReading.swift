@@ -25,11 +25,17 @@ enum CallbackReading: Sendable {
         var originatorID: String?
         var code: ResultCode
         var desc: String
+        /// Upper-cased: M-Pesa receipts compare without regard to case.
         var receipt: String?
         var atMs: Int64?
-        /// STK only: the amount and phone a success's metadata gives (to find a push whose answer was lost).
+        /// STK only: the amount and phone a success's metadata gives (to find a push whose answer was lost, and
+        /// to check that a success is the one asked for).
         var shillings: Int64? = nil
         var phone: String? = nil
+        /// STK only: the MerchantRequestID, which must be the payment's too.
+        var merchantRequestID: String? = nil
+        /// B2C and reversal: the amount the result names (`TransactionAmount`, or `Amount`), when it names one.
+        var amount: Amount? = nil
     }
 
     struct QueryResult: Sendable {
@@ -66,19 +72,22 @@ enum CallbackReading: Sendable {
             let callback = envelope.callback
             return .result(PaymentResult(
                 darajaID: callback.checkoutRequestID, byCheckoutID: true, originatorID: nil,
-                code: ResultCode(callback.resultCode.text), desc: callback.resultDesc, receipt: callback.receiptNumber,
-                atMs: callback.transactionDate.flatMap(kenyaMs), shillings: callback.amount, phone: callback.phoneNumber))
+                code: ResultCode(callback.resultCode.text), desc: callback.resultDesc,
+                receipt: callback.receiptNumber.flatMap(normalizedReceipt),
+                atMs: callback.transactionDate.flatMap(kenyaMs), shillings: callback.amount, phone: callback.phoneNumber,
+                merchantRequestID: callback.merchantRequestID))
         case .c2bConfirmation, .c2bValidation:
             guard let transaction = try? decoder.decode(C2BTransaction.self, from: data) else {
                 return .malformed("not a C2B transaction")
             }
             if kind == .c2bValidation { return .c2bValidation(reference: transaction.billRefNumber) }
-            // Cents are kept as they come: money that moved is recorded, whatever its shape.
-            guard let amount = Amount(decimalText: transaction.transAmount.text), amount.minorUnits > 0,
-                !transaction.transID.isEmpty
-            else { return .malformed("C2B confirmation without a positive amount or TransID") }
+            // Cents are kept as they come, and thousands separators and spaces read past: money that moved is
+            // recorded, whatever its shape. What still cannot be read is kept raw as malformed (and counted).
+            guard let amount = c2bAmount(transaction.transAmount.text), amount.minorUnits > 0,
+                let receipt = normalizedReceipt(transaction.transID)
+            else { return .malformed("C2B confirmation without a readable positive TransAmount or a TransID") }
             return .c2bConfirmation(
-                receipt: transaction.transID, amount: amount, phone: transaction.msisdn,
+                receipt: receipt, amount: amount, phone: transaction.msisdn,
                 reference: transaction.billRefNumber, atMs: kenyaMs(transaction.transTime))
         case .b2cResult, .reversalResult, .b2cTimeout, .reversalTimeout, .balanceResult, .balanceTimeout,
             .statusResult, .statusTimeout:
@@ -106,11 +115,39 @@ enum CallbackReading: Sendable {
                 conversationID: result.conversationID, code: ResultCode(result.resultCode.text), desc: result.resultDesc,
                 parameters: parameters))
         default:
-            let receipt = result.transactionID.isEmpty ? nil : result.transactionID
+            var amountText: String?
+            for parameter in result.parameters where parameter.key == "TransactionAmount" || parameter.key == "Amount" {
+                amountText = amountText ?? parameter.value?.text
+            }
             return .result(PaymentResult(
                 darajaID: result.conversationID, byCheckoutID: false, originatorID: originator,
-                code: ResultCode(result.resultCode.text), desc: result.resultDesc, receipt: receipt, atMs: nil))
+                code: ResultCode(result.resultCode.text), desc: result.resultDesc,
+                receipt: normalizedReceipt(result.transactionID), atMs: nil,
+                amount: amountText.flatMap { Amount(decimalText: $0.trimmingWhitespace()) }))
         }
+    }
+
+    /// An M-Pesa receipt as the gateway keeps it: trimmed and upper-cased (receipts are upper-case letters and
+    /// digits; a lower-cased copy names the same transaction). Nil when empty.
+    static func normalizedReceipt(_ text: String) -> String? {
+        let trimmed = text.trimmingWhitespace().uppercased()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// A C2B `TransAmount`: `1500`, `1500.50`, and the same with thousands separators or spaces (`1,500.00`,
+    /// `1 500`). Commas must group thousands; anything else is unreadable.
+    static func c2bAmount(_ text: String) -> Amount? {
+        let compact = text.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\t" }
+        let parts = compact.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first else { return nil }
+        let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
+        if groups.count > 1 {
+            guard let first = groups.first, (1...3).contains(first.count),
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
+            else { return nil }
+        }
+        let plain = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
+        return Amount(decimalText: plain)
     }
 
     static func kenyaMs(_ text: String) -> Int64? {

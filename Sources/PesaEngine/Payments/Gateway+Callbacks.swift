@@ -50,23 +50,22 @@ extension Gateway {
         engine: TenantEngine, nowMs: Int64
     ) -> Decision<CallbackAnswer> {
         func received(_ disposition: TenantEvent.CallbackDisposition, _ id: PaymentID? = nil) -> TenantEvent {
-            .callbackReceived(.init(kind: kind, body: raw, disposition: disposition, paymentID: id))
+            UnmatchedCallbacks.count(disposition, kind: kind)
+            return .callbackReceived(.init(kind: kind, body: raw, disposition: disposition, paymentID: id))
         }
         switch reading {
         case .malformed(let why):
             return Decision(events: [received(.malformed)], value: .malformed(why))
         case .result(let result):
-            guard let row = paymentRow(darajaID: result.darajaID, byCheckoutID: result.byCheckoutID,
-                                       originatorID: result.originatorID, in: state)
-                ?? pushWithLostAnswer(result, in: state)
-            else {
-                engine.rememberEarlyResult(reading, darajaID: result.darajaID)
+            guard let row = resultRow(result, in: state) else {
+                // An id several payments share settles none of them (they wait for a person): not an early result.
+                if !isSharedCheckoutID(result, in: state) { engine.rememberEarlyResult(reading, darajaID: result.darajaID) }
                 return Decision(events: [received(.orphan)], value: .accepted)
             }
             let payment = state.payments.payment(at: row)
-            var events = [received(.matched, payment.id)]
-            if let settled = settlement(result, of: payment, source: .callback, in: state) { events.append(settled) }
-            return Decision(events: events, value: .accepted)
+            return Decision(
+                events: [received(.matched, payment.id)] + settlement(result, of: payment, source: .callback, in: state),
+                value: .accepted)
         case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs):
             guard let newID else { preconditionFailure("receiveCallback gives a C2B confirmation its new id") }
             guard state.payments.row(forReceipt: receipt) == nil else {
@@ -134,42 +133,106 @@ extension Gateway {
         return row
     }
 
-    /// The settlement a result makes, or nil when it changes nothing (a duplicate or late result). A receipt
-    /// is kept only for a success: a failed result's TransactionID names no money moved.
+    /// The payment a result belongs to: by its Daraja ids (an STK result's CheckoutRequestID **and**
+    /// MerchantRequestID must both be the payment's; a CheckoutRequestID two payments share names neither), or the
+    /// one push whose answer was lost that it fits.
+    static func resultRow(_ result: CallbackReading.PaymentResult, in state: TenantState) -> Int? {
+        guard result.byCheckoutID else {
+            return paymentRow(darajaID: result.darajaID, byCheckoutID: false, originatorID: result.originatorID, in: state)
+        }
+        let rows = state.payments.rows(forCheckoutRequestID: result.darajaID)
+        guard let row = rows.first else { return pushWithLostAnswer(result, in: state) }
+        guard rows.count == 1, merchantIDMatches(result, row: row, in: state) else { return nil }
+        return row
+    }
+
+    static func isSharedCheckoutID(_ result: CallbackReading.PaymentResult, in state: TenantState) -> Bool {
+        result.byCheckoutID && state.payments.rows(forCheckoutRequestID: result.darajaID).count > 1
+    }
+
+    /// Whether an STK result's MerchantRequestID is the payment's (a payment that has none, whose answer was
+    /// lost, has nothing to compare).
+    static func merchantIDMatches(_ result: CallbackReading.PaymentResult, row: Int, in state: TenantState) -> Bool {
+        guard let own = state.payments.payment(at: row).merchantRequestID else { return true }
+        return result.merchantRequestID == own
+    }
+
+    /// What a result journals about its payment: its settlement; nothing when it changes nothing (a duplicate or
+    /// late result); or, for a success that does not prove itself (another payment holds its receipt, or its
+    /// amount or full phone number is not the payment's), the payment turned `unknown` for a person, with an
+    /// audit entry. A receipt is kept only for a success: a failed result's TransactionID names no money moved.
     ///
     /// One duplicate counts: a success that was settled without a receipt (reconciliation by STK query, which
     /// returns none) is settled again with the receipt a later result brings, unless another payment holds
     /// it; the state keeps the receipt and changes nothing else. A reversal needs that receipt. And a success
-    /// with a receipt overturns a failure (`PaymentStatus.transition(to:receipt:)`), unless another payment
-    /// holds that receipt.
+    /// with a receipt overturns a failure (`PaymentStatus.transition(to:receipt:)`) once it proves itself.
     static func settlement(
         _ result: CallbackReading.PaymentResult, of payment: Payment, source: TenantEvent.SettlementSource,
-        in state: TenantState? = nil
-    ) -> TenantEvent? {
+        in state: TenantState
+    ) -> [TenantEvent] {
         let status = result.code.paymentStatus
-        if let state, status == .succeeded, payment.status == .succeeded, payment.mpesaReceipt == nil,
-            let receipt = result.receipt, !receipt.isEmpty, receiptConflict(receipt, for: payment, in: state) == nil
-        {
-            return .paymentSettled(.init(
-                paymentID: payment.id, resultCode: result.code, resultDesc: result.desc, mpesaReceipt: receipt,
-                transactionAtMs: result.atMs, source: source))
-        }
         let receipt = status == .succeeded ? result.receipt : nil
-        guard payment.status.transition(to: status, receipt: receipt) == .changes else { return nil }
-        // A failure overturned by a success takes its receipt only if no other payment holds it.
-        if payment.status.isFinal, let receipt {
-            guard let state, receiptConflict(receipt, for: payment, in: state) == nil else { return nil }
+        if status == .succeeded, let problem = unprovenSuccess(result, receipt: receipt, of: payment, in: state) {
+            return flag(payment, problem.reason, problem.detail, source: source)
         }
+        if status == .succeeded, payment.receiptPending, let receipt {
+            return [.paymentSettled(.init(
+                paymentID: payment.id, resultCode: result.code, resultDesc: result.desc, mpesaReceipt: receipt,
+                transactionAtMs: result.atMs, source: source))]
+        }
+        guard payment.status.transition(to: status, receipt: receipt) == .changes else { return [] }
         // A reversal succeeds only while its original is not reversed yet: Daraja reverses a transaction once
         // (R000001), so a second success means another reversal was credited wrongly; a person must look.
-        if payment.type == .reversal, status == .succeeded, let state,
+        if payment.type == .reversal, status == .succeeded,
             let original = payment.originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
             state.payment(id: original)?.status == .reversed
         {
-            return nil
+            return []
         }
-        return .paymentSettled(.init(
-            paymentID: payment.id, resultCode: result.code, resultDesc: result.desc,
-            mpesaReceipt: status == .succeeded ? result.receipt : nil, transactionAtMs: result.atMs, source: source))
+        return [.paymentSettled(.init(
+            paymentID: payment.id, resultCode: result.code, resultDesc: result.desc, mpesaReceipt: receipt,
+            transactionAtMs: result.atMs, source: source))]
+    }
+
+    /// Why a success is not proven to be `payment`'s, or nil when it is: its receipt is another payment's, its
+    /// amount is not the payment's (a success overturning a failure must name its amount), or the full phone
+    /// number it names is not the payment's.
+    static func unprovenSuccess(
+        _ result: CallbackReading.PaymentResult, receipt: String?, of payment: Payment, in state: TenantState
+    ) -> (reason: AttentionReason, detail: String)? {
+        // Without a receipt a success cannot overturn a final payment: it changes nothing, so needs no proof.
+        if payment.status.isFinal && receipt == nil { return nil }
+        if let receipt, case .heldBy(let holder)? = receiptConflict(receipt, for: payment, in: state) {
+            return (.duplicateReceipt, "the success names receipt \(receipt), which payment \(holder) holds")
+        }
+        let amount = result.shillings.map { Amount(shillings: $0) } ?? result.amount
+        if let amount, amount != payment.amount {
+            return (.mismatch, "the success is for \(amount) KES, the payment asked for \(payment.amount) KES")
+        }
+        if amount == nil, payment.status.isFinal, payment.type != .reversal {
+            return (.mismatch, "the success names no amount, so it cannot overturn a \(payment.status) payment")
+        }
+        if let phone = result.phone.map({ $0.filter(\.isNumber) }), phone.count == 12, phone != payment.phone {
+            return (.mismatch, "the success is from phone \(phone), the payment asked \(payment.phone)")
+        }
+        return nil
+    }
+
+    /// `payment` turned `unknown` for `reason`, with an audit entry the operator sees, and counted in
+    /// `pesa_payments_flagged_total`; nothing when it cannot become unknown (it succeeded, was reversed, or is
+    /// unknown already).
+    static func flag(
+        _ payment: Payment, _ reason: AttentionReason, _ detail: String, source: TenantEvent.SettlementSource
+    ) -> [TenantEvent] {
+        guard payment.status.transition(to: .unknown) == .changes else { return [] }
+        FlaggedPayments.count(reason)
+        return [
+            .paymentSettled(.init(
+                paymentID: payment.id, status: .unknown, resultCode: reason.resultCode,
+                resultDesc: detail, source: source)),
+            .auditRecorded(.init(
+                actor: "system", action: "payment.flagged.\(reason.rawValue)", target: payment.id.rawValue,
+                requestID: "")),
+        ]
     }
 }

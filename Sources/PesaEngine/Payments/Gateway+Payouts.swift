@@ -21,14 +21,18 @@ public struct PayoutParameters: Sendable {
 
 /// `POST /v1/reversals`, before validation.
 public struct ReversalParameters: Sendable {
-    public var mpesaReceipt: String
+    /// The receipt to reverse; may be left out when `paymentID` names the payment.
+    public var mpesaReceipt: String?
     public var amount: Int64
     public var remarks: String
+    /// The payment to reverse, instead of (or besides) its receipt.
+    public var paymentID: String?
 
-    public init(mpesaReceipt: String, amount: Int64, remarks: String) {
+    public init(mpesaReceipt: String?, amount: Int64, remarks: String, paymentID: String? = nil) {
         self.mpesaReceipt = mpesaReceipt
         self.amount = amount
         self.remarks = remarks
+        self.paymentID = paymentID
     }
 }
 
@@ -80,15 +84,23 @@ extension Gateway {
         }
     }
 
-    /// Reverses one of the organization's succeeded STK or C2B payments, named by its M-Pesa receipt. The
-    /// original becomes `reversed` when the reversal's result succeeds. A receipt of no payment of this
+    /// Reverses one of the organization's succeeded STK or C2B payments, named by its M-Pesa receipt or its id.
+    /// The original becomes `reversed` when the reversal's result succeeds. A receipt of no payment of this
     /// organization is answered 404, as if it did not exist; a payment with a reversal already under way or
-    /// done is answered 409.
+    /// done is answered 409, and so is one whose receipt is still being looked up. A retry with the first
+    /// request's `Idempotency-Key` and body gets the first answer, whatever happened to the payment since.
     public func reversal(
         _ input: ReversalParameters, in organization: OrganizationID, idempotency: IdempotencyInput?, by actor: Actor
     ) async throws(EngineError) -> PaymentAnswer {
         try actor.authorize(.createReversal, in: organization)
-        let receipt = try Self.receipt(input.mpesaReceipt)
+        let named = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
+        let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
+            guard let id = try? PaymentID(parsing: text) else { throw EngineError.invalid("payment_id", "payment_id is not a payment id") }
+            return id
+        }
+        guard named != nil || paymentID != nil else {
+            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
+        }
         let amount: Amount
         do {
             amount = try Amount.validatedShillings(input.amount, for: .reversal)
@@ -98,8 +110,19 @@ extension Gateway {
         let remarks = try Self.darajaText(
             input.remarks, field: "remarks", min: Limits.remarksCharactersMin, max: Limits.remarksCharactersMax)
         let engine = try await self.engine(organization)
-        let original = try await engine.read { (state) throws(EngineError) in
-            try Self.reversible(receipt: receipt, amount: amount, in: state)
+        let nowMs = clock.nowMs()
+        let found = try await engine.read { (state) throws(EngineError) -> StartOutcome? in
+            if let idempotency, case .replay(let prior) = state.paymentIdempotency(
+                key: idempotency.key, requestHash: idempotency.requestHash, nowMs: nowMs)
+            {
+                return .replay(prior)
+            }
+            return nil
+        }
+        if case .replay(let prior)? = found { return PaymentAnswer(payment: prior, isReplay: true) }
+        let (original, receipt) = try await engine.read { (state) throws(EngineError) in
+            let original = try Self.reversible(receipt: named, paymentID: paymentID, amount: amount, in: state)
+            return (original, original.mpesaReceipt ?? "")
         }
         let initiator = try await initiatorCall(for: organization, engine: engine)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
@@ -108,7 +131,9 @@ extension Gateway {
             idempotencyKey: idempotency?.key, requestHash: idempotency?.requestHash))
         return try await initiate(
             request, id: id, audit: "payment.reversal", idempotency: idempotency, by: actor, engine: engine,
-            check: { (state) throws(EngineError) in _ = try Self.reversible(receipt: receipt, amount: amount, in: state) }
+            check: { (state) throws(EngineError) in
+                _ = try Self.reversible(receipt: receipt, paymentID: original.id, amount: amount, in: state)
+            }
         ) { (callbackBase) throws(DarajaError) in
             let credentials = initiator.credentials
             let acknowledgement = try await initiator.client.reversal(ReversalRequest(
@@ -123,14 +148,33 @@ extension Gateway {
         }
     }
 
-    /// The succeeded STK or C2B payment a reversal may reverse: at most its amount, and none under way.
-    static func reversible(receipt: String, amount: Amount, in state: TenantState) throws(EngineError) -> Payment {
-        guard let row = state.payments.row(forReceipt: receipt) else {
-            throw EngineError.notFound("payment with this M-Pesa receipt")
+    /// The succeeded STK or C2B payment a reversal may reverse, named by its receipt, its id, or both (which
+    /// must then agree): at most its amount, its receipt known, and none under way.
+    static func reversible(receipt: String?, paymentID: PaymentID?, amount: Amount, in state: TenantState)
+        throws(EngineError) -> Payment
+    {
+        let row: Int
+        if let paymentID {
+            guard let found = state.payments.row(for: paymentID) else { throw EngineError.notFound("payment") }
+            row = found
+        } else {
+            guard let receipt, let found = state.payments.row(forReceipt: receipt) else {
+                throw EngineError.notFound("payment with this M-Pesa receipt")
+            }
+            row = found
         }
         let original = state.payments.payment(at: row)
         guard original.type == .stkPush || original.type == .c2b else {
             throw EngineError(.conflict, "only STK push and C2B payments can be reversed; \(original.id) is \(original.type.rawValue)")
+        }
+        guard !original.receiptPending else {
+            throw EngineError(
+                .receiptPending,
+                "payment \(original.id) succeeded but its M-Pesa receipt is still being looked up (receipt_pending); "
+                    + "it can be reversed once the receipt is known")
+        }
+        if let receipt, receipt != original.mpesaReceipt {
+            throw EngineError.invalid("mpesa_receipt", "mpesa_receipt is not the receipt of payment \(original.id)")
         }
         guard original.status == .succeeded else {
             throw EngineError(.conflict, "payment \(original.id) is \(original.status.rawValue); only a succeeded payment can be reversed")

@@ -128,6 +128,9 @@ extension Gateway {
             return StatusTarget(
                 paymentID: payment.id, receipt: receipt ?? payment.mpesaReceipt,
                 conversationID: payment.originatorConversationID ?? payment.id.rawValue)
+        case .stkPush where receipt == nil && payment.mpesaReceipt == nil && payment.checkoutRequestID != nil:
+            // A success settled by STK query has no receipt yet: Daraja is asked by its CheckoutRequestID.
+            return StatusTarget(paymentID: payment.id, receipt: nil, conversationID: payment.checkoutRequestID)
         case .stkPush, .c2b:
             guard let known = receipt ?? payment.mpesaReceipt else {
                 throw EngineError(

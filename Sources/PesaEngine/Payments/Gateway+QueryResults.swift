@@ -28,14 +28,37 @@ extension Gateway {
                 events.append(.balanceUpdated(.init(accounts: accounts, asOfMs: asOf)))
             }
         case .transactionStatus:
-            if let paymentID, let payment = state.payment(id: paymentID),
-                statusAnswerConcerns(result.parameters, payment: payment, state: state),
-                let settled = statusSettlement(result.parameters, of: payment)
-            {
-                events.append(settled)
+            if let paymentID, let payment = state.payment(id: paymentID) {
+                events += statusEvents(result.parameters, of: payment, state: state)
             }
         }
         return events
+    }
+
+    /// What a transaction-status answer about `payment` journals: its settlement; the receipt of a success
+    /// settled by STK query (when the answer shows the payment's amount and phone); the payment turned `unknown`
+    /// when the answer's receipt is another payment's; or nothing.
+    static func statusEvents(_ parameters: [String: String], of payment: Payment, state: TenantState) -> [TenantEvent] {
+        let status = (parameters["TransactionStatus"] ?? "").trimmingWhitespace().lowercased()
+        let receipt = parameters["ReceiptNo"].flatMap(CallbackReading.normalizedReceipt)
+        if status == "completed", payment.type != .reversal, let receipt,
+            case .heldBy(let holder)? = receiptConflict(receipt, for: payment, in: state)
+        {
+            return flag(
+                payment, .duplicateReceipt, "the transaction status names receipt \(receipt), which payment \(holder) holds",
+                source: .query)
+        }
+        if status == "completed", payment.receiptPending, let receipt {
+            guard answerProvesPayment(parameters, payment: payment, phoneRequired: false) else { return [] }
+            return [.paymentSettled(.init(
+                paymentID: payment.id, status: .succeeded, resultCode: ResultCode(0),
+                resultDesc: "Transaction status: \(parameters["TransactionStatus"] ?? status)", mpesaReceipt: receipt,
+                source: .query))]
+        }
+        guard statusAnswerConcerns(parameters, payment: payment, state: state),
+            let settled = statusSettlement(parameters, of: payment)
+        else { return [] }
+        return [settled]
     }
 
     /// Whether a transaction-status answer is about `payment`, so that it may settle it: the receipt it names
@@ -69,12 +92,15 @@ extension Gateway {
     /// success whose callback was lost after a query said 1037): the receipt in it was chosen by whoever asked,
     /// so the answer must also name the payment's amount and its phone (`DebitPartyName`,
     /// "254712345678 - JANE WANJIRU"). A masked or missing phone proves nothing.
-    static func answerProvesPayment(_ parameters: [String: String], payment: Payment) -> Bool {
+    /// With `phoneRequired` false (the receipt of a success already settled by the payment's own query), the
+    /// amount must be there and the phone, when the answer names one in full, must be the payment's.
+    static func answerProvesPayment(_ parameters: [String: String], payment: Payment, phoneRequired: Bool = true) -> Bool {
         guard let text = parameters["Amount"]?.trimmingWhitespace(), let amount = Amount(decimalText: text),
-            amount == payment.amount, let debit = parameters["DebitPartyName"], payment.phone.count >= 9
+            amount == payment.amount
         else { return false }
-        let digits = String(debit.prefix { $0 != "-" }.filter(\.isNumber))
-        return digits == payment.phone
+        let digits = String((parameters["DebitPartyName"] ?? "").prefix { $0 != "-" }.filter(\.isNumber))
+        guard phoneRequired || digits.count == 12 else { return true }
+        return payment.phone.count >= 9 && digits == payment.phone
     }
 
     /// A payment's settlement from a transaction-status answer (`TransactionStatus`), or nil when the answer

@@ -124,12 +124,21 @@ extension Gateway {
         let darajaID = accepted.checkoutRequestID ?? accepted.conversationID
         let payment = try await engine.execute { (state, _) throws(EngineError) in
             var events = [TenantEvent.paymentAccepted(accepted)]
+            guard let payment = state.payment(id: id) else { return Decision(events: events, value: ()) }
+            if let checkoutID = accepted.checkoutRequestID {
+                let holders = state.payments.rows(forCheckoutRequestID: checkoutID).map { state.payments.payment(at: $0) }
+                if !holders.isEmpty {
+                    // Daraja named a CheckoutRequestID another payment holds: its callbacks cannot tell the two
+                    // apart, so neither is settled from them; both wait for a person.
+                    events += Self.flagSharedCheckoutID(checkoutID, new: payment, holders: holders)
+                    return Decision(events: events, value: ())
+                }
+            }
             // The result came before this answer: settle from it now.
             if let darajaID, case .result(let early)? = engine.takeEarlyResult(darajaID: darajaID),
-                let payment = state.payment(id: id),
-                let settled = Self.settlement(early, of: payment, source: .callback, in: state)
+                early.merchantRequestID == nil || early.merchantRequestID == accepted.merchantRequestID
             {
-                events.append(settled)
+                events += Self.settlement(early, of: payment, source: .callback, in: state)
             }
             return Decision(events: events, value: ())
         } thenRead: { (state, _) throws(EngineError) in
@@ -137,6 +146,19 @@ extension Gateway {
             return payment
         }
         return PaymentAnswer(payment: payment, isReplay: false)
+    }
+
+    /// The new payment and every other that holds `checkoutID` turned `unknown` (those that still can), each
+    /// naming the others.
+    static func flagSharedCheckoutID(_ checkoutID: String, new payment: Payment, holders: [Payment]) -> [TenantEvent] {
+        let all = holders + [payment]
+        return all.flatMap { one in
+            let others = all.filter { $0.id != one.id }.map(\.id.rawValue).joined(separator: ", ")
+            return flag(
+                one, .duplicateCheckoutRequestID,
+                "Daraja acknowledged CheckoutRequestID \(checkoutID) for this payment and for \(others)",
+                source: .reconciliation)
+        }
     }
 
     /// Journals what Daraja's refusal means for the payment, then throws the API's answer. A request that
@@ -158,7 +180,7 @@ extension Gateway {
         case .authentication:
             throw EngineError(.upstreamError, "Daraja refused this organization's consumer key or secret (\(code))")
         case .rejected, .invalidResponse, .invalidCertificate, .invalidInput:
-            throw EngineError(.upstreamError, "Daraja refused the request: \(code) \(message)")
+            throw EngineError(.upstreamError, "Daraja refused the request: \(code) \(message); payment \(id) is failed")
         }
     }
 

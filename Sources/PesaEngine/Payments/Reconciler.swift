@@ -33,7 +33,8 @@ public struct Reconciler: Service {
 }
 
 extension Gateway {
-    /// One reconciliation pass over an organization's pending payments that are due.
+    /// One reconciliation pass over an organization's payments that are due: pending ones, and successes whose
+    /// receipt is still being looked up.
     public func reconcile(_ organization: OrganizationID) async {
         guard let engine = try? await engine(organization) else { return }
         let settings = payments
@@ -42,28 +43,52 @@ extension Gateway {
         guard !due.isEmpty else { return }
         let credentials = try? await self.credentials(for: organization)
         for payment in due {
+            if payment.receiptPending {
+                await lookUpReceipt(of: payment, engine: engine, organization: organization)
+                continue
+            }
             let event = await reconciliationEvent(for: payment, credentials: credentials, engine: engine, organization: organization)
             let id = payment.id
-            _ = try? await engine.execute { (state, _) throws(EngineError) in
+            let settled = try? await engine.execute { (state, _) throws(EngineError) -> Decision<Bool> in
                 guard state.payment(id: id)?.status == .pending || state.payment(id: id)?.status == .unknown else {
-                    return Decision(value: ())  // settled meanwhile (a late callback)
+                    return Decision(value: false)  // settled meanwhile (a late callback)
                 }
-                return Decision(events: [event], value: ())
+                return Decision(events: [event], value: true)
+            } thenRead: { (state, _) throws(EngineError) -> Payment? in state.payment(id: id) }
+            // A success the STK query settled names no receipt: look it up at once (a reversal needs it).
+            if let settled = settled ?? nil, settled.receiptPending {
+                await lookUpReceipt(of: settled, engine: engine, organization: organization)
             }
         }
     }
 
-    /// Pending payments whose next query is due (`reconcileAfterMs` after creation, then doubling gaps), the
-    /// longest overdue first, at most 100. Looks at the pending payments only, column by column, and reads a
-    /// whole payment only when it is due: this runs under the state's lock, however many payments the
-    /// organization has made.
+    /// Asks Daraja for the receipt of a success settled by STK query (transaction status by its
+    /// CheckoutRequestID); the answer's `status/result` callback fills it in.
+    private func lookUpReceipt(of payment: Payment, engine: TenantEngine, organization: OrganizationID) async {
+        let event = await askTransactionStatus(
+            about: payment, attempt: Int64(payment.reconcileAttempts + 1), organization: organization)
+        let id = payment.id
+        _ = try? await engine.execute { (state, _) throws(EngineError) in
+            guard state.payment(id: id)?.receiptPending == true else { return Decision(value: ()) }
+            return Decision(events: [event], value: ())
+        }
+    }
+
+    /// Payments whose next query is due (`PaymentSettings.nextReconcileAtMs`), the longest overdue first, at
+    /// most 100. Looks at the pending payments and the successes awaiting a receipt only, column by column,
+    /// and reads a whole payment only when it is due: this runs under the state's lock, however many payments
+    /// the organization has made.
     static func duePayments(_ state: TenantState, nowMs: Int64, settings: PaymentSettings) -> [Payment] {
         var due: [Payment] = []
         let table = state.payments
-        for row in table.pendingRowsOldestFirst {
-            let attempts = Int64(min(table.reconcileAttempts(at: row), 20))
-            let dueAt = table.createdAtMs(at: row) + settings.reconcileAfterMs * (Int64(1) << attempts)
-            guard dueAt <= nowMs else { continue }
+        let rows = [table.pendingRowsOldestFirst.lazy.map { $0 }, table.receiptPendingRowsOldestFirst.lazy.map { $0 }]
+        for row in rows.joined() {
+            guard let dueAt = settings.nextReconcileAtMs(
+                createdAtMs: table.createdAtMs(at: row), attempts: table.reconcileAttempts(at: row),
+                awaitsCheckoutID: table.type(at: row) == .stkPush && table.awaitsCheckoutID(at: row),
+                awaitsReceipt: table.awaitsReceipt(at: row)),
+                dueAt <= nowMs
+            else { continue }
             due.append(table.payment(at: row))
             if due.count >= 100 { break }
         }
@@ -84,13 +109,13 @@ extension Gateway {
                     detail: "Daraja's answer to the push was lost: waiting for its callback"))
             }
             return .paymentSettled(.init(
-                paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_NO_CHECKOUT_ID"),
+                paymentID: payment.id, status: .unknown, resultCode: AttentionReason.lostAnswer.resultCode,
                 resultDesc: "Daraja's answer to the push was lost, so it cannot be queried: a person must check",
                 source: .reconciliation))
         }
         if Int(attempt) > payments.reconcileAttemptsMax {
             return .paymentSettled(.init(
-                paymentID: payment.id, status: .unknown, resultCode: ResultCode("PESA_UNRESOLVED"),
+                paymentID: payment.id, status: .unknown, resultCode: AttentionReason.unresolved.resultCode,
                 resultDesc: "no result after \(payments.reconcileAttemptsMax) queries: a person must check with Safaricom",
                 source: .reconciliation))
         }

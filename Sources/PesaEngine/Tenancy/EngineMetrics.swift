@@ -1,3 +1,4 @@
+import PesaCore
 import Metrics
 
 /// What a tenant engine reports to `GET /metrics`: the durable commit latency (write + fdatasync, group
@@ -22,4 +23,24 @@ struct EngineMetrics: Sendable {
     }
 
     func recordFailure() { commitFailures.increment() }
+}
+
+/// Payments turned `unknown` for a person, by reason (`pesa_payments_flagged_total{reason}`), beside the audit
+/// entry each one gets: what an operator alerts on.
+enum FlaggedPayments {
+    static func count(_ reason: AttentionReason) {
+        Counter(label: "pesa_payments_flagged_total", dimensions: [("reason", reason.rawValue)]).increment()
+    }
+}
+
+/// Callbacks that settled nothing, by disposition (`orphan`, `malformed`) and kind
+/// (`pesa_callbacks_unmatched_total`): listed by `GET /v1/callbacks/unmatched`.
+enum UnmatchedCallbacks {
+    static func count(_ disposition: TenantEvent.CallbackDisposition, kind: CallbackKind) {
+        guard disposition == .orphan || disposition == .malformed else { return }
+        Counter(
+            label: "pesa_callbacks_unmatched_total",
+            dimensions: [("disposition", disposition.rawValue), ("kind", kind.rawValue)]
+        ).increment()
+    }
 }

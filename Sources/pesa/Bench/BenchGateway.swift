@@ -52,6 +52,8 @@ final class BenchGateway: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PESA_MASTER_KEY")
         environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
+        // The load reuses the demo's test numbers: Daraja's one-push-per-phone lock is lifted for it.
+        environment["PESA_SANDBOX_UNLOCK_SUBSCRIBERS"] = "1"
         environment["PESA_ADMIN_EMAIL"] = Self.adminEmail
         environment["PESA_ADMIN_PASSWORD"] = Self.adminPassword
         environment["PESA_METRICS_TOKEN"] = metricsToken

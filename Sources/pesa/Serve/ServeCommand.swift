@@ -62,6 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var bcryptCost: Int?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Let the embedded sandbox accept a second STK push to a phone with one pending, which Daraja refuses "
+                + "(500.001.1001): for load tests that reuse test numbers (env PESA_SANDBOX_UNLOCK_SUBSCRIBERS=1)."))
+    var sandboxUnlockSubscribers = false
+
     @Flag(help: "Create a demo organization with a sandbox login, credentials and an API key, and print them.")
     var demo = false
 
@@ -119,6 +125,8 @@ struct ServeCommand: AsyncParsableCommand {
         var sandbox: DarajaSandbox?
         if sandboxUpstream == "embedded" {
             var settings = SandboxConfiguration(host: "127.0.0.1", port: 0, callbackDelayMs: sandboxCallbackDelayMs)
+            settings.locksSubscribers =
+                !(sandboxUnlockSubscribers || Self.environment["PESA_SANDBOX_UNLOCK_SUBSCRIBERS"] == "1")
             settings.apply(environment: Self.environment)
             let embedded = try DarajaSandbox(configuration: settings, logger: logger)
             try upstream.setCertificate(pem: embedded.certificatePEM, for: "sandbox")

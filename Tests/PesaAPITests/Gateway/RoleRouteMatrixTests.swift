@@ -55,6 +55,9 @@ import Testing
         Route(method: .get, path: "/v1/audit-log/verify", action: .verifyAuditLog, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/transactions", action: .listTransactions, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/balance", action: .readBalance, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/callbacks/unmatched", action: .listUnmatchedCallbacks, orgInPath: false) { _ in
+            nil
+        },
         Route(method: .post, path: "/v1/payouts", action: .createPayout, orgInPath: false, callsDaraja: true) { _ in
             #"{"phone":"0708374149","amount":100,"command":"business_payment","remarks":"Salary"}"#
         },
@@ -127,7 +130,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 140)
+        #expect(checked == 145)
         await gateway.close()
     }
 

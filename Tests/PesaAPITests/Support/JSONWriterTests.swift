@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PesaCore
+import PesaEngine
 @testable import PesaAPI
 import Testing
 
@@ -31,12 +32,17 @@ import Testing
         rateLimit: nil, callbackURLBase: "https://pay.example/callbacks/acme/t0k", previousCallbackTokenValidUntil: nil,
         createdAt: "c", updatedAt: "u")
 
-    static func payment(events: [PaymentEventJSON]?, amount: ShillingsJSON = 10) -> PaymentJSON {
+    static func payment(
+        events: [PaymentEventJSON]?, amount: ShillingsJSON = 10, receipt: String? = "RCP1",
+        reconciliation: ReconciliationJSON? = nil
+    ) -> PaymentJSON {
         PaymentJSON(
             id: "pay_1", type: "stk_push", status: "succeeded", amount: amount, phone: "254708374149",
             accountReference: tricky, description: nil, remarks: "Refund", command: "business_payment",
             checkoutRequestID: "ws_CO_1", merchantRequestID: nil, conversationID: "AG_1", originatorConversationID: nil,
-            originalPaymentID: "pay_0", reversedReceipt: nil, batchID: nil, mpesaReceipt: "RCP1", resultCode: "0", resultDesc: "The service request is processed successfully.",
+            originalPaymentID: "pay_0", reversedReceipt: nil, batchID: nil, mpesaReceipt: NullableJSON(receipt),
+            receiptPending: receipt == nil, amountReversed: receipt == nil ? nil : 5, resultCode: "0",
+            resultDesc: "The service request is processed successfully.", reconciliation: reconciliation,
             createdAt: "c", updatedAt: "u", events: events)
     }
 
@@ -51,6 +57,13 @@ import Testing
         #expect(try written(limited) == encoded(limited))
         for events in [nil, [], [PaymentEventJSON(type: "payment.settled", at: "t", seq: 7, detail: Self.tricky)]] {
             let payment = Self.payment(events: events)
+            #expect(try written(payment) == encoded(payment))
+        }
+        // A success awaiting its receipt, with its reconciliation (next look due, or none).
+        for next in [Int64(1_780_000_000_000), nil] {
+            let reconciliation = ReconciliationJSON(
+                ReconciliationView(attempts: 2, nextAtMs: next, reason: "receipt_pending"))
+            let payment = Self.payment(events: nil, receipt: nil, reconciliation: reconciliation)
             #expect(try written(payment) == encoded(payment))
         }
         // Amounts with cents (a C2B confirmation may have them) are numbers with their cents, never cut.

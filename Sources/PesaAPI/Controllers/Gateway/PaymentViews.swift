@@ -22,15 +22,24 @@ struct PaymentJSON: ResponseEncodable, Sendable {
     let originalPaymentID: String?
     let reversedReceipt: String?
     let batchID: String?
-    let mpesaReceipt: String?
+    /// Named by the contract: always there, `null` until known.
+    let mpesaReceipt: NullableJSON<String>
+    /// STK pushes: true while a success settled by STK query waits for its receipt.
+    let receiptPending: Bool?
+    /// A reversed payment: what its reversals gave back (less than `amount` for a partial reversal); a
+    /// succeeded reversal: its amount.
+    let amountReversed: ShillingsJSON?
     let resultCode: String?
     let resultDesc: String?
+    let reconciliation: ReconciliationJSON?
     let createdAt: String
     let updatedAt: String
     let events: [PaymentEventJSON]?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, status, amount, phone, description, remarks, command, events
+        case id, type, status, amount, phone, description, remarks, command, events, reconciliation
+        case receiptPending = "receipt_pending"
+        case amountReversed = "amount_reversed"
         case conversationID = "conversation_id"
         case originatorConversationID = "originator_conversation_id"
         case originalPaymentID = "original_payment_id"
@@ -48,7 +57,7 @@ struct PaymentJSON: ResponseEncodable, Sendable {
 }
 
 extension PaymentJSON {
-    init(_ payment: Payment, events: [PaymentEventJSON]? = nil) {
+    init(_ payment: Payment, reconciliation: ReconciliationView?, events: [PaymentEventJSON]? = nil) {
         id = payment.id.rawValue
         type = payment.type.rawValue
         status = payment.status.rawValue
@@ -66,12 +75,45 @@ extension PaymentJSON {
         originalPaymentID = payment.originalPaymentID
         reversedReceipt = payment.reversedReceipt
         batchID = payment.batchID
-        mpesaReceipt = payment.mpesaReceipt
+        mpesaReceipt = NullableJSON(payment.mpesaReceipt)
+        receiptPending = payment.type == .stkPush ? payment.receiptPending : nil
+        amountReversed = payment.amountReversed.map(ShillingsJSON.init)
+        self.reconciliation = reconciliation.map(ReconciliationJSON.init)
         resultCode = payment.resultCode?.rawValue
         resultDesc = payment.resultDesc
         createdAt = RFC3339.string(ms: payment.createdAtMs)
         updatedAt = RFC3339.string(ms: payment.updatedAtMs)
         self.events = events
+    }
+}
+
+/// A payment's `reconciliation`: `{attempts, next_at, reason}` (`ReconciliationView`).
+struct ReconciliationJSON: Encodable, Sendable {
+    let attempts: Int
+    let nextAt: NullableJSON<String>
+    let reason: String
+
+    init(_ view: ReconciliationView) {
+        attempts = view.attempts
+        nextAt = NullableJSON(view.nextAtMs.map { RFC3339.string(ms: $0) })
+        reason = view.reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case attempts, reason
+        case nextAt = "next_at"
+    }
+}
+
+/// An optional value written as JSON `null` when absent, for fields the contract shows either way.
+struct NullableJSON<Value: Encodable & Sendable>: Encodable, Sendable {
+    let value: Value?
+
+    init(_ value: Value?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
 
@@ -86,8 +128,11 @@ extension PaymentJSON {
     /// A creating request's answer: 201 with the new payment. The same key and body again get the first
     /// answer's status (201) with `Idempotency-Hit: true` and the payment as it is now, so a client that
     /// retried after a lost answer also learns how it ended (a payment's answer is not kept as bytes).
-    static func answer(_ answer: PaymentAnswer, request: Request, context: PesaRequestContext) throws -> Response {
-        var response = try PaymentJSON(answer.payment).response(from: request, context: context)
+    static func answer(
+        _ answer: PaymentAnswer, gateway: Gateway, request: Request, context: PesaRequestContext
+    ) throws -> Response {
+        let json = PaymentJSON(answer.payment, reconciliation: gateway.payments.reconciliation(of: answer.payment))
+        var response = try json.response(from: request, context: context)
         response.status = .created
         if answer.isReplay { response.headers[.idempotencyHit] = "true" }
         return response

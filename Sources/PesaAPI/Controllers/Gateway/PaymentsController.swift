@@ -36,7 +36,7 @@ struct PaymentsController: Sendable {
             in: organization,
             idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
-        return try PaymentJSON.answer(answer, request: request, context: context)
+        return try PaymentJSON.answer(answer, gateway: gateway, request: request, context: context)
     }
 
     @Sendable func read(_ request: Request, context: PesaRequestContext) async throws -> PaymentJSON {
@@ -48,7 +48,7 @@ struct PaymentsController: Sendable {
         let events = timeline.map {
             PaymentEventJSON(type: $0.type, at: RFC3339.string(ms: $0.atMs), seq: $0.seq, detail: $0.detail)
         }
-        return PaymentJSON(payment, events: events)
+        return PaymentJSON(payment, reconciliation: gateway.payments.reconciliation(of: payment), events: events)
     }
 
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<PaymentJSON> {
@@ -88,7 +88,7 @@ struct PaymentsController: Sendable {
             throw APIError.invalidField("cursor", "cursor names no payment of this organization")
         }
         return ListResponse(
-            data: result.payments.map { PaymentJSON($0) },
+            data: result.payments.map { PaymentJSON($0, reconciliation: gateway.payments.reconciliation(of: $0)) },
             nextCursor: result.nextCursor.map { PageCursor(position: $0.rawValue) })
     }
 
@@ -98,6 +98,11 @@ struct PaymentsController: Sendable {
         "phone": JSONSchema.string, "account_reference": JSONSchema.string, "description": JSONSchema.string,
         "checkout_request_id": JSONSchema.string, "merchant_request_id": JSONSchema.string,
         "mpesa_receipt": JSONSchema.nullable(JSONSchema.string), "result_code": JSONSchema.nullable(JSONSchema.string),
+        "receipt_pending": JSONSchema.boolean, "amount_reversed": ["type": "number"],
+        "reconciliation": JSONSchema.object([
+            "attempts": JSONSchema.integer, "next_at": JSONSchema.nullable(JSONSchema.dateTime),
+            "reason": JSONSchema.string,
+        ]),
         "result_desc": JSONSchema.nullable(JSONSchema.string), "created_at": JSONSchema.dateTime,
         "remarks": JSONSchema.string, "command": JSONSchema.enumeration(B2CCommand.allCases.map(\.rawValue)),
         "conversation_id": JSONSchema.string, "originator_conversation_id": JSONSchema.string,

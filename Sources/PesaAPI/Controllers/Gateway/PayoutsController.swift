@@ -21,13 +21,15 @@ struct PayoutsController: Sendable {
     }
 
     struct ReversalBody: Codable, Sendable {
-        let mpesaReceipt: String
+        let mpesaReceipt: String?
         let amount: Int64
         let remarks: String
+        let paymentID: String?
 
         enum CodingKeys: String, CodingKey {
             case amount, remarks
             case mpesaReceipt = "mpesa_receipt"
+            case paymentID = "payment_id"
         }
     }
 
@@ -42,7 +44,7 @@ struct PayoutsController: Sendable {
                 remarks: body.value.remarks, occasion: body.value.occasion),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
-        return try PaymentJSON.answer(answer, request: request, context: context)
+        return try PaymentJSON.answer(answer, gateway: gateway, request: request, context: context)
     }
 
     @Sendable func reversal(_ request: Request, context: PesaRequestContext) async throws -> Response {
@@ -52,10 +54,11 @@ struct PayoutsController: Sendable {
         let body = try await request.decodeHashedJSON(as: ReversalBody.self, context: context)
         let answer = try await gateway.reversal(
             ReversalParameters(
-                mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks),
+                mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks,
+                paymentID: body.value.paymentID),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
-        return try PaymentJSON.answer(answer, request: request, context: context)
+        return try PaymentJSON.answer(answer, gateway: gateway, request: request, context: context)
     }
 
     static let moneyErrors: [APIError.Code] = [
@@ -77,11 +80,15 @@ struct PayoutsController: Sendable {
         errors: moneyErrors, idempotent: true)
     static let reversalSpec = RouteSpec(
         .post, "/v1/reversals",
-        summary: "Reverse a succeeded STK or C2B payment by its M-Pesa receipt (Idempotency-Key supported)",
+        summary: "Reverse a succeeded STK or C2B payment by its M-Pesa receipt or its payment_id (Idempotency-Key "
+            + "supported; 409 RECEIPT_PENDING while the payment's receipt is still being looked up)",
         action: .createReversal, tag: "payments",
         requestBody: JSONSchema.object(
-            ["mpesa_receipt": JSONSchema.string, "amount": JSONSchema.integer, "remarks": JSONSchema.string],
-            required: ["mpesa_receipt", "amount", "remarks"]),
+            [
+                "mpesa_receipt": JSONSchema.string, "payment_id": JSONSchema.string, "amount": JSONSchema.integer,
+                "remarks": JSONSchema.string,
+            ],
+            required: ["amount", "remarks"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: PaymentsController.payment,
-        errors: moneyErrors + [.notFound, .conflict], idempotent: true)
+        errors: moneyErrors + [.notFound, .conflict, .receiptPending], idempotent: true)
 }

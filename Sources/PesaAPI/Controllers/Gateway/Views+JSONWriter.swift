@@ -47,9 +47,19 @@ extension PaymentJSON: JSONWritable {
             json.field("reversed_receipt", reversedReceipt)
             json.field("batch_id", batchID)
             // Named by the contract: always there, null until known.
-            json.fieldOrNull("mpesa_receipt", mpesaReceipt)
+            json.fieldOrNull("mpesa_receipt", mpesaReceipt.value)
+            if let receiptPending { json.field("receipt_pending", receiptPending) }
+            if let amountReversed { json.field("amount_reversed", number: amountReversed.text) }
             json.fieldOrNull("result_code", resultCode)
             json.fieldOrNull("result_desc", resultDesc)
+            if let reconciliation {
+                json.key("reconciliation")
+                json.object { json in
+                    json.field("attempts", Int64(reconciliation.attempts))
+                    json.fieldOrNull("next_at", reconciliation.nextAt.value)
+                    json.field("reason", reconciliation.reason)
+                }
+            }
             json.field("created_at", createdAt)
             json.field("updated_at", updatedAt)
             if let events {
