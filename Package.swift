@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Every target gets the same strict settings (STYLE.md rule 1). CI adds -warnings-as-errors.
+// Every target gets the same strict settings. CI adds -warnings-as-errors.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
