@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Logging
+import PesaCLI
 import PesaCore
 import PesaStore
 
@@ -42,24 +42,5 @@ struct DataOptions: ParsableArguments {
         let path = data + "/" + MasterKey.defaultFileName
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try MasterKey.read(path, io: PosixFileIO())
-    }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-enum CLI {
-    static func warn(_ text: String) {
-        FileHandle.standardError.write(Data("pesa: \(text)\n".utf8))
-    }
-
-    static let quietLogger = Logger(label: "pesa", factory: { _ in SwiftLogNoOpLogHandler() })
-
-    static func stderrLogger(_ label: String) -> Logger {
-        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = .info
-        return logger
     }
 }

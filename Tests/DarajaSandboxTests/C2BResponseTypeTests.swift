@@ -1,6 +1,7 @@
 import DarajaSandbox
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
 /// When the validation URL does not answer, the registered ResponseType decides (Daraja's C2B

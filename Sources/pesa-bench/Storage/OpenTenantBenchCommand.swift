@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PesaCLI
 import PesaCore
 import PesaStore
 
@@ -79,8 +80,8 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
 
     private func runChild() throws -> ChildOutput {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["bench", "open-tenant", "--directory", directory, "--child"] + (phases ? ["--phases"] : [])
+        process.executableURL = PesaExecutable.this
+        process.arguments = ["open-tenant", "--directory", directory, "--child"] + (phases ? ["--phases"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
