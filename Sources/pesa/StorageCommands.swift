@@ -36,11 +36,8 @@ struct DataOptions: ParsableArguments {
 
     /// The configured master key, without creating one.
     func existingMasterKey() throws -> MasterKey? {
-        let environment = ProcessInfo.processInfo.environment
-        if let text = environment[MasterKey.environmentVariable], !text.isEmpty { return try MasterKey(base64: text) }
-        if let masterKeyFile { return try MasterKey.read(masterKeyFile, io: PosixFileIO()) }
-        let path = data + "/" + MasterKey.defaultFileName
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try MasterKey.read(path, io: PosixFileIO())
+        try MasterKey.existing(
+            environment: ProcessInfo.processInfo.environment, keyFile: masterKeyFile, dataDirectory: data,
+            io: PosixFileIO())
     }
 }
