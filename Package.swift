@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Every target gets the same strict settings (STYLE.md rule 1). CI adds -warnings-as-errors.
+// Every target gets the same strict settings. CI adds -warnings-as-errors.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -13,6 +13,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pesa", targets: ["pesa"]),
+        // The benchmarks and load generators of BENCHMARKS.md, kept out of the binary operators run.
+        .executable(name: "pesa-bench", targets: ["pesa-bench"]),
         .library(name: "DarajaClient", targets: ["DarajaClient", "DarajaWire"]),
     ],
     dependencies: [
@@ -105,11 +107,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What both executables share on the command line: errors, warnings, loggers.
+        .target(
+            name: "PesaCLI",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "pesa",
             dependencies: [
                 "PesaCore", "PesaStore", "PesaEngine", "PesaAPI", "DarajaWire", "DarajaClient", "DarajaSandbox",
-                "CMalloc",
+                "PesaCLI", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -122,12 +130,29 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Test support: fault-injecting file system, manual clock, fixture loader. Tests only.
+        // Benchmarks: storage, opening a tenant, payments through a child `pesa serve`, the sandbox, and the
+        // hello-world baselines. Starts the `pesa` built beside it; never part of `pesa`.
+        .executableTarget(
+            name: "pesa-bench",
+            dependencies: [
+                "PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox", "PesaCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test support: fault-injecting file system, callback recorder, fixture loader, child processes. Tests only.
         .target(
             name: "PesaTesting",
             dependencies: [
                 "PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 swift build -c release --product pesa >/dev/null
+swift build -c release --product pesa-bench >/dev/null
 pesa=.build/release/pesa
 data=$(mktemp -d /tmp/pesa-bench-api-XXXXXX)
 port=18097
@@ -14,7 +15,7 @@ hello=18098
 PESA_ADMIN_EMAIL=bench@example.com PESA_ADMIN_PASSWORD=bench-password-1 \
     $pesa serve --demo --data "$data" --port $port --log-level error > "$data/serve.out" 2>&1 &
 serve=$!
-$pesa bench hello --port $hello > /dev/null 2>&1 &
+.build/release/pesa-bench hello --port $hello > /dev/null 2>&1 &
 hellopid=$!
 trap 'kill $serve $hellopid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && curl -sf http://127.0.0.1:$hello/hello >/dev/null && break; sleep 0.2; done

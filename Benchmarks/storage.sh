@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
-swift build -c release --product pesa >/dev/null
-.build/release/pesa bench storage --seconds "$seconds"
+swift build -c release --product pesa-bench >/dev/null
+.build/release/pesa-bench storage --seconds "$seconds"
 pg=$(Benchmarks/postgres-baseline.sh "$seconds" 8 | awk '/postgres_tps/ {print $2}')
 echo "| PostgreSQL 15, 8 clients, one INSERT per transaction, synchronous_commit=on | $pg | (baseline for 64 writers) |"

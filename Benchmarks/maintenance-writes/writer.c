@@ -1,8 +1,8 @@
 // A stand-in for the gateway's maintenance thread: writes a 10 MB file (a snapshot) every half second,
 // rounds times, in one of four ways. Usage: writer MODE ROUNDS (in the folder to measure).
-//   0: one write, then fsync (the gateway before the fifth session)
+//   0: one write, then fsync
 //   1: 1 MiB slices, each fdatasync'ed, 20 ms apart, then fsync
-//   2: 1 MiB slices, each written back with sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER), then fsync (kept)
+//   2: 1 MiB slices, each written back with sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER), then fsync (as the gateway)
 //   3: 1 MiB slices, writeback started with sync_file_range(WRITE) only, then fsync
 #define _GNU_SOURCE
 #include <stdio.h>

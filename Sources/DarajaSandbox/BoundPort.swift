@@ -1,7 +1,8 @@
 import Synchronization
 
-/// The port the sandbox listens on, known once the server runs (useful with port 0).
-final class BoundPort: Sendable {
+/// The port a server listens on, known once it runs (useful with port 0). The sandbox's, and that of
+/// small loopback servers beside it in tests and benchmarks.
+public final class BoundPort: Sendable {
     private struct State {
         var port: Int?
         var finished = false
@@ -10,7 +11,9 @@ final class BoundPort: Sendable {
 
     private let state = Mutex(State())
 
-    func set(_ port: Int) {
+    public init() {}
+
+    public func set(_ port: Int) {
         let waiters = state.withLock { state in
             state.port = port
             defer { state.waiters = [] }
@@ -20,7 +23,7 @@ final class BoundPort: Sendable {
     }
 
     /// The server stopped: wake whoever still waits.
-    func finish() {
+    public func finish() {
         let waiters = state.withLock { state in
             state.finished = true
             defer { state.waiters = [] }
@@ -29,7 +32,7 @@ final class BoundPort: Sendable {
         for waiter in waiters { waiter.resume(returning: nil) }
     }
 
-    func wait() async -> Int? {
+    public func wait() async -> Int? {
         await withCheckedContinuation { continuation in
             let ready: Int?? = state.withLock { state in
                 if let port = state.port { return .some(port) }

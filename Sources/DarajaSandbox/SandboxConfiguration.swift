@@ -1,6 +1,6 @@
 /// How the sandbox listens and behaves. Every limit carries its unit last.
 public struct SandboxConfiguration: Sendable {
-    /// The public sandbox passkey of shortcode 174379 (REFERENCE.md 12).
+    /// The public sandbox passkey of shortcode 174379 (Daraja's M-Pesa Express sandbox test credentials).
     public static let publicSandboxPasskey = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
     /// The public sandbox initiator and its password.
     public static let publicSandboxInitiator = "testapi"

@@ -1,4 +1,4 @@
-/// Daraja's operations and their paths (REFERENCE.md section 1).
+/// Daraja's operations and their paths (as Daraja's API documentation names them).
 public enum DarajaEndpoint: String, Sendable, CaseIterable {
     case oauthToken = "/oauth/v1/generate"
     case stkPush = "/mpesa/stkpush/v1/processrequest"

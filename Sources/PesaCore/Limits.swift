@@ -1,4 +1,4 @@
-/// Every limit of the product, in one place, with the unit in the name (STYLE.md rule 13).
+/// Every limit of the product, in one place, with the unit in the name. A new limit goes here.
 public enum Limits {
     // MARK: Storage
     /// A journal line (one event, with its envelope) may not be larger than this.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs the `pesa` executable built beside the test bundle (swift build builds it with the tests).
+/// Runs the `pesa` executable, or `pesa-bench`, built beside the test bundle (swift build builds both with
+/// the tests).
 public enum PesaBinary {
     public struct Output: Sendable {
         public let status: Int32
@@ -9,24 +10,31 @@ public enum PesaBinary {
     }
 
     /// The path of the built `pesa`, found next to the running test binary.
-    public static var path: String {
+    public static var path: String { path(of: "pesa") }
+
+    /// The path of the built benchmark executable.
+    public static var benchPath: String { path(of: "pesa-bench") }
+
+    /// The path of the built executable `name`, found next to the running test binary.
+    public static func path(of name: String) -> String {
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = runner.deletingLastPathComponent()
         // On Linux the runner is <build>/debug/<package>PackageTests.xctest; on macOS it may sit inside a bundle.
         for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("pesa").path
+            let candidate = folder.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             folder = folder.deletingLastPathComponent()
         }
-        return "pesa"
+        return name
     }
 
-    /// Runs `pesa` with arguments and extra environment; waits at most `timeoutSeconds`.
+    /// Runs `pesa` (or `executable`) with arguments and extra environment; waits at most `timeoutSeconds`.
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 60
+        _ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 60,
+        executable: String = PesaBinary.path
     ) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "PESA_MASTER_KEY")

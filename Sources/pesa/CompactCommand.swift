@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PesaCLI
 import PesaCore
 import PesaStore
 

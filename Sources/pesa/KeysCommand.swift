@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PesaCLI
 import PesaStore
 
 struct KeysCommand: ParsableCommand {
@@ -32,14 +33,8 @@ struct RotateKeysCommand: ParsableCommand {
         let io = PosixFileIO()
         let defaultPath = options.data + "/" + MasterKey.defaultFileName
         let newPath = newMasterKeyFile ?? defaultPath + ".next"
-        let new: MasterKey
-        if io.fileKind(at: newPath) == .regular {
-            new = try MasterKey.read(newPath, io: io)
-        } else {
-            new = MasterKey.generate()
-            try io.replaceFileAtomically(at: newPath, contents: Array((new.base64 + "\n").utf8), tempSuffix: "new")
-            print("new master key written to \(newPath) (mode 0600): back it up separately")
-        }
+        let (new, created) = try MasterKey.readOrCreate(at: newPath, io: io)
+        if created { print("new master key written to \(newPath) (mode 0600): back it up separately") }
         guard new.id != current.id else { throw CLIError("the new key is the current key") }
         let report = try KeyRotation(data: options.directory, from: current, to: new).run { CLI.warn($0) }
         print("re-encrypted \(report.rotated.count) tenant(s), \(report.alreadyRotated.count) already under the new key, "
@@ -47,10 +42,9 @@ struct RotateKeysCommand: ParsableCommand {
         let usesDefaultFile = options.masterKeyFile == nil
             && (ProcessInfo.processInfo.environment[MasterKey.environmentVariable] ?? "").isEmpty
         if usesDefaultFile && newMasterKeyFile == nil {
-            let retired = defaultPath + ".retired-\(Int(Date().timeIntervalSince1970))"
-            try io.rename(from: defaultPath, to: retired)
-            try io.rename(from: newPath, to: defaultPath)
-            try io.syncDirectory(at: options.data)
+            let retired = try MasterKey.installRotated(
+                newKeyFile: newPath, dataDirectory: options.data, retiredAtSeconds: Int64(Date().timeIntervalSince1970),
+                io: io)
             print("\(defaultPath) now holds the new key; the old one is kept as \(retired)")
         } else {
             print("now configure the new key (\(new.id)) in place of the old one (\(current.id)) and restart")

@@ -6,8 +6,8 @@ struct Pesa: AsyncParsableCommand {
         commandName: "pesa",
         abstract: "Pesa Gateway: a self-hosted, multi-tenant M-Pesa payment gateway.",
         subcommands: [
-            ServeCommand.self, AdminCommand.self, SandboxCommand.self, VerifyCommand.self, CompactCommand.self, KeysCommand.self, BenchCommand.self,
-            BenchSandboxCommand.self,
+            ServeCommand.self, AdminCommand.self, SandboxCommand.self, VerifyCommand.self, CompactCommand.self,
+            KeysCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PesaCLI
 import PesaCore
 import PesaEngine
 import PesaStore
@@ -35,13 +36,12 @@ enum StateKinds {
     /// Whether the organization's sealed callback tokens open under its `callback-token.key` (with the master
     /// key only; a key file that does not open is reported by the vault check instead).
     static func callbackTokenCheck(directory: String, tenantID: String, vault: CredentialVault) -> ((Tenant) -> [String])? {
-        let path = directory + "/" + TenantStore.callbackTokenKeyFileName
-        let io = PosixFileIO()
-        var keyFile: [UInt8]?
-        if io.fileKind(at: path) == .regular {
-            guard let bytes = try? io.readFile(at: path), let opened = try? vault.open(bytes, tenantID: tenantID, path: path)
-            else { return nil }
-            keyFile = opened
+        let keyFile: [UInt8]?
+        do {
+            keyFile = try TenantStore.readCallbackTokenKey(
+                directory: directory, tenantID: tenantID, vault: vault, io: PosixFileIO())
+        } catch {
+            return nil
         }
         return { state in
             state.organization.map { CallbackTokenSealing.problems(of: $0, keyFile: keyFile) } ?? []

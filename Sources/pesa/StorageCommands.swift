@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Logging
+import PesaCLI
 import PesaCore
 import PesaStore
 
@@ -36,30 +36,8 @@ struct DataOptions: ParsableArguments {
 
     /// The configured master key, without creating one.
     func existingMasterKey() throws -> MasterKey? {
-        let environment = ProcessInfo.processInfo.environment
-        if let text = environment[MasterKey.environmentVariable], !text.isEmpty { return try MasterKey(base64: text) }
-        if let masterKeyFile { return try MasterKey.read(masterKeyFile, io: PosixFileIO()) }
-        let path = data + "/" + MasterKey.defaultFileName
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try MasterKey.read(path, io: PosixFileIO())
-    }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-enum CLI {
-    static func warn(_ text: String) {
-        FileHandle.standardError.write(Data("pesa: \(text)\n".utf8))
-    }
-
-    static let quietLogger = Logger(label: "pesa", factory: { _ in SwiftLogNoOpLogHandler() })
-
-    static func stderrLogger(_ label: String) -> Logger {
-        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = .info
-        return logger
+        try MasterKey.existing(
+            environment: ProcessInfo.processInfo.environment, keyFile: masterKeyFile, dataDirectory: data,
+            io: PosixFileIO())
     }
 }

@@ -2,6 +2,7 @@ import DarajaClient
 import DarajaSandbox
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
 @Suite struct InitiatorTests {

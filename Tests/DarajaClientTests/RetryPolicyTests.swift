@@ -2,6 +2,7 @@ import DarajaClient
 import DarajaSandbox
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
 /// The client against a scripted misbehaving "Daraja" (the recorder answering fixed statuses).

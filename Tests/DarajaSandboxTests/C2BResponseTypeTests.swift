@@ -1,9 +1,11 @@
 import DarajaSandbox
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
-/// When the validation URL does not answer, the registered ResponseType decides (REFERENCE.md 5.2).
+/// When the validation URL does not answer, the registered ResponseType decides (Daraja's C2B
+/// Register URL API documentation).
 @Suite struct C2BResponseTypeTests {
     func register(_ harness: RawHarness, responseType: String, token: String) async throws {
         let body = """

@@ -1,5 +1,6 @@
 import DarajaWire
 import Foundation
+import PesaTesting
 import Testing
 
 @testable import DarajaSandbox

@@ -2,7 +2,7 @@ import Foundation
 import PesaTesting
 import Testing
 
-/// `pesa bench payments` at a tiny size, end to end: a real gateway child, pushes over loopback, completions
+/// `pesa-bench payments` at a tiny size, end to end: a real gateway child, pushes over loopback, completions
 /// read back. Counts only, never timings.
 @Suite struct PaymentsBenchTests {
     @Test func countsOnlySucceededPaymentsAsCompletedAndCleansUp() throws {
@@ -10,11 +10,11 @@ import Testing
         defer { scratch.remove() }
         let result = try PesaBinary.run(
             [
-                "bench", "payments", "--directory", scratch.path, "--payments", "50", "--clients", "4",
+                "payments", "--directory", scratch.path, "--payments", "50", "--clients", "4",
                 "--seconds", "120", "--rates", "200", "--open-seconds", "1", "--callback-delay-ms", "20",
                 "--fsync-seconds", "0.2", "--settle-seconds", "60", "--decline-every", "10",
             ],
-            timeoutSeconds: 300)
+            timeoutSeconds: 300, executable: PesaBinary.benchPath)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         // Every 10th push goes to the "insufficient funds" number: accepted, then failed, so not completed.
         let counts = "sent=50 accepted=50 completed=45 failed=0 settled=true"

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// STYLE.md rule 14, backed by a scan: no `try!`, `as!` or force unwrap in PesaAPI's request paths, and the
-/// shape rules of rule 3 (files under 400 lines, lines under 120 columns).
+/// Request paths never crash on input, backed by a scan: no `try!`, `as!` or force unwrap in PesaAPI's request
+/// paths; and the file shape (files under 400 lines, lines under 120 columns).
 @Suite struct TidyTests {
     static let sourcesURL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -2,6 +2,7 @@ import DarajaSandbox
 import Foundation
 import PesaCore
 import PesaStore
+import PesaTesting
 import Testing
 
 @testable import PesaEngine

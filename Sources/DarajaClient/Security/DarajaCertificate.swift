@@ -61,7 +61,8 @@ public struct DarajaCertificate: Sendable {
     }
 
     /// `SecurityCredential` = base64(RSA PKCS#1 v1.5 encryption of the initiator password), as Daraja
-    /// requires (REFERENCE.md 7). Randomised: each call gives a different, equally valid, credential.
+    /// documents it for B2C and the other initiator operations. Randomised: each call gives a different,
+    /// equally valid, credential.
     public func securityCredential(for password: DarajaSecret) throws(DarajaError) -> String {
         do {
             let key = try _RSA.Encryption.PublicKey(unsafeDERRepresentation: publicKeyDER)

@@ -14,7 +14,7 @@ struct CallbackJob: Sendable {
     let delivery: Delivery
 }
 
-/// The C2B simulate flow (REFERENCE.md 5.2).
+/// The C2B simulate flow (Daraja's Customer To Business (C2B) API documentation).
 struct C2BDelivery: Sendable {
     let registration: C2BRegistration
     let transaction: C2BTransaction

@@ -8,7 +8,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Delivers callbacks after their delay, with bounded concurrency, from a bounded queue, without ever
-/// blocking request handling: handlers `enqueue` and return. A long-lived `Service` (STYLE rule 2).
+/// blocking request handling: handlers `enqueue` and return. A long-lived `Service`: its loop runs in
+/// `run()`, never in a task started from `init`.
 ///
 /// The deliveries run on one event loop, without a task or a timer per callback: one timer at a time is
 /// armed for the earliest due job, and when it fires it starts every job due by then (a callback may be

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Account balance, transaction status and reversal (REFERENCE.md 10).
+/// Account balance, transaction status and reversal (Daraja's API documentation of each).
 struct AccountController {
     let services: SandboxServices
 

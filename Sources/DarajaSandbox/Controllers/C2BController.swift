@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// C2B register URL and simulate, v1 and v2 (REFERENCE.md 5).
+/// C2B register URL and simulate, v1 and v2 (Daraja's Customer To Business (C2B) API documentation).
 struct C2BController {
     let services: SandboxServices
 

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// B2C (v1 and v3) and B2B payments (REFERENCE.md 8, 9): ack now, `Result` later.
+/// B2C (v1 and v3) and B2B payments (Daraja's B2C and Business Pay Bill API documentation): ack now, `Result` later.
 struct PaymentController {
     let services: SandboxServices
 

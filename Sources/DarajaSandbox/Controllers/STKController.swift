@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// STK push and STK query (REFERENCE.md 4): validation in Daraja's order, scripted outcomes, callbacks.
+/// STK push and STK query (Daraja's M-Pesa Express API documentation): validation in Daraja's order, scripted
+/// outcomes, callbacks.
 struct STKController {
     let services: SandboxServices
 

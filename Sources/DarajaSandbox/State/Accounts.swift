@@ -4,7 +4,8 @@ struct Accounts: Sendable {
     var utilityCents: Int64 = 25_000_000
     var chargesPaidCents: Int64 = 0
 
-    /// `Working Account|KES|...&Utility Account|KES|...` as in the AccountBalance result (REFERENCE.md 10.1).
+    /// `Working Account|KES|...&Utility Account|KES|...` as in the AccountBalance result (Daraja's
+    /// Account Balance API documentation).
     var balanceString: String {
         [
             Self.line("Working Account", workingCents), Self.line("Float Account", 0),

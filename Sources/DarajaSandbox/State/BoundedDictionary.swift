@@ -1,4 +1,4 @@
-/// A dictionary that forgets its oldest insertions beyond `countMax` (STYLE rule 13: a limit on everything).
+/// A dictionary that forgets its oldest insertions beyond `countMax` (every collection has a limit).
 ///
 /// The entries are spread over `shardCount` dictionaries by hash. A Swift dictionary grows by rehashing every
 /// entry at once, under the sandbox's one lock: at 49,152 STK records that took about 100 ms in the payments

@@ -1,7 +1,7 @@
 import DarajaWire
 import Foundation
 
-/// Daraja-looking identifiers (REFERENCE.md 4.3, 4.4, 6). Opaque; for realism only.
+/// Daraja-looking identifiers (formats of Daraja's API documentation samples). Opaque; for realism only.
 enum IDGenerator {
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let receiptAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
@@ -50,7 +50,7 @@ enum IDGenerator {
         "AG_\(time.datePart)_\(hex(20))"
     }
 
-    /// 10 characters: year letter, month letter, day character, 7 random (REFERENCE.md 4.4).
+    /// 10 characters: year letter, month letter, day character, 7 random (as in Daraja's STK callback samples).
     static func receipt(at time: KenyaTime) -> String {
         var bytes = receiptPrefix(at: time)
         // One uniform draw for the 7 characters: a 7-digit number in base 36.

@@ -58,7 +58,8 @@ enum RequestReader {
     }
 }
 
-/// Field rules shared by the endpoints (REFERENCE.md 4.1, 8, 11.3). Lenient on types, strict on values.
+/// Field rules shared by the endpoints (Daraja's M-Pesa Express, B2C and callback URL rules). Lenient on types,
+/// strict on values.
 enum FieldRules {
     static func isDigits(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }

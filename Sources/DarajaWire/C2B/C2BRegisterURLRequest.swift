@@ -1,4 +1,5 @@
-/// `POST /mpesa/c2b/v1/registerurl` (or v2) body (REFERENCE.md 5.1).
+/// `POST /mpesa/c2b/v1/registerurl` (or v2) body (Daraja's Customer To Business (C2B)
+/// Register URL API documentation).
 public struct C2BRegisterURLRequest: Codable, Sendable, Hashable {
     public var shortCode: FlexibleString
     /// `Completed` or `Cancelled`: what happens when the validation URL does not answer.

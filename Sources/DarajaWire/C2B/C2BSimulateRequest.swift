@@ -1,4 +1,5 @@
-/// `POST /mpesa/c2b/v1/simulate` body, sandbox only (REFERENCE.md 5.3).
+/// `POST /mpesa/c2b/v1/simulate` body, sandbox only (Daraja's Customer To Business (C2B)
+/// API documentation).
 public struct C2BSimulateRequest: Codable, Sendable, Hashable {
     public var shortCode: FlexibleString
     /// `CustomerPayBillOnline` or `CustomerBuyGoodsOnline`.

@@ -1,4 +1,5 @@
-/// What Daraja posts to the C2B validation and confirmation URLs: one flat object of strings (REFERENCE.md 5.2).
+/// What Daraja posts to the C2B validation and confirmation URLs: one flat object of strings
+/// (Daraja's Customer To Business (C2B) Register URL API documentation).
 public struct C2BTransaction: Codable, Sendable, Hashable {
     /// `Pay Bill` or `Buy Goods` (accept any string).
     public var transactionType: String

@@ -1,4 +1,5 @@
-/// Daraja's dotted `errorCode` values (REFERENCE.md 3). Match on the code, never on the message.
+/// Daraja's dotted `errorCode` values (Daraja's API documentation, error responses). Match on the code, never on
+/// the message.
 public enum DarajaErrorCode {
     public static let invalidField = "400.002.02"
     public static let invalidPayload = "400.002.05"

@@ -1,4 +1,5 @@
-/// Daraja's synchronous error body: `{ "requestId", "errorCode", "errorMessage" }` (REFERENCE.md 3).
+/// Daraja's synchronous error body: `{ "requestId", "errorCode", "errorMessage" }`
+/// (Daraja's API documentation, error responses).
 public struct ErrorEnvelope: Codable, Sendable, Hashable {
     public var requestID: String
     public var errorCode: String

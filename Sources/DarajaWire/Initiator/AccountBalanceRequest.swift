@@ -1,4 +1,4 @@
-/// `POST /mpesa/accountbalance/v1/query` body (REFERENCE.md 10.1).
+/// `POST /mpesa/accountbalance/v1/query` body (Daraja's Account Balance API documentation).
 public struct AccountBalanceRequest: Codable, Sendable, Hashable {
     public var initiator: String
     public var securityCredential: String

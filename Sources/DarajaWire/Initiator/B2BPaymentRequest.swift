@@ -1,5 +1,5 @@
-/// `POST /mpesa/b2b/v1/paymentrequest` body (REFERENCE.md 9). Daraja spells `RecieverIdentifierType` (sic);
-/// decoding also accepts `ReceiverIdentifierType`, encoding writes Daraja's spelling.
+/// `POST /mpesa/b2b/v1/paymentrequest` body (Daraja's Business Pay Bill API documentation). Daraja spells
+/// `RecieverIdentifierType` (sic); decoding also accepts `ReceiverIdentifierType`, encoding writes Daraja's spelling.
 public struct B2BPaymentRequest: Codable, Sendable, Hashable {
     public var initiator: String
     public var securityCredential: String

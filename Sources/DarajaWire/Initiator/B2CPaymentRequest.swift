@@ -1,4 +1,5 @@
-/// `POST /mpesa/b2c/v3/paymentrequest` (or legacy v1) body (REFERENCE.md 8).
+/// `POST /mpesa/b2c/v3/paymentrequest` (or legacy v1) body (Daraja's Business To Customer (B2C) API
+/// documentation).
 /// v3 carries `OriginatorConversationID` and spells `Occassion`; v1 has no id and spells `Occasion`.
 public struct B2CPaymentRequest: Codable, Sendable, Hashable {
     public var originatorConversationID: String?

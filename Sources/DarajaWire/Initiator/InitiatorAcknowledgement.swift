@@ -1,4 +1,5 @@
-/// The synchronous answer of B2C, B2B, account balance, transaction status and reversal (REFERENCE.md 6).
+/// The synchronous answer of B2C, B2B, account balance, transaction status and reversal
+/// (Daraja's API documentation of those operations).
 public struct InitiatorAcknowledgement: Codable, Sendable, Hashable {
     public var originatorConversationID: String
     public var conversationID: String

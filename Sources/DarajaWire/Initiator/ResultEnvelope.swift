@@ -1,5 +1,6 @@
 /// The asynchronous `{ "Result": { ... } }` posted to `ResultURL` (and, presumably, `QueueTimeOutURL`)
-/// by B2C, B2B, account balance, transaction status and reversal (REFERENCE.md 6).
+/// by B2C, B2B, account balance, transaction status and reversal (Daraja's API documentation of
+/// those operations).
 public struct ResultEnvelope: Codable, Sendable, Hashable {
     public var result: InitiatorResult
 

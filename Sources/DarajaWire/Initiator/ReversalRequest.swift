@@ -1,4 +1,5 @@
-/// `POST /mpesa/reversal/v1/request` body (REFERENCE.md 10.3). Daraja spells `RecieverIdentifierType` (sic).
+/// `POST /mpesa/reversal/v1/request` body (Daraja's Reversal API documentation).
+/// Daraja spells `RecieverIdentifierType` (sic).
 public struct ReversalRequest: Codable, Sendable, Hashable {
     public var initiator: String
     public var securityCredential: String

@@ -1,4 +1,4 @@
-/// `POST /mpesa/transactionstatus/v1/query` body (REFERENCE.md 10.2).
+/// `POST /mpesa/transactionstatus/v1/query` body (Daraja's Transaction Status API documentation).
 /// `TransactionID` (receipt) and/or `OriginalConversationID` name the transaction.
 public struct TransactionStatusRequest: Codable, Sendable, Hashable {
     public var initiator: String

@@ -1,4 +1,5 @@
-/// `GET /oauth/v1/generate` answer. `expires_in` arrives as `"3599"` or `3599` (REFERENCE.md 2).
+/// `GET /oauth/v1/generate` answer. `expires_in` arrives as `"3599"` or `3599`
+/// (Daraja's Authorization API documentation shows both).
 public struct AccessTokenResponse: Codable, Sendable, Hashable {
     public var accessToken: String
     public var expiresIn: FlexibleString

@@ -1,4 +1,5 @@
-/// Daraja result codes and what they mean (REFERENCE.md 4.6, 5.2, 8, 10). Switch on the code,
+/// Daraja result codes and what they mean (Daraja's M-Pesa Express, C2B, B2C, Account Balance, Transaction
+/// Status and Reversal API documentation). Switch on the code,
 /// never on `ResultDesc`, whose wording varies.
 public enum ResultCodeTable {
     /// STK push callback and STK query codes: code -> typical `ResultDesc`.

@@ -1,4 +1,5 @@
-/// The STK result Daraja posts to `CallBackURL`: `{ "Body": { "stkCallback": { ... } } }` (REFERENCE.md 4.4).
+/// The STK result Daraja posts to `CallBackURL`: `{ "Body": { "stkCallback": { ... } } }`
+/// (Daraja's M-Pesa Express (STK Push) API documentation).
 public struct STKCallbackEnvelope: Codable, Sendable, Hashable {
     public var body: Body
 

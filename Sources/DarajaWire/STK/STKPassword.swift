@@ -1,6 +1,7 @@
 public import Foundation
 
-/// The STK `Password`: `base64(BusinessShortCode + Passkey + Timestamp)` (REFERENCE.md 4.2).
+/// The STK `Password`: `base64(BusinessShortCode + Passkey + Timestamp)`
+/// (Daraja's M-Pesa Express (STK Push) API documentation).
 public enum STKPassword {
     /// The password for a shortcode, a passkey and a 14-digit timestamp.
     public static func make(shortCode: String, passkey: String, timestamp: String) -> String {

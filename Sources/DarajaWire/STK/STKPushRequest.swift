@@ -1,4 +1,5 @@
-/// `POST /mpesa/stkpush/v1/processrequest` body (REFERENCE.md 4.1).
+/// `POST /mpesa/stkpush/v1/processrequest` body (Daraja's M-Pesa Express (STK Push) API
+/// documentation).
 public struct STKPushRequest: Codable, Sendable, Hashable {
     public var businessShortCode: FlexibleString
     public var password: String

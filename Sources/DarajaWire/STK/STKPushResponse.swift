@@ -1,4 +1,5 @@
-/// The synchronous STK push acknowledgement (REFERENCE.md 4.3). All values are strings.
+/// The synchronous STK push acknowledgement (Daraja's M-Pesa Express (STK Push) API
+/// documentation). All values are strings.
 public struct STKPushResponse: Codable, Sendable, Hashable {
     public var merchantRequestID: String
     public var checkoutRequestID: String

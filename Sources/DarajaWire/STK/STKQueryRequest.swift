@@ -1,4 +1,4 @@
-/// `POST /mpesa/stkpushquery/v1/query` body (REFERENCE.md 4.5).
+/// `POST /mpesa/stkpushquery/v1/query` body (Daraja's M-Pesa Express Query API documentation).
 public struct STKQueryRequest: Codable, Sendable, Hashable {
     public var businessShortCode: FlexibleString
     public var password: String

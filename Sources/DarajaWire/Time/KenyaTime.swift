@@ -3,7 +3,8 @@ public import Foundation
 /// Kenyan wall-clock time (EAT, UTC+3, no daylight saving) as Daraja writes it.
 ///
 /// Computed arithmetically from the Unix time, so it needs no time-zone database and gives
-/// the same answer on a server in any time zone (PAIN-POINTS.md 7).
+/// the same answer on a server in any time zone (a server abroad formatting its own local time sends
+/// Daraja a timestamp it refuses as invalid).
 public struct KenyaTime: Sendable, Hashable {
     public static let utcOffsetSeconds: Int64 = 3 * 3600
 

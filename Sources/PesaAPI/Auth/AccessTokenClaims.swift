@@ -1,6 +1,6 @@
 import JWTKit
 
-/// The login JWT's payload, as api.md fixes it: `sub` (user id), `org` (absent for super_admin), `role`,
+/// The login JWT's payload, as the HTTP contract fixes it: `sub` (user id), `org` (absent for super_admin), `role`,
 /// `iat`, `exp` (Unix seconds) and `jti`. Times are checked by `AccessTokens` against its injected clock.
 struct AccessTokenClaims: JWTPayload, Equatable {
     var sub: String

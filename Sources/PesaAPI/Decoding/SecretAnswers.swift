@@ -2,8 +2,8 @@ import PesaCore
 import Synchronization
 
 /// First answers that hold a secret (an API key's key), kept in memory only, for the same caller's retry
-/// with the same `Idempotency-Key` and body: such an answer is never written to disk (api.md: the key is
-/// shown once, stored hashed). So a retry gets the first answer for as long as this process runs, within
+/// with the same `Idempotency-Key` and body: such an answer is never written to disk (the key is shown
+/// once and stored hashed). So a retry gets the first answer for as long as this process runs, within
 /// the idempotency window, and after a restart a 409 naming what was made (`Gateway.createAPIKey`).
 /// Bounded: past `countMax` answers, the oldest are forgotten first.
 final class SecretAnswers: Sendable {

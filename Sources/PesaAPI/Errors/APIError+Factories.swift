@@ -2,7 +2,7 @@ public import Hummingbird
 import HTTPTypes
 import PesaCore
 
-/// Named constructors that capture where the error was raised (STYLE.md rule 4).
+/// Named constructors that capture where the error was raised (`#fileID` and `#line`).
 extension APIError {
     public static func malformedJSON(
         _ message: String = "the request body is not valid JSON", fileID: String = #fileID, line: Int = #line

@@ -1,7 +1,7 @@
 public import Hummingbird
 import HTTPTypes
 
-/// The one error the HTTP layer answers with (STYLE.md rules 4 and 5): a stable code, a message fit for a
+/// The one error the HTTP layer answers with: a stable code, a message fit for a
 /// caller (never a secret, never a stack trace), the field it names when there is one, extra headers
 /// (`Retry-After`, `RateLimit-*`), and where it was raised. Rendered as the contract's error object by
 /// `APIError+Response.swift`; domain errors become an `APIError` only in `ErrorMapping.swift`.

@@ -3,7 +3,8 @@ import Hummingbird
 import PesaCore
 import PesaEngine
 
-/// The only place where an error of any module becomes an HTTP answer (STYLE.md rule 5).
+/// The only place where an error of any module becomes an HTTP answer, with a stable
+/// machine-readable code; no controller builds its own error response.
 ///
 /// One `switch` per module error type, each exhaustive over that module's codes, so adding a code to a
 /// domain error breaks the build here until it has an answer. Anything unrecognised is a 500 `INTERNAL`

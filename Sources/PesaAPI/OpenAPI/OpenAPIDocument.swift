@@ -112,7 +112,7 @@ public struct OpenAPIDocument: Sendable {
         return responses
     }
 
-    /// `Idempotency-Key` on a creating route (api.md: the same key and body within 24 h get the first answer).
+    /// `Idempotency-Key` on a creating route (the same key and body within 24 h get the first answer).
     static let idempotencyKeyParameter: JSONValue = [
         "name": "Idempotency-Key", "in": "header", "required": false,
         "description": .string(

@@ -1,4 +1,4 @@
-/// Everything a caller can ask of the gateway: one case per route of api.md (the dashboard's pages use
+/// Everything a caller can ask of the gateway: one case per route of the HTTP contract (the dashboard's pages use
 /// the same actions). The permission matrix is `requirement`, in one switch.
 public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     // Auth and administration

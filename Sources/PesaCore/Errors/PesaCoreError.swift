@@ -1,4 +1,4 @@
-/// The one error type of PesaCore (STYLE.md rule 4): a stable code, a message fit for a user (never a
+/// The one error type of PesaCore: a stable code, a message fit for a user (never a
 /// secret), the field it is about when there is one, and where it was raised.
 public struct PesaCoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable, CaseIterable {

@@ -1,6 +1,6 @@
 extension TenantEvent {
     /// `payment.stk_requested`: journaled before Daraja is called, so a callback that beats the answer
-    /// still finds its payment. Carries the idempotency key and request hash (STYLE.md rule 12).
+    /// still finds its payment. Carries the idempotency key and request hash, so a retry is recognised after a restart.
     public struct STKPushRequested: Sendable, Equatable, Codable {
         public var paymentID: PaymentID
         public var amount: Amount

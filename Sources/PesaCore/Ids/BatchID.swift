@@ -1,4 +1,4 @@
-/// A payout batch id, as api.md gives it: `bat_<org slug>_<26 base32 characters>`, e.g.
+/// A payout batch id, as the HTTP contract shows it: `bat_<org slug>_<26 base32 characters>`, e.g.
 /// `bat_acme-shop_01h2x...`. The slug cannot hold `_`, so the id splits at its last `_`.
 public struct BatchID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public static let prefix = "bat"

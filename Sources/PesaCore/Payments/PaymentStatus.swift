@@ -27,7 +27,7 @@ public enum PaymentStatus: String, Sendable, Codable, CaseIterable, CustomString
 
     /// `transition(to:)` for a result that may bring an M-Pesa receipt: a success with a receipt also
     /// overturns a failure (`failed`, `cancelled`, `timeout`), because the receipt shows the money moved. Daraja's
-    /// callbacks may come out of order relative to a query (REFERENCE.md 11.1): a query at two minutes may say
+    /// callbacks may come late and out of order relative to a query: a query at two minutes may say
     /// 1037 (no answer from the customer) just before the callback of the PIN the customer entered after all.
     /// Kept `timeout`, that payment would be pushed again and paid twice. Without a receipt a failure stays.
     public func transition(to next: PaymentStatus, receipt: String?) -> TransitionOutcome {

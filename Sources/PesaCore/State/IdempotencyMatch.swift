@@ -1,4 +1,5 @@
-/// What an `Idempotency-Key` means for a new request (STYLE.md rule 12).
+/// What an `Idempotency-Key` means for a new request: a new key, a replay (same key, same request hash),
+/// or a conflict (same key, another request).
 public enum IdempotencyMatch<Prior: Sendable & Equatable>: Sendable, Equatable {
     /// Never seen within the window: go ahead.
     case new

@@ -1,4 +1,4 @@
-/// A tenant's state: the pure projection of its journal (STYLE.md rule 7). `apply` is the reducer; it
+/// A tenant's state: the pure projection of its journal. `apply` is the reducer; it
 /// never reads a clock, a random source or a file. Snapshots are in `TenantState+Snapshot.swift`.
 public struct TenantState: EventSourcedState, Equatable {
     /// 2 added `revoked_tokens`, queries, the C2B validation policy and password change times; 3 the

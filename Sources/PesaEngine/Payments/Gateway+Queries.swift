@@ -117,9 +117,10 @@ extension Gateway {
     }
 
     /// How to ask about a payment: a reversal by the receipt it reverses (its status tells whether it was
-    /// reversed), others by their receipt, else a payout by its OriginatorConversationID, as REFERENCE.md 11.1
-    /// says to query B2C (the one Daraja echoed, or the payment's own id, which a v3 payout sends, when the
-    /// acknowledgement was lost), so a payout is asked about the same way whether or not the acknowledgement came.
+    /// reversed), others by their receipt, else a payout by its OriginatorConversationID, as Daraja's
+    /// Transaction Status API documentation says to query B2C (the one Daraja echoed, or the payment's own id,
+    /// which a v3 payout sends, when the acknowledgement was lost), so a payout is asked about the same way
+    /// whether or not the acknowledgement came.
     static func statusTarget(for payment: Payment, receipt: String?) throws(EngineError) -> StatusTarget {
         switch payment.type {
         case .reversal:

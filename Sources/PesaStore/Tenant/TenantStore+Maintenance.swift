@@ -73,10 +73,7 @@ extension TenantStore {
         let io = self.io
         let tenantID = self.tenantID
         return try await BlockingIO.run { () throws(StoreError) -> [UInt8]? in
-            guard io.fileKind(at: path) == .regular else { return nil }
-            let bytes: [UInt8]
-            do throws(FileIOError) { bytes = try io.readFile(at: path) } catch { throw StoreError.io(error, "reading \(path)") }
-            return try vault.open(bytes, tenantID: tenantID, path: path)
+            try Self.readSealed(at: path, tenantID: tenantID, vault: vault, io: io)
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PesaAPI
+import PesaCLI
 import PesaCore
 import PesaEngine
 import PesaStore

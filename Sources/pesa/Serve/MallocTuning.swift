@@ -10,8 +10,8 @@ import CMalloc
 /// free. The gateway allocates such buffers all the time: snapshot payloads, journal segments read and
 /// gzipped by compaction (16 MiB each), pages of `GET /v1/transactions`. Each fresh mapping is paid again
 /// in page faults, and each `munmap` of a multi-threaded process interrupts the other cores to flush their
-/// TLBs, which on a virtual machine costs every request thread. Measured with `pesa bench payments`
-/// (BENCHMARKS.md, seventh session): in two pairs of runs, the seconds in which a snapshot and its
+/// TLBs, which on a virtual machine costs every request thread. Measured with `pesa-bench payments`
+/// (BENCHMARKS.md, "Design decisions"): in two pairs of runs, the seconds in which a snapshot and its
 /// compaction ran had a per-second push p99 of 8.6 to 27.1 ms without these settings and 5.0 to 16.3 ms with
 /// them. Memory freed after a burst now stays with the process (up to `trimThresholdBytes` above what it
 /// uses) instead of going back to the system.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PesaAPI
+import PesaCLI
 import PesaCore
 import PesaEngine
 

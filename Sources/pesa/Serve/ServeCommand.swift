@@ -164,9 +164,9 @@ struct ServeCommand: AsyncParsableCommand {
     /// Reads a Daraja certificate file (PEM) named by an option; an empty path sets nothing.
     static func loadCertificate(_ path: String, for environment: String, into upstream: UpstreamClients) throws {
         guard !path.isEmpty else { return }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = try? PosixFileIO().readFile(at: path) else {
             throw ValidationError("cannot read the Daraja \(environment) certificate at \(path)")
         }
-        try upstream.setCertificate(pem: String(decoding: data, as: UTF8.self), for: environment)
+        try upstream.setCertificate(pem: String(decoding: bytes, as: UTF8.self), for: environment)
     }
 }

@@ -17,7 +17,7 @@ import HTTPTypes
     }
 }
 
-/// Every POST that creates something takes `Idempotency-Key` (api.md) and documents it.
+/// Every POST that creates something takes `Idempotency-Key` and documents it.
 @Suite struct IdempotentSpecsTests {
     static let creating = [
         OrganizationsController.createSpec, UsersController.createSpec, APIKeysController.createSpec,

@@ -2,7 +2,7 @@
 import Testing
 
 /// The payment table's chunked storage: columns copied a chunk at a time, text records whose garbage is
-/// reclaimed chunk by chunk. Behaviour only (the pauses it removes are measured by `pesa bench payments`).
+/// reclaimed chunk by chunk. Behaviour only (the pauses it removes are measured by `pesa-bench payments`).
 @Suite struct ChunkedStorageTests {
     @Test func chunkedArrayReadsWritesAndAppendsAcrossChunks() {
         let size = ChunkedArray<Int>.chunkCount

@@ -1,11 +1,12 @@
 import Foundation
+import PesaCLI
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The disk's raw durability limit: append `linesPerSync` lines of `lineBytes` with one write, fdatasync,
-/// repeat, for `seconds`. The baseline of `pesa bench storage` and `pesa bench payments`.
+/// repeat, for `seconds`. The baseline of `pesa-bench storage` and `pesa-bench payments`.
 enum RawSyncLimit {
     static let linesMax = 5_000_000
 

@@ -1,12 +1,13 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import PesaCLI
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `pesa bench payments`: completed payments per second through a real gateway with the embedded sandbox,
+/// `pesa-bench payments`: completed payments per second through a real gateway with the embedded sandbox,
 /// and the push API's latency at fixed arrival rates, next to the disk's raw fdatasync limit measured in the
 /// same run. See BENCHMARKS.md.
 struct PaymentsBenchCommand: AsyncParsableCommand {
@@ -14,8 +15,8 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         commandName: "payments",
         abstract: "Completed STK payments/s and push latency through a real gateway (loopback), vs raw fdatasync.",
         discussion: """
-            Starts `pesa serve --demo` (this binary) as a child process on 127.0.0.1 with the embedded Daraja \
-            sandbox and a scratch data folder under --directory. Closed loop: for each --clients count, that many \
+            Starts `pesa serve --demo` (the pesa binary beside this one, or --pesa) as a child process on \
+            127.0.0.1 with the embedded Daraja sandbox and a fresh data folder under --directory. Closed loop: for each --clients count, that many \
             workers push for --seconds. Open loop: pushes arrive at each --rates rate ("half" is half the best \
             closed-loop rate) for --open-seconds; latency runs from each push's scheduled time. A payment counts \
             as completed when the gateway reads it back as succeeded (its callback journaled and fsynced). \
@@ -25,6 +26,9 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Scratch folder on the disk to measure (a subfolder is created and removed).")
     var directory: String = "./.bench-scratch"
+
+    @Option(help: "The pesa executable to start (default: the one beside pesa-bench).")
+    var pesa: String?
 
     /// The completed rate rises with the clients while each fsync carries more commands (measured: about 2,000/s
     /// at 64, 2,300/s at 256); 256 is where it levels off on the 2-core machines of BENCHMARKS.md.
@@ -88,7 +92,7 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     func run() async throws {
         let root = directory + "/payments-\(getpid())"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let gateway = BenchGateway(root: root)
+        let gateway = BenchGateway(root: root, executable: pesa ?? PesaExecutable.besideThisOne)
         let cleanup = BenchCleanup(gateway: gateway, root: root)
         cleanup.installSignalHandlers()
         defer { cleanup.run() }
@@ -166,7 +170,7 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// Stops the child gateway and removes the scratch folder, on the way out or on SIGINT/SIGTERM.
+/// Stops the child gateway and removes its data folder, on the way out or on SIGINT/SIGTERM.
 final class BenchCleanup: @unchecked Sendable {
     private let gateway: BenchGateway
     private let root: String

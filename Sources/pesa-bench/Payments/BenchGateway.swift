@@ -2,12 +2,13 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PesaCLI
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real `pesa serve --demo` child process on 127.0.0.1 with the embedded Daraja sandbox, on a scratch data
+/// A real `pesa serve --demo` child process on 127.0.0.1 with the embedded Daraja sandbox, on a fresh data
 /// folder, prepared for a benchmark: the demo organization's API key read from its banner and its rate limit
 /// lifted through the admin API (a super admin from PESA_ADMIN_EMAIL/PASSWORD logs in and PATCHes it).
 final class BenchGateway: @unchecked Sendable {
@@ -31,8 +32,11 @@ final class BenchGateway: @unchecked Sendable {
     /// What the child printed (stdout and stderr), for error messages.
     var printed: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
-    init(root: String) {
+    let executable: String
+
+    init(root: String, executable: String) {
         self.root = root
+        self.executable = executable
         // Below Linux's ephemeral range (32768+), so no outgoing connection or port-0 listener holds it.
         self.port = Int.random(in: 20_000...32_000)
         self.outputPath = root + "/serve.out"
@@ -44,7 +48,7 @@ final class BenchGateway: @unchecked Sendable {
         guard let output = FileHandle(forWritingAtPath: outputPath) else {
             throw CLIError("cannot write \(outputPath)")
         }
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "serve", "--demo", "--data", root + "/data", "--host", "127.0.0.1", "--port", String(port),
             "--log-level", logLevel, "--bcrypt-cost", "4", "--sandbox-callback-delay-ms", String(callbackDelayMs),

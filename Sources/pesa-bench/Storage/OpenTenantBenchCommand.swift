@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PesaCLI
 import PesaCore
 import PesaStore
 
@@ -43,7 +44,7 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
             try openInThisProcess(tenantDirectory)
             return
         }
-        if !FileManager.default.fileExists(atPath: tenantDirectory + "/tenant.json") {
+        if !DataDirectory(root: directory).hasTenant(Self.tenantID) {
             print("building the fixture: \(payments) payments + \(tail) tail events in \(directory)")
             try await OpenTenantFixture(payments: payments, tail: tail).build(root: directory, tenantID: Self.tenantID)
         }
@@ -79,8 +80,8 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
 
     private func runChild() throws -> ChildOutput {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["bench", "open-tenant", "--directory", directory, "--child"] + (phases ? ["--phases"] : [])
+        process.executableURL = PesaExecutable.this
+        process.arguments = ["open-tenant", "--directory", directory, "--child"] + (phases ? ["--phases"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -99,12 +100,10 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
 
     /// Reading and decompressing the newest snapshot, nothing else: the floor of any open.
     private func snapshotReadFloor(_ tenantDirectory: String) throws -> Int {
-        let folder = tenantDirectory + "/snapshots"
-        guard let name = try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".snapshot") }).max()
-        else { throw CLIError("no snapshot in \(folder)") }
         let clock = ContinuousClock()
         let start = clock.now
-        let bytes = try PosixFileIO().readFile(at: folder + "/" + name)
+        guard let bytes = try SnapshotInspector.newestSnapshotBytes(tenantDirectory: tenantDirectory, io: PosixFileIO())
+        else { throw CLIError("no snapshot in \(tenantDirectory)") }
         let payload = try SnapshotInspector.payload(of: bytes)
         let ms = Int((clock.now - start).seconds * 1000)
         _ = payload.count
@@ -112,16 +111,14 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
     }
 
     private func printPhases(_ tenantDirectory: String) throws {
-        let folder = tenantDirectory + "/snapshots"
-        guard let name = try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".snapshot") }).max()
-        else { return }
         let clock = ContinuousClock()
         var mark = clock.now
         func lap(_ label: String) {
             print("PHASE \(label): \(Int((clock.now - mark).seconds * 1000)) ms")
             mark = clock.now
         }
-        let bytes = try PosixFileIO().readFile(at: folder + "/" + name)
+        guard let bytes = try SnapshotInspector.newestSnapshotBytes(tenantDirectory: tenantDirectory, io: PosixFileIO())
+        else { return }
         lap("read file")
         let (payload, stateFormat) = try SnapshotInspector.contents(of: bytes)
         lap("gunzip + sha256")

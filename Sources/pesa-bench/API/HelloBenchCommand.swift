@@ -1,7 +1,7 @@
 import ArgumentParser
 import Hummingbird
 
-/// `pesa bench hello --port N`: a hello-world Hummingbird route, the baseline of the API benchmark.
+/// `pesa-bench hello --port N`: a hello-world Hummingbird route, the baseline of the API benchmark.
 struct HelloBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello", abstract: "Serve GET /hello (hello world) as the baseline of the API benchmark.")

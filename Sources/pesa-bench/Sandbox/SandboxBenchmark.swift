@@ -1,30 +1,30 @@
-public import Logging
 import AsyncHTTPClient
+import DarajaSandbox
 import DarajaWire
 import Foundation
-import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 
-/// Loopback throughput of the sandbox: N STK pushes over K connections, with callbacks to a local recorder,
+/// Loopback throughput of the sandbox: N STK pushes over K connections, with callbacks to a local counter,
 /// against a baseline measured in the same run (a hello-world Hummingbird route answering the same POSTs).
 /// Traffic goes to 127.0.0.1 only, bounded in count and time.
-public enum SandboxBenchmark {
-    public struct Report: Sendable, CustomStringConvertible {
-        public let pushCount: Int
-        public let concurrency: Int
-        public let callbackDelayMs: Int64
-        public let baselineRequestsPerSecond: Double
-        public let pushesPerSecond: Double
-        public let callbacksReceived: Int
+enum SandboxBenchmark {
+    struct Report: Sendable, CustomStringConvertible {
+        let pushCount: Int
+        let concurrency: Int
+        let callbackDelayMs: Int64
+        let baselineRequestsPerSecond: Double
+        let pushesPerSecond: Double
+        let callbacksReceived: Int
         /// Callbacks received per second, from the first push to the last callback.
-        public let callbacksPerSecond: Double
-        public let failedPushCount: Int
+        let callbacksPerSecond: Double
+        let failedPushCount: Int
 
-        public var description: String {
+        var description: String {
             let ratio = baselineRequestsPerSecond > 0 ? pushesPerSecond / baselineRequestsPerSecond : 0
             return """
                 pushes=\(pushCount) concurrency=\(concurrency) callback_delay_ms=\(callbackDelayMs)
@@ -38,12 +38,12 @@ public enum SandboxBenchmark {
 
     /// Runs the benchmark; `timeLimitSeconds` bounds the wait for callbacks. With `sandboxBaseURL` nil the sandbox
     /// runs in this process; otherwise pushes go to that (loopback) sandbox, e.g. a separate `pesa sandbox`.
-    public static func run(
+    static func run(
         pushCount: Int, concurrency: Int, callbackDelayMs: Int64 = 5, timeLimitSeconds: Int64 = 120,
         sandboxBaseURL: String? = nil, logger: Logger
     ) async throws -> Report {
         precondition(pushCount > 0 && concurrency > 0, "benchmark needs work and workers")
-        let recorder = CallbackRecorder(keepsBodies: false, logger: logger)
+        let recorder = CallbackCounter(logger: logger)
         let sandbox = try DarajaSandbox(
             configuration: SandboxConfiguration(callbackDelayMs: callbackDelayMs, callbackConcurrencyMax: 64),
             logger: logger

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// The figures of one `pesa bench payments` run and their tables.
+/// The figures of one `pesa-bench payments` run and their tables.
 struct PaymentsReport {
     struct Phase {
         let name: String

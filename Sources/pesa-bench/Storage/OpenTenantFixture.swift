@@ -1,4 +1,5 @@
 import Foundation
+import PesaCLI
 import PesaCore
 import PesaStore
 

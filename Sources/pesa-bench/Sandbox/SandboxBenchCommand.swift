@@ -1,13 +1,11 @@
 import ArgumentParser
-import DarajaSandbox
 import Logging
 
-/// `pesa bench-sandbox` (hidden): loopback throughput of the built-in Daraja sandbox. See BENCHMARKS.md.
-struct BenchSandboxCommand: AsyncParsableCommand {
+/// `pesa-bench sandbox`: loopback throughput of the built-in Daraja sandbox. See BENCHMARKS.md.
+struct SandboxBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-sandbox",
-        abstract: "Benchmark the Daraja sandbox on loopback (STK pushes with callbacks vs a hello-world baseline).",
-        shouldDisplay: false
+        commandName: "sandbox",
+        abstract: "Benchmark the Daraja sandbox on loopback (STK pushes with callbacks vs a hello-world baseline)."
     )
 
     @Option(help: "STK pushes to send (at most 1,000,000).")
@@ -36,7 +34,7 @@ struct BenchSandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "pesa.bench")
+        var logger = Logger(label: "pesa-bench")
         logger.logLevel = .warning
         let report = try await SandboxBenchmark.run(
             pushCount: pushes, concurrency: concurrency, callbackDelayMs: callbackDelayMs,

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// The load generator of `pesa bench payments`: `POST /v1/payments/stk-push` over keep-alive loopback
+/// The load generator of `pesa-bench payments`: `POST /v1/payments/stk-push` over keep-alive loopback
 /// connections with an API key, each request with its own phone, amount and `Idempotency-Key`.
 struct PaymentLoad: Sendable {
     let http: HTTPClient

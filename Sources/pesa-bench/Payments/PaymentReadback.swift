@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import PesaCLI
 
 /// Reads back, through the API, what the gateway durably recorded: which payments succeeded and when
 /// (`updated_at` of a succeeded payment is the time its settlement was journaled).

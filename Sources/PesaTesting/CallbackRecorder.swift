@@ -1,15 +1,16 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import DarajaSandbox
 import DarajaWire
 import HTTPTypes
 import Hummingbird
 import NIOCore
 import Synchronization
 
-/// A merchant stand-in for tests, demos and benchmarks: a tiny HTTP server on loopback that records
-/// every request (path + JSON body) and answers `CallbackAcknowledgement.accepted`, or a body
-/// set per path (e.g. a C2B validation rejection).
+/// A merchant stand-in for tests: a tiny HTTP server on loopback that records every request (path + JSON
+/// body) and answers `CallbackAcknowledgement.accepted`, or a body set per path (e.g. a C2B validation
+/// rejection).
 public final class CallbackRecorder: Service, Sendable {
     public struct Delivery: Sendable {
         public let path: String
@@ -22,18 +23,19 @@ public final class CallbackRecorder: Service, Sendable {
         var replies: [String: (json: String, status: Int)] = [:]
     }
 
+    /// The recorder was asked for its port after it stopped, or before it ran and stopped.
+    public struct NotRunning: Error {}
+
     private let storage = Mutex(Storage())
     private let port = BoundPort()
     private let host: String
     private let requestedPort: Int
-    private let keepsBodies: Bool
     private let logger: Logger
 
-    /// `keepsBodies: false` only counts (benchmarks); deliveries stay bounded by `deliveryCountMax`.
-    public init(host: String = "127.0.0.1", port: Int = 0, keepsBodies: Bool = true, logger: Logger? = nil) {
+    /// Deliveries kept stay bounded by `deliveryCountMax`; `count` counts them all.
+    public init(host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil) {
         self.host = host
         self.requestedPort = port
-        self.keepsBodies = keepsBodies
         self.logger = logger ?? Logger(label: "daraja.callback-recorder")
     }
 
@@ -80,7 +82,7 @@ public final class CallbackRecorder: Service, Sendable {
     private func record(path: String, body: Data) -> (String, Int) {
         storage.withLock { storage in
             storage.count += 1
-            if keepsBodies, storage.deliveries.count < Self.deliveryCountMax {
+            if storage.deliveries.count < Self.deliveryCountMax {
                 storage.deliveries.append(Delivery(path: path, body: body))
             }
             return storage.replies[path] ?? (Self.acceptedReply, 200)
@@ -88,13 +90,13 @@ public final class CallbackRecorder: Service, Sendable {
     }
 
     /// The bound port, once listening.
-    public func boundPort() async throws(SandboxError) -> Int {
-        guard let bound = await port.wait() else { throw .notRunning() }
+    public func boundPort() async throws(NotRunning) -> Int {
+        guard let bound = await port.wait() else { throw NotRunning() }
         return bound
     }
 
     /// `http://host:port` once listening.
-    public func baseURL() async throws(SandboxError) -> String {
+    public func baseURL() async throws(NotRunning) -> String {
         "http://\(host):\(try await boundPort())"
     }
 

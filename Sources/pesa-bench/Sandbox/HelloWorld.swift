@@ -1,3 +1,4 @@
+import DarajaSandbox
 import Hummingbird
 import Logging
 import NIOCore
