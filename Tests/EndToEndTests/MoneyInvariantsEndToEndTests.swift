@@ -27,6 +27,7 @@ import Testing
             if round < rounds - 1 { try await world.restart() }
         }
         try await world.restart()
+        try await world.retryUnanswered()
         try await world.confirmC2B(count: 3)
         try await world.settle()
         let failures = try await world.invariantFailures()
@@ -47,6 +48,10 @@ final class MoneyWorld: @unchecked Sendable {
     private var acknowledged: [String: (type: String, amount: Int64, phone: String?)] = [:]
     /// Succeeded pushes' receipts and amounts, to reverse.
     private var reversible: [(receipt: String, amount: Int64)] = []
+    /// Requests to a phone of their own whose answer was lost when the server was killed: retried with their
+    /// keys after the restart, each must make exactly one payment.
+    private var unanswered: [(path: String, body: Data, key: String, type: String, amount: Int64, phone: String)] = []
+    private var phoneCounter = 0
 
     init(sandbox: SandboxProcess, server: ServerProcess, temp: TemporaryDirectory, arguments: [String], seed: UInt64) {
         self.sandbox = sandbox
@@ -165,23 +170,57 @@ final class MoneyWorld: @unchecked Sendable {
         return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any])
     }
 
+    /// A phone no other request uses.
+    func ownPhone() -> String {
+        lock.withLock {
+            phoneCounter += 1
+            return "2547084" + String(format: "%05d", phoneCounter)
+        }
+    }
+
     func push() async throws {
         let amount = Int64(random(in: 1...5_000))
-        let phone = phone()
-        let (status, body) = try await post(
-            "/v1/payments/stk-push",
-            ["phone": phone, "amount": amount, "account_reference": "INV", "description": "Load"],
-            key: "push-\(random(in: 0...Int.max / 2))")
-        if status == 201, let id = body?["id"] as? String { record(id, type: "stk_push", amount: amount, phone: phone) }
+        let phone = random(in: 0...3) == 0 ? ownPhone() : phone()
+        try await create(
+            "/v1/payments/stk-push", type: "stk_push", amount: amount, phone: phone,
+            json: ["phone": phone, "amount": amount, "account_reference": "INV", "description": "Load"])
     }
 
     func payout() async throws {
         let amount = Int64(random(in: 10...2_000))
-        let phone = random(in: 0...4) == 0 ? "254700002001" : "2547081" + String(format: "%05d", random(in: 0...99_999))
-        let (status, body) = try await post(
-            "/v1/payouts", ["phone": phone, "amount": amount, "command": "business_payment", "remarks": "Load"],
-            key: "payout-\(random(in: 0...Int.max / 2))")
-        if status == 201, let id = body?["id"] as? String { record(id, type: "b2c", amount: amount, phone: phone) }
+        let phone = random(in: 0...4) == 0 ? "254700002001" : ownPhone()
+        try await create(
+            "/v1/payouts", type: "b2c", amount: amount, phone: phone,
+            json: ["phone": phone, "amount": amount, "command": "business_payment", "remarks": "Load"])
+    }
+
+    /// A creating request with a key of its own; recorded when acknowledged, kept for a retry when its answer
+    /// was lost to a kill (for a phone no other request uses, so its payments can be counted).
+    func create(_ path: String, type: String, amount: Int64, phone: String, json: [String: Any]) async throws {
+        let key = "\(type)-\(random(in: 0...Int.max / 2))"
+        let body = try JSONSerialization.data(withJSONObject: json)
+        do {
+            let (status, answer) = try await send(path, body: body, key: key)
+            if status == 201, let id = answer?["id"] as? String { record(id, type: type, amount: amount, phone: phone) }
+        } catch {
+            if phone.hasPrefix("2547084") {
+                lock.withLock { unanswered.append((path, body, key, type, amount, phone)) }
+            }
+            throw error
+        }
+    }
+
+    /// Each request whose answer was lost, sent again twice with its key: one payment, the same both times,
+    /// whether or not the first attempt was journaled before the kill.
+    func retryUnanswered() async throws {
+        for request in lock.withLock({ unanswered }) {
+            let (first, answer) = try await send(request.path, body: request.body, key: request.key)
+            let (second, again) = try await send(request.path, body: request.body, key: request.key)
+            guard first == 201, second == 201, let id = answer?["id"] as? String, again?["id"] as? String == id else {
+                throw ServerError("retry of \(request.key): \(first) \(second), ids \(answer?["id"] ?? "-") \(again?["id"] ?? "-")")
+            }
+            record(id, type: request.type, amount: request.amount, phone: request.phone)
+        }
     }
 
     /// Reverses a succeeded push (all of it or part), twice at once with one key half of the time.
@@ -338,6 +377,19 @@ final class MoneyWorld: @unchecked Sendable {
                 failures.append("\(id): phone \(payment["phone"] ?? "nil"), asked \(phone)")
             }
         }
+        for request in lock.withLock({ unanswered }) {
+            let made = all.filter {
+                $0["type"] as? String == request.type && $0["phone"] as? String == request.phone
+                    && Self.cents($0["amount"]) == request.amount * 100
+            }
+            if made.count != 1 { failures.append("retried \(request.key) made \(made.count) payments") }
+        }
+        for payment in all where ["pending", "unknown"].contains(payment["status"] as? String ?? "")
+            || payment["receipt_pending"] as? Bool == true
+        {
+            let reason = (payment["reconciliation"] as? [String: Any])?["reason"] as? String
+            if reason == nil { failures.append("\(payment["id"] ?? "?") waits with no reconciliation reason") }
+        }
         for field in ["checkout_request_id", "mpesa_receipt"] {
             var holders: [String: String] = [:]
             for payment in all {
@@ -358,7 +410,9 @@ final class MoneyWorld: @unchecked Sendable {
         }
         var tally: [String: Int] = [:]
         for payment in all { tally["\(payment["type"] ?? "?") \(payment["status"] ?? "?")", default: 0] += 1 }
-        print("MoneyInvariantsEndToEndTests: \(asked.count) acknowledged, \(all.count) payments: \(tally.sorted { $0.key < $1.key })")
+        let retried = lock.withLock { unanswered.count }
+        print("MoneyInvariantsEndToEndTests: \(asked.count) acknowledged (\(retried) after a retry), \(all.count) payments: "
+            + "\(tally.sorted { $0.key < $1.key })")
         failures += try await ledgerFailures(all)
         return failures
     }

@@ -42,6 +42,28 @@ import Testing
         #expect(damaged.stdout.contains("\(segment):3: hash does not match the line"), "\(damaged.stdout)")
     }
 
+    /// Two payments holding one receipt break a settlement rule the engine keeps; a folder that has them (written
+    /// by an older binary, or by hand) is reported, naming both payments.
+    @Test func verifyReportsTwoPaymentsHoldingOneReceipt() async throws {
+        let temp = try await makeFolder(events: 2)
+        defer { temp.remove() }
+        let (store, _, _) = try TenantStore.open(
+            directory: temp.path + "/tenants/org_cli", tenantID: "org_cli", as: TenantState.self, io: PosixFileIO(),
+            logger: .init(label: "test"))
+        let ids = [PaymentID(randomBytes: Array(repeating: 1, count: 16)), PaymentID(randomBytes: Array(repeating: 2, count: 16))]
+        for id in ids {
+            let received = TenantEvent.c2bReceived(.init(
+                paymentID: id, amount: Amount(shillings: 100), phone: "254708374149", mpesaReceipt: "SKR7SHARED",
+                accountReference: "INV", transactionAtMs: nil))
+            _ = try await store.append([NewEvent(type: received.type, data: received.canonicalData(), atMs: 0)])
+        }
+        await store.close()
+        let result = try PesaBinary.run(["verify", "--data", temp.path, "--tenant", "org_cli"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("receipt SKR7SHARED is held by 2 payments"), "\(result.stdout)")
+        for id in ids { #expect(result.stdout.contains(id.rawValue)) }
+    }
+
     @Test func verifyRefusesSomethingThatIsNotADataFolder() throws {
         let result = try PesaBinary.run(["verify", "--data", "/nonexistent/pesa-data"])
         #expect(result.status != 0)

@@ -21,11 +21,12 @@ struct PaymentsHarness {
 
     static func run(
         reconcileAfterMs: Int64 = 60_000, reconcileAttemptsMax: Int = 20, lostPushAnswerWaitMs: Int64 = 0,
+        sandbox: SandboxConfiguration = SandboxConfiguration(callbackDelayMs: 5),
         _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        try await SandboxServices.run(logLevel: .critical) { services in
+        try await SandboxServices.run(sandbox, logLevel: .critical) { services in
             let upstream = UpstreamClients(httpClient: services.httpClient, logger: logger)
             upstream.setSandboxBaseURL(services.baseURL)
             try upstream.setCertificate(pem: services.sandbox.certificatePEM, for: "sandbox")

@@ -1,3 +1,4 @@
+import DarajaSandbox
 import Foundation
 import PesaCore
 import PesaStore
@@ -162,6 +163,25 @@ import Testing
             let settled = try await harness.gateway.engine(harness.organization).store.records(
                 types: ["payment.settled"], afterSeq: 0, limit: 100, linesMax: 10_000) { _ in true }
             #expect(settled.records.count == 1)
+        }
+    }
+
+    /// Daraja refuses a second push to a phone whose first is in progress (`500.001.1001`, "Unable to lock
+    /// subscriber"): a clear refusal, so the second payment is `failed` with that code, never left pending.
+    @Test func aSecondPushToALockedSubscriberIsAFailedPaymentWithDarajasCode() async throws {
+        try await PaymentsHarness.run(sandbox: SandboxConfiguration(callbackDelayMs: 60_000)) { harness in
+            let first = try await harness.push("254708374149", amount: 10)
+            #expect(first.payment.status == .pending)
+            let refused = await #expect(throws: EngineError.self) { _ = try await harness.push("254708374149", amount: 20) }
+            #expect(refused?.code == .upstreamError)
+            #expect(refused?.message.contains("500.001.1001") == true)
+            let failed = try await harness.gateway.engine(harness.organization).read { state in
+                state.payments.list(PaymentFilter(status: .failed)).payments
+            }
+            #expect(failed.count == 1)
+            #expect(failed.first?.amount == Amount(shillings: 20))
+            #expect(failed.first?.resultCode == ResultCode("500.001.1001"))
+            #expect(failed.first?.resultDesc?.hasPrefix("Unable to lock subscriber") == true)
         }
     }
 
