@@ -264,3 +264,47 @@ extension PaymentTests {
         }
     }
 }
+
+extension PaymentTests {
+    /// The same success callback delivered twice settles the payment once: the journal holds one
+    /// `payment.settled`, the second delivery is only a matched `callback.received`, and the payment and the
+    /// counters (but the callback count) are as the first delivery left them.
+    @Test func aRepeatedSuccessCallbackIsJournaledOnceAsASettlement() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push("0708374149")
+            let id = answer.payment.id
+            let engine = try await harness.gateway.engine(harness.organization)
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let first = try await harness.payment(id)
+            #expect(first.status == .succeeded)
+            let countersAfterFirst = try await engine.read { state in state.counters }
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let second = try await harness.payment(id)
+            let countersAfterSecond = try await engine.read { state in state.counters }
+
+            let records = try await engine.store.records(
+                types: ["payment.settled", "callback.received"], afterSeq: 0, limit: 1_000
+            ).records
+            let about = try records.filter { try TenantEvent(type: $0.type, data: $0.data).paymentID == id }
+            #expect(about.map(\.type) == ["callback.received", "payment.settled", "callback.received"])
+            let last = try #require(about.last)
+            guard case .callbackReceived(let repeated) = try TenantEvent(type: last.type, data: last.data) else {
+                Issue.record("the second delivery is not a callback.received")
+                return
+            }
+            #expect(repeated.disposition == .matched)
+            #expect(repeated.paymentID == id)
+
+            #expect(second.updatedAtMs == first.updatedAtMs)
+            #expect(second.status == first.status)
+            #expect(second.mpesaReceipt == first.mpesaReceipt)
+            #expect(second.callbackCount == first.callbackCount + 1)
+            #expect(countersAfterSecond.callbacks == countersAfterFirst.callbacks + 1)
+            #expect(countersAfterSecond.duplicateResults == countersAfterFirst.duplicateResults)
+            #expect(countersAfterSecond.lateResults == countersAfterFirst.lateResults)
+            #expect(countersAfterSecond.orphanCallbacks == countersAfterFirst.orphanCallbacks)
+            #expect(countersAfterSecond.malformedCallbacks == countersAfterFirst.malformedCallbacks)
+            #expect(countersAfterSecond.auditEntries == countersAfterFirst.auditEntries)
+        }
+    }
+}

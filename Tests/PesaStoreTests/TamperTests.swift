@@ -53,6 +53,32 @@ import Testing
         try expectDetected(temp.path, file: segment, line: 2)
     }
 
+    /// A line rewritten (its amount) with its own hash recomputed is valid by itself: only the link from the
+    /// next line's `prev` shows it, so `verify` names that next line and start-up refuses the tenant.
+    @Test func aRewrittenLineWithItsOwnHashRecomputedBreaksTheChainAtTheNextLine() async throws {
+        let (temp, segment) = try await makeTenant()
+        defer { temp.remove() }
+        var content = try lines(segment)
+        let k = 2
+        #expect(content.count > k)
+        let original = content[k - 1]
+        let body = String(original.dropLast(75)).replacingOccurrences(of: #""n":1}"#, with: #""n":1000}"#)
+        #expect(body != String(original.dropLast(75)))
+        content[k - 1] = body + #","hash":""# + ChainHash.of(Array(body.utf8)).description + #""}"#
+        guard case .success(let record) = JournalLine.parse(Array(content[k - 1].utf8)[...]) else {
+            Issue.record("the rewritten line should be valid by itself")
+            return
+        }
+        #expect(record.seq == UInt64(k))
+        try write(content, to: segment)
+        let report = try verifyLedger(temp.path, io: PosixFileIO())
+        #expect(
+            report.problems.map { [$0.file, "\($0.line)", "\($0.kind)"] } == [[segment, "\(k + 1)", "chainBroken"]],
+            "\(report.problems)")
+        let error = #expect(throws: StoreError.self) { try openLedger(temp.path, io: PosixFileIO()) }
+        #expect(error?.code == .chainBroken)
+    }
+
     @Test func aDeletedLineIsDetected() async throws {
         let (temp, segment) = try await makeTenant()
         defer { temp.remove() }
