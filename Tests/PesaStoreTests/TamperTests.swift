@@ -79,6 +79,30 @@ import Testing
         #expect(error?.code == .chainBroken)
     }
 
+    /// A line whose `data` is the same JSON written another way (keys out of order) and whose hash was made to
+    /// match is refused: by `verify` at that line, and at start-up, even as the journal's last line (it is not
+    /// a torn write: its hash is right).
+    @Test func aLineWhoseDataIsNotCanonicalIsRefusedThoughItsHashMatches() async throws {
+        let (temp, _) = try await makeTenant()
+        defer { temp.remove() }
+        let segments = try SegmentCatalog.list(tenantDirectory: temp.path + "/tenants/org_test", io: PosixFileIO())
+        let segment = try #require(segments.last).path
+        var content = try lines(segment)
+        let body = String(try #require(content.last).dropLast(75))
+            .replacingOccurrences(of: #"{"id":"t29","n":29}"#, with: #"{"n":29,"id":"t29"}"#)
+        #expect(body.contains(#"{"n":29,"id":"t29"}"#))
+        content[content.count - 1] = body + #","hash":""# + ChainHash.of(Array(body.utf8)).description + #""}"#
+        try write(content, to: segment)
+        let report = try verifyLedger(temp.path, io: PosixFileIO())
+        #expect(report.problems.count == 1, "\(report.problems)")
+        #expect(report.problems.first?.file == segment)
+        #expect(report.problems.first?.line == content.count)
+        #expect(report.problems.first?.message.contains("not canonical") == true)
+        let error = #expect(throws: StoreError.self) { try openLedger(temp.path, io: PosixFileIO()) }
+        #expect(error?.code == .corruptRecord)
+        #expect(try lines(segment) == content)
+    }
+
     @Test func aDeletedLineIsDetected() async throws {
         let (temp, segment) = try await makeTenant()
         defer { temp.remove() }

@@ -54,6 +54,8 @@ import Testing
             NewEvent(type: "Bad Type", data: Array("{}".utf8), atMs: 0),
             NewEvent(type: "ok", data: Array("[1]".utf8), atMs: 0),
             NewEvent(type: "ok", data: Array("{\"a\":\n1}".utf8), atMs: 0),
+            NewEvent(type: "ok", data: Array(#"{"b":1,"a":2}"#.utf8), atMs: 0),
+            NewEvent(type: "ok", data: Array(#"{"a": 1}"#.utf8), atMs: 0),
             NewEvent(type: "ok", data: Array(("{\"a\":\"" + String(repeating: "x", count: Limits.journalLineBytesMax) + "\"}").utf8), atMs: 0),
         ]
         for event in bad {
