@@ -103,6 +103,29 @@ import Testing
         #expect(try lines(segment) == content)
     }
 
+    /// A snapshot covering lines the journal does not hold (the journal's end was lost, or a copy caught the
+    /// journal before the snapshot) is a problem for `verify`, which cannot check it against the history;
+    /// start-up sets it aside and replays what the journal holds.
+    @Test func aSnapshotBeyondTheJournalsEndIsReportedAndSetAsideAtStartUp() async throws {
+        let (temp, _) = try await makeTenant()
+        defer { temp.remove() }
+        let directory = temp.path + "/tenants/org_test"
+        let io = PosixFileIO()
+        let (state, head) = try TenantStore.readState(directory: directory, as: LedgerTestState.self, io: io, upTo: 30)
+        _ = try SnapshotCatalog.write(
+            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: state.snapshotPayload(), io: io)
+        let segments = try SegmentCatalog.list(tenantDirectory: directory, io: io)
+        let last = try #require(segments.last)
+        try FileManager.default.removeItem(atPath: last.path)
+        let report = try verifyLedger(temp.path, io: io)
+        #expect(
+            report.problems.contains { $0.kind == .snapshot && $0.message.contains("beyond the journal's end") },
+            "\(report.problems)")
+        let (_, opened, openReport) = try openLedger(temp.path, io: io)
+        #expect(opened.count == last.firstSeq - 1)
+        #expect(openReport.skippedSnapshots.count == 1)
+    }
+
     @Test func aDeletedLineIsDetected() async throws {
         let (temp, segment) = try await makeTenant()
         defer { temp.remove() }
