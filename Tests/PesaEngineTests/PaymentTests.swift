@@ -308,3 +308,39 @@ extension PaymentTests {
         }
     }
 }
+
+extension PaymentTests {
+    /// Each reconciliation pass journals one event per due payment: a `payment.reconcile_attempted` while the
+    /// STK query finds the push pending, or the `payment.settled` (source `query`) instead of it once the query
+    /// has the answer. So `reconcile_attempts` counts only the queries that found it pending (0 when the first
+    /// query settles it).
+    @Test func aPushSettledByAQueryHasNoAttemptLineForThatQuery() async throws {
+        try await PaymentsHarness.run(reconcileAfterMs: 0) { harness in
+            let answer = try await harness.push("254700000009")
+            try await Task.sleep(for: .milliseconds(200))
+            var settled = answer.payment
+            let deadline = ContinuousClock.now + .seconds(10)
+            while settled.status == .pending && ContinuousClock.now < deadline {
+                await harness.gateway.reconcile(harness.organization)
+                settled = try await harness.payment(answer.payment.id)
+                if settled.status == .pending { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(settled.status == .succeeded)
+            let engine = try await harness.gateway.engine(harness.organization)
+            let records = try await engine.store.records(
+                types: ["payment.reconcile_attempted", "payment.settled"], afterSeq: 0, limit: 1_000
+            ).records
+            let about = try records.filter { try TenantEvent(type: $0.type, data: $0.data).paymentID == answer.payment.id }
+            let attempts = about.filter { $0.type == "payment.reconcile_attempted" }
+            #expect(about.last?.type == "payment.settled")
+            #expect(about.filter { $0.type == "payment.settled" }.count == 1)
+            #expect(settled.reconcileAttempts == attempts.count)
+            let last = try #require(about.last)
+            guard case .paymentSettled(let settlement) = try TenantEvent(type: last.type, data: last.data) else {
+                Issue.record("the last event about the push is not its settlement")
+                return
+            }
+            #expect(settlement.source == .query)
+        }
+    }
+}
