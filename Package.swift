@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "PesaAPITests",
             dependencies: [
-                "PesaAPI", "PesaCore", "PesaTesting", "PesaEngine", "PesaStore",
+                "PesaAPI", "PesaCore", "PesaTesting", "PesaEngine", "PesaStore", "DarajaSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

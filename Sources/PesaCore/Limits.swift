@@ -1,10 +1,12 @@
 /// Every limit of the product, in one place, with the unit in the name. A new limit goes here.
 public enum Limits {
     // MARK: Storage
-    /// A journal line (one event, with its envelope) may not be larger than this.
+    /// A journal line (one event, with its envelope and its `\n`) may not be larger than this.
     public static let journalLineBytesMax = 64 * 1024
-    /// A journal segment rolls over once it reaches this size.
+    /// A write batch that would take the live journal segment past this size starts a new segment.
     public static let segmentBytesMax = 16 * 1024 * 1024
+    /// Objects and arrays nest at most this deep in a journal line's `data` (the object itself is depth 1).
+    public static let journalDataDepthMax = 16
     /// Events appended after the newest snapshot before an automatic snapshot is taken.
     public static let snapshotTailEventsMax: UInt64 = 50_000
     /// Most events one group commit writes with a single fsync.

@@ -1,6 +1,7 @@
 import PesaCore
 import PesaStore
 import PesaTesting
+import Synchronization
 import Testing
 
 @testable import PesaEngine
@@ -164,5 +165,38 @@ import Testing
         let updated = try await harness.gateway.updateOrganization(acme, billing, by: EngineHarness.superAdmin)
         #expect(updated.record.plan == "business")
         #expect(updated.record.rateLimitOverride == 500)
+    }
+}
+
+extension OrganizationAndUserTests {
+    /// tenant.json's `created_at_ms` is the folder's time, read before the journal exists, and is the
+    /// `current_period_start_ms` of `organization.created`; the organization's `created_at` is that line's
+    /// `at_ms`, read later (data-layout.md, "tenant.json").
+    @Test func theManifestTimeIsTheFoldersAndTheOrganizationsIsItsFirstLines() async throws {
+        let harness = try await EngineHarness.start(clock: TickingClock())
+        let view = try await harness.gateway.createOrganization(
+            name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
+        let discovered = try DataDirectory(root: "/data", io: harness.io).discoverTenants()
+        let found = try #require(discovered.first { $0.directory.hasSuffix(view.record.id.rawValue) })
+        let manifest = try found.manifest.get()
+        let engine = try await harness.gateway.engine(view.record.id)
+        let page = try await engine.store.records(types: ["organization.created"], afterSeq: 0, limit: 1)
+        let line = try #require(page.records.first)
+        #expect(manifest.createdAtMs == view.record.currentPeriodStartMs)
+        #expect(view.record.createdAtMs == line.atMs)
+        #expect(view.record.updatedAtMs == line.atMs)
+        #expect(manifest.createdAtMs < view.record.createdAtMs)
+    }
+}
+
+/// A clock that moves 7 ms forward each time it is read.
+final class TickingClock: WallClock {
+    private let now = Mutex<Int64>(1_764_331_200_000)
+
+    func nowMs() -> Int64 {
+        now.withLock { now in
+            now += 7
+            return now
+        }
     }
 }

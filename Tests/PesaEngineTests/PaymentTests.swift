@@ -266,3 +266,91 @@ extension PaymentTests {
         }
     }
 }
+
+extension PaymentTests {
+    /// The same success callback delivered twice settles the payment once: the journal holds one
+    /// `payment.settled`, the second delivery is only a matched `callback.received`, and the payment and the
+    /// counters (but the callback count) are as the first delivery left them.
+    @Test func aRepeatedSuccessCallbackIsJournaledOnceAsASettlement() async throws {
+        try await PaymentsHarness.run { harness in
+            let answer = try await harness.push("0708374149")
+            let id = answer.payment.id
+            let engine = try await harness.gateway.engine(harness.organization)
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let first = try await harness.payment(id)
+            #expect(first.status == .succeeded)
+            let countersAfterFirst = try await engine.read { state in state.counters }
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let second = try await harness.payment(id)
+            let countersAfterSecond = try await engine.read { state in state.counters }
+
+            let records = try await engine.store.records(
+                types: ["payment.settled", "callback.received"], afterSeq: 0, limit: 1_000
+            ).records
+            let about = try records.filter { try TenantEvent(type: $0.type, data: $0.data).paymentID == id }
+            #expect(about.map(\.type) == ["callback.received", "payment.settled", "callback.received"])
+            let last = try #require(about.last)
+            guard case .callbackReceived(let repeated) = try TenantEvent(type: last.type, data: last.data) else {
+                Issue.record("the second delivery is not a callback.received")
+                return
+            }
+            #expect(repeated.disposition == .matched)
+            #expect(repeated.paymentID == id)
+
+            #expect(second.updatedAtMs == first.updatedAtMs)
+            #expect(second.status == first.status)
+            #expect(second.mpesaReceipt == first.mpesaReceipt)
+            #expect(second.callbackCount == first.callbackCount + 1)
+            #expect(countersAfterSecond.callbacks == countersAfterFirst.callbacks + 1)
+            #expect(countersAfterSecond.duplicateResults == countersAfterFirst.duplicateResults)
+            #expect(countersAfterSecond.lateResults == countersAfterFirst.lateResults)
+            #expect(countersAfterSecond.orphanCallbacks == countersAfterFirst.orphanCallbacks)
+            #expect(countersAfterSecond.malformedCallbacks == countersAfterFirst.malformedCallbacks)
+            #expect(countersAfterSecond.auditEntries == countersAfterFirst.auditEntries)
+        }
+    }
+}
+
+extension PaymentTests {
+    /// Each reconciliation pass journals one event per due payment: a `payment.reconcile_attempted` while the
+    /// STK query finds the push pending, or the `payment.settled` (source `query`) instead of it once the query
+    /// has the answer. So the queries count only when they found it pending (none when the first query settles
+    /// it); the receipt lookup sent right after the settlement (an STK query names no receipt) is one attempt.
+    @Test func aPushSettledByAQueryHasNoAttemptLineForThatQuery() async throws {
+        try await PaymentsHarness.run(reconcileAfterMs: 0) { harness in
+            let answer = try await harness.push("254700000009")
+            try await Task.sleep(for: .milliseconds(200))
+            var settled = answer.payment
+            let deadline = ContinuousClock.now + .seconds(10)
+            while settled.status == .pending && ContinuousClock.now < deadline {
+                await harness.gateway.reconcile(harness.organization)
+                settled = try await harness.payment(answer.payment.id)
+                if settled.status == .pending { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(settled.status == .succeeded)
+            let engine = try await harness.gateway.engine(harness.organization)
+            let records = try await engine.store.records(
+                types: ["payment.reconcile_attempted", "payment.settled"], afterSeq: 0, limit: 1_000
+            ).records
+            let about = try records.filter { try TenantEvent(type: $0.type, data: $0.data).paymentID == answer.payment.id }
+            let attempts = about.filter { $0.type == "payment.reconcile_attempted" }
+            #expect(about.filter { $0.type == "payment.settled" }.count == 1)
+            #expect(settled.reconcileAttempts == attempts.count)
+            let settledAt = try #require(about.firstIndex { $0.type == "payment.settled" })
+            guard case .paymentSettled(let settlement) = try TenantEvent(type: about[settledAt].type, data: about[settledAt].data)
+            else {
+                Issue.record("no settlement of the push")
+                return
+            }
+            #expect(settlement.source == .query)
+            let after = about[(settledAt + 1)...]
+            #expect(after.count == 1, "one receipt lookup follows the settlement")
+            let lookup = try #require(after.first)
+            guard case .reconciliationAttempted(let attempt) = try TenantEvent(type: lookup.type, data: lookup.data) else {
+                Issue.record("the event after the settlement is not the receipt lookup")
+                return
+            }
+            #expect(attempt.outcome == .queried)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PesaCore
 import Testing
 
 @testable import PesaStore
@@ -49,6 +50,20 @@ import Testing
             return
         }
         #expect(failure == .newerFormat(2))
+    }
+
+    /// The 64 KiB limit counts the whole line with its `\n`: the largest data an event type may carry makes a
+    /// line of exactly 65,536 bytes with the longest sequence number and time; one byte more is refused.
+    @Test func theLineLimitCountsTheNewlineAndHoldsForAnySequenceNumberAndTime() {
+        let type = "payment.settled"
+        let padding = Limits.journalLineBytesMax - JournalLine.envelopeBytesMax - type.utf8.count - #"{"p":""}"#.utf8.count
+        let largest = NewEvent(
+            type: type, data: Array(#"{"p":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: padding) + Array(#""}"#.utf8),
+            atMs: Int64.min)
+        #expect(Journal.fits(largest))
+        #expect(JournalLine.encode(seq: UInt64.max, event: largest, prev: .genesis).bytes.count == Limits.journalLineBytesMax)
+        let tooLarge = NewEvent(type: type, data: largest.data + [UInt8(ascii: " ")], atMs: 0)
+        #expect(!Journal.fits(tooLarge))
     }
 
     @Test(arguments: ["", "UPPER", "has space", "quote\"", String(repeating: "a", count: 65)])

@@ -53,6 +53,79 @@ import Testing
         try expectDetected(temp.path, file: segment, line: 2)
     }
 
+    /// A line rewritten (its amount) with its own hash recomputed is valid by itself: only the link from the
+    /// next line's `prev` shows it, so `verify` names that next line and start-up refuses the tenant.
+    @Test func aRewrittenLineWithItsOwnHashRecomputedBreaksTheChainAtTheNextLine() async throws {
+        let (temp, segment) = try await makeTenant()
+        defer { temp.remove() }
+        var content = try lines(segment)
+        let k = 2
+        #expect(content.count > k)
+        let original = content[k - 1]
+        let body = String(original.dropLast(75)).replacingOccurrences(of: #""n":1}"#, with: #""n":1000}"#)
+        #expect(body != String(original.dropLast(75)))
+        content[k - 1] = body + #","hash":""# + ChainHash.of(Array(body.utf8)).description + #""}"#
+        guard case .success(let record) = JournalLine.parse(Array(content[k - 1].utf8)[...]) else {
+            Issue.record("the rewritten line should be valid by itself")
+            return
+        }
+        #expect(record.seq == UInt64(k))
+        try write(content, to: segment)
+        let report = try verifyLedger(temp.path, io: PosixFileIO())
+        #expect(
+            report.problems.map { [$0.file, "\($0.line)", "\($0.kind)"] } == [[segment, "\(k + 1)", "chainBroken"]],
+            "\(report.problems)")
+        let error = #expect(throws: StoreError.self) { try openLedger(temp.path, io: PosixFileIO()) }
+        #expect(error?.code == .chainBroken)
+    }
+
+    /// A line whose `data` is the same JSON written another way (keys out of order) and whose hash was made to
+    /// match is refused: by `verify` at that line, and at start-up, even as the journal's last line (it is not
+    /// a torn write: its hash is right).
+    @Test func aLineWhoseDataIsNotCanonicalIsRefusedThoughItsHashMatches() async throws {
+        let (temp, _) = try await makeTenant()
+        defer { temp.remove() }
+        let segments = try SegmentCatalog.list(tenantDirectory: temp.path + "/tenants/org_test", io: PosixFileIO())
+        let segment = try #require(segments.last).path
+        var content = try lines(segment)
+        let body = String(try #require(content.last).dropLast(75))
+            .replacingOccurrences(of: #"{"id":"t29","n":29}"#, with: #"{"n":29,"id":"t29"}"#)
+        #expect(body.contains(#"{"n":29,"id":"t29"}"#))
+        content[content.count - 1] = body + #","hash":""# + ChainHash.of(Array(body.utf8)).description + #""}"#
+        try write(content, to: segment)
+        let report = try verifyLedger(temp.path, io: PosixFileIO())
+        #expect(report.problems.count == 1, "\(report.problems)")
+        #expect(report.problems.first?.file == segment)
+        #expect(report.problems.first?.line == content.count)
+        #expect(report.problems.first?.message.contains("not canonical") == true)
+        let error = #expect(throws: StoreError.self) { try openLedger(temp.path, io: PosixFileIO()) }
+        #expect(error?.code == .corruptRecord)
+        #expect(try lines(segment) == content)
+    }
+
+    /// A snapshot covering lines the journal does not hold (the journal's end was lost, or a copy caught the
+    /// journal before the snapshot) is a problem for `verify`, which cannot check it against the history;
+    /// start-up sets it aside and replays what the journal holds.
+    @Test func aSnapshotBeyondTheJournalsEndIsReportedAndSetAsideAtStartUp() async throws {
+        let (temp, _) = try await makeTenant()
+        defer { temp.remove() }
+        let directory = temp.path + "/tenants/org_test"
+        let io = PosixFileIO()
+        let (state, head) = try TenantStore.readState(directory: directory, as: LedgerTestState.self, io: io, upTo: 30)
+        _ = try SnapshotCatalog.write(
+            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: state.snapshotPayload(), io: io)
+        let segments = try SegmentCatalog.list(tenantDirectory: directory, io: io)
+        let last = try #require(segments.last)
+        try FileManager.default.removeItem(atPath: last.path)
+        let report = try verifyLedger(temp.path, io: io)
+        #expect(
+            report.problems.contains { $0.kind == .snapshot && $0.message.contains("beyond the journal's end") },
+            "\(report.problems)")
+        let (_, opened, openReport) = try openLedger(temp.path, io: io)
+        #expect(opened.count == last.firstSeq - 1)
+        #expect(openReport.skippedSnapshots.count == 1)
+    }
+
     @Test func aDeletedLineIsDetected() async throws {
         let (temp, segment) = try await makeTenant()
         defer { temp.remove() }

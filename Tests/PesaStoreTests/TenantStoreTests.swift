@@ -47,6 +47,22 @@ import Testing
         #expect(try verifyLedger("/data", io: io).isClean)
     }
 
+    /// A segment rolls over per write batch: a batch that would take the segment past its limit starts the next
+    /// segment whole, even when the segment still has room for some of its lines.
+    @Test func aBatchIsNeverSplitAcrossSegments() async throws {
+        let io = SimulatedFileIO(seed: 12)
+        let (store, _, _) = try openLedger("/data", io: io, segmentBytesMax: 1_000)
+        for index in 0..<3 { _ = try await store.append([LedgerTestState.event(id: "a\(index)", n: 1)]) }
+        let first = "/data/tenants/org_test/journal/" + SegmentCatalog.fileName(firstSeq: 1, archived: false)
+        let lineBytes = try io.readFile(at: first).count / 3
+        #expect(3 * lineBytes + lineBytes <= 1_000 && 3 * lineBytes + 2 * lineBytes > 1_000)
+        _ = try await store.append([LedgerTestState.event(id: "b0", n: 1), LedgerTestState.event(id: "b1", n: 1)])
+        let segments = try SegmentCatalog.list(tenantDirectory: "/data/tenants/org_test", io: io)
+        #expect(segments.map(\.firstSeq) == [1, 4])
+        #expect(try io.readFile(at: segments[0].path).count == 3 * lineBytes)
+        await store.close()
+    }
+
     @Test func rejectsEventsTheJournalCannotHoldWithoutWritingAnything() async throws {
         let io = SimulatedFileIO(seed: 4)
         let (store, _, _) = try openLedger("/data", io: io)
@@ -54,6 +70,8 @@ import Testing
             NewEvent(type: "Bad Type", data: Array("{}".utf8), atMs: 0),
             NewEvent(type: "ok", data: Array("[1]".utf8), atMs: 0),
             NewEvent(type: "ok", data: Array("{\"a\":\n1}".utf8), atMs: 0),
+            NewEvent(type: "ok", data: Array(#"{"b":1,"a":2}"#.utf8), atMs: 0),
+            NewEvent(type: "ok", data: Array(#"{"a": 1}"#.utf8), atMs: 0),
             NewEvent(type: "ok", data: Array(("{\"a\":\"" + String(repeating: "x", count: Limits.journalLineBytesMax) + "\"}").utf8), atMs: 0),
         ]
         for event in bad {

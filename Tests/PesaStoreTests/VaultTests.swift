@@ -123,4 +123,21 @@ import Testing
         #expect(error?.message.contains("pid") == true)
         _ = lock
     }
+
+    /// The flock ends with its holder; the file and its text (the last holder) stay, and the next writer
+    /// takes the lock and writes its own text.
+    @Test func theLockFileAndItsTextStayAfterTheLockEnds() throws {
+        let temp = TemporaryDirectory("lock-file")
+        defer { temp.remove() }
+        let path = temp.path + "/" + DirectoryLock.fileName
+        do {
+            let lock = try DirectoryLock.acquire(dataDirectory: temp.path, purpose: "serve")
+            _ = lock
+        }
+        #expect(!DirectoryLock.isHeld(dataDirectory: temp.path))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "pid \(getpid()) serve\n")
+        let next = try DirectoryLock.acquire(dataDirectory: temp.path, purpose: "compact")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "pid \(getpid()) compact\n")
+        _ = next
+    }
 }

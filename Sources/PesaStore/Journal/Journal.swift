@@ -58,9 +58,9 @@ public final class Journal: Sendable {
     public var head: JournalPosition { shared.withLock { $0.durable } }
 
     /// Whether an event fits in one journal line (`Limits.journalLineBytesMax`, with its sequence number, time,
-    /// type and checks). `append` refuses a batch holding one that does not.
+    /// type, checks and newline). `append` refuses a batch holding one that does not.
     public static func fits(_ event: NewEvent) -> Bool {
-        event.data.count + JournalLine.suffixBytes + 100 <= Limits.journalLineBytesMax
+        JournalLine.fits(type: event.type, dataBytes: event.data.count)
     }
 
     /// Appends events in order and returns once all of them are durable.
@@ -70,8 +70,8 @@ public final class Journal: Sendable {
             guard JournalLine.isValidType(event.type) else {
                 throw StoreError(.invalidArgument, "event type \"\(event.type)\" is not [a-z0-9_.-]{1,64}")
             }
-            guard JournalLine.isPlausibleObject(event.data) else {
-                throw StoreError(.invalidArgument, "event data of \(event.type) is not a one-line JSON object")
+            guard CanonicalJSON.isCanonicalObject(event.data[...]) else {
+                throw StoreError(.invalidArgument, "event data of \(event.type) is not a canonical JSON object")
             }
             guard Self.fits(event) else {
                 throw StoreError(.limitExceeded, "event \(event.type) is \(event.data.count) bytes, over the line limit")

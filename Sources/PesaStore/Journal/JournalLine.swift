@@ -1,3 +1,5 @@
+import PesaCore
+
 /// One journal line, byte for byte (data-layout.md, "Journal lines"):
 ///
 ///     {"v":1,"seq":7,"at_ms":1764331200000,"type":"payment.settled","data":{...},"prev":"<64 hex>","hash":"<64 hex>"}\n
@@ -44,10 +46,14 @@ enum JournalLine {
         }
     }
 
-    /// Checks what the store relies on in `data`: a JSON object on one line.
-    static func isPlausibleObject(_ data: [UInt8]) -> Bool {
-        guard data.count >= 2, data.first == UInt8(ascii: "{"), data.last == UInt8(ascii: "}") else { return false }
-        return !data.contains(0x0a) && !data.contains(0x0d)
+    /// The bytes of a line besides its type and data, at most: the envelope's keys and punctuation (40), a
+    /// sequence number and a time of up to 20 characters each, `prev` and `hash` (149), and the `\n` (1).
+    static let envelopeBytesMax = 40 + 20 + 20 + suffixBytes + 1
+
+    /// Whether an event's line is within `Limits.journalLineBytesMax` (its `\n` counted) whatever its sequence
+    /// number and time.
+    static func fits(type: String, dataBytes: Int) -> Bool {
+        envelopeBytesMax + type.utf8.count + dataBytes <= Limits.journalLineBytesMax
     }
 
     /// Encodes a line including its trailing newline; returns the bytes and the line's hash.

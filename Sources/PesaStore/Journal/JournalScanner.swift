@@ -11,6 +11,7 @@
 /// | anywhere else                    | a line that does not parse or fails its hash          | corrupt: fence      |
 /// | anywhere                         | a valid line whose seq is not the next one            | sequence gap: fence |
 /// | anywhere                         | a valid line whose prev is not the last line's hash   | chain broken: fence |
+/// | anywhere                         | a valid line whose data is not canonical JSON         | corrupt: fence      |
 /// | anywhere                         | a line or segment of a newer format version           | refuse: fence       |
 /// | the line a snapshot names        | its hash differs from the snapshot's                  | snapshot unusable:  |
 /// |                                  |                                                      | try an older one    |
@@ -143,6 +144,12 @@ struct JournalScanner {
                 state.expectedSeq += 1
             case .success(let record):
                 try check(record, at: lineNumber, in: segment, state: &state, outcome: &outcome)
+                if !CanonicalJSON.isCanonicalObject(record.data) {
+                    let message = "data is not canonical JSON (its hash matches: written or re-hashed elsewhere)"
+                    let problem = IntegrityProblem(
+                        .corrupt, file: segment.path, line: lineNumber, seq: record.seq, message: message)
+                    try report(&outcome, problem)
+                }
                 if record.seq > state.anchor.seq { try visit(record) }
                 goodEnd = line.end
             }

@@ -14,14 +14,19 @@ import Testing
 /// Every route of the server-core issue, called by every role (and without credentials), on the caller's
 /// own organization and on another one, through the real router and engine: the answer is 401 without a
 /// token, 404 for another organization's objects, 403 where the written permission matrix says no, and
-/// success where it says yes.
+/// success where it says yes. Every read route that names an object (an organization, a payment, a query) is
+/// called with an object of the caller's organization and with one of another organization.
 @Suite struct RoleRouteMatrixTests {
     struct Route: Sendable {
         let method: HTTPRequest.Method
-        /// `{org}` and `{user}` are replaced by the target organization and one of its users.
+        /// `{org}` and `{user}` are replaced by the target organization and one of its users; `{payment}`,
+        /// `{balance_check}` and `{status_query}` by an object of the target organization.
         let path: String
         let action: Action
         let orgInPath: Bool
+        /// The path names an object of the target organization while the organization itself comes from the
+        /// caller (or `?org=` for a super_admin): another organization's object answers 404.
+        var objectInPath = false
         /// The route calls Daraja once allowed: with no upstream in this test an allowed call answers 503.
         var callsDaraja = false
         let body: @Sendable (Int) -> String?
@@ -58,6 +63,14 @@ import Testing
         Route(method: .get, path: "/v1/callbacks/unmatched", action: .listUnmatchedCallbacks, orgInPath: false) { _ in
             nil
         },
+        Route(method: .get, path: "/v1/payments/{payment}", action: .readPayment, orgInPath: false, objectInPath: true) {
+            _ in nil
+        },
+        Route(method: .get, path: "/v1/balance-checks/{balance_check}", action: .readBalance, orgInPath: false,
+              objectInPath: true) { _ in nil },
+        Route(method: .get, path: "/v1/transaction-status/{status_query}", action: .createTransactionStatusQuery,
+              orgInPath: false, objectInPath: true) { _ in nil },
+        Route(method: .get, path: "/v1/c2b/validation", action: .registerC2BURLs, orgInPath: false) { _ in nil },
         Route(method: .post, path: "/v1/payouts", action: .createPayout, orgInPath: false, callsDaraja: true) { _ in
             #"{"phone":"0708374149","amount":100,"command":"business_payment","remarks":"Salary"}"#
         },
@@ -85,7 +98,11 @@ import Testing
         credentials.passkey = "pk"
         credentials.initiatorName = "i"
         credentials.initiatorPassword = "p"
-        for organization in [acme, globex] { _ = try await gateway.putCredentials(credentials, in: organization, by: root) }
+        var objects: [OrganizationID: [String: String]] = [:]
+        for organization in [acme, globex] {
+            _ = try await gateway.putCredentials(credentials, in: organization, by: root)
+            objects[organization] = try await Self.makeObjects(in: organization, gateway: gateway)
+        }
         var tokens: [(Role?, String?)] = [(nil, nil)]
         for role in Role.allCases {
             let organization = role == .superAdmin ? nil : acme
@@ -97,17 +114,21 @@ import Testing
         }
         let app = Application(router: api.buildRouter(), logger: logger)
         let callers = tokens
+        let objectIDs = objects
         let checked = try await app.test(.router) { client in
             var counter = 0
             var checked = 0
             for route in Self.routes {
-                for target in route.orgInPath ? [acme, globex] : [acme] {
+                for target in route.orgInPath || route.objectInPath ? [acme, globex] : [acme] {
                     for (role, token) in callers {
                         counter += 1
                         let victim = try await gateway.createUser(
                             in: target, email: "v\(counter)@x.co", passwordHash: "h", role: .user, by: root)
                         var path = route.path.replacingOccurrences(of: "{org}", with: target.rawValue)
                             .replacingOccurrences(of: "{user}", with: victim.id.rawValue)
+                        for (placeholder, id) in objectIDs[target] ?? [:] {
+                            path = path.replacingOccurrences(of: placeholder, with: id)
+                        }
                         if role == .superAdmin && !route.orgInPath && route.path != "/v1/orgs" { path += "?org=\(acme.rawValue)" }
                         var headers = HTTPFields()
                         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -130,19 +151,41 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 145)
+        #expect(checked == 180)
         await gateway.close()
     }
 
+    /// A payment, a balance check and a transaction-status query of `organization`, journaled directly (no
+    /// Daraja in this test), by their path placeholders.
+    static func makeObjects(in organization: OrganizationID, gateway: Gateway) async throws -> [String: String] {
+        let payment = PaymentID(randomBytes: CommandContext.randomBytes(16))
+        let balance = QueryID(randomBytes: CommandContext.randomBytes(16))
+        let status = QueryID(randomBytes: CommandContext.randomBytes(16))
+        let events: [TenantEvent] = [
+            .stkPushRequested(.init(
+                paymentID: payment, amount: Amount(shillings: 10), phone: try MSISDN("0708374149"),
+                accountReference: "INV-1", description: "Order 1")),
+            .querySent(.init(
+                queryID: balance, kind: .balance, reason: .api, conversationID: "AG_\(balance.rawValue)",
+                originatorConversationID: "o-\(balance.rawValue)")),
+            .querySent(.init(
+                queryID: status, kind: .transactionStatus, reason: .api, conversationID: "AG_\(status.rawValue)",
+                originatorConversationID: "o-\(status.rawValue)", paymentID: payment)),
+        ]
+        try await gateway.engine(organization).execute { (_, _) throws(EngineError) in Decision(events: events, value: ()) }
+        return ["{payment}": payment.rawValue, "{balance_check}": balance.rawValue, "{status_query}": status.rawValue]
+    }
+
     /// The oracle: PesaCore's written matrix and the scoping rule (callers other than super_admin belong to
-    /// acme; a route without an organization in its path is about the caller's own).
+    /// acme; a route without an organization in its path is about the caller's own, where an object of another
+    /// organization is not found).
     static func expected(role: Role?, route: Route, target: OrganizationID, home: OrganizationID) -> UInt {
         guard let role, let principal = try? Principal(role: role, organizationID: role == .superAdmin ? nil : home)
         else { return 401 }
         let object: OrganizationID? =
             route.orgInPath ? target : (route.action == .createOrganization ? nil : principal.organizationID ?? home)
         switch principal.authorize(route.action, in: object) {
-        case .allowed: return 200
+        case .allowed: return route.objectInPath && target != home ? 404 : 200
         case .forbidden: return 403
         case .notFound: return 404
         }
