@@ -11,6 +11,13 @@ public enum Limits {
     public static let snapshotTailEventsMax: UInt64 = 50_000
     /// Most events one group commit writes with a single fsync.
     public static let groupCommitEventsMax = 4096
+    /// Most bytes of journal lines a tenant engine decides into one write (the commands queued behind stay for
+    /// the next): a segment outgrows `segmentBytesMax` by at most this plus one line, so an archived segment
+    /// always decompresses within `archivedSegmentBytesMax`.
+    public static let commitBatchBytesMax = 4 * 1024 * 1024
+    /// Largest archived segment a reader decompresses: the most any write could have left in one segment
+    /// (`segmentBytesMax` plus a write of `groupCommitEventsMax` full lines, as before `commitBatchBytesMax`).
+    public static let archivedSegmentBytesMax = segmentBytesMax + groupCommitEventsMax * journalLineBytesMax
     /// Snapshots kept per tenant (older ones are removed once a newer one is durable).
     public static let snapshotsKeptCount = 3
     /// Archived segments and replaced snapshots are deleted only this long after they were superseded,

@@ -207,7 +207,11 @@ public final class TenantEngine: @unchecked Sendable {
     ) -> Decided {
         var decided = Decided()
         var nextSeq = firstSeq
-        while decided.decidedCount < batch.count && !decided.damaged {
+        var lineBytes = 0
+        // At least one command; more while the write stays under `commitBatchBytesMax` (the rest is requeued).
+        while decided.decidedCount < batch.count && !decided.damaged
+            && (decided.decidedCount == 0 || lineBytes < Limits.commitBatchBytesMax)
+        {
             switch batch[decided.decidedCount].run(&state, context) {
             case .refused(let error, let answer):
                 decided.refusals.append((answer, error))
@@ -236,6 +240,7 @@ public final class TenantEngine: @unchecked Sendable {
                 }
                 if applied == events.count {
                     afterApplying(state)
+                    lineBytes += lines.reduce(0) { $0 + $1.data.count + $1.type.utf8.count }
                     decided.lines += lines
                     nextSeq += UInt64(applied)
                     decided.answers.append(answer)

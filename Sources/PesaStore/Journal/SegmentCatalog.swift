@@ -53,7 +53,7 @@ enum SegmentCatalog {
             throw StoreError.io(error, "reading \(segment.path)")
         }
         guard segment.isArchived else { return raw }
-        guard let bytes = Gzip.decompress(raw[...], maxBytes: Limits.segmentBytesMax * 2) else {
+        guard let bytes = Gzip.decompress(raw[...], maxBytes: Limits.archivedSegmentBytesMax) else {
             throw StoreError(.corruptRecord, "\(segment.path): not a valid gzip archive")
         }
         return bytes
