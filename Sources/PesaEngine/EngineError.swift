@@ -14,6 +14,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case invalidField
         /// The caller's role may not do this.
         case forbidden
+        /// A `pk_test_` key with production credentials, or a `pk_live_` key with sandbox ones.
+        case keyEnvironmentMismatch
         /// The tenant is fenced after an integrity problem, or cannot be loaded.
         case tenantUnavailable
         /// The disk refused a write; nothing was recorded.

@@ -26,19 +26,23 @@ public struct Identity: Hashable, Sendable {
     public let tokenID: String?
     /// The JWT's `exp` (Unix seconds): a logged-out token is remembered until then. nil for API keys.
     public let tokenExpiresAtSeconds: Int64?
+    /// An API key's environment (`sandbox`, `production`); nil for a JWT.
+    public let keyEnvironment: String?
 
     public init(user: UserID, principal: Principal, tokenID: String, tokenExpiresAtSeconds: Int64? = nil) {
         self.principal = principal
         self.subject = .user(user)
         self.tokenID = tokenID
         self.tokenExpiresAtSeconds = tokenExpiresAtSeconds
+        self.keyEnvironment = nil
     }
 
-    public init(apiKey: APIKeyID, principal: Principal) {
+    public init(apiKey: APIKeyID, principal: Principal, environment: String? = nil) {
         self.principal = principal
         self.subject = .apiKey(apiKey)
         self.tokenID = nil
         self.tokenExpiresAtSeconds = nil
+        self.keyEnvironment = environment
     }
 
     public var kind: Kind {

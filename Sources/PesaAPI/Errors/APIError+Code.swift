@@ -25,13 +25,15 @@ extension APIError {
         case upstreamUnavailable = "UPSTREAM_UNAVAILABLE"
         /// The payment succeeded but its M-Pesa receipt is still being looked up.
         case receiptPending = "RECEIPT_PENDING"
+        /// A test key with production credentials, or a live key with sandbox ones.
+        case keyEnvironmentMismatch = "API_KEY_ENVIRONMENT_MISMATCH"
 
         public var status: HTTPResponse.Status {
             switch self {
             case .malformedJSON, .badRequest: .badRequest
             case .unauthenticated: .unauthorized
             case .subscriptionInactive: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
-            case .forbidden: .forbidden
+            case .forbidden, .keyEnvironmentMismatch: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .conflict, .idempotencyKeyReused, .credentialsMissing, .receiptPending: .conflict
@@ -49,7 +51,7 @@ extension APIError {
         public var type: ErrorType {
             switch self {
             case .unauthenticated: .authentication
-            case .forbidden: .permission
+            case .forbidden, .keyEnvironmentMismatch: .permission
             case .rateLimited: .rateLimit
             case .internalError, .upstreamError, .tenantUnavailable, .storageUnavailable, .upstreamUnavailable:
                 .api

@@ -64,6 +64,7 @@ public enum ErrorMapping {
         case .receiptPending: APIError(.receiptPending, error.message, param: error.param)
         case .invalidField: APIError(.invalidField, error.message, param: error.param)
         case .forbidden: APIError(.forbidden, error.message)
+        case .keyEnvironmentMismatch: APIError(.keyEnvironmentMismatch, error.message)
         case .tenantUnavailable:
             // The detail (file and line of the damage) is logged, never answered.
             APIError(.tenantUnavailable, "this organization is temporarily unavailable; the operator has been alerted")

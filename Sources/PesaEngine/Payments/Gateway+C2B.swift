@@ -50,6 +50,7 @@ extension Gateway {
         }
         let engine = try await self.engine(organization)
         let credentials = try await self.credentials(for: organization)
+        try actor.requireEnvironment(of: credentials)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
         let base = try await callbackBase(engine)
         let registration = C2BRegistration(

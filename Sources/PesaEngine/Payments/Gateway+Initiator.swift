@@ -11,8 +11,11 @@ struct InitiatorCall: Sendable {
 }
 
 extension Gateway {
-    func initiatorCall(for organization: OrganizationID, engine: TenantEngine) async throws(EngineError) -> InitiatorCall {
+    func initiatorCall(for organization: OrganizationID, engine: TenantEngine, by actor: Actor?)
+        async throws(EngineError) -> InitiatorCall
+    {
         let credentials = try await self.credentials(for: organization)
+        try actor?.requireEnvironment(of: credentials)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
         guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
         let securityCredential = try upstream.securityCredential(

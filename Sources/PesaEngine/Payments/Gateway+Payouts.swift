@@ -61,7 +61,7 @@ extension Gateway {
             text.trimmingWhitespace().isEmpty ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
         }
         let engine = try await self.engine(organization)
-        let initiator = try await initiatorCall(for: organization, engine: engine)
+        let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
         let request = TenantEvent.b2cRequested(.init(
             paymentID: id, amount: amount, phone: phone, command: command, remarks: remarks, occasion: occasion,
@@ -124,7 +124,7 @@ extension Gateway {
             let original = try Self.reversible(receipt: named, paymentID: paymentID, amount: amount, in: state)
             return (original, original.mpesaReceipt ?? "")
         }
-        let initiator = try await initiatorCall(for: organization, engine: engine)
+        let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
         let request = TenantEvent.reversalRequested(.init(
             paymentID: id, originalPaymentID: original.id, mpesaReceipt: receipt, amount: amount, remarks: remarks,

@@ -148,7 +148,7 @@ extension Gateway {
         in organization: OrganizationID, by actor: Actor?
     ) async throws(EngineError) -> QueryRecord {
         let engine = try await self.engine(organization)
-        let initiator = try await initiatorCall(for: organization, engine: engine)
+        let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
         let base = try await callbackBase(engine)
         let credentials = initiator.credentials
         let id = QueryID(randomBytes: CommandContext.randomBytes(16))

@@ -54,6 +54,7 @@ extension Gateway {
         let reference = try Self.darajaText(input.accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
         let description = try Self.darajaText(input.description, field: "description", max: Limits.descriptionCharactersMax)
         let credentials = try await self.credentials(for: organization)
+        try actor.requireEnvironment(of: credentials)
         let engine = try await self.engine(organization)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))

@@ -6,11 +6,25 @@ public struct Actor: Sendable {
     /// `usr_…`, `key_…` or `system`.
     public let id: String
     public let requestID: String
+    /// An API key's environment (`sandbox` for `pk_test_`, `production` for `pk_live_`); nil for a login.
+    public let keyEnvironment: String?
 
-    public init(principal: Principal, id: String, requestID: String) {
+    public init(principal: Principal, id: String, requestID: String, keyEnvironment: String? = nil) {
         self.principal = principal
         self.id = id
         self.requestID = requestID
+        self.keyEnvironment = keyEnvironment
+    }
+
+    /// A test key reaches only sandbox credentials and a live key only production ones: refused (403) before
+    /// anything is sent to Daraja. A login (dashboard, JWT) may use either.
+    public func requireEnvironment(of credentials: MpesaCredentials) throws(EngineError) {
+        guard let keyEnvironment, keyEnvironment != credentials.environment else { return }
+        let prefix = keyEnvironment == "production" ? "pk_live_" : "pk_test_"
+        throw EngineError(
+            .keyEnvironmentMismatch,
+            "a \(prefix) API key may not use the organization's \(credentials.environment) credentials: use a "
+                + "\(credentials.environment == "production" ? "pk_live_" : "pk_test_") key")
     }
 
     /// Allowed, or the error the API answers (403 for the role, 404 for another organization's object).

@@ -34,7 +34,9 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
 
     public func identity(forKeyHash keyHash: String) async throws -> Identity? {
         guard let (organization, key) = await gateway.apiKey(hash: keyHash) else { return nil }
-        return Identity(apiKey: key.id, principal: try Principal(role: key.role, organizationID: organization))
+        return Identity(
+            apiKey: key.id, principal: try Principal(role: key.role, organizationID: organization),
+            environment: key.environment)
     }
 
     /// A token dies at logout, with its user (deleted, disabled, or given another role since it was issued) and

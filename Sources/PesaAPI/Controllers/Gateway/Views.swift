@@ -126,6 +126,6 @@ struct Deleted: ResponseGenerator {
 extension Identity {
     /// The engine's view of the caller, for permission checks and the audit log.
     func actor(requestID: String) -> Actor {
-        Actor(principal: principal, id: subject.description, requestID: requestID)
+        Actor(principal: principal, id: subject.description, requestID: requestID, keyEnvironment: keyEnvironment)
     }
 }
