@@ -140,6 +140,8 @@ public enum Limits {
     public static let apiKeyCharactersMax = 128
     /// bcrypt work factor for new password hashes.
     public static let bcryptCostDefault = 12
+    /// Shortest password a user may set.
+    public static let passwordBytesMin = 10
     /// bcrypt reads only this many bytes of a password; longer passwords are refused.
     public static let passwordBytesMax = 72
     /// Failed logins for one email before throttling, and how many more are allowed per minute after that.

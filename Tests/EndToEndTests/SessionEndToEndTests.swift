@@ -127,6 +127,60 @@ import Testing
         }
     }
 
+    /// Sessions end exactly: a token issued before a password change, a disable or a role change is refused
+    /// afterwards even within the same second, and re-enabling or restoring the role revives none of them.
+    /// `POST /v1/auth/password` changes one's own password, ends the other sessions and answers a new token.
+    @Test func sessionsEndAtTheChangeEvenWithinTheSameSecondAndNothingRevivesThem() async throws {
+        try await withAcme("e2e-exact") { server, root, acmeID in
+            let user = ["email": "lead@acme.co.ke", "password": "user-password-1", "role": "manager"]
+            let (_, created) = try await server.request("POST", "/v1/orgs/\(acmeID)/users", token: root, json: user)
+            let leadID = try #require(created?["id"] as? String)
+            let path = "/v1/orgs/\(acmeID)/users/\(leadID)"
+            func patch(_ json: [String: Any]) async throws {
+                #expect(try await server.request("PATCH", path, token: root, json: json).0 == 200)
+            }
+            // No pause anywhere: the login and the change share a second most of the time.
+            let beforeDisable = try await login(server, "lead@acme.co.ke", "user-password-1")
+            try await patch(["disabled": true])
+            try await patch(["disabled": false])
+            #expect(try await server.request("GET", "/v1/transactions", token: beforeDisable).0 == 401)
+            let beforeDemotion = try await login(server, "lead@acme.co.ke", "user-password-1")
+            try await patch(["role": "user"])
+            try await patch(["role": "manager"])
+            #expect(try await server.request("GET", "/v1/transactions", token: beforeDemotion).0 == 401)
+            let beforeChange = try await login(server, "lead@acme.co.ke", "user-password-1")
+            try await patch(["password": "user-password-2"])
+            #expect(try await server.request("GET", "/v1/transactions", token: beforeChange).0 == 401)
+
+            // Changing one's own password.
+            let first = try await login(server, "lead@acme.co.ke", "user-password-2")
+            let second = try await login(server, "lead@acme.co.ke", "user-password-2")
+            let wrong = ["current_password": "not-my-password", "new_password": "user-password-3"]
+            let (refused, refusedBody) = try await server.request("POST", "/v1/auth/password", token: first, json: wrong)
+            #expect(refused == 422)
+            #expect((refusedBody?["error"] as? [String: Any])?["param"] as? String == "current_password")
+            let short = ["current_password": "user-password-2", "new_password": "short"]
+            #expect(try await server.request("POST", "/v1/auth/password", token: first, json: short).0 == 422)
+            let change = ["current_password": "user-password-2", "new_password": "user-password-3"]
+            let (changed, answer) = try await server.request("POST", "/v1/auth/password", token: first, json: change)
+            #expect(changed == 200)
+            let fresh = try #require(answer?["access_token"] as? String)
+            #expect(try await server.request("GET", "/v1/transactions", token: fresh).0 == 200)
+            for old in [first, second] {
+                #expect(try await server.request("GET", "/v1/transactions", token: old).0 == 401)
+            }
+            #expect(try await server.request(
+                "POST", "/v1/auth/login", json: ["email": "lead@acme.co.ke", "password": "user-password-2"]).0 == 401)
+            _ = try await login(server, "lead@acme.co.ke", "user-password-3")
+            let (audit, log) = try await server.request(
+                "GET", "/v1/audit-log?org=\(acmeID)&action=auth.password_change", token: root)
+            #expect(audit == 200)
+            let entries = log?["data"] as? [[String: Any]] ?? []
+            #expect(entries.count == 1)
+            #expect(entries.first?["target"] as? String == leadID)
+        }
+    }
+
     @Test func loginsFailedLoginsAndLogoutsAreInTheAuditLog() async throws {
         try await withAcme("e2e-audit") { server, root, acmeID in
             let (wrong, wrongBody) = try await server.request(

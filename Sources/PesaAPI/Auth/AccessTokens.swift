@@ -33,12 +33,14 @@ public struct AccessTokens: Sendable {
         self.verified = VerifiedTokenCache(countMax: cacheCountMax)
     }
 
-    /// Signs a token for `user` with `principal`'s role and organization.
-    public func issue(user: UserID, principal: Principal) async throws -> IssuedAccessToken {
-        let now = clock.nowSeconds
+    /// Signs a token for `user` with `principal`'s role and organization, issued now, or just after
+    /// `notBeforeMs` when that is later (a token given right after a change to its user must outlive it).
+    public func issue(user: UserID, principal: Principal, notBeforeMs: Int64? = nil) async throws -> IssuedAccessToken {
+        let nowMs = max(clock.nowMs(), (notBeforeMs ?? .min) + 1)
+        let now = nowMs / 1000
         let claims = AccessTokenClaims(
             sub: user.rawValue, org: principal.organizationID?.rawValue, role: principal.role.rawValue,
-            iat: now, exp: now + lifetimeSeconds, jti: Self.makeTokenID())
+            iat: now, exp: now + lifetimeSeconds, jti: Self.makeTokenID(), iatMs: nowMs)
         let token = try await keys.sign(claims)
         return IssuedAccessToken(token: token, tokenID: claims.jti, expiresInSeconds: lifetimeSeconds)
     }
@@ -71,7 +73,9 @@ public struct AccessTokens: Sendable {
 
     func validate(_ claims: AccessTokenClaims) throws(APIError) -> VerifiedAccessToken {
         let now = clock.nowSeconds
+        let issuedAtMs = claims.iatMs ?? claims.iat * 1000
         guard claims.exp > now, claims.iat <= now + Limits.accessTokenClockSkewSeconds, claims.iat < claims.exp,
+            issuedAtMs / 1000 == claims.iat,
             !claims.jti.isEmpty, claims.jti.utf8.count <= 64,
             let role = Role(rawValue: claims.role),
             let user = try? UserID(parsing: claims.sub)
@@ -91,7 +95,7 @@ public struct AccessTokens: Sendable {
             user: user, principal: principal, tokenID: claims.jti, tokenExpiresAtSeconds: claims.exp)
         return VerifiedAccessToken(
             identity: identity, user: user, tokenID: claims.jti, issuedAtSeconds: claims.iat,
-            expiresAtSeconds: claims.exp)
+            issuedAtMs: issuedAtMs, expiresAtSeconds: claims.exp)
     }
 
     /// The `alg` of a compact JWS header, or nil when the token is not three base64url parts.

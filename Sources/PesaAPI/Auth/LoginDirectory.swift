@@ -7,4 +7,9 @@ public protocol LoginDirectory: Sendable {
     func recordLogin(succeeded: Bool, account: LoginAccount, requestID: String) async throws
     /// Revokes the JWT `identity` came with (its `jti`) and audits `auth.logout`.
     func logOut(_ identity: Identity, requestID: String) async throws
+    /// The account behind a login session, for a password change; nil when the user is gone or disabled.
+    func account(of identity: Identity) async throws -> LoginAccount?
+    /// Journals the account's new password hash (audited `auth.password_change`) and returns the change's time
+    /// (milliseconds): every session issued up to it is over.
+    func changePassword(of account: LoginAccount, to passwordHash: String, requestID: String) async throws -> Int64
 }

@@ -7,5 +7,7 @@ public struct VerifiedAccessToken: Hashable, Sendable {
     /// The `jti` claim.
     public let tokenID: String
     public let issuedAtSeconds: Int64
+    /// The `iat_ms` claim (milliseconds); `iat` × 1000 for a token without it, issued by an earlier version.
+    public let issuedAtMs: Int64
     public let expiresAtSeconds: Int64
 }

@@ -32,6 +32,7 @@ public struct LoginController: Sendable {
     public func addRoutes(to routes: APIRoutes) {
         routes.add(Self.loginSpec, use: login)
         routes.add(Self.logoutSpec, use: logout)
+        routes.add(Self.passwordSpec, use: changePassword)
     }
 
     struct LoginRequest: Decodable {
@@ -94,6 +95,50 @@ public struct LoginController: Sendable {
         return Response(status: .noContent)
     }
 
+    struct PasswordChange: Decodable {
+        let currentPassword: String
+        let newPassword: String
+
+        enum CodingKeys: String, CodingKey {
+            case currentPassword = "current_password"
+            case newPassword = "new_password"
+        }
+    }
+
+    /// A logged-in user changes their own password: the current one is checked (throttled like a login, per
+    /// user and address), the new one must follow the password rule and differ, every session issued before
+    /// the change ends (this one too), and the answer is a new token, as a login's.
+    @Sendable func changePassword(_ request: Request, context: PesaRequestContext) async throws -> LoginResponse {
+        let identity = try context.requireIdentity()
+        guard identity.kind == .jwt else {
+            throw APIError.forbidden("only a login session can change its password")
+        }
+        let body = try await request.decodeJSON(as: PasswordChange.self, context: context)
+        guard (Limits.passwordBytesMin...Limits.passwordBytesMax).contains(body.newPassword.utf8.count) else {
+            throw APIError.invalidField(
+                "new_password", "new_password must be \(Limits.passwordBytesMin) to \(Limits.passwordBytesMax) bytes")
+        }
+        guard body.newPassword != body.currentPassword else {
+            throw APIError.invalidField("new_password", "new_password must differ from current_password")
+        }
+        let throttleKey = "user:" + identity.subject.description
+        let address = clientAddress(request, context: context)
+        try throttle.check(email: throttleKey, address: address)
+        guard let account = try await directory.account(of: identity) else { throw APIError.unauthenticated() }
+        guard try await passwordHasher.verify(body.currentPassword, against: account.passwordHash) else {
+            throttle.recordFailure(email: throttleKey, address: address)
+            context.logger.notice("password change refused", metadata: ["subject": .string(account.user.rawValue)])
+            throw APIError.invalidField("current_password", "current_password is not the password of this account")
+        }
+        throttle.recordSuccess(email: throttleKey)
+        let hash = try await passwordHasher.hash(body.newPassword)
+        let changedAtMs = try await directory.changePassword(of: account, to: hash, requestID: context.requestID)
+        let issued = try await accessTokens.issue(
+            user: account.user, principal: account.principal, notBeforeMs: changedAtMs)
+        context.logger.info("password changed", metadata: ["subject": .string(account.user.rawValue)])
+        return LoginResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: issued.expiresInSeconds)
+    }
+
     func clientAddress(_ request: Request, context: PesaRequestContext) -> String? {
         guard trustsForwardedFor, let forwarded = request.headers[.forwardedFor],
             let first = forwarded.split(separator: ",").first
@@ -113,6 +158,20 @@ public struct LoginController: Sendable {
                 "expires_in": JSONSchema.integer,
             ], required: ["access_token", "token_type", "expires_in"]),
         errors: [.unauthenticated, .rateLimited])
+
+    static let passwordSpec = RouteSpec(
+        .post, "/v1/auth/password",
+        summary: "Change your own password: every session opened before ends; answers a new token",
+        action: .changePassword, tag: "auth",
+        requestBody: JSONSchema.object(
+            ["current_password": JSONSchema.string, "new_password": JSONSchema.string],
+            required: ["current_password", "new_password"]),
+        responseBody: JSONSchema.object(
+            [
+                "access_token": JSONSchema.string, "token_type": JSONSchema.enumeration(["Bearer"]),
+                "expires_in": JSONSchema.integer,
+            ], required: ["access_token", "token_type", "expires_in"]),
+        errors: [.unauthenticated, .forbidden, .invalidField, .rateLimited])
 
     static let logoutSpec = RouteSpec(
         .post, "/v1/auth/logout", summary: "Log out: the JWT this request carries is refused from now on",

@@ -2,7 +2,7 @@
 /// the same actions). The permission matrix is `requirement`, in one switch.
 public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     // Auth and administration
-    case login, logout
+    case login, logout, changePassword
     case createOrganization, listOrganizations, readOrganization, updateOrganization
     /// PATCH of `plan`, `status` or `rate_limit` of an organization: billing, so super_admin only.
     case updateOrganizationBilling, rotateCallbackToken
@@ -45,7 +45,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .login, .receiveCallback, .health, .readiness, .metrics, .openAPI:
             .anyone
-        case .logout, .createSTKPush, .readPayment, .listTransactions:
+        case .logout, .changePassword, .createSTKPush, .readPayment, .listTransactions:
             .atLeast(.user)
         case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
             .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV,

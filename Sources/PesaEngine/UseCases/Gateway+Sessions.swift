@@ -14,17 +14,18 @@ extension Gateway {
     }
 
     /// The role of a user that still exists and is enabled, when the token `tokenID` (a JWT's `jti`) was
-    /// not given up at logout and was not issued (`issuedAtSeconds`) before the user's password last changed;
+    /// not given up at logout and was not issued (`issuedAtMs`) before the user's last change (password, role,
+    /// disabled, email: `UserRecord.predatesChange`);
     /// nil otherwise (the token stops working). Reads the durable state without waiting behind writes, so a
     /// change is seen by the very next request after it was answered.
     public func activeRole(
-        of id: UserID, in organization: OrganizationID?, tokenID: String? = nil, issuedAtSeconds: Int64? = nil
+        of id: UserID, in organization: OrganizationID?, tokenID: String? = nil, issuedAtMs: Int64? = nil
     ) async -> Role? {
         guard let access = try? await accountEngine(organization).accessView,
             let user = access.user(id: id), !user.disabled
         else { return nil }
         if let tokenID, access.isTokenRevoked(tokenID) { return nil }
-        if let issuedAtSeconds, user.predatesPasswordChange(issuedAtSeconds: issuedAtSeconds) { return nil }
+        if let issuedAtMs, user.predatesChange(issuedAtMs: issuedAtMs) { return nil }
         return user.role
     }
 
@@ -46,6 +47,32 @@ extension Gateway {
             }
             let revoked = TenantEvent.tokenRevoked(.init(tokenID: tokenID, userID: user, expiresAtMs: expiresAtMs))
             return Decision(events: [revoked, actor.audit("auth.logout", target: user.rawValue)], value: ())
+        }
+    }
+
+    /// A user of `organization` (nil: a super admin), as a password change needs it; nil when gone or disabled.
+    public func activeUser(_ id: UserID, in organization: OrganizationID?) async -> UserRecord? {
+        guard let access = try? await accountEngine(organization).accessView, let user = access.user(id: id),
+            !user.disabled
+        else { return nil }
+        return user
+    }
+
+    /// A user changes their own password (`POST /v1/auth/password`, after the API checked the current one):
+    /// journals the new hash and `auth.password_change`, and returns the change's time, before which every
+    /// session of the user is now over.
+    public func changeOwnPassword(
+        of id: UserID, in organization: OrganizationID?, passwordHash: String, requestID: String
+    ) async throws(EngineError) -> Int64 {
+        try await accountEngine(organization).execute { (state, _) throws(EngineError) in
+            guard let user = state.user(id: id), !user.disabled else { throw EngineError.notFound("user") }
+            let update = TenantEvent.userUpdated(.init(userID: id, role: nil, passwordHash: passwordHash, disabled: nil))
+            let audit = TenantEvent.auditRecorded(
+                .init(actor: id.rawValue, action: "auth.password_change", target: id.rawValue, requestID: requestID))
+            return Decision(events: [update, audit], value: ())
+        } thenRead: { (state, _) throws(EngineError) in
+            guard let user = state.user(id: id) else { throw EngineError.notFound("user") }
+            return user.updatedAtMs
         }
     }
 

@@ -43,7 +43,10 @@ import Testing
         while payload.count % 4 != 0 { payload += "=" }
         let json = try #require(Data(base64Encoded: payload))
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
-        #expect(Set(object.keys) == ["sub", "role", "iat", "exp", "jti"])  // no `org` for super_admin
+        // The contract's claims (no `org` for super_admin), and the issue time to the millisecond.
+        #expect(Set(object.keys) == ["sub", "role", "iat", "exp", "jti", "iat_ms"])
+        let iatMs = try #require(object["iat_ms"] as? Int64)
+        #expect(iatMs / 1000 == object["iat"] as? Int64)
         #expect(object["role"] as? String == "super_admin")
         #expect(issued.expiresInSeconds == Limits.accessTokenLifetimeSeconds)
         #expect(!"\(issued)".contains(issued.token))

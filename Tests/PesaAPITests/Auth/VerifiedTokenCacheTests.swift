@@ -18,7 +18,7 @@ import Testing
         let principal = try Principal(role: .user, organizationID: TestApp.orgA)
         return VerifiedAccessToken(
             identity: Identity(user: TestApp.userA, principal: principal, tokenID: jti),
-            user: TestApp.userA, tokenID: jti, issuedAtSeconds: 0, expiresAtSeconds: expiresAtSeconds)
+            user: TestApp.userA, tokenID: jti, issuedAtSeconds: 0, issuedAtMs: 0, expiresAtSeconds: expiresAtSeconds)
     }
 
     @Test func aHitIsAnsweredUntilExpiryAndThenForgotten() throws {

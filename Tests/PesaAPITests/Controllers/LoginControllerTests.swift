@@ -29,6 +29,12 @@ import Testing
         func logOut(_ identity: Identity, requestID: String) async throws {
             journal.logouts.withLock { $0.append(identity) }
         }
+
+        func account(of identity: Identity) async throws -> LoginAccount? { account }
+
+        func changePassword(of account: LoginAccount, to passwordHash: String, requestID: String) async throws -> Int64 {
+            0
+        }
     }
 
     struct Token: Decodable {

@@ -15,7 +15,7 @@ import Testing
         .createUser: .orgAdmin, .listUsers: .orgAdmin, .updateUser: .orgAdmin, .deleteUser: .orgAdmin,
         .createAPIKey: .orgAdmin, .listAPIKeys: .orgAdmin, .revokeAPIKey: .orgAdmin,
         .updateCredentials: .orgAdmin, .readAuditLog: .orgAdmin, .verifyAuditLog: .orgAdmin,
-        .createReversal: .orgAdmin, .registerC2BURLs: .orgAdmin, .listUnmatchedCallbacks: .manager, .createWebhookEndpoint: .orgAdmin,
+        .createReversal: .orgAdmin, .registerC2BURLs: .orgAdmin, .listUnmatchedCallbacks: .manager, .changePassword: .user, .createWebhookEndpoint: .orgAdmin,
         .listWebhookEndpoints: .orgAdmin, .deleteWebhookEndpoint: .orgAdmin, .rotateWebhookSecret: .orgAdmin,
         .listWebhookDeliveries: .orgAdmin, .retryWebhookDelivery: .orgAdmin, .readSubscription: .orgAdmin,
         .listInvoices: .orgAdmin, .readInvoice: .orgAdmin, .rotateCallbackToken: .orgAdmin,

@@ -77,21 +77,23 @@ import Testing
         #expect(try TenantState(snapshotPayload: formatTwo, formatVersion: 2) == state)
     }
 
-    @Test func aPasswordChangeKillsTokensIssuedInEarlierSecondsAndSurvivesASnapshot() throws {
+    @Test func anyChangeToAUserEndsTheTokensIssuedUpToItsMillisecondAndSurvivesASnapshot() throws {
         var state = TenantState()
         let user = Fixtures.userID(1)
         try state.apply(
             .userCreated(.init(userID: user, email: "a@acme.co.ke", role: .user, passwordHash: "h1")), seq: 1,
             atMs: 1_000_000)
-        #expect(state.user(id: user)?.predatesPasswordChange(issuedAtSeconds: 0) == false)
+        #expect(state.user(id: user)?.predatesChange(issuedAtMs: 1_000_001) == false)
         try state.apply(.userUpdated(.init(userID: user, role: .manager)), seq: 2, atMs: 2_000_500)
         #expect(state.user(id: user)?.passwordChangedAtMs == nil)
+        #expect(state.user(id: user)?.predatesChange(issuedAtMs: 2_000_499) == true)
         try state.apply(.userUpdated(.init(userID: user, passwordHash: "h2")), seq: 3, atMs: 3_000_500)
         let changed = try #require(state.user(id: user))
         #expect(changed.passwordChangedAtMs == 3_000_500)
-        #expect(changed.predatesPasswordChange(issuedAtSeconds: 2_999))
-        #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_000))
-        #expect(!changed.predatesPasswordChange(issuedAtSeconds: 3_001))
+        // The same second, to the millisecond: before (or at) the change is over, after it lives.
+        #expect(changed.predatesChange(issuedAtMs: 3_000_000))
+        #expect(changed.predatesChange(issuedAtMs: 3_000_500))
+        #expect(!changed.predatesChange(issuedAtMs: 3_000_501))
         let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.user(id: user)?.passwordChangedAtMs == 3_000_500)
     }

@@ -32,6 +32,20 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
             by: identity.actor(requestID: requestID))
     }
 
+    public func account(of identity: Identity) async throws -> LoginAccount? {
+        guard case .user(let id) = identity.subject,
+            let user = await gateway.activeUser(id, in: identity.organizationID)
+        else { return nil }
+        return LoginAccount(user: id, principal: identity.principal, passwordHash: user.passwordHash)
+    }
+
+    public func changePassword(of account: LoginAccount, to passwordHash: String, requestID: String) async throws
+        -> Int64
+    {
+        try await gateway.changeOwnPassword(
+            of: account.user, in: account.principal.organizationID, passwordHash: passwordHash, requestID: requestID)
+    }
+
     public func identity(forKeyHash keyHash: String) async throws -> Identity? {
         guard let (organization, key) = await gateway.apiKey(hash: keyHash) else { return nil }
         return Identity(
@@ -39,12 +53,12 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
             environment: key.environment)
     }
 
-    /// A token dies at logout, with its user (deleted, disabled, or given another role since it was issued) and
-    /// when the user's password changes after it was issued.
+    /// A token dies at logout, with its user (deleted), and with any change to its user after it was issued
+    /// (password, role, disabled, email), to the millisecond.
     public func isRevoked(_ token: VerifiedAccessToken) async throws -> Bool {
         guard let role = await gateway.activeRole(
             of: token.user, in: token.identity.organizationID, tokenID: token.tokenID,
-            issuedAtSeconds: token.issuedAtSeconds)
+            issuedAtMs: token.issuedAtMs)
         else { return true }
         return role != token.identity.role
     }

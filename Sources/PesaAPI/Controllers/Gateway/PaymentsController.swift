@@ -125,8 +125,8 @@ struct PaymentsController: Sendable {
             ], required: ["phone", "amount", "account_reference", "description"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: payment,
         errors: [
-            .invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .upstreamError,
-            .upstreamUnavailable, .storageUnavailable,
+            .invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .keyEnvironmentMismatch,
+            .upstreamError, .upstreamUnavailable, .storageUnavailable,
         ], idempotent: true)
     static let readSpec = RouteSpec(
         .get, "/v1/payments/{id}", summary: "A payment with its timeline", action: .readPayment, tag: "payments",

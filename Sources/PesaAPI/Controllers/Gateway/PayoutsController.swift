@@ -62,8 +62,8 @@ struct PayoutsController: Sendable {
     }
 
     static let moneyErrors: [APIError.Code] = [
-        .invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .upstreamError,
-        .upstreamUnavailable, .storageUnavailable,
+        .invalidField, .idempotencyKeyReused, .subscriptionInactive, .credentialsMissing, .keyEnvironmentMismatch,
+        .upstreamError, .upstreamUnavailable, .storageUnavailable,
     ]
 
     static let payoutSpec = RouteSpec(

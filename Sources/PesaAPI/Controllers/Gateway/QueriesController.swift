@@ -116,7 +116,7 @@ struct QueriesController: Sendable {
     ])
     static let orgQuery: [String: JSONValue] = ["org": JSONSchema.string]
     static let upstreamErrors: [APIError.Code] = [
-        .credentialsMissing, .upstreamError, .upstreamUnavailable, .storageUnavailable,
+        .credentialsMissing, .keyEnvironmentMismatch, .upstreamError, .upstreamUnavailable, .storageUnavailable,
     ]
 
     static let balanceCheckSpec = RouteSpec(

@@ -34,8 +34,9 @@ struct UsersController: Sendable {
     }
 
     func hash(_ password: String) async throws -> String {
-        guard (10...Limits.passwordBytesMax).contains(password.utf8.count) else {
-            throw APIError.invalidField("password", "password must be 10 to \(Limits.passwordBytesMax) bytes")
+        guard (Limits.passwordBytesMin...Limits.passwordBytesMax).contains(password.utf8.count) else {
+            throw APIError.invalidField(
+                "password", "password must be \(Limits.passwordBytesMin) to \(Limits.passwordBytesMax) bytes")
         }
         return try await passwordHasher.hash(password)
     }

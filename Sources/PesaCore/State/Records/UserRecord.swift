@@ -8,15 +8,14 @@ public struct UserRecord: Sendable, Equatable {
     public internal(set) var disabled: Bool
     public internal(set) var createdAtMs: Int64
     public internal(set) var updatedAtMs: Int64
-    /// When the password last changed (nil: never since creation). JWTs issued in an earlier second are dead.
+    /// When the password last changed (nil: never since creation).
     public internal(set) var passwordChangedAtMs: Int64?
 
-    /// Whether a JWT issued at `issuedAtSeconds` predates the last password change. Tokens carry whole seconds,
-    /// so one issued in the very second of the change is still accepted (a login right after a change works).
-    public func predatesPasswordChange(issuedAtSeconds: Int64) -> Bool {
-        guard let passwordChangedAtMs else { return false }
-        let changedAtMs = passwordChangedAtMs
-        let changedAtSeconds = changedAtMs >= 0 ? changedAtMs / 1000 : (changedAtMs - 999) / 1000
-        return issuedAtSeconds < changedAtSeconds
+    /// Whether a JWT issued at `issuedAtMs` predates the user's last change (`updatedAtMs`: a password, role,
+    /// disabled flag or email change), so that its session ended with that change. Compared to the millisecond,
+    /// and a token of the change's own millisecond counts as earlier: a session is never kept by a tie. A later
+    /// change back (re-enabled, the old role restored) is itself a change, so it revives nothing.
+    public func predatesChange(issuedAtMs: Int64) -> Bool {
+        issuedAtMs <= updatedAtMs
     }
 }
