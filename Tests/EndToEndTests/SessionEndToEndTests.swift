@@ -215,9 +215,14 @@ import Testing
             #expect(systemActions.filter { $0 == "auth.login" }.count == 1)
             #expect(systemActions.contains("user.create"))
             #expect(try await server.request("GET", "/v1/audit-log/verify?org=system", token: root).1?["ok"] as? Bool == true)
-            let (own, ownLog) = try await server.request("GET", "/v1/audit-log?org=system", token: boss)
-            #expect(own == 200)
-            #expect(!((ownLog?["data"] as? [[String: Any]] ?? []).contains { $0["action"] as? String == "user.create" && $0["actor"] as? String == "system" }))
+            // Anyone else naming another organization (the instance's log included) is refused, never read as
+            // their own; naming their own organization is fine.
+            let (other, otherBody) = try await server.request("GET", "/v1/audit-log?org=system", token: boss)
+            #expect(other == 404)
+            #expect(errorCode(otherBody) == "NOT_FOUND")
+            #expect(try await server.request("GET", "/v1/audit-log?org=\(acmeID)", token: boss).0 == 200)
+            let stranger = "org_00000000000000000000000000"
+            #expect(try await server.request("GET", "/v1/transactions?org=\(stranger)", token: boss).0 == 404)
             #expect(try await server.request("GET", "/v1/orgs/\(acmeID)", token: root).0 == 200)
         }
     }

@@ -56,6 +56,9 @@ public struct AccessTokens: Sendable {
     }
 
     func verifyUncached(_ token: String) async throws(APIError) -> VerifiedAccessToken {
+        // Only the canonical encoding of each part: a changed padding bit or a trailing `=` is another token.
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy(Base64URL.isCanonical) else { throw .unauthenticated() }
         guard Self.headerAlgorithm(of: token) == "HS256" else { throw .unauthenticated() }
         let claims: AccessTokenClaims
         do {

@@ -19,6 +19,13 @@ enum Base64URL {
         return Data(base64Encoded: base64)
     }
 
+    /// Whether `text` is the one unpadded base64url spelling of what it decodes to: no `=`, and no unused bits
+    /// set in its last character (two spellings of one value would let a token be altered and still verify).
+    static func isCanonical(_ text: some StringProtocol) -> Bool {
+        guard let bytes = decode(text) else { return false }
+        return encode(bytes) == String(text)
+    }
+
     private static func isAlphabet(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),

@@ -54,7 +54,26 @@ extension Gateway {
             let payment = receipt.flatMap { state.payments.row(forReceipt: $0) }.map { state.payments.payment(at: $0) }
             return StatusTarget(paymentID: payment?.id, receipt: receipt, conversationID: nil)
         }
+        // A receipt of no payment of this organization may be money it has not heard of (a lost C2B
+        // confirmation), but never another organization's: that is refused as a reversal of it would be.
+        if target.paymentID == nil, let receipt, await receiptBelongsToAnotherOrganization(receipt, than: organization) {
+            throw EngineError.notFound("payment with this M-Pesa receipt")
+        }
         return try await sendQuery(.transactionStatus, reason: .api, target: target, in: organization, by: actor)
+    }
+
+    /// Whether an organization of this instance other than `organization` holds `receipt` (every tenant is
+    /// looked at, opened if it is not yet: a status query by a receipt the caller does not hold is rare).
+    func receiptBelongsToAnotherOrganization(_ receipt: String, than organization: OrganizationID) async -> Bool {
+        for listing in registry.listings where listing.id != organization.rawValue {
+            guard let other = try? OrganizationID(parsing: listing.id), let engine = try? await engine(other) else {
+                continue
+            }
+            if (try? await engine.read({ state in state.payments.row(forReceipt: receipt) != nil })) == true {
+                return true
+            }
+        }
+        return false
     }
 
     /// One query of the organization (either kind), with its result once it came.

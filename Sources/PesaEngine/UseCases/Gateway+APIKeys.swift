@@ -37,6 +37,7 @@ extension Gateway {
                         + "cannot be shown again. If that answer was lost, revoke \(made) and create another",
                     param: "Idempotency-Key")
             }
+            try Self.requireEnabled(state, toCreate: "API keys")
             let created = TenantEvent.apiKeyCreated(.init(
                 keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment,
                 idempotency: idempotency?.stamp(scope: scope)))

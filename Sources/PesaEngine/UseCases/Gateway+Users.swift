@@ -73,6 +73,7 @@ extension Gateway {
             {
                 return Decision(value: (id: made, replayed: true))
             }
+            try Self.requireEnabled(state, toCreate: "users")
             guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
             let created = TenantEvent.userCreated(.init(
                 userID: id, email: email, role: role, passwordHash: passwordHash,
@@ -177,6 +178,14 @@ extension Gateway {
         }
         guard let user = try await engine(organization).read({ state in state.user(email: email) }) else { return nil }
         return LoginCandidate(user: user, organizationID: organization)
+    }
+
+    /// A disabled organization still logs in and reads, but gets no new users or API keys (403).
+    static func requireEnabled(_ state: TenantState, toCreate what: String) throws(EngineError) {
+        guard let organization = state.organization else { throw EngineError.notFound("organization") }
+        guard organization.status == .active else {
+            throw EngineError(.forbidden, "this organization is disabled: no new \(what) until it is enabled again")
+        }
     }
 
     private func requireEmailFree(_ email: String) async throws(EngineError) {

@@ -98,6 +98,25 @@ import Testing
         try await expectUnauthenticated(app, token: parts[0] + "." + parts[1] + ".", "signature removed")
         try await expectUnauthenticated(app, token: "a.b", "two parts")
         try await expectUnauthenticated(app, token: "not a token at all", "garbage")
+        // The canonical encoding only: a padding `=`, or a changed unused bit in a part's last character, is
+        // another spelling of the same bytes, and is refused.
+        try await expectUnauthenticated(app, token: valid + "=", "trailing =")
+        for index in 0..<3 {
+            var altered = parts
+            altered[index] = Self.flipUnusedBit(altered[index])
+            if altered[index] != parts[index] {
+                try await expectUnauthenticated(app, token: altered.joined(separator: "."), "unused bit of part \(index)")
+            }
+        }
+    }
+
+    /// The same bytes in another base64url spelling: the last character with an unused low bit set (nothing
+    /// changes when the part's length leaves no unused bits).
+    static func flipUnusedBit(_ part: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let unusedBits = [0: 0, 2: 4, 3: 2][part.count % 4] ?? 0
+        guard unusedBits > 0, let last = part.last, let value = alphabet.firstIndex(of: last) else { return part }
+        return String(part.dropLast()) + String(alphabet[value ^ 1])
     }
 
     @Test func claimsThatDoNotHoldAre401() async throws {

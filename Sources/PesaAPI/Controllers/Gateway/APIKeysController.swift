@@ -120,7 +120,12 @@ extension PesaRequestContext {
     /// The organization a request is about: the caller's own; a super_admin names one with `?org=`.
     func targetOrganization(_ request: Request) throws -> OrganizationID {
         let identity = try requireIdentity()
-        if let own = identity.organizationID { return own }
+        if let own = identity.organizationID {
+            // `?org=` naming another organization is refused as that organization's objects are (404), never
+            // silently read as the caller's own; naming one's own is allowed.
+            if let text = request.uri.queryParameters.get("org"), text != own.rawValue { throw APIError.notFound() }
+            return own
+        }
         guard let text = request.uri.queryParameters.get("org") else {
             throw APIError.invalidField("org", "a super_admin names the organization with ?org=org_…")
         }
