@@ -22,7 +22,7 @@ public struct GatewayAPI: Sendable {
         let directory = GatewayAuthDirectory(gateway: gateway)
         let configuration = APIConfiguration(
             accessTokens: accessTokens, apiKeys: directory, revocation: directory, metricsRegistry: metricsRegistry,
-            readiness: { await gateway.isReady },
+            readiness: { await gateway.readiness() },
             ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
             jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
             metricsToken: metricsToken)
