@@ -47,6 +47,7 @@ public struct GatewayAPI: Sendable {
         PayoutsController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)
         C2BValidationController(gateway: gateway).addRoutes(to: routes)
+        C2BSimulateController(gateway: gateway).addRoutes(to: routes)
         CallbacksController(gateway: gateway).addRoutes(to: routes)
     }
 
