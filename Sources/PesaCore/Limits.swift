@@ -158,6 +158,8 @@ public enum Limits {
     public static let revokedTokensCountMax = 100_000
     /// A JWT's `jti`.
     public static let tokenIDCharactersMax = 64
+    /// How long `GET /readyz` reuses its last write probe of the data folder before probing again.
+    public static let readinessProbeCacheMs: Int64 = 1_000
     /// Page size of list endpoints: default and largest.
     public static let pageLimitDefaultCount = 50
     public static let pageLimitCountMax = 500

@@ -24,6 +24,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case subscriptionInactive
         /// The organization has no (or incomplete) M-Pesa credentials for this.
         case credentialsMissing
+        /// The request exists only for sandbox credentials (C2B simulate) and the organization's are production ones.
+        case sandboxOnly
         /// The upstream (Daraja) refused or failed.
         case upstreamError
         case upstreamUnavailable

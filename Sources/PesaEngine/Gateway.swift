@@ -21,6 +21,8 @@ public final class Gateway: Sendable {
     let directory: UserDirectory
     /// The organizations' callback token keys (`CallbackTokenSeal`).
     let callbackTokenKeys = CallbackTokenKeys()
+    /// The last probe of the data folder for writes (`readiness()`).
+    let writableProbe = WritableProbe()
 
     init(
         registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,

@@ -1,5 +1,6 @@
 public import Logging
 public import PesaCore
+public import PesaEngine
 public import Prometheus
 
 /// What `buildRouter` needs from the outside: the auth collaborators the engine provides, the metrics
@@ -11,8 +12,8 @@ public struct APIConfiguration: Sendable {
     /// Where the HTTP metrics go, and what `GET /metrics` renders (bootstrap swift-metrics with a
     /// `PrometheusMetricsFactory(registry:)` on it so that every module's metrics appear too).
     public var metricsRegistry: PrometheusCollectorRegistry
-    /// `GET /readyz`: storage writable and tenants loaded.
-    public var readiness: @Sendable () async -> Bool
+    /// `GET /readyz`: storage writable and tenants loaded, or why not.
+    public var readiness: @Sendable () async -> Readiness
     /// Per-organization limits: the limiter and each organization's requests per minute (nil: unlimited).
     public var rateLimiter: RateLimiter
     public var ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)?
@@ -31,7 +32,7 @@ public struct APIConfiguration: Sendable {
         accessTokens: AccessTokens, apiKeys: any APIKeyResolver = NoAPIKeys(),
         revocation: any TokenRevocationChecker = NoRevocation(),
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        readiness: @escaping @Sendable () async -> Bool = { true }, rateLimiter: RateLimiter = RateLimiter(),
+        readiness: @escaping @Sendable () async -> Readiness = { .ready }, rateLimiter: RateLimiter = RateLimiter(),
         ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)? = nil,
         jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], sessionCookieName: String? = nil,
         accessLogLevel: Logger.Level = .info,

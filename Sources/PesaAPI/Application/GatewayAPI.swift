@@ -22,7 +22,7 @@ public struct GatewayAPI: Sendable {
         let directory = GatewayAuthDirectory(gateway: gateway)
         let configuration = APIConfiguration(
             accessTokens: accessTokens, apiKeys: directory, revocation: directory, metricsRegistry: metricsRegistry,
-            readiness: { await gateway.isReady },
+            readiness: { await gateway.readiness() },
             ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
             jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
             metricsToken: metricsToken)
@@ -47,6 +47,7 @@ public struct GatewayAPI: Sendable {
         PayoutsController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)
         C2BValidationController(gateway: gateway).addRoutes(to: routes)
+        C2BSimulateController(gateway: gateway).addRoutes(to: routes)
         CallbacksController(gateway: gateway).addRoutes(to: routes)
     }
 

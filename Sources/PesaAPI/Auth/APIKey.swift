@@ -62,3 +62,13 @@ public struct APIKey: Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension APIKey {
+    /// A key whose secret was made elsewhere (the demo's, derived from the master key); nil unless well formed.
+    public init?(secret: String) {
+        guard Self.isWellFormed(secret),
+            let environment = Environment.allCases.first(where: { secret.hasPrefix($0.prefix) })
+        else { return nil }
+        self.init(secret: secret, environment: environment)
+    }
+}

@@ -14,6 +14,8 @@ extension APIError {
         case conflict = "CONFLICT"
         case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
         case credentialsMissing = "CREDENTIALS_MISSING"
+        /// A sandbox-only request (C2B simulate) for an organization with production credentials.
+        case sandboxOnly = "SANDBOX_ONLY"
         case payloadTooLarge = "PAYLOAD_TOO_LARGE"
         case unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
         case invalidField = "INVALID_FIELD"
@@ -36,7 +38,7 @@ extension APIError {
             case .forbidden, .keyEnvironmentMismatch: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
-            case .conflict, .idempotencyKeyReused, .credentialsMissing, .receiptPending: .conflict
+            case .conflict, .idempotencyKeyReused, .credentialsMissing, .receiptPending, .sandboxOnly: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .unsupportedMediaType: .unsupportedMediaType
             case .invalidField: .unprocessableContent
@@ -56,7 +58,7 @@ extension APIError {
             case .internalError, .upstreamError, .tenantUnavailable, .storageUnavailable, .upstreamUnavailable:
                 .api
             case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
-                .credentialsMissing, .receiptPending,
+                .credentialsMissing, .receiptPending, .sandboxOnly,
                 .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
                 .invalidRequest
             }

@@ -72,6 +72,7 @@ public enum ErrorMapping {
             APIError(.storageUnavailable, "storage is temporarily unavailable; nothing was recorded")
         case .subscriptionInactive: APIError(.subscriptionInactive, error.message)
         case .credentialsMissing: APIError(.credentialsMissing, error.message)
+        case .sandboxOnly: APIError(.sandboxOnly, error.message)
         case .upstreamError: APIError(.upstreamError, error.message)
         case .upstreamUnavailable: APIError(.upstreamUnavailable, error.message)
         case .idempotencyKeyReused: APIError(.idempotencyKeyReused, error.message, param: error.param)

@@ -8,8 +8,11 @@ extension OperationsController {
         .get, "/healthz", summary: "The process is up", action: .health, tag: "operations", responseBody: statusBody)
 
     static let readinessSpec = RouteSpec(
-        .get, "/readyz", summary: "Storage is writable and tenants are loaded", action: .readiness,
-        tag: "operations", responseBody: statusBody, errors: [.storageUnavailable])
+        .get, "/readyz",
+        summary: "Storage takes a durable write (probed at most once a second) and no organization is fenced; "
+            + "503 says why not (STORAGE_UNAVAILABLE: full, read-only or failing disk; TENANT_UNAVAILABLE: fenced)",
+        action: .readiness, tag: "operations", responseBody: statusBody,
+        errors: [.storageUnavailable, .tenantUnavailable])
 
     static let metricsSpec = RouteSpec(
         .get, "/metrics",

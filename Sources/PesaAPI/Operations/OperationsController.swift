@@ -5,12 +5,14 @@ import Foundation
 import NIOCore
 import Prometheus
 import Synchronization
+import PesaEngine
 
-/// `GET /healthz`, `GET /readyz`, `GET /metrics` and `GET /openapi.json`. Metrics are not public: they need a
+/// `GET /healthz`, `GET /readyz` (200 only when the data folder takes a durable write and no tenant is fenced;
+/// else 503 saying why), `GET /metrics` and `GET /openapi.json`. Metrics are not public: they need a
 /// super_admin JWT or the operator's metrics token (see `Authenticator`); 401 without credentials, 403 for
 /// another role.
 public struct OperationsController: Sendable {
-    let readiness: @Sendable () async -> Bool
+    let readiness: @Sendable () async -> Readiness
     let registry: PrometheusCollectorRegistry
     let openAPI: OpenAPIBox
 
@@ -19,7 +21,7 @@ public struct OperationsController: Sendable {
         let bytes = Mutex<Data>(Data())
     }
 
-    init(readiness: @escaping @Sendable () async -> Bool, registry: PrometheusCollectorRegistry) {
+    init(readiness: @escaping @Sendable () async -> Readiness, registry: PrometheusCollectorRegistry) {
         self.readiness = readiness
         self.registry = registry
         self.openAPI = OpenAPIBox()
@@ -37,8 +39,11 @@ public struct OperationsController: Sendable {
     }
 
     @Sendable func ready(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        guard await readiness() else { throw APIError(.storageUnavailable, "not ready") }
-        return Self.json(#"{"status":"ready"}"#)
+        switch await readiness() {
+        case .ready: return Self.json(#"{"status":"ready"}"#)
+        case .storageUnavailable(let reason): throw APIError(.storageUnavailable, "not ready: \(reason)")
+        case .tenantsFenced(let reason): throw APIError(.tenantUnavailable, "not ready: \(reason)")
+        }
     }
 
     @Sendable func metrics(_ request: Request, context: PesaRequestContext) async throws -> Response {

@@ -17,6 +17,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     case createBalanceCheck, readBalance
     case createTransactionStatusQuery
     case registerC2BURLs
+    /// A C2B payment made up by Daraja's sandbox (sandbox credentials only).
+    case simulateC2B
     /// Callbacks that settled nothing (orphan or malformed), as received.
     case listUnmatchedCallbacks
     /// Daraja's callbacks: unauthenticated, the org slug and callback token in the path are the check.
@@ -49,7 +51,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .atLeast(.user)
         case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
             .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV,
-            .listUnmatchedCallbacks:
+            .listUnmatchedCallbacks, .simulateC2B:
             .atLeast(.manager)
         case .listOrganizations, .readOrganization, .updateOrganization, .rotateCallbackToken, .createUser, .listUsers, .updateUser,
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,

@@ -52,6 +52,13 @@ extension Gateway {
         let credentials = try await self.credentials(for: organization)
         try actor.requireEnvironment(of: credentials)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        return try await registerC2BURLs(type: type, credentials: credentials, client: client, engine: engine, by: actor)
+    }
+
+    /// Registers the organization's C2B URLs with Daraja for its shortcode and audits it (the caller authorized).
+    func registerC2BURLs(
+        type: String, credentials: MpesaCredentials, client: DarajaClient, engine: TenantEngine, by actor: Actor
+    ) async throws(EngineError) -> C2BRegistration {
         let base = try await callbackBase(engine)
         let registration = C2BRegistration(
             shortCode: credentials.businessShortCode, responseType: type, confirmationURL: base + "/c2b/confirmation",

@@ -26,6 +26,8 @@ public final class TenantRegistry: Service, Sendable {
         var listings: [String: Listing] = [:]
         var idsBySlug: [String: String] = [:]
         var slots: [String: Slot] = [:]
+        /// Folders under `tenants/` whose manifest could not be read at start-up, by folder name, with why.
+        var unreadable: [String: String] = [:]
         var closed = false
     }
 
@@ -60,6 +62,7 @@ public final class TenantRegistry: Service, Sendable {
                     registry.listings[manifest.id] = listing
                     registry.idsBySlug[manifest.slug] = manifest.id
                 case .failure(let error):
+                    registry.unreadable[Paths.fileName(of: tenant.directory)] = error.message
                     logger.error("tenant folder not loaded", metadata: ["folder": "\(tenant.directory)", "error": "\(error)"])
                 }
             }
@@ -74,6 +77,25 @@ public final class TenantRegistry: Service, Sendable {
                 if case .ready = slot { return id }
                 return nil
             }.sorted()
+        }
+    }
+
+    /// A tenant that takes no requests: fenced after an integrity check failed, or whose folder's manifest could
+    /// not be read at start-up.
+    public struct Fenced: Sendable, Equatable {
+        /// The tenant id (the folder's name).
+        public let id: String
+        public let reason: String
+    }
+
+    /// Every fenced or unreadable tenant, by id.
+    public var fencedTenants: [Fenced] {
+        registry.withLock { registry in
+            var fenced = registry.unreadable.map { Fenced(id: $0.key, reason: $0.value) }
+            for (id, slot) in registry.slots {
+                if case .fenced(let error) = slot { fenced.append(Fenced(id: id, reason: error.message)) }
+            }
+            return fenced.sorted { $0.id < $1.id }
         }
     }
 

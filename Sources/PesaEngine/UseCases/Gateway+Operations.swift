@@ -2,10 +2,49 @@ import Crypto
 import PesaStore
 public import PesaCore
 
+/// Whether the instance can serve every organization now (`GET /readyz`).
+public enum Readiness: Sendable, Equatable {
+    case ready
+    /// The data folder does not take writes (full, read-only, failing) or the `system/` folder is not open.
+    case storageUnavailable(reason: String)
+    /// Some organizations take no requests: fenced after a failed integrity check, or unreadable at start-up.
+    case tenantsFenced(reason: String)
+}
+
 extension Gateway {
-    /// Ready: the system folder is open (tenants load on demand).
-    public var isReady: Bool {
-        get async { (try? await system.read { _ in true }) ?? false }
+    /// Ready: the data folder takes a durable write (probed at most once per `Limits.readinessProbeCacheMs`),
+    /// the `system/` folder is open, and no tenant is fenced (tenants load on demand; one fenced after a failed
+    /// integrity check, or whose folder could not be read at start-up, makes the instance not ready).
+    public func readiness() async -> Readiness {
+        let data = registry.data
+        let failure = await writableProbe.failure(nowMs: clock.nowMs()) {
+            do throws(StoreError) {
+                try await data.probeWritable()
+                return nil
+            } catch {
+                return Self.describeProbeFailure(error, root: data.root)
+            }
+        }
+        if let failure { return .storageUnavailable(reason: failure) }
+        guard (try? await system.read { _ in true }) == true else {
+            return .storageUnavailable(reason: "the instance's system/ folder is not open")
+        }
+        let fenced = registry.fencedTenants
+        guard fenced.isEmpty else {
+            let list = fenced.map { "\($0.id) (\($0.reason))" }.joined(separator: "; ")
+            return .tenantsFenced(reason: "fenced organizations (`pesa verify` names the damage): \(list)")
+        }
+        return .ready
+    }
+
+    static func describeProbeFailure(_ error: StoreError, root: String) -> String {
+        let cause = error.cause as? FileIOError
+        switch cause?.errno {
+        case 28, 122: return "the data folder \(root) is full: \(error.message)"
+        case 30: return "the data folder \(root) is read-only: \(error.message)"
+        case 13, 1: return "the data folder \(root) may not be written (permissions): \(error.message)"
+        default: return "the data folder \(root) does not take writes: \(error.message)"
+        }
     }
 
     /// The organization's rate limit in requests per minute (its override, else its plan's).

@@ -68,11 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
                 + "(500.001.1001): for load tests that reuse test numbers (env PESA_SANDBOX_UNLOCK_SUBSCRIBERS=1)."))
     var sandboxUnlockSubscribers = false
 
-    @Flag(help: "Create a demo organization with a sandbox login, credentials and an API key, and print them.")
+    @Flag(
+        help: ArgumentHelp(
+            "Prepare a demo organization (sandbox login, credentials, API key; a super admin when there is none) "
+                + "and print them with ready-to-run commands. Later starts print the same login and key."))
     var demo = false
+
+    @Flag(help: "With --demo: revoke the demo's API key and make another.")
+    var newDemoKey = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard demo || !newDemoKey else { throw ValidationError("--new-demo-key goes with --demo") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard (1_000...1_000_000_000).contains(snapshotEveryEvents) else {
             throw ValidationError("--snapshot-every-events must be 1,000 to 1,000,000,000")
@@ -136,6 +143,8 @@ struct ServeCommand: AsyncParsableCommand {
             upstream.setSandboxBaseURL(sandboxUpstream)
         }
         let demo = self.demo
+        let newDemoKey = self.newDemoKey
+        let listening = "http://\(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host):\(port)"
         let embeddedSandbox = sandbox
         let app = Application(
             router: api.buildRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "pesa"),
@@ -144,7 +153,8 @@ struct ServeCommand: AsyncParsableCommand {
                 if let embeddedSandbox, let bound = try? await embeddedSandbox.boundPort() {
                     upstream.setSandboxBaseURL("http://127.0.0.1:\(bound)")
                 }
-                await ServeBootstrap.announce(gateway: gateway, api: api, baseURL: base, demo: demo, logger: logger)
+                await ServeBootstrap.announce(
+                    gateway: gateway, api: api, baseURL: listening, demo: demo, newDemoKey: newDemoKey, logger: logger)
             },
             logger: logger)
         do {

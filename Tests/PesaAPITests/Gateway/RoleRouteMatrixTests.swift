@@ -80,6 +80,9 @@ import Testing
               callsDaraja: true) { _ in #"{"mpesa_receipt":"SKR1ABCDEF"}"# },
         Route(method: .post, path: "/v1/c2b/register-urls", action: .registerC2BURLs, orgInPath: false,
               callsDaraja: true) { _ in nil },
+        Route(method: .post, path: "/v1/c2b/simulate", action: .simulateC2B, orgInPath: false, callsDaraja: true) { _ in
+            #"{"amount":10,"phone":"0708374149","account_reference":"INV-1"}"#
+        },
     ]
 
     @Test func everyRoleOnEveryRouteOnItsOwnAndAnotherOrganization() async throws {
@@ -151,7 +154,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 180)
+        #expect(checked == 185)
         await gateway.close()
     }
 

@@ -4,6 +4,7 @@ import NIOCore
 import HummingbirdTesting
 import PesaAPI
 import PesaCore
+import PesaEngine
 import Testing
 
 @Suite struct OperationsTests {
@@ -17,12 +18,18 @@ import Testing
             }
             try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
         }
-        app.ready = false
-        try await app.test { client in
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                let error = try ErrorBody.decode(response)
-                #expect(error.code == "STORAGE_UNAVAILABLE")
+        for (readiness, code) in [
+            (Readiness.storageUnavailable(reason: "the data folder /d is full"), "STORAGE_UNAVAILABLE"),
+            (Readiness.tenantsFenced(reason: "1 organization(s) fenced"), "TENANT_UNAVAILABLE"),
+        ] {
+            app.ready = readiness
+            try await app.test { client in
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let error = try ErrorBody.decode(response)
+                    #expect(error.code == code)
+                    #expect(error.message.hasPrefix("not ready: "))
+                }
             }
         }
     }

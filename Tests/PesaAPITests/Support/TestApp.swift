@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import PesaAPI
 import PesaCore
+import PesaEngine
 import Prometheus
 
 /// A gateway router with the foundation's middleware and a few probe routes, driven through
@@ -22,7 +23,7 @@ struct TestApp: Sendable {
     let accessTokens: AccessTokens
     var apiKeys: any APIKeyResolver = NoAPIKeys()
     var revocation: any TokenRevocationChecker = NoRevocation()
-    var ready = true
+    var ready: Readiness = .ready
     var ratePerMinute: Int64?
     var login: LoginController?
     var sessionCookieName: String?

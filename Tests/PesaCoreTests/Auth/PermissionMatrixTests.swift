@@ -10,7 +10,7 @@ import Testing
         .readCredentials: .manager, .createPayout: .manager, .createPayoutBatch: .manager,
         .readPayoutBatch: .manager, .createBalanceCheck: .manager, .readBalance: .manager,
         .createTransactionStatusQuery: .manager, .readUsage: .manager, .readReportSummary: .manager,
-        .exportTransactionsCSV: .manager,
+        .exportTransactionsCSV: .manager, .simulateC2B: .manager,
         .listOrganizations: .orgAdmin, .readOrganization: .orgAdmin, .updateOrganization: .orgAdmin,
         .createUser: .orgAdmin, .listUsers: .orgAdmin, .updateUser: .orgAdmin, .deleteUser: .orgAdmin,
         .createAPIKey: .orgAdmin, .listAPIKeys: .orgAdmin, .revokeAPIKey: .orgAdmin,
