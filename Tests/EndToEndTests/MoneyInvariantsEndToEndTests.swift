@@ -285,7 +285,9 @@ final class MoneyWorld: @unchecked Sendable {
     /// The sandbox's balances in cents, read through the gateway's balance check (Daraja's AccountBalance).
     func sandboxBalances() async throws -> [String: Int64] {
         let (sent, check) = try await server.request("POST", "/v1/balance-checks", token: token)
-        guard (200...202).contains(sent), let id = check?["id"] as? String else { throw ServerError("balance: \(sent)") }
+        guard (200...202).contains(sent), let id = check?["id"] as? String else {
+            throw ServerError("balance: \(sent)")
+        }
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let (_, query) = try await server.request("GET", "/v1/balance-checks/\(id)", token: token)
@@ -349,7 +351,8 @@ final class MoneyWorld: @unchecked Sendable {
             }
         }
         var reversedCents: [String: Int64] = [:]
-        for payment in all where payment["type"] as? String == "reversal" && payment["status"] as? String == "succeeded" {
+        for payment in all where payment["type"] as? String == "reversal" && payment["status"] as? String == "succeeded"
+        {
             guard let original = payment["original_payment_id"] as? String else { continue }
             reversedCents[original, default: 0] += Self.cents(payment["amount"])
         }
@@ -358,50 +361,11 @@ final class MoneyWorld: @unchecked Sendable {
         }
         var tally: [String: Int] = [:]
         for payment in all { tally["\(payment["type"] ?? "?") \(payment["status"] ?? "?")", default: 0] += 1 }
-        print("MoneyInvariantsEndToEndTests: \(asked.count) acknowledged, \(all.count) payments: \(tally.sorted { $0.key < $1.key })")
+        print(
+            "MoneyInvariantsEndToEndTests: \(asked.count) acknowledged,"
+                + " \(all.count) payments: \(tally.sorted { $0.key < $1.key })"
+        )
         failures += try await ledgerFailures(all)
         return failures
     }
-
-    /// The sandbox's Working and Utility accounts against what the gateway's payments imply: exact when nothing
-    /// waits for a person; otherwise within what the unresolved payments could account for.
-    func ledgerFailures(_ all: [[String: Any]]) async throws -> [String] {
-        var working = Self.workingStart
-        var utility = Self.utilityStart
-        var workingSlack: (low: Int64, high: Int64) = (0, 0)
-        var utilitySlack: Int64 = 0
-        for payment in all {
-            let cents = Self.cents(payment["amount"])
-            let status = payment["status"] as? String ?? ""
-            let unresolved = status == "pending" || status == "unknown"
-            switch payment["type"] as? String {
-            case "stk_push", "c2b":
-                if status == "succeeded" || status == "reversed" { working += cents }
-                if unresolved { workingSlack.high += cents }
-            case "reversal":
-                if status == "succeeded" { working -= cents }
-                if unresolved { workingSlack.low += cents }
-            case "b2c":
-                if status == "succeeded" { utility -= cents }
-                if unresolved { utilitySlack += cents }
-            default:
-                break
-            }
-        }
-        let balances = try await sandboxBalances()
-        print("MoneyInvariantsEndToEndTests: sandbox \(balances), gateway implies working \(working) utility \(utility)")
-        var failures: [String] = []
-        let sandboxWorking = balances["Working Account"] ?? -1
-        if !(working - workingSlack.low...working + workingSlack.high).contains(sandboxWorking) {
-            failures.append("sandbox working \(sandboxWorking) cents, gateway implies \(working) (slack \(workingSlack))")
-        }
-        let sandboxUtility = balances["Utility Account"] ?? -1
-        if !(utility - utilitySlack...utility).contains(sandboxUtility) {
-            failures.append("sandbox utility \(sandboxUtility) cents, gateway implies \(utility) (slack \(utilitySlack))")
-        }
-        return failures
-    }
-
-    static var workingStart: Int64 { MoneyInvariantsEndToEndTests.workingStartCents }
-    static var utilityStart: Int64 { MoneyInvariantsEndToEndTests.utilityStartCents }
 }

@@ -4,12 +4,17 @@ import Testing
 @testable import PesaStore
 
 @Suite struct JournalLineTests {
-    let event = NewEvent(type: "payment.settled", data: Array(#"{"amount":100,"id":"pay_1"}"#.utf8), atMs: 1_764_331_200_000)
+    let event = NewEvent(
+        type: "payment.settled", data: Array(#"{"amount":100,"id":"pay_1"}"#.utf8), atMs: 1_764_331_200_000)
 
     @Test func encodesTheDocumentedBytesAndParsesThemBack() throws {
         let line = JournalLine.encode(seq: 7, event: event, prev: .genesis)
         let text = String(decoding: line.bytes, as: UTF8.self)
-        #expect(text.hasPrefix(#"{"v":1,"seq":7,"at_ms":1764331200000,"type":"payment.settled","data":{"amount":100,"id":"pay_1"},"prev":"0000"#))
+        #expect(
+            text.hasPrefix(
+                #"{"v":1,"seq":7,"at_ms":1764331200000,"type":"payment.settled","data":{"amount":100,"id":"pay_1"},"#
+                    + #""prev":"0000"#
+            ))
         #expect(text.hasSuffix("\"}\n"))
         // The hash is the SHA-256 of everything before `,"hash":"`.
         let prefix = text.components(separatedBy: #","hash":""#)[0]
@@ -42,7 +47,8 @@ import Testing
     }
 
     @Test func newerFormatVersionsAreRefusedNotMisread() {
-        var text = String(decoding: JournalLine.encode(seq: 1, event: event, prev: .genesis).bytes.dropLast(), as: UTF8.self)
+        var text = String(
+            decoding: JournalLine.encode(seq: 1, event: event, prev: .genesis).bytes.dropLast(), as: UTF8.self)
         text = text.replacingOccurrences(of: #"{"v":1,"#, with: #"{"v":2,"#)
         guard case .failure(let failure) = JournalLine.parse(Array(text.utf8)[...]) else {
             Issue.record("a newer line was read")

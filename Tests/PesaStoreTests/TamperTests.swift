@@ -97,7 +97,8 @@ import Testing
         }
         #expect(forged != real)
         _ = try SnapshotCatalog.write(
-            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: forged.snapshotPayload(), io: io)
+            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: forged.snapshotPayload(),
+            io: io)
         let report = try verifyLedger(temp.path, io: io)
         #expect(report.problems.contains { $0.kind == .snapshot && $0.message.contains("disagrees with a replay") })
         // A snapshot whose chain hash is wrong is not used at start-up: the tenant opens from the journal.

@@ -11,10 +11,14 @@ struct InitiatorCall: Sendable {
 }
 
 extension Gateway {
-    func initiatorCall(for organization: OrganizationID, engine: TenantEngine) async throws(EngineError) -> InitiatorCall {
+    func initiatorCall(for organization: OrganizationID, engine: TenantEngine) async throws(EngineError)
+        -> InitiatorCall
+    {
         let credentials = try await self.credentials(for: organization)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
-        guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
+        guard let upstream else {
+            throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection")
+        }
         let securityCredential = try upstream.securityCredential(
             tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
         return InitiatorCall(client: client, credentials: credentials, securityCredential: securityCredential)

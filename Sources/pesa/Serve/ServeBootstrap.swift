@@ -34,13 +34,18 @@ enum ServeBootstrap {
         guard await gateway.superAdminCount == 0 else { return }
         guard let email = environment["PESA_ADMIN_EMAIL"], let password = environment["PESA_ADMIN_PASSWORD"] else {
             logger.notice(
-                "no super admin yet: start once with PESA_ADMIN_EMAIL and PESA_ADMIN_PASSWORD set, or run `pesa admin create --email E`")
+                """
+                no super admin yet: start once with PESA_ADMIN_EMAIL and PESA_ADMIN_PASSWORD set, or run \
+                `pesa admin create --email E`
+                """
+            )
             return
         }
         guard password.utf8.count >= 10 else {
             throw CLIError("PESA_ADMIN_PASSWORD must be at least 10 characters")
         }
-        let user = try await gateway.createSuperAdmin(email: email, passwordHash: try await api.passwordHasher.hash(password))
+        let user = try await gateway.createSuperAdmin(
+            email: email, passwordHash: try await api.passwordHasher.hash(password))
         logger.notice("super admin created", metadata: ["email": "\(user.email)"])
     }
 
@@ -71,14 +76,17 @@ enum DemoOrganization {
         if let listing = gateway.registry.listing(slug: slug), let id = try? OrganizationID(parsing: listing.id) {
             organization = id
         } else {
-            organization = try await gateway.createOrganization(name: "Demo Shop", slug: slug, plan: "starter", by: actor).record.id
+            organization = try await gateway.createOrganization(
+                name: "Demo Shop", slug: slug, plan: "starter", by: actor
+            ).record.id
         }
         let password = "demo-" + randomText(12)
         let hash = try await api.passwordHasher.hash(password)
         if let existing = try await gateway.users(in: organization, by: actor).first(where: { $0.email == email }) {
             _ = try await gateway.updateUser(existing.id, in: organization, UserChanges(passwordHash: hash), by: actor)
         } else {
-            _ = try await gateway.createUser(in: organization, email: email, passwordHash: hash, role: .orgAdmin, by: actor)
+            _ = try await gateway.createUser(
+                in: organization, email: email, passwordHash: hash, role: .orgAdmin, by: actor)
         }
         var credentials = MpesaCredentialsInput()
         credentials.environment = "sandbox"
@@ -91,7 +99,8 @@ enum DemoOrganization {
         _ = try await gateway.putCredentials(credentials, in: organization, by: actor)
         let key = APIKey.generate(environment: .sandbox)
         _ = try await gateway.createAPIKey(
-            in: organization, name: "demo key", role: .manager, environment: "sandbox", keyHash: key.hash, keyHint: key.hint,
+            in: organization, name: "demo key", role: .manager, environment: "sandbox", keyHash: key.hash,
+            keyHint: key.hint,
             by: actor)
         return [
             "",
@@ -102,7 +111,8 @@ enum DemoOrganization {
             "  API key:  \(key.secret)   (manager; shown once)",
             "  STK push: curl -s \(baseURL)/v1/payments/stk-push -H 'authorization: Bearer \(key.secret)' \\",
             "                 -H 'content-type: application/json' \\",
-            "                 -d '{\"phone\":\"0708374149\",\"amount\":10,\"account_reference\":\"INV-1\",\"description\":\"Demo\"}'",
+            "                 -d '{\"phone\":\"0708374149\",\"amount\":10,\"account_reference\":\"INV-1\","
+                + "\"description\":\"Demo\"}'",
             "  then:     curl -s \(baseURL)/v1/transactions -H 'authorization: Bearer \(key.secret)'",
         ]
     }
