@@ -9,7 +9,8 @@ import Testing
     static let rootURL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The modules whose code must never crash on input.
+    /// The modules whose code must never crash on input (swift-format's `NeverForceUnwrap` and
+    /// `NeverUseForceTry` are on there too).
     static let requestPathModules = ["PesaAPI", "PesaEngine", "DarajaClient"]
 
     /// The Swift files under `folder` (a path from the top folder), named by their path from the top folder.
@@ -56,5 +57,22 @@ import Testing
                 #expect(line.count <= 120, "\(name):\(index + 1) is \(line.count) columns")
             }
         }
+    }
+
+    /// `PesaAPI`, `PesaEngine` and `DarajaClient` have their own `.swift-format`: the top one with
+    /// `NeverForceUnwrap` and `NeverUseForceTry` on, and nothing else changed.
+    @Test(arguments: TidyTests.requestPathModules)
+    func requestPathFormatConfigurationFollowsTheTopOne(module: String) throws {
+        let top = try String(contentsOf: Self.rootURL.appendingPathComponent(".swift-format"), encoding: .utf8)
+        let strict = try String(
+            contentsOf: Self.rootURL.appendingPathComponent("Sources/\(module)/.swift-format"), encoding: .utf8)
+        let rules = ["NeverForceUnwrap", "NeverUseForceTry"]
+        var relaxed = strict
+        for rule in rules {
+            #expect(top.contains("\"\(rule)\": false"), ".swift-format: \(rule)")
+            #expect(strict.contains("\"\(rule)\": true"), "Sources/\(module)/.swift-format: \(rule)")
+            relaxed = relaxed.replacingOccurrences(of: "\"\(rule)\": true", with: "\"\(rule)\": false")
+        }
+        #expect(relaxed == top, "Sources/\(module)/.swift-format differs from .swift-format in more than \(rules)")
     }
 }
