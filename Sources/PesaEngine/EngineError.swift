@@ -80,14 +80,16 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public static func from(_ error: StoreError, fileID: String = #fileID, line: Int = #line) -> EngineError {
         switch error.code {
         case .io, .limitExceeded, .locked:
-            EngineError(.storageUnavailable, "storage unavailable: \(error.message)", cause: error, fileID: fileID, line: line)
+            EngineError(
+                .storageUnavailable, "storage unavailable: \(error.message)", cause: error, fileID: fileID, line: line)
         case .notFound:
             EngineError(.notFound, error.message, cause: error, fileID: fileID, line: line)
         case .invalidArgument:
             EngineError(.invalidField, error.message, cause: error, fileID: fileID, line: line)
         case .corruptRecord, .chainBroken, .sequenceGap, .newerFormat, .snapshotInvalid, .fenced, .wrongMasterKey,
             .vaultDamaged:
-            EngineError(.tenantUnavailable, "tenant unavailable: \(error.message)", cause: error, fileID: fileID, line: line)
+            EngineError(
+                .tenantUnavailable, "tenant unavailable: \(error.message)", cause: error, fileID: fileID, line: line)
         }
     }
 }

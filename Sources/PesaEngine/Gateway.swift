@@ -17,7 +17,8 @@ public final class Gateway: Sendable {
     public let payments: PaymentSettings
     /// Daraja clients per organization; nil when the gateway runs without outbound HTTP (tests of admin use cases).
     public let upstream: UpstreamClients?
-    /// email (lowercased) and API key hash -> tenant id, for logins and API keys; filled as tenants are opened (see `UserDirectory`).
+    /// email (lowercased) and API key hash -> tenant id, for logins and API keys; filled as tenants are opened
+    /// (see `UserDirectory`).
     let directory: UserDirectory
     /// The organizations' callback token keys (`CallbackTokenSeal`).
     let callbackTokenKeys = CallbackTokenKeys()
@@ -58,7 +59,8 @@ public final class Gateway: Sendable {
         let system = TenantEngine(
             tenantID: "system", store: opened.store, state: opened.state,
             eventsSinceSnapshot: UInt64(opened.report.replayedEvents), clock: clock, logger: systemLogger)
-        let registry = TenantRegistry(data: data, clock: clock, snapshotTailEventsMax: snapshotTailEventsMax, logger: logger)
+        let registry = TenantRegistry(
+            data: data, clock: clock, snapshotTailEventsMax: snapshotTailEventsMax, logger: logger)
         try registry.discover()
         return Gateway(
             registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger, payments: payments,
@@ -66,7 +68,8 @@ public final class Gateway: Sendable {
     }
 
     /// The seal of an organization's callback tokens; with `create`, its key is made when it has none.
-    func callbackTokenSeal(_ engine: TenantEngine, create: Bool = false) async throws(EngineError) -> CallbackTokenSeal {
+    func callbackTokenSeal(_ engine: TenantEngine, create: Bool = false) async throws(EngineError) -> CallbackTokenSeal
+    {
         try await callbackTokenKeys.seal(for: engine, vault: vault, create: create)
     }
 

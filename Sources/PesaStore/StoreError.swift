@@ -35,7 +35,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let cause: (any Error)?
     public let location: String
 
-    public init(_ code: Code, _ message: String, cause: (any Error)? = nil, fileID: String = #fileID, line: Int = #line) {
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil, fileID: String = #fileID, line: Int = #line)
+    {
         self.code = code
         self.message = message
         self.cause = cause

@@ -31,7 +31,8 @@ public struct SandboxServices: Sendable {
             do {
                 try await body(SandboxServices(
                     sandbox: sandbox, recorder: recorder, httpClient: httpClient,
-                    baseURL: "http://127.0.0.1:\(try await sandbox.boundPort())", callbackBase: try await recorder.baseURL()))
+                    baseURL: "http://127.0.0.1:\(try await sandbox.boundPort())",
+                    callbackBase: try await recorder.baseURL()))
             } catch {
                 failure = error
             }

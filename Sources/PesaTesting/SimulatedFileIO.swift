@@ -22,7 +22,9 @@ public final class SimulatedFileIO: FileIO, Sendable {
         /// How many times it fires (nil: until cleared).
         public var remaining: Int?
 
-        public init(_ operation: Operation, pathContains: String = "", errno: Int32, partialBytes: Int = 0, times: Int? = nil) {
+        public init(
+            _ operation: Operation, pathContains: String = "", errno: Int32, partialBytes: Int = 0, times: Int? = nil
+        ) {
             self.operation = operation
             self.pathContains = pathContains
             self.errno = errno
@@ -134,7 +136,9 @@ public final class SimulatedFileIO: FileIO, Sendable {
         var result = Array(current[..<(durable.count + kept)])
         if kept > 0 && rng.next() % 3 == 0 {
             let garbled = min(kept, Int(rng.next() % 8) + 1)
-            for index in (result.count - garbled)..<result.count { result[index] = UInt8(truncatingIfNeeded: rng.next()) }
+            for index in (result.count - garbled)..<result.count {
+                result[index] = UInt8(truncatingIfNeeded: rng.next())
+            }
         }
         return result
     }

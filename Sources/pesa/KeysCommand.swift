@@ -37,7 +37,8 @@ struct RotateKeysCommand: ParsableCommand {
         if created { print("new master key written to \(newPath) (mode 0600): back it up separately") }
         guard new.id != current.id else { throw CLIError("the new key is the current key") }
         let report = try KeyRotation(data: options.directory, from: current, to: new).run { CLI.warn($0) }
-        print("re-encrypted \(report.rotated.count) tenant(s), \(report.alreadyRotated.count) already under the new key, "
+        print(
+            "re-encrypted \(report.rotated.count) tenant(s), \(report.alreadyRotated.count) already under the new key, "
             + "\(report.withoutVault.count) with neither credentials nor a callback token key")
         let usesDefaultFile = options.masterKeyFile == nil
             && (ProcessInfo.processInfo.environment[MasterKey.environmentVariable] ?? "").isEmpty

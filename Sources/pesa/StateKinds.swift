@@ -16,10 +16,13 @@ enum StateKinds {
         progress: @escaping @Sendable (String) -> Void
     ) throws -> TenantVerifier.Report {
         if tenantID == "system" {
-            return try verifier.verify(directory: directory, tenantID: tenantID, as: System.self, vault: nil, hasManifest: false,
+            return try verifier.verify(
+                directory: directory, tenantID: tenantID, as: System.self, vault: nil, hasManifest: false,
                 progress: progress)
         }
-        let tokenCheck = vault.flatMap { vault in callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault) }
+        let tokenCheck = vault.flatMap { vault in
+            callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault)
+        }
         return try verifier.verify(
             directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress,
             check: { state in (tokenCheck?(state) ?? []) + sharedReceiptProblems(state) })
@@ -35,7 +38,9 @@ enum StateKinds {
 
     /// Whether the organization's sealed callback tokens open under its `callback-token.key` (with the master
     /// key only; a key file that does not open is reported by the vault check instead).
-    static func callbackTokenCheck(directory: String, tenantID: String, vault: CredentialVault) -> ((Tenant) -> [String])? {
+    static func callbackTokenCheck(directory: String, tenantID: String, vault: CredentialVault) -> (
+        (Tenant) -> [String]
+    )? {
         let keyFile: [UInt8]?
         do {
             keyFile = try TenantStore.readCallbackTokenKey(

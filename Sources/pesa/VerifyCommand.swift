@@ -7,7 +7,9 @@ import PesaStore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every journal line, hash chain, snapshot, credentials vault and callback token key of the data folder.",
+        abstract:
+            "Check every journal line, hash chain, snapshot, credentials vault and callback token key of the "
+                + "data folder.",
         discussion: """
             Exits 0 when everything is intact; otherwise 1, naming the file and line of every problem.
             Only reads, so it may run beside a server writing the same folder.
@@ -25,7 +27,8 @@ struct VerifyCommand: ParsableCommand {
         var targets: [(label: String, directory: String, id: String)] = []
         if options.tenant == nil { targets.append(("system", options.directory.systemRoot, "system")) }
         for manifest in try options.tenants() {
-            targets.append(("\(manifest.id) (\(manifest.slug))", options.directory.tenantDirectory(manifest.id), manifest.id))
+            targets.append(
+                ("\(manifest.id) (\(manifest.slug))", options.directory.tenantDirectory(manifest.id), manifest.id))
         }
         for target in targets {
             let report = try StateKinds.verify(

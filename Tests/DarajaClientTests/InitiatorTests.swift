@@ -48,7 +48,8 @@ import Testing
             let duplicates = await harness.recorder.waitForDeliveries(to: "/b2c/254700000002", count: 2)
             #expect(duplicates.count == 2)
             #expect(try duplicates.map { try $0.decode(ResultEnvelope.self).result.transactionID }.count == 2)
-            // The silent payout's result never comes; transaction status by its OriginatorConversationID tells the truth.
+            // The silent payout's result never comes; transaction status by its OriginatorConversationID tells
+            // the truth.
             let status = Requests.status(
                 credential: credential, harness: harness, receipt: nil, conversationID: "silent", path: "silent-status"
             )

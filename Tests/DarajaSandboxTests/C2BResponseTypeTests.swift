@@ -9,14 +9,16 @@ import Testing
 @Suite struct C2BResponseTypeTests {
     func register(_ harness: RawHarness, responseType: String, token: String) async throws {
         let body = """
-            {"ShortCode":"600984","ResponseType":"\(responseType)","ConfirmationURL":"\(harness.callbackURL("confirm"))",
+            {"ShortCode":"600984","ResponseType":"\(responseType)",\
+            "ConfirmationURL":"\(harness.callbackURL("confirm"))",
              "ValidationURL":"http://127.0.0.1:1/validate"}
             """
         let answer = try await harness.post(DarajaEndpoint.c2bRegisterURLv1.path, body, token: token)
         #expect(answer.status == 200)
     }
 
-    static let simulate = #"{"ShortCode":600984,"CommandID":"CustomerPayBillOnline","Amount":"100","Msisdn":"254708374149"}"#
+    static let simulate =
+        #"{"ShortCode":600984,"CommandID":"CustomerPayBillOnline","Amount":"100","Msisdn":"254708374149"}"#
 
     @Test func completedCompletesWhenValidationIsUnreachable() async throws {
         try await RawHarness.run(SandboxConfiguration(callbackDelayMs: 5, callbackTimeoutMs: 500)) { harness in
@@ -46,7 +48,9 @@ import Testing
     @Test func invalidResponseTypeIsRefused() async throws {
         try await RawHarness.run { harness in
             let token = try await harness.token()
-            let body = #"{"ShortCode":"600984","ResponseType":"completed","ConfirmationURL":"http://127.0.0.1:9/c","ValidationURL":"http://127.0.0.1:9/v"}"#
+            let body =
+                #"{"ShortCode":"600984","ResponseType":"completed","ConfirmationURL":"http://127.0.0.1:9/c","#
+                    + #""ValidationURL":"http://127.0.0.1:9/v"}"#
             let answer = try await harness.post(DarajaEndpoint.c2bRegisterURLv1.path, body, token: token)
             #expect(answer.envelope?.errorMessage == "Bad Request - Invalid ResponseType")
         }

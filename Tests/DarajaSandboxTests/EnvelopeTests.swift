@@ -8,7 +8,8 @@ import Testing
 /// Daraja's statuses, codes and envelope, in Daraja's validation order.
 @Suite struct EnvelopeTests {
     static let push = #"""
-        {"BusinessShortCode":174379,"Password":"MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjUwMzE0MTAxNTIz",
+        {"BusinessShortCode":174379,"Password":"MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBj\#
+        ODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjUwMzE0MTAxNTIz",
          "Timestamp":"20250314101523","TransactionType":"CustomerPayBillOnline","Amount":"1","PartyA":"254708374149",
          "PartyB":174379,"PhoneNumber":PHONE,"CallBackURL":"CALLBACK","AccountReference":"INV1","TransactionDesc":null,
          "Remarks":"extra keys are tolerated"}

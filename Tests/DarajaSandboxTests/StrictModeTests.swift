@@ -87,7 +87,8 @@ import Testing
             let codes = try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<5 {
                     group.addTask {
-                        try await harness.post(DarajaEndpoint.stkPush.path, freshPush(harness), token: token).envelope?.errorCode
+                        try await harness.post(DarajaEndpoint.stkPush.path, freshPush(harness), token: token).envelope?
+                            .errorCode
                     }
                 }
                 var codes: [String] = []

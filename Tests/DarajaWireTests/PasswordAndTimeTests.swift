@@ -10,7 +10,8 @@ import Testing
         let password = STKPassword.make(shortCode: "174379", passkey: Self.sandboxPasskey, timestamp: "20250314101523")
         #expect(
             password
-                == "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjUwMzE0MTAxNTIz"
+                == "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBj"
+                    + "ODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjUwMzE0MTAxNTIz"
         )
     }
 

@@ -41,16 +41,17 @@ final class MoneyWorld: @unchecked Sendable {
     let server: ServerProcess
     let temp: TemporaryDirectory
     let arguments: [String]
-    private let lock = NSLock()
+    let lock = NSLock()
     private var generator: SeededRandom
     private(set) var token = ""
     /// Acknowledged payments (201): id → (type, amount in shillings, phone asked).
-    private var acknowledged: [String: (type: String, amount: Int64, phone: String?)] = [:]
+    private(set) var acknowledged: [String: (type: String, amount: Int64, phone: String?)] = [:]
     /// Succeeded pushes' receipts and amounts, to reverse.
     private var reversible: [(receipt: String, amount: Int64)] = []
     /// Requests to a phone of their own whose answer was lost when the server was killed: retried with their
     /// keys after the restart, each must make exactly one payment.
-    private var unanswered: [(path: String, body: Data, key: String, type: String, amount: Int64, phone: String)] = []
+    private(set) var unanswered: [(path: String, body: Data, key: String, type: String, amount: Int64, phone: String)] =
+        []
     private var phoneCounter = 0
 
     init(sandbox: SandboxProcess, server: ServerProcess, temp: TemporaryDirectory, arguments: [String], seed: UInt64) {
@@ -217,7 +218,8 @@ final class MoneyWorld: @unchecked Sendable {
             let (first, answer) = try await send(request.path, body: request.body, key: request.key)
             let (second, again) = try await send(request.path, body: request.body, key: request.key)
             guard first == 201, second == 201, let id = answer?["id"] as? String, again?["id"] as? String == id else {
-                throw ServerError("retry of \(request.key): \(first) \(second), ids \(answer?["id"] ?? "-") \(again?["id"] ?? "-")")
+                throw ServerError(
+                    "retry of \(request.key): \(first) \(second), ids \(answer?["id"] ?? "-") \(again?["id"] ?? "-")")
             }
             record(id, type: request.type, amount: request.amount, phone: request.phone)
         }
@@ -324,7 +326,9 @@ final class MoneyWorld: @unchecked Sendable {
     /// The sandbox's balances in cents, read through the gateway's balance check (Daraja's AccountBalance).
     func sandboxBalances() async throws -> [String: Int64] {
         let (sent, check) = try await server.request("POST", "/v1/balance-checks", token: token)
-        guard (200...202).contains(sent), let id = check?["id"] as? String else { throw ServerError("balance: \(sent)") }
+        guard (200...202).contains(sent), let id = check?["id"] as? String else {
+            throw ServerError("balance: \(sent)")
+        }
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let (_, query) = try await server.request("GET", "/v1/balance-checks/\(id)", token: token)
@@ -354,108 +358,4 @@ final class MoneyWorld: @unchecked Sendable {
         guard let number = amount as? NSNumber else { return 0 }
         return Int64((number.doubleValue * 100).rounded())
     }
-
-    func invariantFailures() async throws -> [String] {
-        var failures: [String] = []
-        let all = try await payments()
-        var byID: [String: [String: Any]] = [:]
-        for payment in all {
-            guard let id = payment["id"] as? String else { continue }
-            if byID[id] != nil { failures.append("payment \(id) listed twice") }
-            byID[id] = payment
-        }
-        let asked = lock.withLock { acknowledged }
-        for (id, request) in asked {
-            guard let payment = byID[id] else {
-                failures.append("acknowledged \(request.type) \(id) is missing")
-                continue
-            }
-            if Self.cents(payment["amount"]) != request.amount * 100 {
-                failures.append("\(id): amount \(payment["amount"] ?? "nil"), asked \(request.amount)")
-            }
-            if let phone = request.phone, payment["phone"] as? String != phone {
-                failures.append("\(id): phone \(payment["phone"] ?? "nil"), asked \(phone)")
-            }
-        }
-        for request in lock.withLock({ unanswered }) {
-            let made = all.filter {
-                $0["type"] as? String == request.type && $0["phone"] as? String == request.phone
-                    && Self.cents($0["amount"]) == request.amount * 100
-            }
-            if made.count != 1 { failures.append("retried \(request.key) made \(made.count) payments") }
-        }
-        for payment in all where ["pending", "unknown"].contains(payment["status"] as? String ?? "")
-            || payment["receipt_pending"] as? Bool == true
-        {
-            let reason = (payment["reconciliation"] as? [String: Any])?["reason"] as? String
-            if reason == nil { failures.append("\(payment["id"] ?? "?") waits with no reconciliation reason") }
-        }
-        for field in ["checkout_request_id", "mpesa_receipt"] {
-            var holders: [String: String] = [:]
-            for payment in all {
-                guard let value = (payment[field] as? String)?.uppercased(), let id = payment["id"] as? String else {
-                    continue
-                }
-                if let other = holders[value] { failures.append("\(field) \(value) held by \(other) and \(id)") }
-                holders[value] = id
-            }
-        }
-        var reversedCents: [String: Int64] = [:]
-        for payment in all where payment["type"] as? String == "reversal" && payment["status"] as? String == "succeeded" {
-            guard let original = payment["original_payment_id"] as? String else { continue }
-            reversedCents[original, default: 0] += Self.cents(payment["amount"])
-        }
-        for (original, cents) in reversedCents where cents > Self.cents(byID[original]?["amount"]) {
-            failures.append("reversals of \(original) gave back \(cents) cents, more than it paid")
-        }
-        var tally: [String: Int] = [:]
-        for payment in all { tally["\(payment["type"] ?? "?") \(payment["status"] ?? "?")", default: 0] += 1 }
-        let retried = lock.withLock { unanswered.count }
-        print("MoneyInvariantsEndToEndTests: \(asked.count) acknowledged (\(retried) after a retry), \(all.count) payments: "
-            + "\(tally.sorted { $0.key < $1.key })")
-        failures += try await ledgerFailures(all)
-        return failures
-    }
-
-    /// The sandbox's Working and Utility accounts against what the gateway's payments imply: exact when nothing
-    /// waits for a person; otherwise within what the unresolved payments could account for.
-    func ledgerFailures(_ all: [[String: Any]]) async throws -> [String] {
-        var working = Self.workingStart
-        var utility = Self.utilityStart
-        var workingSlack: (low: Int64, high: Int64) = (0, 0)
-        var utilitySlack: Int64 = 0
-        for payment in all {
-            let cents = Self.cents(payment["amount"])
-            let status = payment["status"] as? String ?? ""
-            let unresolved = status == "pending" || status == "unknown"
-            switch payment["type"] as? String {
-            case "stk_push", "c2b":
-                if status == "succeeded" || status == "reversed" { working += cents }
-                if unresolved { workingSlack.high += cents }
-            case "reversal":
-                if status == "succeeded" { working -= cents }
-                if unresolved { workingSlack.low += cents }
-            case "b2c":
-                if status == "succeeded" { utility -= cents }
-                if unresolved { utilitySlack += cents }
-            default:
-                break
-            }
-        }
-        let balances = try await sandboxBalances()
-        print("MoneyInvariantsEndToEndTests: sandbox \(balances), gateway implies working \(working) utility \(utility)")
-        var failures: [String] = []
-        let sandboxWorking = balances["Working Account"] ?? -1
-        if !(working - workingSlack.low...working + workingSlack.high).contains(sandboxWorking) {
-            failures.append("sandbox working \(sandboxWorking) cents, gateway implies \(working) (slack \(workingSlack))")
-        }
-        let sandboxUtility = balances["Utility Account"] ?? -1
-        if !(utility - utilitySlack...utility).contains(sandboxUtility) {
-            failures.append("sandbox utility \(sandboxUtility) cents, gateway implies \(utility) (slack \(utilitySlack))")
-        }
-        return failures
-    }
-
-    static var workingStart: Int64 { MoneyInvariantsEndToEndTests.workingStartCents }
-    static var utilityStart: Int64 { MoneyInvariantsEndToEndTests.utilityStartCents }
 }

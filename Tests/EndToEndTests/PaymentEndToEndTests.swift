@@ -16,7 +16,9 @@ import Testing
         throw ServerError("no demo API key printed: \(server.printed)")
     }
 
-    func waitForStatus(_ server: ServerProcess, _ id: String, key: String, notEqual: String = "pending") async throws -> [String: Any] {
+    func waitForStatus(_ server: ServerProcess, _ id: String, key: String, notEqual: String = "pending") async throws
+        -> [String: Any]
+    {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let (_, payment) = try await server.request("GET", "/v1/payments/\(id)", token: key)
@@ -34,7 +36,8 @@ import Testing
         ])
         var headers = ["Content-Type": "application/json"]
         if let idempotencyKey { headers["Idempotency-Key"] = idempotencyKey }
-        let (status, data, fields) = try await server.raw("POST", "/v1/payments/stk-push", token: key, body: body, headers: headers)
+        let (status, data, fields) = try await server.raw(
+            "POST", "/v1/payments/stk-push", token: key, body: body, headers: headers)
         return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], fields)
     }
 
@@ -64,7 +67,8 @@ import Testing
         #expect(timeline.first == "payment.stk_requested")
         #expect(timeline.contains("payment.accepted"))
         #expect(timeline.last == "payment.settled")
-        let (replayStatus, replay, headers) = try await push(server, key: key, phone: "0708374149", idempotencyKey: "order-1")
+        let (replayStatus, replay, headers) = try await push(
+            server, key: key, phone: "0708374149", idempotencyKey: "order-1")
         #expect(replayStatus == 201)
         #expect(replay?["id"] as? String == id)
         #expect(replay?["status"] as? String == "succeeded")

@@ -66,7 +66,8 @@ import Testing
         #expect(invalid == 422)
         #expect(error(invalidBody)?["param"] as? String == "command")
         let (malformed, _) = try await server.request(
-            "POST", "/v1/payouts", token: key, body: Data("{\"phone\":".utf8), headers: ["Content-Type": "application/json"])
+            "POST", "/v1/payouts", token: key, body: Data("{\"phone\":".utf8),
+            headers: ["Content-Type": "application/json"])
         #expect(malformed == 400)
 
         // A payout whose result never comes is settled by a transaction-status query.
@@ -82,7 +83,8 @@ import Testing
         // A reversal: org_admin only; the original becomes reversed.
         let (_, push, _) = try await payments.push(server, key: key, phone: "0708374149")
         let pushID = try #require(push?["id"] as? String)
-        let receipt = try #require(try await payments.waitForStatus(server, pushID, key: key)["mpesa_receipt"] as? String)
+        let receipt = try #require(
+            try await payments.waitForStatus(server, pushID, key: key)["mpesa_receipt"] as? String)
         let reversalBody: [String: Any] = ["mpesa_receipt": receipt, "amount": 10, "remarks": "Wrong order"]
         let (forbidden, _) = try await server.request("POST", "/v1/reversals", token: key, json: reversalBody)
         #expect(forbidden == 403)
@@ -91,7 +93,9 @@ import Testing
         let reversalID = try #require(reversal?["id"] as? String)
         #expect(reversal?["original_payment_id"] as? String == pushID)
         #expect(try await payments.waitForStatus(server, reversalID, key: key)["status"] as? String == "succeeded")
-        #expect(try await payments.waitForStatus(server, pushID, key: key, notEqual: "succeeded")["status"] as? String == "reversed")
+        #expect(
+            try await payments.waitForStatus(server, pushID, key: key, notEqual: "succeeded")["status"] as? String
+                == "reversed")
         let (again, againBody) = try await server.request("POST", "/v1/reversals", token: admin, json: reversalBody)
         #expect(again == 409, "\(String(describing: againBody))")
 
@@ -99,7 +103,9 @@ import Testing
         let (accepted, check) = try await server.request("POST", "/v1/balance-checks", token: key)
         #expect(accepted == 202)
         let checkID = try #require(check?["id"] as? String)
-        _ = try await poll(server, "/v1/balance-checks/\(checkID)", token: key) { $0["status"] as? String == "completed" }
+        _ = try await poll(server, "/v1/balance-checks/\(checkID)", token: key) {
+            $0["status"] as? String == "completed"
+        }
         let (_, balance) = try await server.request("GET", "/v1/balance", token: key)
         let accounts = balance?["data"] as? [[String: Any]] ?? []
         #expect(accounts.contains { $0["account"] as? String == "Working Account" })
@@ -138,7 +144,8 @@ import Testing
         // C2B validation: accepted by default; only known account references once the organization says so.
         let base = try #require(registration?["validation_url"] as? String)
         let validation = Data(
-            #"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","BillRefNumber":"INV-9","MSISDN":"254708374149"}"#
+            (#"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","#
+                + #""BillRefNumber":"INV-9","MSISDN":"254708374149"}"#)
                 .utf8)
         let path = String(base.dropFirst(server.baseURL.count))
         let (open, openBody) = try await server.request(
@@ -160,6 +167,9 @@ import Testing
         let (audit, log) = try await server.request("GET", "/v1/audit-log?limit=500", token: admin)
         #expect(audit == 200)
         let actions = Set((log?["data"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String })
-        #expect(actions.isSuperset(of: ["payment.payout", "payment.reversal", "query.balance", "c2b.register_urls", "c2b.validation_set"]))
+        #expect(
+            actions.isSuperset(of: [
+                "payment.payout", "payment.reversal", "query.balance", "c2b.register_urls", "c2b.validation_set",
+            ]))
     }
 }

@@ -7,7 +7,8 @@ import Testing
     static let admin = ["PESA_ADMIN_EMAIL": "root@example.com", "PESA_ADMIN_PASSWORD": "root-password-1"]
 
     func login(_ server: ServerProcess, _ email: String, _ password: String) async throws -> String {
-        let (status, body) = try await server.request("POST", "/v1/auth/login", json: ["email": email, "password": password])
+        let (status, body) = try await server.request(
+            "POST", "/v1/auth/login", json: ["email": email, "password": password])
         #expect(status == 200, "login \(email): \(status) \(String(describing: body))")
         return try #require(body?["access_token"] as? String)
     }
@@ -19,14 +20,17 @@ import Testing
         try await server.start()
         defer { server.stop() }
         let root = try await login(server, "root@example.com", "root-password-1")
-        let (created, acme) = try await server.request("POST", "/v1/orgs", token: root, json: ["name": "Acme", "slug": "acme", "plan": "starter"])
+        let (created, acme) = try await server.request(
+            "POST", "/v1/orgs", token: root, json: ["name": "Acme", "slug": "acme", "plan": "starter"])
         #expect(created == 201)
         let acmeID = try #require(acme?["id"] as? String)
         #expect((acme?["callback_url_base"] as? String)?.hasPrefix("\(server.baseURL)/callbacks/acme/") == true)
-        let (_, globex) = try await server.request("POST", "/v1/orgs", token: root, json: ["name": "Globex", "slug": "globex"])
+        let (_, globex) = try await server.request(
+            "POST", "/v1/orgs", token: root, json: ["name": "Globex", "slug": "globex"])
         let globexID = try #require(globex?["id"] as? String)
         #expect(try await server.request("POST", "/v1/orgs", token: root, json: ["name": "X", "slug": "acme"]).0 == 409)
-        let (badSlug, badBody) = try await server.request("POST", "/v1/orgs", token: root, json: ["name": "X", "slug": "Not OK"])
+        let (badSlug, badBody) = try await server.request(
+            "POST", "/v1/orgs", token: root, json: ["name": "X", "slug": "Not OK"])
         #expect(badSlug == 422)
         #expect((badBody?["error"] as? [String: Any])?["param"] as? String == "slug")
 
@@ -47,7 +51,8 @@ import Testing
         let (_, firstPage) = try await server.request("GET", "/v1/orgs/\(acmeID)/users?limit=1", token: boss)
         let firstUsers = (firstPage?["data"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
         let next = try #require(firstPage?["next_cursor"] as? String)
-        let (_, secondPage) = try await server.request("GET", "/v1/orgs/\(acmeID)/users?limit=1&cursor=\(next)", token: boss)
+        let (_, secondPage) = try await server.request(
+            "GET", "/v1/orgs/\(acmeID)/users?limit=1&cursor=\(next)", token: boss)
         let secondUsers = (secondPage?["data"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
         #expect(firstUsers + secondUsers == ["boss@acme.co.ke", "clerk@acme.co.ke"])
         #expect(secondPage?["next_cursor"] is NSNull)
@@ -66,7 +71,8 @@ import Testing
         #expect(message.contains("consumer_secret") && message.contains("initiator_password"))
         let credentials: [String: Any] = [
             "environment": "sandbox", "consumer_key": "ck-acme-000111", "consumer_secret": "TopSecretConsumer99",
-            "business_short_code": "174379", "passkey": "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
+            "business_short_code": "174379",
+            "passkey": "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
             "initiator_name": "testapi", "initiator_password": "Safaricom999!*!",
         ]
         let (put, masked) = try await server.request("PUT", "/v1/mpesa-credentials", token: boss, json: credentials)
@@ -79,7 +85,8 @@ import Testing
         let parts = boss.split(separator: ".").map(String.init)
         let forgedSignature = parts[0] + "." + parts[1] + "." + String(parts[2].reversed())
         let noneHeader = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString()
-            .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+                of: "/", with: "_")
         for forged in [forgedSignature, noneHeader + "." + parts[1] + ".", "garbage", "pk_test_unknownkey"] {
             let (status, body) = try await server.request("GET", "/v1/orgs/\(acmeID)", token: forged)
             #expect(status == 401, "forged token \(forged.prefix(12))…")
@@ -129,7 +136,8 @@ import Testing
         defer { server.stop() }
         let root = try await login(server, "root@example.com", "root-password-1")
         let (malformed, body, headers) = try await server.raw(
-            "POST", "/v1/orgs", token: root, body: Data("{not json".utf8), headers: ["Content-Type": "application/json"])
+            "POST", "/v1/orgs", token: root, body: Data("{not json".utf8), headers: ["Content-Type": "application/json"]
+        )
         #expect(malformed == 400)
         #expect(headers["x-request-id"]?.hasPrefix("req_") == true)
         #expect(String(decoding: body, as: UTF8.self).contains("\"request_id\""))
@@ -145,7 +153,10 @@ import Testing
         let (openapi, document) = try await server.request("GET", "/openapi.json")
         #expect(openapi == 200)
         let paths = document?["paths"] as? [String: Any] ?? [:]
-        for path in ["/v1/orgs", "/v1/payments/stk-push", "/v1/mpesa-credentials", "/v1/audit-log/verify", "/callbacks/{slug}/{token}/stk"] {
+        for path in [
+            "/v1/orgs", "/v1/payments/stk-push", "/v1/mpesa-credentials", "/v1/audit-log/verify",
+            "/callbacks/{slug}/{token}/stk",
+        ] {
             #expect(paths[path] != nil, "openapi lacks \(path)")
         }
         #expect(try await server.raw("GET", "/metrics").0 == 401)

@@ -13,14 +13,16 @@ import Testing
     ]
 
     func login(_ server: ServerProcess, _ email: String, _ password: String) async throws -> String {
-        let (status, body) = try await server.request("POST", "/v1/auth/login", json: ["email": email, "password": password])
+        let (status, body) = try await server.request(
+            "POST", "/v1/auth/login", json: ["email": email, "password": password])
         #expect(status == 200, "login \(email): \(status)")
         return try #require(body?["access_token"] as? String)
     }
 
     /// An organization `acme` with an org_admin `boss@acme.co.ke`; returns its id.
     func makeAcme(_ server: ServerProcess, root: String) async throws -> String {
-        let (_, acme) = try await server.request("POST", "/v1/orgs", token: root, json: ["name": "Acme", "slug": "acme"])
+        let (_, acme) = try await server.request(
+            "POST", "/v1/orgs", token: root, json: ["name": "Acme", "slug": "acme"])
         let acmeID = try #require(acme?["id"] as? String)
         let boss = ["email": "boss@acme.co.ke", "password": "boss-password-1", "role": "org_admin"]
         #expect(try await server.request("POST", "/v1/orgs/\(acmeID)/users", token: root, json: boss).0 == 201)
@@ -77,7 +79,8 @@ import Testing
         try await withAcme("e2e-revoke") { server, root, acmeID in
             let boss = try await login(server, "boss@acme.co.ke", "boss-password-1")
 
-            let (created, key) = try await server.request("POST", "/v1/api-keys", token: boss, json: ["name": "backend"])
+            let (created, key) = try await server.request(
+                "POST", "/v1/api-keys", token: boss, json: ["name": "backend"])
             #expect(created == 201)
             let keyID = try #require(key?["id"] as? String)
             let secret = try #require(key?["key"] as? String)
@@ -96,7 +99,8 @@ import Testing
             }
             let (_, users) = try await server.request("GET", "/v1/orgs/\(acmeID)/users", token: boss)
             let ids = Dictionary(
-                uniqueKeysWithValues: (users?["data"] as? [[String: Any]] ?? []).compactMap { user -> (String, String)? in
+                uniqueKeysWithValues: (users?["data"] as? [[String: Any]] ?? []).compactMap {
+                    user -> (String, String)? in
                     guard let email = user["email"] as? String, let id = user["id"] as? String else { return nil }
                     return (email, id)
                 })
@@ -110,19 +114,25 @@ import Testing
             #expect(try await server.raw("DELETE", "/v1/orgs/\(acmeID)/users/\(clerkID)", token: boss).0 == 204)
             #expect(try await server.request("GET", "/v1/transactions", token: clerk).0 == 401)
             let demote = ["role": "user"]
-            #expect(try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(leadID)", token: boss, json: demote).0 == 200)
+            #expect(
+                try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(leadID)", token: boss, json: demote).0
+                    == 200)
             #expect(try await server.request("GET", "/v1/transactions", token: lead).0 == 401)
             // A password change kills the sessions opened before it (tokens of an earlier second).
             let before = try await login(server, "lead@acme.co.ke", "user-password-1")
             try await Task.sleep(for: .milliseconds(1_100))
             let newPassword = ["password": "user-password-2"]
-            #expect(try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(leadID)", token: boss, json: newPassword).0 == 200)
+            #expect(
+                try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(leadID)", token: boss, json: newPassword)
+                    .0 == 200)
             #expect(try await server.request("GET", "/v1/transactions", token: before).0 == 401)
             let after = try await login(server, "lead@acme.co.ke", "user-password-2")
             #expect(try await server.request("GET", "/v1/transactions", token: after).0 == 200)
             let disable: [String: Any] = ["disabled": true]
             let bossID = try #require(ids["boss@acme.co.ke"])
-            #expect(try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(bossID)", token: root, json: disable).0 == 200)
+            #expect(
+                try await server.request("PATCH", "/v1/orgs/\(acmeID)/users/\(bossID)", token: root, json: disable).0
+                    == 200)
             #expect(try await server.request("GET", "/v1/transactions", token: boss).0 == 401)
         }
     }
@@ -156,7 +166,8 @@ import Testing
             let first = try await login(server, "lead@acme.co.ke", "user-password-2")
             let second = try await login(server, "lead@acme.co.ke", "user-password-2")
             let wrong = ["current_password": "not-my-password", "new_password": "user-password-3"]
-            let (refused, refusedBody) = try await server.request("POST", "/v1/auth/password", token: first, json: wrong)
+            let (refused, refusedBody) = try await server.request(
+                "POST", "/v1/auth/password", token: first, json: wrong)
             #expect(refused == 422)
             #expect((refusedBody?["error"] as? [String: Any])?["param"] as? String == "current_password")
             let short = ["current_password": "user-password-2", "new_password": "short"]
@@ -201,7 +212,10 @@ import Testing
             let object = try JSONSerialization.jsonObject(with: log) as? [String: Any]
             let entries = object?["data"] as? [[String: Any]] ?? []
             let auth = entries.filter { ($0["action"] as? String)?.hasPrefix("auth.") == true }
-            #expect(auth.compactMap { $0["action"] as? String } == ["auth.login_failed", "auth.login", "auth.logout", "auth.login"])
+            #expect(
+                auth.compactMap { $0["action"] as? String } == [
+                    "auth.login_failed", "auth.login", "auth.logout", "auth.login",
+                ])
             #expect(auth.first?["actor"] as? String == "anonymous")
             let bossID = auth.last?["actor"] as? String
             #expect(bossID?.hasPrefix("usr_") == true)
@@ -214,7 +228,9 @@ import Testing
             let systemActions = (systemLog?["data"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
             #expect(systemActions.filter { $0 == "auth.login" }.count == 1)
             #expect(systemActions.contains("user.create"))
-            #expect(try await server.request("GET", "/v1/audit-log/verify?org=system", token: root).1?["ok"] as? Bool == true)
+            #expect(
+                try await server.request("GET", "/v1/audit-log/verify?org=system", token: root).1?["ok"] as? Bool
+                    == true)
             // Anyone else naming another organization (the instance's log included) is refused, never read as
             // their own; naming their own organization is fine.
             let (other, otherBody) = try await server.request("GET", "/v1/audit-log?org=system", token: boss)

@@ -16,11 +16,14 @@ import Testing
             directory: data.tenantDirectory("org_cli"), tenantID: "org_cli", as: TenantState.self, io: PosixFileIO(),
             logger: .init(label: "test"), segmentBytesMax: 1_000)
         let created = TenantEvent.organizationCreated(.init(
-            organizationID: OrganizationID(randomBytes: Array(repeating: 7, count: 16)), name: "CLI", slug: try OrgSlug("cli"),
-            plan: "free", subscriptionStatus: .trialing, currentPeriodStartMs: 0, currentPeriodEndMs: 1, callbackToken: "t"))
+            organizationID: OrganizationID(randomBytes: Array(repeating: 7, count: 16)), name: "CLI",
+            slug: try OrgSlug("cli"),
+            plan: "free", subscriptionStatus: .trialing, currentPeriodStartMs: 0, currentPeriodEndMs: 1,
+            callbackToken: "t"))
         _ = try await store.append([NewEvent(type: created.type, data: created.canonicalData(), atMs: 0)])
         for index in 1..<events {
-            let audit = TenantEvent.auditRecorded(.init(actor: "system", action: "test.\(index)", target: "", requestID: "req_1"))
+            let audit = TenantEvent.auditRecorded(
+                .init(actor: "system", action: "test.\(index)", target: "", requestID: "req_1"))
             _ = try await store.append([NewEvent(type: audit.type, data: audit.canonicalData(), atMs: 0)])
         }
         await store.close()
@@ -50,7 +53,10 @@ import Testing
         let (store, _, _) = try TenantStore.open(
             directory: temp.path + "/tenants/org_cli", tenantID: "org_cli", as: TenantState.self, io: PosixFileIO(),
             logger: .init(label: "test"))
-        let ids = [PaymentID(randomBytes: Array(repeating: 1, count: 16)), PaymentID(randomBytes: Array(repeating: 2, count: 16))]
+        let ids = [
+            PaymentID(randomBytes: Array(repeating: 1, count: 16)),
+            PaymentID(randomBytes: Array(repeating: 2, count: 16)),
+        ]
         for id in ids {
             let received = TenantEvent.c2bReceived(.init(
                 paymentID: id, amount: Amount(shillings: 100), phone: "254708374149", mpesaReceipt: "SKR7SHARED",
@@ -100,13 +106,16 @@ import Testing
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let old = try MasterKey.load(environment: [:], keyFile: nil, dataDirectory: temp.path, io: io, logger: logger)
         let vaultPath = temp.path + "/tenants/org_cli/credentials.enc"
-        try io.writeNewFile(at: vaultPath, contents: CredentialVault(masterKey: old).seal(Array("secret".utf8), tenantID: "org_cli"))
+        try io.writeNewFile(
+            at: vaultPath, contents: CredentialVault(masterKey: old).seal(Array("secret".utf8), tenantID: "org_cli"))
         let result = try PesaBinary.run(["keys", "rotate", "--data", temp.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("re-encrypted 1 tenant(s)"))
         let new = try MasterKey.read(temp.path + "/master.key", io: io)
         #expect(new.id != old.id)
-        #expect(try CredentialVault(masterKey: new).open(try io.readFile(at: vaultPath), tenantID: "org_cli") == Array("secret".utf8))
+        #expect(
+            try CredentialVault(masterKey: new).open(try io.readFile(at: vaultPath), tenantID: "org_cli")
+                == Array("secret".utf8))
         let verify = try PesaBinary.run(["verify", "--data", temp.path])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }

@@ -54,7 +54,8 @@ final class SettableClock: WallClock {
         let both = AuditFilter(fromMs: start + 180_000, actor: "usr_member", action: "user.create")
         #expect(try await gateway.auditLog(in: acme, after: 0, limit: 50, filter: both, by: admin).entries.count == 1)
         #expect(
-            try await gateway.auditLog(in: acme, after: 0, limit: 50, filter: AuditFilter(actor: "usr_x"), by: admin).entries
+            try await gateway.auditLog(in: acme, after: 0, limit: 50, filter: AuditFilter(actor: "usr_x"), by: admin)
+                .entries
                 .isEmpty)
     }
 }

@@ -12,11 +12,13 @@ import Testing
     /// A C2B validation request: answered without touching any payment, so it only shows whether the URL's
     /// token was accepted (`.accepted`) or not (`.notFound`).
     static let validation = Array(
-        #"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","BillRefNumber":"A1","MSISDN":"2547****149"}"#
+        (#"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","#
+            + #""BillRefNumber":"A1","MSISDN":"2547****149"}"#)
             .utf8)
 
     func answer(_ harness: EngineHarness, _ token: String) async throws -> CallbackAnswer {
-        try await harness.gateway.receiveCallback(slug: "acme", token: token, kind: .c2bValidation, body: Self.validation)
+        try await harness.gateway.receiveCallback(
+            slug: "acme", token: token, kind: .c2bValidation, body: Self.validation)
     }
 
     @Test func theOldTokenWorksForItsGraceOnlyAndOnlyTheLastOneIsKept() async throws {

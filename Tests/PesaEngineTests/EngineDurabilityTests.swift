@@ -34,11 +34,13 @@ import Testing
         let admin = EngineHarness.member(.orgAdmin, of: acme)
         harness.io.inject(.init(.append, pathContains: acme.rawValue, errno: 28, partialBytes: 10, times: 1))
         let error = await #expect(throws: EngineError.self) {
-            try await harness.gateway.createUser(in: acme, email: "a@acme.co.ke", passwordHash: "h", role: .user, by: admin)
+            try await harness.gateway.createUser(
+                in: acme, email: "a@acme.co.ke", passwordHash: "h", role: .user, by: admin)
         }
         #expect(error?.code == .storageUnavailable)
         #expect(try await harness.gateway.users(in: acme, by: admin).isEmpty)
-        _ = try await harness.gateway.createUser(in: acme, email: "a@acme.co.ke", passwordHash: "h", role: .user, by: admin)
+        _ = try await harness.gateway.createUser(
+            in: acme, email: "a@acme.co.ke", passwordHash: "h", role: .user, by: admin)
         let restarted = try await harness.restarted()
         #expect(try await restarted.gateway.users(in: acme, by: admin).map(\.email) == ["a@acme.co.ke"])
         #expect(try await restarted.gateway.verifyAuditLog(in: acme, by: admin).ok)
@@ -58,7 +60,9 @@ import Testing
             try await restarted.gateway.organization(acme, by: EngineHarness.superAdmin)
         }
         #expect(error?.code == .tenantUnavailable)
-        #expect(try await restarted.gateway.organization(globex, by: EngineHarness.superAdmin).record.slug.rawValue == "globex")
+        #expect(
+            try await restarted.gateway.organization(globex, by: EngineHarness.superAdmin).record.slug.rawValue
+                == "globex")
     }
 
     @Test func credentialsAreVaultedMaskedAndVersioned() async throws {
@@ -68,10 +72,16 @@ import Testing
         var input = MpesaCredentialsInput()
         input.environment = "sandbox"
         input.consumerKey = " ck_live_key_123456 "
-        let missing = await #expect(throws: EngineError.self) { try await harness.gateway.putCredentials(input, in: acme, by: admin) }
+        let missing = await #expect(throws: EngineError.self) {
+            try await harness.gateway.putCredentials(input, in: acme, by: admin)
+        }
         #expect(missing?.code == .invalidField)
         #expect(missing?.param == "consumer_secret")
-        #expect(missing?.message == "missing required fields: consumer_secret, business_short_code, passkey, initiator_name, initiator_password")
+        #expect(
+            missing?.message
+                == "missing required fields: consumer_secret, business_short_code, passkey, initiator_name,"
+                    + " initiator_password"
+        )
         let noCredentials = await #expect(throws: EngineError.self) { try await harness.gateway.credentials(for: acme) }
         #expect(noCredentials?.code == .credentialsMissing)
         input.consumerSecret = "VerySecretConsumerSecret"
@@ -90,7 +100,9 @@ import Testing
         input.passkey = "0000000000000000000000000000000000000000000000000000000000000000"
         #expect(try await harness.gateway.putCredentials(input, in: acme, by: admin).record.version == 2)
         let manager = EngineHarness.member(.manager, of: acme)
-        let managerPut = await #expect(throws: EngineError.self) { try await harness.gateway.putCredentials(input, in: acme, by: manager) }
+        let managerPut = await #expect(throws: EngineError.self) {
+            try await harness.gateway.putCredentials(input, in: acme, by: manager)
+        }
         #expect(managerPut?.code == .forbidden)
         #expect(try await harness.gateway.credentialsView(in: acme, by: manager).record.version == 2)
         let restarted = try await harness.restarted()
@@ -115,7 +127,8 @@ import Testing
         let acme = try await harness.makeOrganization("acme")
         let admin = EngineHarness.member(.orgAdmin, of: acme)
         let key = try await harness.gateway.createAPIKey(
-            in: acme, name: "backend", role: .manager, environment: "sandbox", keyHash: "ab12", keyHint: "pk_test_…ab12",
+            in: acme, name: "backend", role: .manager, environment: "sandbox", keyHash: "ab12",
+            keyHint: "pk_test_…ab12",
             by: admin)
         let restarted = try await harness.restarted()
         let found = try #require(await restarted.gateway.apiKey(hash: "ab12"))

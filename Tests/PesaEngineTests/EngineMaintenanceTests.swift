@@ -71,10 +71,13 @@ import Testing
     static func registryWithOneTenant(seed: UInt64) async throws -> (TenantRegistry, String) {
         let io = SimulatedFileIO(seed: seed)
         let gateway = try await Gateway.start(
-            data: DataDirectory(root: "/data", io: io), masterKey: .generate(), clock: FixedClock(), logger: EngineHarness.quiet)
-        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
+            data: DataDirectory(root: "/data", io: io), masterKey: .generate(), clock: FixedClock(),
+            logger: EngineHarness.quiet)
+        let acme = try await gateway.createOrganization(
+            name: "Acme", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
         await gateway.close()
-        let registry = TenantRegistry(data: gateway.registry.data, clock: FixedClock(), idleEvictionMs: -1, logger: EngineHarness.quiet)
+        let registry = TenantRegistry(
+            data: gateway.registry.data, clock: FixedClock(), idleEvictionMs: -1, logger: EngineHarness.quiet)
         try registry.discover()
         return (registry, acme.record.id.rawValue)
     }

@@ -75,9 +75,12 @@ final class Flag: Sendable { let value = Atomic<Bool>(false) }
 
         io.held.withLock { $0 = true }
         let userID = UserID(randomBytes: Array(repeating: 9, count: 16))
-        let created = TenantEvent.userCreated(.init(userID: userID, email: "a@acme.co.ke", role: .user, passwordHash: "h"))
+        let created = TenantEvent.userCreated(
+            .init(userID: userID, email: "a@acme.co.ke", role: .user, passwordHash: "h"))
         let writer = Task { try await engine.execute { _, _ in Decision(events: [created], value: ()) } }
-        while io.waiting.value.load(ordering: .sequentiallyConsistent) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        while io.waiting.value.load(ordering: .sequentiallyConsistent) == 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         // The batch is applied in memory and its fsync is held: reads wait, the access view is the durable one.
         let answered = Flag()
         let reader = Task {
@@ -134,13 +137,15 @@ extension EngineReadTests {
         #expect(await restarted.gateway.activeRole(of: user.id, in: acme, tokenID: "jti-1") == nil)
         #expect(await restarted.gateway.activeRole(of: root.id, in: nil, tokenID: "jti-root") == nil)
         #expect(await restarted.gateway.activeRole(of: root.id, in: nil, tokenID: "jti-new") == .superAdmin)
-        let entries = try await restarted.gateway.auditLog(in: acme, after: 0, limit: 50, by: EngineHarness.superAdmin).entries
+        let entries = try await restarted.gateway.auditLog(in: acme, after: 0, limit: 50, by: EngineHarness.superAdmin)
+            .entries
         let auth = entries.filter { $0.action.hasPrefix("auth.") }
         #expect(auth.map(\.action) == ["auth.login_failed", "auth.login", "auth.logout"])
         #expect(auth.map(\.actor) == ["anonymous", user.id.rawValue, user.id.rawValue])
         #expect(auth.allSatisfy { $0.target == user.id.rawValue })
         #expect(auth.map(\.requestID) == ["req_bad", "req_in", "req_out"])
-        let system = try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: EngineHarness.superAdmin).entries
+        let system = try await restarted.gateway.systemAuditLog(after: 0, limit: 50, by: EngineHarness.superAdmin)
+            .entries
         #expect(system.filter { $0.action.hasPrefix("auth.") }.map(\.action) == ["auth.login", "auth.logout"])
         #expect(try await restarted.gateway.verifySystemAuditLog(by: EngineHarness.superAdmin).ok)
         let refused = await #expect(throws: EngineError.self) {

@@ -34,11 +34,14 @@ struct EngineHarness {
         principal: try! Principal(role: .superAdmin, organizationID: nil), id: "usr_admin", requestID: "req_test")
 
     static func member(_ role: Role, of organization: OrganizationID) -> Actor {
-        Actor(principal: try! Principal(role: role, organizationID: organization), id: "usr_member", requestID: "req_test")
+        Actor(
+            principal: try! Principal(role: role, organizationID: organization), id: "usr_member", requestID: "req_test"
+        )
     }
 
     func makeOrganization(_ slug: String) async throws -> OrganizationID {
-        try await gateway.createOrganization(name: slug.uppercased(), slug: slug, plan: "starter", by: Self.superAdmin).record.id
+        try await gateway.createOrganization(name: slug.uppercased(), slug: slug, plan: "starter", by: Self.superAdmin)
+            .record.id
     }
 }
 

@@ -56,7 +56,8 @@ import Testing
             passkey: "pk", initiatorName: "api", initiatorPassword: "pw", transactionType: .paybill, tillNumber: nil,
             b2cShortCode: nil)
         let actor = Actor(
-            principal: try Principal(role: .manager, organizationID: OrganizationID(randomBytes: Array(repeating: 5, count: 16))),
+            principal: try Principal(
+                role: .manager, organizationID: OrganizationID(randomBytes: Array(repeating: 5, count: 16))),
             id: "key_t", requestID: "req", keyEnvironment: "sandbox")
         let error = #expect(throws: EngineError.self) { try actor.requireEnvironment(of: credentials) }
         #expect(error?.code == .keyEnvironmentMismatch)

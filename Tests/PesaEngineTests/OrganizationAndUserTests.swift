@@ -27,19 +27,22 @@ import Testing
         let harness = try await EngineHarness.start()
         _ = try await harness.makeOrganization("acme")
         let taken = await #expect(throws: EngineError.self) {
-            try await harness.gateway.createOrganization(name: "Other", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
+            try await harness.gateway.createOrganization(
+                name: "Other", slug: "acme", plan: "free", by: EngineHarness.superAdmin)
         }
         #expect(taken?.code == .conflict)
         #expect(taken?.param == "slug")
         for bad in ["A", "x", "has space", "UPPER", String(repeating: "a", count: 41), "a_b"] {
             let error = await #expect(throws: EngineError.self) {
-                try await harness.gateway.createOrganization(name: "X", slug: bad, plan: "free", by: EngineHarness.superAdmin)
+                try await harness.gateway.createOrganization(
+                    name: "X", slug: bad, plan: "free", by: EngineHarness.superAdmin)
             }
             #expect(error?.code == .invalidField, "slug \(bad)")
             #expect(error?.param == "slug")
         }
         let plan = await #expect(throws: EngineError.self) {
-            try await harness.gateway.createOrganization(name: "X", slug: "xx", plan: "gold", by: EngineHarness.superAdmin)
+            try await harness.gateway.createOrganization(
+                name: "X", slug: "xx", plan: "gold", by: EngineHarness.superAdmin)
         }
         #expect(plan?.param == "plan")
     }
@@ -59,9 +62,13 @@ import Testing
         let acme = try await harness.makeOrganization("acme")
         let globex = try await harness.makeOrganization("globex")
         let acmeAdmin = EngineHarness.member(.orgAdmin, of: acme)
-        let error = await #expect(throws: EngineError.self) { try await harness.gateway.organization(globex, by: acmeAdmin) }
+        let error = await #expect(throws: EngineError.self) {
+            try await harness.gateway.organization(globex, by: acmeAdmin)
+        }
         #expect(error?.code == .notFound)
-        let users = await #expect(throws: EngineError.self) { try await harness.gateway.users(in: globex, by: acmeAdmin) }
+        let users = await #expect(throws: EngineError.self) {
+            try await harness.gateway.users(in: globex, by: acmeAdmin)
+        }
         #expect(users?.code == .notFound)
         #expect(try await harness.gateway.organizations(by: acmeAdmin).views.map(\.record.id) == [acme])
         let all = try await harness.gateway.organizations(by: EngineHarness.superAdmin)
@@ -92,16 +99,19 @@ import Testing
         }
         #expect(duplicate?.code == .conflict)
         let superAdmin = await #expect(throws: EngineError.self) {
-            try await harness.gateway.createUser(in: acme, email: "x@example.com", passwordHash: "h", role: .superAdmin, by: admin)
+            try await harness.gateway.createUser(
+                in: acme, email: "x@example.com", passwordHash: "h", role: .superAdmin, by: admin)
         }
         #expect(superAdmin?.code == .forbidden)
         let manager = EngineHarness.member(.manager, of: acme)
         let byManager = await #expect(throws: EngineError.self) {
-            try await harness.gateway.createUser(in: acme, email: "y@example.com", passwordHash: "h", role: .user, by: manager)
+            try await harness.gateway.createUser(
+                in: acme, email: "y@example.com", passwordHash: "h", role: .user, by: manager)
         }
         #expect(byManager?.code == .forbidden)
         let badEmail = await #expect(throws: EngineError.self) {
-            try await harness.gateway.createUser(in: acme, email: "not-an-email", passwordHash: "h", role: .user, by: admin)
+            try await harness.gateway.createUser(
+                in: acme, email: "not-an-email", passwordHash: "h", role: .user, by: admin)
         }
         #expect(badEmail?.param == "email")
         let candidate = try #require(try await harness.gateway.loginCandidate(email: "jane@EXAMPLE.com"))
@@ -116,7 +126,8 @@ import Testing
         let user = try await harness.gateway.createUser(
             in: acme, email: "ops@acme.co.ke", passwordHash: "h1", role: .orgAdmin, by: EngineHarness.superAdmin)
         let restarted = try await harness.restarted()
-        #expect(try await restarted.gateway.organization(acme, by: EngineHarness.superAdmin).record.slug.rawValue == "acme")
+        #expect(
+            try await restarted.gateway.organization(acme, by: EngineHarness.superAdmin).record.slug.rawValue == "acme")
         let candidate = try #require(try await restarted.gateway.loginCandidate(email: "ops@acme.co.ke"))
         #expect(candidate.user.id == user.id)
         #expect(try await restarted.gateway.loginCandidate(email: "root@example.com")?.organizationID == nil)
@@ -133,7 +144,9 @@ import Testing
         let updated = try await harness.gateway.updateUser(user.id, in: acme, UserChanges(role: .manager), by: admin)
         #expect(updated.role == .manager)
         try await harness.gateway.deleteUser(user.id, in: acme, by: admin)
-        let gone = await #expect(throws: EngineError.self) { try await harness.gateway.user(user.id, in: acme, by: admin) }
+        let gone = await #expect(throws: EngineError.self) {
+            try await harness.gateway.user(user.id, in: acme, by: admin)
+        }
         #expect(gone?.code == .notFound)
         let entries = try await harness.gateway.auditLog(in: acme, after: 0, limit: 50, by: admin).entries
         #expect(entries.map(\.action) == ["organization.create", "user.create", "user.update", "user.delete"])
@@ -159,7 +172,9 @@ import Testing
         #expect(try await harness.gateway.updateOrganization(acme, rename, by: admin).record.name == "Acme Kenya")
         var billing = OrganizationChanges()
         billing.plan = "business"
-        let refused = await #expect(throws: EngineError.self) { try await harness.gateway.updateOrganization(acme, billing, by: admin) }
+        let refused = await #expect(throws: EngineError.self) {
+            try await harness.gateway.updateOrganization(acme, billing, by: admin)
+        }
         #expect(refused?.code == .forbidden)
         billing.rateLimitOverride = 500
         let updated = try await harness.gateway.updateOrganization(acme, billing, by: EngineHarness.superAdmin)

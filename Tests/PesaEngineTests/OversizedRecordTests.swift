@@ -24,7 +24,8 @@ import Testing
             #expect(engine.store.journal.head == before)
             // The tenant goes on: the next callback is kept (raw, answered as malformed: it is not a whole one).
             let small = Array(#"{"Body":{"stkCallback":{"ResultDesc":"\#(quotes.prefix(200))"}}}"#.utf8)
-            let answer = try await harness.gateway.receiveCallback(slug: harness.slug, token: token, kind: .stk, body: small)
+            let answer = try await harness.gateway.receiveCallback(
+                slug: harness.slug, token: token, kind: .stk, body: small)
             #expect(answer == .malformed("not an STK callback"))
             #expect(engine.store.journal.head.seq == before.seq + 1)
         }

@@ -16,13 +16,15 @@ import Testing
             #expect(answer.payment.phone == "254708374149")
             #expect(answer.payment.checkoutRequestID != nil)
             #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
-            let settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            let settled = try await harness.gateway.payment(
+                answer.payment.id, in: harness.organization, by: harness.admin)
             #expect(settled.status == .succeeded)
             #expect(settled.resultCode == ResultCode("0"))
             #expect(settled.mpesaReceipt?.isEmpty == false)
             // The same callback again: recorded, nothing changes.
             #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
-            let again = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            let again = try await harness.gateway.payment(
+                answer.payment.id, in: harness.organization, by: harness.admin)
             #expect(again.status == settled.status)
             #expect(again.mpesaReceipt == settled.mpesaReceipt)
             #expect(again.updatedAtMs == settled.updatedAtMs)
@@ -38,7 +40,8 @@ import Testing
         try await PaymentsHarness.run { harness in
             let answer = try await harness.push(phone)
             _ = try await harness.deliverCallbacks(count: 1)
-            let settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            let settled = try await harness.gateway.payment(
+                answer.payment.id, in: harness.organization, by: harness.admin)
             #expect(settled.status == status)
             #expect(settled.resultCode == ResultCode(code))
         }
@@ -69,7 +72,11 @@ import Testing
             #expect(waiting.first?.reconcileAttempts == 3)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
-            let body = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_never_seen","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"TLW0000001"},{"Name":"PhoneNumber","Value":254700000500}]}}}}"#
+            let body =
+                #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_never_seen","#
+                    + #""ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},"#
+                    + #"{"Name":"MpesaReceiptNumber","Value":"TLW0000001"},{"Name":"PhoneNumber","#
+                    + #""Value":254700000500}]}}}}"#
             #expect(try await harness.gateway.receiveCallback(
                 slug: harness.slug, token: token, kind: .stk, body: Array(body.utf8)) == .accepted)
             let settled = try await harness.payment(try #require(waiting.first).id)
@@ -87,7 +94,8 @@ import Testing
             while settled.status == .pending && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
                 await harness.gateway.reconcile(harness.organization)
-                settled = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+                settled = try await harness.gateway.payment(
+                    answer.payment.id, in: harness.organization, by: harness.admin)
             }
             #expect(settled.status == .succeeded)
             #expect(settled.mpesaReceipt == nil)  // an STK query carries no receipt
@@ -98,9 +106,11 @@ import Testing
                 .openedToken
             func callback(_ receipt: String) -> [UInt8] {
                 Array(#"""
-                    {"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":0,
+                    {"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)",\#
+                    "CheckoutRequestID":"\#(checkout)","ResultCode":0,
                     "ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},
-                    {"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},{"Name":"TransactionDate","Value":20261129101542},
+                    {"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},\#
+                    {"Name":"TransactionDate","Value":20261129101542},
                     {"Name":"PhoneNumber","Value":254700000009}]}}}}
                     """#.utf8)
             }
@@ -127,7 +137,9 @@ import Testing
             #expect(second.isReplay)
             #expect(second.payment.id == first.payment.id)
             let other = IdempotencyInput(key: "order-42", requestHash: String(repeating: "b", count: 64))
-            let error = await #expect(throws: EngineError.self) { try await harness.push("254708374149", amount: 11, idempotency: other) }
+            let error = await #expect(throws: EngineError.self) {
+                try await harness.push("254708374149", amount: 11, idempotency: other)
+            }
             #expect(error?.code == .idempotencyKeyReused)
         }
     }
@@ -172,7 +184,8 @@ import Testing
             }
             #expect(globexState.0 == 0)
             #expect(globexState.1 == 1)
-            let stillPending = try await harness.gateway.payment(answer.payment.id, in: harness.organization, by: harness.admin)
+            let stillPending = try await harness.gateway.payment(
+                answer.payment.id, in: harness.organization, by: harness.admin)
             #expect(stillPending.status == .pending)
             guard case .malformed = try await harness.gateway.receiveCallback(
                 slug: "acme", token: token, kind: .stk, body: Array("not json".utf8))
@@ -197,10 +210,12 @@ extension PaymentTests {
                 .openedToken
             func callback(code: Int, receipt: String?) -> [UInt8] {
                 let metadata = receipt.map {
-                    #","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","Value":"\#($0)"},{"Name":"PhoneNumber","Value":254708374149}]}"#
+                    #","CallbackMetadata":{"Item":[{"Name":"Amount","Value":10},{"Name":"MpesaReceiptNumber","#
+                        + #""Value":"\#($0)"},{"Name":"PhoneNumber","Value":254708374149}]}"#
                 } ?? ""
                 return Array(
-                    #"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#
+                    (#"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","#
+                        + #""ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#)
                         .utf8)
             }
             func deliver(code: Int, receipt: String?) async throws -> Payment {
@@ -244,7 +259,11 @@ extension PaymentTests {
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
             func success(_ phone: String, shillings: Int64, receipt: String) async throws -> CallbackAnswer {
-                let body = #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_unknown_\#(receipt)","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":\#(shillings)},{"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},{"Name":"PhoneNumber","Value":\#(phone)}]}}}}"#
+                let body =
+                    #"{"Body":{"stkCallback":{"MerchantRequestID":"m","CheckoutRequestID":"ws_CO_unknown_\#(receipt)","#
+                        + #""ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","#
+                        + #""Value":\#(shillings)},{"Name":"MpesaReceiptNumber","Value":"\#(receipt)"},"#
+                        + #"{"Name":"PhoneNumber","Value":\#(phone)}]}}}}"#
                 return try await harness.gateway.receiveCallback(
                     slug: harness.slug, token: token, kind: .stk, body: Array(body.utf8))
             }
@@ -332,12 +351,16 @@ extension PaymentTests {
             let records = try await engine.store.records(
                 types: ["payment.reconcile_attempted", "payment.settled"], afterSeq: 0, limit: 1_000
             ).records
-            let about = try records.filter { try TenantEvent(type: $0.type, data: $0.data).paymentID == answer.payment.id }
+            let about = try records.filter {
+                try TenantEvent(type: $0.type, data: $0.data).paymentID == answer.payment.id
+            }
             let attempts = about.filter { $0.type == "payment.reconcile_attempted" }
             #expect(about.filter { $0.type == "payment.settled" }.count == 1)
             #expect(settled.reconcileAttempts == attempts.count)
             let settledAt = try #require(about.firstIndex { $0.type == "payment.settled" })
-            guard case .paymentSettled(let settlement) = try TenantEvent(type: about[settledAt].type, data: about[settledAt].data)
+            guard
+                case .paymentSettled(let settlement) = try TenantEvent(
+                    type: about[settledAt].type, data: about[settledAt].data)
             else {
                 Issue.record("no settlement of the push")
                 return
@@ -346,7 +369,8 @@ extension PaymentTests {
             let after = about[(settledAt + 1)...]
             #expect(after.count == 1, "one receipt lookup follows the settlement")
             let lookup = try #require(after.first)
-            guard case .reconciliationAttempted(let attempt) = try TenantEvent(type: lookup.type, data: lookup.data) else {
+            guard case .reconciliationAttempted(let attempt) = try TenantEvent(type: lookup.type, data: lookup.data)
+            else {
                 Issue.record("the event after the settlement is not the receipt lookup")
                 return
             }

@@ -47,17 +47,30 @@ import Testing
             let before = try await harness.gateway.engine(harness.organization).read { $0.lastSeq }
             let cases: [(PayoutParameters, String)] = [
                 (.init(phone: "0708374149", amount: 100, command: "gift", remarks: "xy", occasion: nil), "command"),
-                (.init(phone: "0708374149", amount: 5, command: "business_payment", remarks: "xy", occasion: nil), "amount"),
-                (.init(phone: "12345", amount: 100, command: "business_payment", remarks: "xy", occasion: nil), "phone"),
-                (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "", occasion: nil), "remarks"),
+                (
+                    .init(phone: "0708374149", amount: 5, command: "business_payment", remarks: "xy", occasion: nil),
+                    "amount"
+                ),
+                (
+                    .init(phone: "12345", amount: 100, command: "business_payment", remarks: "xy", occasion: nil),
+                    "phone"
+                ),
+                (
+                    .init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "", occasion: nil),
+                    "remarks"
+                ),
                 // Daraja wants 2 to 100 characters.
-                (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: " x ", occasion: nil), "remarks"),
+                (
+                    .init(phone: "0708374149", amount: 100, command: "business_payment", remarks: " x ", occasion: nil),
+                    "remarks"
+                ),
                 (.init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "ok",
                        occasion: String(repeating: "o", count: 101)), "occasion"),
             ]
             for (input, param) in cases {
                 let error = await #expect(throws: EngineError.self) {
-                    try await harness.gateway.payout(input, in: harness.organization, idempotency: nil, by: harness.admin)
+                    try await harness.gateway.payout(
+                        input, in: harness.organization, idempotency: nil, by: harness.admin)
                 }
                 #expect(error?.code == .invalidField)
                 #expect(error?.param == param)
@@ -128,7 +141,8 @@ import Testing
             let id = QueryID(randomBytes: Array(repeating: 2, count: 16))
             try await engine.execute { (state, context) throws(EngineError) in
                 let sent = TenantEvent.querySent(.init(
-                    queryID: id, kind: .balance, reason: .api, conversationID: "AG_EARLY", originatorConversationID: "O"))
+                    queryID: id, kind: .balance, reason: .api, conversationID: "AG_EARLY",
+                    originatorConversationID: "O"))
                 let results = Gateway.queryResultEvents(
                     remembered, queryID: id, kind: .balance, paymentID: nil, state: state, nowMs: context.nowMs)
                 return Decision(events: [sent] + results, value: ())
@@ -224,9 +238,11 @@ import Testing
             let registration = try await harness.gateway.registerC2BURLs(
                 responseType: nil, in: harness.organization, by: harness.admin)
             #expect(registration.responseType == "Completed")
-            #expect(registration.confirmationURL.hasSuffix("/callbacks/acme/\(try await token(harness))/c2b/confirmation"))
+            #expect(
+                registration.confirmationURL.hasSuffix("/callbacks/acme/\(try await token(harness))/c2b/confirmation"))
             let bad = await #expect(throws: EngineError.self) {
-                try await harness.gateway.registerC2BURLs(responseType: "maybe", in: harness.organization, by: harness.admin)
+                try await harness.gateway.registerC2BURLs(
+                    responseType: "maybe", in: harness.organization, by: harness.admin)
             }
             #expect(bad?.param == "response_type")
         }
@@ -238,7 +254,9 @@ import Testing
 
     @Test func balanceTextIsReadWithoutFloatingPoint() {
         let accounts = BalanceText.accounts(
-            "Working Account|KES|700000.00|700000.00|0.00|0.00&Charges Paid Account|KES|-1540.5|-1540.5|0|0&bad|KES|x|1|1|1")
+            "Working Account|KES|700000.00|700000.00|0.00|0.00&"
+                + "Charges Paid Account|KES|-1540.5|-1540.5|0|0&bad|KES|x|1|1|1"
+        )
         #expect(accounts.count == 2)
         #expect(accounts[0].current == Amount(minorUnits: 70_000_000))
         #expect(accounts[1].available == Amount(minorUnits: -154_050))
@@ -250,13 +268,20 @@ import Testing
 /// C2B validation: accept by default; an organization may reject unknown account references.
 @Suite struct C2BValidationTests {
     static func validation(_ reference: String) -> [UInt8] {
-        Array(#"{"TransactionType":"Pay Bill","TransID":"","TransTime":"20261128120000","TransAmount":"10","BusinessShortCode":"600000","BillRefNumber":"\#(reference)","MSISDN":"254708374149"}"#.utf8)
+        Array(
+            (#"{"TransactionType":"Pay Bill","TransID":"","TransTime":"20261128120000","TransAmount":"10","#
+                + #""BusinessShortCode":"600000","BillRefNumber":"\#(reference)","MSISDN":"254708374149"}"#)
+                .utf8)
     }
 
     @Test func aConfirmationBecomesOneSucceededC2BPaymentEvenWhenDeliveredTwice() async throws {
         try await PaymentsHarness.run { harness in
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin).openedToken
-            let body = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B001","TransTime":"20261128120000","TransAmount":"250.00","BusinessShortCode":"174379","BillRefNumber":"INV-1","MSISDN":"254708374149"}"#.utf8)
+            let body = Array(
+                (#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B001","TransTime":"20261128120000","#
+                    + #""TransAmount":"250.00","BusinessShortCode":"174379","BillRefNumber":"INV-1","#
+                    + #""MSISDN":"254708374149"}"#)
+                    .utf8)
             for _ in 0..<2 {
                 let answer = try await harness.gateway.receiveCallback(
                     slug: harness.slug, token: token, kind: .c2bConfirmation, body: body)
@@ -271,7 +296,11 @@ import Testing
             #expect(payments.first?.amount == Amount(shillings: 250))
             #expect(payments.first?.accountReference == "INV-1")
             // Cents are kept; a zero or unreadable amount is kept raw and answered as malformed.
-            let cents = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B002","TransTime":"20261128120000","TransAmount":"10.50","BusinessShortCode":"174379","BillRefNumber":"INV-2","MSISDN":"254708374149"}"#.utf8)
+            let cents = Array(
+                (#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B002","TransTime":"20261128120000","#
+                    + #""TransAmount":"10.50","BusinessShortCode":"174379","BillRefNumber":"INV-2","#
+                    + #""MSISDN":"254708374149"}"#)
+                    .utf8)
             #expect(try await harness.gateway.receiveCallback(
                 slug: harness.slug, token: token, kind: .c2bConfirmation, body: cents) == .accepted)
             let withCents = try await harness.gateway.engine(harness.organization).read { state in
@@ -279,10 +308,15 @@ import Testing
             }
             #expect(withCents == Amount(minorUnits: 1_050))
             for amount in ["0.00", "1.234", "ten"] {
-                let bad = Array(#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B003","TransAmount":"\#(amount)","BusinessShortCode":"174379","BillRefNumber":"X","MSISDN":"2547"}"#.utf8)
+                let bad = Array(
+                    (#"{"TransactionType":"Pay Bill","TransID":"SKR7C2B003","TransAmount":"\#(amount)","#
+                        + #""BusinessShortCode":"174379","BillRefNumber":"X","MSISDN":"2547"}"#)
+                        .utf8)
                 let answer = try await harness.gateway.receiveCallback(
                     slug: harness.slug, token: token, kind: .c2bConfirmation, body: bad)
-                #expect(answer == .malformed("C2B confirmation without a readable positive TransAmount or a TransID"), "\(amount)")
+                #expect(
+                    answer == .malformed("C2B confirmation without a readable positive TransAmount or a TransID"),
+                    "\(amount)")
             }
         }
     }
@@ -300,7 +334,8 @@ import Testing
             #expect(policy.accountReferences == ["INV-1", "ACC2"])
             #expect(try await validate("INV-1") == .accepted)
             #expect(try await validate("acc2") == .accepted)
-            #expect(try await validate("INV-9") == .rejected(code: "C2B00012", desc: "Rejected: unknown account number"))
+            #expect(
+                try await validate("INV-9") == .rejected(code: "C2B00012", desc: "Rejected: unknown account number"))
             let bad = await #expect(throws: EngineError.self) {
                 try await harness.gateway.setC2BValidation(
                     rejectUnknown: true, accountReferences: [" "], in: harness.organization, by: harness.admin)

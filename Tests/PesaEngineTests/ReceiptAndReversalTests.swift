@@ -49,7 +49,8 @@ import Testing
         try await PaymentsHarness.run { harness in
             let (paid, receipt) = try await Self.paidPush(harness, amount: 1_001)
             let reversal = try await harness.gateway.reversal(
-                ReversalParameters(mpesaReceipt: nil, amount: 1, remarks: "Partial refund", paymentID: paid.id.rawValue),
+                ReversalParameters(
+                    mpesaReceipt: nil, amount: 1, remarks: "Partial refund", paymentID: paid.id.rawValue),
                 in: harness.organization, idempotency: nil, by: harness.admin)
             #expect(reversal.payment.reversedReceipt == receipt)
             #expect(try await harness.deliverCallbacks(.reversalResult, count: 1) == [.accepted])
@@ -94,7 +95,8 @@ import Testing
             // Meanwhile it cannot be reversed: there is no receipt to reverse.
             let refused = await #expect(throws: EngineError.self) {
                 try await harness.gateway.reversal(
-                    ReversalParameters(mpesaReceipt: nil, amount: 10, remarks: "Refund", paymentID: push.payment.id.rawValue),
+                    ReversalParameters(
+                        mpesaReceipt: nil, amount: 10, remarks: "Refund", paymentID: push.payment.id.rawValue),
                     in: harness.organization, idempotency: nil, by: harness.admin)
             }
             #expect(refused?.code == .receiptPending)
@@ -113,24 +115,39 @@ import Testing
     }
 
     @Test func aPushWhoseAnswerWasLostIsDueExactlyWhenItsWaitEnds() {
-        let settings = PaymentSettings(reconcileAfterMs: 120_000, reconcileAttemptsMax: 6, lostPushAnswerWaitMs: 600_000)
+        let settings = PaymentSettings(
+            reconcileAfterMs: 120_000, reconcileAttemptsMax: 6, lostPushAnswerWaitMs: 600_000)
         // With the back-off alone the look after 480 s would be at 960 s; the wait ends at 600 s.
-        #expect(settings.nextReconcileAtMs(createdAtMs: 0, attempts: 2, awaitsCheckoutID: true, awaitsReceipt: false) == 480_000)
-        #expect(settings.nextReconcileAtMs(createdAtMs: 0, attempts: 3, awaitsCheckoutID: true, awaitsReceipt: false) == 600_000)
-        #expect(settings.nextReconcileAtMs(createdAtMs: 0, attempts: 3, awaitsCheckoutID: false, awaitsReceipt: false) == 960_000)
+        #expect(
+            settings.nextReconcileAtMs(createdAtMs: 0, attempts: 2, awaitsCheckoutID: true, awaitsReceipt: false)
+                == 480_000)
+        #expect(
+            settings.nextReconcileAtMs(createdAtMs: 0, attempts: 3, awaitsCheckoutID: true, awaitsReceipt: false)
+                == 600_000)
+        #expect(
+            settings.nextReconcileAtMs(createdAtMs: 0, attempts: 3, awaitsCheckoutID: false, awaitsReceipt: false)
+                == 960_000)
         // Receipt lookups stop after their own allowance.
         let last = 6 + Limits.receiptLookupAttemptsMax
-        #expect(settings.nextReconcileAtMs(createdAtMs: 0, attempts: last - 1, awaitsCheckoutID: false, awaitsReceipt: true) != nil)
-        #expect(settings.nextReconcileAtMs(createdAtMs: 0, attempts: last, awaitsCheckoutID: false, awaitsReceipt: true) == nil)
+        #expect(
+            settings.nextReconcileAtMs(createdAtMs: 0, attempts: last - 1, awaitsCheckoutID: false, awaitsReceipt: true)
+                != nil)
+        #expect(
+            settings.nextReconcileAtMs(createdAtMs: 0, attempts: last, awaitsCheckoutID: false, awaitsReceipt: true)
+                == nil)
         var payment = Payment(
             id: PaymentID(randomBytes: Array(repeating: 3, count: 16)), type: .stkPush, status: .pending,
             amount: Amount(shillings: 10), phone: "254700000500", createdAtMs: 1_000)
-        #expect(settings.reconciliation(of: payment) == ReconciliationView(attempts: 0, nextAtMs: 121_000, reason: "answer_lost"))
+        #expect(
+            settings.reconciliation(of: payment)
+                == ReconciliationView(attempts: 0, nextAtMs: 121_000, reason: "answer_lost"))
         payment.checkoutRequestID = "ws_CO_1"
         #expect(settings.reconciliation(of: payment)?.reason == "awaiting_callback")
         payment.status = .unknown
         payment.resultCode = AttentionReason.lostAnswer.resultCode
-        #expect(settings.reconciliation(of: payment) == ReconciliationView(attempts: 0, nextAtMs: nil, reason: "lost_answer"))
+        #expect(
+            settings.reconciliation(of: payment)
+                == ReconciliationView(attempts: 0, nextAtMs: nil, reason: "lost_answer"))
     }
 
     @Test func aPushDarajaFailedOnBecomesUnknownAtTheEndOfItsWaitNotAtTheNextBackOffTick() async throws {
@@ -153,7 +170,10 @@ import Testing
         try await PaymentsHarness.run { harness in
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin).openedToken
             func confirm(_ transID: String, _ amount: String) async throws -> CallbackAnswer {
-                let body = #"{"TransactionType":"Pay Bill","TransID":"\#(transID)","TransTime":"20261128120000","TransAmount":"\#(amount)","BusinessShortCode":"174379","BillRefNumber":"INV-9","MSISDN":"254708374149"}"#
+                let body =
+                    #"{"TransactionType":"Pay Bill","TransID":"\#(transID)","TransTime":"20261128120000","#
+                        + #""TransAmount":"\#(amount)","BusinessShortCode":"174379","BillRefNumber":"INV-9","#
+                        + #""MSISDN":"254708374149"}"#
                 return try await harness.gateway.receiveCallback(
                     slug: harness.slug, token: token, kind: .c2bConfirmation, body: Array(body.utf8))
             }

@@ -23,7 +23,8 @@ import Testing
         let merchant = merchantID ?? payment.merchantRequestID ?? "m"
         let checkout = payment.checkoutRequestID ?? ""
         return Array(
-            #"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#
+            (#"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","#
+                + #""ResultCode":\#(code),"ResultDesc":"r"\#(metadata)}}}"#)
                 .utf8)
     }
 
@@ -91,7 +92,11 @@ import Testing
                 == .accepted)
             let payout = try await harness.payout("254708374149", amount: 100)
             let conversation = try #require(payout.payment.conversationID)
-            let result = #"{"Result":{"ResultType":0,"ResultCode":0,"ResultDesc":"ok","OriginatorConversationID":"\#(payout.payment.id)","ConversationID":"\#(conversation)","TransactionID":"TLB0000001","ResultParameters":{"ResultParameter":[{"Key":"TransactionAmount","Value":100}]}}}"#
+            let result =
+                #"{"Result":{"ResultType":0,"ResultCode":0,"ResultDesc":"ok","#
+                    + #""OriginatorConversationID":"\#(payout.payment.id)","ConversationID":"\#(conversation)","#
+                    + #""TransactionID":"TLB0000001","#
+                    + #""ResultParameters":{"ResultParameter":[{"Key":"TransactionAmount","Value":100}]}}}"#
             #expect(try await Self.deliver(Array(result.utf8), kind: .b2cResult, harness) == .accepted)
             let flagged = try await harness.payment(payout.payment.id)
             #expect(flagged.status == .unknown)
@@ -139,11 +144,20 @@ import Testing
             let payout = try await harness.payout("254708374149", amount: 100)
             let conversation = try #require(payout.payment.conversationID)
             func result(code: Int, receipt: String, amount: Int) -> [UInt8] {
-                Array(#"{"Result":{"ResultType":0,"ResultCode":\#(code),"ResultDesc":"r","OriginatorConversationID":"\#(payout.payment.id)","ConversationID":"\#(conversation)","TransactionID":"\#(receipt)","ResultParameters":{"ResultParameter":[{"Key":"TransactionAmount","Value":\#(amount)}]}}}"#.utf8)
+                Array(
+                    (#"{"Result":{"ResultType":0,"ResultCode":\#(code),"ResultDesc":"r","#
+                        + #""OriginatorConversationID":"\#(payout.payment.id)","ConversationID":"\#(conversation)","#
+                        + #""TransactionID":"\#(receipt)","#
+                        + #""ResultParameters":{"ResultParameter":[{"Key":"TransactionAmount","Value":\#(amount)}]}}}"#)
+                        .utf8)
             }
-            #expect(try await Self.deliver(result(code: 2001, receipt: "TLF0000000", amount: 100), kind: .b2cResult, harness) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    result(code: 2001, receipt: "TLF0000000", amount: 100), kind: .b2cResult, harness) == .accepted)
             #expect(try await harness.payment(payout.payment.id).status == .failed)
-            #expect(try await Self.deliver(result(code: 0, receipt: "TLF0000009", amount: 5), kind: .b2cResult, harness) == .accepted)
+            #expect(
+                try await Self.deliver(result(code: 0, receipt: "TLF0000009", amount: 5), kind: .b2cResult, harness)
+                    == .accepted)
             let flagged = try await harness.payment(payout.payment.id)
             #expect(flagged.status == .unknown)
             #expect(flagged.attentionReason == .mismatch)
@@ -172,7 +186,9 @@ import Testing
         try await PaymentsHarness.run(sandbox: SandboxConfiguration(callbackDelayMs: 60_000)) { harness in
             let first = try await harness.push("254708374149", amount: 10)
             #expect(first.payment.status == .pending)
-            let refused = await #expect(throws: EngineError.self) { _ = try await harness.push("254708374149", amount: 20) }
+            let refused = await #expect(throws: EngineError.self) {
+                _ = try await harness.push("254708374149", amount: 20)
+            }
             #expect(refused?.code == .upstreamError)
             #expect(refused?.message.contains("500.001.1001") == true)
             let failed = try await harness.gateway.engine(harness.organization).read { state in
@@ -192,7 +208,10 @@ import Testing
             seq += 1
             try state.apply(event, seq: seq, atMs: atMs)
         }
-        let ids = [PaymentID(randomBytes: Array(repeating: 1, count: 16)), PaymentID(randomBytes: Array(repeating: 2, count: 16))]
+        let ids = [
+            PaymentID(randomBytes: Array(repeating: 1, count: 16)),
+            PaymentID(randomBytes: Array(repeating: 2, count: 16)),
+        ]
         for id in ids {
             try apply(TenantEvent.stkPushRequested(.init(
                 paymentID: id, amount: Amount(shillings: 10), phone: try MSISDN("254708374149"),

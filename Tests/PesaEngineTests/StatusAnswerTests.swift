@@ -86,7 +86,9 @@ extension StatusAnswerTests {
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
             let path = "/callbacks/\(harness.slug)/\(token)/\(CallbackKind.statusResult.rawValue)"
-            let body = try #require(await harness.recorder.waitForDeliveries(to: path, count: 1, timeoutMs: 10_000).first)
+            let body = try #require(
+                await harness.recorder.waitForDeliveries(to: path, count: 1, timeoutMs: 10_000).first
+            )
                 .body
             func deliver(_ kind: CallbackKind) async throws -> QueryRecord {
                 let answer = try await harness.gateway.receiveCallback(
@@ -162,7 +164,9 @@ extension StatusAnswerTests {
             let merchant = try #require(answer.payment.merchantRequestID)
             let token = try await harness.gateway.organization(harness.organization, by: harness.admin)
                 .openedToken
-            let timeout = #"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","ResultCode":1037,"ResultDesc":"No response"}}}"#
+            let timeout =
+                #"{"Body":{"stkCallback":{"MerchantRequestID":"\#(merchant)","CheckoutRequestID":"\#(checkout)","#
+                    + #""ResultCode":1037,"ResultDesc":"No response"}}}"#
             _ = try await harness.gateway.receiveCallback(
                 slug: harness.slug, token: token, kind: .stk, body: Array(timeout.utf8))
             let timedOut = try await harness.payment(answer.payment.id)

@@ -122,7 +122,8 @@ import Testing
         var harness = try await EngineHarness.start()
         let organization = try await harness.makeOrganization("acme")
         let admin = EngineHarness.member(.orgAdmin, of: organization)
-        let create = { @Sendable (gateway: Gateway, key: String, hash: String, actor: Actor) async throws(EngineError) in
+        let create = {
+            @Sendable (gateway: Gateway, key: String, hash: String, actor: Actor) async throws(EngineError) in
             try await gateway.createUser(
                 in: organization, email: "Clerk@Acme.test", passwordHash: "bcrypt-hash", role: .user,
                 idempotency: IdempotencyInput(key: key, requestHash: hash), by: actor)

@@ -64,6 +64,7 @@ import Testing
     /// The deepest nesting allowed passes.
     @Test func nestsUpToTheLimit() {
         let depth = Limits.journalDataDepthMax - 1
-        #expect(isCanonical("{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"))
+        #expect(
+            isCanonical("{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"))
     }
 }

@@ -17,7 +17,9 @@ import Testing
         return Array(bytes.prefix(count))
     }
 
-    @Test(arguments: [0, 1, Pacing.sliceBytes - 1, Pacing.sliceBytes, Pacing.sliceBytes + 1, 3 * Pacing.sliceBytes + 12_345])
+    @Test(arguments: [
+        0, 1, Pacing.sliceBytes - 1, Pacing.sliceBytes, Pacing.sliceBytes + 1, 3 * Pacing.sliceBytes + 12_345,
+    ])
     func roundTripsAcrossSliceBoundaries(count: Int) throws {
         let bytes = Self.sample(count)
         for fast in [true, false] {
@@ -82,7 +84,8 @@ extension GzipPacingTests {
     /// A paced thread (maintenance) writes large files in durable slices; the file is the same either way.
     @Test(arguments: [0, 1, Pacing.sliceBytes, 2 * Pacing.sliceBytes + 777])
     func aPacedWriteInSlicesWritesTheSameFile(count: Int) throws {
-        let directory = FileManager.default.temporaryDirectory.path + "/pesa-slices-\(UInt64.random(in: 0...UInt64.max))"
+        let directory =
+            FileManager.default.temporaryDirectory.path + "/pesa-slices-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let io = PosixFileIO()

@@ -113,7 +113,8 @@ import Testing
         let io = PosixFileIO()
         let (state, head) = try TenantStore.readState(directory: directory, as: LedgerTestState.self, io: io, upTo: 30)
         _ = try SnapshotCatalog.write(
-            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: state.snapshotPayload(), io: io)
+            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: state.snapshotPayload(),
+            io: io)
         let segments = try SegmentCatalog.list(tenantDirectory: directory, io: io)
         let last = try #require(segments.last)
         try FileManager.default.removeItem(atPath: last.path)
@@ -170,7 +171,8 @@ import Testing
         }
         #expect(forged != real)
         _ = try SnapshotCatalog.write(
-            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: forged.snapshotPayload(), io: io)
+            tenantDirectory: directory, position: head, atMs: 0, stateFormat: 1, payload: forged.snapshotPayload(),
+            io: io)
         let report = try verifyLedger(temp.path, io: io)
         #expect(report.problems.contains { $0.kind == .snapshot && $0.message.contains("disagrees with a replay") })
         // A snapshot whose chain hash is wrong is not used at start-up: the tenant opens from the journal.

@@ -10,7 +10,9 @@ import Testing
         let (store, state, report) = try openLedger("/data", io: io)
         #expect(state.count == 0)
         #expect(report.head.seq == 0)
-        let positions = try await store.append([LedgerTestState.event(id: "a", n: 5), LedgerTestState.event(id: "b", n: 7)])
+        let positions = try await store.append([
+            LedgerTestState.event(id: "a", n: 5), LedgerTestState.event(id: "b", n: 7),
+        ])
         #expect(positions.map(\.seq) == [1, 2])
         #expect(store.journal.head == positions[1])
         await store.close()
@@ -72,7 +74,10 @@ import Testing
             NewEvent(type: "ok", data: Array("{\"a\":\n1}".utf8), atMs: 0),
             NewEvent(type: "ok", data: Array(#"{"b":1,"a":2}"#.utf8), atMs: 0),
             NewEvent(type: "ok", data: Array(#"{"a": 1}"#.utf8), atMs: 0),
-            NewEvent(type: "ok", data: Array(("{\"a\":\"" + String(repeating: "x", count: Limits.journalLineBytesMax) + "\"}").utf8), atMs: 0),
+            NewEvent(
+                type: "ok",
+                data: Array(("{\"a\":\"" + String(repeating: "x", count: Limits.journalLineBytesMax) + "\"}").utf8),
+                atMs: 0),
         ]
         for event in bad {
             await #expect(throws: StoreError.self) { try await store.append([event]) }
@@ -196,7 +201,8 @@ import Testing
         let (store, _, _) = try openLedger(temp.path, io: io)
         _ = try await store.append([LedgerTestState.event(id: "a", n: 1)])
         await store.close()
-        let segment = try #require(try SegmentCatalog.list(tenantDirectory: temp.path + "/tenants/org_test", io: io).last)
+        let segment = try #require(
+            try SegmentCatalog.list(tenantDirectory: temp.path + "/tenants/org_test", io: io).last)
         let quarantine = temp.path + "/tenants/org_test/quarantine"
         var kept: [[UInt8]] = []
         for garbage in ["{\"torn", "{\"other torn bytes", "{\"torn"] {

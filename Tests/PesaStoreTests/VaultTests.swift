@@ -39,10 +39,13 @@ import Testing
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let fromEnv = MasterKey.generate()
         let loaded = try MasterKey.load(
-            environment: ["PESA_MASTER_KEY": fromEnv.base64], keyFile: nil, dataDirectory: "/data", io: io, logger: logger)
+            environment: ["PESA_MASTER_KEY": fromEnv.base64], keyFile: nil, dataDirectory: "/data", io: io,
+            logger: logger)
         #expect(loaded.id == fromEnv.id)
         #expect(throws: StoreError.self) {
-            try MasterKey.load(environment: ["PESA_MASTER_KEY": "c2hvcnQ="], keyFile: nil, dataDirectory: "/data", io: io, logger: logger)
+            try MasterKey.load(
+                environment: ["PESA_MASTER_KEY": "c2hvcnQ="], keyFile: nil, dataDirectory: "/data", io: io,
+                logger: logger)
         }
         let created = try MasterKey.load(environment: [:], keyFile: nil, dataDirectory: "/data", io: io, logger: logger)
         #expect(io.fileKind(at: "/data/master.key") == .regular)
@@ -55,7 +58,8 @@ import Testing
         let temp = TemporaryDirectory("key")
         defer { temp.remove() }
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        _ = try MasterKey.load(environment: [:], keyFile: nil, dataDirectory: temp.path, io: PosixFileIO(), logger: logger)
+        _ = try MasterKey.load(
+            environment: [:], keyFile: nil, dataDirectory: temp.path, io: PosixFileIO(), logger: logger)
         let attributes = try FileManager.default.attributesOfItem(atPath: temp.path + "/master.key")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
@@ -67,7 +71,8 @@ import Testing
         let old = MasterKey.generate()
         let new = MasterKey.generate()
         for id in ["org_a", "org_b", "org_c"] {
-            try data.createTenant(TenantManifest(id: id, slug: id.replacingOccurrences(of: "_", with: "-"), name: id, createdAtMs: 0))
+            try data.createTenant(
+                TenantManifest(id: id, slug: id.replacingOccurrences(of: "_", with: "-"), name: id, createdAtMs: 0))
             try io.writeNewFile(
                 at: data.tenantDirectory(id) + "/credentials.enc",
                 contents: CredentialVault(masterKey: old).seal(Array((secret + id).utf8), tenantID: id))
@@ -118,7 +123,9 @@ import Testing
         defer { temp.remove() }
         let lock = try DirectoryLock.acquire(dataDirectory: temp.path, purpose: "serve")
         #expect(DirectoryLock.isHeld(dataDirectory: temp.path))
-        let error = #expect(throws: StoreError.self) { try DirectoryLock.acquire(dataDirectory: temp.path, purpose: "compact") }
+        let error = #expect(throws: StoreError.self) {
+            try DirectoryLock.acquire(dataDirectory: temp.path, purpose: "compact")
+        }
         #expect(error?.code == .locked)
         #expect(error?.message.contains("pid") == true)
         _ = lock

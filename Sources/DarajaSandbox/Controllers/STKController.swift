@@ -76,7 +76,8 @@ struct STKController {
             var checkoutID = IDGenerator.checkoutRequestID(at: time, msisdn: phone)
             var step = 1.0
             while storage.stk[checkoutID] != nil {
-                checkoutID = IDGenerator.checkoutRequestID(at: KenyaTime(now.addingTimeInterval(step / 1000)), msisdn: phone)
+                checkoutID = IDGenerator.checkoutRequestID(
+                    at: KenyaTime(now.addingTimeInterval(step / 1000)), msisdn: phone)
                 step += 1
             }
             let record = STKRecord(

@@ -53,7 +53,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV,
             .listUnmatchedCallbacks, .simulateC2B:
             .atLeast(.manager)
-        case .listOrganizations, .readOrganization, .updateOrganization, .rotateCallbackToken, .createUser, .listUsers, .updateUser,
+        case .listOrganizations, .readOrganization, .updateOrganization, .rotateCallbackToken, .createUser, .listUsers,
+            .updateUser,
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,
             .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
             .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,

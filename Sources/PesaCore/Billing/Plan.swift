@@ -44,26 +44,4 @@ public struct Plan: Hashable, Sendable, Codable {
     public func effectiveRateLimitPerMinute(override: Int64?) -> Int64 {
         override ?? rateLimitPerMinute
     }
-
-    public enum QuotaDecision: Sendable, Equatable {
-        case included(remaining: Int64)
-        /// Beyond the included calls, billed per call.
-        case billedOverage
-        /// Beyond the included calls on a plan without overage: refuse (429 with a quota message).
-        case exhausted
-    }
-
-    /// Whether one more call is allowed after `callsThisMonth` calls.
-    public func quotaDecision(callsThisMonth: Int64) -> QuotaDecision {
-        if callsThisMonth < includedCalls { return .included(remaining: includedCalls - callsThisMonth - 1) }
-        return overageFeePerCall == .zero ? .exhausted : .billedOverage
-    }
-
-    /// The month's invoice total: the fee plus every call beyond the included ones.
-    public func invoiceTotal(callsThisMonth: Int64) -> Amount {
-        let overage = max(0, callsThisMonth - includedCalls)
-        let (metered, overflow) = overage.multipliedReportingOverflow(by: overageFeePerCall.minorUnits)
-        precondition(!overflow, "invoice overflows")
-        return Amount(minorUnits: monthlyFee.minorUnits + metered)
-    }
 }

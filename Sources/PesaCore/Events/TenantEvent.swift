@@ -2,6 +2,9 @@
 /// string and a payload struct whose canonical JSON is the journal line's `data`
 /// (data-layout.md lists every field). Times are integer milliseconds, money integer minor
 /// units, secrets never appear (only hashes and masked hints).
+///
+/// `batchCreated`, the three `webhookEndpoint…` cases and `usageRecorded` are decoded and reduced for payout
+/// batches, webhooks and billing, but no use case writes them yet (data-layout.md lists them as reserved).
 public enum TenantEvent: Sendable, Equatable {
     case organizationCreated(OrganizationCreated)
     case organizationUpdated(OrganizationUpdated)

@@ -74,7 +74,8 @@ enum CallbackReading: Sendable {
                 darajaID: callback.checkoutRequestID, byCheckoutID: true, originatorID: nil,
                 code: ResultCode(callback.resultCode.text), desc: callback.resultDesc,
                 receipt: callback.receiptNumber.flatMap(normalizedReceipt),
-                atMs: callback.transactionDate.flatMap(kenyaMs), shillings: callback.amount, phone: callback.phoneNumber,
+                atMs: callback.transactionDate.flatMap(kenyaMs), shillings: callback.amount,
+                phone: callback.phoneNumber,
                 merchantRequestID: callback.merchantRequestID))
         case .c2bConfirmation, .c2bValidation:
             guard let transaction = try? decoder.decode(C2BTransaction.self, from: data) else {
@@ -112,7 +113,8 @@ enum CallbackReading: Sendable {
             var parameters: [String: String] = [:]
             for parameter in result.parameters { parameters[parameter.key] = parameter.value?.text ?? "" }
             return .queryResult(QueryResult(
-                conversationID: result.conversationID, code: ResultCode(result.resultCode.text), desc: result.resultDesc,
+                conversationID: result.conversationID, code: ResultCode(result.resultCode.text),
+                desc: result.resultDesc,
                 parameters: parameters))
         default:
             var amountText: String?

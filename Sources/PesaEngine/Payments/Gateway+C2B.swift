@@ -19,7 +19,8 @@ extension Gateway {
     ) async throws(EngineError) -> C2BValidationRecord {
         try actor.authorize(.registerC2BURLs, in: organization)
         let engine = try await self.engine(organization)
-        let event = TenantEvent.c2bValidationSet(.init(rejectUnknown: rejectUnknown, accountReferences: accountReferences))
+        let event = TenantEvent.c2bValidationSet(
+            .init(rejectUnknown: rejectUnknown, accountReferences: accountReferences))
         do { try TenantState().validateC2BValidation(event) } catch { throw EngineError.from(error) }
         try await engine.execute { (_, _) throws(EngineError) in
             Decision(events: [event, actor.audit("c2b.validation_set", target: organization.rawValue)], value: ())
@@ -52,7 +53,8 @@ extension Gateway {
         let credentials = try await self.credentials(for: organization)
         try actor.requireEnvironment(of: credentials)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
-        return try await registerC2BURLs(type: type, credentials: credentials, client: client, engine: engine, by: actor)
+        return try await registerC2BURLs(
+            type: type, credentials: credentials, client: client, engine: engine, by: actor)
     }
 
     /// Registers the organization's C2B URLs with Daraja for its shortcode and audits it (the caller authorized).

@@ -21,7 +21,8 @@ extension Gateway {
     public func receiveCallback(slug: String, token: String, kind: CallbackKind, body: [UInt8])
         async throws(EngineError) -> CallbackAnswer
     {
-        guard let listing = registry.listing(slug: slug), let organization = try? OrganizationID(parsing: listing.id) else {
+        guard let listing = registry.listing(slug: slug), let organization = try? OrganizationID(parsing: listing.id)
+        else {
             return .notFound
         }
         let engine = try await self.engine(organization)
@@ -40,7 +41,8 @@ extension Gateway {
             guard organization.acceptsCallbackToken(token, nowMs: context.nowMs, open: open) else {
                 return Decision(value: .notFound)
             }
-            return Self.decide(reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
+            return Self.decide(
+                reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
         }
         return answer
     }
@@ -59,12 +61,15 @@ extension Gateway {
         case .result(let result):
             guard let row = resultRow(result, in: state) else {
                 // An id several payments share settles none of them (they wait for a person): not an early result.
-                if !isSharedCheckoutID(result, in: state) { engine.rememberEarlyResult(reading, darajaID: result.darajaID) }
+                if !isSharedCheckoutID(result, in: state) {
+                    engine.rememberEarlyResult(reading, darajaID: result.darajaID)
+                }
                 return Decision(events: [received(.orphan)], value: .accepted)
             }
             let payment = state.payments.payment(at: row)
             return Decision(
-                events: [received(.matched, payment.id)] + settlement(result, of: payment, source: .callback, in: state),
+                events: [received(.matched, payment.id)]
+                    + settlement(result, of: payment, source: .callback, in: state),
                 value: .accepted)
         case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs):
             guard let newID else { preconditionFailure("receiveCallback gives a C2B confirmation its new id") }
@@ -88,7 +93,8 @@ extension Gateway {
             let first = query.paymentID.map { received(.matched, $0) } ?? received(.informational)
             return Decision(
                 events: [first] + queryResultEvents(
-                    result, queryID: query.id, kind: query.kind, paymentID: query.paymentID, state: state, nowMs: nowMs),
+                    result, queryID: query.id, kind: query.kind, paymentID: query.paymentID, state: state,
+                    nowMs: nowMs),
                 value: .accepted)
         case .c2bValidation(let reference):
             let accepted = state.c2bValidation?.accepts(accountReference: reference) ?? true
@@ -138,7 +144,8 @@ extension Gateway {
     /// one push whose answer was lost that it fits.
     static func resultRow(_ result: CallbackReading.PaymentResult, in state: TenantState) -> Int? {
         guard result.byCheckoutID else {
-            return paymentRow(darajaID: result.darajaID, byCheckoutID: false, originatorID: result.originatorID, in: state)
+            return paymentRow(
+                darajaID: result.darajaID, byCheckoutID: false, originatorID: result.originatorID, in: state)
         }
         let rows = state.payments.rows(forCheckoutRequestID: result.darajaID)
         guard let row = rows.first else { return pushWithLostAnswer(result, in: state) }

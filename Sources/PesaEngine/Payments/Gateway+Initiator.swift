@@ -17,7 +17,9 @@ extension Gateway {
         let credentials = try await self.credentials(for: organization)
         try actor?.requireEnvironment(of: credentials)
         let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
-        guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
+        guard let upstream else {
+            throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection")
+        }
         let securityCredential = try upstream.securityCredential(
             tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
         return InitiatorCall(client: client, credentials: credentials, securityCredential: securityCredential)

@@ -58,7 +58,8 @@ extension Gateway {
         let remarks = try Self.darajaText(
             input.remarks, field: "remarks", min: Limits.remarksCharactersMin, max: Limits.remarksCharactersMax)
         let occasion = try input.occasion.flatMap { (text) throws(EngineError) -> String? in
-            text.trimmingWhitespace().isEmpty ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
+            text.trimmingWhitespace().isEmpty
+                ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
         }
         let engine = try await self.engine(organization)
         let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
@@ -95,7 +96,9 @@ extension Gateway {
         try actor.authorize(.createReversal, in: organization)
         let named = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
         let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
-            guard let id = try? PaymentID(parsing: text) else { throw EngineError.invalid("payment_id", "payment_id is not a payment id") }
+            guard let id = try? PaymentID(parsing: text) else {
+                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
+            }
             return id
         }
         guard named != nil || paymentID != nil else {
@@ -165,7 +168,9 @@ extension Gateway {
         }
         let original = state.payments.payment(at: row)
         guard original.type == .stkPush || original.type == .c2b else {
-            throw EngineError(.conflict, "only STK push and C2B payments can be reversed; \(original.id) is \(original.type.rawValue)")
+            throw EngineError(
+                .conflict, "only STK push and C2B payments can be reversed; \(original.id) is \(original.type.rawValue)"
+            )
         }
         guard !original.receiptPending else {
             throw EngineError(
@@ -177,10 +182,13 @@ extension Gateway {
             throw EngineError.invalid("mpesa_receipt", "mpesa_receipt is not the receipt of payment \(original.id)")
         }
         guard original.status == .succeeded else {
-            throw EngineError(.conflict, "payment \(original.id) is \(original.status.rawValue); only a succeeded payment can be reversed")
+            throw EngineError(
+                .conflict,
+                "payment \(original.id) is \(original.status.rawValue); only a succeeded payment can be reversed")
         }
         guard amount <= original.amount else {
-            throw EngineError.invalid("amount", "amount is more than the payment being reversed (\(original.amount) KES)")
+            throw EngineError.invalid(
+                "amount", "amount is more than the payment being reversed (\(original.amount) KES)")
         }
         guard state.payments.openReversal(of: original.id) == nil else {
             throw EngineError(.conflict, "a reversal of payment \(original.id) is already under way")

@@ -25,7 +25,8 @@ public struct BalanceView: Sendable {
 extension Gateway {
     /// Asks Daraja for the balances of the organization's B2C shortcode. The answer comes to the
     /// organization's `balance/result` URL and updates GET /v1/balance.
-    public func balanceCheck(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> QueryRecord {
+    public func balanceCheck(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> QueryRecord
+    {
         try actor.authorize(.createBalanceCheck, in: organization)
         return try await sendQuery(.balance, reason: .api, in: organization, by: actor)
     }
@@ -38,7 +39,9 @@ extension Gateway {
         try actor.authorize(.createTransactionStatusQuery, in: organization)
         let receipt = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
         let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
-            guard let id = try? PaymentID(parsing: text) else { throw EngineError.invalid("payment_id", "payment_id is not a payment id") }
+            guard let id = try? PaymentID(parsing: text) else {
+                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
+            }
             return id
         }
         guard receipt != nil || paymentID != nil else {
@@ -56,7 +59,9 @@ extension Gateway {
         }
         // A receipt of no payment of this organization may be money it has not heard of (a lost C2B
         // confirmation), but never another organization's: that is refused as a reversal of it would be.
-        if target.paymentID == nil, let receipt, await receiptBelongsToAnotherOrganization(receipt, than: organization) {
+        if target.paymentID == nil, let receipt,
+            await receiptBelongsToAnotherOrganization(receipt, than: organization)
+        {
             throw EngineError.notFound("payment with this M-Pesa receipt")
         }
         return try await sendQuery(.transactionStatus, reason: .api, target: target, in: organization, by: actor)
@@ -154,7 +159,8 @@ extension Gateway {
         case .stkPush, .c2b:
             guard let known = receipt ?? payment.mpesaReceipt else {
                 throw EngineError(
-                    .conflict, "payment \(payment.id) has no M-Pesa receipt to ask about; an STK push is settled by STK query")
+                    .conflict,
+                    "payment \(payment.id) has no M-Pesa receipt to ask about; an STK push is settled by STK query")
             }
             return StatusTarget(paymentID: payment.id, receipt: known, conversationID: nil)
         }
@@ -183,7 +189,8 @@ extension Gateway {
             case .transactionStatus:
                 acknowledgement = try await initiator.client.transactionStatus(TransactionStatusRequest(
                     initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
-                    transactionID: target.receipt, originalConversationID: target.receipt == nil ? target.conversationID : nil,
+                    transactionID: target.receipt,
+                    originalConversationID: target.receipt == nil ? target.conversationID : nil,
                     partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
                     resultURL: base + "/status/result",
                     queueTimeOutURL: base + "/status/timeout", remarks: "Transaction status",

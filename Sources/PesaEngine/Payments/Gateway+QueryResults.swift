@@ -45,7 +45,8 @@ extension Gateway {
             case .heldBy(let holder)? = receiptConflict(receipt, for: payment, in: state)
         {
             return flag(
-                payment, .duplicateReceipt, "the transaction status names receipt \(receipt), which payment \(holder) holds",
+                payment, .duplicateReceipt,
+                "the transaction status names receipt \(receipt), which payment \(holder) holds",
                 source: .query)
         }
         if status == "completed", payment.receiptPending, let receipt {
@@ -94,7 +95,9 @@ extension Gateway {
     /// "254712345678 - JANE WANJIRU"). A masked or missing phone proves nothing.
     /// With `phoneRequired` false (the receipt of a success already settled by the payment's own query), the
     /// amount must be there and the phone, when the answer names one in full, must be the payment's.
-    static func answerProvesPayment(_ parameters: [String: String], payment: Payment, phoneRequired: Bool = true) -> Bool {
+    static func answerProvesPayment(_ parameters: [String: String], payment: Payment, phoneRequired: Bool = true)
+        -> Bool
+    {
         guard let text = parameters["Amount"]?.trimmingWhitespace(), let amount = Amount(decimalText: text),
             amount == payment.amount
         else { return false }
@@ -148,7 +151,9 @@ extension Gateway {
     static func receipt(_ text: String, param: String = "mpesa_receipt") throws(EngineError) -> String {
         let trimmed = text.trimmingWhitespace().uppercased()
         guard (8...20).contains(trimmed.count),
-            trimmed.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+            trimmed.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))
+            })
         else {
             throw EngineError.invalid(param, "\(param) must be an M-Pesa receipt: 8 to 20 letters and digits")
         }

@@ -51,8 +51,10 @@ extension Gateway {
         } catch {
             throw EngineError.from(error)
         }
-        let reference = try Self.darajaText(input.accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
-        let description = try Self.darajaText(input.description, field: "description", max: Limits.descriptionCharactersMax)
+        let reference = try Self.darajaText(
+            input.accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
+        let description = try Self.darajaText(
+            input.description, field: "description", max: Limits.descriptionCharactersMax)
         let credentials = try await self.credentials(for: organization)
         try actor.requireEnvironment(of: credentials)
         let engine = try await self.engine(organization)
@@ -68,7 +70,8 @@ extension Gateway {
             let call = STKPushInput(
                 businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
                 transactionType: credentials.transactionType.darajaValue, amount: input.amount,
-                phoneNumber: phone.digits, partyB: credentials.transactionType == .buyGoods ? credentials.tillNumber : nil,
+                phoneNumber: phone.digits,
+                partyB: credentials.transactionType == .buyGoods ? credentials.tillNumber : nil,
                 callbackURL: callbackBase + "/stk", accountReference: reference, transactionDescription: description)
             let response = try await client.stkPush(call)
             return .init(
@@ -97,10 +100,14 @@ extension Gateway {
         let start = try await engine.execute { (state, context) throws(EngineError) -> Decision<StartOutcome> in
             try Self.requireActiveSubscription(state)
             if let idempotency {
-                switch state.paymentIdempotency(key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs) {
+                switch state.paymentIdempotency(
+                    key: idempotency.key, requestHash: idempotency.requestHash, nowMs: context.nowMs)
+                {
                 case .replay(let prior): return Decision(value: .replay(prior))
                 case .conflict:
-                    throw EngineError(.idempotencyKeyReused, "Idempotency-Key was used with another request", param: "Idempotency-Key")
+                    throw EngineError(
+                        .idempotencyKeyReused, "Idempotency-Key was used with another request", param: "Idempotency-Key"
+                    )
                 case .new: break
                 }
             }
@@ -127,7 +134,9 @@ extension Gateway {
             var events = [TenantEvent.paymentAccepted(accepted)]
             guard let payment = state.payment(id: id) else { return Decision(events: events, value: ()) }
             if let checkoutID = accepted.checkoutRequestID {
-                let holders = state.payments.rows(forCheckoutRequestID: checkoutID).map { state.payments.payment(at: $0) }
+                let holders = state.payments.rows(forCheckoutRequestID: checkoutID).map {
+                    state.payments.payment(at: $0)
+                }
                 if !holders.isEmpty {
                     // Daraja named a CheckoutRequestID another payment holds: its callbacks cannot tell the two
                     // apart, so neither is settled from them; both wait for a person.
@@ -164,7 +173,9 @@ extension Gateway {
 
     /// Journals what Daraja's refusal means for the payment, then throws the API's answer. A request that
     /// may have reached Daraja stays pending for reconciliation instead.
-    func recordUpstreamFailure(_ error: DarajaError, payment id: PaymentID, engine: TenantEngine) async throws(EngineError) {
+    func recordUpstreamFailure(_ error: DarajaError, payment id: PaymentID, engine: TenantEngine)
+        async throws(EngineError)
+    {
         let (code, message) = (error.reportedCode, error.reportedMessage)
         let maybeSent = error.code == .outcomeUnknown
         let failed = TenantEvent.paymentUpstreamFailed(.init(
@@ -177,7 +188,8 @@ extension Gateway {
                 "Daraja failed (\(code)) after the request may have reached it: payment \(id) stays pending and is "
                     + "reconciled; do not retry it with a new Idempotency-Key")
         case .unreachable, .transport:
-            throw EngineError(.upstreamUnavailable, "Daraja could not be reached; the payment \(id) was not sent and is failed")
+            throw EngineError(
+                .upstreamUnavailable, "Daraja could not be reached; the payment \(id) was not sent and is failed")
         case .authentication:
             throw EngineError(.upstreamError, "Daraja refused this organization's consumer key or secret (\(code))")
         case .rejected, .invalidResponse, .invalidCertificate, .invalidInput:
@@ -188,8 +200,11 @@ extension Gateway {
     func upstreamClient(for organization: OrganizationID, engine: TenantEngine, credentials: MpesaCredentials)
         throws(EngineError) -> DarajaClient
     {
-        guard let upstream else { throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection") }
-        return upstream.client(tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
+        guard let upstream else {
+            throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection")
+        }
+        return upstream.client(
+            tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
     }
 
     func payment(_ id: PaymentID, engine: TenantEngine) async throws(EngineError) -> Payment {
@@ -200,7 +215,9 @@ extension Gateway {
     }
 
     /// A payment of the organization, with nothing of any other.
-    public func payment(_ id: PaymentID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> Payment {
+    public func payment(_ id: PaymentID, in organization: OrganizationID, by actor: Actor) async throws(EngineError)
+        -> Payment
+    {
         try actor.authorize(.readPayment, in: organization)
         return try await payment(id, engine: try await engine(organization))
     }
@@ -212,7 +229,8 @@ extension Gateway {
         }
         guard organization.subscriptionStatus.allowsPaymentInitiation else {
             throw EngineError(
-                .subscriptionInactive, "the subscription is \(organization.subscriptionStatus.rawValue): no new payments")
+                .subscriptionInactive,
+                "the subscription is \(organization.subscriptionStatus.rawValue): no new payments")
         }
     }
 
@@ -223,7 +241,9 @@ extension Gateway {
             throw EngineError.invalid(field, "\(field) must be \(min) to \(max) characters")
         }
         let allowed = trimmed.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " -_.,/".unicodeScalars.contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || " -_.,/".unicodeScalars.contains(scalar))
         }
         guard allowed else {
             throw EngineError.invalid(field, "\(field) may hold letters, digits, spaces and - _ . , / only")

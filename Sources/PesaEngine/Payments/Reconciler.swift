@@ -5,9 +5,10 @@ public import PesaCore
 public import ServiceLifecycle
 
 /// Settles payments whose callback never came: a payment still pending `reconcileAfterMs` after it was
-/// requested is asked about (STK query; transaction status for payouts and reversals), again with growing gaps, and after `reconcileAttemptsMax` queries
-/// without an answer it becomes `unknown`, flagged for a person, never silently dropped. It first looks at
-/// every tenant once (so pending payments resume after a restart), then at the tenants in use.
+/// requested is asked about (STK query; transaction status for payouts and reversals), again with growing
+/// gaps, and after `reconcileAttemptsMax` queries without an answer it becomes `unknown`, flagged for a
+/// person, never silently dropped. It first looks at every tenant once (so pending payments resume after a
+/// restart), then at the tenants in use.
 public struct Reconciler: Service {
     let gateway: Gateway
     let tickMs: Int64
@@ -47,7 +48,8 @@ extension Gateway {
                 await lookUpReceipt(of: payment, engine: engine, organization: organization)
                 continue
             }
-            let event = await reconciliationEvent(for: payment, credentials: credentials, engine: engine, organization: organization)
+            let event = await reconciliationEvent(
+                for: payment, credentials: credentials, engine: engine, organization: organization)
             let id = payment.id
             let settled = try? await engine.execute { (state, _) throws(EngineError) -> Decision<Bool> in
                 guard state.payment(id: id)?.status == .pending || state.payment(id: id)?.status == .unknown else {
@@ -116,7 +118,8 @@ extension Gateway {
         if Int(attempt) > payments.reconcileAttemptsMax {
             return .paymentSettled(.init(
                 paymentID: payment.id, status: .unknown, resultCode: AttentionReason.unresolved.resultCode,
-                resultDesc: "no result after \(payments.reconcileAttemptsMax) queries: a person must check with Safaricom",
+                resultDesc:
+                    "no result after \(payments.reconcileAttemptsMax) queries: a person must check with Safaricom",
                 source: .reconciliation))
         }
         if payment.type == .b2c || payment.type == .reversal {
@@ -126,7 +129,8 @@ extension Gateway {
             let client = try? upstreamClient(for: organization, engine: engine, credentials: credentials)
         else {
             return .reconciliationAttempted(.init(
-                paymentID: payment.id, attempt: attempt, outcome: .error, detail: "no Daraja id or credentials to query with"))
+                paymentID: payment.id, attempt: attempt, outcome: .error,
+                detail: "no Daraja id or credentials to query with"))
         }
         do {
             let status = try await client.stkQuery(
@@ -148,12 +152,16 @@ extension Gateway {
 
     /// A payout or reversal is asked about with a transaction-status query; its answer (a `status/result`
     /// callback) settles the payment.
-    private func askTransactionStatus(about payment: Payment, attempt: Int64, organization: OrganizationID) async -> TenantEvent {
+    private func askTransactionStatus(about payment: Payment, attempt: Int64, organization: OrganizationID) async
+        -> TenantEvent
+    {
         do throws(EngineError) {
             let target = try Self.statusTarget(for: payment, receipt: nil)
-            let query = try await sendQuery(.transactionStatus, reason: .reconciliation, target: target, in: organization, by: nil)
+            let query = try await sendQuery(
+                .transactionStatus, reason: .reconciliation, target: target, in: organization, by: nil)
             return .reconciliationAttempted(.init(
-                paymentID: payment.id, attempt: attempt, outcome: .queried, detail: "transaction status query \(query.id)"))
+                paymentID: payment.id, attempt: attempt, outcome: .queried,
+                detail: "transaction status query \(query.id)"))
         } catch {
             return .reconciliationAttempted(.init(
                 paymentID: payment.id, attempt: attempt, outcome: .error, detail: String(error.message.prefix(200))))

@@ -45,7 +45,9 @@ public final class UpstreamClients: Sendable {
     /// Daraja's `SecurityCredential` for the tenant's initiator password: RSA (PKCS#1 v1.5) with the
     /// environment's certificate, made once per credentials generation. Daraja refuses
     /// OAEP padding or another environment's certificate with result 2001 ("initiator information is invalid").
-    func securityCredential(tenant: String, generation: Int, credentials: MpesaCredentials) throws(EngineError) -> String {
+    func securityCredential(tenant: String, generation: Int, credentials: MpesaCredentials) throws(EngineError)
+        -> String
+    {
         let environment = credentials.environment == "production" ? "production" : "sandbox"
         guard let certificate = certificates.withLock({ $0[environment] }) else {
             let variable = environment == "production" ? "PESA_DARAJA_PRODUCTION_CERT" : "PESA_DARAJA_SANDBOX_CERT"

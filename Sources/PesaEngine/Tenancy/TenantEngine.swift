@@ -183,7 +183,8 @@ public final class TenantEngine: @unchecked Sendable {
         let context = CommandContext(nowMs: nowMs)
         let firstSeq = store.journal.head.seq + 1
         let decided = current.withLock { current in
-            let decided = Self.decide(batch, state: &current.state, firstSeq: firstSeq, context: context, logger: logger)
+            let decided = Self.decide(
+                batch, state: &current.state, firstSeq: firstSeq, context: context, logger: logger)
             if !decided.lines.isEmpty || decided.damaged { current.holdsUndurableEvents = true }
             return decided
         }

@@ -63,7 +63,8 @@ public final class TenantRegistry: Service, Sendable {
                     registry.idsBySlug[manifest.slug] = manifest.id
                 case .failure(let error):
                     registry.unreadable[Paths.fileName(of: tenant.directory)] = error.message
-                    logger.error("tenant folder not loaded", metadata: ["folder": "\(tenant.directory)", "error": "\(error)"])
+                    logger.error(
+                        "tenant folder not loaded", metadata: ["folder": "\(tenant.directory)", "error": "\(error)"])
                 }
             }
         }
@@ -167,17 +168,22 @@ public final class TenantRegistry: Service, Sendable {
         tenantLogger[metadataKey: "tenant"] = "\(id)"
         do {
             let (store, state, report) = try await TenantStore.openOffThread(
-                directory: data.tenantDirectory(id), tenantID: id, as: TenantState.self, io: data.io, logger: tenantLogger)
+                directory: data.tenantDirectory(id), tenantID: id, as: TenantState.self, io: data.io,
+                logger: tenantLogger)
             tenantLogger.info(
                 "tenant opened",
-                metadata: ["head": "\(report.head.seq)", "snapshot": "\(report.snapshotSeq.map(String.init) ?? "none")"])
+                metadata: [
+                    "head": "\(report.head.seq)", "snapshot": "\(report.snapshotSeq.map(String.init) ?? "none")",
+                ])
             return .success(TenantEngine(
-                tenantID: id, store: store, state: state, eventsSinceSnapshot: UInt64(report.replayedEvents), clock: clock,
+                tenantID: id, store: store, state: state, eventsSinceSnapshot: UInt64(report.replayedEvents),
+                clock: clock,
                 logger: tenantLogger, snapshotTailEventsMax: snapshotTailEventsMax))
         } catch {
             let engineError = EngineError.from(error)
             if engineError.code == .tenantUnavailable {
-                tenantLogger.critical("TENANT FENCED: its folder failed an integrity check", metadata: ["error": "\(error)"])
+                tenantLogger.critical(
+                    "TENANT FENCED: its folder failed an integrity check", metadata: ["error": "\(error)"])
             }
             return .failure(engineError)
         }

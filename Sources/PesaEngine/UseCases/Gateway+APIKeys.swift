@@ -5,8 +5,8 @@ extension Gateway {
     /// Records a new API key of an organization. The caller made the key and shows it once; only its hash
     /// and a hint are kept.
     /// With `idempotency`, the key is journaled in `api_key.created` itself (so two requests with one key never
-    /// make two API keys, even at the same moment or across a crash that tears the journal's tail), and the same caller,
-    /// key and body again is 409 naming the API key already made: its secret was shown once and is kept
+    /// make two API keys, even at the same moment or across a crash that tears the journal's tail), and the same
+    /// caller, key and body again is 409 naming the API key already made: its secret was shown once and is kept
     /// nowhere, so it cannot be answered again.
     public func createAPIKey(
         in organization: OrganizationID, name: String, role: Role, environment: String, keyHash: String,
@@ -57,7 +57,8 @@ extension Gateway {
         }
     }
 
-    public func revokeAPIKey(_ id: APIKeyID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) {
+    public func revokeAPIKey(_ id: APIKeyID, in organization: OrganizationID, by actor: Actor) async throws(EngineError)
+    {
         try actor.authorize(.revokeAPIKey, in: organization)
         try await engine(organization).execute { (state, _) throws(EngineError) in
             guard let key = state.apiKeys[id] else { throw EngineError.notFound("api key") }

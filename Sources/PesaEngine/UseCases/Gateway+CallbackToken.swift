@@ -27,8 +27,9 @@ extension Gateway {
                 if !force, let until = current.previousCallbackTokenValidUntilMs, context.nowMs < until {
                     throw EngineError(
                         .conflict,
-                        "the token replaced by the last rotation is still accepted (previous_callback_token_valid_until)"
-                            + "; rotating now would refuse it at once. Wait until then, or send \"force\": true",
+                        "the token replaced by the last rotation is still accepted "
+                            + "(previous_callback_token_valid_until); rotating now would refuse it at once. "
+                            + "Wait until then, or send \"force\": true",
                         param: "force")
                 }
                 let rotated = TenantEvent.organizationUpdated(.init(

@@ -44,7 +44,8 @@ extension Gateway {
             guard (state.credentials?.version ?? 0) == current else {
                 throw EngineError(.conflict, "the credentials changed meanwhile; retry")
             }
-            return Decision(events: [event, actor.audit("credentials.update", target: credentials.environment)], value: ())
+            return Decision(
+                events: [event, actor.audit("credentials.update", target: credentials.environment)], value: ())
         }
         engine.credentialsChanged()
         return try await credentialsView(in: organization, by: actor)
@@ -67,9 +68,11 @@ extension Gateway {
         let generation = engine.credentialsGeneration
         if let cached = engine.cachedCredentials(generation: generation) { return cached }
         guard let version = try await engine.read({ state in state.credentials?.version }) else {
-            throw EngineError(.credentialsMissing, "this organization has no M-Pesa credentials: PUT /v1/mpesa-credentials")
+            throw EngineError(
+                .credentialsMissing, "this organization has no M-Pesa credentials: PUT /v1/mpesa-credentials")
         }
-        guard let credentials = try await vaultContent(engine).credentials.first(where: { $0.version == version }) else {
+        guard let credentials = try await vaultContent(engine).credentials.first(where: { $0.version == version })
+        else {
             throw EngineError(.credentialsMissing, "the stored M-Pesa credentials are incomplete: PUT them again")
         }
         engine.cacheCredentials(credentials, generation: generation)

@@ -130,7 +130,8 @@ extension Gateway {
             do { _ = try Plan.named(plan) } catch { throw EngineError.from(error) }
         }
         if let limit = changes.rateLimitOverride, !(1...Limits.rateLimitPerMinuteMax).contains(limit) {
-            throw EngineError.invalid("rate_limit", "rate_limit must be 1 to \(Limits.rateLimitPerMinuteMax) requests per minute")
+            throw EngineError.invalid(
+                "rate_limit", "rate_limit must be 1 to \(Limits.rateLimitPerMinuteMax) requests per minute")
         }
         let update = TenantEvent.organizationUpdated(.init(
             name: name, plan: changes.plan, status: changes.status, subscriptionStatus: changes.subscriptionStatus,

@@ -66,7 +66,8 @@ extension Gateway {
     ) async throws(EngineError) -> Int64 {
         try await accountEngine(organization).execute { (state, _) throws(EngineError) in
             guard let user = state.user(id: id), !user.disabled else { throw EngineError.notFound("user") }
-            let update = TenantEvent.userUpdated(.init(userID: id, role: nil, passwordHash: passwordHash, disabled: nil))
+            let update = TenantEvent.userUpdated(
+                .init(userID: id, role: nil, passwordHash: passwordHash, disabled: nil))
             let audit = TenantEvent.auditRecorded(
                 .init(actor: id.rawValue, action: "auth.password_change", target: id.rawValue, requestID: requestID))
             return Decision(events: [update, audit], value: ())

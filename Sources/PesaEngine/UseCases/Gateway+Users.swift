@@ -50,7 +50,8 @@ extension Gateway {
         let scope = Self.idempotencyScope(Self.createUserRoute, actor: actor)
         let replay = { () async throws(EngineError) -> (user: UserRecord, replayed: Bool)? in
             guard let idempotency else { return nil }
-            let first = try await self.storedAnswer(scope: scope, idempotency: idempotency, in: .organization(organization))
+            let first = try await self.storedAnswer(
+                scope: scope, idempotency: idempotency, in: .organization(organization))
             guard let made = first?.resourceID.flatMap({ try? UserID(parsing: $0) }) else { return nil }
             return (try await self.replayedUser(made, in: organization, by: actor), true)
         }
@@ -74,7 +75,9 @@ extension Gateway {
                 return Decision(value: (id: made, replayed: true))
             }
             try Self.requireEnabled(state, toCreate: "users")
-            guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
+            guard state.user(email: email) == nil else {
+                throw EngineError(.conflict, "email is taken", param: "email")
+            }
             let created = TenantEvent.userCreated(.init(
                 userID: id, email: email, role: role, passwordHash: passwordHash,
                 idempotency: idempotency?.stamp(scope: scope)))
@@ -106,9 +109,13 @@ extension Gateway {
         try await requireEmailFree(email)
         let id = UserID(randomBytes: CommandContext.randomBytes(16))
         return try await system.execute { (state, _) throws(EngineError) in
-            guard state.user(email: email) == nil else { throw EngineError(.conflict, "email is taken", param: "email") }
-            let created = TenantEvent.userCreated(.init(userID: id, email: email, role: .superAdmin, passwordHash: passwordHash))
-            let audit = TenantEvent.auditRecorded(.init(actor: "system", action: "user.create", target: id.rawValue, requestID: "cli"))
+            guard state.user(email: email) == nil else {
+                throw EngineError(.conflict, "email is taken", param: "email")
+            }
+            let created = TenantEvent.userCreated(
+                .init(userID: id, email: email, role: .superAdmin, passwordHash: passwordHash))
+            let audit = TenantEvent.auditRecorded(
+                .init(actor: "system", action: "user.create", target: id.rawValue, requestID: "cli"))
             return Decision(events: [created, audit], value: id)
         }.flatMapUser(in: system)
     }
@@ -117,7 +124,9 @@ extension Gateway {
         get async { (try? await system.read { state in state.users.values.filter { !$0.disabled }.count }) ?? 0 }
     }
 
-    public func user(_ id: UserID, in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> UserRecord {
+    public func user(_ id: UserID, in organization: OrganizationID, by actor: Actor) async throws(EngineError)
+        -> UserRecord
+    {
         try actor.authorize(.listUsers, in: organization)
         return try await engine(organization).read { (state) throws(EngineError) in
             guard let user = state.user(id: id) else { throw EngineError.notFound("user") }
@@ -173,7 +182,8 @@ extension Gateway {
             return LoginCandidate(user: admin, organizationID: nil)
         }
         if directory.tenant(forEmail: email) == nil { await indexAllTenants() }
-        guard let tenant = directory.tenant(forEmail: email), let organization = try? OrganizationID(parsing: tenant) else {
+        guard let tenant = directory.tenant(forEmail: email), let organization = try? OrganizationID(parsing: tenant)
+        else {
             return nil
         }
         guard let user = try await engine(organization).read({ state in state.user(email: email) }) else { return nil }

@@ -82,7 +82,8 @@ public struct MpesaCredentialsInput: Sendable {
         ]
         let missing = required.filter { $0.1 == nil }.map(\.0)
         guard missing.isEmpty else {
-            throw EngineError(.invalidField, "missing required fields: \(missing.joined(separator: ", "))", param: missing[0])
+            throw EngineError(
+                .invalidField, "missing required fields: \(missing.joined(separator: ", "))", param: missing[0])
         }
         let values = Dictionary(uniqueKeysWithValues: required.map { ($0.0, $0.1 ?? "") })
         let environment = values["environment"] ?? ""

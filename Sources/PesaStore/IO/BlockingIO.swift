@@ -8,7 +8,8 @@ enum BlockingIO {
     static func run<Value: Sendable>(
         _ work: @escaping @Sendable () throws(StoreError) -> Value
     ) async throws(StoreError) -> Value {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, StoreError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Value, StoreError>, Never>) in
             queue.async {
                 continuation.resume(returning: Result { () throws(StoreError) in try work() })
             }

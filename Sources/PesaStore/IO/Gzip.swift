@@ -77,7 +77,8 @@ enum Gzip {
         guard bytes.count >= 18 else { return nil }
         // The gzip trailer's last 4 bytes are the uncompressed size modulo 2^32 (ISIZE).
         let end = bytes.endIndex
-        let size = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16 | Int(bytes[end - 1]) << 24
+        let size =
+            Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16 | Int(bytes[end - 1]) << 24
         guard size <= maxBytes else { return nil }
         return decompress(bytes, expectedBytes: size)
     }

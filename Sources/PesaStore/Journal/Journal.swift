@@ -74,7 +74,8 @@ public final class Journal: Sendable {
                 throw StoreError(.invalidArgument, "event data of \(event.type) is not a canonical JSON object")
             }
             guard Self.fits(event) else {
-                throw StoreError(.limitExceeded, "event \(event.type) is \(event.data.count) bytes, over the line limit")
+                throw StoreError(
+                    .limitExceeded, "event \(event.type) is \(event.data.count) bytes, over the line limit")
             }
         }
         let result = await withCheckedContinuation {
@@ -138,7 +139,9 @@ public final class Journal: Sendable {
     private static func takeBatch(_ pending: inout [Pending]) -> [Pending] {
         var count = 0
         var events = 0
-        while count < pending.count && (count == 0 || events + pending[count].positions.count <= Limits.groupCommitEventsMax) {
+        while count < pending.count
+            && (count == 0 || events + pending[count].positions.count <= Limits.groupCommitEventsMax)
+        {
             events += pending[count].positions.count
             count += 1
         }

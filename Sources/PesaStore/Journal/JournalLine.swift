@@ -2,7 +2,7 @@ import PesaCore
 
 /// One journal line, byte for byte (data-layout.md, "Journal lines"):
 ///
-///     {"v":1,"seq":7,"at_ms":1764331200000,"type":"payment.settled","data":{...},"prev":"<64 hex>","hash":"<64 hex>"}\n
+///     {"v":1,"seq":7,"at_ms":1764331200000,"type":"payment.settled","data":{...},"prev":"<hex>","hash":"<hex>"}\n
 ///
 /// The keys always appear in this order. `hash` is the SHA-256 of every byte of the line before
 /// `,"hash":"`, so it covers `prev` and the chain continues line to line. `data` is a canonical JSON

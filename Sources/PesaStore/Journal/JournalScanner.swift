@@ -67,7 +67,8 @@ struct JournalScanner {
         if state.expectedSeq == anchor.seq + 1 { state.expectedPrev = anchor.hash }
         if segments[startIndex].firstSeq > anchor.seq + 1 {
             let message = "lines \(anchor.seq + 1)...\(segments[startIndex].firstSeq - 1) are missing"
-            try report(&outcome, IntegrityProblem(.sequenceGap, file: segments[startIndex].path, line: 0, message: message))
+            try report(
+                &outcome, IntegrityProblem(.sequenceGap, file: segments[startIndex].path, line: 0, message: message))
         }
         for index in startIndex..<segments.count where state.expectedSeq <= seqLimit {
             let segment = segments[index]
@@ -129,11 +130,13 @@ struct JournalScanner {
                 line.isComplete ? JournalLine.parse(line.bytes) : .failure(.malformed("no newline at the end"))
             switch parsed {
             case .failure(.newerFormat(let version)):
-                throw StoreError.newerFormat("\(segment.path) line \(lineNumber)", found: version, known: JournalLine.formatVersion)
+                throw StoreError.newerFormat(
+                    "\(segment.path) line \(lineNumber)", found: version, known: JournalLine.formatVersion)
             case .failure(let failure):
                 if isLast && !segment.isArchived && !Self.anyValidLine(after: line.end, in: bytes) {
                     outcome.tornTail = TornTail(
-                        segment: segment, validBytes: goodEnd, cutBytes: Array(bytes[goodEnd...]), lineNumber: lineNumber)
+                        segment: segment, validBytes: goodEnd, cutBytes: Array(bytes[goodEnd...]),
+                        lineNumber: lineNumber)
                     outcome.activeSegment = segment
                     outcome.activeSegmentValidBytes = goodEnd
                     return
@@ -165,19 +168,23 @@ struct JournalScanner {
         outcome: inout Outcome
     ) throws(StoreError) {
         if record.seq != state.expectedSeq {
-            let message = "seq \(record.seq) where \(state.expectedSeq) was expected (a line is missing or out of order)"
+            let message =
+                "seq \(record.seq) where \(state.expectedSeq) was expected (a line is missing or out of order)"
             try report(
-                &outcome, IntegrityProblem(.sequenceGap, file: segment.path, line: lineNumber, seq: record.seq, message: message))
+                &outcome,
+                IntegrityProblem(.sequenceGap, file: segment.path, line: lineNumber, seq: record.seq, message: message))
         } else if let expected = state.expectedPrev, record.prev != expected {
             let message = "prev does not match the hash of seq \(record.seq - 1): the hash chain is broken"
             try report(
-                &outcome, IntegrityProblem(.chainBroken, file: segment.path, line: lineNumber, seq: record.seq, message: message))
+                &outcome,
+                IntegrityProblem(.chainBroken, file: segment.path, line: lineNumber, seq: record.seq, message: message))
         }
         if record.seq == state.anchor.seq && state.anchor.seq > 0 {
             state.anchorMatched = record.hash == state.anchor.hash
             if stopAtFirstProblem && record.hash != state.anchor.hash {
                 throw StoreError(
-                    .snapshotInvalid, "the snapshot's chain hash at seq \(record.seq) differs from \(segment.path) line \(lineNumber)")
+                    .snapshotInvalid,
+                    "the snapshot's chain hash at seq \(record.seq) differs from \(segment.path) line \(lineNumber)")
             }
         }
         state.expectedSeq = record.seq + 1

@@ -17,7 +17,9 @@ final class SegmentWriter: @unchecked Sendable {
     /// `pesa_journal_fsync_duration_seconds`: how long each journal fdatasync takes (all tenants: it is the disk's).
     private let fsyncDuration = Timer(label: "pesa_journal_fsync_duration_seconds", preferredDisplayUnit: .seconds)
 
-    init(directory: String, io: any FileIO, segment: SegmentFile?, durableSize: Int, segmentBytesMax: Int, logger: Logger) {
+    init(
+        directory: String, io: any FileIO, segment: SegmentFile?, durableSize: Int, segmentBytesMax: Int, logger: Logger
+    ) {
         self.segmentBytesMax = segmentBytesMax
         self.directory = directory
         self.io = io

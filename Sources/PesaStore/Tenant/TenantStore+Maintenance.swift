@@ -120,7 +120,8 @@ extension TenantStore {
         BlockingIO.detachedInBackground {
             let result = Result { () throws(StoreError) -> CompactionReport in
                 _ = try SnapshotCatalog.write(
-                    tenantDirectory: directory, position: position, atMs: atMs, stateFormat: State.snapshotFormatVersion,
+                    tenantDirectory: directory, position: position, atMs: atMs,
+                    stateFormat: State.snapshotFormatVersion,
                     payload: state.snapshotPayload(pausing: { Pacing.pause() }), io: io)
                 return try Compactor(tenantDirectory: directory, io: io).run(
                     nowMs: atMs, graceMs: Limits.supersededFileGraceMs)
@@ -128,7 +129,10 @@ extension TenantStore {
             if case .success(let report) = result {
                 logger.info(
                     "automatic snapshot and compaction",
-                    metadata: ["seq": "\(position.seq)", "archived": "\(report.archived.count)", "removed": "\(report.removed.count)"])
+                    metadata: [
+                        "seq": "\(position.seq)", "archived": "\(report.archived.count)",
+                        "removed": "\(report.removed.count)",
+                    ])
             }
             completion(result)
         }

@@ -67,7 +67,8 @@ public final class TenantStore: Sendable {
         report.head = head
         let journal = Journal(
             directory: Paths.join(directory, TenantLayout.journal), io: io, durable: head,
-            activeSegment: outcome.activeSegment, activeSegmentBytes: outcome.activeSegmentValidBytes, segmentBytesMax: segmentBytesMax,
+            activeSegment: outcome.activeSegment, activeSegmentBytes: outcome.activeSegmentValidBytes,
+            segmentBytesMax: segmentBytesMax,
             logger: logger)
         let store = TenantStore(directory: directory, tenantID: tenantID, journal: journal, io: io, logger: logger)
         return (store, state, report)
@@ -103,7 +104,9 @@ public final class TenantStore: Sendable {
     }
 
     /// Moves an unusable snapshot into `quarantine/` so later starts do not trip on it (nothing is deleted).
-    private static func setAside(_ snapshot: SnapshotCatalog.Entry, directory: String, io: any FileIO) throws(StoreError) {
+    private static func setAside(_ snapshot: SnapshotCatalog.Entry, directory: String, io: any FileIO)
+        throws(StoreError)
+    {
         let quarantine = Paths.join(directory, TenantLayout.quarantine)
         let target = freeQuarantinePath(Paths.join(quarantine, Paths.fileName(of: snapshot.path) + ".unused"), io: io)
         do {
@@ -127,7 +130,8 @@ public final class TenantStore: Sendable {
         var anchor = JournalScanner.Anchor.genesis
         for candidate in try SnapshotCatalog.list(tenantDirectory: directory, io: io).reversed()
         where candidate.seq <= seqLimit {
-            guard let file = try? SnapshotCatalog.read(candidate, io: io), let hash = ChainHash(hexString: file.header.hash),
+            guard let file = try? SnapshotCatalog.read(candidate, io: io),
+                let hash = ChainHash(hexString: file.header.hash),
                 let loaded = try? State(snapshotPayload: file.payload, formatVersion: file.header.stateFormat)
             else { continue }
             state = loaded
@@ -155,7 +159,10 @@ public final class TenantStore: Sendable {
     ) throws(StoreError) -> (State, SnapshotHeader) {
         let snapshot = try SnapshotCatalog.read(candidate, io: io)
         do {
-            return (try State(snapshotPayload: snapshot.payload, formatVersion: snapshot.header.stateFormat), snapshot.header)
+            return (
+                try State(snapshotPayload: snapshot.payload, formatVersion: snapshot.header.stateFormat),
+                snapshot.header
+            )
         } catch {
             throw StoreError(.snapshotInvalid, "\(candidate.path): state payload unreadable: \(error)")
         }

@@ -63,7 +63,8 @@ public struct CredentialVault: Sendable {
         }
         let key = masterKey.derivedKey(purpose: Self.purpose, context: tenantID)
         guard let plaintext = try? AES.GCM.open(box, using: key, authenticating: Array(tenantID.utf8)) else {
-            throw StoreError(.vaultDamaged, "\(path) does not authenticate for tenant \(tenantID): damaged or not its own")
+            throw StoreError(
+                .vaultDamaged, "\(path) does not authenticate for tenant \(tenantID): damaged or not its own")
         }
         return Array(plaintext)
     }

@@ -155,7 +155,9 @@ extension PaymentLoad.Outcome {
     /// second (from 0) had the max: a stall shows as a high max next to a low median, steady overload as a
     /// high median, and the max's second tells whether slow seconds keep coming at the same point of a phase.
     var perSecondP99Summary: String {
-        let p99s = latenciesByWindow(width: 1).map { (second: $0.key, p99: Self(latenciesMs: $0.value).latencyMs(quantile: 0.99)) }
+        let p99s = latenciesByWindow(width: 1).map {
+            (second: $0.key, p99: Self(latenciesMs: $0.value).latencyMs(quantile: 0.99))
+        }
             .sorted { $0.p99 < $1.p99 }
         guard let slowest = p99s.last else { return "-" }
         return [p99s[0].p99, p99s[p99s.count / 2].p99, slowest.p99]

@@ -16,8 +16,9 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         abstract: "Completed STK payments/s and push latency through a real gateway (loopback), vs raw fdatasync.",
         discussion: """
             Starts `pesa serve --demo` (the pesa binary beside this one, or --pesa) as a child process on \
-            127.0.0.1 with the embedded Daraja sandbox and a fresh data folder under --directory. Closed loop: for each --clients count, that many \
-            workers push for --seconds. Open loop: pushes arrive at each --rates rate ("half" is half the best \
+            127.0.0.1 with the embedded Daraja sandbox and a fresh data folder under --directory. Closed loop: \
+            for each --clients count, that many workers push for --seconds. Open loop: pushes arrive at each \
+            --rates rate ("half" is half the best \
             closed-loop rate) for --open-seconds; latency runs from each push's scheduled time. A payment counts \
             as completed when the gateway reads it back as succeeded (its callback journaled and fsynced). \
             Baselines in the same run: raw write+fdatasync rates, the disk's sync tail (a bare fdatasync loop \

@@ -73,7 +73,8 @@ struct PaymentsReport {
             | phase | sent | accepted | completed | not completed | pushes/s | completed/s | completed per second \
             (min / median / max) | push latency p50 / p99 / max (ms) | push p99 per second \
             (min / median / max, ms; second of the max) | baseline: GET /healthz at the same rate, p50 / p99 (ms) | \
-            push p99 / baseline p99 | gateway journal fdatasyncs while pushing: count, mean; \(JournalSyncs.stallBoundsLabel) | \
+            push p99 / baseline p99 | gateway journal fdatasyncs while pushing: count, mean; \
+            \(JournalSyncs.stallBoundsLabel) | \
             server CPU ms per payment | load generator CPU ms per payment |
             |---|---:|---:|---:|---|---:|---:|---|---|---|---|---:|---|---:|---:|
             """)

@@ -52,7 +52,8 @@ struct OpenTenantBenchCommand: AsyncParsableCommand {
         let output = try runChild()
         print("| measurement | value | baseline (same run) | ratio |")
         print("|---|---:|---:|---:|")
-        print("| open \(payments) payments + \(tail) tail: time | \(output.ms) ms | read+gunzip snapshot: \(floor) ms | "
+        print(
+            "| open \(payments) payments + \(tail) tail: time | \(output.ms) ms | read+gunzip snapshot: \(floor) ms | "
             + "\(String(format: "%.2f", Double(output.ms) / Double(max(floor, 1)))) |")
         print("| open: peak RSS (VmHWM) | \(output.peakMB) MB | process before open: \(output.baseMB) MB | "
             + "\(String(format: "%.2f", Double(output.peakMB) / Double(max(output.baseMB, 1)))) |")

@@ -22,7 +22,8 @@ struct OpenTenantFixture {
             try state.apply(event, seq: seq, atMs: baseMs + Int64(seq))
         }
         try apply(.organizationCreated(.init(
-            organizationID: OrganizationID(randomBytes: random.bytes(16)), name: "Bench", slug: try OrgSlug("bench-open"),
+            organizationID: OrganizationID(randomBytes: random.bytes(16)), name: "Bench",
+            slug: try OrgSlug("bench-open"),
             plan: "business", subscriptionStatus: .active, currentPeriodStartMs: baseMs,
             currentPeriodEndMs: baseMs + 30 * 86_400_000, callbackToken: "benchtoken")))
         for index in 0..<payments {

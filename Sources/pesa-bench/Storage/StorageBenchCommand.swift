@@ -36,7 +36,10 @@ struct StorageBenchCommand: AsyncParsableCommand {
         for writers in [1, 16, 64] {
             let rate = try await storeAppends(root: root + "/store-\(writers)", writers: writers)
             let versus = writers == 1 ? raw : batched
-            print(row("store appends, \(writers) writer(s) (ratio vs raw \(writers == 1 ? "1" : "64") per sync)", rate, baseline: versus))
+            print(
+                row(
+                    "store appends, \(writers) writer(s) (ratio vs raw \(writers == 1 ? "1" : "64") per sync)", rate,
+                    baseline: versus))
         }
     }
 
@@ -57,7 +60,8 @@ struct StorageBenchCommand: AsyncParsableCommand {
             directory: data.tenantDirectory("org_bench"), tenantID: "org_bench", as: ChainOnlyState.self,
             io: PosixFileIO(), logger: CLI.quietLogger)
         let payload = String(repeating: "p", count: max(10, lineBytes - 220))
-        let event = NewEvent(type: "payment.settled", data: Array(#"{"id":"pay_bench","pad":"\#(payload)"}"#.utf8), atMs: 0)
+        let event = NewEvent(
+            type: "payment.settled", data: Array(#"{"id":"pay_bench","pad":"\#(payload)"}"#.utf8), atMs: 0)
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(seconds)
         let start = clock.now

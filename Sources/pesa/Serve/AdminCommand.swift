@@ -35,10 +35,12 @@ struct CreateAdminCommand: AsyncParsableCommand {
         try folder.prepare()
         let lock = try DirectoryLock.acquire(dataDirectory: data, purpose: "admin create")
         let logger = CLI.stderrLogger("pesa.admin")
-        let key = try MasterKey.load(environment: environment, keyFile: masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
+        let key = try MasterKey.load(
+            environment: environment, keyFile: masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
         let gateway = try await Gateway.start(data: folder, masterKey: key, logger: logger)
         let api = await GatewayAPI.make(gateway: gateway, metricsRegistry: PrometheusCollectorRegistry())
-        let user = try await gateway.createSuperAdmin(email: email, passwordHash: try await api.passwordHasher.hash(password))
+        let user = try await gateway.createSuperAdmin(
+            email: email, passwordHash: try await api.passwordHasher.hash(password))
         await gateway.close()
         withExtendedLifetime(lock) {}
         print("super admin \(user.email) created (\(user.id.rawValue))")

@@ -34,13 +34,18 @@ enum ServeBootstrap {
         guard await gateway.superAdminCount == 0 else { return }
         guard let email = environment["PESA_ADMIN_EMAIL"], let password = environment["PESA_ADMIN_PASSWORD"] else {
             logger.notice(
-                "no super admin yet: start once with PESA_ADMIN_EMAIL and PESA_ADMIN_PASSWORD set, or run `pesa admin create --email E`")
+                """
+                no super admin yet: start once with PESA_ADMIN_EMAIL and PESA_ADMIN_PASSWORD set, or run \
+                `pesa admin create --email E`
+                """
+            )
             return
         }
         guard password.utf8.count >= 10 else {
             throw CLIError("PESA_ADMIN_PASSWORD must be at least 10 characters")
         }
-        let user = try await gateway.createSuperAdmin(email: email, passwordHash: try await api.passwordHasher.hash(password))
+        let user = try await gateway.createSuperAdmin(
+            email: email, passwordHash: try await api.passwordHasher.hash(password))
         logger.notice("super admin created", metadata: ["email": "\(user.email)"])
     }
 

@@ -37,10 +37,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "File with the base64 master key (env PESA_MASTER_KEY_FILE; PESA_MASTER_KEY holds the key itself).")
     var masterKeyFile: String = environment["PESA_MASTER_KEY_FILE"] ?? ""
 
-    @Option(help: "Where sandbox credentials go: 'embedded' (a built-in Daraja sandbox) or a base URL (env PESA_SANDBOX_UPSTREAM).")
+    @Option(
+        help: """
+            Where sandbox credentials go: 'embedded' (a built-in Daraja sandbox) or a base URL \
+            (env PESA_SANDBOX_UPSTREAM).
+            """
+    )
     var sandboxUpstream: String = environment["PESA_SANDBOX_UPSTREAM"] ?? "embedded"
 
-    @Option(help: "Safaricom's sandbox certificate (PEM) for initiator passwords with an external sandbox (env PESA_DARAJA_SANDBOX_CERT).")
+    @Option(
+        help: """
+            Safaricom's sandbox certificate (PEM) for initiator passwords with an external sandbox \
+            (env PESA_DARAJA_SANDBOX_CERT).
+            """
+    )
     var sandboxCertificate: String = environment["PESA_DARAJA_SANDBOX_CERT"] ?? ""
 
     @Option(help: "Safaricom's production certificate (PEM) for initiator passwords (env PESA_DARAJA_PRODUCTION_CERT).")
@@ -52,7 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Delay of the embedded sandbox's callbacks (env PESA_SANDBOX_CALLBACK_DELAY_MS).")
     var sandboxCallbackDelayMs: Int64 = Int64(environment["PESA_SANDBOX_CALLBACK_DELAY_MS"] ?? "") ?? 1_000
 
-    @Option(help: "Events after which a tenant is snapshotted and compacted in the background, 1,000 to 1,000,000,000 (env PESA_SNAPSHOT_EVERY_EVENTS).")
+    @Option(
+        help: """
+            Events after which a tenant is snapshotted and compacted in the background, 1,000 to 1,000,000,000 \
+            (env PESA_SNAPSHOT_EVERY_EVENTS).
+            """
+    )
     var snapshotEveryEvents: UInt64 =
         UInt64(environment["PESA_SNAPSHOT_EVERY_EVENTS"] ?? "") ?? Limits.snapshotTailEventsMax
 
@@ -110,7 +125,8 @@ struct ServeCommand: AsyncParsableCommand {
         try folder.prepare()
         let lock = try DirectoryLock.acquire(dataDirectory: data, purpose: "serve")
         let masterKey = try MasterKey.load(
-            environment: Self.environment, keyFile: masterKeyFile.isEmpty ? nil : masterKeyFile, dataDirectory: data, io: PosixFileIO(), logger: logger)
+            environment: Self.environment, keyFile: masterKeyFile.isEmpty ? nil : masterKeyFile, dataDirectory: data,
+            io: PosixFileIO(), logger: logger)
         // Daraja calls of every organization share this client; AsyncHTTPClient's default of 8 connections per
         // host would queue concurrent pushes behind each other (measured: 16 clients were latency-bound).
         var outbound = HTTPClient.Configuration(redirectConfiguration: .disallow)
@@ -127,7 +143,8 @@ struct ServeCommand: AsyncParsableCommand {
         let metricsToken = Self.environment["PESA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let api = await GatewayAPI.make(
             gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost, metricsToken: metricsToken)
-        try await ServeBootstrap.createFirstAdmin(gateway: gateway, api: api, environment: Self.environment, logger: logger)
+        try await ServeBootstrap.createFirstAdmin(
+            gateway: gateway, api: api, environment: Self.environment, logger: logger)
         var services: [any Service] = [gateway.registry, Reconciler(gateway: gateway, logger: logger)]
         var sandbox: DarajaSandbox?
         if sandboxUpstream == "embedded" {
@@ -160,7 +177,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
-            logger.critical("the server stopped with an error (is \(host):\(port) already in use?)", metadata: ["error": "\(error)"])
+            logger.critical(
+                "the server stopped with an error (is \(host):\(port) already in use?)", metadata: ["error": "\(error)"]
+            )
             await gateway.close()
             try? await httpClient.shutdown()
             throw ExitCode(1)

@@ -105,7 +105,8 @@ import Testing
             var altered = parts
             altered[index] = Self.flipUnusedBit(altered[index])
             if altered[index] != parts[index] {
-                try await expectUnauthenticated(app, token: altered.joined(separator: "."), "unused bit of part \(index)")
+                try await expectUnauthenticated(
+                    app, token: altered.joined(separator: "."), "unused bit of part \(index)")
             }
         }
     }

@@ -32,7 +32,8 @@ import Testing
 
         func account(of identity: Identity) async throws -> LoginAccount? { account }
 
-        func changePassword(of account: LoginAccount, to passwordHash: String, requestID: String) async throws -> Int64 {
+        func changePassword(of account: LoginAccount, to passwordHash: String, requestID: String) async throws -> Int64
+        {
             0
         }
     }
@@ -227,7 +228,8 @@ extension LoginControllerTests {
         #expect(attempts.map(\.succeeded) == [true, false, false])
         #expect(attempts.allSatisfy { $0.user == TestApp.userA && $0.requestID.hasPrefix("req_") })
         let logs = app.logs.all
-        #expect(logs.contains { $0.contains("login refused: no active account") && $0.contains("nobody@example.co.ke") })
+        #expect(
+            logs.contains { $0.contains("login refused: no active account") && $0.contains("nobody@example.co.ke") })
         #expect(logs.contains { $0.contains("login throttled") && $0.contains("ada@example.co.ke") })
         #expect(!logs.contains { $0.contains("wrong-pass") || $0.contains("s3cret-pass") })
     }

@@ -35,9 +35,12 @@ import Testing
             let b: String
         }
         let context = PesaRequestContextFixture.make()
-        let first = try await request(key: "k", body: #"{"a":1,"b":"x"}"#).decodeHashedJSON(as: Body.self, context: context)
-        let same = try await request(key: "k", body: #"{ "b": "x", "a": 1 }"#).decodeHashedJSON(as: Body.self, context: context)
-        let other = try await request(key: "k", body: #"{"a":2,"b":"x"}"#).decodeHashedJSON(as: Body.self, context: context)
+        let first = try await request(key: "k", body: #"{"a":1,"b":"x"}"#).decodeHashedJSON(
+            as: Body.self, context: context)
+        let same = try await request(key: "k", body: #"{ "b": "x", "a": 1 }"#).decodeHashedJSON(
+            as: Body.self, context: context)
+        let other = try await request(key: "k", body: #"{"a":2,"b":"x"}"#).decodeHashedJSON(
+            as: Body.self, context: context)
         #expect(first.value.a == 1)
         #expect(first.requestHash == same.requestHash)
         #expect(first.requestHash != other.requestHash)

@@ -98,7 +98,8 @@ import Testing
     @Test func everyCodeHasAStatusAndAType() {
         let expected: [APIError.Code: Int] = [
             .malformedJSON: 400, .unauthenticated: 401, .subscriptionInactive: 402, .forbidden: 403, .notFound: 404,
-            .conflict: 409, .idempotencyKeyReused: 409, .sandboxOnly: 409, .payloadTooLarge: 413, .unsupportedMediaType: 415,
+            .conflict: 409, .idempotencyKeyReused: 409, .sandboxOnly: 409, .payloadTooLarge: 413,
+            .unsupportedMediaType: 415,
             .invalidField: 422, .rateLimited: 429, .internalError: 500, .upstreamError: 502,
             .tenantUnavailable: 503, .storageUnavailable: 503, .upstreamUnavailable: 503,
         ]

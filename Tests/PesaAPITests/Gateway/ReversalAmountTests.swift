@@ -25,7 +25,8 @@ import Testing
             let gateway = try await Gateway.start(
                 data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 31)), masterKey: .generate(),
                 payments: PaymentSettings(publicURL: services.callbackBase), upstream: upstream, logger: logger)
-            let api = await GatewayAPI.make(gateway: gateway, metricsRegistry: PrometheusCollectorRegistry(), bcryptCost: 4)
+            let api = await GatewayAPI.make(
+                gateway: gateway, metricsRegistry: PrometheusCollectorRegistry(), bcryptCost: 4)
             let root = Actor(
                 principal: try Principal(role: .superAdmin, organizationID: nil), id: "usr_root", requestID: "req_t")
             let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "business", by: root)
@@ -42,7 +43,8 @@ import Testing
                 STKPushParameters(phone: "0708374149", amount: 300, accountReference: "INV-1", description: "Order 1"),
                 in: organization, idempotency: nil, by: root)
             let path = "/callbacks/acme/\(acme.callbackToken ?? "")/stk"
-            let delivery = try #require(await services.recorder.waitForDeliveries(to: path, count: 1, timeoutMs: 10_000).first)
+            let delivery = try #require(
+                await services.recorder.waitForDeliveries(to: path, count: 1, timeoutMs: 10_000).first)
             _ = try await gateway.receiveCallback(
                 slug: "acme", token: acme.callbackToken ?? "", kind: .stk, body: Array(delivery.body))
             let paid = try await gateway.payment(push.payment.id, in: organization, by: root)
@@ -63,7 +65,8 @@ import Testing
                 #expect(try ErrorBody.decode(tooMuch).param == "amount")
                 let exact = try await reverse(shillings: 300)
                 #expect((200..<300).contains(exact.status.code), "\(exact.status): \(String(buffer: exact.body))")
-                let answer = try JSONSerialization.jsonObject(with: Data(exact.body.readableBytesView)) as? [String: Any]
+                let answer =
+                    try JSONSerialization.jsonObject(with: Data(exact.body.readableBytesView)) as? [String: Any]
                 #expect(answer?["type"] as? String == "reversal")
                 #expect(answer?["original_payment_id"] as? String == push.payment.id.rawValue)
             }

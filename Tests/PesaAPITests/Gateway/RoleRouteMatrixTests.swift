@@ -38,8 +38,12 @@ import Testing
         },
         Route(method: .get, path: "/v1/orgs", action: .listOrganizations, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/orgs/{org}", action: .readOrganization, orgInPath: true) { _ in nil },
-        Route(method: .patch, path: "/v1/orgs/{org}", action: .updateOrganization, orgInPath: true) { _ in #"{"name":"Renamed"}"# },
-        Route(method: .post, path: "/v1/orgs/{org}/callback-token/rotate", action: .rotateCallbackToken, orgInPath: true) {
+        Route(method: .patch, path: "/v1/orgs/{org}", action: .updateOrganization, orgInPath: true) { _ in
+            #"{"name":"Renamed"}"#
+        },
+        Route(
+            method: .post, path: "/v1/orgs/{org}/callback-token/rotate", action: .rotateCallbackToken, orgInPath: true
+        ) {
             _ in #"{"previous_valid_hours":0,"force":true}"#
         },
         Route(method: .post, path: "/v1/orgs/{org}/users", action: .createUser, orgInPath: true) { n in
@@ -50,10 +54,13 @@ import Testing
             #"{"disabled":false}"#
         },
         Route(method: .delete, path: "/v1/orgs/{org}/users/{user}", action: .deleteUser, orgInPath: true) { _ in nil },
-        Route(method: .post, path: "/v1/api-keys", action: .createAPIKey, orgInPath: false) { n in #"{"name":"k\#(n)"}"# },
+        Route(method: .post, path: "/v1/api-keys", action: .createAPIKey, orgInPath: false) { n in #"{"name":"k\#(n)"}"#
+        },
         Route(method: .get, path: "/v1/api-keys", action: .listAPIKeys, orgInPath: false) { _ in nil },
         Route(method: .put, path: "/v1/mpesa-credentials", action: .updateCredentials, orgInPath: false) { _ in
-            #"{"environment":"sandbox","consumer_key":"ck-1234567","consumer_secret":"cs-1234567","business_short_code":"174379","passkey":"pk-1234567890","initiator_name":"testapi","initiator_password":"pw-1234567"}"#
+            #"{"environment":"sandbox","consumer_key":"ck-1234567","consumer_secret":"cs-1234567","#
+                + #""business_short_code":"174379","passkey":"pk-1234567890","initiator_name":"testapi","#
+                + #""initiator_password":"pw-1234567"}"#
         },
         Route(method: .get, path: "/v1/mpesa-credentials", action: .readCredentials, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/audit-log", action: .readAuditLog, orgInPath: false) { _ in nil },
@@ -63,7 +70,8 @@ import Testing
         Route(method: .get, path: "/v1/callbacks/unmatched", action: .listUnmatchedCallbacks, orgInPath: false) { _ in
             nil
         },
-        Route(method: .get, path: "/v1/payments/{payment}", action: .readPayment, orgInPath: false, objectInPath: true) {
+        Route(method: .get, path: "/v1/payments/{payment}", action: .readPayment, orgInPath: false, objectInPath: true)
+        {
             _ in nil
         },
         Route(method: .get, path: "/v1/balance-checks/{balance_check}", action: .readBalance, orgInPath: false,
@@ -90,9 +98,12 @@ import Testing
         let gateway = try await Gateway.start(
             data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 77)), masterKey: .generate(), logger: logger)
         let api = await GatewayAPI.make(gateway: gateway, metricsRegistry: PrometheusCollectorRegistry(), bcryptCost: 4)
-        let root = Actor(principal: try Principal(role: .superAdmin, organizationID: nil), id: "usr_root", requestID: "req_t")
-        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "business", by: root).record.id
-        let globex = try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "free", by: root).record.id
+        let root = Actor(
+            principal: try Principal(role: .superAdmin, organizationID: nil), id: "usr_root", requestID: "req_t")
+        let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "business", by: root).record
+            .id
+        let globex = try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "free", by: root).record
+            .id
         var credentials = MpesaCredentialsInput()
         credentials.environment = "sandbox"
         credentials.consumerKey = "ck"
@@ -111,8 +122,11 @@ import Testing
             let organization = role == .superAdmin ? nil : acme
             let user = role == .superAdmin
                 ? try await gateway.createSuperAdmin(email: "root@x.co", passwordHash: "h").id
-                : try await gateway.createUser(in: acme, email: "\(role.rawValue)@acme.co", passwordHash: "h", role: role, by: root).id
-            let token = try await api.accessTokens.issue(user: user, principal: try Principal(role: role, organizationID: organization))
+                : try await gateway.createUser(
+                    in: acme, email: "\(role.rawValue)@acme.co", passwordHash: "h", role: role, by: root
+                ).id
+            let token = try await api.accessTokens.issue(
+                user: user, principal: try Principal(role: role, organizationID: organization))
             tokens.append((role, token.token))
         }
         let app = Application(router: api.buildRouter(), logger: logger)
@@ -132,7 +146,9 @@ import Testing
                         for (placeholder, id) in objectIDs[target] ?? [:] {
                             path = path.replacingOccurrences(of: placeholder, with: id)
                         }
-                        if role == .superAdmin && !route.orgInPath && route.path != "/v1/orgs" { path += "?org=\(acme.rawValue)" }
+                        if role == .superAdmin && !route.orgInPath && route.path != "/v1/orgs" {
+                            path += "?org=\(acme.rawValue)"
+                        }
                         var headers = HTTPFields()
                         if let token { headers[.authorization] = "Bearer \(token)" }
                         let body = route.body(counter)
@@ -147,7 +163,9 @@ import Testing
                         case 200: (200..<300).contains(status)
                         default: status == expected
                         }
-                        #expect(ok, "\(role?.rawValue ?? "anonymous") \(route.method) \(path): \(status), expected \(expected)")
+                        #expect(
+                            ok,
+                            "\(role?.rawValue ?? "anonymous") \(route.method) \(path): \(status), expected \(expected)")
                         checked += 1
                     }
                 }
@@ -175,7 +193,9 @@ import Testing
                 queryID: status, kind: .transactionStatus, reason: .api, conversationID: "AG_\(status.rawValue)",
                 originatorConversationID: "o-\(status.rawValue)", paymentID: payment)),
         ]
-        try await gateway.engine(organization).execute { (_, _) throws(EngineError) in Decision(events: events, value: ()) }
+        try await gateway.engine(organization).execute { (_, _) throws(EngineError) in
+            Decision(events: events, value: ())
+        }
         return ["{payment}": payment.rawValue, "{balance_check}": balance.rawValue, "{status_query}": status.rawValue]
     }
 

@@ -70,7 +70,8 @@ import Testing
         let io = SimulatedFileIO(seed: 6)
         let key = MasterKey.generate()
         let first = try await Self.start(io: io, key: key, clock: StepClock())
-        let acme = try await first.createOrganization(name: "Acme", slug: "acme", plan: "starter", by: Self.root).record.id
+        let acme = try await first.createOrganization(name: "Acme", slug: "acme", plan: "starter", by: Self.root).record
+            .id
         _ = try await first.createOrganization(name: "Globex", slug: "globex", plan: "starter", by: Self.root)
         await first.close()
         io.corrupt(path: "/data/tenants/\(acme.rawValue)/journal/00000000000000000001.jsonl", offset: 30, with: 0x39)

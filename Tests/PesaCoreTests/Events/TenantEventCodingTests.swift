@@ -79,7 +79,8 @@ import Testing
     /// A creating event with its `Idempotency-Key` (users, API keys): a nested object, sorted like the rest, and
     /// left out without a key.
     @Test func aCreatingEventsIdempotencyKeyIsANestedCanonicalObject() throws {
-        let stamp = TenantEvent.IdempotencyStamp(key: "k-1", requestHash: "hmac:ab:cd", scope: "POST /v1/api-keys by usr_1")
+        let stamp = TenantEvent.IdempotencyStamp(
+            key: "k-1", requestHash: "hmac:ab:cd", scope: "POST /v1/api-keys by usr_1")
         let events: [TenantEvent] = [
             .userCreated(.init(userID: Fixtures.userID(1), email: "a@acme.co.ke", role: .manager, passwordHash: "x",
                                idempotency: stamp)),
@@ -90,10 +91,16 @@ import Testing
             let data = event.canonicalData()
             #expect(try TenantEvent(type: event.type, data: data[...]) == event)
             let text = String(decoding: data, as: UTF8.self)
-            #expect(text.contains(#""idempotency":{"key":"k-1","request_hash":"hmac:ab:cd","scope":"POST /v1/api-keys by usr_1"}"#))
+            #expect(
+                text.contains(
+                    #""idempotency":{"key":"k-1","request_hash":"hmac:ab:cd","scope":"POST /v1/api-keys by usr_1"}"#))
         }
         let user = String(decoding: Self.samples[2].canonicalData(), as: UTF8.self)
-        #expect(user == #"{"email":"a@acme.co.ke","password_hash":"$2b$12$abc/def","role":"manager","user_id":"\#(Fixtures.userID(1))"}"#)
+        #expect(
+            user
+                == #"{"email":"a@acme.co.ke","password_hash":"$2b$12$abc/def","role":"manager","#
+                    + #""user_id":"\#(Fixtures.userID(1))"}"#
+        )
     }
 
     @Test func unknownTypesAndBadDataAreRefused() {

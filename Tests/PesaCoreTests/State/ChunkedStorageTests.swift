@@ -70,7 +70,8 @@ import Testing
             #expect(state.payments.row(forCheckoutRequestID: "ws_CO_1403202510152418\(seed)") == row)
             #expect(state.payments.row(forIdempotencyKey: "key-\(seed)") == row)
         }
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored == state)
         #expect(restored.payments.arena.usedBytes == restored.payments.arena.liveBytes)
     }
@@ -91,7 +92,8 @@ import Testing
         var state = TenantState()
         try state.applyAll([Fixtures.organizationCreated])
         try state.applyAll((1...2_000).map { Fixtures.stk($0) })
-        var loaded = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        var loaded = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         let base = loaded.payments.arena.baseCount
         try loaded.applyAll((1...2_000).map { Fixtures.accepted($0) })
         try state.applyAll((1...2_000).map { Fixtures.accepted($0) })
@@ -143,7 +145,8 @@ extension ChunkedStorageTests {
             #expect(payment.accountReference == String(repeating: "R", count: Int(seed % 12) + 1))
         }
         #expect(state.payments.arena.usedBytes <= 2 * state.payments.arena.liveBytes + 2 * TextArena.chunkBytes)
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored == state)
     }
 }

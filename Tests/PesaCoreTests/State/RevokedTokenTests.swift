@@ -33,7 +33,8 @@ import Testing
     @Test func revokedTokensSurviveASnapshotAndFormatOneIsStillRead() throws {
         var state = try TenantSnapshotTests.richState()
         #expect(state.isTokenRevoked("jti-1"))
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.isTokenRevoked("jti-1"))
         #expect(restored == state)
 
@@ -56,7 +57,8 @@ import Testing
         try state.apply(Fixtures.organizationCreated, seq: 1, atMs: 10)
         let old = try #require(state.organization?.callbackToken)
         try state.apply(
-            .organizationUpdated(.init(callbackToken: "new", previousCallbackTokenValidUntilMs: 5_000)), seq: 2, atMs: 20)
+            .organizationUpdated(.init(callbackToken: "new", previousCallbackTokenValidUntilMs: 5_000)), seq: 2,
+            atMs: 20)
         #expect(state.organization?.previousCallbackToken == old)
         #expect(state.organization?.acceptsCallbackToken(old, nowMs: 4_999) == true)
         #expect(state.organization?.acceptsCallbackToken(old, nowMs: 5_000) == false)
@@ -94,7 +96,8 @@ import Testing
         #expect(changed.predatesChange(issuedAtMs: 3_000_000))
         #expect(changed.predatesChange(issuedAtMs: 3_000_500))
         #expect(!changed.predatesChange(issuedAtMs: 3_000_501))
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.user(id: user)?.passwordChangedAtMs == 3_000_500)
     }
 }

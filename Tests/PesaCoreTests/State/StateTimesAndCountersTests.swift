@@ -15,7 +15,8 @@ import Testing
     }
 
     func callback(_ seed: UInt64?, _ disposition: TenantEvent.CallbackDisposition) -> TenantEvent {
-        .callbackReceived(.init(kind: .stk, body: "{}", disposition: disposition, paymentID: seed.map(Fixtures.paymentID)))
+        .callbackReceived(
+            .init(kind: .stk, body: "{}", disposition: disposition, paymentID: seed.map(Fixtures.paymentID)))
     }
 
     @Test func onlyAcceptanceAndChangingSettlementsSetAPaymentsUpdatedAt() throws {

@@ -47,7 +47,8 @@ import Testing
         for cut in [1, 2, 100, 555, events.count - 1] {
             var prefix = TenantState()
             try prefix.applyAll(Array(events[..<cut]))
-            var resumed = try TenantState(snapshotPayload: prefix.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+            var resumed = try TenantState(
+                snapshotPayload: prefix.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
             try resumed.applyAll(Array(events[cut...]))
             #expect(resumed == full, "cut at \(cut)")
             #expect(resumed.snapshotPayload() == full.snapshotPayload(), "cut at \(cut)")
@@ -68,10 +69,13 @@ import Testing
         let payload = try Self.richState().snapshotPayload()
         for length in stride(from: 0, to: payload.count, by: 7) {
             #expect(throws: EventDecodingError.self) {
-                try TenantState(snapshotPayload: Array(payload[..<length]), formatVersion: TenantState.snapshotFormatVersion)
+                try TenantState(
+                    snapshotPayload: Array(payload[..<length]), formatVersion: TenantState.snapshotFormatVersion)
             }
         }
-        #expect(throws: EventDecodingError.self) { try TenantState(snapshotPayload: payload + [0], formatVersion: TenantState.snapshotFormatVersion) }
+        #expect(throws: EventDecodingError.self) {
+            try TenantState(snapshotPayload: payload + [0], formatVersion: TenantState.snapshotFormatVersion)
+        }
     }
 
     @Test func garbageInTheArenaDoesNotChangeEqualityOrBytes() throws {
@@ -122,7 +126,8 @@ import Testing
     @Test func lookupsFindBinaryEncodedKeys() throws {
         var state = TenantState()
         try state.applyAll([Fixtures.organizationCreated, Fixtures.stk(1, key: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab")])
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.payments.row(forIdempotencyKey: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab") == 0)
         #expect(state.payments.row(forIdempotencyKey: "7f1c2d3e-aaaa-4a5b-8c9d-0123456789ab") == 0)
         #expect(restored.payments.row(forIdempotencyKey: "7F1C2D3E-AAAA-4A5B-8C9D-0123456789AB") == nil)
@@ -138,7 +143,9 @@ import Testing
         for index in payload.indices {
             var damaged = payload
             damaged[index] ^= 0xFF
-            if (try? TenantState(snapshotPayload: damaged, formatVersion: TenantState.snapshotFormatVersion)) == nil { refused += 1 }
+            if (try? TenantState(snapshotPayload: damaged, formatVersion: TenantState.snapshotFormatVersion)) == nil {
+                refused += 1
+            }
         }
         #expect(refused > payload.count / 4)
     }

@@ -49,7 +49,9 @@ extension QueryRecord {
         originatorConversationID = try reader.string("originator_conversation_id")
         let payment = try reader.optionalString("payment_id")
         paymentID = try payment.map { (text) throws(PesaCoreError) -> PaymentID in
-            guard let id = try? PaymentID(parsing: text) else { throw .snapshotCorrupt("payment_id: bad id \"\(text)\"") }
+            guard let id = try? PaymentID(parsing: text) else {
+                throw .snapshotCorrupt("payment_id: bad id \"\(text)\"")
+            }
             return id
         }
         mpesaReceipt = try reader.optionalString("mpesa_receipt")
