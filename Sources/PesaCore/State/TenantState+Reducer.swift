@@ -92,6 +92,7 @@ extension TenantState {
             if let stamp = data.idempotency { recordIdempotency(stamp, resourceID: data.userID.rawValue, atMs: atMs) }
         case .userUpdated(let data):
             guard var user = users[data.userID] else { preconditionFailure("validated: user exists") }
+            let before = user
             if let email = data.email {
                 userIDsByEmail[user.email.lowercased()] = nil
                 user.email = email
@@ -103,7 +104,9 @@ extension TenantState {
                 user.passwordChangedAtMs = atMs
             }
             if let disabled = data.disabled { user.disabled = disabled }
-            user.updatedAtMs = atMs
+            // Only a real change moves `updated_at` (state format 6): sessions issued before it end
+            // (`UserRecord.predatesChange`); an update that sets what was already there ends none.
+            if user != before { user.updatedAtMs = atMs }
             users[data.userID] = user
         case .userDeleted(let data):
             if let user = users.removeValue(forKey: data.userID) { userIDsByEmail[user.email.lowercased()] = nil }

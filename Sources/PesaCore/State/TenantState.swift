@@ -7,8 +7,9 @@ public struct TenantState: EventSourcedState, Equatable {
     /// idempotency records that `user.created` / `api_key.created` carry (a binary before 5 ignores them, so it
     /// must refuse these snapshots instead of mixing them with its own replay); 6 the same bytes again, with
     /// failed, cancelled and timed-out payments that a success failing its proof turned `unknown` (a binary
-    /// before 6 counts that event as late). `pesa verify` compares only snapshots of the current format with a
-    /// replay by this code. Formats 1 to 5 are still read.
+    /// before 6 counts that event as late), and with users' `updatedAtMs` moved only by a `user.updated` that
+    /// changes something (sessions end at it). `pesa verify` compares only snapshots of the current format
+    /// with a replay by this code. Formats 1 to 5 are still read.
     public static let snapshotFormatVersion = 6
 
     public internal(set) var lastSeq: UInt64 = 0

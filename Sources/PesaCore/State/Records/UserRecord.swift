@@ -11,8 +11,8 @@ public struct UserRecord: Sendable, Equatable {
     /// When the password last changed (nil: never since creation).
     public internal(set) var passwordChangedAtMs: Int64?
 
-    /// Whether a JWT issued at `issuedAtMs` predates the user's last change (`updatedAtMs`: a password, role,
-    /// disabled flag or email change), so that its session ended with that change. Compared to the millisecond,
+    /// Whether a JWT issued at `issuedAtMs` predates the user's last change (`updatedAtMs`: a new password, or
+    /// another role, disabled flag or email), so that its session ended with that change. Compared to the millisecond,
     /// and a token of the change's own millisecond counts as earlier: a session is never kept by a tie. A later
     /// change back (re-enabled, the old role restored) is itself a change, so it revives nothing.
     public func predatesChange(issuedAtMs: Int64) -> Bool {
