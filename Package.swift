@@ -98,7 +98,8 @@ let package = Package(
         .target(
             name: "PesaAPI",
             dependencies: [
-                "PesaCore", "PesaEngine",
+                // DarajaWire for its calendar arithmetic (`CivilDate`) only.
+                "PesaCore", "PesaEngine", "DarajaWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
