@@ -16,10 +16,9 @@ import Testing
     static let utilityStartCents: Int64 = 25_000_000
 
     @Test func randomizedLoadWithKillsKeepsEveryInvariantAndTheSandboxLedger() async throws {
-        let seed = ProcessInfo.processInfo.environment["PESA_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 1...UInt64.max / 2)
+        let seed = TestSeed.make("MoneyInvariantsEndToEndTests")
         let rounds = ProcessInfo.processInfo.environment["PESA_MONEY_ROUNDS"].flatMap(Int.init) ?? 3
-        print("MoneyInvariantsEndToEndTests seed \(seed) rounds \(rounds) (PESA_TEST_SEED=\(seed) replays it)")
+        print("MoneyInvariantsEndToEndTests rounds \(rounds)")
         let world = try await MoneyWorld.start(seed: seed)
         defer { world.stop() }
         for round in 0..<rounds {

@@ -8,7 +8,8 @@ import Testing
 /// lost un-synced bytes and names), with snapshots and compactions mixed in. After every reboot: every
 /// acknowledged event is present, the state equals a full replay, and `verify` finds the chain intact.
 @Suite struct TortureTests {
-    @Test(arguments: 0..<300 as Range<UInt64>)
+    /// Seeds 0 to 299, or only `PESA_TEST_SEED`; a failure names its seed.
+    @Test(arguments: TestSeed.list(0..<300))
     func recoversEveryAcknowledgedEventAfterCrashes(seed: UInt64) async throws {
         var rng = SeededRandom(seed: seed)
         let io = SimulatedFileIO(seed: seed)

@@ -1,44 +1,69 @@
 public import Foundation
+import SwiftASN1
+import X509
 import _CryptoExtras
 
 /// The RSA public key of an environment's certificate (Safaricom's `SandboxCertificate.cer` /
 /// `ProductionCertificate.cer`, or the built-in sandbox's), used to make `SecurityCredential`s.
+/// swift-certificates reads the PEM and the X.509 structure; this type only picks the key.
 public struct DarajaCertificate: Sendable {
     /// SubjectPublicKeyInfo DER of the key (`_RSA.Encryption.PublicKey` itself is not Sendable).
     let publicKeyDER: Data
     /// The key size, 2048 for Safaricom's certificates.
     public let keySizeInBits: Int
 
-    /// From PEM text: a `CERTIFICATE` (X.509), a `PUBLIC KEY` or an `RSA PUBLIC KEY`.
+    /// From PEM text: a `CERTIFICATE` (X.509; in a bundle, the first certificate), a `PUBLIC KEY` or an
+    /// `RSA PUBLIC KEY`.
     public init(pem: String) throws(DarajaError) {
-        if pem.contains("-----BEGIN CERTIFICATE-----") {
-            let afterBegin = pem.components(separatedBy: "-----BEGIN CERTIFICATE-----").dropFirst().first ?? ""
-            let body = (afterBegin.components(separatedBy: "-----END CERTIFICATE-----").first ?? "")
-                .filter { !$0.isWhitespace }
-            guard let der = Data(base64Encoded: body) else {
-                throw .invalidCertificate("the certificate PEM is not base64")
+        guard pem.contains("-----BEGIN CERTIFICATE-----") else {
+            let key: _RSA.Encryption.PublicKey
+            do {
+                key = try _RSA.Encryption.PublicKey(unsafePEMRepresentation: pem)
+            } catch {
+                throw .invalidCertificate("no RSA public key in the PEM", cause: error)
             }
-            try self.init(der: der)
+            self.init(key: key)
             return
         }
-        let key: _RSA.Encryption.PublicKey
+        let certificate: Certificate
         do {
-            key = try _RSA.Encryption.PublicKey(unsafePEMRepresentation: pem)
+            let documents = try PEMDocument.parseMultiple(pemString: pem)
+            let first = documents.first { $0.discriminator == Certificate.defaultPEMDiscriminator }
+            guard let first else { throw DarajaError.invalidCertificate("no certificate in the PEM") }
+            certificate = try Certificate(pemDocument: first)
+        } catch let error as DarajaError {
+            throw error
         } catch {
-            throw .invalidCertificate("no RSA public key in the PEM", cause: error)
+            throw .invalidCertificate("the certificate PEM cannot be read", cause: error)
         }
-        self.init(key: key)
+        try self.init(certificate: certificate)
     }
 
     /// From DER bytes: an X.509 certificate or a SubjectPublicKeyInfo.
     public init(der: Data) throws(DarajaError) {
-        let bytes = [UInt8](der)
-        let keyBytes = DERReader(bytes: bytes).subjectPublicKeyInfo().map { Array($0) } ?? bytes
+        if let certificate = try? Certificate(derEncoded: Array(der)) {
+            try self.init(certificate: certificate)
+            return
+        }
         let key: _RSA.Encryption.PublicKey
         do {
-            key = try _RSA.Encryption.PublicKey(unsafeDERRepresentation: keyBytes)
+            key = try _RSA.Encryption.PublicKey(unsafeDERRepresentation: der)
         } catch {
-            throw .invalidCertificate("no RSA public key in the certificate", cause: error)
+            throw .invalidCertificate("neither an X.509 certificate nor an RSA public key", cause: error)
+        }
+        self.init(key: key)
+    }
+
+    /// The subject's key of `certificate`, which must be RSA: Daraja decrypts credentials with its RSA key.
+    private init(certificate: Certificate) throws(DarajaError) {
+        guard let signingKey = _RSA.Signing.PublicKey(certificate.publicKey) else {
+            throw .invalidCertificate("the certificate's key is not RSA (\(certificate.publicKey))")
+        }
+        let key: _RSA.Encryption.PublicKey
+        do {
+            key = try _RSA.Encryption.PublicKey(unsafeDERRepresentation: signingKey.derRepresentation)
+        } catch {
+            throw .invalidCertificate("the certificate's RSA key cannot encrypt", cause: error)
         }
         self.init(key: key)
     }

@@ -19,9 +19,10 @@ public struct KenyaTime: Sendable, Hashable {
     public init(_ date: Date) {
         let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + Self.utcOffsetSeconds * 1000
         let secondsTotal = millisTotal >= 0 ? millisTotal / 1000 : (millisTotal - 999) / 1000
-        let days = secondsTotal >= 0 ? secondsTotal / 86_400 : (secondsTotal - 86_399) / 86_400
+        let days = CivilDate.daysSinceEpoch(ms: millisTotal)
         let secondOfDay = secondsTotal - days * 86_400
-        (year, month, day) = Self.civil(fromDays: days)
+        let civil = CivilDate.civil(daysSinceEpoch: days)
+        (year, month, day) = (Int(civil.year), Int(civil.month), Int(civil.day))
         hour = Int(secondOfDay / 3600)
         minute = Int(secondOfDay % 3600 / 60)
         second = Int(secondOfDay % 60)
@@ -61,8 +62,10 @@ public struct KenyaTime: Sendable, Hashable {
         guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else {
             throw .invalidTimestamp(text)
         }
-        let days = days(fromCivil: year, month, day)
-        guard civil(fromDays: days) == (year, month, day) else { throw .invalidTimestamp(text) }
+        let days = CivilDate.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day))
+        guard CivilDate.civil(daysSinceEpoch: days) == (Int64(year), Int64(month), Int64(day)) else {
+            throw .invalidTimestamp(text)
+        }
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - utcOffsetSeconds
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
@@ -70,29 +73,5 @@ public struct KenyaTime: Sendable, Hashable {
     private func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-
-    /// Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).
-    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
     }
 }

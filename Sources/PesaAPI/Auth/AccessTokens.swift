@@ -5,8 +5,8 @@ public import PesaCore
 
 /// Issues and verifies the login JWTs: HS256 only, with a key the caller supplies (the engine derives it from
 /// the master key with HKDF, so restarts do not log anyone out). Every refusal is the same 401
-/// `UNAUTHENTICATED`: wrong signature, `alg` other than HS256 (`none` included), tampered or missing claims,
-/// unknown role, expired or not yet valid.
+/// `UNAUTHENTICATED`: wrong signature, `alg` other than HS256 (`none` included; jwt-kit, and `HS256HeaderParser`
+/// for what jwt-kit lets through), tampered or missing claims, unknown role, expired or not yet valid.
 public struct AccessTokens: Sendable {
     /// jwt-kit's key collection is an actor; one per core, so verifications do not queue behind one executor.
     let collections: [JWTKeyCollection]
@@ -24,7 +24,7 @@ public struct AccessTokens: Sendable {
         var collections: [JWTKeyCollection] = []
         for _ in 0..<min(max(System.coreCount, 1), 8) {
             let keys = JWTKeyCollection()
-            await keys.add(hmac: HMACKey(from: signingKey), digestAlgorithm: .sha256)
+            await keys.add(hmac: HMACKey(from: signingKey), digestAlgorithm: .sha256, parser: HS256HeaderParser())
             collections.append(keys)
         }
         self.collections = collections
@@ -59,7 +59,6 @@ public struct AccessTokens: Sendable {
         // Only the canonical encoding of each part: a changed padding bit or a trailing `=` is another token.
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy(Base64URL.isCanonical) else { throw .unauthenticated() }
-        guard Self.headerAlgorithm(of: token) == "HS256" else { throw .unauthenticated() }
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
@@ -99,14 +98,6 @@ public struct AccessTokens: Sendable {
         return VerifiedAccessToken(
             identity: identity, user: user, tokenID: claims.jti, issuedAtSeconds: claims.iat,
             issuedAtMs: issuedAtMs, expiresAtSeconds: claims.exp)
-    }
-
-    /// The `alg` of a compact JWS header, or nil when the token is not three base64url parts.
-    static func headerAlgorithm(of token: String) -> String? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Base64URL.decode(parts[0]) else { return nil }
-        struct Header: Decodable { let alg: String }
-        return (try? JSONDecoder().decode(Header.self, from: header))?.alg
     }
 
     static func makeTokenID() -> String {

@@ -2,6 +2,7 @@ public import Hummingbird
 import HTTPTypes
 import Logging
 import PesaCore
+import PesaEngine
 
 /// Reads `Authorization: Bearer <token>`. A token starting `pk_` is an API key, looked up by its SHA-256
 /// through the injected `APIKeyResolver`; anything else must be a valid JWT that the

@@ -1,14 +1,12 @@
-import PesaCore
+import DarajaWire
 
 /// RFC 3339 (UTC, milliseconds) for `*_at` fields: `2026-11-28T15:25:01.674Z`. Integer arithmetic only
-/// (`CivilDate`), because Foundation's ISO 8601 formatting cost a measurable share of every answer that
-/// carries dates.
+/// (DarajaWire's `CivilDate`), because Foundation's ISO 8601 formatting cost a measurable share of every answer
+/// that carries dates.
 enum RFC3339 {
-    static let dayMs: Int64 = 86_400_000
-
     static func string(ms: Int64) -> String {
-        let days = ms >= 0 ? ms / dayMs : (ms - dayMs + 1) / dayMs
-        let msOfDay = ms - days * dayMs
+        let days = CivilDate.daysSinceEpoch(ms: ms)
+        let msOfDay = ms - days * CivilDate.dayMs
         let (year, month, day) = CivilDate.civil(daysSinceEpoch: days)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)

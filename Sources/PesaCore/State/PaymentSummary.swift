@@ -14,8 +14,9 @@ public struct PaymentSummary: Sendable, Equatable {
     public internal(set) var total = Tally()
     public internal(set) var byType: [PaymentType: Tally] = [:]
     public internal(set) var byStatus: [PaymentStatus: Tally] = [:]
-    /// Days in ascending order, as `YYYY-MM-DD` in the offset's local time.
-    public internal(set) var byDay: [(date: String, tally: Tally)] = []
+    /// Days in ascending order, as day numbers (days since 1970-01-01) in the offset's local time; DarajaWire's
+    /// `CivilDate`, the package's one calendar arithmetic, gives their dates.
+    public internal(set) var byDay: [(day: Int64, tally: Tally)] = []
 
     /// (succeeded + reversed) / every final payment, in thousandths (a reversed payment had succeeded);
     /// nil when none is final.
@@ -29,17 +30,7 @@ public struct PaymentSummary: Sendable, Equatable {
 
     public static func == (lhs: PaymentSummary, rhs: PaymentSummary) -> Bool {
         lhs.total == rhs.total && lhs.byType == rhs.byType && lhs.byStatus == rhs.byStatus
-            && lhs.byDay.map(\.date) == rhs.byDay.map(\.date) && lhs.byDay.map(\.tally) == rhs.byDay.map(\.tally)
-    }
-
-    /// `YYYY-MM-DD` of a day number (days since 1970-01-01), proleptic Gregorian.
-    static func civilDate(day: Int64) -> String {
-        let (year, month, dayOfMonth) = CivilDate.civil(daysSinceEpoch: day)
-        let pad = { (value: Int64, width: Int) -> String in
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))"
+            && lhs.byDay.map(\.day) == rhs.byDay.map(\.day) && lhs.byDay.map(\.tally) == rhs.byDay.map(\.tally)
     }
 }
 
@@ -57,7 +48,7 @@ extension PaymentTable {
             let day = local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
             days[day, default: .init()].add(amount)
         }
-        summary.byDay = days.keys.sorted().map { (PaymentSummary.civilDate(day: $0), days[$0] ?? .init()) }
+        summary.byDay = days.keys.sorted().map { ($0, days[$0] ?? .init()) }
         return summary
     }
 }

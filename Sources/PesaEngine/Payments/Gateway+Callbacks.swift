@@ -38,9 +38,10 @@ extension Gateway {
             // throws. The current token is opened once; only a previous one within its grace is opened again.
             let current = try seal.current(organization)
             let open = { (stored: String) in stored == organization.callbackToken ? current : seal.open(stored) }
-            guard organization.acceptsCallbackToken(token, nowMs: context.nowMs, open: open) else {
-                return Decision(value: .notFound)
+            let accepted = organization.acceptedCallbackTokens(nowMs: context.nowMs).contains { stored in
+                open(stored).map { ConstantTime.equals($0, token) } ?? false
             }
+            guard accepted else { return Decision(value: .notFound) }
             return Self.decide(
                 reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
         }

@@ -116,38 +116,41 @@ extension ChunkedStorageTests {
     @Test func recordsOfEveryLengthInRandomOrderAllReadBack() throws {
         var state = TenantState()
         try state.applyAll([Fixtures.organizationCreated])
-        var generator = SystemRandomNumberGenerator()
+        let seed = SeededGenerator.seed("ChunkedStorageTests")
+        var generator = SeededGenerator(seed: seed)
         var created: [UInt64] = []
         var accepted: [UInt64] = []
         var settled = 0
-        for seed in UInt64(1)...30_000 {
-            let reference = String(repeating: "R", count: Int(seed % 12) + 1)
-            guard case .stkPushRequested(var data) = Fixtures.stk(seed, key: "key-\(seed)") else { return }
+        for number in UInt64(1)...30_000 {
+            let reference = String(repeating: "R", count: Int(number % 12) + 1)
+            guard case .stkPushRequested(var data) = Fixtures.stk(number, key: "key-\(number)") else { return }
             data.accountReference = reference
             try state.applyAll([.stkPushRequested(data)])
-            created.append(seed)
+            created.append(number)
             if Bool.random(using: &generator), !created.isEmpty {
-                let seed = created.remove(at: Int.random(in: 0..<created.count, using: &generator))
-                try state.applyAll([Fixtures.accepted(seed)])
-                accepted.append(seed)
+                let picked = created.remove(at: Int.random(in: 0..<created.count, using: &generator))
+                try state.applyAll([Fixtures.accepted(picked)])
+                accepted.append(picked)
             }
             if Bool.random(using: &generator), !accepted.isEmpty {
-                let seed = accepted.remove(at: Int.random(in: 0..<accepted.count, using: &generator))
-                try state.applyAll([Fixtures.settled(seed)])
+                let picked = accepted.remove(at: Int.random(in: 0..<accepted.count, using: &generator))
+                try state.applyAll([Fixtures.settled(picked)])
                 settled += 1
             }
         }
-        #expect(settled > 10_000)
+        #expect(settled > 10_000, "seed \(seed)")
         for row in 0..<state.payments.count {
             let payment = state.payments.payment(at: row)
-            let seed = UInt64(row + 1)
-            #expect(payment.id == Fixtures.paymentID(seed))
-            #expect(payment.accountReference == String(repeating: "R", count: Int(seed % 12) + 1))
+            let number = UInt64(row + 1)
+            #expect(payment.id == Fixtures.paymentID(number), "seed \(seed)")
+            #expect(payment.accountReference == String(repeating: "R", count: Int(number % 12) + 1), "seed \(seed)")
         }
-        #expect(state.payments.arena.usedBytes <= 2 * state.payments.arena.liveBytes + 2 * TextArena.chunkBytes)
+        #expect(
+            state.payments.arena.usedBytes <= 2 * state.payments.arena.liveBytes + 2 * TextArena.chunkBytes,
+            "seed \(seed)")
         let restored = try TenantState(
             snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
-        #expect(restored == state)
+        #expect(restored == state, "seed \(seed)")
     }
 }
 

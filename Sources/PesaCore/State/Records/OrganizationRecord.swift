@@ -20,24 +20,12 @@ public struct OrganizationRecord: Sendable, Equatable {
     public internal(set) var createdAtMs: Int64
     public internal(set) var updatedAtMs: Int64
 
-    /// Whether a callback URL's token is this organization's at `nowMs`: the current one, or the previous one
-    /// within its grace. `open` gives the token a journaled value stands for (nil: cannot be opened). Compared in
-    /// constant time.
-    public func acceptsCallbackToken(_ token: String, nowMs: Int64, open: (String) -> String? = { $0 }) -> Bool {
-        if let current = open(callbackToken), Self.constantTimeEqual(current, token) { return true }
-        guard let previous = previousCallbackToken, let until = previousCallbackTokenValidUntilMs, nowMs < until,
-            let opened = open(previous)
-        else { return false }
-        return Self.constantTimeEqual(opened, token)
-    }
-
-    /// Equal texts, in a time that does not depend on where they differ.
-    public static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
+    /// The journaled tokens a callback URL may carry at `nowMs`: the current one, and the previous one within its
+    /// grace. The engine opens them and compares them with the URL's in constant time.
+    public func acceptedCallbackTokens(nowMs: Int64) -> [String] {
+        guard let previous = previousCallbackToken, let until = previousCallbackTokenValidUntilMs, nowMs < until else {
+            return [callbackToken]
+        }
+        return [callbackToken, previous]
     }
 }
