@@ -34,5 +34,4 @@ public enum CivilDate {
     public static func daysSinceEpoch(ms: Int64) -> Int64 {
         ms >= 0 ? ms / dayMs : (ms - dayMs + 1) / dayMs
     }
-
 }
