@@ -12,7 +12,7 @@ import Testing
         "DarajaClient": ["DarajaWire"],
         "DarajaSandbox": ["DarajaWire"],
         "PesaEngine": ["PesaCore", "PesaStore", "DarajaWire", "DarajaClient"],
-        "PesaAPI": ["PesaCore", "PesaEngine"],
+        "PesaAPI": ["PesaCore", "PesaEngine", "DarajaWire"],
         "PesaCLI": [],
         "pesa": [
             "PesaCore", "PesaStore", "DarajaWire", "DarajaClient", "DarajaSandbox", "PesaEngine", "PesaAPI", "PesaCLI",
@@ -28,7 +28,9 @@ import Testing
     /// re-export (`HTTPTypes` with Hummingbird, `UnixSignals` with ServiceLifecycle).
     static let packages: [String: Set<String>] = [
         "PesaStore": ["Crypto", "Logging", "Metrics"],
-        "DarajaClient": ["AsyncHTTPClient", "Crypto", "_CryptoExtras", "Logging", "NIOCore", "NIOHTTP1"],
+        "DarajaClient": [
+            "AsyncHTTPClient", "Crypto", "_CryptoExtras", "Logging", "NIOCore", "NIOHTTP1", "X509", "SwiftASN1",
+        ],
         "DarajaSandbox": [
             "Hummingbird", "HTTPTypes", "AsyncHTTPClient", "Crypto", "_CryptoExtras", "Logging", "ServiceLifecycle",
             "NIOCore", "NIOHTTP1",

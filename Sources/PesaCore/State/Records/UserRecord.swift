@@ -16,6 +16,7 @@ public struct UserRecord: Sendable, Equatable {
     /// and a token of the change's own millisecond counts as earlier: a session is never kept by a tie. A later
     /// change back (re-enabled, the old role restored) is itself a change, so it revives nothing.
     public func predatesChange(issuedAtMs: Int64) -> Bool {
-        issuedAtMs <= updatedAtMs
+        // Creation ends no session (there was none before it).
+        updatedAtMs > createdAtMs && issuedAtMs <= updatedAtMs
     }
 }
