@@ -25,10 +25,16 @@ extension APIError {
         case upstreamUnavailable = "UPSTREAM_UNAVAILABLE"
         /// The payment succeeded but its M-Pesa receipt is still being looked up.
         case receiptPending = "RECEIPT_PENDING"
+        /// The request's head or body did not arrive in time; the connection is closed.
+        case requestTimeout = "REQUEST_TIMEOUT"
+        /// The client closed its connection before its request was started; nothing was done.
+        case clientClosedRequest = "CLIENT_CLOSED_REQUEST"
 
         public var status: HTTPResponse.Status {
             switch self {
             case .malformedJSON, .badRequest: .badRequest
+            case .requestTimeout: .requestTimeout
+            case .clientClosedRequest: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
             case .unauthenticated: .unauthorized
             case .subscriptionInactive: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
             case .forbidden: .forbidden
@@ -55,7 +61,8 @@ extension APIError {
                 .api
             case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
                 .credentialsMissing, .receiptPending,
-                .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
+                .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField, .requestTimeout,
+                .clientClosedRequest:
                 .invalidRequest
             }
         }

@@ -19,6 +19,8 @@ public enum ErrorMapping {
             return apiError(for: error).caused(by: error)
         case let error as EngineError:
             return apiError(for: error).caused(by: error)
+        case let error as RequestBodyTimeoutError:
+            return APIError.requestTimeout(headTimeout: false).caused(by: error)
         case let error as any HTTPResponseError:
             return apiError(forFramework: error.status).caused(by: error)
         case is DecodingError:

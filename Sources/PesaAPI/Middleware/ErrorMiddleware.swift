@@ -27,6 +27,9 @@ public struct ErrorMiddleware: RouterMiddleware {
             }
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: metadata)
+            } else if apiError.code == .requestTimeout {
+                // A stalled request: one warning per request.
+                context.logger.warning("request refused: \(apiError.message)", metadata: metadata)
             } else {
                 context.logger.debug("request refused", metadata: metadata)
             }
