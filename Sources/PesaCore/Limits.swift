@@ -30,6 +30,12 @@ public enum Limits {
 
     // MARK: HTTP
     public static let requestBodyBytesMax = 64 * 1024
+    /// One request header line (name and value); a longer one is answered 431.
+    public static let requestHeaderFieldBytesMax = 16 * 1024
+    /// All header lines of one request together; more is answered 431.
+    public static let requestHeadersBytesMax = 64 * 1024
+    /// Header lines of one request; more is answered 431.
+    public static let requestHeaderFieldsCountMax = 256
 
     // MARK: Connections (`pesa serve` options; one client must not hold every socket)
     /// A keep-alive connection with no request in progress is closed after this long.

@@ -2,8 +2,9 @@ public import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import PesaCore
 
-/// Hummingbird's HTTP/1.1 channel with the gateway's connection guards: its idle timeout,
+/// Hummingbird's HTTP/1.1 channel with the gateway's connection guards: its idle timeout and header limits,
 /// then `RequestDeadlineHandler` right after the request decoder and `ConnectionGateHandler` at the front,
 /// sharing one `ConnectionTable` across connections.
 struct GuardedHTTP1Channel: ServerChildChannel {
@@ -36,11 +37,15 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with the gateway's connection guards (`ConnectionSettings`): idle, head and body timeouts,
-    /// connection caps in total and per client address.
+    /// connection caps in total and per client address, header limits of `Limits`.
     public static func guardedHTTP1(settings: ConnectionSettings) -> HTTPServerBuilder {
         let table = ConnectionTable(
             connectionsMax: settings.connectionsMax, connectionsPerAddressMax: settings.connectionsPerAddressMax)
-        let configuration = HTTP1Channel.Configuration(idleTimeout: .seconds(settings.idleTimeoutSeconds))
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: Limits.requestHeaderFieldBytesMax, maxHeaderListSize: Limits.requestHeadersBytesMax,
+            maxHeaderFieldCount: Limits.requestHeaderFieldsCountMax)
+        let configuration = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(settings.idleTimeoutSeconds), httpDecoderConfiguration: decoder)
         return HTTPServerBuilder { responder in
             GuardedHTTP1Channel(
                 base: HTTP1Channel(responder: responder, configuration: configuration), settings: settings,

@@ -3,17 +3,19 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Keeps one connection's request on time, answering 408 in the contract's error shape. It sits right after
-/// NIO's request decoder, so it sees decoded request parts; `ConnectionGateHandler`, at the front of the
-/// pipeline, tells it when bytes arrive.
+/// Keeps one connection's request on time and answers what the HTTP parser refuses, in the contract's error
+/// shape. It sits right after NIO's request decoder, so it sees decoded request parts and every parse error
+/// before Hummingbird does; `ConnectionGateHandler`, at the front of the pipeline, tells it when bytes arrive.
 ///
-/// | phase      | entered when                          | deadline                                              |
-/// |------------|---------------------------------------|-------------------------------------------------------|
-/// | `waiting`  | start; the last answer was written    | none (Hummingbird's idle timeout)                     |
-/// | `head`     | the first byte of a request arrives   | head timeout: answered 408 here, closed               |
-/// | `body`     | the request head is decoded           | body timeout after each byte: the route's body read   |
-/// |            |                                       | fails, answered 408 by ErrorMiddleware, closed        |
-/// | `handling` | the request's end is decoded          | none                                                  |
+/// | phase      | entered when                          | deadline                       | on a parse error          |
+/// |------------|---------------------------------------|--------------------------------|---------------------------|
+/// | `waiting`  | start; the last answer was written    | none (Hummingbird's idle one)  | answered here, closed     |
+/// | `head`     | the first byte of a request arrives   | head timeout: 408 here, closed | answered here, closed     |
+/// | `body`     | the request head is decoded           | body timeout after each byte:  | passed on: the route's    |
+/// |            |                                       | the route's body read fails,   | body read fails, answered |
+/// |            |                                       | answered 408, closed           | by ErrorMiddleware, closed|
+/// | `handling` | the request's end is decoded          | none                           | answered after the current|
+/// |            |                                       |                                | answer, closed            |
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -29,8 +31,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var context: ChannelHandlerContext?
     private var deadline: NIODeadline?
     private var scheduled: (task: Scheduled<Void>, at: NIODeadline)?
-    /// Close the connection once the current answer is written.
+    /// Close the connection once the current answer is written (and write this error answer first).
     private var closeAfterAnswer = false
+    private var pendingAnswer: APIError?
     /// Nothing more is read or answered: an error answer is written and the connection is closing.
     private var finished = false
 
@@ -80,6 +83,23 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelRead(data)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        guard !finished else { return }
+        let answer = ErrorMapping.apiError(forParseError: parseError)
+        switch phase {
+        case .waiting, .head:
+            answerAndClose(answer, context: context)
+        case .body:
+            // The route is reading this request's body: its read fails and ErrorMiddleware answers.
+            closeAfterAnswer = true
+            context.fireErrorCaught(error)
+        case .handling:
+            closeAfterAnswer = true
+            pendingAnswer = answer
+        }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard !finished else {
             promise?.fail(ChannelError.ioOnClosedChannel)
@@ -91,9 +111,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         finished = true
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(data, promise: written)
-        written.futureResult.assumeIsolated().whenComplete { result in
+        written.futureResult.assumeIsolated().whenComplete { [self] result in
             promise?.completeWith(result)
-            context.close(promise: nil)
+            if let answer = self.pendingAnswer {
+                self.answerAndClose(answer, context: context)
+            } else {
+                context.close(promise: nil)
+            }
         }
     }
 

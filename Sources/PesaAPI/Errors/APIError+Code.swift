@@ -27,6 +27,8 @@ extension APIError {
         case receiptPending = "RECEIPT_PENDING"
         /// The request's head or body did not arrive in time; the connection is closed.
         case requestTimeout = "REQUEST_TIMEOUT"
+        /// A header line, or all of them together, exceed `Limits`; the connection is closed.
+        case headersTooLarge = "HEADERS_TOO_LARGE"
         /// The client closed its connection before its request was started; nothing was done.
         case clientClosedRequest = "CLIENT_CLOSED_REQUEST"
 
@@ -34,6 +36,7 @@ extension APIError {
             switch self {
             case .malformedJSON, .badRequest: .badRequest
             case .requestTimeout: .requestTimeout
+            case .headersTooLarge: .requestHeaderFieldsTooLarge
             case .clientClosedRequest: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
             case .unauthenticated: .unauthorized
             case .subscriptionInactive: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
@@ -62,7 +65,7 @@ extension APIError {
             case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
                 .credentialsMissing, .receiptPending,
                 .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField, .requestTimeout,
-                .clientClosedRequest:
+                .headersTooLarge, .clientClosedRequest:
                 .invalidRequest
             }
         }

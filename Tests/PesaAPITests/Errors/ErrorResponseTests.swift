@@ -101,7 +101,7 @@ import Testing
             .conflict: 409, .idempotencyKeyReused: 409, .payloadTooLarge: 413, .unsupportedMediaType: 415,
             .invalidField: 422, .rateLimited: 429, .internalError: 500, .upstreamError: 502,
             .tenantUnavailable: 503, .storageUnavailable: 503, .upstreamUnavailable: 503, .requestTimeout: 408,
-            .clientClosedRequest: 499,
+            .headersTooLarge: 431, .clientClosedRequest: 499,
         ]
         for (code, status) in expected { #expect(code.status.code == status, "\(code)") }
         #expect(APIError.Code.unauthenticated.type == .authentication)
