@@ -30,6 +30,32 @@ public enum Limits {
 
     // MARK: HTTP
     public static let requestBodyBytesMax = 64 * 1024
+    /// One request header line (name and value); a longer one is answered 431.
+    public static let requestHeaderFieldBytesMax = 16 * 1024
+    /// All header lines of one request together; more is answered 431.
+    public static let requestHeadersBytesMax = 64 * 1024
+    /// Header lines of one request; more is answered 431.
+    public static let requestHeaderFieldsCountMax = 256
+
+    // MARK: Connections (`pesa serve` options; one client must not hold every socket)
+    /// A keep-alive connection with no request in progress is closed after this long.
+    public static let connectionIdleSecondsDefault: Int64 = 60
+    /// A request whose head (request line and headers) is not complete this long after its first byte is
+    /// answered 408 and its connection closed.
+    public static let requestHeadSecondsDefault: Int64 = 10
+    /// A request whose body receives no byte for this long is answered 408 and its connection closed.
+    public static let requestBodyStallSecondsDefault: Int64 = 10
+    /// Longest any of the three timeouts above may be set to.
+    public static let connectionTimeoutSecondsMax: Int64 = 3600
+    /// By default open connections may hold the open-file limit divided by this; the rest is kept for
+    /// journals, snapshots and outbound Daraja calls.
+    public static let connectionsOpenFilesDivisor = 2
+    /// By default one client address may hold the connection cap divided by this.
+    public static let connectionsPerAddressDivisor = 8
+    /// The open-file limit assumed when the process has none (`RLIM_INFINITY`).
+    public static let openFilesAssumedMax = 1_048_576
+    /// Refused connections are logged at most once per this interval, with their count.
+    public static let refusedConnectionsWarningSeconds: Int64 = 10
 
     // MARK: Money (Daraja takes whole shillings; 1 KES = 100 minor units)
     public static let minorUnitsPerShillingCount: Int64 = 100

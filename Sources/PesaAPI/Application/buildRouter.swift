@@ -8,7 +8,8 @@ import Synchronization
 /// `GET /openapi.json` and its role requirement enforced).
 ///
 /// Middleware, outermost first: request id → access log → metrics → errors → body limit → JSON content
-/// type → authenticator → rate limit (when `ratePerMinute` is set).
+/// type → authenticator → rate limit (when `ratePerMinute` is set) → client gone (a request that changes
+/// something is not started once its client has closed the connection).
 public func buildRouter(
     configuration: APIConfiguration, addRoutes: (APIRoutes) throws -> Void = { _ in }
 ) rethrows -> Router<PesaRequestContext> {
@@ -30,6 +31,7 @@ public func buildRouter(
     if let ratePerMinute = configuration.ratePerMinute {
         router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, ratePerMinute: ratePerMinute))
     }
+    router.add(middleware: ClientGoneMiddleware())
 
     let routes = APIRoutes(router: router, bodyLimits: bodyLimits)
     let operations = OperationsController(

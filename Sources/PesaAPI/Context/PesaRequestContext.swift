@@ -2,7 +2,7 @@ public import Foundation
 public import Hummingbird
 import HTTPTypes
 import Logging
-import NIOCore
+public import NIOCore
 import PesaCore
 
 /// Per-request state of the gateway: request id, the authenticated caller (once the `Authenticator` ran),
@@ -22,6 +22,8 @@ public struct PesaRequestContext: RequestContext {
     public var bodyBytesMax: Int
     /// Set by `Authenticator` when a `GET /metrics` request carries the configured metrics token.
     public var presentedMetricsToken: Bool
+    /// The connection the request came on (`ClientGoneMiddleware` asks whether the client is still there).
+    public let connection: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -31,6 +33,7 @@ public struct PesaRequestContext: RequestContext {
         self.trace = RequestTrace()
         self.bodyBytesMax = Limits.requestBodyBytesMax
         self.presentedMetricsToken = false
+        self.connection = source.channel
     }
 
     /// Hummingbird's own decoders never read more than the route's body limit.

@@ -29,10 +29,19 @@ extension APIError {
         case receiptPending = "RECEIPT_PENDING"
         /// A test key with production credentials, or a live key with sandbox ones.
         case keyEnvironmentMismatch = "API_KEY_ENVIRONMENT_MISMATCH"
+        /// The request's head or body did not arrive in time; the connection is closed.
+        case requestTimeout = "REQUEST_TIMEOUT"
+        /// A header line, or all of them together, exceed `Limits`; the connection is closed.
+        case headersTooLarge = "HEADERS_TOO_LARGE"
+        /// The client closed its connection before its request was started; nothing was done.
+        case clientClosedRequest = "CLIENT_CLOSED_REQUEST"
 
         public var status: HTTPResponse.Status {
             switch self {
             case .malformedJSON, .badRequest: .badRequest
+            case .requestTimeout: .requestTimeout
+            case .headersTooLarge: .requestHeaderFieldsTooLarge
+            case .clientClosedRequest: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
             case .unauthenticated: .unauthorized
             case .subscriptionInactive: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
             case .forbidden, .keyEnvironmentMismatch: .forbidden
@@ -59,7 +68,8 @@ extension APIError {
                 .api
             case .malformedJSON, .badRequest, .subscriptionInactive, .notFound, .methodNotAllowed, .conflict,
                 .credentialsMissing, .receiptPending, .sandboxOnly,
-                .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField:
+                .idempotencyKeyReused, .payloadTooLarge, .unsupportedMediaType, .invalidField, .requestTimeout,
+                .headersTooLarge, .clientClosedRequest:
                 .invalidRequest
             }
         }

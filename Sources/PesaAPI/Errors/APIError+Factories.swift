@@ -66,6 +66,14 @@ extension APIError {
         return Self(.rateLimited, "too many requests; retry later", headers: fields, fileID: fileID, line: line)
     }
 
+    /// The request's head did not complete within the head timeout, or its body stalled for the body timeout.
+    public static func requestTimeout(headTimeout: Bool, fileID: String = #fileID, line: Int = #line) -> Self {
+        let message = headTimeout
+            ? "the request head did not arrive in time; the connection is closed"
+            : "the request body stopped arriving; the connection is closed"
+        return Self(.requestTimeout, message, fileID: fileID, line: line)
+    }
+
     /// The catch-all: says nothing about what went wrong, only the request id (added when rendered) does.
     public static func internalError(fileID: String = #fileID, line: Int = #line) -> Self {
         Self(.internalError, "internal error; quote the request id when reporting it", fileID: fileID, line: line)

@@ -6,6 +6,16 @@ import NIOCore
 extension APIError: HTTPResponseError {
     /// The answer for this error on request `requestID`.
     public func response(requestID: String) -> Response {
+        let body = encodedBody(requestID: requestID)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.contentLength] = String(body.readableBytes)
+        fields[.requestID] = requestID
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+
+    /// The contract's error object for this error on request `requestID`, as JSON.
+    func encodedBody(requestID: String) -> ByteBuffer {
         let envelope = ErrorEnvelope(
             error: .init(
                 type: code.type.rawValue, code: code.rawValue, message: message, param: param, requestID: requestID))
@@ -13,11 +23,7 @@ extension APIError: HTTPResponseError {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding five strings cannot fail; if it ever did, answer with a fixed body rather than crash.
         let data = (try? encoder.encode(envelope)) ?? Data(#"{"error":{"code":"INTERNAL"}}"#.utf8)
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        fields[.contentLength] = String(data.count)
-        fields[.requestID] = requestID
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: data)
     }
 
     /// Used by Hummingbird when the error escapes every middleware (should not happen: `ErrorMiddleware`

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import PesaCore
 import PesaEngine
 
@@ -19,6 +20,10 @@ public enum ErrorMapping {
             return apiError(for: error).caused(by: error)
         case let error as EngineError:
             return apiError(for: error).caused(by: error)
+        case let error as HTTPParserError:
+            return apiError(forParseError: error).caused(by: error)
+        case let error as RequestBodyTimeoutError:
+            return APIError.requestTimeout(headTimeout: false).caused(by: error)
         case let error as any HTTPResponseError:
             return apiError(forFramework: error.status).caused(by: error)
         case is DecodingError:
@@ -35,6 +40,7 @@ public enum ErrorMapping {
         case let error as APIError: error.description
         case let error as PesaCoreError: error.description
         case let error as EngineError: "\(error.code): \(error.message) [\(error.location)]"
+        case let error as HTTPParserError: "HTTP parse error: \(error)"
         default: nil
         }
     }
@@ -77,6 +83,28 @@ public enum ErrorMapping {
         case .upstreamUnavailable: APIError(.upstreamUnavailable, error.message)
         case .idempotencyKeyReused: APIError(.idempotencyKeyReused, error.message, param: error.param)
         case .tooLarge: APIError(.payloadTooLarge, error.message)
+        }
+    }
+
+    // MARK: The HTTP parser (requests that are not valid HTTP/1.1: always the client's fault)
+
+    static func apiError(forParseError error: HTTPParserError) -> APIError {
+        switch error {
+        case .headerOverflow:
+            return APIError(
+                .headersTooLarge,
+                "a request header exceeds \(Limits.requestHeaderFieldBytesMax) bytes, or all of them "
+                    + "\(Limits.requestHeadersBytesMax) bytes or \(Limits.requestHeaderFieldsCountMax) lines")
+        case .invalidEOFState:
+            return APIError(.badRequest, "the connection ended before the request was complete")
+        case .unexpectedContentLength, .invalidContentLength:
+            return APIError(.badRequest, "the request's Content-Length is invalid, repeated or conflicting")
+        case .invalidChunkSize:
+            return APIError(.badRequest, "a chunk size of the request body is invalid")
+        case .invalidHeaderToken:
+            return APIError(.badRequest, "a request header holds a character HTTP does not allow")
+        default:
+            return APIError(.badRequest, "the request is not valid HTTP/1.1")
         }
     }
 

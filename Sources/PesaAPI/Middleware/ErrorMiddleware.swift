@@ -1,6 +1,7 @@
 public import Hummingbird
 import HTTPTypes
 import Logging
+import NIOHTTP1
 
 /// Turns anything thrown below it (unknown routes, Hummingbird's own decoding and body-size errors, domain
 /// errors, bugs) into the contract's error object, through `ErrorMapping`. 5xx answers are logged with the
@@ -27,6 +28,9 @@ public struct ErrorMiddleware: RouterMiddleware {
             }
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: metadata)
+            } else if apiError.code == .requestTimeout || apiError.cause is HTTPParserError {
+                // Malformed or stalled HTTP: one warning per request, whatever the connection sends after it.
+                context.logger.warning("request refused: \(apiError.message)", metadata: metadata)
             } else {
                 context.logger.debug("request refused", metadata: metadata)
             }

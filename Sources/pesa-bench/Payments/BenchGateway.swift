@@ -52,6 +52,8 @@ final class BenchGateway: @unchecked Sendable {
         process.arguments = [
             "serve", "--demo", "--data", root + "/data", "--host", "127.0.0.1", "--port", String(port),
             "--log-level", logLevel, "--bcrypt-cost", "4", "--sandbox-callback-delay-ms", String(callbackDelayMs),
+            // Every simulated client comes from 127.0.0.1 (up to 1,024 of them): that one address may hold them all.
+            "--connections-max", "4096", "--connections-per-address-max", "4096",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PESA_MASTER_KEY")

@@ -71,6 +71,23 @@ struct ServeCommand: AsyncParsableCommand {
     var snapshotEveryEvents: UInt64 =
         UInt64(environment["PESA_SNAPSHOT_EVERY_EVENTS"] ?? "") ?? Limits.snapshotTailEventsMax
 
+    @Option(help: "Seconds a keep-alive connection may stay without a request before it is closed, 1 to 3600 (env PESA_IDLE_TIMEOUT_S).")
+    var idleTimeoutSeconds: Int64 = Int64(environment["PESA_IDLE_TIMEOUT_S"] ?? "") ?? Limits.connectionIdleSecondsDefault
+
+    @Option(help: "Seconds a request head may take from its first byte; later it is answered 408, 1 to 3600 (env PESA_REQUEST_HEAD_TIMEOUT_S).")
+    var requestHeadTimeoutSeconds: Int64 =
+        Int64(environment["PESA_REQUEST_HEAD_TIMEOUT_S"] ?? "") ?? Limits.requestHeadSecondsDefault
+
+    @Option(help: "Seconds a request body may go without a byte; then it is answered 408, 1 to 3600 (env PESA_REQUEST_BODY_TIMEOUT_S).")
+    var requestBodyTimeoutSeconds: Int64 =
+        Int64(environment["PESA_REQUEST_BODY_TIMEOUT_S"] ?? "") ?? Limits.requestBodyStallSecondsDefault
+
+    @Option(help: "Most open client connections; more are closed at once (env PESA_CONNECTIONS_MAX; 0: half the open-file limit).")
+    var connectionsMax: Int = Int(environment["PESA_CONNECTIONS_MAX"] ?? "") ?? 0
+
+    @Option(help: "Most open connections per client address; more are closed at once (env PESA_CONNECTIONS_PER_ADDRESS_MAX; 0: an eighth of --connections-max).")
+    var connectionsPerAddressMax: Int = Int(environment["PESA_CONNECTIONS_PER_ADDRESS_MAX"] ?? "") ?? 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env PESA_LOG_LEVEL).")
     var logLevel: String = environment["PESA_LOG_LEVEL"] ?? "info"
 
@@ -99,6 +116,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1_000...1_000_000_000).contains(snapshotEveryEvents) else {
             throw ValidationError("--snapshot-every-events must be 1,000 to 1,000,000,000")
         }
+        guard connectionsMax >= 0, connectionsPerAddressMax >= 0 else {
+            throw ValidationError("--connections-max and --connections-per-address-max must not be negative")
+        }
+        if let problem = connectionSettings.problem { throw ValidationError(problem) }
         if sandboxUpstream != "embedded" {
             guard sandboxUpstream.hasPrefix("http://") || sandboxUpstream.hasPrefix("https://") else {
                 throw ValidationError("--sandbox-upstream is 'embedded' or an http(s) URL")
@@ -163,8 +184,14 @@ struct ServeCommand: AsyncParsableCommand {
         let newDemoKey = self.newDemoKey
         let listening = "http://\(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host):\(port)"
         let embeddedSandbox = sandbox
+        let connections = connectionSettings
+        let caps = "at most \(connections.connectionsMax), \(connections.connectionsPerAddressMax) per client address"
+        let timeouts = "idle \(connections.idleTimeoutSeconds) s, request head "
+            + "\(connections.requestHeadTimeoutSeconds) s, body stall \(connections.requestBodyTimeoutSeconds) s"
+        logger.info("connections: \(caps); \(timeouts)")
         let app = Application(
-            router: api.buildRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "pesa"),
+            router: api.buildRouter(), server: .guardedHTTP1(settings: connections),
+            configuration: .init(address: .hostname(host, port: port), serverName: "pesa"),
             services: services,
             onServerRunning: { _ in
                 if let embeddedSandbox, let bound = try? await embeddedSandbox.boundPort() {
@@ -188,6 +215,21 @@ struct ServeCommand: AsyncParsableCommand {
         try await httpClient.shutdown()
         withExtendedLifetime(lock) {}
         logger.info("stopped: journals flushed and closed, lock released")
+    }
+
+    /// The connection timeouts and caps: the options, else the defaults derived from the open-file limit.
+    var connectionSettings: ConnectionSettings {
+        var settings = ConnectionSettings(openFilesMax: OpenFileLimit.current())
+        settings.idleTimeoutSeconds = idleTimeoutSeconds
+        settings.requestHeadTimeoutSeconds = requestHeadTimeoutSeconds
+        settings.requestBodyTimeoutSeconds = requestBodyTimeoutSeconds
+        if connectionsMax > 0 {
+            settings.connectionsMax = connectionsMax
+            settings.connectionsPerAddressMax = ConnectionSettings.defaultConnectionsPerAddressMax(
+                connectionsMax: connectionsMax)
+        }
+        if connectionsPerAddressMax > 0 { settings.connectionsPerAddressMax = connectionsPerAddressMax }
+        return settings
     }
 
     /// Reads a Daraja certificate file (PEM) named by an option; an empty path sets nothing.

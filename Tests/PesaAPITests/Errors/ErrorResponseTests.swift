@@ -101,7 +101,8 @@ import Testing
             .conflict: 409, .idempotencyKeyReused: 409, .sandboxOnly: 409, .payloadTooLarge: 413,
             .unsupportedMediaType: 415,
             .invalidField: 422, .rateLimited: 429, .internalError: 500, .upstreamError: 502,
-            .tenantUnavailable: 503, .storageUnavailable: 503, .upstreamUnavailable: 503,
+            .tenantUnavailable: 503, .storageUnavailable: 503, .upstreamUnavailable: 503, .requestTimeout: 408,
+            .headersTooLarge: 431, .clientClosedRequest: 499,
         ]
         for (code, status) in expected { #expect(code.status.code == status, "\(code)") }
         #expect(APIError.Code.unauthenticated.type == .authentication)
