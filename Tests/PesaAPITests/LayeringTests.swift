@@ -37,8 +37,8 @@ import Testing
         ],
         "PesaEngine": ["AsyncHTTPClient", "Crypto", "Logging", "Metrics", "ServiceLifecycle"],
         "PesaAPI": [
-            "Hummingbird", "HTTPTypes", "HummingbirdBcrypt", "JWTKit", "Logging", "Metrics", "Prometheus", "Crypto",
-            "NIOCore", "NIOPosix",
+            "Hummingbird", "HummingbirdCore", "HTTPTypes", "HummingbirdBcrypt", "JWTKit", "Logging", "Metrics",
+            "Prometheus", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1",
         ],
         "PesaCLI": ["Logging"],
         "pesa": [

@@ -37,22 +37,16 @@ extension Request {
 /// The decoding rules of `Request.decodeJSON`, callable on bytes.
 public enum JSONBody {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let fractional = try StrictJSON.check(Array(data))
+        try StrictJSON.check(Array(data))
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw apiError(for: error, fractional: fractional)
+            throw apiError(for: error)
         }
     }
 
-    /// `fractional`: the paths of numbers written with a fraction (`StrictJSON`): a field that takes a whole
-    /// number says so, naming itself.
-    static func apiError(for error: DecodingError, fractional: Set<String> = []) -> APIError {
+    static func apiError(for error: DecodingError) -> APIError {
         switch error {
-        case .dataCorrupted(let context) where fractional.contains(path(context.codingPath)),
-            .typeMismatch(_, let context) where fractional.contains(path(context.codingPath)):
-            let param = path(context.codingPath)
-            return .invalidField(param, "\(param) must be a whole number (whole shillings: no cents)")
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return .malformedJSON()
         case .dataCorrupted(let context):

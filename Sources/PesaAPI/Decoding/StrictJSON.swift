@@ -3,26 +3,21 @@ import PesaCore
 /// The checks a request body passes before it is decoded, for what `JSONDecoder` lets through silently:
 /// a key twice in one object (400 `MALFORMED_JSON`: which one would count is a guess), a control character
 /// other than tab and newline in a string (422 naming the field: it would reach logs, journals and Daraja),
-/// and a number written with an exponent (422 naming the field: amounts are whole shillings, written plainly).
-/// A number with a fraction is reported by its path, so that a field that takes whole numbers can say so
-/// (`JSONBody.decode`). The body is at most `Limits.requestBodyBytesMax`, so one pass costs little.
-/// Malformed JSON is left to the decoder, which answers it.
+/// and a number written with an exponent or a fraction (422 naming the field: every number the API takes is
+/// whole, amounts in whole shillings, written plainly; `JSONDecoder` answers a fraction for an integer field as
+/// malformed JSON without naming it). The body is at most `Limits.requestBodyBytesMax`, so one pass costs
+/// little. Malformed JSON is left to the decoder, which answers it.
 struct StrictJSON {
-    /// Paths (`items[2].amount`) of numbers written with a fraction.
-    private(set) var fractionalPaths: Set<String> = []
-
     private let bytes: [UInt8]
     private var index = 0
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    /// Checks `bytes`; returns the paths of fractional numbers.
-    static func check(_ bytes: [UInt8]) throws(APIError) -> Set<String> {
+    static func check(_ bytes: [UInt8]) throws(APIError) {
         var scanner = StrictJSON(bytes)
         scanner.skipSpace()
-        guard scanner.index < bytes.count else { return [] }
+        guard scanner.index < bytes.count else { return }
         try scanner.value(path: "", depth: 0)
-        return scanner.fractionalPaths
     }
 
     private mutating func value(path: String, depth: Int) throws(APIError) {
@@ -97,7 +92,9 @@ struct StrictJSON {
         if token.contains(UInt8(ascii: "e")) || token.contains(UInt8(ascii: "E")) {
             throw .invalidField(path, "\(path) must be written as a plain number, without an exponent")
         }
-        if token.contains(UInt8(ascii: ".")) { fractionalPaths.insert(path) }
+        if token.contains(UInt8(ascii: ".")) {
+            throw .invalidField(path, "\(path) must be a whole number (amounts are whole shillings, without cents)")
+        }
     }
 
     /// A string starting at `index` (a quote), unescaped; nil when it does not end (the decoder answers that).

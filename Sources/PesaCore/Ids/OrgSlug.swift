@@ -16,6 +16,31 @@ public struct OrgSlug: Hashable, Comparable, Sendable, Codable, CustomStringConv
         rawValue = text
     }
 
+    /// Slugs a new organization may not take: the gateway's own path segments and names.
+    public static let reservedNames: Set<String> = [
+        "system", "tenants", "admin", "api", "ui", "callbacks", "sandbox", "v1", "healthz", "readyz", "metrics",
+        "openapi", "static", "assets", "www", "root", "pesa",
+    ]
+
+    /// Words Daraja filters out of callback URLs (any case), which hold the slug: such a slug's callbacks would
+    /// never come.
+    public static let wordsDarajaRefuses = ["mpesa", "m-pesa", "safaricom", "exe", "cmd", "sql", "query"]
+
+    /// A slug for a new organization: `init`'s rules, plus it starts and ends with a letter or digit, is not a
+    /// reserved name and holds no word Daraja refuses in a callback URL. (A slug already journaled is read with
+    /// `init` alone, so an older organization's slug stays valid.)
+    public static func forNewOrganization(_ text: String) throws(PesaCoreError) -> OrgSlug {
+        let slug = try OrgSlug(text)
+        guard let first = text.first, let last = text.last, first != "-", last != "-" else {
+            throw .invalidSlug("slug must start and end with a letter or a digit")
+        }
+        guard !reservedNames.contains(text) else { throw .invalidSlug("slug \"\(text)\" is reserved") }
+        if let word = wordsDarajaRefuses.first(where: { text.contains($0) }) {
+            throw .invalidSlug("slug may not contain \"\(word)\": Daraja refuses callback URLs with that word")
+        }
+        return slug
+    }
+
     public var description: String { rawValue }
 
     public static func < (lhs: OrgSlug, rhs: OrgSlug) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -42,7 +42,7 @@ extension Gateway {
         let orgSlug: OrgSlug
         let planDetails: Plan
         do {
-            orgSlug = try OrgSlug(slug)
+            orgSlug = try OrgSlug.forNewOrganization(slug)
             planDetails = try Plan.named(plan)
         } catch {
             throw EngineError.from(error)

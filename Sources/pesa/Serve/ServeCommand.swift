@@ -34,7 +34,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Public base URL Daraja calls back (env PESA_PUBLIC_URL; default http://HOST:PORT).")
     var publicURL: String = environment["PESA_PUBLIC_URL"] ?? ""
 
-    @Option(help: "File with the base64 master key (env PESA_MASTER_KEY_FILE; PESA_MASTER_KEY holds the key itself).")
+    @Option(
+        help: ArgumentHelp(
+            "File with the base64 master key (env PESA_MASTER_KEY_FILE; PESA_MASTER_KEY holds the key "
+                + "itself)."))
     var masterKeyFile: String = environment["PESA_MASTER_KEY_FILE"] ?? ""
 
     @Option(
@@ -53,7 +56,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var sandboxCertificate: String = environment["PESA_DARAJA_SANDBOX_CERT"] ?? ""
 
-    @Option(help: "Safaricom's production certificate (PEM) for initiator passwords (env PESA_DARAJA_PRODUCTION_CERT).")
+    @Option(
+        help: ArgumentHelp(
+            "Safaricom's production certificate (PEM) for initiator passwords (env "
+                + "PESA_DARAJA_PRODUCTION_CERT)."))
     var productionCertificate: String = environment["PESA_DARAJA_PRODUCTION_CERT"] ?? ""
 
     @Option(help: "Seconds before a pending payment is queried (env PESA_RECONCILE_AFTER_S).")
@@ -71,21 +77,37 @@ struct ServeCommand: AsyncParsableCommand {
     var snapshotEveryEvents: UInt64 =
         UInt64(environment["PESA_SNAPSHOT_EVERY_EVENTS"] ?? "") ?? Limits.snapshotTailEventsMax
 
-    @Option(help: "Seconds a keep-alive connection may stay without a request before it is closed, 1 to 3600 (env PESA_IDLE_TIMEOUT_S).")
-    var idleTimeoutSeconds: Int64 = Int64(environment["PESA_IDLE_TIMEOUT_S"] ?? "") ?? Limits.connectionIdleSecondsDefault
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a keep-alive connection may stay without a request before it is closed, 1 to "
+                + "3600 (env PESA_IDLE_TIMEOUT_S)."))
+    var idleTimeoutSeconds: Int64 =
+        Int64(environment["PESA_IDLE_TIMEOUT_S"] ?? "") ?? Limits.connectionIdleSecondsDefault
 
-    @Option(help: "Seconds a request head may take from its first byte; later it is answered 408, 1 to 3600 (env PESA_REQUEST_HEAD_TIMEOUT_S).")
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a request head may take from its first byte; later it is answered 408, 1 to 3600 "
+                + "(env PESA_REQUEST_HEAD_TIMEOUT_S)."))
     var requestHeadTimeoutSeconds: Int64 =
         Int64(environment["PESA_REQUEST_HEAD_TIMEOUT_S"] ?? "") ?? Limits.requestHeadSecondsDefault
 
-    @Option(help: "Seconds a request body may go without a byte; then it is answered 408, 1 to 3600 (env PESA_REQUEST_BODY_TIMEOUT_S).")
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a request body may go without a byte; then it is answered 408, 1 to 3600 (env "
+                + "PESA_REQUEST_BODY_TIMEOUT_S)."))
     var requestBodyTimeoutSeconds: Int64 =
         Int64(environment["PESA_REQUEST_BODY_TIMEOUT_S"] ?? "") ?? Limits.requestBodyStallSecondsDefault
 
-    @Option(help: "Most open client connections; more are closed at once (env PESA_CONNECTIONS_MAX; 0: half the open-file limit).")
+    @Option(
+        help: ArgumentHelp(
+            "Most open client connections; more are closed at once (env PESA_CONNECTIONS_MAX; 0: half "
+                + "the open-file limit)."))
     var connectionsMax: Int = Int(environment["PESA_CONNECTIONS_MAX"] ?? "") ?? 0
 
-    @Option(help: "Most open connections per client address; more are closed at once (env PESA_CONNECTIONS_PER_ADDRESS_MAX; 0: an eighth of --connections-max).")
+    @Option(
+        help: ArgumentHelp(
+            "Most open connections per client address; more are closed at once (env "
+                + "PESA_CONNECTIONS_PER_ADDRESS_MAX; 0: an eighth of --connections-max)."))
     var connectionsPerAddressMax: Int = Int(environment["PESA_CONNECTIONS_PER_ADDRESS_MAX"] ?? "") ?? 0
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env PESA_LOG_LEVEL).")
@@ -187,7 +209,7 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = connectionSettings
         let caps = "at most \(connections.connectionsMax), \(connections.connectionsPerAddressMax) per client address"
         let timeouts = "idle \(connections.idleTimeoutSeconds) s, request head "
-            + "\(connections.requestHeadTimeoutSeconds) s, body stall \(connections.requestBodyTimeoutSeconds) s"
+                + "\(connections.requestHeadTimeoutSeconds) s, body stall \(connections.requestBodyTimeoutSeconds) s"
         logger.info("connections: \(caps); \(timeouts)")
         let app = Application(
             router: api.buildRouter(), server: .guardedHTTP1(settings: connections),

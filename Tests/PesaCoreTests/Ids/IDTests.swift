@@ -59,3 +59,23 @@ import Testing
         #expect(((try? OrgSlug(text)) != nil) == valid)
     }
 }
+
+/// The slug a new organization may take: the stored slug's rules, plus its ends, reserved names and the words
+/// Daraja refuses in callback URLs. A slug already journaled is still read.
+@Suite struct NewOrganizationSlugTests {
+    @Test(arguments: ["acme", "a1", "shop-42", "9lives"])
+    func acceptsPlainSlugs(text: String) throws {
+        #expect(try OrgSlug.forNewOrganization(text).rawValue == text)
+    }
+
+    @Test(arguments: ["-acme", "acme-", "-", "system", "tenants", "admin", "api", "ui", "callbacks", "sandbox",
+                      "my-mpesa-shop", "safaricom", "sql-shop", "cmdshop", "query1", "exe"])
+    func refusesNewSlugsThatCannotServe(text: String) {
+        #expect(throws: PesaCoreError.self) { _ = try OrgSlug.forNewOrganization(text) }
+    }
+
+    @Test func aSlugAlreadyJournaledIsStillRead() throws {
+        #expect(try OrgSlug("-old-").rawValue == "-old-")
+        #expect(try OrgSlug("api").rawValue == "api")
+    }
+}
