@@ -109,7 +109,7 @@ public final class CallbackRecorder: Service, Sendable {
     }
 
     /// Waits until `path` received at least `count` deliveries or `timeoutMs` passed; returns what arrived.
-    public func waitForDeliveries(to path: String, count: Int, timeoutMs: Int64 = 5_000) async -> [Delivery] {
+    public func waitForDeliveries(to path: String, count: Int, timeoutMs: Int64 = 15_000) async -> [Delivery] {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         while true {
             let found = deliveries(to: path)

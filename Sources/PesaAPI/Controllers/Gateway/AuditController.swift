@@ -36,15 +36,7 @@ struct AuditController: Sendable {
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<EntryJSON> {
         let identity = try context.requireIdentity()
         let page = try PageRequest(request: request)
-        let after: UInt64
-        if let cursor = page.cursor {
-            guard let seq = UInt64(cursor.position) else {
-                throw APIError.invalidField("cursor", "cursor is not one of ours")
-            }
-            after = seq
-        } else {
-            after = 0
-        }
+        let after = try page.journalSeqAfter()
         let actor = identity.actor(requestID: context.requestID)
         let filter = try Self.filter(request)
         let found =
@@ -56,10 +48,8 @@ struct AuditController: Sendable {
         let shown = found.entries.prefix(page.limit)
         // A walk that stopped early (a filter that matches little) may give a short or empty page: the cursor
         // goes on from where it stopped.
-        let next =
-            found.entries.count > page.limit
-            ? shown.last.map { PageCursor(position: String($0.seq)) }
-            : found.stoppedAfter.map { PageCursor(position: String($0)) }
+        let next = page.nextJournalCursor(
+            found: found.entries.count, lastShownSeq: shown.last?.seq, stoppedAfter: found.stoppedAfter)
         return ListResponse(
             data: shown.map {
                 EntryJSON(

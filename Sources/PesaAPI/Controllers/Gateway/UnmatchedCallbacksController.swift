@@ -27,13 +27,7 @@ struct UnmatchedCallbacksController: Sendable {
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<CallbackJSON> {
         let identity = try context.requireIdentity()
         let page = try PageRequest(request: request)
-        var after: UInt64 = 0
-        if let cursor = page.cursor {
-            guard let seq = UInt64(cursor.position) else {
-                throw APIError.invalidField("cursor", "cursor is not one of ours")
-            }
-            after = seq
-        }
+        let after = try page.journalSeqAfter()
         var disposition: TenantEvent.CallbackDisposition?
         if let text = request.uri.queryParameters.get("disposition") {
             guard let parsed = TenantEvent.CallbackDisposition(rawValue: text),
@@ -45,10 +39,8 @@ struct UnmatchedCallbacksController: Sendable {
             in: try context.targetOrganization(request), after: after, limit: page.limit + 1,
             disposition: disposition, by: identity.actor(requestID: context.requestID))
         let shown = found.callbacks.prefix(page.limit)
-        let next =
-            found.callbacks.count > page.limit
-            ? shown.last.map { PageCursor(position: String($0.seq)) }
-            : found.stoppedAfter.map { PageCursor(position: String($0)) }
+        let next = page.nextJournalCursor(
+            found: found.callbacks.count, lastShownSeq: shown.last?.seq, stoppedAfter: found.stoppedAfter)
         return ListResponse(
             data: shown.map {
                 CallbackJSON(
