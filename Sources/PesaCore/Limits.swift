@@ -114,6 +114,9 @@ public enum Limits {
     /// the payment's reconciliation queries, before the gateway stops asking (the payment keeps
     /// `receipt_pending`; a late callback or a person's query can still bring the receipt).
     public static let receiptLookupAttemptsMax = 6
+    /// Receipts are looked up only for successes this recent: an upgrade finds older receipt-less successes
+    /// (settled by query before lookups existed), and asking Daraja about all of them at once would flood it.
+    public static let receiptLookupWindowMs: Int64 = 7 * 24 * 60 * 60 * 1000
 
     // MARK: Lists and reports
     /// `?limit=` of list routes: default and largest.

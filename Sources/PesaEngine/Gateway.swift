@@ -126,7 +126,8 @@ public struct PaymentSettings: Sendable {
     /// `reconcileAfterMs` after its request, then with doubling gaps; a push whose answer was lost (no
     /// CheckoutRequestID to ask with) is looked at no later than `lostPushAnswerWaitMs` after its request, when
     /// it becomes `unknown`; a success settled by STK query has its receipt looked up with the same gaps, at
-    /// most `Limits.receiptLookupAttemptsMax` times beyond its queries.
+    /// most `Limits.receiptLookupAttemptsMax` times beyond its queries (and only within
+    /// `Limits.receiptLookupWindowMs` of its request: the reconciler skips older ones).
     public func nextReconcileAtMs(createdAtMs: Int64, attempts: Int, awaitsCheckoutID: Bool, awaitsReceipt: Bool)
         -> Int64?
     {

@@ -150,6 +150,26 @@ import Testing
                 == ReconciliationView(attempts: 0, nextAtMs: nil, reason: "lost_answer"))
     }
 
+    /// Receipt lookups are for recent successes only: an upgrade finds older receipt-less successes, and asking
+    /// Daraja about all of them at once would flood it.
+    @Test func onlyRecentSuccessesHaveTheirReceiptLookedUp() throws {
+        var state = TenantState()
+        let id = PaymentID(randomBytes: Array(repeating: 4, count: 16))
+        let events: [TenantEvent] = [
+            .stkPushRequested(.init(
+                paymentID: id, amount: Amount(shillings: 10), phone: try MSISDN("254708374149"), accountReference: "A",
+                description: "D", transactionType: .paybill, idempotencyKey: nil, requestHash: nil)),
+            .paymentAccepted(.init(paymentID: id, merchantRequestID: "m", checkoutRequestID: "ws_CO_1")),
+            .paymentSettled(.init(paymentID: id, resultCode: ResultCode(0), resultDesc: "ok", source: .query)),
+        ]
+        for (index, event) in events.enumerated() { try state.apply(event, seq: UInt64(index + 1), atMs: 0) }
+        #expect(state.payment(id: id)?.receiptPending == true)
+        let settings = PaymentSettings(reconcileAfterMs: 1_000, reconcileAttemptsMax: 6)
+        let day: Int64 = 24 * 60 * 60 * 1000
+        #expect(Gateway.duePayments(state, nowMs: day, settings: settings).map(\.id) == [id])
+        #expect(Gateway.duePayments(state, nowMs: 8 * day, settings: settings).isEmpty)
+    }
+
     @Test func aPushDarajaFailedOnBecomesUnknownAtTheEndOfItsWaitNotAtTheNextBackOffTick() async throws {
         try await PaymentsHarness.run(reconcileAfterMs: 60_000, lostPushAnswerWaitMs: 100) { harness in
             await #expect(throws: EngineError.self) { _ = try await harness.push("254700000500") }

@@ -85,6 +85,9 @@ extension Gateway {
         let table = state.payments
         let rows = [table.pendingRowsOldestFirst.lazy.map { $0 }, table.receiptPendingRowsOldestFirst.lazy.map { $0 }]
         for row in rows.joined() {
+            if table.awaitsReceipt(at: row), table.createdAtMs(at: row) + Limits.receiptLookupWindowMs < nowMs {
+                continue
+            }
             guard let dueAt = settings.nextReconcileAtMs(
                 createdAtMs: table.createdAtMs(at: row), attempts: table.reconcileAttempts(at: row),
                 awaitsCheckoutID: table.type(at: row) == .stkPush && table.awaitsCheckoutID(at: row),
