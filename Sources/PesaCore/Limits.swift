@@ -144,9 +144,15 @@ public enum Limits {
     public static let passwordBytesMin = 10
     /// bcrypt reads only this many bytes of a password; longer passwords are refused.
     public static let passwordBytesMax = 72
-    /// Failed logins for one email before throttling, and how many more are allowed per minute after that.
-    public static let loginFailuresPerEmailBurstCount: Int64 = 10
-    public static let loginFailuresPerEmailRefillPerMinute: Int64 = 1
+    /// Failed logins for one email from one client address before that pair is refused (429), and how many
+    /// more are allowed per minute after that. Other addresses are not refused for it.
+    public static let loginFailuresPerEmailAndAddressBurstCount: Int64 = 10
+    public static let loginFailuresPerEmailAndAddressRefillPerMinute: Int64 = 1
+    /// Failed logins for one email from all addresses together before its logins are slowed (never refused),
+    /// the refill per minute, and the wait each login attempt on it then takes before its password is checked.
+    public static let loginFailuresPerEmailBurstCount: Int64 = 100
+    public static let loginFailuresPerEmailRefillPerMinute: Int64 = 20
+    public static let loginSlowdownDelayMs: Int64 = 1_000
     /// Failed logins from one client address before throttling, and the refill per minute.
     public static let loginFailuresPerAddressBurstCount: Int64 = 100
     public static let loginFailuresPerAddressRefillPerMinute: Int64 = 20

@@ -57,7 +57,7 @@ import Testing
         app.login = LoginController(
             accessTokens: app.accessTokens, passwordHasher: Self.hasher,
             throttle: LoginThrottle(
-                perEmail: .init(burstCount: burst, refillPerMinute: 1),
+                perEmailAndAddress: .init(burstCount: burst, refillPerMinute: 1),
                 perAddress: .init(burstCount: perAddress, refillPerMinute: 1), clock: app.clock.clock),
             directory: Directory(account: account, journal: journal), trustsForwardedFor: trustsForwardedFor)
         return app
@@ -252,5 +252,32 @@ extension LoginControllerTests {
         #expect(logouts.count == 1)
         #expect(logouts.first?.tokenID == issued.tokenID)
         #expect(logouts.first?.tokenExpiresAtSeconds == app.clock.clock.nowSeconds + issued.expiresInSeconds)
+    }
+}
+
+extension LoginControllerTests {
+    /// Wrong passwords from one address refuse that address only: the right password from another gets in.
+    @Test func failuresFromOneAddressLeaveTheRightPasswordFromAnother() async throws {
+        let app = try await makeApp(burst: 2, trustsForwardedFor: true)
+        @Sendable func headers(_ address: String) -> HTTPFields {
+            var headers = Self.json
+            headers[.forwardedFor] = address
+            return headers
+        }
+        try await app.test { client in
+            for _ in 0..<5 {
+                _ = try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: headers("203.0.113.7"),
+                    body: Self.body("ada@example.co.ke", "x"))
+            }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: headers("203.0.113.7"),
+                body: Self.body("ada@example.co.ke", "s3cret-pass")
+            ) { #expect($0.status == .tooManyRequests) }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: headers("198.51.100.4"),
+                body: Self.body("ada@example.co.ke", "s3cret-pass")
+            ) { #expect($0.status == .ok) }
+        }
     }
 }
