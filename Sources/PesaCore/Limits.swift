@@ -156,6 +156,12 @@ public enum Limits {
     /// Failed logins from one client address before throttling, and the refill per minute.
     public static let loginFailuresPerAddressBurstCount: Int64 = 100
     public static let loginFailuresPerAddressRefillPerMinute: Int64 = 20
+    /// bcrypt jobs (logins, password checks and hashes) one key (an organization, or the client address of an
+    /// unknown email) may have waiting for a worker, and all keys together; past either, 429 at once.
+    public static let bcryptQueueDepthPerKeyMax = 16
+    public static let bcryptQueuedJobsCountMax = 1_024
+    /// The `Retry-After` of a bcrypt job refused because its queue is full.
+    public static let bcryptQueueRetryAfterMs: Int64 = 1_000
     /// Entries kept by an in-memory throttle or rate limiter (emails, addresses, organizations).
     public static let throttleEntriesCountMax = 100_000
     /// JWTs remembered as verified (the signature check is skipped for them; revocation is checked anyway).

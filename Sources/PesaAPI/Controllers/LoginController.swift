@@ -10,7 +10,8 @@ import PesaCore
 /// an unknown email costs the same bcrypt time as a wrong password and gets the same 401. Attempts on a known
 /// account are audited in its organization's log (`auth.login`, `auth.login_failed`); attempts on an unknown
 /// email belong to no organization and are only logged (with the email, never the password), as are throttled
-/// ones (429).
+/// ones (429). Password checks wait in their organization's queue (`PasswordHasher.queueKey`), so another
+/// organization's login flood delays them by a few bcrypt costs at most.
 public struct LoginController: Sendable {
     let accessTokens: AccessTokens
     let passwordHasher: PasswordHasher
@@ -70,7 +71,10 @@ public struct LoginController: Sendable {
         }
         if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         let account = try await directory.account(forEmail: email)
-        guard try await passwordHasher.verify(body.password, against: account?.passwordHash), let account else {
+        let queueKey = PasswordHasher.queueKey(for: account, address: address)
+        guard try await passwordHasher.verify(body.password, against: account?.passwordHash, queueKey: queueKey),
+            let account
+        else {
             throttle.recordFailure(email: email, address: address)
             if let account {
                 context.logger.notice("login refused", metadata: ["subject": .string(account.user.rawValue)])
@@ -130,13 +134,15 @@ public struct LoginController: Sendable {
         let delayMs = try throttle.check(email: throttleKey, address: address)
         if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         guard let account = try await directory.account(of: identity) else { throw APIError.unauthenticated() }
-        guard try await passwordHasher.verify(body.currentPassword, against: account.passwordHash) else {
+        let queueKey = PasswordHasher.queueKey(for: account, address: address)
+        guard try await passwordHasher.verify(body.currentPassword, against: account.passwordHash, queueKey: queueKey)
+        else {
             throttle.recordFailure(email: throttleKey, address: address)
             context.logger.notice("password change refused", metadata: ["subject": .string(account.user.rawValue)])
             throw APIError.invalidField("current_password", "current_password is not the password of this account")
         }
         throttle.recordSuccess(email: throttleKey, address: address)
-        let hash = try await passwordHasher.hash(body.newPassword)
+        let hash = try await passwordHasher.hash(body.newPassword, queueKey: queueKey)
         let changedAtMs = try await directory.changePassword(of: account, to: hash, requestID: context.requestID)
         let issued = try await accessTokens.issue(
             user: account.user, principal: account.principal, notBeforeMs: changedAtMs)
