@@ -153,6 +153,9 @@ public enum Limits {
     public static let loginFailuresPerEmailBurstCount: Int64 = 100
     public static let loginFailuresPerEmailRefillPerMinute: Int64 = 20
     public static let loginSlowdownDelayMs: Int64 = 1_000
+    /// Successful logins of one user before the next is refused (429, no token), and the refill per minute.
+    public static let loginSuccessesPerUserBurstCount: Int64 = 30
+    public static let loginSuccessesPerUserRefillPerMinute: Int64 = 30
     /// Failed logins from one client address before throttling, and the refill per minute.
     public static let loginFailuresPerAddressBurstCount: Int64 = 100
     public static let loginFailuresPerAddressRefillPerMinute: Int64 = 20

@@ -10,6 +10,7 @@ import Synchronization
 /// | per client address (all emails) | that address gets 429 for every email |
 /// | per email (all addresses) | every attempt on the email waits `slowdownDelayMs` first, and goes on |
 ///
+/// Successful logins have a bucket per user too: past it, the right password gets 429 and no token.
 /// A refused attempt answers 429 with `Retry-After` and the empty bucket's `RateLimit-*` headers, whether or
 /// not the password would be right. A success clears the failures of its email and address. Without a known
 /// address (no peer address), the pair is keyed by the email alone.
@@ -32,34 +33,40 @@ public final class LoginThrottle: Sendable {
         public static let perEmail = Policy(
             burstCount: Limits.loginFailuresPerEmailBurstCount,
             refillPerMinute: Limits.loginFailuresPerEmailRefillPerMinute)
+        public static let successesPerUser = Policy(
+            burstCount: Limits.loginSuccessesPerUserBurstCount,
+            refillPerMinute: Limits.loginSuccessesPerUserRefillPerMinute)
     }
 
     struct Tables {
         var pairs: BucketTable
         var addresses: BucketTable
         var emails: BucketTable
+        var successes: BucketTable
     }
 
     private let tables: Mutex<Tables>
     let perEmailAndAddress: Policy
     let perAddress: Policy
     let perEmail: Policy
+    let successesPerUser: Policy
     let slowdownDelayMs: Int64
     let clock: APIClock
 
     public init(
         perEmailAndAddress: Policy = .perEmailAndAddress, perAddress: Policy = .perAddress,
-        perEmail: Policy = .perEmail, slowdownDelayMs: Int64? = nil,
-        entriesCountMax: Int? = nil, clock: APIClock = .system
+        perEmail: Policy = .perEmail, successesPerUser: Policy = .successesPerUser,
+        slowdownDelayMs: Int64? = nil, entriesCountMax: Int? = nil, clock: APIClock = .system
     ) {
         let countMax = entriesCountMax ?? Limits.throttleEntriesCountMax
         self.tables = Mutex(
             Tables(
                 pairs: BucketTable(countMax: countMax), addresses: BucketTable(countMax: countMax),
-                emails: BucketTable(countMax: countMax)))
+                emails: BucketTable(countMax: countMax), successes: BucketTable(countMax: countMax)))
         self.perEmailAndAddress = perEmailAndAddress
         self.perAddress = perAddress
         self.perEmail = perEmail
+        self.successesPerUser = successesPerUser
         self.slowdownDelayMs = slowdownDelayMs ?? Limits.loginSlowdownDelayMs
         self.clock = clock
     }
@@ -95,6 +102,21 @@ public final class LoginThrottle: Sendable {
     /// addresses, and the email's total, stay.
     public func recordSuccess(email: String, address: String?) {
         tables.withLock { $0.pairs.remove(Self.pairKey(email, address)) }
+    }
+
+    /// A successful login of `user` (its id): 429 with `Retry-After` and the bucket's `RateLimit-*` headers
+    /// when the user has used up its logins, and then it takes none.
+    public func admitSuccess(user: String) throws(APIError) {
+        let nowMs = clock.nowMs()
+        let policy = successesPerUser
+        let refusal = tables.withLock { tables -> RateLimitStatus? in
+            tables.successes.withBucket(user, nowMs: nowMs, make: { Self.bucket(policy, nowMs) }) { bucket in
+                if let refusal = Self.refusal(bucket, nowMs: nowMs) { return refusal }
+                _ = bucket.take(nowMs: nowMs)
+                return nil
+            }
+        }
+        try refusal?.check()
     }
 
     static func take(_ table: inout BucketTable, _ key: String, _ policy: Policy, _ nowMs: Int64) {

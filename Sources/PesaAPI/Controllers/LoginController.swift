@@ -11,7 +11,8 @@ import PesaCore
 /// account are audited in its organization's log (`auth.login`, `auth.login_failed`); attempts on an unknown
 /// email belong to no organization and are only logged (with the email, never the password), as are throttled
 /// ones (429). Password checks wait in their organization's queue (`PasswordHasher.queueKey`), so another
-/// organization's login flood delays them by a few bcrypt costs at most.
+/// organization's login flood delays them by a few bcrypt costs at most. A user's successful logins are limited
+/// too (`LoginThrottle.admitSuccess`): past the limit the right password gets 429 and no token.
 public struct LoginController: Sendable {
     let accessTokens: AccessTokens
     let passwordHasher: PasswordHasher
@@ -86,6 +87,13 @@ public struct LoginController: Sendable {
             throw APIError.unauthenticated()
         }
         throttle.recordSuccess(email: email, address: address)
+        do {
+            try throttle.admitSuccess(user: account.user.rawValue)
+        } catch {
+            context.logger.notice(
+                "login refused: too many logins of this user", metadata: ["subject": .string(account.user.rawValue)])
+            throw error
+        }
         try await directory.recordLogin(succeeded: true, account: account, requestID: context.requestID)
         let issued = try await accessTokens.issue(user: account.user, principal: account.principal)
         context.logger.info("login", metadata: ["subject": .string(account.user.rawValue)])

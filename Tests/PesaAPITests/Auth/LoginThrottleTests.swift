@@ -83,3 +83,18 @@ import Testing
         #expect(throws: APIError.self) { try throttle.check(email: "user999@x.co", address: nil) }
     }
 }
+
+extension LoginThrottleTests {
+    @Test func aUsersSuccessfulLoginsBeyondTheLimitAre429() throws {
+        let throttle = LoginThrottle(successesPerUser: .init(burstCount: 3, refillPerMinute: 30), clock: clock.clock)
+        for _ in 0..<3 { try throttle.admitSuccess(user: "usr_a") }
+        let refused = #expect(throws: APIError.self) { try throttle.admitSuccess(user: "usr_a") }
+        #expect(refused?.code == .rateLimited)
+        #expect(refused?.headers[.retryAfter] == "2")
+        #expect(refused?.headers[.rateLimitLimit] == "3")
+        try throttle.admitSuccess(user: "usr_b")  // another user is not affected
+        clock.advance(ms: 2_000)
+        try throttle.admitSuccess(user: "usr_a")
+        #expect(throws: APIError.self) { try throttle.admitSuccess(user: "usr_a") }
+    }
+}
