@@ -173,12 +173,27 @@ public enum Limits {
     public static let passwordBytesMin = 10
     /// bcrypt reads only this many bytes of a password; longer passwords are refused.
     public static let passwordBytesMax = 72
-    /// Failed logins for one email before throttling, and how many more are allowed per minute after that.
-    public static let loginFailuresPerEmailBurstCount: Int64 = 10
-    public static let loginFailuresPerEmailRefillPerMinute: Int64 = 1
+    /// Failed logins for one email from one client address before that pair is refused (429), and how many
+    /// more are allowed per minute after that. Other addresses are not refused for it.
+    public static let loginFailuresPerEmailAndAddressBurstCount: Int64 = 10
+    public static let loginFailuresPerEmailAndAddressRefillPerMinute: Int64 = 1
+    /// Failed logins for one email from all addresses together before its logins are slowed (never refused),
+    /// the refill per minute, and the wait each login attempt on it then takes before its password is checked.
+    public static let loginFailuresPerEmailBurstCount: Int64 = 100
+    public static let loginFailuresPerEmailRefillPerMinute: Int64 = 20
+    public static let loginSlowdownDelayMs: Int64 = 1_000
+    /// Successful logins of one user before the next is refused (429, no token), and the refill per minute.
+    public static let loginSuccessesPerUserBurstCount: Int64 = 30
+    public static let loginSuccessesPerUserRefillPerMinute: Int64 = 30
     /// Failed logins from one client address before throttling, and the refill per minute.
     public static let loginFailuresPerAddressBurstCount: Int64 = 100
     public static let loginFailuresPerAddressRefillPerMinute: Int64 = 20
+    /// bcrypt jobs (logins, password checks and hashes) one key (an organization, or the client address of an
+    /// unknown email) may have waiting for a worker, and all keys together; past either, 429 at once.
+    public static let bcryptQueueDepthPerKeyMax = 16
+    public static let bcryptQueuedJobsCountMax = 1_024
+    /// The `Retry-After` of a bcrypt job refused because its queue is full.
+    public static let bcryptQueueRetryAfterMs: Int64 = 1_000
     /// Entries kept by an in-memory throttle or rate limiter (emails, addresses, organizations).
     public static let throttleEntriesCountMax = 100_000
     /// JWTs remembered as verified (the signature check is skipped for them; revocation is checked anyway).

@@ -5,10 +5,14 @@ import PesaCore
 
 /// `POST /v1/auth/login {email, password}` → `{access_token, token_type: "Bearer", expires_in}`, and
 /// `POST /v1/auth/logout` (204: the caller's JWT is refused from then on).
-/// Throttled per email and per client address before the password is even checked; an unknown email costs
-/// the same bcrypt time as a wrong password and gets the same 401. Attempts on a known account are audited
-/// in its organization's log (`auth.login`, `auth.login_failed`); attempts on an unknown email belong to no
-/// organization and are only logged (with the email, never the password), as are throttled ones (429).
+/// Throttled per email and client address, and per client address, before the password is even checked
+/// (failures from all addresses together only slow an email's logins down, so nobody can lock its owner out);
+/// an unknown email costs the same bcrypt time as a wrong password and gets the same 401. Attempts on a known
+/// account are audited in its organization's log (`auth.login`, `auth.login_failed`); attempts on an unknown
+/// email belong to no organization and are only logged (with the email, never the password), as are throttled
+/// ones (429). Password checks wait in their organization's queue (`PasswordHasher.queueKey`), so another
+/// organization's login flood delays them by a few bcrypt costs at most. A user's successful logins are limited
+/// too (`LoginThrottle.admitSuccess`): past the limit the right password gets 429 and no token.
 public struct LoginController: Sendable {
     let accessTokens: AccessTokens
     let passwordHasher: PasswordHasher
@@ -59,14 +63,19 @@ public struct LoginController: Sendable {
             throw APIError.invalidField("email", "email must be 1 to \(Limits.emailCharactersMax) characters")
         }
         let address = clientAddress(request, context: context)
+        let delayMs: Int64
         do {
-            try throttle.check(email: email, address: address)
+            delayMs = try throttle.check(email: email, address: address)
         } catch {
             context.logger.notice("login throttled", metadata: ["email": .string(email)])
             throw error
         }
+        if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         let account = try await directory.account(forEmail: email)
-        guard try await passwordHasher.verify(body.password, against: account?.passwordHash), let account else {
+        let queueKey = PasswordHasher.queueKey(for: account, address: address)
+        guard try await passwordHasher.verify(body.password, against: account?.passwordHash, queueKey: queueKey),
+            let account
+        else {
             throttle.recordFailure(email: email, address: address)
             if let account {
                 context.logger.notice("login refused", metadata: ["subject": .string(account.user.rawValue)])
@@ -77,7 +86,14 @@ public struct LoginController: Sendable {
             }
             throw APIError.unauthenticated()
         }
-        throttle.recordSuccess(email: email)
+        throttle.recordSuccess(email: email, address: address)
+        do {
+            try throttle.admitSuccess(user: account.user.rawValue)
+        } catch {
+            context.logger.notice(
+                "login refused: too many logins of this user", metadata: ["subject": .string(account.user.rawValue)])
+            throw error
+        }
         try await directory.recordLogin(succeeded: true, account: account, requestID: context.requestID)
         let issued = try await accessTokens.issue(user: account.user, principal: account.principal)
         context.logger.info("login", metadata: ["subject": .string(account.user.rawValue)])
@@ -123,15 +139,18 @@ public struct LoginController: Sendable {
         }
         let throttleKey = "user:" + identity.subject.description
         let address = clientAddress(request, context: context)
-        try throttle.check(email: throttleKey, address: address)
+        let delayMs = try throttle.check(email: throttleKey, address: address)
+        if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         guard let account = try await directory.account(of: identity) else { throw APIError.unauthenticated() }
-        guard try await passwordHasher.verify(body.currentPassword, against: account.passwordHash) else {
+        let queueKey = PasswordHasher.queueKey(for: account, address: address)
+        guard try await passwordHasher.verify(body.currentPassword, against: account.passwordHash, queueKey: queueKey)
+        else {
             throttle.recordFailure(email: throttleKey, address: address)
             context.logger.notice("password change refused", metadata: ["subject": .string(account.user.rawValue)])
             throw APIError.invalidField("current_password", "current_password is not the password of this account")
         }
-        throttle.recordSuccess(email: throttleKey)
-        let hash = try await passwordHasher.hash(body.newPassword)
+        throttle.recordSuccess(email: throttleKey, address: address)
+        let hash = try await passwordHasher.hash(body.newPassword, queueKey: queueKey)
         let changedAtMs = try await directory.changePassword(of: account, to: hash, requestID: context.requestID)
         let issued = try await accessTokens.issue(
             user: account.user, principal: account.principal, notBeforeMs: changedAtMs)

@@ -25,3 +25,19 @@ import Testing
         #expect(try await !hasher.verify(long, against: hash))
     }
 }
+
+extension PasswordHasherTests {
+    /// A login waits in its organization's queue, a super admin's in the super admins' own, and an unknown
+    /// email's in its client address's.
+    @Test func loginsQueueByOrganizationOrByAddress() throws {
+        let member = LoginAccount(
+            user: TestApp.userA, principal: try Principal(role: .manager, organizationID: TestApp.orgA),
+            passwordHash: "")
+        let root = LoginAccount(
+            user: TestApp.userA, principal: try Principal(role: .superAdmin, organizationID: nil), passwordHash: "")
+        #expect(PasswordHasher.queueKey(for: member, address: "10.0.0.1") == "org:\(TestApp.orgA)")
+        #expect(PasswordHasher.queueKey(for: root, address: "10.0.0.1") == "system")
+        #expect(PasswordHasher.queueKey(for: nil, address: "10.0.0.1") == "addr:10.0.0.1")
+        #expect(PasswordHasher.queueKey(for: nil, address: nil) != PasswordHasher.queueKey(for: member, address: nil))
+    }
+}

@@ -47,7 +47,8 @@ import Testing
     static let hasher = PasswordHasher(cost: 4)
 
     func makeApp(
-        burst: Int64 = 3, perAddress: Int64 = 100, trustsForwardedFor: Bool = false, journal: Journal = Journal()
+        burst: Int64 = 3, perAddress: Int64 = 100, successes: Int64 = 30, trustsForwardedFor: Bool = false,
+        journal: Journal = Journal()
     ) async throws -> TestApp {
         var app = await TestApp()
         let hash = try await Self.hasher.hash("s3cret-pass")
@@ -57,8 +58,9 @@ import Testing
         app.login = LoginController(
             accessTokens: app.accessTokens, passwordHasher: Self.hasher,
             throttle: LoginThrottle(
-                perEmail: .init(burstCount: burst, refillPerMinute: 1),
-                perAddress: .init(burstCount: perAddress, refillPerMinute: 1), clock: app.clock.clock),
+                perEmailAndAddress: .init(burstCount: burst, refillPerMinute: 1),
+                perAddress: .init(burstCount: perAddress, refillPerMinute: 1),
+                successesPerUser: .init(burstCount: successes, refillPerMinute: 1), clock: app.clock.clock),
             directory: Directory(account: account, journal: journal), trustsForwardedFor: trustsForwardedFor)
         return app
     }
@@ -252,5 +254,58 @@ extension LoginControllerTests {
         #expect(logouts.count == 1)
         #expect(logouts.first?.tokenID == issued.tokenID)
         #expect(logouts.first?.tokenExpiresAtSeconds == app.clock.clock.nowSeconds + issued.expiresInSeconds)
+    }
+}
+
+extension LoginControllerTests {
+    /// Wrong passwords from one address refuse that address only: the right password from another gets in.
+    @Test func failuresFromOneAddressLeaveTheRightPasswordFromAnother() async throws {
+        let app = try await makeApp(burst: 2, trustsForwardedFor: true)
+        @Sendable func headers(_ address: String) -> HTTPFields {
+            var headers = Self.json
+            headers[.forwardedFor] = address
+            return headers
+        }
+        try await app.test { client in
+            for _ in 0..<5 {
+                _ = try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: headers("203.0.113.7"),
+                    body: Self.body("ada@example.co.ke", "x"))
+            }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: headers("203.0.113.7"),
+                body: Self.body("ada@example.co.ke", "s3cret-pass")
+            ) { #expect($0.status == .tooManyRequests) }
+            try await client.execute(
+                uri: "/v1/auth/login", method: .post, headers: headers("198.51.100.4"),
+                body: Self.body("ada@example.co.ke", "s3cret-pass")
+            ) { #expect($0.status == .ok) }
+        }
+    }
+}
+
+extension LoginControllerTests {
+    /// Past a user's successful logins, the right password gets 429 with `Retry-After`, no token and no audit.
+    @Test func aUsersSuccessfulLoginsAreLimited() async throws {
+        let journal = Journal()
+        let app = try await makeApp(successes: 2, journal: journal)
+        try await app.test { client in
+            for status in [HTTPResponse.Status.ok, .ok, .tooManyRequests] {
+                try await client.execute(
+                    uri: "/v1/auth/login", method: .post, headers: Self.json,
+                    body: Self.body("ada@example.co.ke", "s3cret-pass")
+                ) { response in
+                    #expect(response.status == status)
+                    if status == .tooManyRequests {
+                        #expect(response.headers[.retryAfter] == "60")
+                        let error = try ErrorBody.decode(response)
+                        #expect(error.code == "RATE_LIMITED")
+                        #expect(!response.text.contains("access_token"))
+                    }
+                }
+            }
+        }
+        let attempts = journal.attempts.withLock { $0 }
+        #expect(attempts.map(\.succeeded) == [true, true])
     }
 }
