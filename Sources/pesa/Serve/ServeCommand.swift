@@ -155,8 +155,35 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let allocatorTuned = MallocTuning.apply(environment: Self.environment)
         let logger = ServeBootstrap.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let started = try await start(logger: logger)
+        let (services, sandbox) = try backgroundServices(
+            gateway: started.gateway, upstream: started.upstream, logger: logger)
+        try await serve(
+            gateway: started.gateway, api: started.api, services: services, sandbox: sandbox,
+            upstream: started.upstream, httpClient: started.httpClient, logger: logger)
+        withExtendedLifetime(started.lock) {}
+        logger.info("stopped: journals flushed and closed, lock released")
+    }
+
+    /// What `start` opened: the gateway, its API, the outbound clients and the data folder's lock.
+    struct Started {
+        let gateway: Gateway
+        let api: GatewayAPI
+        let upstream: UpstreamClients
+        let httpClient: HTTPClient
+        let lock: DirectoryLock
+    }
+
+    /// Tunes the allocator, bootstraps metrics, takes the data folder's lock, opens the gateway and makes the
+    /// first super admin when asked.
+    /// The synchronous part of starting: allocator, metrics, the data folder and its lock, the master key and
+    /// the outbound clients with their certificates.
+    private func open(logger: Logger) throws -> (
+        folder: DataDirectory, lock: DirectoryLock, masterKey: MasterKey, httpClient: HTTPClient,
+        upstream: UpstreamClients, registry: PrometheusCollectorRegistry
+    ) {
+        let allocatorTuned = MallocTuning.apply(environment: Self.environment)
         let allocator = allocatorTuned
             ? "allocations up to \(MallocTuning.mmapThresholdBytes >> 20) MiB from the heap, trimmed past "
                 + "\(MallocTuning.trimThresholdBytes >> 20) MiB free"
@@ -178,6 +205,13 @@ struct ServeCommand: AsyncParsableCommand {
         let upstream = UpstreamClients(httpClient: httpClient, logger: logger)
         try Self.loadCertificate(productionCertificate, for: "production", into: upstream)
         try Self.loadCertificate(sandboxCertificate, for: "sandbox", into: upstream)
+        return (folder, lock, masterKey, httpClient, upstream, registry)
+    }
+
+    private func start(logger: Logger) async throws -> Started {
+        let opened = try open(logger: logger)
+        let (folder, lock, masterKey, httpClient, upstream, registry) =
+            (opened.folder, opened.lock, opened.masterKey, opened.httpClient, opened.upstream, opened.registry)
         let base = !publicURL.isEmpty ? publicURL : "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         let gateway = try await Gateway.start(
             data: folder, masterKey: masterKey, snapshotTailEventsMax: snapshotEveryEvents,
@@ -188,20 +222,35 @@ struct ServeCommand: AsyncParsableCommand {
             gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost, metricsToken: metricsToken)
         try await ServeBootstrap.createFirstAdmin(
             gateway: gateway, api: api, environment: Self.environment, logger: logger)
+        return Started(gateway: gateway, api: api, upstream: upstream, httpClient: httpClient, lock: lock)
+    }
+
+    /// What runs beside the HTTP server: the tenant registry, the reconciler and, with `embedded`, the Daraja
+    /// sandbox (its certificate given to the upstream clients).
+    private func backgroundServices(gateway: Gateway, upstream: UpstreamClients, logger: Logger) throws
+        -> (services: [any Service], sandbox: DarajaSandbox?)
+    {
         var services: [any Service] = [gateway.registry, Reconciler(gateway: gateway, logger: logger)]
-        var sandbox: DarajaSandbox?
-        if sandboxUpstream == "embedded" {
-            var settings = SandboxConfiguration(host: "127.0.0.1", port: 0, callbackDelayMs: sandboxCallbackDelayMs)
-            settings.locksSubscribers =
-                !(sandboxUnlockSubscribers || Self.environment["PESA_SANDBOX_UNLOCK_SUBSCRIBERS"] == "1")
-            settings.apply(environment: Self.environment)
-            let embedded = try DarajaSandbox(configuration: settings, logger: logger)
-            try upstream.setCertificate(pem: embedded.certificatePEM, for: "sandbox")
-            sandbox = embedded
-            services.append(embedded)
-        } else {
+        guard sandboxUpstream == "embedded" else {
             upstream.setSandboxBaseURL(sandboxUpstream)
+            return (services, nil)
         }
+        var settings = SandboxConfiguration(host: "127.0.0.1", port: 0, callbackDelayMs: sandboxCallbackDelayMs)
+        settings.locksSubscribers =
+            !(sandboxUnlockSubscribers || Self.environment["PESA_SANDBOX_UNLOCK_SUBSCRIBERS"] == "1")
+        settings.apply(environment: Self.environment)
+        let embedded = try DarajaSandbox(configuration: settings, logger: logger)
+        try upstream.setCertificate(pem: embedded.certificatePEM, for: "sandbox")
+        services.append(embedded)
+        return (services, embedded)
+    }
+
+    /// Runs the HTTP server and its services until SIGTERM or SIGINT, then closes the gateway and the outbound
+    /// client. (Kept apart from `run`: one async function holding all of it crashed the optimizer.)
+    private func serve(
+        gateway: Gateway, api: GatewayAPI, services: [any Service], sandbox: DarajaSandbox?, upstream: UpstreamClients,
+        httpClient: HTTPClient, logger: Logger
+    ) async throws {
         let demo = self.demo
         let newDemoKey = self.newDemoKey
         let listening = "http://\(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host):\(port)"
@@ -235,8 +284,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await gateway.close()
         try await httpClient.shutdown()
-        withExtendedLifetime(lock) {}
-        logger.info("stopped: journals flushed and closed, lock released")
     }
 
     /// The connection timeouts and caps: the options, else the defaults derived from the open-file limit.
