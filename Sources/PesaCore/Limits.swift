@@ -25,6 +25,10 @@ public enum Limits {
     public static let supersededFileGraceMs: Int64 = 10 * 60 * 1000
     /// Largest credentials vault file.
     public static let credentialsBytesMax = 64 * 1024
+    /// Short-code profiles an organization may hold, deleted ones included (each keeps up to two secret
+    /// versions in the vault, which must stay under `credentialsBytesMax`).
+    public static let shortCodesCountMax = 50
+    public static let shortCodeLabelCharactersMax = 100
     /// Largest snapshot payload (uncompressed) the store will read.
     public static let snapshotPayloadBytesMax = 2 * 1024 * 1024 * 1024
 

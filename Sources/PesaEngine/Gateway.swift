@@ -81,8 +81,30 @@ public final class Gateway: Sendable {
                 (state.users.values.map(\.email), state.apiKeys.values.map(\.keyHash))
             }
             directory.index(tenant: organization.rawValue, emails: entries.0, keyHashes: entries.1)
+            await claimProductionShortCodes(of: organization, engine: engine)
         }
         return engine
+    }
+
+    /// Production short codes saved before claims were recorded (a credential set of an older version) are
+    /// claimed when their organization is first opened; one another organization already holds is logged.
+    private func claimProductionShortCodes(of organization: OrganizationID, engine: TenantEngine) async {
+        guard let numbers = try? await engine.read({ state in
+            state.activeShortCodes.filter { $0.environment == "production" }.map(\.shortCode)
+        }), !numbers.isEmpty else { return }
+        for number in numbers {
+            let holder = try? await system.execute { (state, _) throws(EngineError) -> Decision<OrganizationID> in
+                if let holder = state.shortCodeClaims[number] { return Decision(value: holder) }
+                return Decision(
+                    events: [.shortCodeClaimed(.init(shortCode: number, organizationID: organization))],
+                    value: organization)
+            }
+            if let holder, holder != organization {
+                logger.warning(
+                    "production short code held by two organizations; only the first takes new profiles",
+                    metadata: ["short_code": "\(number)", "tenant": "\(organization)", "holder": "\(holder)"])
+            }
+        }
     }
 
     /// Opens every tenant not indexed yet, so the directory knows every email and API key of the instance.

@@ -23,9 +23,24 @@ enum StateKinds {
         let tokenCheck = vault.flatMap { vault in
             callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault)
         }
+        let vaultCheck = vault.flatMap { vault in shortCodeCheck(directory: directory, tenantID: tenantID, vault: vault) }
         return try verifier.verify(
             directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress,
-            check: { state in (tokenCheck?(state) ?? []) + sharedReceiptProblems(state) })
+            check: { state in (tokenCheck?(state) ?? []) + (vaultCheck?(state) ?? []) + sharedReceiptProblems(state) })
+    }
+
+    /// Whether the vault holds the secrets of every short-code profile the journal names (with the master key
+    /// only; a vault that does not open is reported by the vault check instead).
+    static func shortCodeCheck(directory: String, tenantID: String, vault: CredentialVault) -> ((Tenant) -> [String])?
+    {
+        let plaintext: [UInt8]?
+        do {
+            plaintext = try TenantStore.readCredentials(
+                directory: directory, tenantID: tenantID, vault: vault, io: PosixFileIO())
+        } catch {
+            return nil
+        }
+        return { state in ShortCodeVaultCheck.problems(vaultPlaintext: plaintext, state: state) }
     }
 
     /// Two payments holding one M-Pesa receipt: money counted twice, or one payment settled by another's result.

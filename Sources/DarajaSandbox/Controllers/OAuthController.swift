@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `GET /oauth/v1/generate?grant_type=client_credentials`: any consumer key and secret get a token.
+/// `GET /oauth/v1/generate?grant_type=client_credentials`: any consumer key and secret get a token, except a
+/// consumer key that begins with `invalid` (a test value, like the test phone numbers), refused the way Daraja
+/// refuses wrong keys: HTTP 400, `400.008.01` "Invalid Authentication passed".
 struct OAuthController {
     let services: SandboxServices
     private static let tokenAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
@@ -25,6 +27,9 @@ struct OAuthController {
             throw SandboxHTTPError(.badRequest, DarajaErrorCode.invalidGrantType, "Invalid grant type passed")
         }
         let consumerKey = String(pair[..<colon])
+        guard !consumerKey.lowercased().hasPrefix(Self.refusedKeyPrefix) else {
+            throw SandboxHTTPError(.badRequest, DarajaErrorCode.invalidAuthentication, "Invalid Authentication passed")
+        }
         let token = Self.newToken()
         let lifetime = services.configuration.tokenLifetimeSeconds
         let record = TokenRecord(consumerKey: consumerKey, expiresAt: .now + .seconds(lifetime))
@@ -36,6 +41,9 @@ struct OAuthController {
             services.configuration.expiresInAsNumber ? FlexibleString(lifetime) : FlexibleString(String(lifetime))
         return JSONResponse.make(AccessTokenResponse(accessToken: token, expiresIn: expiresIn))
     }
+
+    /// Consumer keys that begin with this (any case) are refused, so that a wrong key can be tested offline.
+    static let refusedKeyPrefix = "invalid"
 
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()

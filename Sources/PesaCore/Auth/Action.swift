@@ -9,6 +9,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     case createUser, listUsers, updateUser, deleteUser
     case createAPIKey, listAPIKeys, revokeAPIKey
     case updateCredentials, readCredentials
+    case createShortCode, listShortCodes, readShortCode, updateShortCode, deleteShortCode, verifyShortCode
     case readAuditLog, verifyAuditLog
     // Payments
     case createSTKPush, readPayment, listTransactions
@@ -51,14 +52,15 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .atLeast(.user)
         case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
             .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV,
-            .listUnmatchedCallbacks, .simulateC2B:
+            .listUnmatchedCallbacks, .simulateC2B, .listShortCodes, .readShortCode:
             .atLeast(.manager)
         case .listOrganizations, .readOrganization, .updateOrganization, .rotateCallbackToken, .createUser, .listUsers,
             .updateUser,
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,
             .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
             .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,
-            .readSubscription, .listInvoices, .readInvoice:
+            .readSubscription, .listInvoices, .readInvoice, .createShortCode, .updateShortCode, .deleteShortCode,
+            .verifyShortCode:
             .atLeast(.orgAdmin)
         case .createOrganization, .updateOrganizationBilling, .readAllUsage:
             .atLeast(.superAdmin)

@@ -34,6 +34,11 @@ extension TenantEvent {
         case .queryCompleted(let data): Self.canonicalJSON(data)
         case .c2bValidationSet(let data): Self.canonicalJSON(data)
         case .tokenRevoked(let data): Self.canonicalJSON(data)
+        case .shortCodeSaved(let data): Self.canonicalJSON(data)
+        case .shortCodeDeleted(let data): Self.canonicalJSON(data)
+        case .shortCodeVerified(let data): Self.canonicalJSON(data)
+        case .shortCodeClaimed(let data): Self.canonicalJSON(data)
+        case .shortCodeReleased(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -68,6 +73,11 @@ extension TenantEvent {
         case "query.sent": self = .querySent(try Self.decode(data, type))
         case "query.completed": self = .queryCompleted(try Self.decode(data, type))
         case "c2b.validation_set": self = .c2bValidationSet(try Self.decode(data, type))
+        case "short_code.saved": self = .shortCodeSaved(try Self.decode(data, type))
+        case "short_code.deleted": self = .shortCodeDeleted(try Self.decode(data, type))
+        case "short_code.verified": self = .shortCodeVerified(try Self.decode(data, type))
+        case "short_code.claimed": self = .shortCodeClaimed(try Self.decode(data, type))
+        case "short_code.released": self = .shortCodeReleased(try Self.decode(data, type))
         case "token.revoked": self = .tokenRevoked(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }

@@ -12,6 +12,9 @@ extension TenantEvent {
         /// Hex SHA-256 of the request body.
         public var requestHash: String?
 
+        /// The short-code profile it went through (absent in events written before profiles).
+        public var shortCodeID: ShortCodeID?
+
         public init(paymentID: PaymentID, amount: Amount, phone: MSISDN, accountReference: String,
                     description: String, transactionType: TransactionType? = nil, idempotencyKey: String? = nil,
                     requestHash: String? = nil) {
@@ -26,6 +29,7 @@ extension TenantEvent {
         }
 
         enum CodingKeys: String, CodingKey {
+            case shortCodeID = "short_code_id"
             case amount, phone, description
             case paymentID = "payment_id"
             case accountReference = "account_reference"
@@ -47,6 +51,9 @@ extension TenantEvent {
         public var idempotencyKey: String?
         public var requestHash: String?
 
+        /// The short-code profile it went through (absent in events written before profiles).
+        public var shortCodeID: ShortCodeID?
+
         public init(paymentID: PaymentID, amount: Amount, phone: MSISDN, command: B2CCommand, remarks: String,
                     occasion: String? = nil, batchID: BatchID? = nil, idempotencyKey: String? = nil,
                     requestHash: String? = nil) {
@@ -62,6 +69,7 @@ extension TenantEvent {
         }
 
         enum CodingKeys: String, CodingKey {
+            case shortCodeID = "short_code_id"
             case amount, phone, command, remarks, occasion
             case paymentID = "payment_id"
             case batchID = "batch_id"
@@ -81,6 +89,9 @@ extension TenantEvent {
         public var idempotencyKey: String?
         public var requestHash: String?
 
+        /// The short-code profile it went through (absent in events written before profiles).
+        public var shortCodeID: ShortCodeID?
+
         public init(paymentID: PaymentID, originalPaymentID: PaymentID?, mpesaReceipt: String, amount: Amount,
                     remarks: String, idempotencyKey: String? = nil, requestHash: String? = nil) {
             self.paymentID = paymentID
@@ -93,6 +104,7 @@ extension TenantEvent {
         }
 
         enum CodingKeys: String, CodingKey {
+            case shortCodeID = "short_code_id"
             case amount, remarks
             case paymentID = "payment_id"
             case originalPaymentID = "original_payment_id"
@@ -114,6 +126,9 @@ extension TenantEvent {
         /// Daraja's `TransTime` in ms, when it could be read.
         public var transactionAtMs: Int64?
 
+        /// The short-code profile it went through (absent in events written before profiles).
+        public var shortCodeID: ShortCodeID?
+
         public init(paymentID: PaymentID, amount: Amount, phone: String, mpesaReceipt: String,
                     accountReference: String, transactionAtMs: Int64? = nil) {
             self.paymentID = paymentID
@@ -125,6 +140,7 @@ extension TenantEvent {
         }
 
         enum CodingKeys: String, CodingKey {
+            case shortCodeID = "short_code_id"
             case amount, phone
             case paymentID = "payment_id"
             case mpesaReceipt = "mpesa_receipt"

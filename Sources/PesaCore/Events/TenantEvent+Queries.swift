@@ -20,6 +20,9 @@ extension TenantEvent {
         /// The receipt the transaction-status query names, if it names one.
         public var mpesaReceipt: String?
 
+        /// The short-code profile it went through (absent in events written before profiles).
+        public var shortCodeID: ShortCodeID?
+
         public init(queryID: QueryID, kind: QueryKind, reason: QueryReason, conversationID: String,
                     originatorConversationID: String, paymentID: PaymentID? = nil, mpesaReceipt: String? = nil) {
             self.queryID = queryID
@@ -32,6 +35,7 @@ extension TenantEvent {
         }
 
         enum CodingKeys: String, CodingKey {
+            case shortCodeID = "short_code_id"
             case kind, reason
             case queryID = "query_id"
             case conversationID = "conversation_id"

@@ -24,12 +24,16 @@ extension TenantEvent {
         public var accounts: [BalanceAccount]
         public var asOfMs: Int64
 
+        /// The profile whose accounts these are (absent in events written before profiles).
+        public var shortCodeID: ShortCodeID?
+
         public init(accounts: [BalanceAccount], asOfMs: Int64) {
             self.accounts = accounts
             self.asOfMs = asOfMs
         }
 
         enum CodingKeys: String, CodingKey {
+            case shortCodeID = "short_code_id"
             case accounts
             case asOfMs = "as_of_ms"
         }

@@ -35,6 +35,11 @@ public enum TenantEvent: Sendable, Equatable {
     case querySent(QuerySent)
     case queryCompleted(QueryCompleted)
     case c2bValidationSet(C2BValidationSet)
+    case shortCodeSaved(ShortCodeSaved)
+    case shortCodeDeleted(ShortCodeDeleted)
+    case shortCodeVerified(ShortCodeVerified)
+    case shortCodeClaimed(ShortCodeClaimed)
+    case shortCodeReleased(ShortCodeClaimed)
 
     /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
@@ -45,7 +50,8 @@ public enum TenantEvent: Sendable, Equatable {
         "payment.reconcile_attempted", "batch.created", "balance.updated", "idempotency.recorded",
         "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
         "query.sent", "query.completed", "c2b.validation_set",
-        "token.revoked",
+        "token.revoked", "short_code.saved", "short_code.deleted", "short_code.verified",
+        "short_code.claimed", "short_code.released",
     ]
 
     /// The stable type string written in the journal.
@@ -80,6 +86,11 @@ public enum TenantEvent: Sendable, Equatable {
         case .queryCompleted: "query.completed"
         case .c2bValidationSet: "c2b.validation_set"
         case .tokenRevoked: "token.revoked"
+        case .shortCodeSaved: "short_code.saved"
+        case .shortCodeDeleted: "short_code.deleted"
+        case .shortCodeVerified: "short_code.verified"
+        case .shortCodeClaimed: "short_code.claimed"
+        case .shortCodeReleased: "short_code.released"
         }
     }
 }

@@ -12,6 +12,8 @@ public enum EventIDKind: IDKind { public static let prefix = "evt" }
 public enum RequestIDKind: IDKind { public static let prefix = "req" }
 /// A balance or transaction-status query sent to Daraja (its answer comes by callback).
 public enum QueryIDKind: IDKind { public static let prefix = "qry" }
+/// A short-code profile: one business short code with the Daraja app keys that operate it.
+public enum ShortCodeIDKind: IDKind { public static let prefix = "sc" }
 
 public typealias OrganizationID = PrefixedID<OrganizationIDKind>
 public typealias UserID = PrefixedID<UserIDKind>
@@ -21,3 +23,4 @@ public typealias WebhookEndpointID = PrefixedID<WebhookEndpointIDKind>
 public typealias EventID = PrefixedID<EventIDKind>
 public typealias RequestID = PrefixedID<RequestIDKind>
 public typealias QueryID = PrefixedID<QueryIDKind>
+public typealias ShortCodeID = PrefixedID<ShortCodeIDKind>

@@ -16,5 +16,11 @@ extension ByteReader {
         return id
     }
 
+    mutating func optionalID<Kind>(
+        _ type: PrefixedID<Kind>.Type, _ what: String
+    ) throws(PesaCoreError) -> PrefixedID<Kind>? {
+        try bool(what) ? try id(type, what) : nil
+    }
+
     mutating func amount(_ what: String) throws(PesaCoreError) -> Amount { Amount(minorUnits: try i64(what)) }
 }

@@ -140,14 +140,15 @@ extension IdempotencyRecord {
 }
 
 extension BalanceRecord {
-    func write(to writer: inout ByteWriter) {
+    func write(to writer: inout ByteWriter, formatVersion: Int) {
         writer.string(account)
         writer.string(currency)
         for amount in [current, available, reserved, uncleared] { writer.i64(amount.minorUnits) }
         writer.i64(asOfMs)
+        if formatVersion >= 7 { writer.optionalString(shortCodeID?.rawValue) }
     }
 
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
+    init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
         account = try reader.string("account")
         currency = try reader.string("currency")
         current = try reader.amount("current")
@@ -155,6 +156,7 @@ extension BalanceRecord {
         reserved = try reader.amount("reserved")
         uncleared = try reader.amount("uncleared")
         asOfMs = try reader.i64("as_of_ms")
+        if formatVersion >= 7 { shortCodeID = try reader.optionalID(ShortCodeID.self, "balance short_code_id") }
     }
 }
 
@@ -225,5 +227,56 @@ extension WebhookEndpointRecord {
         previousSecretValidUntilMs = try reader.optionalI64("previous_valid_until_ms")
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
+    }
+}
+
+extension ShortCodeRecord {
+    func write(to writer: inout ByteWriter) {
+        writer.string(id.rawValue)
+        writer.string(label)
+        writer.string(environment)
+        writer.string(shortCode)
+        writer.string(kind.rawValue)
+        writer.optionalString(tillNumber)
+        writer.bool(isDefault)
+        writer.i64(version)
+        writer.u64(UInt64(hints.count))
+        for field in hints.keys.sorted() {
+            writer.string(field)
+            writer.string(hints[field] ?? "")
+        }
+        writer.i64(createdAtMs)
+        writer.i64(updatedAtMs)
+        writer.optionalI64(deletedAtMs)
+        writer.bool(lastVerification != nil)
+        if let lastVerification {
+            writer.bool(lastVerification.ok)
+            writer.i64(lastVerification.checkedAtMs)
+            writer.optionalString(lastVerification.error)
+        }
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        id = try reader.id(ShortCodeID.self, "short code id")
+        label = try reader.string("short code label")
+        environment = try reader.string("short code environment")
+        shortCode = try reader.string("short code")
+        kind = try reader.value(ShortCodeKind.self, "short code kind")
+        tillNumber = try reader.optionalString("till number")
+        isDefault = try reader.bool("short code default")
+        version = try reader.i64("short code version")
+        hints = [:]
+        for _ in 0..<(try reader.count("short code hints", minimumBytesEach: 8)) {
+            let field = try reader.string("hint field")
+            hints[field] = try reader.string("hint")
+        }
+        createdAtMs = try reader.i64("created_at_ms")
+        updatedAtMs = try reader.i64("updated_at_ms")
+        deletedAtMs = try reader.optionalI64("deleted_at_ms")
+        lastVerification =
+            try reader.bool("last verification")
+            ? ShortCodeVerification(
+                ok: try reader.bool("verification ok"), checkedAtMs: try reader.i64("checked_at_ms"),
+                error: try reader.optionalString("verification error")) : nil
     }
 }

@@ -26,6 +26,10 @@ public struct Payment: Sendable, Equatable {
     public var originalPaymentID: String?
     /// For a reversal: the M-Pesa receipt it reverses.
     public var reversedReceipt: String?
+    /// The short-code profile it went through (never changes once set).
+    public var shortCodeID: ShortCodeID?
+    /// That profile's number (BusinessShortCode, PartyA).
+    public var shortCode: String?
     public var createdAtMs: Int64
     public var updatedAtMs: Int64
     /// What was given back: on a reversed payment, the sum of its succeeded reversals (a partial reversal gives

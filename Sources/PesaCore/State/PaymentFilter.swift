@@ -4,6 +4,8 @@ public struct PaymentFilter: Sendable, Equatable {
     public var type: PaymentType?
     public var fromMs: Int64?
     public var toMs: Int64?
+    /// Only payments that went through this profile.
+    public var shortCodeID: ShortCodeID?
 
     public init(status: PaymentStatus? = nil, type: PaymentType? = nil, fromMs: Int64? = nil, toMs: Int64? = nil) {
         self.status = status

@@ -1,6 +1,7 @@
 extension PaymentTable {
     func matches(_ filter: PaymentFilter, row: Int) -> Bool {
         if let status = filter.status, statuses[row] != PaymentTable.statusCode(status) { return false }
+        if let id = filter.shortCodeID, shortCodeID(at: row) != id { return false }
         if let type = filter.type, PaymentTable.type(kinds[row]) != type { return false }
         return TimeWindow.contains(createdAtMs[row], fromMs: filter.fromMs, toMs: filter.toMs)
     }

@@ -8,6 +8,7 @@ extension PaymentTable: Equatable {
             lhs.firstEventSeqs == rhs.firstEventSeqs, lhs.lastEventSpans == rhs.lastEventSpans,
             lhs.resultDescRefs == rhs.resultDescRefs, lhs.interned == rhs.interned
         else { return false }
+        for row in 0..<lhs.count where lhs.shortCodeID(at: row) != rhs.shortCodeID(at: row) { return false }
         for row in 0..<lhs.count {
             let left = lhs.textOffsets[row]
             let right = rhs.textOffsets[row]
@@ -26,7 +27,7 @@ extension PaymentTable {
     /// Writes the table (data-layout.md, "Payment table"): row count, the fixed columns
     /// whole, the text records in row order with no garbage, then the interned texts. Calls `pause` after
     /// each `pauseEveryRows` text records.
-    func write(to writer: inout ByteWriter, pausing pause: () -> Void = {}) {
+    func write(to writer: inout ByteWriter, formatVersion: Int, pausing pause: () -> Void = {}) {
         writer.u64(UInt64(count))
         idHigh.write(to: &writer)
         idLow.write(to: &writer)
@@ -58,10 +59,17 @@ extension PaymentTable {
         }
         writer.u64(UInt64(interned.count))
         for text in interned { writer.string(text) }
+        guard formatVersion >= 7 else { return }
+        writer.u64(UInt64(shortCodes.count))
+        for (id, number) in shortCodes {
+            writer.string(id.rawValue)
+            writer.string(number)
+        }
+        writer.column(shortCodeRefs)
     }
 
     /// Reads what `write(to:)` wrote and rebuilds the indexes.
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
+    init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
         self.init()
         let rows = try reader.count("payment rows", minimumBytesEach: 70)
         idHigh = try reader.sharedColumn(rows, of: UInt64.self, "id_high")
@@ -89,6 +97,23 @@ extension PaymentTable {
             guard internedRefs[text] == nil else { throw .snapshotCorrupt("interned text repeated") }
             interned.append(text)
             internedRefs[text] = UInt32(interned.count)
+        }
+        if formatVersion >= 7 {
+            for _ in 0..<(try reader.count("payment short codes", minimumBytesEach: 16)) {
+                let id = try reader.id(ShortCodeID.self, "payment short code")
+                let number = try reader.string("payment short code number")
+                guard shortCodeRefsByID[id] == nil, shortCodes.count < Int(UInt16.max) else {
+                    throw .snapshotCorrupt("payment short code repeated")
+                }
+                shortCodes.append((id, number))
+                shortCodeRefsByID[id] = UInt16(shortCodes.count)
+            }
+            shortCodeRefs = ChunkedArray(try reader.column(rows, of: UInt16.self, "short_code_ref"))
+            guard (0..<rows).allSatisfy({ Int(shortCodeRefs[$0]) <= shortCodes.count }) else {
+                throw .snapshotCorrupt("a payment names a short code that is not listed")
+            }
+        } else {
+            shortCodeRefs = ChunkedArray(Array(repeating: 0, count: rows))
         }
         try checkColumns()
         rebuildIndexes()

@@ -37,6 +37,12 @@ public struct PaymentTable: Sendable {
     var resultDescRefs = ChunkedArray<UInt32>()
     /// Where each row's text record starts in `arena`.
     var textOffsets = ChunkedArray<Int>()
+    /// 0: none; 1...n: `shortCodes[ref - 1]`, the profile the payment went through. Never changed once appended.
+    var shortCodeRefs = ChunkedArray<UInt16>()
+    /// The profiles rows name, with their numbers (which never change), in the order first named (a few per
+    /// organization).
+    var shortCodes: [(id: ShortCodeID, number: String)] = []
+    var shortCodeRefsByID: [ShortCodeID: UInt16] = [:]
 
     /// Text records; rewritten records leave garbage, emptied chunk by chunk (see `TextArena`).
     var arena = TextArena()
@@ -93,6 +99,7 @@ public struct PaymentTable: Sendable {
         resultCodeRefs.append(0)
         resultDescRefs.append(0)
         textOffsets.append(0)
+        shortCodeRefs.append(shortCodeRef(payment.shortCodeID, number: payment.shortCode))
         write(payment, at: row, isNew: true)
         refreshReceiptPending(at: row)
         return row
@@ -120,6 +127,8 @@ public struct PaymentTable: Sendable {
         payment.batchID = nonEmpty(.batchID)
         payment.originalPaymentID = nonEmpty(.originalPaymentID)
         payment.reversedReceipt = nonEmpty(.reversedReceipt)
+        let ref = Int(shortCodeRefs[row])
+        if ref > 0 { (payment.shortCodeID, payment.shortCode) = shortCodes[ref - 1] }
         let code = resolve(resultCodeRefs[row], overflow: texts[Text.resultCodeOverflow.rawValue])
         payment.resultCode = code.isEmpty ? nil : ResultCode(code)
         let desc = resolve(resultDescRefs[row], overflow: texts[Text.resultDescOverflow.rawValue])
@@ -153,6 +162,45 @@ public struct PaymentTable: Sendable {
         lastEventSpans[row] = PaymentTable.span(first: payment.firstEventSeq, last: payment.lastEventSeq)
         write(payment, at: row, isNew: false)
         refreshReceiptPending(at: row)
+    }
+
+    /// Payments of a profile that still need it: pending ones, and successes whose receipt is still being
+    /// looked up (a profile with money still moving cannot be deleted).
+    public func pendingCount(shortCodeID id: ShortCodeID) -> Int {
+        guard let ref = shortCodeRefsByID[id] else { return 0 }
+        return (pendingRows + receiptPendingRows).reduce(0) { $0 + (shortCodeRefs[Int($1)] == ref ? 1 : 0) }
+    }
+
+    /// The profile the payment at `row` went through.
+    public func shortCodeID(at row: Int) -> ShortCodeID? {
+        let ref = shortCodeRefs[row]
+        return ref == 0 ? nil : shortCodes[Int(ref) - 1].id
+    }
+
+    private mutating func shortCodeRef(_ id: ShortCodeID?, number: String?) -> UInt16 {
+        guard let id else { return 0 }
+        if let ref = shortCodeRefsByID[id] { return ref }
+        precondition(shortCodes.count < Int(UInt16.max), "short codes are bounded by Limits.shortCodesCountMax")
+        shortCodes.append((id, number ?? ""))
+        let ref = UInt16(shortCodes.count)
+        shortCodeRefsByID[id] = ref
+        return ref
+    }
+
+    /// Gives every row that names no profile the one `profile(type)` returns, a reversal its original's (a
+    /// snapshot written before profiles existed; a replay of its journal does the same).
+    mutating func assignShortCodes(_ profile: (PaymentType) -> (id: ShortCodeID, number: String)?) {
+        for row in 0..<count where shortCodeRefs[row] == 0 {
+            if type(at: row) == .reversal,
+                let original = payment(at: row).originalPaymentID.flatMap({ try? PaymentID(parsing: $0) }),
+                let originalRow = self.row(for: original), shortCodeRefs[originalRow] != 0
+            {
+                shortCodeRefs[row] = shortCodeRefs[originalRow]
+            } else {
+                let chosen = profile(type(at: row))
+                shortCodeRefs[row] = shortCodeRef(chosen?.id, number: chosen?.number)
+            }
+        }
     }
 
     static func span(first: UInt64, last: UInt64?) -> UInt32 {

@@ -11,6 +11,7 @@ extension TenantState {
             payment.transactionType = data.transactionType
             payment.idempotencyKey = data.idempotencyKey
             payment.requestHash = data.requestHash
+            payment.shortCodeID = data.shortCodeID ?? defaultShortCode(for: .stkPush)?.id
         case .b2cRequested(let data):
             payment = Payment(id: data.paymentID, type: .b2c, status: .pending, amount: data.amount,
                               phone: data.phone.digits, createdAtMs: atMs)
@@ -19,6 +20,7 @@ extension TenantState {
             payment.batchID = data.batchID?.rawValue
             payment.idempotencyKey = data.idempotencyKey
             payment.requestHash = data.requestHash
+            payment.shortCodeID = data.shortCodeID ?? defaultShortCode(for: .b2c)?.id
             if let batch = data.batchID { batches[batch]?.statusCounts[Int(PaymentTable.statusCode(.pending))] += 1 }
         case .reversalRequested(let data):
             let phone = data.originalPaymentID.flatMap { payments[$0]?.phone } ?? ""
@@ -29,6 +31,9 @@ extension TenantState {
             payment.reversedReceipt = data.mpesaReceipt
             payment.idempotencyKey = data.idempotencyKey
             payment.requestHash = data.requestHash
+            payment.shortCodeID =
+                data.shortCodeID ?? data.originalPaymentID.flatMap { payments[$0]?.shortCodeID }
+                ?? defaultShortCode(for: .reversal)?.id
         case .c2bReceived(let data):
             payment = Payment(id: data.paymentID, type: .c2b, status: .succeeded, amount: data.amount,
                               phone: data.phone, createdAtMs: data.transactionAtMs ?? atMs)
@@ -36,9 +41,11 @@ extension TenantState {
             payment.mpesaReceipt = data.mpesaReceipt
             payment.accountReference = data.accountReference
             payment.resultCode = ResultCode(0)
+            payment.shortCodeID = data.shortCodeID ?? defaultShortCode(for: .c2b)?.id
         default:
             preconditionFailure("not a payment creation event")
         }
+        payment.shortCode = payment.shortCodeID.flatMap { shortCodes[$0]?.shortCode }
         payments.append(payment)
     }
 

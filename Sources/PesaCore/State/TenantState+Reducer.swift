@@ -12,10 +12,12 @@ extension TenantState {
             updateOrganization(data, atMs: atMs)
         case .userCreated, .userUpdated, .userDeleted, .apiKeyCreated, .apiKeyRevoked, .tokenRevoked:
             reduceAccess(event, atMs: atMs)
-        case .credentialsUpdated(let data):
-            credentials = CredentialsRecord(
-                version: data.version, environment: data.environment, businessShortCode: data.businessShortCode,
-                hints: data.hints, updatedAtMs: atMs)
+        case .credentialsUpdated, .shortCodeSaved, .shortCodeDeleted, .shortCodeVerified:
+            reduceShortCode(event, atMs: atMs)
+        case .shortCodeClaimed(let data):
+            shortCodeClaims[data.shortCode] = data.organizationID
+        case .shortCodeReleased(let data):
+            shortCodeClaims[data.shortCode] = nil
         case .auditRecorded:
             counters.auditEntries += 1
         case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived:
@@ -29,11 +31,12 @@ extension TenantState {
                 id: data.batchID, command: data.command, itemCount: data.itemCount, total: data.total,
                 createdAtMs: atMs, idempotencyKey: data.idempotencyKey, requestHash: data.requestHash)
         case .balanceUpdated(let data):
+            let shortCodeID = data.shortCodeID ?? defaultShortCode(for: .b2c)?.id
             for account in data.accounts {
-                balances[account.account] = BalanceRecord(
+                balances[BalanceRecord.key(shortCodeID: shortCodeID, account: account.account)] = BalanceRecord(
                     account: account.account, currency: account.currency, current: account.current,
                     available: account.available, reserved: account.reserved, uncleared: account.uncleared,
-                    asOfMs: data.asOfMs)
+                    asOfMs: data.asOfMs, shortCodeID: shortCodeID)
             }
         case .idempotencyRecorded(let data):
             recordIdempotency(data, atMs: atMs)
@@ -45,8 +48,8 @@ extension TenantState {
             queries[data.queryID] = QueryRecord(
                 id: data.queryID, kind: data.kind, reason: data.reason, conversationID: data.conversationID,
                 originatorConversationID: data.originatorConversationID, paymentID: data.paymentID,
-                mpesaReceipt: data.mpesaReceipt, resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs,
-                updatedAtMs: atMs)
+                mpesaReceipt: data.mpesaReceipt, shortCodeID: data.shortCodeID ?? queryShortCode(data),
+                resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs, updatedAtMs: atMs)
             queryIDsByConversation[data.conversationID] = data.queryID
         case .c2bValidationSet(let data):
             c2bValidation = C2BValidationRecord(

@@ -26,12 +26,21 @@ extension TenantState {
         }
         writer.u64(UInt64(apiKeys.count))
         for key in apiKeys.values.sorted(by: { $0.id < $1.id }) { key.write(to: &writer) }
-        writer.bool(credentials != nil)
-        credentials?.write(to: &writer)
+        if formatVersion >= 7 {
+            writer.u64(UInt64(shortCodes.count))
+            for id in shortCodes.keys.sorted() { shortCodes[id]?.write(to: &writer) }
+            writer.u64(UInt64(shortCodeClaims.count))
+            for number in shortCodeClaims.keys.sorted() {
+                writer.string(number)
+                writer.string(shortCodeClaims[number]?.rawValue ?? "")
+            }
+        } else {
+            writer.bool(false)  // the credentials record of formats 1 to 6 is not written back
+        }
         writer.u64(UInt64(idempotency.count))
         for storageKey in idempotency.keys.sorted() { idempotency[storageKey]?.write(to: &writer) }
         writer.u64(UInt64(balances.count))
-        for account in balances.keys.sorted() { balances[account]?.write(to: &writer) }
+        for account in balances.keys.sorted() { balances[account]?.write(to: &writer, formatVersion: formatVersion) }
         writer.u64(UInt64(batches.count))
         for id in batches.keys.sorted() { batches[id]?.write(to: &writer) }
         counters.write(to: &writer)
@@ -49,11 +58,11 @@ extension TenantState {
                 writer.i64(revokedTokens[tokenID] ?? 0)
             }
             writer.u64(UInt64(queries.count))
-            for id in queries.keys.sorted() { queries[id]?.write(to: &writer) }
+            for id in queries.keys.sorted() { queries[id]?.write(to: &writer, formatVersion: formatVersion) }
             writer.bool(c2bValidation != nil)
             c2bValidation?.write(to: &writer)
         }
-        payments.write(to: &writer, pausing: pause)
+        payments.write(to: &writer, formatVersion: formatVersion, pausing: pause)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
     }
@@ -93,14 +102,26 @@ extension TenantState {
             apiKeys[key.id] = key
             apiKeyIDsByHash[key.keyHash] = key.id
         }
-        credentials = try reader.bool("credentials") ? try CredentialsRecord(from: &reader) : nil
+        var legacyCredentials: CredentialsRecord?
+        if formatVersion >= 7 {
+            for _ in 0..<(try reader.count("short codes", minimumBytesEach: 8)) {
+                let record = try ShortCodeRecord(from: &reader)
+                shortCodes[record.id] = record
+            }
+            for _ in 0..<(try reader.count("short code claims", minimumBytesEach: 16)) {
+                let number = try reader.string("claimed short code")
+                shortCodeClaims[number] = try reader.id(OrganizationID.self, "claiming organization")
+            }
+        } else {
+            legacyCredentials = try reader.bool("credentials") ? try CredentialsRecord(from: &reader) : nil
+        }
         for _ in 0..<(try reader.count("idempotency records", minimumBytesEach: 8)) {
             let record = try IdempotencyRecord(from: &reader)
             idempotency[IdempotencyRecord.storageKey(scope: record.scope, key: record.key)] = record
         }
         for _ in 0..<(try reader.count("balances", minimumBytesEach: 8)) {
-            let record = try BalanceRecord(from: &reader)
-            balances[record.account] = record
+            let record = try BalanceRecord(from: &reader, formatVersion: formatVersion)
+            balances[BalanceRecord.key(shortCodeID: record.shortCodeID, account: record.account)] = record
         }
         for _ in 0..<(try reader.count("batches", minimumBytesEach: 8)) {
             let record = try BatchRecord(from: &reader)
@@ -121,15 +142,40 @@ extension TenantState {
                 revokedTokens[tokenID] = try reader.i64("revoked token expiry")
             }
             for _ in 0..<(try reader.count("queries", minimumBytesEach: 8)) {
-                let record = try QueryRecord(from: &reader)
+                let record = try QueryRecord(from: &reader, formatVersion: formatVersion)
                 queries[record.id] = record
                 queryIDsByConversation[record.conversationID] = record.id
             }
             c2bValidation = try reader.bool("c2b validation") ? try C2BValidationRecord(from: &reader) : nil
         }
-        payments = try PaymentTable(from: &reader)
+        payments = try PaymentTable(from: &reader, formatVersion: formatVersion)
         guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {
             throw .snapshotCorrupt("payload does not end with PTS1 right after the payment table")
+        }
+        if formatVersion < 7 { adoptLegacyCredentials(legacyCredentials) }
+    }
+
+    /// A snapshot written before profiles: its credential set becomes the profiles a replay of its
+    /// `credentials.updated` makes, and what names no profile gets the default one.
+    private mutating func adoptLegacyCredentials(_ record: CredentialsRecord?) {
+        if let record {
+            let event = TenantEvent.CredentialsUpdated(
+                version: record.version, environment: record.environment, businessShortCode: record.businessShortCode,
+                hints: record.hints)
+            reduceShortCode(.credentialsUpdated(event), atMs: record.updatedAtMs)
+        }
+        let collecting = defaultShortCode(for: .stkPush).map { ($0.id, $0.shortCode) }
+        let initiator = defaultShortCode(for: .b2c).map { ($0.id, $0.shortCode) }
+        payments.assignShortCodes { $0 == .stkPush || $0 == .c2b ? collecting : initiator }
+        let initiatorID = initiator?.0
+        for (id, query) in queries where query.shortCodeID == nil {
+            queries[id]?.shortCodeID = query.paymentID.flatMap { payments[$0]?.shortCodeID } ?? initiatorID
+        }
+        for (key, balance) in balances where balance.shortCodeID == nil && initiatorID != nil {
+            var moved = balance
+            moved.shortCodeID = initiatorID
+            balances[key] = nil
+            balances[BalanceRecord.key(shortCodeID: initiatorID, account: balance.account)] = moved
         }
     }
 

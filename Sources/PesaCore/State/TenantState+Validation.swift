@@ -35,16 +35,25 @@ extension TenantState {
             guard (1...Limits.tokenIDCharactersMax).contains(data.tokenID.utf8.count) else {
                 throw .invalidField("token_id", "a token id has 1 to \(Limits.tokenIDCharactersMax) characters")
             }
-        case .credentialsUpdated(let data):
-            guard data.version > (credentials?.version ?? 0) else {
-                throw .inconsistentEvent("credentials version \(data.version) is not newer")
+        case .credentialsUpdated, .shortCodeSaved, .shortCodeDeleted, .shortCodeVerified:
+            try validateShortCode(event)
+        case .shortCodeClaimed(let data):
+            if let holder = shortCodeClaims[data.shortCode], holder != data.organizationID {
+                throw .inconsistentEvent("short code \(data.shortCode) is held by another organization")
             }
-        case .auditRecorded, .balanceUpdated, .idempotencyRecorded:
+        case .shortCodeReleased(let data):
+            guard shortCodeClaims[data.shortCode] == data.organizationID else {
+                throw .inconsistentEvent("short code \(data.shortCode) is not held by \(data.organizationID)")
+            }
+        case .balanceUpdated(let data):
+            try validateShortCodeReference(data.shortCodeID)
+        case .auditRecorded, .idempotencyRecorded:
             break
         case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .usageRecorded:
             try validateWebhookOrUsage(event)
         case .querySent(let data):
             guard queries[data.queryID] == nil else { throw .inconsistentEvent("query \(data.queryID) already exists") }
+            try validateShortCodeReference(data.shortCodeID)
             if let payment = data.paymentID { _ = try requirePayment(payment) }
         case .c2bValidationSet:
             try validateC2BValidation(event)
@@ -96,15 +105,21 @@ extension TenantState {
 
     private func validateCreation(_ event: TenantEvent) throws(PesaCoreError) {
         switch event {
-        case .stkPushRequested(let data): try requireNewPayment(data.paymentID)
-        case .c2bReceived(let data): try requireNewPayment(data.paymentID)
+        case .stkPushRequested(let data):
+            try requireNewPayment(data.paymentID)
+            try validateShortCodeReference(data.shortCodeID)
+        case .c2bReceived(let data):
+            try requireNewPayment(data.paymentID)
+            try validateShortCodeReference(data.shortCodeID)
         case .b2cRequested(let data):
             try requireNewPayment(data.paymentID)
+            try validateShortCodeReference(data.shortCodeID)
             if let batch = data.batchID, batches[batch] == nil {
                 throw .inconsistentEvent("payout names unknown batch \(batch)")
             }
         case .reversalRequested(let data):
             try requireNewPayment(data.paymentID)
+            try validateShortCodeReference(data.shortCodeID)
             if let original = data.originalPaymentID { _ = try requirePayment(original) }
         case .batchCreated(let data):
             guard batches[data.batchID] == nil else { throw .inconsistentEvent("batch \(data.batchID) already exists") }

@@ -9,15 +9,20 @@ public struct TenantState: EventSourcedState, Equatable {
     /// failed, cancelled and timed-out payments that a success failing its proof turned `unknown` (a binary
     /// before 6 counts that event as late), and with users' `updatedAtMs` moved only by a `user.updated` that
     /// changes something (sessions end at it). `pesa verify` compares only snapshots of the current format
-    /// with a replay by this code. Formats 1 to 5 are still read.
-    public static let snapshotFormatVersion = 6
+    /// with a replay by this code. 7 replaced the credentials record with short-code profiles, and
+    /// added the profile of each payment, query and balance. Formats 1 to 6 are still read.
+    public static let snapshotFormatVersion = 7
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
     public internal(set) var organization: OrganizationRecord?
     public internal(set) var users: [UserID: UserRecord] = [:]
     public internal(set) var apiKeys: [APIKeyID: APIKeyRecord] = [:]
-    public internal(set) var credentials: CredentialsRecord?
+    /// Short-code profiles (deleted ones too, so that old payments still name their short code). A credential
+    /// set saved before profiles existed (`credentials.updated`) reads as one or two profiles.
+    public internal(set) var shortCodes: [ShortCodeID: ShortCodeRecord] = [:]
+    /// In the instance's `system/` state only: production short code -> the organization holding it.
+    public internal(set) var shortCodeClaims: [String: OrganizationID] = [:]
     public internal(set) var payments = PaymentTable()
     /// Keyed by `IdempotencyRecord.storageKey(scope:key:)`; records past the window are dropped at the first
     /// event of each `Limits.idempotencyPruneEveryMs` (until then they are kept, and not replayed).

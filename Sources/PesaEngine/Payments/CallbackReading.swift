@@ -7,9 +7,10 @@ enum CallbackReading: Sendable {
     /// A result for the payment with this Daraja id (CheckoutRequestID or ConversationID).
     case result(PaymentResult)
     /// A C2B confirmation: money received.
-    case c2bConfirmation(receipt: String, amount: Amount, phone: String, reference: String, atMs: Int64?)
+    case c2bConfirmation(
+        receipt: String, amount: Amount, phone: String, reference: String, atMs: Int64?, shortCode: String)
     /// A C2B validation request (answered, changes nothing).
-    case c2bValidation(reference: String)
+    case c2bValidation(reference: String, shortCode: String)
     /// A queue timeout for a payout or reversal: its outcome is unknown until queried.
     case timeout(darajaID: String, originatorID: String)
     /// The result (or queue timeout) of a balance or transaction-status query.
@@ -81,7 +82,10 @@ enum CallbackReading: Sendable {
             guard let transaction = try? decoder.decode(C2BTransaction.self, from: data) else {
                 return .malformed("not a C2B transaction")
             }
-            if kind == .c2bValidation { return .c2bValidation(reference: transaction.billRefNumber) }
+            let shortCode = transaction.businessShortCode.text.trimmingWhitespace()
+            if kind == .c2bValidation {
+                return .c2bValidation(reference: transaction.billRefNumber, shortCode: shortCode)
+            }
             // Cents are kept as they come, and thousands separators and spaces read past: money that moved is
             // recorded, whatever its shape. What still cannot be read is kept raw as malformed (and counted).
             guard let amount = c2bAmount(transaction.transAmount.text), amount.minorUnits > 0,
@@ -89,7 +93,7 @@ enum CallbackReading: Sendable {
             else { return .malformed("C2B confirmation without a readable positive TransAmount or a TransID") }
             return .c2bConfirmation(
                 receipt: receipt, amount: amount, phone: transaction.msisdn,
-                reference: transaction.billRefNumber, atMs: kenyaMs(transaction.transTime))
+                reference: transaction.billRefNumber, atMs: kenyaMs(transaction.transTime), shortCode: shortCode)
         case .b2cResult, .reversalResult, .b2cTimeout, .reversalTimeout, .balanceResult, .balanceTimeout,
             .statusResult, .statusTimeout:
             guard let envelope = try? decoder.decode(ResultEnvelope.self, from: data) else {

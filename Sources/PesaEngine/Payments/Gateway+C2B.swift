@@ -38,10 +38,11 @@ extension Gateway {
         }
     }
 
-    /// Registers the organization's own C2B confirmation and validation URLs for its shortcode. Audited.
-    public func registerC2BURLs(responseType: String?, in organization: OrganizationID, by actor: Actor)
-        async throws(EngineError) -> C2BRegistration
-    {
+    /// Registers the organization's own C2B confirmation and validation URLs for one of its paybills or tills
+    /// (`shortCode`, else the default). Audited.
+    public func registerC2BURLs(
+        responseType: String?, shortCode: String? = nil, in organization: OrganizationID, by actor: Actor
+    ) async throws(EngineError) -> C2BRegistration {
         try actor.authorize(.registerC2BURLs, in: organization)
         let type: String
         switch responseType?.trimmingWhitespace().lowercased() {
@@ -50,20 +51,20 @@ extension Gateway {
         default: throw EngineError.invalid("response_type", "response_type must be completed or cancelled")
         }
         let engine = try await self.engine(organization)
-        let credentials = try await self.credentials(for: organization)
+        let credentials = try await shortCodeProfile(for: organization, named: shortCode, use: .c2b)
         try actor.requireEnvironment(of: credentials)
-        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        let client = try upstreamClient(for: organization, profile: credentials)
         return try await registerC2BURLs(
             type: type, credentials: credentials, client: client, engine: engine, by: actor)
     }
 
     /// Registers the organization's C2B URLs with Daraja for its shortcode and audits it (the caller authorized).
     func registerC2BURLs(
-        type: String, credentials: MpesaCredentials, client: DarajaClient, engine: TenantEngine, by actor: Actor
+        type: String, credentials: ShortCodeProfile, client: DarajaClient, engine: TenantEngine, by actor: Actor
     ) async throws(EngineError) -> C2BRegistration {
         let base = try await callbackBase(engine)
         let registration = C2BRegistration(
-            shortCode: credentials.businessShortCode, responseType: type, confirmationURL: base + "/c2b/confirmation",
+            shortCode: credentials.shortCode, responseType: type, confirmationURL: base + "/c2b/confirmation",
             validationURL: base + "/c2b/validation", responseDescription: "")
         let answer: C2BAcknowledgement
         do throws(DarajaError) {

@@ -23,8 +23,8 @@ extension Gateway {
     /// registering the organization's C2B URLs (the sandbox keeps registrations only while it runs, and re-registering
     /// in the sandbox is harmless). Only for sandbox credentials: production has no simulate (`SANDBOX_ONLY`). Audited.
     public func simulateC2B(
-        amount shillings: Int64, phone text: String, accountReference: String, in organization: OrganizationID,
-        by actor: Actor
+        amount shillings: Int64, phone text: String, accountReference: String, shortCode: String? = nil,
+        in organization: OrganizationID, by actor: Actor
     ) async throws(EngineError) -> C2BSimulation {
         try actor.authorize(.simulateC2B, in: organization)
         let phone: MSISDN
@@ -37,21 +37,21 @@ extension Gateway {
         let reference = try Self.darajaText(
             accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
         let engine = try await self.engine(organization)
-        let credentials = try await self.credentials(for: organization)
+        let credentials = try await shortCodeProfile(for: organization, named: shortCode, use: .c2b)
         guard credentials.environment == "sandbox" else {
             throw EngineError(
                 .sandboxOnly,
-                "C2B simulate exists only in Daraja's sandbox; this organization's credentials are production ones, "
+                "C2B simulate exists only in Daraja's sandbox; short code \(credentials.shortCode) is a production one, "
                     + "where customers pay from their phones")
         }
-        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        let client = try upstreamClient(for: organization, profile: credentials)
         let registration = try await registerC2BURLs(
             type: "Completed", credentials: credentials, client: client, engine: engine, by: actor)
         let command = credentials.transactionType == .buyGoods ? "CustomerBuyGoodsOnline" : "CustomerPayBillOnline"
         let answer: C2BAcknowledgement
         do throws(DarajaError) {
             answer = try await client.simulateC2B(C2BSimulateRequest(
-                shortCode: FlexibleString(numberIfPossible: credentials.businessShortCode), commandID: command,
+                shortCode: FlexibleString(numberIfPossible: credentials.shortCode), commandID: command,
                 amount: FlexibleString(numberIfPossible: String(shillings)),
                 msisdn: FlexibleString(numberIfPossible: phone.digits), billRefNumber: reference))
         } catch {
@@ -61,7 +61,7 @@ extension Gateway {
             Decision(events: [actor.audit("c2b.simulate", target: answer.originatorConversationID)], value: ())
         }
         return C2BSimulation(
-            shortCode: credentials.businessShortCode, amount: shillings, phone: phone.digits,
+            shortCode: credentials.shortCode, amount: shillings, phone: phone.digits,
             accountReference: reference, originatorConversationID: answer.originatorConversationID,
             responseDescription: answer.responseDescription, registration: registration)
     }

@@ -72,15 +72,21 @@ extension Gateway {
                 events: [received(.matched, payment.id)]
                     + settlement(result, of: payment, source: .callback, in: state),
                 value: .accepted)
-        case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs):
+        case .c2bConfirmation(let receipt, let amount, let phone, let reference, let atMs, let shortCode):
             guard let newID else { preconditionFailure("receiveCallback gives a C2B confirmation its new id") }
+            // Money paid to a short code this organization does not hold is never its payment: an orphan for a
+            // person to look at (GET /v1/callbacks/unmatched).
+            guard let profile = collectingShortCode(shortCode, in: state) else {
+                return Decision(events: [received(.orphan)], value: .accepted)
+            }
             guard state.payments.row(forReceipt: receipt) == nil else {
                 return Decision(events: [received(.informational)], value: .accepted)
             }
-            let created = TenantEvent.c2bReceived(.init(
+            var confirmation = TenantEvent.C2BReceived(
                 paymentID: newID, amount: amount, phone: phone, mpesaReceipt: receipt,
-                accountReference: String(reference.prefix(100)), transactionAtMs: atMs))
-            return Decision(events: [received(.informational), created], value: .accepted)
+                accountReference: String(reference.prefix(100)), transactionAtMs: atMs)
+            confirmation.shortCodeID = profile.id
+            return Decision(events: [received(.informational), .c2bReceived(confirmation)], value: .accepted)
         case .timeout(let darajaID, let originatorID):
             // The request timed out in Daraja's queue: its outcome is unknown; reconciliation asks.
             let row = paymentRow(darajaID: darajaID, byCheckoutID: false, originatorID: originatorID, in: state)
@@ -94,10 +100,15 @@ extension Gateway {
             let first = query.paymentID.map { received(.matched, $0) } ?? received(.informational)
             return Decision(
                 events: [first] + queryResultEvents(
-                    result, queryID: query.id, kind: query.kind, paymentID: query.paymentID, state: state,
-                    nowMs: nowMs),
+                    result, queryID: query.id, kind: query.kind, paymentID: query.paymentID,
+                    shortCodeID: query.shortCodeID, state: state, nowMs: nowMs),
                 value: .accepted)
-        case .c2bValidation(let reference):
+        case .c2bValidation(let reference, let shortCode):
+            guard collectingShortCode(shortCode, in: state) != nil else {
+                return Decision(
+                    events: [received(.orphan)],
+                    value: .rejected(code: "C2B00015", desc: "Rejected: unknown short code"))
+            }
             let accepted = state.c2bValidation?.accepts(accountReference: reference) ?? true
             return Decision(
                 events: [received(.informational)],
@@ -242,5 +253,11 @@ extension Gateway {
                 actor: "system", action: "payment.flagged.\(reason.rawValue)", target: payment.id.rawValue,
                 requestID: "")),
         ]
+    }
+
+    /// The organization's active paybill or till that Daraja names `number` by, if any.
+    static func collectingShortCode(_ number: String, in state: TenantState) -> ShortCodeRecord? {
+        guard !number.isEmpty, number.allSatisfy(\.isASCIIDigit) else { return nil }
+        return state.activeShortCodes.first { $0.kind.collects && $0.answers(to: number) }
     }
 }

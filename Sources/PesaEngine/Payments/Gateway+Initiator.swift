@@ -1,28 +1,37 @@
 import DarajaClient
 import PesaCore
 
-/// What an initiator API call (B2C, reversal, balance, transaction status) needs: the organization's
-/// client, credentials and encrypted initiator password. (The callback URL base comes with the journaled
+/// What an initiator API call (B2C, reversal, balance, transaction status) needs: the profile's client,
+/// secrets and encrypted initiator password. (The callback URL base comes with the journaled
 /// intent for payouts and reversals, from `callbackBase` for queries.)
 struct InitiatorCall: Sendable {
     let client: DarajaClient
-    let credentials: MpesaCredentials
+    let credentials: ShortCodeProfile
     let securityCredential: String
 }
 
 extension Gateway {
-    func initiatorCall(for organization: OrganizationID, engine: TenantEngine, by actor: Actor?)
-        async throws(EngineError) -> InitiatorCall
+    /// The call for the profile a request names (`short_code`), else the default for `use`.
+    func initiatorCall(
+        for organization: OrganizationID, named name: String?, use: ShortCodeUse, by actor: Actor?
+    ) async throws(EngineError) -> InitiatorCall {
+        let profile = try await shortCodeProfile(for: organization, named: name, use: use)
+        return try initiatorCall(for: organization, profile: profile, by: actor)
+    }
+
+    func initiatorCall(for organization: OrganizationID, profile: ShortCodeProfile, by actor: Actor?)
+        throws(EngineError) -> InitiatorCall
     {
-        let credentials = try await self.credentials(for: organization)
-        try actor?.requireEnvironment(of: credentials)
-        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        try actor?.requireEnvironment(of: profile)
+        if let refusal = ShortCodeUse.query.refusal(of: profile.record) {
+            throw EngineError(.credentialsMissing, refusal)
+        }
+        let client = try upstreamClient(for: organization, profile: profile)
         guard let upstream else {
             throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection")
         }
-        let securityCredential = try upstream.securityCredential(
-            tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
-        return InitiatorCall(client: client, credentials: credentials, securityCredential: securityCredential)
+        let securityCredential = try upstream.securityCredential(tenant: organization.rawValue, profile: profile)
+        return InitiatorCall(client: client, credentials: profile, securityCredential: securityCredential)
     }
 
     /// `{public_url}/callbacks/{slug}/{token}` of the organization.

@@ -9,13 +9,18 @@ public struct PayoutParameters: Sendable {
     public var command: String
     public var remarks: String
     public var occasion: String?
+    /// The profile to pay out from (its number or `sc_…` id); nil: the organization's default.
+    public var shortCode: String?
 
-    public init(phone: String, amount: Int64, command: String, remarks: String, occasion: String?) {
+    public init(
+        phone: String, amount: Int64, command: String, remarks: String, occasion: String?, shortCode: String? = nil
+    ) {
         self.phone = phone
         self.amount = amount
         self.command = command
         self.remarks = remarks
         self.occasion = occasion
+        self.shortCode = shortCode
     }
 }
 
@@ -27,6 +32,9 @@ public struct ReversalParameters: Sendable {
     public var remarks: String
     /// The payment to reverse, instead of (or besides) its receipt.
     public var paymentID: String?
+    /// The profile the payment was received on (its number or `sc_…` id); nil: the payment's own, which is
+    /// the only one Daraja reverses it from.
+    public var shortCode: String?
 
     public init(mpesaReceipt: String?, amount: Int64, remarks: String, paymentID: String? = nil) {
         self.mpesaReceipt = mpesaReceipt
@@ -62,11 +70,13 @@ extension Gateway {
                 ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
         }
         let engine = try await self.engine(organization)
-        let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
+        let initiator = try await initiatorCall(for: organization, named: input.shortCode, use: .payout, by: actor)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
-        let request = TenantEvent.b2cRequested(.init(
+        var requested = TenantEvent.B2CRequested(
             paymentID: id, amount: amount, phone: phone, command: command, remarks: remarks, occasion: occasion,
-            idempotencyKey: idempotency?.key, requestHash: idempotency?.requestHash))
+            idempotencyKey: idempotency?.key, requestHash: idempotency?.requestHash)
+        requested.shortCodeID = initiator.credentials.id
+        let request = TenantEvent.b2cRequested(requested)
         return try await initiate(
             request, id: id, audit: "payment.payout", idempotency: idempotency, by: actor, engine: engine
         ) { (callbackBase) throws(DarajaError) in
@@ -75,7 +85,7 @@ extension Gateway {
                 originatorConversationID: id.rawValue, initiatorName: credentials.initiatorName,
                 securityCredential: initiator.securityCredential, commandID: command.darajaCommandID,
                 amount: FlexibleString(numberIfPossible: String(input.amount)),
-                partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA),
+                partyA: FlexibleString(numberIfPossible: credentials.shortCode),
                 partyB: FlexibleString(numberIfPossible: phone.digits), remarks: remarks,
                 queueTimeOutURL: callbackBase + "/b2c/timeout", resultURL: callbackBase + "/b2c/result",
                 occasion: occasion))
@@ -127,11 +137,13 @@ extension Gateway {
             let original = try Self.reversible(receipt: named, paymentID: paymentID, amount: amount, in: state)
             return (original, original.mpesaReceipt ?? "")
         }
-        let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
+        let initiator = try await reversalCall(for: original, named: input.shortCode, in: organization, by: actor)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
-        let request = TenantEvent.reversalRequested(.init(
+        var requested = TenantEvent.ReversalRequested(
             paymentID: id, originalPaymentID: original.id, mpesaReceipt: receipt, amount: amount, remarks: remarks,
-            idempotencyKey: idempotency?.key, requestHash: idempotency?.requestHash))
+            idempotencyKey: idempotency?.key, requestHash: idempotency?.requestHash)
+        requested.shortCodeID = initiator.credentials.id
+        let request = TenantEvent.reversalRequested(requested)
         return try await initiate(
             request, id: id, audit: "payment.reversal", idempotency: idempotency, by: actor, engine: engine,
             check: { (state) throws(EngineError) in
@@ -142,13 +154,34 @@ extension Gateway {
             let acknowledgement = try await initiator.client.reversal(ReversalRequest(
                 initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
                 transactionID: receipt, amount: FlexibleString(numberIfPossible: String(input.amount)),
-                receiverParty: FlexibleString(numberIfPossible: credentials.businessShortCode),
+                receiverParty: FlexibleString(numberIfPossible: credentials.shortCode),
                 resultURL: callbackBase + "/reversal/result", queueTimeOutURL: callbackBase + "/reversal/timeout",
                 remarks: remarks, occasion: nil))
             return .init(
                 paymentID: id, conversationID: acknowledgement.conversationID,
                 originatorConversationID: acknowledgement.originatorConversationID)
         }
+    }
+
+    /// A reversal goes out from the short code the payment was received on (Daraja reverses it from no other):
+    /// a `short_code` naming another is a 422.
+    func reversalCall(for original: Payment, named name: String?, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> InitiatorCall
+    {
+        guard let own = original.shortCodeID else {
+            return try await initiatorCall(for: organization, named: name, use: .query, by: actor)
+        }
+        let profile = try await shortCodeProfile(id: own, in: organization)
+        if let name = name?.trimmingWhitespace(), !name.isEmpty, name != own.rawValue, !profile.record.answers(to: name) {
+            throw EngineError.invalid(
+                "short_code", "payment \(original.id) was received on short code \(profile.shortCode); a reversal "
+                    + "goes out from that short code only")
+        }
+        guard !profile.record.isDeleted else {
+            throw EngineError(
+                .conflict, "short code \(profile.shortCode) of payment \(original.id) is deleted; it cannot reverse")
+        }
+        return try initiatorCall(for: organization, profile: profile, by: actor)
     }
 
     /// The succeeded STK or C2B payment a reversal may reverse, named by its receipt, its id, or both (which

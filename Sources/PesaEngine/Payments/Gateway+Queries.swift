@@ -6,10 +6,13 @@ public import PesaCore
 public struct TransactionStatusParameters: Sendable {
     public var mpesaReceipt: String?
     public var paymentID: String?
+    /// The profile to ask with (its number or `sc_…` id); nil: the payment's own, else the default.
+    public var shortCode: String?
 
-    public init(mpesaReceipt: String?, paymentID: String?) {
+    public init(mpesaReceipt: String?, paymentID: String?, shortCode: String? = nil) {
         self.mpesaReceipt = mpesaReceipt
         self.paymentID = paymentID
+        self.shortCode = shortCode
     }
 }
 
@@ -23,12 +26,13 @@ public struct BalanceView: Sendable {
 }
 
 extension Gateway {
-    /// Asks Daraja for the balances of the organization's B2C shortcode. The answer comes to the
-    /// organization's `balance/result` URL and updates GET /v1/balance.
-    public func balanceCheck(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> QueryRecord
+    /// Asks Daraja for the balances of one short code (`shortCode`, else the default B2C one). The answer
+    /// comes to the organization's `balance/result` URL and updates GET /v1/balance.
+    public func balanceCheck(shortCode: String? = nil, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> QueryRecord
     {
         try actor.authorize(.createBalanceCheck, in: organization)
-        return try await sendQuery(.balance, reason: .api, in: organization, by: actor)
+        return try await sendQuery(.balance, reason: .api, shortCode: shortCode, in: organization, by: actor)
     }
 
     /// Asks Daraja for the status of one transaction: by M-Pesa receipt, or one of the organization's payments
@@ -64,7 +68,8 @@ extension Gateway {
         {
             throw EngineError.notFound("payment with this M-Pesa receipt")
         }
-        return try await sendQuery(.transactionStatus, reason: .api, target: target, in: organization, by: actor)
+        return try await sendQuery(
+            .transactionStatus, reason: .api, target: target, shortCode: input.shortCode, in: organization, by: actor)
     }
 
     /// Whether an organization of this instance other than `organization` holds `receipt` (every tenant is
@@ -92,14 +97,36 @@ extension Gateway {
         }
     }
 
-    /// The last known balance of each account, with when Daraja reported it.
-    public func balances(in organization: OrganizationID, by actor: Actor) async throws(EngineError) -> BalanceView {
+    /// The last known balance of each account, with when Daraja reported it: of every profile, or of the one
+    /// `shortCode` names (deleted ones too: their last balance stays readable).
+    public func balances(shortCode: String? = nil, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> BalanceView
+    {
         try actor.authorize(.readBalance, in: organization)
-        return try await engine(organization).read { state in
-            let accounts = state.balances.values.sorted { $0.account < $1.account }
-            let latest = state.queries.values.filter { $0.kind == .balance }.max { $0.createdAtMs < $1.createdAtMs }
+        return try await engine(organization).read { (state) throws(EngineError) in
+            let profile = try shortCode.map { (name) throws(EngineError) in
+                try Self.anyShortCode(named: name, in: state, field: "short_code").id
+            }
+            let accounts = state.balances.values.filter { profile == nil || $0.shortCodeID == profile }
+                .sorted { ($0.shortCodeID?.rawValue ?? "", $0.account) < ($1.shortCodeID?.rawValue ?? "", $1.account) }
+            let latest = state.queries.values
+                .filter { $0.kind == .balance && (profile == nil || $0.shortCodeID == profile) }
+                .max { $0.createdAtMs < $1.createdAtMs }
             return BalanceView(accounts: accounts, asOfMs: accounts.map(\.asOfMs).max(), latestCheck: latest)
         }
+    }
+
+    /// A profile a read names (filters of lists and balances): active ones by number or id, deleted ones by id
+    /// or by a number no active profile holds.
+    static func anyShortCode(named name: String, in state: TenantState, field: String) throws(EngineError)
+        -> ShortCodeRecord
+    {
+        let name = name.trimmingWhitespace()
+        if let active = state.activeShortCode(named: name) { return active }
+        if let id = try? ShortCodeID(parsing: name), let record = state.shortCodes[id] { return record }
+        let deleted = state.shortCodes.values.filter { $0.answers(to: name) }.max { $0.updatedAtMs < $1.updatedAtMs }
+        guard let deleted else { throw EngineError.invalid(field, "this organization holds no short code \"\(name)\"") }
+        return deleted
     }
 
     /// What a transaction-status query names.
@@ -170,10 +197,10 @@ extension Gateway {
     /// journaled before the call). A result that beat the acknowledgement is applied with it.
     func sendQuery(
         _ kind: QueryKind, reason: TenantEvent.QueryReason, target: StatusTarget = StatusTarget(),
-        in organization: OrganizationID, by actor: Actor?
+        shortCode name: String? = nil, in organization: OrganizationID, by actor: Actor?
     ) async throws(EngineError) -> QueryRecord {
         let engine = try await self.engine(organization)
-        let initiator = try await initiatorCall(for: organization, engine: engine, by: actor)
+        let initiator = try await queryCall(target: target, named: name, in: organization, engine: engine, by: actor)
         let base = try await callbackBase(engine)
         let credentials = initiator.credentials
         let id = QueryID(randomBytes: CommandContext.randomBytes(16))
@@ -183,7 +210,7 @@ extension Gateway {
             case .balance:
                 acknowledgement = try await initiator.client.accountBalance(AccountBalanceRequest(
                     initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
-                    partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
+                    partyA: FlexibleString(numberIfPossible: credentials.shortCode), identifierType: "4",
                     remarks: "Balance check", queueTimeOutURL: base + "/balance/timeout",
                     resultURL: base + "/balance/result"))
             case .transactionStatus:
@@ -191,7 +218,7 @@ extension Gateway {
                     initiator: credentials.initiatorName, securityCredential: initiator.securityCredential,
                     transactionID: target.receipt,
                     originalConversationID: target.receipt == nil ? target.conversationID : nil,
-                    partyA: FlexibleString(numberIfPossible: credentials.b2cPartyA), identifierType: "4",
+                    partyA: FlexibleString(numberIfPossible: credentials.shortCode), identifierType: "4",
                     resultURL: base + "/status/result",
                     queueTimeOutURL: base + "/status/timeout", remarks: "Transaction status",
                     occasion: id.rawValue))
@@ -199,16 +226,19 @@ extension Gateway {
         } catch {
             throw Self.requestFailure(error, what: "the query")
         }
-        let sent = TenantEvent.QuerySent(
+        var sent = TenantEvent.QuerySent(
             queryID: id, kind: kind, reason: reason, conversationID: acknowledgement.conversationID,
             originatorConversationID: acknowledgement.originatorConversationID, paymentID: target.paymentID,
             mpesaReceipt: target.receipt)
+        sent.shortCodeID = credentials.id
+        let frozenSent = sent
         try await engine.execute { (state, context) throws(EngineError) in
-            var events: [TenantEvent] = [.querySent(sent)]
+            var events: [TenantEvent] = [.querySent(frozenSent)]
             if let actor { events.append(actor.audit("query.\(kind.rawValue)", target: id.rawValue)) }
-            if case .queryResult(let early)? = engine.takeEarlyResult(darajaID: sent.conversationID) {
+            if case .queryResult(let early)? = engine.takeEarlyResult(darajaID: frozenSent.conversationID) {
                 events += Self.queryResultEvents(
-                    early, queryID: id, kind: kind, paymentID: target.paymentID, state: state, nowMs: context.nowMs)
+                    early, queryID: id, kind: kind, paymentID: target.paymentID, shortCodeID: frozenSent.shortCodeID,
+                    state: state, nowMs: context.nowMs)
             }
             return Decision(events: events, value: ())
         }
@@ -216,5 +246,21 @@ extension Gateway {
             guard let query = state.query(id: id) else { throw EngineError.notFound("query") }
             return query
         }
+    }
+
+    /// The profile a query asks with: the payment's own when it holds an initiator (Daraja answers about a
+    /// transaction to the short code it went through), else the one `name` names, else the default.
+    private func queryCall(
+        target: StatusTarget, named name: String?, in organization: OrganizationID, engine: TenantEngine,
+        by actor: Actor?
+    ) async throws(EngineError) -> InitiatorCall {
+        let own = try await engine.read { state in target.paymentID.flatMap { state.payment(id: $0)?.shortCodeID } }
+        if let own, name == nil {
+            let profile = try await shortCodeProfile(id: own, in: organization)
+            if ShortCodeUse.query.refusal(of: profile.record) == nil, !profile.record.isDeleted {
+                return try initiatorCall(for: organization, profile: profile, by: actor)
+            }
+        }
+        return try await initiatorCall(for: organization, named: name, use: .query, by: actor)
     }
 }

@@ -8,7 +8,7 @@ extension Gateway {
     /// queue timeout: the real result that comes after it is kept (and may settle the payment).
     static func queryResultEvents(
         _ result: CallbackReading.QueryResult, queryID: QueryID, kind: QueryKind, paymentID: PaymentID?,
-        state: TenantState, nowMs: Int64
+        shortCodeID: ShortCodeID?, state: TenantState, nowMs: Int64
     ) -> [TenantEvent] {
         if let existing = state.query(id: queryID), existing.status != .pending,
             existing.resultCode != .queueTimeout || result.code == .queueTimeout
@@ -25,7 +25,9 @@ extension Gateway {
             let accounts = BalanceText.accounts(result.parameters["AccountBalance"] ?? "")
             if !accounts.isEmpty {
                 let asOf = result.parameters["BOCompletedTime"].flatMap(CallbackReading.kenyaMs) ?? nowMs
-                events.append(.balanceUpdated(.init(accounts: accounts, asOfMs: asOf)))
+                var updated = TenantEvent.BalanceUpdated(accounts: accounts, asOfMs: asOf)
+                updated.shortCodeID = shortCodeID
+                events.append(.balanceUpdated(updated))
             }
         case .transactionStatus:
             if let paymentID, let payment = state.payment(id: paymentID) {

@@ -8,12 +8,17 @@ public struct STKPushParameters: Sendable {
     public var amount: Int64
     public var accountReference: String
     public var description: String
+    /// The profile to collect on (its number or `sc_…` id); nil: the organization's default.
+    public var shortCode: String?
 
-    public init(phone: String, amount: Int64, accountReference: String, description: String) {
+    public init(
+        phone: String, amount: Int64, accountReference: String, description: String, shortCode: String? = nil
+    ) {
         self.phone = phone
         self.amount = amount
         self.accountReference = accountReference
         self.description = description
+        self.shortCode = shortCode
     }
 }
 
@@ -55,20 +60,22 @@ extension Gateway {
             input.accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
         let description = try Self.darajaText(
             input.description, field: "description", max: Limits.descriptionCharactersMax)
-        let credentials = try await self.credentials(for: organization)
+        let credentials = try await shortCodeProfile(for: organization, named: input.shortCode, use: .stkPush)
         try actor.requireEnvironment(of: credentials)
         let engine = try await self.engine(organization)
-        let client = try upstreamClient(for: organization, engine: engine, credentials: credentials)
+        let client = try upstreamClient(for: organization, profile: credentials)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
-        let request = TenantEvent.stkPushRequested(.init(
+        var requested = TenantEvent.STKPushRequested(
             paymentID: id, amount: amount, phone: phone, accountReference: reference, description: description,
             transactionType: credentials.transactionType, idempotencyKey: idempotency?.key,
-            requestHash: idempotency?.requestHash))
+            requestHash: idempotency?.requestHash)
+        requested.shortCodeID = credentials.id
+        let request = TenantEvent.stkPushRequested(requested)
         return try await initiate(
             request, id: id, audit: "payment.stk_push", idempotency: idempotency, by: actor, engine: engine
         ) { (callbackBase) throws(DarajaError) in
             let call = STKPushInput(
-                businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
+                businessShortCode: credentials.shortCode, passkey: DarajaSecret(credentials.passkey),
                 transactionType: credentials.transactionType.darajaValue, amount: input.amount,
                 phoneNumber: phone.digits,
                 partyB: credentials.transactionType == .buyGoods ? credentials.tillNumber : nil,
@@ -197,14 +204,13 @@ extension Gateway {
         }
     }
 
-    func upstreamClient(for organization: OrganizationID, engine: TenantEngine, credentials: MpesaCredentials)
-        throws(EngineError) -> DarajaClient
+    func upstreamClient(for organization: OrganizationID, profile: ShortCodeProfile) throws(EngineError)
+        -> DarajaClient
     {
         guard let upstream else {
             throw EngineError(.upstreamUnavailable, "this gateway has no outbound Daraja connection")
         }
-        return upstream.client(
-            tenant: organization.rawValue, generation: engine.credentialsGeneration, credentials: credentials)
+        return upstream.client(tenant: organization.rawValue, profile: profile)
     }
 
     func payment(_ id: PaymentID, engine: TenantEngine) async throws(EngineError) -> Payment {

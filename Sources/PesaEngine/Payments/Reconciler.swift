@@ -42,11 +42,18 @@ extension Gateway {
         let nowMs = clock.nowMs()
         let due = (try? await engine.read { state in Self.duePayments(state, nowMs: nowMs, settings: settings) }) ?? []
         guard !due.isEmpty else { return }
-        let credentials = try? await self.credentials(for: organization)
+        var profiles: [ShortCodeID: ShortCodeProfile] = [:]
         for payment in due {
             if payment.receiptPending {
                 await lookUpReceipt(of: payment, engine: engine, organization: organization)
                 continue
+            }
+            var credentials: ShortCodeProfile?
+            if payment.type == .stkPush {
+                if let id = payment.shortCodeID, profiles[id] == nil {
+                    profiles[id] = try? await shortCodeProfile(id: id, in: organization)
+                }
+                credentials = payment.shortCodeID.flatMap { profiles[$0] }
             }
             let event = await reconciliationEvent(
                 for: payment, credentials: credentials, engine: engine, organization: organization)
@@ -101,7 +108,7 @@ extension Gateway {
     }
 
     private func reconciliationEvent(
-        for payment: Payment, credentials: MpesaCredentials?, engine: TenantEngine, organization: OrganizationID
+        for payment: Payment, credentials: ShortCodeProfile?, engine: TenantEngine, organization: OrganizationID
     ) async -> TenantEvent {
         let attempt = Int64(payment.reconcileAttempts + 1)
         if payment.type == .stkPush && payment.checkoutRequestID == nil {
@@ -129,7 +136,7 @@ extension Gateway {
             return await askTransactionStatus(about: payment, attempt: attempt, organization: organization)
         }
         guard payment.type == .stkPush, let checkoutID = payment.checkoutRequestID, let credentials,
-            let client = try? upstreamClient(for: organization, engine: engine, credentials: credentials)
+            let client = try? upstreamClient(for: organization, profile: credentials)
         else {
             return .reconciliationAttempted(.init(
                 paymentID: payment.id, attempt: attempt, outcome: .error,
@@ -137,7 +144,7 @@ extension Gateway {
         }
         do {
             let status = try await client.stkQuery(
-                businessShortCode: credentials.businessShortCode, passkey: DarajaSecret(credentials.passkey),
+                businessShortCode: credentials.shortCode, passkey: DarajaSecret(credentials.passkey),
                 checkoutRequestID: checkoutID)
             switch status {
             case .pending:

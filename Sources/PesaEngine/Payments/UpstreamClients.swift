@@ -1,18 +1,21 @@
 public import AsyncHTTPClient
 import DarajaClient
+import PesaCore
 public import Logging
 import Synchronization
 
-/// Where each organization's Daraja calls go, and one `DarajaClient` per organization (so its OAuth token
-/// is cached and refreshed single-flight), rebuilt whenever the organization's credentials change.
+/// Where each organization's Daraja calls go, and one `DarajaClient` per short-code profile (so its OAuth
+/// token is cached and refreshed single-flight, and a wrong key in one profile never touches another's
+/// token), rebuilt whenever the profile's secrets change.
 public final class UpstreamClients: Sendable {
     /// Base URL of the Daraja that sandbox credentials talk to: the embedded sandbox (set once it listens)
     /// or another URL; nil means Safaricom's own sandbox.
     private let sandboxBaseURL = Mutex<String?>(nil)
-    private let clients = Mutex<[String: (generation: Int, fingerprint: String, client: DarajaClient)]>([:])
+    private let clients = Mutex<[String: (fingerprint: String, client: DarajaClient)]>([:])
     /// The certificate each environment's `SecurityCredential` is encrypted with ("sandbox", "production").
     private let certificates = Mutex<[String: DarajaCertificate]>([:])
-    /// Encrypted initiator passwords, by tenant, for the credentials generation and certificate they were made for.
+    /// Encrypted initiator passwords, by tenant and profile, for the profile version and certificate they were
+    /// made for.
     private let securityCredentials = Mutex<[String: (fingerprint: String, value: String)]>([:])
     let httpClient: HTTPClient
     let logger: Logger
@@ -45,9 +48,7 @@ public final class UpstreamClients: Sendable {
     /// Daraja's `SecurityCredential` for the tenant's initiator password: RSA (PKCS#1 v1.5) with the
     /// environment's certificate, made once per credentials generation. Daraja refuses
     /// OAEP padding or another environment's certificate with result 2001 ("initiator information is invalid").
-    func securityCredential(tenant: String, generation: Int, credentials: MpesaCredentials) throws(EngineError)
-        -> String
-    {
+    func securityCredential(tenant: String, profile credentials: ShortCodeProfile) throws(EngineError) -> String {
         let environment = credentials.environment == "production" ? "production" : "sandbox"
         guard let certificate = certificates.withLock({ $0[environment] }) else {
             let variable = environment == "production" ? "PESA_DARAJA_PRODUCTION_CERT" : "PESA_DARAJA_SANDBOX_CERT"
@@ -56,8 +57,9 @@ public final class UpstreamClients: Sendable {
                 "this gateway has no Daraja \(environment) certificate to encrypt the initiator password with: "
                     + "the operator sets \(variable) to the certificate file")
         }
-        let fingerprint = "\(generation)|\(credentials.version)|\(environment)|\(certificate.keySizeInBits)"
-        if let cached = securityCredentials.withLock({ $0[tenant] }), cached.fingerprint == fingerprint {
+        let key = tenant + "/" + credentials.id.rawValue
+        let fingerprint = "\(credentials.record.version)|\(environment)|\(certificate.keySizeInBits)"
+        if let cached = securityCredentials.withLock({ $0[key] }), cached.fingerprint == fingerprint {
             return cached.value
         }
         let value: String
@@ -66,32 +68,38 @@ public final class UpstreamClients: Sendable {
         } catch {
             throw EngineError(.upstreamError, "the initiator password could not be encrypted: \(error.message)")
         }
-        securityCredentials.withLock { $0[tenant] = (fingerprint, value) }
+        securityCredentials.withLock { $0[key] = (fingerprint, value) }
         return value
     }
 
-    func client(tenant: String, generation: Int, credentials: MpesaCredentials) -> DarajaClient {
-        let environment: DarajaEnvironment
-        if credentials.environment == "production" {
-            environment = .production
-        } else if let url = currentSandboxBaseURL {
-            environment = .custom(baseURL: url)
-        } else {
-            environment = .sandbox
-        }
-        let fingerprint = "\(environment)|\(credentials.consumerKey)|\(credentials.version)"
-        if let cached = clients.withLock({ $0[tenant] }), cached.generation == generation,
-            cached.fingerprint == fingerprint
-        {
-            return cached.client
-        }
+    func client(tenant: String, profile credentials: ShortCodeProfile) -> DarajaClient {
+        let key = tenant + "/" + credentials.id.rawValue
+        let environment = darajaEnvironment(of: credentials)
+        let fingerprint = "\(environment)|\(credentials.record.version)"
+        if let cached = clients.withLock({ $0[key] }), cached.fingerprint == fingerprint { return cached.client }
         let configuration = DarajaClientConfiguration(
             environment: environment, consumerKey: credentials.consumerKey,
             consumerSecret: DarajaSecret(credentials.consumerSecret))
         var clientLogger = logger
         clientLogger[metadataKey: "tenant"] = "\(tenant)"
+        clientLogger[metadataKey: "short_code"] = "\(credentials.shortCode)"
         let client = DarajaClient(configuration: configuration, httpClient: httpClient, logger: clientLogger)
-        clients.withLock { $0[tenant] = (generation, fingerprint, client) }
+        clients.withLock { $0[key] = (fingerprint, client) }
         return client
+    }
+
+    /// A client of its own for `profile` (nothing cached): `POST /v1/short-codes/{id}/verify` fetches a token
+    /// with it, so a check never reuses a token another request fetched.
+    func freshClient(profile: ShortCodeProfile) -> DarajaClient {
+        let configuration = DarajaClientConfiguration(
+            environment: darajaEnvironment(of: profile), consumerKey: profile.consumerKey,
+            consumerSecret: DarajaSecret(profile.consumerSecret))
+        return DarajaClient(configuration: configuration, httpClient: httpClient, logger: logger)
+    }
+
+    private func darajaEnvironment(of profile: ShortCodeProfile) -> DarajaEnvironment {
+        if profile.environment == "production" { return .production }
+        if let url = currentSandboxBaseURL { return .custom(baseURL: url) }
+        return .sandbox
     }
 }

@@ -44,8 +44,9 @@ public final class TenantEngine: @unchecked Sendable {
         var draining = false
         var credentialsUpdating = false
         var credentialsGeneration = 0
-        /// The decrypted credentials as read at `generation` (secrets stay in memory, as in the Daraja client).
-        var credentialsCache: (generation: Int, credentials: MpesaCredentials)?
+        /// The decrypted profile secrets as read at `generation` (secrets stay in memory, as in the Daraja
+        /// client).
+        var credentialsCache: (generation: Int, secrets: [ShortCodeSecrets])?
         var snapshotInFlight = false
         var earlyResults = EarlyResults<CallbackReading>(countMax: Limits.earlyCallbackCountMax)
         /// Unloaded (`closeIfIdle`): new commands are refused, nothing more is written.
@@ -348,18 +349,18 @@ public final class TenantEngine: @unchecked Sendable {
 
     func credentialsChanged() { queue.withLock { $0.credentialsGeneration += 1 } }
 
-    /// The credentials cached for `generation`; nil once they changed (or were never read).
-    func cachedCredentials(generation: Int) -> MpesaCredentials? {
+    /// The profile secrets cached for `generation`; nil once they changed (or were never read).
+    func cachedSecrets(generation: Int) -> [ShortCodeSecrets]? {
         queue.withLock { queue in
             guard let cache = queue.credentialsCache, cache.generation == generation else { return nil }
-            return cache.credentials
+            return cache.secrets
         }
     }
 
-    /// Keeps credentials read at `generation`, which must have been taken before reading them: a change that
+    /// Keeps secrets read at `generation`, which must have been taken before reading them: a change that
     /// lands meanwhile bumps the generation, so the entry is never used.
-    func cacheCredentials(_ credentials: MpesaCredentials, generation: Int) {
-        queue.withLock { $0.credentialsCache = (generation, credentials) }
+    func cacheSecrets(_ secrets: [ShortCodeSecrets], generation: Int) {
+        queue.withLock { $0.credentialsCache = (generation, secrets) }
     }
     /// Stops taking commands if none is queued or being decided or written, and no background snapshot or
     /// compaction is running in the folder; whether it did. Checked and set under one lock, so no command

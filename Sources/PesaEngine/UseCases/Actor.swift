@@ -18,12 +18,12 @@ public struct Actor: Sendable {
 
     /// A test key reaches only sandbox credentials and a live key only production ones: refused (403) before
     /// anything is sent to Daraja. A login (dashboard, JWT) may use either.
-    public func requireEnvironment(of credentials: MpesaCredentials) throws(EngineError) {
+    public func requireEnvironment(of credentials: ShortCodeProfile) throws(EngineError) {
         guard let keyEnvironment, keyEnvironment != credentials.environment else { return }
         let prefix = keyEnvironment == "production" ? "pk_live_" : "pk_test_"
         throw EngineError(
             .keyEnvironmentMismatch,
-            "a \(prefix) API key may not use the organization's \(credentials.environment) credentials: use a "
+            "a \(prefix) API key may not use the organization's \(credentials.environment) short code \(credentials.shortCode): use a "
                 + "\(credentials.environment == "production" ? "pk_live_" : "pk_test_") key")
     }
 

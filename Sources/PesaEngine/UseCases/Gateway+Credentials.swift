@@ -1,95 +1,105 @@
-import Foundation
 public import PesaCore
-import PesaStore
 
-/// The vault's content: the current credentials and the one before, so that a change whose journal
-/// event failed leaves the recorded version readable.
-struct VaultContent: Codable {
-    var credentials: [MpesaCredentials]
-}
-
-/// What `GET /v1/mpesa-credentials` shows: masked hints, never a secret.
+/// What `GET /v1/mpesa-credentials` shows: the organization's default profiles in the shape of one credential
+/// set, masked hints only.
 public struct CredentialsView: Sendable, Equatable {
-    public let record: CredentialsRecord
+    public let version: Int64
+    public let environment: String
+    public let businessShortCode: String
+    /// Field name -> masked value (and the non-secret fields of the set).
+    public let hints: [String: String]
+    public let updatedAtMs: Int64
 }
 
 extension Gateway {
-    /// Stores new credentials in the vault, then records the change (masked) in the journal.
+    /// `PUT /v1/mpesa-credentials`: one credential set, saved as the organization's default profiles: its Lipa
+    /// na M-Pesa short code (a paybill, or a till for buy goods) and, when `b2c_short_code` is another number,
+    /// a B2C profile with the same keys and initiator. A profile already holding one of these numbers is
+    /// updated; without `b2c_short_code`, payouts go from the collecting short code again.
     public func putCredentials(_ input: MpesaCredentialsInput, in organization: OrganizationID, by actor: Actor)
         async throws(EngineError) -> CredentialsView
     {
         try actor.authorize(.updateCredentials, in: organization)
+        let credentials = try input.validated(version: 0)
         let engine = try await self.engine(organization)
-        guard engine.beginCredentialsUpdate() else {
-            throw EngineError(.conflict, "another credentials update of this organization is in progress; retry")
-        }
-        defer { engine.endCredentialsUpdate() }
-        let current = try await engine.read { state in state.credentials?.version ?? 0 }
-        let credentials = try input.validated(version: current + 1)
-        var content = try await vaultContent(engine)
-        content.credentials = [credentials] + content.credentials.filter { $0.version == current }
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try await engine.store.writeCredentials(Array(try encoder.encode(content)), with: vault)
-        } catch let error as StoreError {
-            throw EngineError.from(error)
-        } catch {
-            throw EngineError(.storageUnavailable, "credentials could not be encoded")
-        }
-        let event = TenantEvent.credentialsUpdated(.init(
-            version: credentials.version, environment: credentials.environment,
-            businessShortCode: credentials.businessShortCode, hints: credentials.hints))
-        try await engine.execute { (state, _) throws(EngineError) in
-            guard (state.credentials?.version ?? 0) == current else {
-                throw EngineError(.conflict, "the credentials changed meanwhile; retry")
+        try await withShortCodeLock(engine) { () async throws(EngineError) in
+            let state = try await engine.read { state in state }
+            let set = TenantEvent.CredentialsUpdated(
+                version: 0, environment: credentials.environment, businessShortCode: credentials.businessShortCode,
+                hints: credentials.hints)
+            let legacy = set.legacyProfiles()
+            var changes: [ShortCodeChange] = []
+            var versions: [ShortCodeID: Int64] = [:]
+            for var event in legacy.profiles {
+                let existing = state.activeShortCodes.first { $0.answers(to: event.shortCode) }
+                if let existing {
+                    guard existing.kind == event.kind, existing.environment == event.environment else {
+                        throw EngineError(
+                            .conflict, "short code \(event.shortCode) is a \(existing.environment) \(existing.kind) "
+                                + "profile (\(existing.id)); change it with PATCH /v1/short-codes/{id}",
+                            param: "business_short_code")
+                    }
+                    event.shortCodeID = existing.id
+                    event.label = existing.label
+                    versions[existing.id] = existing.version
+                } else if state.shortCodes[event.shortCodeID] != nil {
+                    // A deleted profile of the same derived id: a new profile instead.
+                    event.shortCodeID = ShortCodeID(randomBytes: CommandContext.randomBytes(16))
+                }
+                event.version = (state.shortCodes[event.shortCodeID]?.version ?? 0) + 1
+                let secrets = ShortCodeSecrets(
+                    shortCodeID: event.shortCodeID, version: event.version, consumerKey: credentials.consumerKey,
+                    consumerSecret: credentials.consumerSecret,
+                    passkey: event.kind == .b2c ? nil : credentials.passkey, initiatorName: credentials.initiatorName,
+                    initiatorPassword: credentials.initiatorPassword)
+                event.hints = secrets.hints
+                try Self.checkNumberFree(event, in: state)
+                changes.append(ShortCodeChange(event: event, secrets: secrets, audit: "credentials.update"))
             }
-            return Decision(
-                events: [event, actor.audit("credentials.update", target: credentials.environment)], value: ())
+            let saved = Set(changes.map(\.event.shortCodeID))
+            var cleared: [ShortCodeKind] = [changes[0].event.kind == .till ? .paybill : .till]
+            if legacy.clearsB2CDefault { cleared.append(.b2c) }
+            for kind in cleared {
+                guard let other = state.defaultShortCode(kind), !saved.contains(other.id) else { continue }
+                let event = TenantEvent.ShortCodeSaved(
+                    shortCodeID: other.id, version: other.version, label: other.label, environment: other.environment,
+                    shortCode: other.shortCode, kind: other.kind, tillNumber: other.tillNumber, isDefault: false,
+                    hints: other.hints)
+                versions[other.id] = other.version
+                changes.append(ShortCodeChange(event: event, secrets: nil, audit: "short_code.update"))
+            }
+            for change in changes { try await claim(change.event, for: organization) }
+            try await saveShortCodes(changes, in: organization, by: actor, engine: engine, read: versions)
         }
-        engine.credentialsChanged()
-        return try await credentialsView(in: organization, by: actor)
+        return try await credentialsView(engine)
     }
 
     public func credentialsView(in organization: OrganizationID, by actor: Actor) async throws(EngineError)
         -> CredentialsView
     {
         try actor.authorize(.readCredentials, in: organization)
-        return try await engine(organization).read { (state) throws(EngineError) in
-            guard let record = state.credentials else { throw EngineError.notFound("M-Pesa credentials") }
-            return CredentialsView(record: record)
+        return try await credentialsView(try await engine(organization))
+    }
+
+    private func credentialsView(_ engine: TenantEngine) async throws(EngineError) -> CredentialsView {
+        try await engine.read { (state) throws(EngineError) in
+            guard let collecting = state.defaultShortCode(for: .stkPush) else {
+                throw EngineError.notFound("M-Pesa credentials")
+            }
+            var hints = collecting.hints
+            hints["transaction_type"] = collecting.kind == .till ? "buy_goods" : "paybill"
+            if let till = collecting.tillNumber { hints["till_number"] = till }
+            let b2c = state.defaultShortCode(.b2c)
+            if let b2c { hints["b2c_short_code"] = b2c.shortCode }
+            return CredentialsView(
+                version: max(collecting.version, b2c?.version ?? 0), environment: collecting.environment,
+                businessShortCode: collecting.shortCode, hints: hints,
+                updatedAtMs: max(collecting.updatedAtMs, b2c?.updatedAtMs ?? 0))
         }
     }
 
-    /// The organization's current credentials from the vault (for Daraja calls). Never shown to anyone.
-    public func credentials(for organization: OrganizationID) async throws(EngineError) -> MpesaCredentials {
-        let engine = try await self.engine(organization)
-        // Read before the vault: a change after this point bumps it, so a stale entry is never used.
-        let generation = engine.credentialsGeneration
-        if let cached = engine.cachedCredentials(generation: generation) { return cached }
-        guard let version = try await engine.read({ state in state.credentials?.version }) else {
-            throw EngineError(
-                .credentialsMissing, "this organization has no M-Pesa credentials: PUT /v1/mpesa-credentials")
-        }
-        guard let credentials = try await vaultContent(engine).credentials.first(where: { $0.version == version })
-        else {
-            throw EngineError(.credentialsMissing, "the stored M-Pesa credentials are incomplete: PUT them again")
-        }
-        engine.cacheCredentials(credentials, generation: generation)
-        return credentials
-    }
-
-    private func vaultContent(_ engine: TenantEngine) async throws(EngineError) -> VaultContent {
-        let bytes: [UInt8]?
-        do {
-            bytes = try await engine.store.readCredentials(with: vault)
-        } catch {
-            throw EngineError.from(error)
-        }
-        guard let bytes else { return VaultContent(credentials: []) }
-        guard let content = try? JSONDecoder().decode(VaultContent.self, from: Data(bytes)) else {
-            throw EngineError(.tenantUnavailable, "the credentials vault holds unreadable content")
-        }
-        return content
+    /// Whether the organization holds any short-code profile (the demo organization gets its sandbox set once).
+    public func hasShortCodes(_ organization: OrganizationID) async throws(EngineError) -> Bool {
+        try await engine(organization).read { state in !state.activeShortCodes.isEmpty }
     }
 }

@@ -1,6 +1,7 @@
 public import PesaCore
 
-/// An organization's Daraja credentials, as kept in its encrypted vault. Never logged: `description` is redacted.
+/// One credential set: the shape of `PUT /v1/mpesa-credentials`, and of the vault's content before short-code
+/// profiles (format 1), read as the profiles it stands for. Never logged: `description` is redacted.
 public struct MpesaCredentials: Codable, Sendable, Equatable, CustomStringConvertible {
     public var version: Int64
     public var environment: String
@@ -15,9 +16,6 @@ public struct MpesaCredentials: Codable, Sendable, Equatable, CustomStringConver
     public var b2cShortCode: String?
 
     public var description: String { "MpesaCredentials(v\(version), \(environment), <redacted>)" }
-
-    /// PartyA for B2C, balance, status and reversal.
-    public var b2cPartyA: String { b2cShortCode ?? businessShortCode }
 
     enum CodingKeys: String, CodingKey {
         case version, environment, passkey

@@ -9,6 +9,13 @@ extension TenantStore {
         try readSealed(at: Paths.join(directory, callbackTokenKeyFileName), tenantID: tenantID, vault: vault, io: io)
     }
 
+    /// The plaintext of the organization's credentials vault, opened with `vault`; nil when it has none.
+    public static func readCredentials(
+        directory: String, tenantID: String, vault: CredentialVault, io: any FileIO
+    ) throws(StoreError) -> [UInt8]? {
+        try readSealed(at: Paths.join(directory, CredentialVault.fileName), tenantID: tenantID, vault: vault, io: io)
+    }
+
     /// The plaintext of a sealed file (vault or key file), nil when there is no such file.
     static func readSealed(
         at path: String, tenantID: String, vault: CredentialVault, io: any FileIO

@@ -29,7 +29,7 @@ enum DemoOrganization {
             ).record.id
         }
         let password = try await login(in: organization, gateway: gateway, api: api)
-        if (try? await gateway.credentials(for: organization)) == nil {
+        if (try? await gateway.hasShortCodes(organization)) != true {
             _ = try await gateway.putCredentials(sandboxCredentials, in: organization, by: actor)
         }
         let (key, keyNote) = try await apiKey(in: organization, gateway: gateway, newKey: newKey)

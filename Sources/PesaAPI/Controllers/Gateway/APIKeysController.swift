@@ -62,7 +62,8 @@ struct APIKeysController: Sendable {
         return Response.json(bytes, status: .created)
     }
 
-    /// The environment named, else the one of the organization's credentials (sandbox when none).
+    /// The environment named, else the one of the organization's default collecting short code (sandbox when
+    /// none).
     func keyEnvironment(_ text: String?, organization: OrganizationID) async throws -> APIKey.Environment {
         if let text {
             guard let environment = APIKey.Environment(rawValue: text) else {
@@ -70,7 +71,7 @@ struct APIKeysController: Sendable {
             }
             return environment
         }
-        let current = try? await gateway.engine(organization).read { state in state.credentials?.environment }
+        let current = try? await gateway.engine(organization).read { state in state.defaultShortCode(for: .stkPush)?.environment }
         return current.flatMap { $0 }.flatMap(APIKey.Environment.init(rawValue:)) ?? .sandbox
     }
 

@@ -45,11 +45,11 @@ struct CredentialsController: Sendable {
         let updatedAt: String
 
         init(_ view: CredentialsView) {
-            version = view.record.version
-            environment = view.record.environment
-            businessShortCode = view.record.businessShortCode
-            fields = view.record.hints
-            updatedAt = RFC3339.string(ms: view.record.updatedAtMs)
+            version = view.version
+            environment = view.environment
+            businessShortCode = view.businessShortCode
+            fields = view.hints
+            updatedAt = RFC3339.string(ms: view.updatedAtMs)
         }
 
         func encode(to encoder: any Encoder) throws {

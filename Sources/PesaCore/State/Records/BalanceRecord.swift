@@ -7,4 +7,11 @@ public struct BalanceRecord: Sendable, Equatable {
     public internal(set) var reserved: Amount
     public internal(set) var uncleared: Amount
     public internal(set) var asOfMs: Int64
+    /// The profile whose account it is.
+    public internal(set) var shortCodeID: ShortCodeID?
+
+    /// Where `TenantState.balances` keeps an account of a profile.
+    static func key(shortCodeID: ShortCodeID?, account: String) -> String {
+        shortCodeID.map { "\($0.rawValue)/\(account)" } ?? account
+    }
 }

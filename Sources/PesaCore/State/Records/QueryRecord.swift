@@ -7,6 +7,8 @@ public struct QueryRecord: Sendable, Equatable {
     public internal(set) var originatorConversationID: String
     public internal(set) var paymentID: PaymentID?
     public internal(set) var mpesaReceipt: String?
+    /// The profile it was sent with.
+    public internal(set) var shortCodeID: ShortCodeID?
     public internal(set) var resultCode: ResultCode?
     public internal(set) var resultDesc: String?
     /// Daraja's `ResultParameters`, key → text.
@@ -22,7 +24,7 @@ public struct QueryRecord: Sendable, Equatable {
 }
 
 extension QueryRecord {
-    func write(to writer: inout ByteWriter) {
+    func write(to writer: inout ByteWriter, formatVersion: Int) {
         writer.string(id.rawValue)
         writer.string(kind.rawValue)
         writer.string(reason.rawValue)
@@ -39,9 +41,10 @@ extension QueryRecord {
         }
         writer.i64(createdAtMs)
         writer.i64(updatedAtMs)
+        if formatVersion >= 7 { writer.optionalString(shortCodeID?.rawValue) }
     }
 
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
+    init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
         id = try reader.id(QueryID.self, "query id")
         kind = try reader.value(QueryKind.self, "query kind")
         reason = try reader.value(TenantEvent.QueryReason.self, "query reason")
@@ -64,5 +67,6 @@ extension QueryRecord {
         }
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
+        if formatVersion >= 7 { shortCodeID = try reader.optionalID(ShortCodeID.self, "query short_code_id") }
     }
 }
