@@ -9,16 +9,16 @@ import Testing
 /// Rotating an organization's callback token: the new one works at once, the old one for its grace only,
 /// one previous token at most, and all of it survives a restart and a snapshot.
 @Suite struct CallbackTokenTests {
-    /// A C2B validation request: answered without touching any payment, so it only shows whether the URL's
-    /// token was accepted (`.accepted`) or not (`.notFound`).
+    /// An STK result for a push nobody made: an orphan, answered without touching any payment, so it only
+    /// shows whether the URL's token was accepted (`.accepted`) or not (`.notFound`).
     static let validation = Array(
-        (#"{"TransactionType":"Pay Bill","TransID":"","TransAmount":"10","BusinessShortCode":"174379","#
-            + #""BillRefNumber":"A1","MSISDN":"2547****149"}"#)
+        (#"{"Body":{"stkCallback":{"MerchantRequestID":"29115-1-1","CheckoutRequestID":"ws_CO_NOBODY","#
+            + #""ResultCode":1032,"ResultDesc":"Request cancelled by user"}}}"#)
             .utf8)
 
     func answer(_ harness: EngineHarness, _ token: String) async throws -> CallbackAnswer {
         try await harness.gateway.receiveCallback(
-            slug: "acme", token: token, kind: .c2bValidation, body: Self.validation)
+            slug: "acme", token: token, kind: .stk, body: Self.validation)
     }
 
     @Test func theOldTokenWorksForItsGraceOnlyAndOnlyTheLastOneIsKept() async throws {
@@ -95,7 +95,7 @@ import Testing
         #expect(harness.io.fileKind(at: keyFile) == .missing)
         let admin = EngineHarness.member(.orgAdmin, of: id)
         let answer = { (token: String) async throws -> CallbackAnswer in
-            try await gateway.receiveCallback(slug: "legacy", token: token, kind: .c2bValidation, body: Self.validation)
+            try await gateway.receiveCallback(slug: "legacy", token: token, kind: .stk, body: Self.validation)
         }
         #expect(try await answer(plain) == .accepted)
         #expect(try await gateway.organization(id, by: admin).openedToken == plain)
@@ -112,7 +112,7 @@ import Testing
         let restarted = try await harness.restarted()
         let again = { (token: String) async throws -> CallbackAnswer in
             try await restarted.gateway.receiveCallback(
-                slug: "legacy", token: token, kind: .c2bValidation, body: Self.validation)
+                slug: "legacy", token: token, kind: .stk, body: Self.validation)
         }
         #expect(try await again(rotated.openedToken) == .accepted)
         #expect(try await restarted.gateway.organization(id, by: admin).openedToken == rotated.openedToken)

@@ -90,21 +90,21 @@ import Testing
         input.initiatorName = "testapi"
         input.initiatorPassword = "Safaricom999!*!"
         let view = try await harness.gateway.putCredentials(input, in: acme, by: admin)
-        #expect(view.record.version == 1)
-        #expect(view.record.hints["consumer_secret"] == "****cret")
-        #expect(view.record.hints["initiator_password"] == "********")
+        #expect(view.version == 1)
+        #expect(view.hints["consumer_secret"] == "****cret")
+        #expect(view.hints["initiator_password"] == "********")
         let stored = try await harness.gateway.credentials(for: acme)
         #expect(stored.consumerKey == "ck_live_key_123456")
         #expect(stored.initiatorPassword == "Safaricom999!*!")
         #expect(!stored.description.contains("Secret"))
         input.passkey = "0000000000000000000000000000000000000000000000000000000000000000"
-        #expect(try await harness.gateway.putCredentials(input, in: acme, by: admin).record.version == 2)
+        #expect(try await harness.gateway.putCredentials(input, in: acme, by: admin).version == 2)
         let manager = EngineHarness.member(.manager, of: acme)
         let managerPut = await #expect(throws: EngineError.self) {
             try await harness.gateway.putCredentials(input, in: acme, by: manager)
         }
         #expect(managerPut?.code == .forbidden)
-        #expect(try await harness.gateway.credentialsView(in: acme, by: manager).record.version == 2)
+        #expect(try await harness.gateway.credentialsView(in: acme, by: manager).version == 2)
         let restarted = try await harness.restarted()
         #expect(try await restarted.gateway.credentials(for: acme).passkey.hasPrefix("0000"))
         for (path, bytes) in harness.io.allFiles() {

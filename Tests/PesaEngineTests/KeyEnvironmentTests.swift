@@ -51,20 +51,16 @@ import Testing
     }
 
     @Test func aTestKeyWithProductionCredentialsIsRefused() throws {
-        let credentials = MpesaCredentials(
-            version: 1, environment: "production", consumerKey: "ck", consumerSecret: "cs", businessShortCode: "600000",
-            passkey: "pk", initiatorName: "api", initiatorPassword: "pw", transactionType: .paybill, tillNumber: nil,
-            b2cShortCode: nil)
         let actor = Actor(
             principal: try Principal(
                 role: .manager, organizationID: OrganizationID(randomBytes: Array(repeating: 5, count: 16))),
             id: "key_t", requestID: "req", keyEnvironment: "sandbox")
-        let error = #expect(throws: EngineError.self) { try actor.requireEnvironment(of: credentials) }
+        let error = #expect(throws: EngineError.self) { try actor.requireEnvironment("production", shortCode: "600000") }
         #expect(error?.code == .keyEnvironmentMismatch)
         #expect(error?.message.contains("pk_test_") == true)
         let live = Actor(principal: actor.principal, id: "key_l", requestID: "req", keyEnvironment: "production")
-        #expect(throws: Never.self) { try live.requireEnvironment(of: credentials) }
+        #expect(throws: Never.self) { try live.requireEnvironment("production", shortCode: "600000") }
         let login = Actor(principal: actor.principal, id: "usr_1", requestID: "req")
-        #expect(throws: Never.self) { try login.requireEnvironment(of: credentials) }
+        #expect(throws: Never.self) { try login.requireEnvironment("production", shortCode: "600000") }
     }
 }

@@ -144,7 +144,8 @@ import Testing
                     queryID: id, kind: .balance, reason: .api, conversationID: "AG_EARLY",
                     originatorConversationID: "O"))
                 let results = Gateway.queryResultEvents(
-                    remembered, queryID: id, kind: .balance, paymentID: nil, state: state, nowMs: context.nowMs)
+                    remembered, queryID: id, kind: .balance, paymentID: nil, shortCodeID: nil, state: state,
+                    nowMs: context.nowMs)
                 return Decision(events: [sent] + results, value: ())
             }
             let view = try await harness.gateway.balances(in: harness.organization, by: harness.admin)
@@ -267,10 +268,10 @@ import Testing
 
 /// C2B validation: accept by default; an organization may reject unknown account references.
 @Suite struct C2BValidationTests {
-    static func validation(_ reference: String) -> [UInt8] {
+    static func validation(_ reference: String, shortCode: String = "174379") -> [UInt8] {
         Array(
             (#"{"TransactionType":"Pay Bill","TransID":"","TransTime":"20261128120000","TransAmount":"10","#
-                + #""BusinessShortCode":"600000","BillRefNumber":"\#(reference)","MSISDN":"254708374149"}"#)
+                + #""BusinessShortCode":"\#(shortCode)","BillRefNumber":"\#(reference)","MSISDN":"254708374149"}"#)
                 .utf8)
     }
 
@@ -329,6 +330,11 @@ import Testing
                     slug: harness.slug, token: token, kind: .c2bValidation, body: Self.validation(reference))
             }
             #expect(try await validate("anything") == .accepted)
+            // A short code the organization does not hold is refused, whatever the account.
+            let foreign = try await harness.gateway.receiveCallback(
+                slug: harness.slug, token: token, kind: .c2bValidation,
+                body: Self.validation("anything", shortCode: "600000"))
+            #expect(foreign == .rejected(code: "C2B00015", desc: "Rejected: unknown short code"))
             let policy = try await harness.gateway.setC2BValidation(
                 rejectUnknown: true, accountReferences: ["inv-1", "ACC 2"], in: harness.organization, by: harness.admin)
             #expect(policy.accountReferences == ["INV-1", "ACC2"])

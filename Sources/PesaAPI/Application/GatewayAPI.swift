@@ -41,6 +41,7 @@ public struct GatewayAPI: Sendable {
         UsersController(gateway: gateway, passwordHasher: passwordHasher).addRoutes(to: routes)
         APIKeysController(gateway: gateway, firstAnswers: secretAnswers).addRoutes(to: routes)
         CredentialsController(gateway: gateway).addRoutes(to: routes)
+        ShortCodesController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
         UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)

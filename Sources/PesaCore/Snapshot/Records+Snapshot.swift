@@ -145,7 +145,10 @@ extension BalanceRecord {
         writer.string(currency)
         for amount in [current, available, reserved, uncleared] { writer.i64(amount.minorUnits) }
         writer.i64(asOfMs)
-        if formatVersion >= 7 { writer.optionalString(shortCodeID?.rawValue) }
+        if formatVersion >= 7 {
+            writer.optionalString(shortCodeID?.rawValue)
+            writer.optionalString(shortCode)
+        }
     }
 
     init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
@@ -156,7 +159,10 @@ extension BalanceRecord {
         reserved = try reader.amount("reserved")
         uncleared = try reader.amount("uncleared")
         asOfMs = try reader.i64("as_of_ms")
-        if formatVersion >= 7 { shortCodeID = try reader.optionalID(ShortCodeID.self, "balance short_code_id") }
+        if formatVersion >= 7 {
+            shortCodeID = try reader.optionalID(ShortCodeID.self, "balance short_code_id")
+            shortCode = try reader.optionalString("balance short_code")
+        }
     }
 }
 

@@ -36,7 +36,8 @@ extension TenantState {
                 balances[BalanceRecord.key(shortCodeID: shortCodeID, account: account.account)] = BalanceRecord(
                     account: account.account, currency: account.currency, current: account.current,
                     available: account.available, reserved: account.reserved, uncleared: account.uncleared,
-                    asOfMs: data.asOfMs, shortCodeID: shortCodeID)
+                    asOfMs: data.asOfMs, shortCodeID: shortCodeID,
+                    shortCode: shortCodeID.flatMap { shortCodes[$0]?.shortCode })
             }
         case .idempotencyRecorded(let data):
             recordIdempotency(data, atMs: atMs)
@@ -49,7 +50,7 @@ extension TenantState {
                 id: data.queryID, kind: data.kind, reason: data.reason, conversationID: data.conversationID,
                 originatorConversationID: data.originatorConversationID, paymentID: data.paymentID,
                 mpesaReceipt: data.mpesaReceipt, shortCodeID: data.shortCodeID ?? queryShortCode(data),
-                resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs, updatedAtMs: atMs)
+                shortCode: (data.shortCodeID ?? queryShortCode(data)).flatMap { shortCodes[$0]?.shortCode }, resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs, updatedAtMs: atMs)
             queryIDsByConversation[data.conversationID] = data.queryID
         case .c2bValidationSet(let data):
             c2bValidation = C2BValidationRecord(

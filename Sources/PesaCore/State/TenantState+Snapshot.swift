@@ -35,7 +35,9 @@ extension TenantState {
                 writer.string(shortCodeClaims[number]?.rawValue ?? "")
             }
         } else {
-            writer.bool(false)  // the credentials record of formats 1 to 6 is not written back
+            let legacy = legacyCredentials()
+            writer.bool(legacy != nil)
+            legacy?.write(to: &writer)
         }
         writer.u64(UInt64(idempotency.count))
         for storageKey in idempotency.keys.sorted() { idempotency[storageKey]?.write(to: &writer) }
@@ -155,6 +157,18 @@ extension TenantState {
         if formatVersion < 7 { adoptLegacyCredentials(legacyCredentials) }
     }
 
+    /// The default profiles as the one credential set of formats 1 to 6 (tests of the reader write those).
+    private func legacyCredentials() -> CredentialsRecord? {
+        guard let collecting = defaultShortCode(for: .stkPush) else { return nil }
+        var hints = collecting.hints
+        hints["transaction_type"] = collecting.kind == .till ? "buy_goods" : "paybill"
+        if let till = collecting.tillNumber { hints["till_number"] = till }
+        if let b2c = defaultShortCode(.b2c) { hints["b2c_short_code"] = b2c.shortCode }
+        return CredentialsRecord(
+            version: collecting.version, environment: collecting.environment, businessShortCode: collecting.shortCode,
+            hints: hints, updatedAtMs: collecting.updatedAtMs)
+    }
+
     /// A snapshot written before profiles: its credential set becomes the profiles a replay of its
     /// `credentials.updated` makes, and what names no profile gets the default one.
     private mutating func adoptLegacyCredentials(_ record: CredentialsRecord?) {
@@ -169,11 +183,14 @@ extension TenantState {
         payments.assignShortCodes { $0 == .stkPush || $0 == .c2b ? collecting : initiator }
         let initiatorID = initiator?.0
         for (id, query) in queries where query.shortCodeID == nil {
-            queries[id]?.shortCodeID = query.paymentID.flatMap { payments[$0]?.shortCodeID } ?? initiatorID
+            let profile = query.paymentID.flatMap { payments[$0]?.shortCodeID } ?? initiatorID
+            queries[id]?.shortCodeID = profile
+            queries[id]?.shortCode = profile.flatMap { shortCodes[$0]?.shortCode }
         }
         for (key, balance) in balances where balance.shortCodeID == nil && initiatorID != nil {
             var moved = balance
             moved.shortCodeID = initiatorID
+            moved.shortCode = initiator?.1
             balances[key] = nil
             balances[BalanceRecord.key(shortCodeID: initiatorID, account: balance.account)] = moved
         }

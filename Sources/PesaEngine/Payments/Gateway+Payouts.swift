@@ -36,11 +36,14 @@ public struct ReversalParameters: Sendable {
     /// the only one Daraja reverses it from.
     public var shortCode: String?
 
-    public init(mpesaReceipt: String?, amount: Int64, remarks: String, paymentID: String? = nil) {
+    public init(
+        mpesaReceipt: String?, amount: Int64, remarks: String, paymentID: String? = nil, shortCode: String? = nil
+    ) {
         self.mpesaReceipt = mpesaReceipt
         self.amount = amount
         self.remarks = remarks
         self.paymentID = paymentID
+        self.shortCode = shortCode
     }
 }
 

@@ -264,3 +264,14 @@ extension Gateway {
         return try await initiatorCall(for: organization, named: name, use: .query, by: actor)
     }
 }
+
+extension Gateway {
+    /// The profile a list's `short_code` filter names (deleted ones too), or a 422 naming the field.
+    public func shortCodeFilter(_ name: String, in organization: OrganizationID) async throws(EngineError)
+        -> ShortCodeID
+    {
+        try await engine(organization).read { (state) throws(EngineError) in
+            try Self.anyShortCode(named: name, in: state, field: "short_code").id
+        }
+    }
+}

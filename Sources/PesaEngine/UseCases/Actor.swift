@@ -18,13 +18,17 @@ public struct Actor: Sendable {
 
     /// A test key reaches only sandbox credentials and a live key only production ones: refused (403) before
     /// anything is sent to Daraja. A login (dashboard, JWT) may use either.
-    public func requireEnvironment(of credentials: ShortCodeProfile) throws(EngineError) {
-        guard let keyEnvironment, keyEnvironment != credentials.environment else { return }
+    public func requireEnvironment(of profile: ShortCodeProfile) throws(EngineError) {
+        try requireEnvironment(profile.environment, shortCode: profile.shortCode)
+    }
+
+    public func requireEnvironment(_ environment: String, shortCode: String) throws(EngineError) {
+        guard let keyEnvironment, keyEnvironment != environment else { return }
         let prefix = keyEnvironment == "production" ? "pk_live_" : "pk_test_"
         throw EngineError(
             .keyEnvironmentMismatch,
-            "a \(prefix) API key may not use the organization's \(credentials.environment) short code \(credentials.shortCode): use a "
-                + "\(credentials.environment == "production" ? "pk_live_" : "pk_test_") key")
+            "a \(prefix) API key may not use the organization's \(environment) short code \(shortCode): use a "
+                + "\(environment == "production" ? "pk_live_" : "pk_test_") key")
     }
 
     /// Allowed, or the error the API answers (403 for the role, 404 for another organization's object).

@@ -15,7 +15,8 @@ extension Gateway {
     /// `PUT /v1/mpesa-credentials`: one credential set, saved as the organization's default profiles: its Lipa
     /// na M-Pesa short code (a paybill, or a till for buy goods) and, when `b2c_short_code` is another number,
     /// a B2C profile with the same keys and initiator. A profile already holding one of these numbers is
-    /// updated; without `b2c_short_code`, payouts go from the collecting short code again.
+    /// updated (one of another kind or environment is replaced: deleted, and a new profile made); without
+    /// `b2c_short_code`, payouts go from the collecting short code again.
     public func putCredentials(_ input: MpesaCredentialsInput, in organization: OrganizationID, by actor: Actor)
         async throws(EngineError) -> CredentialsView
     {
@@ -30,20 +31,29 @@ extension Gateway {
             let legacy = set.legacyProfiles()
             var changes: [ShortCodeChange] = []
             var versions: [ShortCodeID: Int64] = [:]
+            var replaced: [ShortCodeRecord] = []
             for var event in legacy.profiles {
                 let existing = state.activeShortCodes.first { $0.answers(to: event.shortCode) }
-                if let existing {
-                    guard existing.kind == event.kind, existing.environment == event.environment else {
+                if let existing, existing.kind != event.kind || existing.environment != event.environment {
+                    // The one credential set is replaced whole, as before profiles: the number's profile of
+                    // another kind or environment gives way (unless money is still moving on it).
+                    let pending = state.payments.pendingCount(shortCodeID: existing.id)
+                    guard pending == 0 else {
                         throw EngineError(
-                            .conflict, "short code \(event.shortCode) is a \(existing.environment) \(existing.kind) "
-                                + "profile (\(existing.id)); change it with PATCH /v1/short-codes/{id}",
+                            .conflict, "short code \(existing.shortCode) is a \(existing.environment) "
+                                + "\(existing.kind.rawValue) profile with \(pending) payments still pending",
                             param: "business_short_code")
                     }
+                    replaced.append(existing)
+                    versions[existing.id] = existing.version
+                }
+                if let existing, !replaced.contains(where: { $0.id == existing.id }) {
                     event.shortCodeID = existing.id
                     event.label = existing.label
                     versions[existing.id] = existing.version
-                } else if state.shortCodes[event.shortCodeID] != nil {
-                    // A deleted profile of the same derived id: a new profile instead.
+                } else {
+                    // A new profile gets a random id like any other (only sets journaled before profiles existed
+                    // keep ids derived from their numbers).
                     event.shortCodeID = ShortCodeID(randomBytes: CommandContext.randomBytes(16))
                 }
                 event.version = (state.shortCodes[event.shortCodeID]?.version ?? 0) + 1
@@ -53,7 +63,7 @@ extension Gateway {
                     passkey: event.kind == .b2c ? nil : credentials.passkey, initiatorName: credentials.initiatorName,
                     initiatorPassword: credentials.initiatorPassword)
                 event.hints = secrets.hints
-                try Self.checkNumberFree(event, in: state)
+                try Self.checkNumberFree(event, in: state, ignoring: replaced)
                 changes.append(ShortCodeChange(event: event, secrets: secrets, audit: "credentials.update"))
             }
             let saved = Set(changes.map(\.event.shortCodeID))
@@ -69,7 +79,13 @@ extension Gateway {
                 changes.append(ShortCodeChange(event: event, secrets: nil, audit: "short_code.update"))
             }
             for change in changes { try await claim(change.event, for: organization) }
-            try await saveShortCodes(changes, in: organization, by: actor, engine: engine, read: versions)
+            let deletions = replaced.flatMap { record -> [TenantEvent] in
+                [.shortCodeDeleted(.init(shortCodeID: record.id)),
+                 actor.audit("short_code.delete", target: "\(record.id) short_code=\(record.shortCode)")]
+            }
+            try await saveShortCodes(
+                changes, in: organization, by: actor, engine: engine, read: versions, preceding: deletions)
+            for record in replaced { await release(record, of: organization) }
         }
         return try await credentialsView(engine)
     }

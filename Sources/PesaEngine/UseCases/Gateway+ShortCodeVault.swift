@@ -16,6 +16,11 @@ extension Gateway {
         return try await profile(record, engine: engine)
     }
 
+    /// The default collecting profile with its secrets (tests and the demo organization).
+    func credentials(for organization: OrganizationID) async throws(EngineError) -> ShortCodeProfile {
+        try await shortCodeProfile(for: organization, named: nil, use: .stkPush)
+    }
+
     static func shortCodeRecord(in state: TenantState, named name: String?, use: ShortCodeUse, field: String)
         throws(EngineError) -> ShortCodeRecord
     {
@@ -105,7 +110,7 @@ extension Gateway {
     /// the start. One change of an organization's profiles at a time.
     func saveShortCodes(
         _ changes: [ShortCodeChange], in organization: OrganizationID, by actor: Actor, engine: TenantEngine,
-        read versions: [ShortCodeID: Int64]
+        read versions: [ShortCodeID: Int64], preceding: [TenantEvent] = []
     ) async throws(EngineError) {
         let secrets = changes.compactMap(\.secrets)
         if !secrets.isEmpty {
@@ -136,7 +141,7 @@ extension Gateway {
             }
             engine.credentialsChanged()
         }
-        var events: [TenantEvent] = []
+        var events = preceding
         for change in changes {
             events.append(.shortCodeSaved(change.event))
             events.append(actor.audit(change.audit, target: Self.auditTarget(change.event)))

@@ -98,13 +98,17 @@ extension Gateway {
             }
         }
         engine.credentialsChanged()
-        if record.environment == "production" {
-            _ = try? await system.execute { (state, _) throws(EngineError) in
-                guard state.shortCodeClaims[record.shortCode] == organization else { return Decision(value: ()) }
-                return Decision(
-                    events: [.shortCodeReleased(.init(shortCode: record.shortCode, organizationID: organization))],
-                    value: ())
-            }
+        await release(record, of: organization)
+    }
+
+    /// A deleted production profile's number is free for another organization of the instance.
+    func release(_ record: ShortCodeRecord, of organization: OrganizationID) async {
+        guard record.environment == "production" else { return }
+        _ = try? await system.execute { (state, _) throws(EngineError) in
+            guard state.shortCodeClaims[record.shortCode] == organization else { return Decision(value: ()) }
+            return Decision(
+                events: [.shortCodeReleased(.init(shortCode: record.shortCode, organizationID: organization))],
+                value: ())
         }
     }
 
@@ -163,9 +167,12 @@ extension Gateway {
     }
 
     /// A number another active profile of the organization answers to is refused before anything is written.
-    static func checkNumberFree(_ event: TenantEvent.ShortCodeSaved, in state: TenantState) throws(EngineError) {
+    static func checkNumberFree(
+        _ event: TenantEvent.ShortCodeSaved, in state: TenantState, ignoring replaced: [ShortCodeRecord] = []
+    ) throws(EngineError) {
         let numbers = [event.shortCode] + (event.tillNumber.map { [$0] } ?? [])
-        for other in state.activeShortCodes where other.id != event.shortCodeID {
+        for other in state.activeShortCodes
+        where other.id != event.shortCodeID && !replaced.contains(where: { $0.id == other.id }) {
             if numbers.contains(where: other.answers(to:)) {
                 throw EngineError(
                     .conflict, "this organization already holds short code \(event.shortCode) (\(other.id))",

@@ -91,6 +91,17 @@ import Testing
         Route(method: .post, path: "/v1/c2b/simulate", action: .simulateC2B, orgInPath: false, callsDaraja: true) { _ in
             #"{"amount":10,"phone":"0708374149","account_reference":"INV-1"}"#
         },
+        Route(method: .post, path: "/v1/short-codes", action: .createShortCode, orgInPath: false) { n in
+            #"{"environment":"sandbox","short_code":"\#(700_000 + n)","kind":"b2c","consumer_key":"ck-1234567","#
+                + #""consumer_secret":"cs-1234567","initiator_name":"api","initiator_password":"pw-1234567"}"#
+        },
+        Route(method: .get, path: "/v1/short-codes", action: .listShortCodes, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/short-codes/{short_code}", action: .readShortCode, orgInPath: false,
+              objectInPath: true) { _ in nil },
+        Route(method: .patch, path: "/v1/short-codes/{short_code}", action: .updateShortCode, orgInPath: false,
+              objectInPath: true) { n in #"{"label":"Till \#(n)"}"# },
+        Route(method: .post, path: "/v1/short-codes/{short_code}/verify", action: .verifyShortCode, orgInPath: false,
+              objectInPath: true, callsDaraja: true) { _ in nil },
     ]
 
     @Test func everyRoleOnEveryRouteOnItsOwnAndAnotherOrganization() async throws {
@@ -172,7 +183,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 185)
+        #expect(checked == 225)
         await gateway.close()
     }
 
@@ -193,10 +204,13 @@ import Testing
                 queryID: status, kind: .transactionStatus, reason: .api, conversationID: "AG_\(status.rawValue)",
                 originatorConversationID: "o-\(status.rawValue)", paymentID: payment)),
         ]
-        try await gateway.engine(organization).execute { (_, _) throws(EngineError) in
-            Decision(events: events, value: ())
-        }
-        return ["{payment}": payment.rawValue, "{balance_check}": balance.rawValue, "{status_query}": status.rawValue]
+        let engine = try await gateway.engine(organization)
+        try await engine.execute { (_, _) throws(EngineError) in Decision(events: events, value: ()) }
+        let profile = try await engine.read { state in state.activeShortCodes[0].id }
+        return [
+            "{payment}": payment.rawValue, "{balance_check}": balance.rawValue, "{status_query}": status.rawValue,
+            "{short_code}": profile.rawValue,
+        ]
     }
 
     /// The oracle: PesaCore's written matrix and the scoping rule (callers other than super_admin belong to

@@ -40,7 +40,8 @@ import Testing
             id: "pay_1", type: "stk_push", status: "succeeded", amount: amount, phone: "254708374149",
             accountReference: tricky, description: nil, remarks: "Refund", command: "business_payment",
             checkoutRequestID: "ws_CO_1", merchantRequestID: nil, conversationID: "AG_1", originatorConversationID: nil,
-            originalPaymentID: "pay_0", reversedReceipt: nil, batchID: nil, mpesaReceipt: NullableJSON(receipt),
+            originalPaymentID: "pay_0", reversedReceipt: nil, batchID: nil, shortCode: NullableJSON("174379"),
+            shortCodeID: NullableJSON(receipt == nil ? nil : "sc_1"), mpesaReceipt: NullableJSON(receipt),
             receiptPending: receipt == nil, amountReversed: receipt == nil ? nil : 5, resultCode: "0",
             resultDesc: "The service request is processed successfully.", reconciliation: reconciliation,
             createdAt: "c", updatedAt: "u", events: events)

@@ -21,6 +21,8 @@ import Testing
         .listWebhookDeliveries: .orgAdmin, .retryWebhookDelivery: .orgAdmin, .readSubscription: .orgAdmin,
         .listInvoices: .orgAdmin, .readInvoice: .orgAdmin, .rotateCallbackToken: .orgAdmin,
         .createOrganization: .superAdmin, .updateOrganizationBilling: .superAdmin, .readAllUsage: .superAdmin,
+        .listShortCodes: .manager, .readShortCode: .manager, .createShortCode: .orgAdmin, .updateShortCode: .orgAdmin,
+        .deleteShortCode: .orgAdmin, .verifyShortCode: .orgAdmin,
     ]
 
     @Test func tableCoversEveryAction() {

@@ -50,6 +50,16 @@ import Testing
                               resultDesc: "Accepted", parameters: ["TransactionStatus": "Completed"])),
         .c2bValidationSet(.init(rejectUnknown: true, accountReferences: ["INV-1", "acc 2"])),
         .tokenRevoked(.init(tokenID: "jti-1", userID: Fixtures.userID(2), expiresAtMs: 1_800_000_000_000)),
+        .shortCodeSaved(.init(
+            shortCodeID: ShortCodeID(randomBytes: Array(repeating: 7, count: 16)), version: 2, label: "Canteen till",
+            environment: "sandbox", shortCode: "600200", kind: .till, tillNumber: "654321", isDefault: true,
+            hints: ["consumer_key": "****abcd", "passkey": "****c919"])),
+        .shortCodeDeleted(.init(shortCodeID: ShortCodeID(randomBytes: Array(repeating: 7, count: 16)))),
+        .shortCodeVerified(.init(
+            shortCodeID: ShortCodeID(randomBytes: Array(repeating: 7, count: 16)), ok: false,
+            error: "Invalid Authentication passed (400.008.01)")),
+        .shortCodeClaimed(.init(shortCode: "600100", organizationID: Fixtures.orgID)),
+        .shortCodeReleased(.init(shortCode: "600100", organizationID: Fixtures.orgID)),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {

@@ -44,6 +44,8 @@ import Testing
         state.queryIDsByConversation = [:]
         state.c2bValidation = nil
         for id in state.users.keys { state.users[id]?.passwordChangedAtMs = nil }
+        // Before profiles (format 7) a folder held one credential set: the default profile alone.
+        state.shortCodes = state.shortCodes.filter { $0.value.isDefault }
         let formatOne = state.snapshotPayload(formatVersion: 1)
         #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)
@@ -63,7 +65,7 @@ import Testing
         #expect(state.organization?.acceptedCallbackTokens(nowMs: 4_999) == ["new", old])
         #expect(state.organization?.acceptedCallbackTokens(nowMs: 5_000) == ["new"])
         #expect(state.organization?.acceptedCallbackTokens(nowMs: 9_999_999) == ["new"])
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 3)
+        let restored = try TenantState(snapshotPayload: state.snapshotPayload(formatVersion: 3), formatVersion: 3)
         #expect(restored == state)
         // The same token again, or a grace without a token, is not an event the state takes.
         #expect(throws: (any Error).self) {

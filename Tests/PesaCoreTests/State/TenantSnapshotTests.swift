@@ -92,8 +92,8 @@ import Testing
         #expect(table == before)
         var writerA = ByteWriter()
         var writerB = ByteWriter()
-        table.write(to: &writerA)
-        before.write(to: &writerB)
+        table.write(to: &writerA, formatVersion: TenantState.snapshotFormatVersion)
+        before.write(to: &writerB, formatVersion: TenantState.snapshotFormatVersion)
         #expect(writerA.bytes == writerB.bytes)
     }
 

@@ -17,10 +17,12 @@ struct C2BSimulateController: Sendable {
         let amount: Int64
         let phone: String
         let accountReference: String
+        let shortCode: String?
 
         enum CodingKeys: String, CodingKey {
             case amount, phone
             case accountReference = "account_reference"
+            case shortCode = "short_code"
         }
     }
 
@@ -60,8 +62,8 @@ struct C2BSimulateController: Sendable {
         let organization = try context.targetOrganization(request)
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let simulation = try await gateway.simulateC2B(
-            amount: body.amount, phone: body.phone, accountReference: body.accountReference, in: organization,
-            by: identity.actor(requestID: context.requestID))
+            amount: body.amount, phone: body.phone, accountReference: body.accountReference, shortCode: body.shortCode,
+            in: organization, by: identity.actor(requestID: context.requestID))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes = try encoder.encode(SimulationJSON(simulation))
@@ -77,6 +79,7 @@ struct C2BSimulateController: Sendable {
         requestBody: JSONSchema.object(
             [
                 "amount": JSONSchema.integer, "phone": JSONSchema.string, "account_reference": JSONSchema.string,
+                "short_code": JSONSchema.string,
             ], required: ["amount", "phone", "account_reference"]),
         query: ["org": JSONSchema.string], successStatus: .accepted,
         responseBody: JSONSchema.object([

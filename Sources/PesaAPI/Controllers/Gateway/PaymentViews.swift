@@ -22,6 +22,10 @@ struct PaymentJSON: ResponseEncodable, Sendable {
     let originalPaymentID: String?
     let reversedReceipt: String?
     let batchID: String?
+    /// The short code the payment went through, and its profile (`null` only for a payment made before its
+    /// organization had credentials).
+    let shortCode: NullableJSON<String>
+    let shortCodeID: NullableJSON<String>
     /// Named by the contract: always there, `null` until known.
     let mpesaReceipt: NullableJSON<String>
     /// STK pushes: true while a success settled by STK query waits for its receipt.
@@ -45,6 +49,8 @@ struct PaymentJSON: ResponseEncodable, Sendable {
         case originalPaymentID = "original_payment_id"
         case reversedReceipt = "reversed_receipt"
         case batchID = "batch_id"
+        case shortCode = "short_code"
+        case shortCodeID = "short_code_id"
         case accountReference = "account_reference"
         case checkoutRequestID = "checkout_request_id"
         case merchantRequestID = "merchant_request_id"
@@ -75,6 +81,8 @@ extension PaymentJSON {
         originalPaymentID = payment.originalPaymentID
         reversedReceipt = payment.reversedReceipt
         batchID = payment.batchID
+        shortCode = NullableJSON(payment.shortCode)
+        shortCodeID = NullableJSON(payment.shortCodeID?.rawValue)
         mpesaReceipt = NullableJSON(payment.mpesaReceipt)
         receiptPending = payment.type == .stkPush ? payment.receiptPending : nil
         amountReversed = payment.amountReversed.map(ShillingsJSON.init)
@@ -149,6 +157,9 @@ struct QueryJSON: ResponseEncodable, Sendable {
     let conversationID: String
     let resultCode: String?
     let resultDesc: String?
+    /// The short code it was asked with, and its profile.
+    let shortCode: String?
+    let shortCodeID: String?
     /// Daraja's `ResultParameters`, key → text (e.g. `TransactionStatus`, `ReceiptNo`, `AccountBalance`).
     let result: [String: String]?
     let createdAt: String
@@ -163,6 +174,8 @@ struct QueryJSON: ResponseEncodable, Sendable {
         conversationID = query.conversationID
         resultCode = query.resultCode?.rawValue
         resultDesc = query.resultDesc
+        shortCode = query.shortCode
+        shortCodeID = query.shortCodeID?.rawValue
         result = query.status == .pending ? nil : query.parameters
         createdAt = RFC3339.string(ms: query.createdAtMs)
         updatedAt = RFC3339.string(ms: query.updatedAtMs)
@@ -175,6 +188,8 @@ struct QueryJSON: ResponseEncodable, Sendable {
         case conversationID = "conversation_id"
         case resultCode = "result_code"
         case resultDesc = "result_desc"
+        case shortCode = "short_code"
+        case shortCodeID = "short_code_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -191,10 +206,14 @@ struct BalanceJSON: ResponseEncodable, Sendable {
         let reserved: String
         let uncleared: String
         let asOf: String
+        let shortCode: String?
+        let shortCodeID: String?
 
         enum CodingKeys: String, CodingKey {
             case account, currency, current, available, reserved, uncleared
             case asOf = "as_of"
+            case shortCode = "short_code"
+            case shortCodeID = "short_code_id"
         }
     }
 
@@ -207,7 +226,8 @@ struct BalanceJSON: ResponseEncodable, Sendable {
             Account(
                 account: $0.account, currency: $0.currency, current: $0.current.description,
                 available: $0.available.description, reserved: $0.reserved.description,
-                uncleared: $0.uncleared.description, asOf: RFC3339.string(ms: $0.asOfMs))
+                uncleared: $0.uncleared.description, asOf: RFC3339.string(ms: $0.asOfMs), shortCode: $0.shortCode,
+                shortCodeID: $0.shortCodeID?.rawValue)
         }
         asOf = view.asOfMs.map { RFC3339.string(ms: $0) }
         latestCheck = view.latestCheck.map(QueryJSON.init)

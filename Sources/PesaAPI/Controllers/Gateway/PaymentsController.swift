@@ -17,10 +17,12 @@ struct PaymentsController: Sendable {
         let amount: Int64
         let accountReference: String
         let description: String
+        let shortCode: String?
 
         enum CodingKeys: String, CodingKey {
             case phone, amount, description
             case accountReference = "account_reference"
+            case shortCode = "short_code"
         }
     }
 
@@ -32,7 +34,7 @@ struct PaymentsController: Sendable {
         let answer = try await gateway.stkPush(
             STKPushParameters(
                 phone: body.value.phone, amount: body.value.amount, accountReference: body.value.accountReference,
-                description: body.value.description),
+                description: body.value.description, shortCode: body.value.shortCode),
             in: organization,
             idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
@@ -68,6 +70,9 @@ struct PaymentsController: Sendable {
                 throw APIError.invalidField("type", "type must be one of \(PaymentType.allCases.map(\.rawValue))")
             }
             filter.type = parsed
+        }
+        if let name = request.uri.queryParameters.get("short_code") {
+            filter.shortCodeID = try await gateway.shortCodeFilter(name, in: organization)
         }
         let cursor = try page.cursor.map { (cursor) throws -> PaymentID in
             guard let id = try? PaymentID(parsing: cursor.position) else {
@@ -107,7 +112,8 @@ struct PaymentsController: Sendable {
         "remarks": JSONSchema.string, "command": JSONSchema.enumeration(B2CCommand.allCases.map(\.rawValue)),
         "conversation_id": JSONSchema.string, "originator_conversation_id": JSONSchema.string,
         "original_payment_id": JSONSchema.string, "reversed_receipt": JSONSchema.string, "batch_id": JSONSchema.string,
-        "updated_at": JSONSchema.dateTime,
+        "updated_at": JSONSchema.dateTime, "short_code": JSONSchema.nullable(JSONSchema.string),
+        "short_code_id": JSONSchema.nullable(JSONSchema.string),
         "events": JSONSchema.array(
             of: JSONSchema.object([
                 "type": JSONSchema.string, "at": JSONSchema.dateTime, "seq": JSONSchema.integer,
@@ -121,7 +127,7 @@ struct PaymentsController: Sendable {
         requestBody: JSONSchema.object(
             [
                 "phone": JSONSchema.string, "amount": JSONSchema.integer, "account_reference": JSONSchema.string,
-                "description": JSONSchema.string,
+                "description": JSONSchema.string, "short_code": JSONSchema.string,
             ], required: ["phone", "amount", "account_reference", "description"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: payment,
         errors: [
@@ -132,10 +138,10 @@ struct PaymentsController: Sendable {
         .get, "/v1/payments/{id}", summary: "A payment with its timeline", action: .readPayment, tag: "payments",
         query: ["org": JSONSchema.string], responseBody: payment, errors: [.notFound])
     static let listSpec = RouteSpec(
-        .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type and time",
+        .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type, time and short code",
         action: .listTransactions, tag: "payments",
         query: JSONSchema.pageQuery.merging([
             "status": JSONSchema.string, "type": JSONSchema.string, "from": JSONSchema.dateTime,
-            "to": JSONSchema.dateTime, "org": JSONSchema.string,
+            "to": JSONSchema.dateTime, "org": JSONSchema.string, "short_code": JSONSchema.string,
         ]) { $1 }, responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
 }

@@ -18,6 +18,12 @@ struct PayoutsController: Sendable {
         let command: String
         let remarks: String
         let occasion: String?
+        let shortCode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case phone, amount, command, remarks, occasion
+            case shortCode = "short_code"
+        }
     }
 
     struct ReversalBody: Codable, Sendable {
@@ -25,11 +31,13 @@ struct PayoutsController: Sendable {
         let amount: Int64
         let remarks: String
         let paymentID: String?
+        let shortCode: String?
 
         enum CodingKeys: String, CodingKey {
             case amount, remarks
             case mpesaReceipt = "mpesa_receipt"
             case paymentID = "payment_id"
+            case shortCode = "short_code"
         }
     }
 
@@ -41,7 +49,7 @@ struct PayoutsController: Sendable {
         let answer = try await gateway.payout(
             PayoutParameters(
                 phone: body.value.phone, amount: body.value.amount, command: body.value.command,
-                remarks: body.value.remarks, occasion: body.value.occasion),
+                remarks: body.value.remarks, occasion: body.value.occasion, shortCode: body.value.shortCode),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
         return try PaymentJSON.answer(answer, gateway: gateway, request: request, context: context)
@@ -55,7 +63,7 @@ struct PayoutsController: Sendable {
         let answer = try await gateway.reversal(
             ReversalParameters(
                 mpesaReceipt: body.value.mpesaReceipt, amount: body.value.amount, remarks: body.value.remarks,
-                paymentID: body.value.paymentID),
+                paymentID: body.value.paymentID, shortCode: body.value.shortCode),
             in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: body.requestHash) },
             by: identity.actor(requestID: context.requestID))
         return try PaymentJSON.answer(answer, gateway: gateway, request: request, context: context)
@@ -68,13 +76,13 @@ struct PayoutsController: Sendable {
 
     static let payoutSpec = RouteSpec(
         .post, "/v1/payouts",
-        summary: "Pay a customer (B2C) from the organization's shortcode (Idempotency-Key supported)",
+        summary: "Pay a customer (B2C) from one of the organization's short codes (Idempotency-Key supported)",
         action: .createPayout, tag: "payments",
         requestBody: JSONSchema.object(
             [
                 "phone": JSONSchema.string, "amount": JSONSchema.integer,
                 "command": JSONSchema.enumeration(B2CCommand.allCases.map(\.rawValue)), "remarks": JSONSchema.string,
-                "occasion": JSONSchema.string,
+                "occasion": JSONSchema.string, "short_code": JSONSchema.string,
             ], required: ["phone", "amount", "command", "remarks"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: PaymentsController.payment,
         errors: moneyErrors, idempotent: true)
@@ -86,7 +94,7 @@ struct PayoutsController: Sendable {
         requestBody: JSONSchema.object(
             [
                 "mpesa_receipt": JSONSchema.string, "payment_id": JSONSchema.string, "amount": JSONSchema.integer,
-                "remarks": JSONSchema.string,
+                "remarks": JSONSchema.string, "short_code": JSONSchema.string,
             ],
             required: ["amount", "remarks"]),
         query: ["org": JSONSchema.string], successStatus: .created, responseBody: PaymentsController.payment,

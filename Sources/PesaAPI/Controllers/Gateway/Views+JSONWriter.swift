@@ -46,6 +46,8 @@ extension PaymentJSON: JSONWritable {
             json.field("original_payment_id", originalPaymentID)
             json.field("reversed_receipt", reversedReceipt)
             json.field("batch_id", batchID)
+            json.fieldOrNull("short_code", shortCode.value)
+            json.fieldOrNull("short_code_id", shortCodeID.value)
             // Named by the contract: always there, null until known.
             json.fieldOrNull("mpesa_receipt", mpesaReceipt.value)
             if let receiptPending { json.field("receipt_pending", receiptPending) }

@@ -7,8 +7,9 @@ public struct BalanceRecord: Sendable, Equatable {
     public internal(set) var reserved: Amount
     public internal(set) var uncleared: Amount
     public internal(set) var asOfMs: Int64
-    /// The profile whose account it is.
+    /// The profile whose account it is, and that profile's number.
     public internal(set) var shortCodeID: ShortCodeID?
+    public internal(set) var shortCode: String?
 
     /// Where `TenantState.balances` keeps an account of a profile.
     static func key(shortCodeID: ShortCodeID?, account: String) -> String {

@@ -7,8 +7,9 @@ public struct QueryRecord: Sendable, Equatable {
     public internal(set) var originatorConversationID: String
     public internal(set) var paymentID: PaymentID?
     public internal(set) var mpesaReceipt: String?
-    /// The profile it was sent with.
+    /// The profile it was sent with, and that profile's number.
     public internal(set) var shortCodeID: ShortCodeID?
+    public internal(set) var shortCode: String?
     public internal(set) var resultCode: ResultCode?
     public internal(set) var resultDesc: String?
     /// Daraja's `ResultParameters`, key → text.
@@ -41,7 +42,10 @@ extension QueryRecord {
         }
         writer.i64(createdAtMs)
         writer.i64(updatedAtMs)
-        if formatVersion >= 7 { writer.optionalString(shortCodeID?.rawValue) }
+        if formatVersion >= 7 {
+            writer.optionalString(shortCodeID?.rawValue)
+            writer.optionalString(shortCode)
+        }
     }
 
     init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
@@ -67,6 +71,9 @@ extension QueryRecord {
         }
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
-        if formatVersion >= 7 { shortCodeID = try reader.optionalID(ShortCodeID.self, "query short_code_id") }
+        if formatVersion >= 7 {
+            shortCodeID = try reader.optionalID(ShortCodeID.self, "query short_code_id")
+            shortCode = try reader.optionalString("query short_code")
+        }
     }
 }
