@@ -1,3 +1,4 @@
+import Foundation
 /// How the sandbox listens and behaves. Every limit carries its unit last.
 public struct SandboxConfiguration: Sendable {
     /// The public sandbox passkey of shortcode 174379 (Daraja's M-Pesa Express sandbox test credentials).
@@ -86,5 +87,14 @@ public struct SandboxConfiguration: Sendable {
         if let text = environment[Self.callbackDelayEnvironmentVariable], let delay = Int64(text), delay >= 0 {
             callbackDelayMs = delay
         }
+        for pair in (environment[Self.passkeysEnvironmentVariable] ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { continue }
+            passkeys[parts[0]] = parts[1]
+        }
     }
+
+    /// More STK short codes with their passkeys, `SHORTCODE=PASSKEY[,…]` (an embedded sandbox takes no command
+    /// line of its own): a test can collect on several paybills and tills.
+    public static let passkeysEnvironmentVariable = "PESA_SANDBOX_PASSKEYS"
 }

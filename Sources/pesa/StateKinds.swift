@@ -23,7 +23,8 @@ enum StateKinds {
         let tokenCheck = vault.flatMap { vault in
             callbackTokenCheck(directory: directory, tenantID: tenantID, vault: vault)
         }
-        let vaultCheck = vault.flatMap { vault in shortCodeCheck(directory: directory, tenantID: tenantID, vault: vault) }
+        let vaultCheck = vault.flatMap { vault in shortCodeCheck(directory: directory, tenantID: tenantID, vault: vault)
+        }
         return try verifier.verify(
             directory: directory, tenantID: tenantID, as: Tenant.self, vault: vault, progress: progress,
             check: { state in (tokenCheck?(state) ?? []) + (vaultCheck?(state) ?? []) + sharedReceiptProblems(state) })

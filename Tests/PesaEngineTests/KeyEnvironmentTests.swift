@@ -55,7 +55,9 @@ import Testing
             principal: try Principal(
                 role: .manager, organizationID: OrganizationID(randomBytes: Array(repeating: 5, count: 16))),
             id: "key_t", requestID: "req", keyEnvironment: "sandbox")
-        let error = #expect(throws: EngineError.self) { try actor.requireEnvironment("production", shortCode: "600000") }
+        let error = #expect(throws: EngineError.self) {
+            try actor.requireEnvironment("production", shortCode: "600000")
+        }
         #expect(error?.code == .keyEnvironmentMismatch)
         #expect(error?.message.contains("pk_test_") == true)
         let live = Actor(principal: actor.principal, id: "key_l", requestID: "req", keyEnvironment: "production")

@@ -50,7 +50,8 @@ extension TenantState {
                 id: data.queryID, kind: data.kind, reason: data.reason, conversationID: data.conversationID,
                 originatorConversationID: data.originatorConversationID, paymentID: data.paymentID,
                 mpesaReceipt: data.mpesaReceipt, shortCodeID: data.shortCodeID ?? queryShortCode(data),
-                shortCode: (data.shortCodeID ?? queryShortCode(data)).flatMap { shortCodes[$0]?.shortCode }, resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs, updatedAtMs: atMs)
+                shortCode: (data.shortCodeID ?? queryShortCode(data)).flatMap { shortCodes[$0]?.shortCode },
+                resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs, updatedAtMs: atMs)
             queryIDsByConversation[data.conversationID] = data.queryID
         case .c2bValidationSet(let data):
             c2bValidation = C2BValidationRecord(

@@ -59,7 +59,8 @@ extension TenantState {
             clearDefault(collectingKind == .till ? .paybill : .till, except: nil)
             for profile in legacy.profiles {
                 // The same number saved as another kind: the old profile gives way.
-                for other in activeShortCodes where other.id != profile.shortCodeID && other.answers(to: profile.shortCode) {
+                for other in activeShortCodes
+                where other.id != profile.shortCodeID && other.answers(to: profile.shortCode) {
                     shortCodes[other.id]?.deletedAtMs = atMs
                     shortCodes[other.id]?.isDefault = false
                 }
@@ -108,8 +109,12 @@ extension TenantState {
 
     func validateShortCode(_ event: TenantEvent) throws(PesaCoreError) {
         switch event {
-        case .credentialsUpdated:
-            break  // written only before profiles existed; a replay takes it as it comes
+        case .credentialsUpdated(let data):
+            // Written only before profiles existed, each version newer than the last.
+            let last = shortCodes.values.filter(\.id.isLegacy).map(\.version).max() ?? 0
+            guard data.version > last else {
+                throw .inconsistentEvent("credentials version \(data.version) is not newer than \(last)")
+            }
         case .shortCodeSaved(let data):
             if let record = shortCodes[data.shortCodeID] {
                 guard !record.isDeleted else { throw .inconsistentEvent("short code \(data.shortCodeID) is deleted") }

@@ -41,8 +41,8 @@ extension Gateway {
         guard credentials.environment == "sandbox" else {
             throw EngineError(
                 .sandboxOnly,
-                "C2B simulate exists only in Daraja's sandbox; short code \(credentials.shortCode) is a production one, "
-                    + "where customers pay from their phones")
+                "C2B simulate exists only in Daraja's sandbox; short code \(credentials.shortCode) is a production "
+                    + "one, where customers pay from their phones")
         }
         let client = try upstreamClient(for: organization, profile: credentials)
         let registration = try await registerC2BURLs(

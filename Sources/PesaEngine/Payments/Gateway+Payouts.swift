@@ -175,7 +175,9 @@ extension Gateway {
             return try await initiatorCall(for: organization, named: name, use: .query, by: actor)
         }
         let profile = try await shortCodeProfile(id: own, in: organization)
-        if let name = name?.trimmingWhitespace(), !name.isEmpty, name != own.rawValue, !profile.record.answers(to: name) {
+        if let name = name?.trimmingWhitespace(), !name.isEmpty, name != own.rawValue,
+            !profile.record.answers(to: name)
+        {
             throw EngineError.invalid(
                 "short_code", "payment \(original.id) was received on short code \(profile.shortCode); a reversal "
                     + "goes out from that short code only")

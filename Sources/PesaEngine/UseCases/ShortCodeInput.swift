@@ -1,4 +1,4 @@
-public import PesaCore
+import PesaCore
 
 /// The fields of `POST /v1/short-codes` and `PATCH /v1/short-codes/{id}`, before validation. A PATCH names
 /// only what changes.
@@ -95,7 +95,8 @@ public struct ShortCodeInput: Sendable {
             !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw EngineError.invalid(
-                "label", "label must be at most \(Limits.shortCodeLabelCharactersMax) characters, no control characters")
+                "label", "label must be at most \(Limits.shortCodeLabelCharactersMax) characters, no control characters"
+            )
         }
         let changesSecrets = existing == nil || namesSecret
         let version = (record?.version ?? 0) + (changesSecrets ? 1 : 0)

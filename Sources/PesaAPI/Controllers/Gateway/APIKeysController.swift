@@ -71,7 +71,9 @@ struct APIKeysController: Sendable {
             }
             return environment
         }
-        let current = try? await gateway.engine(organization).read { state in state.defaultShortCode(for: .stkPush)?.environment }
+        let current = try? await gateway.engine(organization).read { state in
+            state.defaultShortCode(for: .stkPush)?.environment
+        }
         return current.flatMap { $0 }.flatMap(APIKey.Environment.init(rawValue:)) ?? .sandbox
     }
 

@@ -133,7 +133,8 @@ struct QueriesController: Sendable {
         "status": JSONSchema.enumeration(QueryStatus.allCases.map(\.rawValue)),
         "payment_id": JSONSchema.string, "mpesa_receipt": JSONSchema.string, "conversation_id": JSONSchema.string,
         "result_code": JSONSchema.string, "result_desc": JSONSchema.string, "short_code": JSONSchema.string,
-        "short_code_id": JSONSchema.string, "result": ["type": "object", "additionalProperties": JSONSchema.string], "created_at": JSONSchema.dateTime,
+        "short_code_id": JSONSchema.string, "result": ["type": "object", "additionalProperties": JSONSchema.string],
+        "created_at": JSONSchema.dateTime,
         "updated_at": JSONSchema.dateTime,
     ])
     static let orgQuery: [String: JSONValue] = ["org": JSONSchema.string]

@@ -67,4 +67,10 @@ extension ShortCodeID {
         }
         return ShortCodeID(randomBytes: bytes)
     }
+
+    /// Whether the id was derived by `legacy(kind:shortCode:)` (a random id has these bytes with odds of 2^-56).
+    public var isLegacy: Bool {
+        let bytes = randomBytes
+        return bytes[0] == 0 && (1...3).contains(bytes[1]) && bytes[2..<8].allSatisfy { $0 == 0 }
+    }
 }
