@@ -63,7 +63,10 @@ extension TenantState {
                 where other.id != profile.shortCodeID && other.answers(to: profile.shortCode) {
                     shortCodes[other.id]?.deletedAtMs = atMs
                     shortCodes[other.id]?.isDefault = false
+                    shortCodes[other.id]?.updatedAtMs = atMs
                 }
+                // A number back to a kind it was before takes that profile back.
+                shortCodes[profile.shortCodeID]?.deletedAtMs = nil
                 saveShortCode(profile, atMs: atMs)
             }
         case .shortCodeSaved(let data):

@@ -174,18 +174,18 @@ extension Gateway {
         guard let own = original.shortCodeID else {
             return try await initiatorCall(for: organization, named: name, use: .query, by: actor)
         }
-        let profile = try await shortCodeProfile(id: own, in: organization)
-        if let name = name?.trimmingWhitespace(), !name.isEmpty, name != own.rawValue,
-            !profile.record.answers(to: name)
-        {
+        let engine = try await self.engine(organization)
+        let record = try await shortCode(own, engine: engine)
+        if let name = name?.trimmingWhitespace(), !name.isEmpty, name != own.rawValue, !record.answers(to: name) {
             throw EngineError.invalid(
-                "short_code", "payment \(original.id) was received on short code \(profile.shortCode); a reversal "
+                "short_code", "payment \(original.id) was received on short code \(record.shortCode); a reversal "
                     + "goes out from that short code only")
         }
-        guard !profile.record.isDeleted else {
+        guard !record.isDeleted else {
             throw EngineError(
-                .conflict, "short code \(profile.shortCode) of payment \(original.id) is deleted; it cannot reverse")
+                .conflict, "short code \(record.shortCode) of payment \(original.id) is deleted; it cannot reverse")
         }
+        let profile = try await self.profile(record, engine: engine)
         return try initiatorCall(for: organization, profile: profile, by: actor)
     }
 

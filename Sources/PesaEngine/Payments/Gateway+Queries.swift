@@ -254,12 +254,12 @@ extension Gateway {
         target: StatusTarget, named name: String?, in organization: OrganizationID, engine: TenantEngine,
         by actor: Actor?
     ) async throws(EngineError) -> InitiatorCall {
-        let own = try await engine.read { state in target.paymentID.flatMap { state.payment(id: $0)?.shortCodeID } }
-        if let own, name == nil {
-            let profile = try await shortCodeProfile(id: own, in: organization)
-            if ShortCodeUse.query.refusal(of: profile.record) == nil, !profile.record.isDeleted {
-                return try initiatorCall(for: organization, profile: profile, by: actor)
-            }
+        let own = try await engine.read { state in
+            target.paymentID.flatMap { state.payment(id: $0)?.shortCodeID }.flatMap { state.shortCodes[$0] }
+        }
+        // A deleted profile's secrets leave the vault: the default asks instead.
+        if let own, name == nil, !own.isDeleted, ShortCodeUse.query.refusal(of: own) == nil {
+            return try initiatorCall(for: organization, profile: try await profile(own, engine: engine), by: actor)
         }
         return try await initiatorCall(for: organization, named: name, use: .query, by: actor)
     }

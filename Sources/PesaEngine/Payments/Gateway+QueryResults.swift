@@ -143,7 +143,10 @@ extension Gateway {
         case .unreachable, .transport, .outcomeUnknown:
             return EngineError(.upstreamUnavailable, "Daraja could not be reached for \(what) (\(code)); try again")
         case .authentication:
-            return EngineError(.upstreamError, "Daraja refused this organization's consumer key or secret (\(code))")
+            return EngineError(
+                .upstreamError,
+                "Daraja refused the consumer key or secret of the short code this request used (\(code)): check them "
+                    + "with POST /v1/short-codes/{id}/verify")
         case .rejected, .invalidResponse, .invalidCertificate, .invalidInput:
             return EngineError(.upstreamError, "Daraja refused \(what): \(code) \(message)")
         }

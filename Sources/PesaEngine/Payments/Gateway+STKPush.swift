@@ -198,7 +198,10 @@ extension Gateway {
             throw EngineError(
                 .upstreamUnavailable, "Daraja could not be reached; the payment \(id) was not sent and is failed")
         case .authentication:
-            throw EngineError(.upstreamError, "Daraja refused this organization's consumer key or secret (\(code))")
+            throw EngineError(
+                .upstreamError,
+                "Daraja refused the consumer key or secret of the short code this request used (\(code)): check them "
+                    + "with POST /v1/short-codes/{id}/verify; payment \(id) is failed")
         case .rejected, .invalidResponse, .invalidCertificate, .invalidInput:
             throw EngineError(.upstreamError, "Daraja refused the request: \(code) \(message); payment \(id) is failed")
         }

@@ -78,13 +78,14 @@ extension Gateway {
                 versions[other.id] = other.version
                 changes.append(ShortCodeChange(event: event, secrets: nil, audit: "short_code.update"))
             }
-            for change in changes { try await claim(change.event, for: organization) }
             let deletions = replaced.flatMap { record -> [TenantEvent] in
                 [.shortCodeDeleted(.init(shortCodeID: record.id)),
                  actor.audit("short_code.delete", target: "\(record.id) short_code=\(record.shortCode)")]
             }
-            try await saveShortCodes(
-                changes, in: organization, by: actor, engine: engine, read: versions, preceding: deletions)
+            try await claimingWhileSaving(changes.map(\.event), for: organization) { () async throws(EngineError) in
+                try await saveShortCodes(
+                    changes, in: organization, by: actor, engine: engine, read: versions, preceding: deletions)
+            }
             for record in replaced { await release(record, of: organization) }
         }
         return try await credentialsView(engine)

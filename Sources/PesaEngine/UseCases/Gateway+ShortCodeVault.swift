@@ -86,16 +86,14 @@ extension Gateway {
             throw EngineError.from(error)
         }
         guard let bytes else { return VaultContent(profiles: []) }
-        guard let content = try? JSONDecoder().decode(VaultContent.self, from: Data(bytes)),
-            content.profiles != nil || content.credentials != nil
-        else {
+        switch VaultContent.read(bytes) {
+        case .content(let content): return content
+        case .newer(let format):
+            throw EngineError(
+                .tenantUnavailable, "the credentials vault was written by a newer pesa (format \(format)): upgrade pesa")
+        case .unreadable:
             throw EngineError(.tenantUnavailable, "the credentials vault holds unreadable content")
         }
-        guard (content.format ?? 1) <= VaultContent.format else {
-            throw EngineError(
-                .tenantUnavailable, "the credentials vault was written by a newer pesa (format \(content.format ?? 0))")
-        }
-        return content
     }
 
     /// One profile to save: its journal event and, when its secrets change, the new ones.

@@ -27,10 +27,11 @@ extension Gateway {
             let made = try input.validated(
                 id: id, existing: nil, makeDefault: kind.map { !hasDefault.contains($0) } ?? false)
             try await engine.read { (state) throws(EngineError) in try Self.checkNumberFree(made.event, in: state) }
-            try await claim(made.event, for: organization)
-            try await saveShortCodes(
-                [ShortCodeChange(event: made.event, secrets: made.secrets, audit: "short_code.create")],
-                in: organization, by: actor, engine: engine, read: [:])
+            try await claimingWhileSaving([made.event], for: organization) { () async throws(EngineError) in
+                try await saveShortCodes(
+                    [ShortCodeChange(event: made.event, secrets: made.secrets, audit: "short_code.create")],
+                    in: organization, by: actor, engine: engine, read: [:])
+            }
             return try await shortCode(id, engine: engine)
         }
     }
@@ -65,6 +66,7 @@ extension Gateway {
             guard !record.isDeleted else { throw EngineError(.conflict, "short code \(id) is deleted") }
             let current = try await profile(record, engine: engine)
             let made = try input.validated(id: id, existing: (record, current.secrets), makeDefault: false)
+            try await engine.read { (state) throws(EngineError) in try Self.checkNumberFree(made.event, in: state) }
             try await saveShortCodes(
                 [ShortCodeChange(event: made.event, secrets: made.secrets, audit: "short_code.update")],
                 in: organization, by: actor, engine: engine, read: [id: record.version])
@@ -103,12 +105,15 @@ extension Gateway {
 
     /// A deleted production profile's number is free for another organization of the instance.
     func release(_ record: ShortCodeRecord, of organization: OrganizationID) async {
-        guard record.environment == "production" else { return }
+        await release(shortCode: record.shortCode, environment: record.environment, of: organization)
+    }
+
+    func release(shortCode: String, environment: String, of organization: OrganizationID) async {
+        guard environment == "production" else { return }
         _ = try? await system.execute { (state, _) throws(EngineError) in
-            guard state.shortCodeClaims[record.shortCode] == organization else { return Decision(value: ()) }
+            guard state.shortCodeClaims[shortCode] == organization else { return Decision(value: ()) }
             return Decision(
-                events: [.shortCodeReleased(.init(shortCode: record.shortCode, organizationID: organization))],
-                value: ())
+                events: [.shortCodeReleased(.init(shortCode: shortCode, organizationID: organization))], value: ())
         }
     }
 
@@ -179,24 +184,44 @@ extension Gateway {
                     param: "short_code")
             }
         }
-        guard state.shortCodes.count < Limits.shortCodesCountMax else {
+        guard state.shortCodes[event.shortCodeID] != nil || state.shortCodes.count < Limits.shortCodesCountMax else {
             throw EngineError(
                 .conflict, "an organization holds at most \(Limits.shortCodesCountMax) short codes, deleted ones "
                     + "included")
         }
     }
 
+    /// Claims the production numbers of `events`, runs `save`, and releases what it claimed if the save fails
+    /// (so a refused profile never blocks the number for another organization).
+    func claimingWhileSaving(
+        _ events: [TenantEvent.ShortCodeSaved], for organization: OrganizationID,
+        save: () async throws(EngineError) -> Void
+    ) async throws(EngineError) {
+        var claimed: [TenantEvent.ShortCodeSaved] = []
+        do {
+            for event in events where try await claim(event, for: organization) { claimed.append(event) }
+            try await save()
+        } catch {
+            for event in claimed {
+                await release(shortCode: event.shortCode, environment: event.environment, of: organization)
+            }
+            throw error
+        }
+    }
+
     /// A production short code belongs to one organization of the instance: recorded in `system/` before the
-    /// profile is saved. The other organization is never named.
-    func claim(_ event: TenantEvent.ShortCodeSaved, for organization: OrganizationID) async throws(EngineError) {
-        guard event.environment == "production" else { return }
-        try await system.execute { (state, _) throws(EngineError) in
+    /// profile is saved; whether this call claimed it. The other organization is never named.
+    func claim(_ event: TenantEvent.ShortCodeSaved, for organization: OrganizationID) async throws(EngineError)
+        -> Bool
+    {
+        guard event.environment == "production" else { return false }
+        return try await system.execute { (state, _) throws(EngineError) in
             switch state.shortCodeClaims[event.shortCode] {
-            case organization?: return Decision(value: ())
+            case organization?: return Decision(value: false)
             case nil:
                 return Decision(
                     events: [.shortCodeClaimed(.init(shortCode: event.shortCode, organizationID: organization))],
-                    value: ())
+                    value: true)
             default:
                 throw EngineError(
                     .conflict, "production short code \(event.shortCode) belongs to another organization on this "

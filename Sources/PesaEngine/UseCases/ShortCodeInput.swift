@@ -57,7 +57,7 @@ public struct ShortCodeInput: Sendable {
         case nil: break
         }
         // An initiator comes whole: a name without its password (or the reverse) is refused.
-        if values["initiator_name"] != nil || values["initiator_password"] != nil {
+        if (values["initiator_name"] ?? nil) != nil || (values["initiator_password"] ?? nil) != nil {
             required += ["initiator_name", "initiator_password"]
         }
         let present: [String: String?] = values.merging(

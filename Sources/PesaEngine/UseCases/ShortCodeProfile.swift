@@ -51,6 +51,24 @@ struct VaultContent: Codable {
         self.credentials = nil
     }
 
+    enum Reading {
+        case content(VaultContent)
+        case newer(Int)
+        case unreadable
+    }
+
+    /// The plaintext's format is looked at first, so a newer vault is told apart from a damaged one.
+    static func read(_ plaintext: [UInt8]) -> Reading {
+        struct Probe: Decodable { var format: Int? }
+        guard let probe = try? JSONDecoder().decode(Probe.self, from: Data(plaintext)) else { return .unreadable }
+        let found = probe.format ?? 1
+        guard found <= format else { return .newer(found) }
+        guard let content = try? JSONDecoder().decode(VaultContent.self, from: Data(plaintext)),
+            content.profiles != nil || content.credentials != nil
+        else { return .unreadable }
+        return .content(content)
+    }
+
     /// Every profile's secrets, format 1 read as the profiles its credential sets stand for.
     var allSecrets: [ShortCodeSecrets] {
         if let profiles { return profiles }
@@ -139,8 +157,11 @@ public enum ShortCodeVaultCheck {
         let active = state.activeShortCodes
         guard !active.isEmpty else { return [] }
         guard let vaultPlaintext else { return ["\(active.count) short codes but no credentials vault"] }
-        guard let content = try? JSONDecoder().decode(VaultContent.self, from: Data(vaultPlaintext)) else {
-            return ["the credentials vault does not hold readable short-code secrets"]
+        let content: VaultContent
+        switch VaultContent.read(vaultPlaintext) {
+        case .content(let read): content = read
+        case .newer(let format): return ["the credentials vault has format \(format), newer than this pesa knows"]
+        case .unreadable: return ["the credentials vault does not hold readable short-code secrets"]
         }
         let secrets = content.allSecrets
         return active.compactMap { record in

@@ -171,7 +171,9 @@ struct ShortCodesController: Sendable {
     @Sendable func create(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try context.targetOrganization(request)
-        let body = try await request.decodeHashedJSON(as: Body.self, context: context)
+        // Keyed: the body holds secrets, and its hash is journaled with the first answer.
+        let body = try await request.decodeHashedJSON(
+            as: Body.self, context: context, hash: { gateway.keyedRequestHash($0) })
         let actor = identity.actor(requestID: context.requestID)
         let idempotent = IdempotentAnswer(
             gateway: gateway, route: "POST /v1/short-codes", action: .createShortCode,
