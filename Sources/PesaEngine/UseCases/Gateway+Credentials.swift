@@ -70,7 +70,9 @@ extension Gateway {
             var cleared: [ShortCodeKind] = [changes[0].event.kind == .till ? .paybill : .till]
             if legacy.clearsB2CDefault { cleared.append(.b2c) }
             for kind in cleared {
-                guard let other = state.defaultShortCode(kind), !saved.contains(other.id) else { continue }
+                guard let other = state.defaultShortCode(kind), !saved.contains(other.id),
+                    !replaced.contains(where: { $0.id == other.id })
+                else { continue }
                 let event = TenantEvent.ShortCodeSaved(
                     shortCodeID: other.id, version: other.version, label: other.label, environment: other.environment,
                     shortCode: other.shortCode, kind: other.kind, tillNumber: other.tillNumber, isDefault: false,
