@@ -53,6 +53,13 @@ extension TenantState {
         switch event {
         case .credentialsUpdated(let data):
             let legacy = data.legacyProfiles()
+            // The set replaces the one before whole: a short code it no longer names is no longer held.
+            let kept = Set(legacy.profiles.map(\.shortCodeID))
+            for other in activeShortCodes where other.id.isLegacy && !kept.contains(other.id) {
+                shortCodes[other.id]?.deletedAtMs = atMs
+                shortCodes[other.id]?.isDefault = false
+                shortCodes[other.id]?.updatedAtMs = atMs
+            }
             if legacy.clearsB2CDefault { clearDefault(.b2c, except: nil) }
             // Buy goods after paybill (or back): the set's one collecting short code is the default of both.
             let collectingKind = legacy.profiles[0].kind
