@@ -52,7 +52,9 @@ import Testing
             var badKind = Self.input("paybill", "600300")
             badKind.kind = "wallet"
             #expect(
-                await #expect(throws: EngineError.self) { try await gateway.createShortCode(badKind, in: org, by: admin) }?
+                await #expect(throws: EngineError.self) {
+                    try await gateway.createShortCode(badKind, in: org, by: admin)
+                }?
                     .param == "kind")
             var tillOnPaybill = Self.input("paybill", "600300")
             tillOnPaybill.tillNumber = "600301"

@@ -61,9 +61,11 @@ import Testing
         let events = [Self.credentials(1, b2c: "600000"), Fixtures.stk(1), Fixtures.accepted(1), Fixtures.settled(1)]
         let state = try replayed(events)
         for format in [1, 6] {
-            let old = try TenantState(snapshotPayload: state.snapshotPayload(formatVersion: format), formatVersion: format)
+            let old = try TenantState(
+                snapshotPayload: state.snapshotPayload(formatVersion: format), formatVersion: format)
             #expect(old.shortCodes == state.shortCodes, "format \(format)")
-            #expect(old.payments[Fixtures.paymentID(1)]?.shortCodeID == state.payments[Fixtures.paymentID(1)]?.shortCodeID)
+            #expect(
+                old.payments[Fixtures.paymentID(1)]?.shortCodeID == state.payments[Fixtures.paymentID(1)]?.shortCodeID)
             #expect(old.payments[Fixtures.paymentID(1)]?.shortCode == "174379")
         }
         let current = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 7)
