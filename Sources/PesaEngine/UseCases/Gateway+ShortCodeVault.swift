@@ -90,7 +90,8 @@ extension Gateway {
         case .content(let content): return content
         case .newer(let format):
             throw EngineError(
-                .tenantUnavailable, "the credentials vault was written by a newer pesa (format \(format)): upgrade pesa")
+                .tenantUnavailable,
+                "the credentials vault was written by a newer pesa (format \(format)): upgrade pesa")
         case .unreadable:
             throw EngineError(.tenantUnavailable, "the credentials vault holds unreadable content")
         }
