@@ -28,6 +28,9 @@ public enum Limits {
     /// Short-code profiles an organization may hold, deleted ones included (each keeps up to two secret
     /// versions in the vault, which must stay under `credentialsBytesMax`).
     public static let shortCodesCountMax = 50
+    /// API calls counted in memory are journaled at least this often (and at shutdown): a crash loses at most
+    /// this window's calls.
+    public static let apiCallFlushEveryMs: Int64 = 10_000
     public static let shortCodeLabelCharactersMax = 100
     /// Largest snapshot payload (uncompressed) the store will read.
     public static let snapshotPayloadBytesMax = 2 * 1024 * 1024 * 1024

@@ -24,6 +24,8 @@ public final class Gateway: Sendable {
     let callbackTokenKeys = CallbackTokenKeys()
     /// The last probe of the data folder for writes (`readiness()`).
     let writableProbe = WritableProbe()
+    /// API calls not journaled yet (`APICallFlusher`).
+    public let apiCalls = APICallMeter()
 
     init(
         registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,
@@ -118,6 +120,7 @@ public final class Gateway: Sendable {
 
     /// Closes every journal (graceful shutdown).
     public func close() async {
+        await flushAPICalls()
         await registry.closeAll()
         await system.close()
     }

@@ -27,6 +27,8 @@ public struct APIConfiguration: Sendable {
     public var publicURL: String?
     /// Besides a super_admin JWT, this bearer token may read `GET /metrics` (Prometheus scrapes); nil: none.
     public var metricsToken: String?
+    /// Counts an organization's API call (usage metering); nil: not counted.
+    public var countAPICall: (@Sendable (OrganizationID) -> Void)?
 
     public init(
         accessTokens: AccessTokens, apiKeys: any APIKeyResolver = NoAPIKeys(),
@@ -36,7 +38,8 @@ public struct APIConfiguration: Sendable {
         ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)? = nil,
         jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], sessionCookieName: String? = nil,
         accessLogLevel: Logger.Level = .info,
-        version: String = "1.0.0", publicURL: String? = nil, metricsToken: String? = nil
+        version: String = "1.0.0", publicURL: String? = nil, metricsToken: String? = nil,
+        countAPICall: (@Sendable (OrganizationID) -> Void)? = nil
     ) {
         self.accessTokens = accessTokens
         self.apiKeys = apiKeys
@@ -51,5 +54,6 @@ public struct APIConfiguration: Sendable {
         self.version = version
         self.publicURL = publicURL
         self.metricsToken = metricsToken
+        self.countAPICall = countAPICall
     }
 }

@@ -25,7 +25,8 @@ public struct GatewayAPI: Sendable {
             readiness: { await gateway.readiness() },
             ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
             jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
-            metricsToken: metricsToken)
+            metricsToken: metricsToken,
+            countAPICall: { organization in gateway.apiCalls.count(organization, nowMs: gateway.wallClockMs) })
         return GatewayAPI(
             gateway: gateway, accessTokens: accessTokens, passwordHasher: PasswordHasher(cost: bcryptCost),
             configuration: configuration)
@@ -42,6 +43,7 @@ public struct GatewayAPI: Sendable {
         APIKeysController(gateway: gateway, firstAnswers: secretAnswers).addRoutes(to: routes)
         CredentialsController(gateway: gateway).addRoutes(to: routes)
         ShortCodesController(gateway: gateway).addRoutes(to: routes)
+        UsageController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
         UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)

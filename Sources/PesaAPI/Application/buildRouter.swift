@@ -8,7 +8,8 @@ import Synchronization
 /// `GET /openapi.json` and its role requirement enforced).
 ///
 /// Middleware, outermost first: request id → access log → metrics → errors → body limit → JSON content
-/// type → authenticator → rate limit (when `ratePerMinute` is set) → client gone (a request that changes
+/// type → authenticator → rate limit (when `ratePerMinute` is set) → API call count (when `countAPICall` is
+/// set) → client gone (a request that changes
 /// something is not started once its client has closed the connection).
 public func buildRouter(
     configuration: APIConfiguration, addRoutes: (APIRoutes) throws -> Void = { _ in }
@@ -30,6 +31,9 @@ public func buildRouter(
             metricsToken: configuration.metricsToken))
     if let ratePerMinute = configuration.ratePerMinute {
         router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, ratePerMinute: ratePerMinute))
+    }
+    if let countAPICall = configuration.countAPICall {
+        router.add(middleware: APICallCountMiddleware(count: countAPICall))
     }
     router.add(middleware: ClientGoneMiddleware())
 

@@ -171,6 +171,15 @@ public struct PaymentTable: Sendable {
         return (pendingRows + receiptPendingRows).reduce(0) { $0 + (shortCodeRefs[Int($1)] == ref ? 1 : 0) }
     }
 
+    /// The journal position of the event that created the payment at `row`.
+    public func firstEventSeq(at row: Int) -> UInt64 { firstEventSeqs[row] }
+
+    /// The short code number the payment at `row` went through.
+    public func shortCodeNumber(at row: Int) -> String? {
+        let ref = Int(shortCodeRefs[row])
+        return ref == 0 ? nil : shortCodes[ref - 1].number
+    }
+
     /// The profile the payment at `row` went through.
     public func shortCodeID(at row: Int) -> ShortCodeID? {
         let ref = shortCodeRefs[row]

@@ -230,7 +230,9 @@ struct ServeCommand: AsyncParsableCommand {
     private func backgroundServices(gateway: Gateway, upstream: UpstreamClients, logger: Logger) throws
         -> (services: [any Service], sandbox: DarajaSandbox?)
     {
-        var services: [any Service] = [gateway.registry, Reconciler(gateway: gateway, logger: logger)]
+        var services: [any Service] = [
+            gateway.registry, Reconciler(gateway: gateway, logger: logger), APICallFlusher(gateway: gateway),
+        ]
         guard sandboxUpstream == "embedded" else {
             upstream.setSandboxBaseURL(sandboxUpstream)
             return (services, nil)

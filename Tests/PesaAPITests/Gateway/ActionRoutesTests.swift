@@ -22,10 +22,8 @@ import Testing
         .listWebhookDeliveries: "webhooks",
         .retryWebhookDelivery: "webhooks",
         .readSubscription: "billing",
-        .readUsage: "billing",
         .listInvoices: "billing",
         .readInvoice: "billing",
-        .readAllUsage: "billing",
         .readReportSummary: "reports",
         .exportTransactionsCSV: "reports",
     ]

@@ -100,6 +100,9 @@ import Testing
               objectInPath: true) { _ in nil },
         Route(method: .patch, path: "/v1/short-codes/{short_code}", action: .updateShortCode, orgInPath: false,
               objectInPath: true) { n in #"{"label":"Till \#(n)"}"# },
+        Route(method: .get, path: "/v1/usage", action: .readUsage, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/usage/daily", action: .readUsage, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/admin/usage", action: .readAllUsage, orgInPath: false) { _ in nil },
         Route(method: .post, path: "/v1/short-codes/{short_code}/verify", action: .verifyShortCode, orgInPath: false,
               objectInPath: true, callsDaraja: true) { _ in nil },
     ]
@@ -183,7 +186,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 225)
+        #expect(checked == 240)
         await gateway.close()
     }
 
