@@ -43,8 +43,8 @@ public struct MonthUsage: Sendable, Equatable {
     public var byDay: [String: [UsageItem: UsageCount]] = [:]
     /// Short code number -> counts of payments through it (queries too).
     public var byShortCode: [String: [UsageItem: UsageCount]] = [:]
-    /// The journal sequence range the counts come from: the first and last event of what was counted (nil when
-    /// nothing was).
+    /// The journal sequence range the counts come from: the first event of a payment counted and the last event
+    /// about one (nil when none was).
     public var firstSeq: UInt64?
     public var lastSeq: UInt64?
 
@@ -86,6 +86,7 @@ extension TenantState {
                 case .reversal: .reversals
                 }
             usage.add(started, atMs: createdAtMs, shortCode: shortCode, seq: seq)
+            usage.lastSeq = max(usage.lastSeq ?? 0, table.lastEventSeq(at: row))
             guard status == .succeeded || status == .reversed, type != .reversal else { continue }
             usage.add(
                 type == .b2c ? .payoutsSucceeded : .collectionsSucceeded, amount: table.amount(at: row),

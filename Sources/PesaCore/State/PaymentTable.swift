@@ -174,6 +174,11 @@ public struct PaymentTable: Sendable {
     /// The journal position of the event that created the payment at `row`.
     public func firstEventSeq(at row: Int) -> UInt64 { firstEventSeqs[row] }
 
+    /// The journal position of the last event about the payment at `row` (its first, when too far to be kept).
+    public func lastEventSeq(at row: Int) -> UInt64 {
+        lastEventSpans[row] == .max ? firstEventSeqs[row] : firstEventSeqs[row] + UInt64(lastEventSpans[row])
+    }
+
     /// The short code number the payment at `row` went through.
     public func shortCodeNumber(at row: Int) -> String? {
         let ref = Int(shortCodeRefs[row])
