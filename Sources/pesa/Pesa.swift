@@ -7,7 +7,7 @@ struct Pesa: AsyncParsableCommand {
         abstract: "Pesa Gateway: a self-hosted, multi-tenant M-Pesa payment gateway.",
         subcommands: [
             ServeCommand.self, AdminCommand.self, SandboxCommand.self, VerifyCommand.self, CompactCommand.self,
-            KeysCommand.self,
+            KeysCommand.self, UsageCommand.self,
         ]
     )
 }
