@@ -46,6 +46,18 @@ import Testing
         let (badMonth, bad) = try await server.request("GET", "/v1/usage?month=2026-13", token: key)
         #expect(badMonth == 422)
         #expect(payouts.error(bad)?["param"] as? String == "month")
+        let admin = try await payouts.demoAdminToken(server)
+        let (subscribed, subscription) = try await server.request("GET", "/v1/subscription", token: admin)
+        #expect(subscribed == 200)
+        let plan = try #require(subscription?["plan"] as? [String: Any])
+        let used = try #require(subscription?["usage"] as? [String: Any])
+        let included = try #require(plan["included_api_calls"] as? Int)
+        let callsNow = try #require(used["api_calls"] as? Int)
+        #expect(callsNow > calls)
+        #expect(used["api_calls_left"] as? Int == max(0, included - callsNow))
+        #expect((used["items"] as? [String: [String: Any]])?["stk_pushes"]?["count"] as? Int == 2)
+        let (managerRead, _) = try await server.request("GET", "/v1/subscription", token: key)
+        #expect(managerRead == 403)
         server.stop()  // a clean stop journals the calls counted in memory
 
         let rebuilt = try PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", month])

@@ -21,7 +21,6 @@ import Testing
         .rotateWebhookSecret: "webhooks",
         .listWebhookDeliveries: "webhooks",
         .retryWebhookDelivery: "webhooks",
-        .readSubscription: "billing",
         .listInvoices: "billing",
         .readInvoice: "billing",
         .readReportSummary: "reports",

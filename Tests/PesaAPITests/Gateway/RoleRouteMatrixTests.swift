@@ -103,6 +103,7 @@ import Testing
         Route(method: .get, path: "/v1/usage", action: .readUsage, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/usage/daily", action: .readUsage, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/admin/usage", action: .readAllUsage, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/subscription", action: .readSubscription, orgInPath: false) { _ in nil },
         Route(method: .post, path: "/v1/short-codes/{short_code}/verify", action: .verifyShortCode, orgInPath: false,
               objectInPath: true, callsDaraja: true) { _ in nil },
     ]
@@ -186,7 +187,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 240)
+        #expect(checked == 245)
         await gateway.close()
     }
 
