@@ -42,4 +42,41 @@ import Testing
         let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
         #expect(left.isEmpty, "the benchmark removes its data folder: \(left)")
     }
+
+    /// `--compare-profiles 3`: one run measures the workload with the demo's paybill alone and spread over three
+    /// profiles (two created through the API, each its own Daraja app), each on a fresh gateway, and reports
+    /// the completed rate and the push p99 of both and their ratio. Counts and the figures' presence only.
+    @Test func comparesOneProfileWithThreeInOneRun() throws {
+        let scratch = TemporaryDirectory("bench-payments-profiles")
+        defer { scratch.remove() }
+        let result = try PesaBinary.run(
+            [
+                "payments", "--directory", scratch.path, "--payments", "30", "--clients", "4",
+                "--seconds", "120", "--rates", "100", "--open-seconds", "0.3", "--callback-delay-ms", "20",
+                "--fsync-seconds", "0.2", "--settle-seconds", "60", "--compare-profiles", "3", "--rounds", "1",
+            ],
+            timeoutSeconds: 300, executable: PesaBinary.benchPath)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let counts = "sent=30 accepted=30 completed=30 failed=0 settled=true"
+        for arm in ["1 profile", "3 profiles"] {
+            for phase in ["closed loop, 4 clients", "open loop, 100/s"] {
+                #expect(result.stdout.contains("RESULT [\(arm), round 1: \(phase)] \(counts)"), "\(result.stdout)")
+            }
+        }
+        // Round-robin: the three-profile arm's payments completed on each short code alike.
+        #expect(result.stdout.contains(" | 0 | 174379: 60 |"), "\(result.stdout)")
+        #expect(result.stdout.contains(" | 0 | 174379: 20, 600111: 20, 600112: 20 |"), "\(result.stdout)")
+        // Both figures of each arm, and their ratios.
+        for figure in ["| completed payments/s (best closed loop", "| push p99 at 100/s (ms"] {
+            let row = result.stdout.split(separator: "\n").first { $0.hasPrefix(figure) }
+            let figures = #"\| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| (yes|no) \|$"#
+            #expect(row?.range(of: figures, options: .regularExpression) != nil, "\(row ?? "no row \(figure)")")
+        }
+        #expect(
+            result.stdout.range(
+                of: #"\nCOMPARE profiles=3 completed_ratio=[0-9]+\.[0-9]{3} p99_ratio=[0-9]+\.[0-9]{3}\n"#,
+                options: .regularExpression) != nil, "\(result.stdout)")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
+        #expect(left.isEmpty, "the benchmark removes its data folders: \(left)")
+    }
 }

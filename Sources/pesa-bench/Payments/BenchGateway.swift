@@ -43,8 +43,11 @@ final class BenchGateway: @unchecked Sendable {
     }
 
     /// Starts the child and waits until it answers and has printed the demo organization. `bcryptCost`: 4 where
-    /// logins are not measured.
-    func start(callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4) async throws {
+    /// logins are not measured. `sandboxPasskeys`: more STK short codes for the embedded sandbox
+    /// (PESA_SANDBOX_PASSKEYS, `SHORTCODE=PASSKEY[,…]`).
+    func start(
+        callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4, sandboxPasskeys: String = ""
+    ) async throws {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         guard let output = FileHandle(forWritingAtPath: outputPath) else {
             throw CLIError("cannot write \(outputPath)")
@@ -60,6 +63,7 @@ final class BenchGateway: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PESA_MASTER_KEY")
         environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
+        environment["PESA_SANDBOX_PASSKEYS"] = sandboxPasskeys.isEmpty ? nil : sandboxPasskeys
         // The load reuses the demo's test numbers: Daraja's one-push-per-phone lock is lifted for it.
         environment["PESA_SANDBOX_UNLOCK_SUBSCRIBERS"] = "1"
         environment["PESA_ADMIN_EMAIL"] = Self.adminEmail

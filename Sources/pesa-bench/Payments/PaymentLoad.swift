@@ -15,6 +15,8 @@ struct PaymentLoad: Sendable {
     /// Every `declineEvery`-th push (when > 0) goes to the sandbox's "insufficient funds" test number, so its
     /// payment ends `failed` and must not count as completed (the tests use this).
     var declineEvery = 0
+    /// The short codes the pushes name in `short_code`, round-robin; none named when empty (the default profile).
+    var shortCodes: [String] = []
 
     /// What one phase sent and what came back.
     struct Outcome: Sendable {
@@ -78,8 +80,9 @@ struct PaymentLoad: Sendable {
         // Phones 2547 1xxxxxxx: none is one of the sandbox's scripted-failure test numbers, so all succeed.
         let declined = declineEvery > 0 && index % declineEvery == declineEvery - 1
         let phone = declined ? Self.insufficientFundsPhone : 254_710_000_000 + index % 10_000_000
+        let shortCode = shortCodes.isEmpty ? "" : #","short_code":"\#(shortCodes[index % shortCodes.count])""#
         return #"{"phone":"\#(phone)","amount":\#(1 + index % 1_000),"#
-            + #""account_reference":"B\#(index % 100_000_000)","description":"Bench \#(phase)"}"#
+            + #""account_reference":"B\#(index % 100_000_000)","description":"Bench \#(phase)"\#(shortCode)}"#
     }
 
     /// The value of the answer's `"id"` (a scan, not a JSON decode: the load generator shares the CPU).

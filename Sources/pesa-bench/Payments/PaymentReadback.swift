@@ -13,6 +13,7 @@ struct PaymentReadback: Sendable {
     struct Recorded: Sendable {
         let status: String
         let updatedAtMs: Int64
+        var shortCode = ""
     }
 
     private struct Page: Decodable {
@@ -20,9 +21,11 @@ struct PaymentReadback: Sendable {
             let id: String
             let status: String
             let updatedAt: String
+            let shortCode: String?
             enum CodingKeys: String, CodingKey {
                 case id, status
                 case updatedAt = "updated_at"
+                case shortCode = "short_code"
             }
         }
         let data: [Item]
@@ -51,7 +54,9 @@ struct PaymentReadback: Sendable {
         for _ in 0..<Self.pagesMax {
             let page = try await read("/v1/transactions?limit=500" + (cursor.map { "&cursor=\($0)" } ?? ""))
             for item in page.data {
-                recorded[item.id] = Recorded(status: item.status, updatedAtMs: try Self.milliseconds(item.updatedAt))
+                recorded[item.id] = Recorded(
+                    status: item.status, updatedAtMs: try Self.milliseconds(item.updatedAt),
+                    shortCode: item.shortCode ?? "")
             }
             guard let next = page.nextCursor else { return recorded }
             cursor = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? next
@@ -81,6 +86,8 @@ struct Completions: Sendable {
     var completed = 0
     /// Accepted payments in any other state, by status.
     var others: [String: Int] = [:]
+    /// Completed payments by their short code.
+    var byShortCode: [String: Int] = [:]
     /// Completed per second, from the first completion to the last.
     var perSecond = 0.0
     /// Completions in each whole second from the first one (the last, partial second left out).
@@ -97,6 +104,7 @@ struct Completions: Sendable {
             }
             if payment.status == "succeeded" {
                 times.append(payment.updatedAtMs)
+                byShortCode[payment.shortCode, default: 0] += 1
             } else {
                 others[payment.status, default: 0] += 1
             }

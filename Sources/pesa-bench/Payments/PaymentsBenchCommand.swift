@@ -60,6 +60,23 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     @Option(help: "The gateway's log level.")
     var logLevel: String = "warning"
 
+    @Option(help: """
+        Collecting short-code profiles of the organization to spread the pushes over, round-robin (1...16). Beyond \
+        the demo's paybill the benchmark creates tills and paybills, each its own Daraja app, before measuring; \
+        with more than one, every push names its profile in short_code.
+        """)
+    var profiles = 1
+
+    @Option(help: """
+        Compare in one run: the same workload with 1 profile and with this many (2...16), each on a fresh gateway \
+        and data folder, in alternating order for --rounds rounds; every push names its profile. Prints both \
+        completed rates and push p99s and their ratio.
+        """)
+    var compareProfiles: Int?
+
+    @Option(help: "Rounds of --compare-profiles (1...10).")
+    var rounds = 2
+
     @Option(help: .hidden)
     var declineEvery = 0
 
@@ -80,6 +97,9 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         guard rates.split(separator: ",").allSatisfy(rateValid) else {
             throw ValidationError("--rates: numbers up to 100000 or 'half', comma-separated")
         }
+        guard (1...BenchProfiles.countMax).contains(profiles), (1...10).contains(rounds),
+            compareProfiles.map({ (2...BenchProfiles.countMax).contains($0) }) ?? true
+        else { throw ValidationError("--profiles: 1...16; --compare-profiles: 2...16; --rounds: 1...10") }
     }
 
     func clientCounts() throws -> [Int] {
@@ -93,8 +113,7 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     func run() async throws {
         let root = directory + "/payments-\(getpid())"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let gateway = BenchGateway(root: root, executable: pesa ?? PesaExecutable.besideThisOne)
-        let cleanup = BenchCleanup(gateway: gateway, root: root)
+        let cleanup = BenchCleanup(root: root)
         cleanup.installSignalHandlers()
         defer { cleanup.run() }
         var report = PaymentsReport(loadBefore: BenchCPU.loadAverage())
@@ -106,9 +125,18 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         var pool = HTTPClient.Configuration()
         pool.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1_024
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pool)
+        var comparison: ProfilesComparison?
         do {
-            try await gateway.start(callbackDelayMs: callbackDelayMs, logLevel: logLevel, http: http)
-            try await measure(gateway: gateway, http: http, into: &report)
+            if let compareProfiles {
+                comparison = try await compare(
+                    [1, compareProfiles], root: root, cleanup: cleanup, http: http, into: &report)
+            } else {
+                let gateway = BenchGateway(root: root, executable: executable)
+                cleanup.track(gateway)
+                let chosen = BenchProfiles(count: profiles)
+                _ = try await arm(
+                    chosen, named: profiles > 1, gateway: gateway, http: http, label: "", rates: nil, into: &report)
+            }
         } catch {
             try? await http.shutdown()
             throw error
@@ -116,37 +144,74 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         try await http.shutdown()
         report.loadAfter = BenchCPU.loadAverage()
         report.print(callbackDelayMs: callbackDelayMs)
+        comparison?.print()
     }
 
-    private func measure(gateway: BenchGateway, http: HTTPClient, into report: inout PaymentsReport) async throws {
+    var executable: String { pesa ?? PesaExecutable.besideThisOne }
+
+    /// Starts `gateway` with `profiles` (created before measuring) and measures the workload on it; the
+    /// open-loop rates it used. `named`: every push names its profile, round-robin.
+    func arm(
+        _ profiles: BenchProfiles, named: Bool, gateway: BenchGateway, http: HTTPClient, label: String,
+        rates: [Double]?, into report: inout PaymentsReport
+    ) async throws -> [Double] {
+        try await gateway.start(
+            callbackDelayMs: callbackDelayMs, logLevel: logLevel, http: http, sandboxPasskeys: profiles.sandboxPasskeys)
+        try await profiles.create(on: gateway, http: http)
+        let shortCodes = named ? profiles.shortCodes : []
+        return try await measure(
+            gateway: gateway, http: http, shortCodes: shortCodes, label: label, rates: rates, into: &report)
+    }
+
+    /// The closed loops, then the open loops at `rates` (nil: --rates, 'half' of this gateway's best closed loop).
+    private func measure(
+        gateway: BenchGateway, http: HTTPClient, shortCodes: [String], label: String, rates fixed: [Double]?,
+        into report: inout PaymentsReport
+    ) async throws -> [Double] {
         let readback = PaymentReadback(gateway: gateway, http: http)
-        let warmUp = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "warmup")
-        _ = await warmUp.closedLoop(clients: 8, seconds: 30, countMax: min(Self.warmUpPushes, payments))
-        _ = try await readback.waitUntilNonePending(seconds: settleSeconds)
-        for count in try clientCounts() {
-            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "c\(count)")
+        let load = { (phase: String) in
+            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: phase)
             load.declineEvery = declineEvery
-            report.phases.append(try await step("closed loop, \(count) clients", gateway: gateway, readback: readback) {
-                await load.closedLoop(clients: count, seconds: seconds, countMax: payments)
-            })
+            load.shortCodes = shortCodes
+            return load
         }
-        let best = report.phases.map(\.completions.perSecond).max() ?? 0
+        // Round-robin over the profiles too, so that each one's Daraja token is fetched before measuring.
+        _ = await load("warmup").closedLoop(clients: 8, seconds: 30, countMax: min(Self.warmUpPushes, payments))
+        _ = try await readback.waitUntilNonePending(seconds: settleSeconds)
+        var best = 0.0
+        for count in try clientCounts() {
+            let closed = load("c\(count)")
+            let phase = try await step("\(label)closed loop, \(count) clients", gateway: gateway, readback: readback) {
+                await closed.closedLoop(clients: count, seconds: seconds, countMax: payments)
+            }
+            best = max(best, phase.completions.perSecond)
+            report.phases.append(phase)
+        }
+        let chosen = fixed ?? openRates(best: best)
+        for rate in chosen {
+            let open = load("o\(Int(rate))")
+            let count = min(Int(rate * openSeconds), payments)
+            let baseline = await open.openLoop(
+                ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax, target: .health)
+            var phase = try await step("\(label)open loop, \(Int(rate))/s", gateway: gateway, readback: readback) {
+                await open.openLoop(ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax)
+            }
+            phase.baseline = baseline
+            phase.openLoopRate = rate
+            report.phases.append(phase)
+        }
+        return chosen
+    }
+
+    /// --rates, 'half' as half of `best`, leaving out a rate within 10 % of one before it.
+    private func openRates(best: Double) -> [Double] {
         var chosen: [Double] = []
         for text in rates.split(separator: ",") {
             let rate = text == "half" ? (best / 2).rounded() : Double(text) ?? 0
             guard rate >= 1, !chosen.contains(where: { abs($0 - rate) <= 0.1 * $0 }) else { continue }
             chosen.append(rate)
-            var load = PaymentLoad(http: http, baseURL: gateway.baseURL, apiKey: gateway.apiKey, phase: "o\(Int(rate))")
-            load.declineEvery = declineEvery
-            let count = min(Int(rate * openSeconds), payments)
-            let baseline = await load.openLoop(
-                ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax, target: .health)
-            var phase = try await step("open loop, \(Int(rate))/s", gateway: gateway, readback: readback) {
-                await load.openLoop(ratePerSecond: rate, count: count, inFlightMax: Self.inFlightMax)
-            }
-            phase.baseline = baseline
-            report.phases.append(phase)
         }
+        return chosen
     }
 
     /// Runs one phase, waits for its callbacks, reads back what was recorded, and measures the CPU it took.
@@ -171,17 +236,24 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// Stops the child gateway and removes its data folder, on the way out or on SIGINT/SIGTERM.
+/// Stops the child gateway and removes the data folders, on the way out or on SIGINT/SIGTERM.
 final class BenchCleanup: @unchecked Sendable {
-    private let gateway: BenchGateway
+    private var gateway: BenchGateway?
     private let root: String
     private let lock = NSLock()
     private var done = false
     private var sources: [any DispatchSourceSignal] = []
 
-    init(gateway: BenchGateway, root: String) {
+    init(gateway: BenchGateway? = nil, root: String) {
         self.gateway = gateway
         self.root = root
+    }
+
+    /// The gateway to stop from now on (a run that starts one after another).
+    func track(_ gateway: BenchGateway) {
+        lock.lock()
+        defer { lock.unlock() }
+        self.gateway = gateway
     }
 
     func run() {
@@ -189,7 +261,7 @@ final class BenchCleanup: @unchecked Sendable {
         defer { lock.unlock() }
         guard !done else { return }
         done = true
-        gateway.stop()
+        gateway?.stop()
         try? FileManager.default.removeItem(atPath: root)
     }
 

@@ -18,6 +18,8 @@ struct PaymentsReport {
         let generatorCPUSeconds: Double
         /// Open loop: `GET /healthz` at the same rate just before, the same run's baseline for the latency.
         var baseline: PaymentLoad.Outcome?
+        /// Open loop: its arrival rate per second.
+        var openLoopRate: Double?
 
         /// A line the tests read: counts only.
         var resultLine: String {
