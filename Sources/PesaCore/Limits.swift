@@ -31,6 +31,10 @@ public enum Limits {
     /// API calls counted in memory are journaled at least this often (and at shutdown): a crash loses at most
     /// this window's calls.
     public static let apiCallFlushEveryMs: Int64 = 10_000
+    public static let planNameCharactersMax = 40
+    /// A plan's fee or unit price: at most 10,000,000 KES, in cents.
+    public static let planAmountMinorUnitsMax: Int64 = 1_000_000_000
+    public static let plansCountMax = 200
     public static let shortCodeLabelCharactersMax = 100
     /// Largest snapshot payload (uncompressed) the store will read.
     public static let snapshotPayloadBytesMax = 2 * 1024 * 1024 * 1024

@@ -26,6 +26,8 @@ public final class Gateway: Sendable {
     let writableProbe = WritableProbe()
     /// API calls not journaled yet (`APICallFlusher`).
     public let apiCalls = APICallMeter()
+    /// The current plans (`system/` state), for the rate limit of every request.
+    public let planCatalog = PlanCatalog()
 
     init(
         registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,
@@ -64,9 +66,11 @@ public final class Gateway: Sendable {
         let registry = TenantRegistry(
             data: data, clock: clock, snapshotTailEventsMax: snapshotTailEventsMax, logger: logger)
         try registry.discover()
-        return Gateway(
+        let gateway = Gateway(
             registry: registry, system: system, masterKey: masterKey, clock: clock, logger: logger, payments: payments,
             upstream: upstream)
+        try await gateway.seedPlans()
+        return gateway
     }
 
     /// The seal of an organization's callback tokens; with `create`, its key is made when it has none.

@@ -45,6 +45,7 @@ public struct GatewayAPI: Sendable {
         ShortCodesController(gateway: gateway).addRoutes(to: routes)
         UsageController(gateway: gateway).addRoutes(to: routes)
         SubscriptionController(gateway: gateway).addRoutes(to: routes)
+        PlansController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
         UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)

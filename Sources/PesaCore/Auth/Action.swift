@@ -30,7 +30,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     // Billing, usage, reports
     case readSubscription, readUsage, listInvoices, readInvoice
     case readReportSummary, exportTransactionsCSV
-    case readAllUsage
+    case readAllUsage, listPlans, managePlans
     // Operations
     case health, readiness, metrics, openAPI
 
@@ -62,7 +62,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .readSubscription, .listInvoices, .readInvoice, .createShortCode, .updateShortCode, .deleteShortCode,
             .verifyShortCode:
             .atLeast(.orgAdmin)
-        case .createOrganization, .updateOrganizationBilling, .readAllUsage:
+        case .createOrganization, .updateOrganizationBilling, .readAllUsage, .listPlans, .managePlans:
             .atLeast(.superAdmin)
         }
     }

@@ -39,6 +39,7 @@ extension TenantEvent {
         case .shortCodeVerified(let data): Self.canonicalJSON(data)
         case .shortCodeClaimed(let data): Self.canonicalJSON(data)
         case .shortCodeReleased(let data): Self.canonicalJSON(data)
+        case .planSaved(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -78,6 +79,7 @@ extension TenantEvent {
         case "short_code.verified": self = .shortCodeVerified(try Self.decode(data, type))
         case "short_code.claimed": self = .shortCodeClaimed(try Self.decode(data, type))
         case "short_code.released": self = .shortCodeReleased(try Self.decode(data, type))
+        case "plan.saved": self = .planSaved(try Self.decode(data, type))
         case "token.revoked": self = .tokenRevoked(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }

@@ -40,6 +40,7 @@ public enum TenantEvent: Sendable, Equatable {
     case shortCodeVerified(ShortCodeVerified)
     case shortCodeClaimed(ShortCodeClaimed)
     case shortCodeReleased(ShortCodeClaimed)
+    case planSaved(Plan)
 
     /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
@@ -51,7 +52,7 @@ public enum TenantEvent: Sendable, Equatable {
         "webhook_endpoint.created", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted", "usage.recorded",
         "query.sent", "query.completed", "c2b.validation_set",
         "token.revoked", "short_code.saved", "short_code.deleted", "short_code.verified",
-        "short_code.claimed", "short_code.released",
+        "short_code.claimed", "short_code.released", "plan.saved",
     ]
 
     /// The stable type string written in the journal.
@@ -91,6 +92,7 @@ public enum TenantEvent: Sendable, Equatable {
         case .shortCodeVerified: "short_code.verified"
         case .shortCodeClaimed: "short_code.claimed"
         case .shortCodeReleased: "short_code.released"
+        case .planSaved: "plan.saved"
         }
     }
 }

@@ -286,3 +286,38 @@ extension ShortCodeRecord {
                 error: try reader.optionalString("verification error")) : nil
     }
 }
+
+extension PlanVersion {
+    func write(to writer: inout ByteWriter) {
+        writer.string(plan.name)
+        for amount in [plan.monthlyFee, plan.overageFeePerCall, plan.pricePerTransaction] { writer.i64(amount.minorUnits) }
+        writer.i64(plan.includedCalls)
+        writer.i64(plan.includedTransactions)
+        writer.bool(plan.hardCap)
+        writer.i64(plan.rateLimitPerMinute)
+        writer.optionalI64(plan.burst)
+        writer.i64(plan.trialDays)
+        writer.i64(plan.version)
+        writer.i64(savedAtMs)
+    }
+
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        let name = try reader.string("plan name")
+        let fee = try reader.amount("monthly fee")
+        let perCall = try reader.amount("price per api call")
+        let perTransaction = try reader.amount("price per transaction")
+        let calls = try reader.i64("included api calls")
+        let transactions = try reader.i64("included transactions")
+        let hardCap = try reader.bool("hard cap")
+        let rate = try reader.i64("rate limit")
+        let burst = try reader.optionalI64("burst")
+        let trialDays = try reader.i64("trial days")
+        let version = try reader.i64("plan version")
+        plan = Plan(
+            name: name, monthlyFee: fee, includedCalls: calls, overageFeePerCall: perCall, rateLimitPerMinute: rate,
+            includedTransactions: transactions, pricePerTransaction: perTransaction, hardCap: hardCap, burst: burst,
+            trialDays: trialDays, version: version)
+        savedAtMs = try reader.i64("plan saved at")
+        if let problem = plan.problem { throw .snapshotCorrupt("plan \(name): \(problem.message)") }
+    }
+}

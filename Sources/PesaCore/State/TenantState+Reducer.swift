@@ -18,6 +18,8 @@ extension TenantState {
             shortCodeClaims[data.shortCode] = data.organizationID
         case .shortCodeReleased(let data):
             shortCodeClaims[data.shortCode] = nil
+        case .planSaved(let plan):
+            plans[plan.name, default: []].append(PlanVersion(plan: plan, savedAtMs: atMs))
         case .auditRecorded:
             counters.auditEntries += 1
         case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived:

@@ -34,6 +34,12 @@ extension TenantState {
                 writer.string(number)
                 writer.string(shortCodeClaims[number]?.rawValue ?? "")
             }
+            writer.u64(UInt64(plans.count))
+            for name in plans.keys.sorted() {
+                let versions = plans[name] ?? []
+                writer.u64(UInt64(versions.count))
+                for version in versions { version.write(to: &writer) }
+            }
         } else {
             let legacy = legacyCredentials()
             writer.bool(legacy != nil)
@@ -113,6 +119,16 @@ extension TenantState {
             for _ in 0..<(try reader.count("short code claims", minimumBytesEach: 16)) {
                 let number = try reader.string("claimed short code")
                 shortCodeClaims[number] = try reader.id(OrganizationID.self, "claiming organization")
+            }
+            for _ in 0..<(try reader.count("plans", minimumBytesEach: 8)) {
+                var versions: [PlanVersion] = []
+                for _ in 0..<(try reader.count("plan versions", minimumBytesEach: 80)) {
+                    versions.append(try PlanVersion(from: &reader))
+                }
+                guard let name = versions.first?.plan.name, plans[name] == nil,
+                    versions.allSatisfy({ $0.plan.name == name })
+                else { throw .snapshotCorrupt("a plan's versions are empty, repeated or of several plans") }
+                plans[name] = versions
             }
         } else {
             legacyCredentials = try reader.bool("credentials") ? try CredentialsRecord(from: &reader) : nil

@@ -41,6 +41,15 @@ extension TenantState {
             if let holder = shortCodeClaims[data.shortCode], holder != data.organizationID {
                 throw .inconsistentEvent("short code \(data.shortCode) is held by another organization")
             }
+        case .planSaved(let plan):
+            if let problem = plan.problem { throw .invalidField(problem.field, problem.message) }
+            let last = plans[plan.name]?.last?.plan.version ?? 0
+            guard plan.version == last + 1 else {
+                throw .inconsistentEvent("plan \(plan.name) version \(plan.version) does not follow \(last)")
+            }
+            guard plans[plan.name] != nil || plans.count < Limits.plansCountMax else {
+                throw .invalidField("name", "an instance holds at most \(Limits.plansCountMax) plans")
+            }
         case .shortCodeReleased(let data):
             guard shortCodeClaims[data.shortCode] == data.organizationID else {
                 throw .inconsistentEvent("short code \(data.shortCode) is not held by \(data.organizationID)")

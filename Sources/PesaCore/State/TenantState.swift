@@ -23,6 +23,8 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var shortCodes: [ShortCodeID: ShortCodeRecord] = [:]
     /// In the instance's `system/` state only: production short code -> the organization holding it.
     public internal(set) var shortCodeClaims: [String: OrganizationID] = [:]
+    /// In the instance's `system/` state only: every version of every plan, oldest first, with when it was saved.
+    public internal(set) var plans: [String: [PlanVersion]] = [:]
     public internal(set) var payments = PaymentTable()
     /// Keyed by `IdempotencyRecord.storageKey(scope:key:)`; records past the window are dropped at the first
     /// event of each `Limits.idempotencyPruneEveryMs` (until then they are kept, and not replayed).

@@ -49,7 +49,8 @@ extension Gateway {
 
     /// The organization's rate limit in requests per minute (its override, else its plan's).
     public func rateLimitPerMinute(of organization: OrganizationID) async throws -> Int64? {
-        try await engine(organization).accessView.rateLimitPerMinute
+        guard let record = try await engine(organization).accessView.organization else { return nil }
+        return record.rateLimitOverride ?? planCatalog.plan(record.plan)?.rateLimitPerMinute
     }
 }
 

@@ -29,7 +29,6 @@ public struct OrganizationChanges: Sendable {
 }
 
 extension Gateway {
-    static let trialDays: Int64 = 14
     static let periodDays: Int64 = 30
     static let dayMs: Int64 = 86_400_000
 
@@ -40,13 +39,12 @@ extension Gateway {
         try actor.authorize(.createOrganization, in: nil)
         let name = try Self.validName(name)
         let orgSlug: OrgSlug
-        let planDetails: Plan
         do {
             orgSlug = try OrgSlug.forNewOrganization(slug)
-            planDetails = try Plan.named(plan)
         } catch {
             throw EngineError.from(error)
         }
+        let planDetails = try self.plan(named: plan)
         let id = OrganizationID(randomBytes: CommandContext.randomBytes(16))
         guard registry.reserve(slug: orgSlug.rawValue, id: id.rawValue) else {
             throw EngineError(.conflict, "slug \"\(orgSlug.rawValue)\" is taken", param: "slug")
@@ -60,14 +58,14 @@ extension Gateway {
             throw EngineError.from(error)
         }
         registry.register(TenantRegistry.Listing(id: id.rawValue, slug: orgSlug.rawValue, name: name))
-        let paid = planDetails.monthlyFee.minorUnits > 0
+        let trialDays = planDetails.trialDays
         let engine = try await self.engine(id)
         // The key is written before the first token sealed under it is journaled.
         let seal = try await callbackTokenSeal(engine, create: true)
         let created = TenantEvent.organizationCreated(.init(
             organizationID: id, name: name, slug: orgSlug, plan: planDetails.name,
-            subscriptionStatus: paid ? .trialing : .active, currentPeriodStartMs: nowMs,
-            currentPeriodEndMs: nowMs + (paid ? Self.trialDays : Self.periodDays) * Self.dayMs,
+            subscriptionStatus: trialDays > 0 ? .trialing : .active, currentPeriodStartMs: nowMs,
+            currentPeriodEndMs: nowMs + (trialDays > 0 ? trialDays : Self.periodDays) * Self.dayMs,
             callbackToken: seal.seal(Self.callbackToken())))
         try await engine.execute { (state, _) throws(EngineError) in
             guard state.organization == nil else { throw EngineError(.conflict, "organization exists") }
@@ -90,7 +88,7 @@ extension Gateway {
             logger.error(
                 "callback token cannot be opened", metadata: ["tenant": "\(record.id.rawValue)", "reason": "key file"])
         }
-        return OrganizationView(record: record, planDetails: try? Plan.named(record.plan), callbackToken: token)
+        return OrganizationView(record: record, planDetails: planCatalog.plan(record.plan), callbackToken: token)
     }
 
     /// super_admin: every organization; anyone else: their own. Fenced tenants are left out.
@@ -126,9 +124,7 @@ extension Gateway {
         try actor.authorize(.updateOrganization, in: id)
         if changes.touchesBilling { try actor.authorize(.updateOrganizationBilling, in: id) }
         let name = try changes.name.map { (name) throws(EngineError) in try Self.validName(name) }
-        if let plan = changes.plan {
-            do { _ = try Plan.named(plan) } catch { throw EngineError.from(error) }
-        }
+        if let plan = changes.plan { _ = try self.plan(named: plan) }
         if let limit = changes.rateLimitOverride, !(1...Limits.rateLimitPerMinuteMax).contains(limit) {
             throw EngineError.invalid(
                 "rate_limit", "rate_limit must be 1 to \(Limits.rateLimitPerMinuteMax) requests per minute")

@@ -26,8 +26,7 @@ extension Gateway {
             guard let record = state.organization else { throw EngineError.notFound("organization") }
             return record
         }
-        let plan: Plan
-        do { plan = try Plan.named(record.plan) } catch { throw EngineError.from(error) }
+        let plan = try self.plan(named: record.plan)
         let usage = try await usage(month: nil, in: organization, by: actor)
         return SubscriptionState(
             plan: plan, status: record.subscriptionStatus, currentPeriodStartMs: record.currentPeriodStartMs,

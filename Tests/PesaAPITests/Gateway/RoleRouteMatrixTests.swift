@@ -104,6 +104,13 @@ import Testing
         Route(method: .get, path: "/v1/usage/daily", action: .readUsage, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/admin/usage", action: .readAllUsage, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/subscription", action: .readSubscription, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/admin/plans", action: .listPlans, orgInPath: false) { _ in nil },
+        Route(method: .post, path: "/v1/admin/plans", action: .managePlans, orgInPath: false) { n in
+            #"{"name":"plan-\#(n)","monthly_fee_cents":100000,"included_api_calls":10,"rate_limit_per_minute":60}"#
+        },
+        Route(method: .patch, path: "/v1/admin/plans/starter", action: .managePlans, orgInPath: false) { _ in
+            #"{"trial_days":14}"#
+        },
         Route(method: .post, path: "/v1/short-codes/{short_code}/verify", action: .verifyShortCode, orgInPath: false,
               objectInPath: true, callsDaraja: true) { _ in nil },
     ]
@@ -187,7 +194,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 245)
+        #expect(checked == 260)
         await gateway.close()
     }
 

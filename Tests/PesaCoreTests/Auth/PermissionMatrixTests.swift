@@ -22,7 +22,7 @@ import Testing
         .listInvoices: .orgAdmin, .readInvoice: .orgAdmin, .rotateCallbackToken: .orgAdmin,
         .createOrganization: .superAdmin, .updateOrganizationBilling: .superAdmin, .readAllUsage: .superAdmin,
         .listShortCodes: .manager, .readShortCode: .manager, .createShortCode: .orgAdmin, .updateShortCode: .orgAdmin,
-        .deleteShortCode: .orgAdmin, .verifyShortCode: .orgAdmin,
+        .deleteShortCode: .orgAdmin, .verifyShortCode: .orgAdmin, .listPlans: .superAdmin, .managePlans: .superAdmin,
     ]
 
     @Test func tableCoversEveryAction() {

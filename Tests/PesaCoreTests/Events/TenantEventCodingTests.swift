@@ -60,6 +60,10 @@ import Testing
             error: "Invalid Authentication passed (400.008.01)")),
         .shortCodeClaimed(.init(shortCode: "600100", organizationID: Fixtures.orgID)),
         .shortCodeReleased(.init(shortCode: "600100", organizationID: Fixtures.orgID)),
+        .planSaved(Plan(
+            name: "growth", monthlyFee: Amount(shillings: 5_000), includedCalls: 50_000,
+            overageFeePerCall: Amount(minorUnits: 30), rateLimitPerMinute: 600, includedTransactions: 5_000,
+            pricePerTransaction: Amount(minorUnits: 150), hardCap: false, burst: 900, trialDays: 7)),
     ]
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {

@@ -46,6 +46,7 @@ import Testing
         for id in state.users.keys { state.users[id]?.passwordChangedAtMs = nil }
         // Before profiles (format 7) a folder held one credential set: the default profile alone.
         state.shortCodes = state.shortCodes.filter { $0.value.isDefault }
+        state.plans = [:]  // plans live in the system folder since format 7
         let formatOne = state.snapshotPayload(formatVersion: 1)
         #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)
