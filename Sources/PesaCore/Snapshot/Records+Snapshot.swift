@@ -290,7 +290,9 @@ extension ShortCodeRecord {
 extension PlanVersion {
     func write(to writer: inout ByteWriter) {
         writer.string(plan.name)
-        for amount in [plan.monthlyFee, plan.overageFeePerCall, plan.pricePerTransaction] { writer.i64(amount.minorUnits) }
+        for amount in [plan.monthlyFee, plan.overageFeePerCall, plan.pricePerTransaction] {
+            writer.i64(amount.minorUnits)
+        }
         writer.i64(plan.includedCalls)
         writer.i64(plan.includedTransactions)
         writer.bool(plan.hardCap)

@@ -112,7 +112,8 @@ struct PlansController: Sendable {
         }
         let plan = Plan(
             name: body.name ?? "", monthlyFee: Amount(minorUnits: body.monthlyFeeCents ?? 0),
-            includedCalls: body.includedAPICalls ?? 0, overageFeePerCall: Amount(minorUnits: body.pricePerAPICallCents ?? 0),
+            includedCalls: body.includedAPICalls ?? 0,
+            overageFeePerCall: Amount(minorUnits: body.pricePerAPICallCents ?? 0),
             rateLimitPerMinute: body.rateLimitPerMinute ?? 0, includedTransactions: body.includedTransactions ?? 0,
             pricePerTransaction: Amount(minorUnits: body.pricePerTransactionCents ?? 0), hardCap: body.hardCap ?? false,
             burst: body.burst, trialDays: body.trialDays ?? 0)
