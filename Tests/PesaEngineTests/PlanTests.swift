@@ -85,3 +85,44 @@ import Testing
         await harness.gateway.close()
     }
 }
+
+/// A plan's hard cap: payments beyond the transactions it includes this month are refused (402), a reversal
+/// and the results of payments already moving never are.
+@Suite struct HardCapTests {
+    @Test func paymentsBeyondTheCapAreRefusedAndMoneyMovingIsStillRecorded() async throws {
+        try await PaymentsHarness.run { harness in
+            let gateway = harness.gateway
+            let root = EngineHarness.superAdmin
+            _ = try await gateway.createPlan(
+                Plan(
+                    name: "capped", monthlyFee: .zero, includedCalls: 1_000, overageFeePerCall: .zero,
+                    rateLimitPerMinute: 600, includedTransactions: 2, hardCap: true, trialDays: 0),
+                by: root)
+            var changes = OrganizationChanges()
+            changes.plan = "capped"
+            _ = try await gateway.updateOrganization(harness.organization, changes, by: root)
+            let paid = try await harness.push("254708374149", amount: 40)
+            _ = try await harness.payout("254708374141")
+            let refused = await #expect(throws: EngineError.self) { try await harness.push("254708374142") }
+            #expect(refused?.code == .subscriptionInactive)
+            #expect(refused?.message.contains("hard cap") == true)
+            #expect(
+                await #expect(throws: EngineError.self) { try await harness.payout("254708374143") }?.code
+                    == .subscriptionInactive)
+            // The pushes already made are still settled by their callbacks, and a reversal is not capped.
+            _ = try await harness.deliverCallbacks(count: 1)
+            let settled = try await harness.payment(paid.payment.id)
+            #expect(settled.status == .succeeded)
+            let receipt = try #require(settled.mpesaReceipt)
+            let reversal = try await gateway.reversal(
+                ReversalParameters(mpesaReceipt: receipt, amount: 40, remarks: "Refund"), in: harness.organization,
+                idempotency: nil, by: harness.admin)
+            #expect(reversal.payment.type == .reversal)
+            // Lifting the cap lets payments start again.
+            var lifted = PlanChanges()
+            lifted.hardCap = false
+            _ = try await gateway.updatePlan("capped", lifted, by: root)
+            #expect(try await harness.push("254708374144").payment.status == .pending)
+        }
+    }
+}

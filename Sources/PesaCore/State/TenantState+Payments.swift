@@ -46,6 +46,9 @@ extension TenantState {
             preconditionFailure("not a payment creation event")
         }
         payment.shortCode = payment.shortCodeID.flatMap { shortCodes[$0]?.shortCode }
+        if payment.type == .stkPush || payment.type == .b2c {
+            transactionsByMonth[KenyaTime.monthKey(ms: payment.createdAtMs), default: 0] += 1
+        }
         payments.append(payment)
     }
 

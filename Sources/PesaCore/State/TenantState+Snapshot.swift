@@ -171,6 +171,24 @@ extension TenantState {
             throw .snapshotCorrupt("payload does not end with PTS1 right after the payment table")
         }
         if formatVersion < 7 { adoptLegacyCredentials(legacyCredentials) }
+        countTransactionsByMonth()
+    }
+
+    /// `transactionsByMonth` from the payment table (derived, never written), one month key per run of rows in
+    /// the same month.
+    private mutating func countTransactionsByMonth() {
+        var month: (startMs: Int64, endMs: Int64, key: String) = (0, 0, "")
+        for row in 0..<payments.count {
+            let type = payments.type(at: row)
+            guard type == .stkPush || type == .b2c else { continue }
+            let ms = payments.createdAtMs(at: row)
+            if ms < month.startMs || ms >= month.endMs {
+                let key = KenyaTime.monthKey(ms: ms)
+                let bounds = KenyaTime.month(key) ?? (ms, ms + 1)
+                month = (bounds.startMs, bounds.endMs, key)
+            }
+            transactionsByMonth[month.key, default: 0] += 1
+        }
     }
 
     /// The default profiles as the one credential set of formats 1 to 6 (tests of the reader write those).

@@ -46,6 +46,8 @@ public struct TenantState: EventSourcedState, Equatable {
     var userIDsByEmail: [String: UserID] = [:]
     var apiKeyIDsByHash: [String: APIKeyID] = [:]
     var queryIDsByConversation: [String: QueryID] = [:]
+    /// STK pushes and payouts started, by Kenya month of their start (a plan's hard cap counts these).
+    public internal(set) var transactionsByMonth: [String: Int64] = [:]
 
     public init() {}
 

@@ -104,6 +104,7 @@ extension Gateway {
     ) async throws(EngineError) -> PaymentAnswer {
         let settings = payments
         let seal = try await callbackTokenSeal(engine)
+        let plans = planCatalog
         let start = try await engine.execute { (state, context) throws(EngineError) -> Decision<StartOutcome> in
             try Self.requireActiveSubscription(state)
             if let idempotency {
@@ -119,6 +120,10 @@ extension Gateway {
                 }
             }
             try check(state)
+            switch request {
+            case .stkPushRequested, .b2cRequested: try Self.requireWithinCap(state, plans: plans, nowMs: context.nowMs)
+            default: break  // a reversal gives money back: never capped
+            }
             guard let organization = state.organization else { throw EngineError.notFound("organization") }
             return Decision(
                 events: [request, actor.audit(action, target: id.rawValue)],
@@ -229,6 +234,23 @@ extension Gateway {
     {
         try actor.authorize(.readPayment, in: organization)
         return try await payment(id, engine: try await engine(organization))
+    }
+
+    /// A plan with a hard cap refuses a payment beyond the transactions it includes this Kenya month (402);
+    /// money already moving is never stopped.
+    static func requireWithinCap(_ state: TenantState, plans: PlanCatalog, nowMs: Int64) throws(EngineError) {
+        guard let organization = state.organization, let plan = plans.plan(organization.plan), plan.hardCap else {
+            return
+        }
+        let month = KenyaTime.monthKey(ms: nowMs)
+        let used = state.transactionsByMonth[month] ?? 0
+        guard used < plan.includedTransactions else {
+            throw EngineError(
+                .subscriptionInactive,
+                "plan \(plan.name) includes \(plan.includedTransactions) transactions a month and has a hard cap; "
+                    + "\(used) were started in \(month) (Kenya time): no new payments until next month, or move to "
+                    + "another plan (the operator changes it)")
+        }
     }
 
     static func requireActiveSubscription(_ state: TenantState) throws(EngineError) {
