@@ -24,14 +24,16 @@ import Testing
         configuration.locksSubscribers = false  // every push is to one phone
         try await SandboxHarness.run(configuration) { harness in
             let client = harness.client()
+            // 24 at once: enough to race for the token, few enough that a machine busy with the whole suite answers
+            // each within its timeout (a push that times out is, rightly, an unknown outcome, not a retry).
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<100 {
+                for _ in 0..<24 {
                     group.addTask { _ = try await client.stkPush(PushInputs.make(harness, phone: "254708374149")) }
                 }
                 try await group.waitForAll()
             }
             #expect(harness.sandbox.statistics.tokenRequestCount == 1)
-            #expect(harness.sandbox.statistics.stkPushCount == 100)
+            #expect(harness.sandbox.statistics.stkPushCount == 24)
         }
     }
 
