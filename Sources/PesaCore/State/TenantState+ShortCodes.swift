@@ -14,8 +14,20 @@ extension TenantState {
             }
             return record
         }
-        let matches = activeShortCodes.filter { $0.answers(to: name) }
-        return matches.first { $0.shortCode == name } ?? matches.first
+        // Active profiles never share a number (`profileClashing`), so at most one answers: no need to sort.
+        return shortCodes.values.first { !$0.isDeleted && $0.answers(to: name) }
+    }
+
+    /// The active profile other than the one `saved` changes (and those in `ignoring`) that already answers to
+    /// one of its numbers (its short code or till number): one number belongs to one profile.
+    public func profileClashing(with saved: TenantEvent.ShortCodeSaved, ignoring: Set<ShortCodeID> = [])
+        -> ShortCodeRecord?
+    {
+        let numbers = [saved.shortCode] + (saved.tillNumber.map { [$0] } ?? [])
+        return shortCodes.values.first { other in
+            !other.isDeleted && other.id != saved.shortCodeID && !ignoring.contains(other.id)
+                && numbers.contains(where: other.answers(to:))
+        }
     }
 
     /// The organization's default profile of `kind`, if it has one.
@@ -140,12 +152,9 @@ extension TenantState {
                         + "short codes, deleted ones included")
                 }
             }
-            let numbers = [data.shortCode] + (data.tillNumber.map { [$0] } ?? [])
-            for other in activeShortCodes where other.id != data.shortCodeID {
-                guard numbers.allSatisfy({ !other.answers(to: $0) }) else {
-                    throw .invalidField("short_code", "short code \(data.shortCode) is already a profile of "
-                        + "this organization (\(other.id))")
-                }
+            if let other = profileClashing(with: data) {
+                throw .invalidField("short_code", "short code \(data.shortCode) is already a profile of "
+                    + "this organization (\(other.id))")
             }
         case .shortCodeDeleted(let data):
             guard let record = shortCodes[data.shortCodeID], !record.isDeleted else {

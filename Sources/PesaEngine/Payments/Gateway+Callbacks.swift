@@ -258,6 +258,6 @@ extension Gateway {
     /// The organization's active paybill or till that Daraja names `number` by, if any.
     static func collectingShortCode(_ number: String, in state: TenantState) -> ShortCodeRecord? {
         guard !number.isEmpty, number.allSatisfy(\.isASCIIDigit) else { return nil }
-        return state.activeShortCodes.first { $0.kind.collects && $0.answers(to: number) }
+        return state.activeShortCode(named: number).flatMap { $0.kind.collects ? $0 : nil }
     }
 }

@@ -175,14 +175,10 @@ extension Gateway {
     static func checkNumberFree(
         _ event: TenantEvent.ShortCodeSaved, in state: TenantState, ignoring replaced: [ShortCodeRecord] = []
     ) throws(EngineError) {
-        let numbers = [event.shortCode] + (event.tillNumber.map { [$0] } ?? [])
-        for other in state.activeShortCodes
-        where other.id != event.shortCodeID && !replaced.contains(where: { $0.id == other.id }) {
-            if numbers.contains(where: other.answers(to:)) {
-                throw EngineError(
-                    .conflict, "this organization already holds short code \(event.shortCode) (\(other.id))",
-                    param: "short_code")
-            }
+        if let other = state.profileClashing(with: event, ignoring: Set(replaced.map(\.id))) {
+            throw EngineError(
+                .conflict, "this organization already holds short code \(event.shortCode) (\(other.id))",
+                param: "short_code")
         }
         guard state.shortCodes[event.shortCodeID] != nil || state.shortCodes.count < Limits.shortCodesCountMax else {
             throw EngineError(
