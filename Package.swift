@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Printable invoices (and the dashboard's pages); CSV exports.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // Domain: pure types and rules. No I/O, no clock, no randomness, no dependencies.
@@ -108,6 +111,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // SHA-256 of API keys, HMAC, random tokens; bcrypt off the cooperative pool (NIOThreadPool).
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The printable invoice (a template) and the CSV of its lines.
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // The connection guards: Hummingbird's HTTP/1.1 channel, NIO's parse errors and request parts.

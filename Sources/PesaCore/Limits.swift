@@ -35,6 +35,10 @@ public enum Limits {
     /// A plan's fee or unit price: at most 10,000,000 KES, in cents.
     public static let planAmountMinorUnitsMax: Int64 = 1_000_000_000
     public static let plansCountMax = 200
+    /// A subscription change's or an invoice's void reason, and a manual payment's reference.
+    public static let billingReasonCharactersMax = 500
+    /// The billing clock looks for due steps (trial ends, month ends, due dates, graces) this often.
+    public static let billingTickEveryMs: Int64 = 60_000
     public static let shortCodeLabelCharactersMax = 100
     /// Largest snapshot payload (uncompressed) the store will read.
     public static let snapshotPayloadBytesMax = 2 * 1024 * 1024 * 1024

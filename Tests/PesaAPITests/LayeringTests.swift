@@ -38,7 +38,7 @@ import Testing
         "PesaEngine": ["AsyncHTTPClient", "Crypto", "Logging", "Metrics", "ServiceLifecycle"],
         "PesaAPI": [
             "Hummingbird", "HummingbirdCore", "HTTPTypes", "HummingbirdBcrypt", "JWTKit", "Logging", "Metrics",
-            "Prometheus", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1",
+            "Prometheus", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1", "Mustache", "CSV",
         ],
         "PesaCLI": ["Logging"],
         "pesa": [

@@ -42,7 +42,9 @@ import Testing
         // A new organization on the new plan: its trial, its rate limit.
         let acme = try await gateway.createOrganization(name: "Acme", slug: "acme", plan: "growth", by: root).record
         #expect(acme.subscriptionStatus == .trialing)
-        #expect(acme.currentPeriodEndMs - acme.currentPeriodStartMs == 7 * 86_400_000)
+        // A 7-day trial ends at 00:00 Kenya time seven days after the day it started.
+        #expect(acme.currentPeriodEndMs == SubscriptionRecord.trialEnd(startedAtMs: acme.currentPeriodStartMs, days: 7))
+        #expect(KenyaTime.dayIndex(ms: acme.currentPeriodEndMs) - KenyaTime.dayIndex(ms: acme.currentPeriodStartMs) == 7)
         #expect(try await gateway.rateLimitPerMinute(of: acme.id) == 600)
         let unknown = await #expect(throws: EngineError.self) {
             try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "gold", by: root)

@@ -29,6 +29,8 @@ public struct APIConfiguration: Sendable {
     public var metricsToken: String?
     /// Counts an organization's API call (usage metering); nil: not counted.
     public var countAPICall: (@Sendable (OrganizationID) -> Void)?
+    /// The `Pesa-Billing-Warning` an organization's answers carry (a subscription past due); nil: none.
+    public var billingWarning: (@Sendable (OrganizationID) async -> String?)? = nil
 
     public init(
         accessTokens: AccessTokens, apiKeys: any APIKeyResolver = NoAPIKeys(),

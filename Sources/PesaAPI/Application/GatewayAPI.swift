@@ -20,13 +20,14 @@ public struct GatewayAPI: Sendable {
     ) async -> GatewayAPI {
         let accessTokens = await AccessTokens(signingKey: gateway.jwtSigningKey())
         let directory = GatewayAuthDirectory(gateway: gateway)
-        let configuration = APIConfiguration(
+        var configuration = APIConfiguration(
             accessTokens: accessTokens, apiKeys: directory, revocation: directory, metricsRegistry: metricsRegistry,
             readiness: { await gateway.readiness() },
             ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
             jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
             metricsToken: metricsToken,
             countAPICall: { organization in gateway.apiCalls.count(organization, nowMs: gateway.wallClockMs) })
+        configuration.billingWarning = { organization in await gateway.billingWarning(of: organization) }
         return GatewayAPI(
             gateway: gateway, accessTokens: accessTokens, passwordHasher: PasswordHasher(cost: bcryptCost),
             configuration: configuration)
@@ -45,6 +46,8 @@ public struct GatewayAPI: Sendable {
         ShortCodesController(gateway: gateway).addRoutes(to: routes)
         UsageController(gateway: gateway).addRoutes(to: routes)
         SubscriptionController(gateway: gateway).addRoutes(to: routes)
+        InvoicesController(gateway: gateway).addRoutes(to: routes)
+        BillingAdminController(gateway: gateway).addRoutes(to: routes)
         PlansController(gateway: gateway).addRoutes(to: routes)
         AuditController(gateway: gateway).addRoutes(to: routes)
         UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Middleware, outermost first: request id → access log → metrics → errors → body limit → JSON content
 /// type → authenticator → rate limit (when `ratePerMinute` is set) → API call count (when `countAPICall` is
-/// set) → client gone (a request that changes
+/// set) → billing warning (when `billingWarning` is set) → client gone (a request that changes
 /// something is not started once its client has closed the connection).
 public func buildRouter(
     configuration: APIConfiguration, addRoutes: (APIRoutes) throws -> Void = { _ in }
@@ -34,6 +34,9 @@ public func buildRouter(
     }
     if let countAPICall = configuration.countAPICall {
         router.add(middleware: APICallCountMiddleware(count: countAPICall))
+    }
+    if let billingWarning = configuration.billingWarning {
+        router.add(middleware: BillingWarningMiddleware(warning: billingWarning))
     }
     router.add(middleware: ClientGoneMiddleware())
 

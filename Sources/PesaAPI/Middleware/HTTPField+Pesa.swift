@@ -8,6 +8,7 @@ extension HTTPField.Name {
     public static let rateLimitLimit = named("RateLimit-Limit")
     public static let rateLimitRemaining = named("RateLimit-Remaining")
     public static let rateLimitReset = named("RateLimit-Reset")
+    public static let billingWarning = named("Pesa-Billing-Warning")
     public static let forwardedFor = named("X-Forwarded-For")
 
     private static func named(_ name: String) -> Self {

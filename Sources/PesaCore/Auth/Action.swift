@@ -28,9 +28,9 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     case createWebhookEndpoint, listWebhookEndpoints, deleteWebhookEndpoint, rotateWebhookSecret
     case listWebhookDeliveries, retryWebhookDelivery
     // Billing, usage, reports
-    case readSubscription, readUsage, listInvoices, readInvoice
+    case readSubscription, readUsage, listInvoices, readInvoice, updateSubscription, payInvoice
     case readReportSummary, exportTransactionsCSV
-    case readAllUsage, listPlans, managePlans
+    case readAllUsage, listPlans, managePlans, manageBilling
     // Operations
     case health, readiness, metrics, openAPI
 
@@ -59,10 +59,10 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,
             .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
             .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,
-            .readSubscription, .listInvoices, .readInvoice, .createShortCode, .updateShortCode, .deleteShortCode,
-            .verifyShortCode:
+            .readSubscription, .listInvoices, .readInvoice, .updateSubscription, .payInvoice, .createShortCode,
+            .updateShortCode, .deleteShortCode, .verifyShortCode:
             .atLeast(.orgAdmin)
-        case .createOrganization, .updateOrganizationBilling, .readAllUsage, .listPlans, .managePlans:
+        case .createOrganization, .updateOrganizationBilling, .readAllUsage, .listPlans, .managePlans, .manageBilling:
             .atLeast(.superAdmin)
         }
     }

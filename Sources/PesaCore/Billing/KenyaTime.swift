@@ -72,3 +72,28 @@ extension Int64 {
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }
+
+extension KenyaTime {
+    /// The Kenya day of an instant, as days since 1970-01-01 (day boundaries at 00:00 EAT).
+    public static func dayIndex(ms: Int64) -> Int64 { (ms + offsetMs).floorDivided(by: dayMs) }
+
+    /// The instant a Kenya day (`dayIndex`) starts.
+    public static func startMs(ofDay day: Int64) -> Int64 { day * dayMs - offsetMs }
+
+    /// The month after `YYYY-MM` (nil when the text is not a month).
+    public static func month(after text: String) -> String? {
+        guard let range = month(text) else { return nil }
+        return monthKey(ms: range.endMs)
+    }
+
+    /// The month before `YYYY-MM` (nil when the text is not a month).
+    public static func month(before text: String) -> String? {
+        guard let range = month(text) else { return nil }
+        return monthKey(ms: range.startMs - 1)
+    }
+
+    /// The days of a month's range (28 to 31).
+    public static func dayCount(of range: (startMs: Int64, endMs: Int64)) -> Int64 {
+        (range.endMs - range.startMs) / dayMs
+    }
+}

@@ -40,6 +40,11 @@ extension TenantEvent {
         case .shortCodeClaimed(let data): Self.canonicalJSON(data)
         case .shortCodeReleased(let data): Self.canonicalJSON(data)
         case .planSaved(let data): Self.canonicalJSON(data)
+        case .subscriptionUpdated(let data): Self.canonicalJSON(data)
+        case .invoiceSaved(let data): Self.canonicalJSON(data)
+        case .billingSettingsSaved(let data): Self.canonicalJSON(data)
+        case .invoiceNumbered(let data): Self.canonicalJSON(data)
+        case .invoicePaymentStarted(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -80,6 +85,11 @@ extension TenantEvent {
         case "short_code.claimed": self = .shortCodeClaimed(try Self.decode(data, type))
         case "short_code.released": self = .shortCodeReleased(try Self.decode(data, type))
         case "plan.saved": self = .planSaved(try Self.decode(data, type))
+        case "subscription.updated": self = .subscriptionUpdated(try Self.decode(data, type))
+        case "invoice.saved": self = .invoiceSaved(try Self.decode(data, type))
+        case "billing.settings_saved": self = .billingSettingsSaved(try Self.decode(data, type))
+        case "invoice.numbered": self = .invoiceNumbered(try Self.decode(data, type))
+        case "invoice.payment_started": self = .invoicePaymentStarted(try Self.decode(data, type))
         case "token.revoked": self = .tokenRevoked(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }

@@ -41,6 +41,11 @@ public enum TenantEvent: Sendable, Equatable {
     case shortCodeClaimed(ShortCodeClaimed)
     case shortCodeReleased(ShortCodeClaimed)
     case planSaved(Plan)
+    case subscriptionUpdated(SubscriptionUpdated)
+    case invoiceSaved(Invoice)
+    case billingSettingsSaved(BillingSettings)
+    case invoiceNumbered(InvoiceNumbered)
+    case invoicePaymentStarted(InvoicePaymentStarted)
 
     /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
@@ -53,6 +58,8 @@ public enum TenantEvent: Sendable, Equatable {
         "query.sent", "query.completed", "c2b.validation_set",
         "token.revoked", "short_code.saved", "short_code.deleted", "short_code.verified",
         "short_code.claimed", "short_code.released", "plan.saved",
+        "subscription.updated", "invoice.saved", "billing.settings_saved", "invoice.numbered",
+        "invoice.payment_started",
     ]
 
     /// The stable type string written in the journal.
@@ -93,6 +100,11 @@ public enum TenantEvent: Sendable, Equatable {
         case .shortCodeClaimed: "short_code.claimed"
         case .shortCodeReleased: "short_code.released"
         case .planSaved: "plan.saved"
+        case .subscriptionUpdated: "subscription.updated"
+        case .invoiceSaved: "invoice.saved"
+        case .billingSettingsSaved: "billing.settings_saved"
+        case .invoiceNumbered: "invoice.numbered"
+        case .invoicePaymentStarted: "invoice.payment_started"
         }
     }
 }

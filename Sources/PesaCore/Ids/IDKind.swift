@@ -24,3 +24,7 @@ public typealias EventID = PrefixedID<EventIDKind>
 public typealias RequestID = PrefixedID<RequestIDKind>
 public typealias QueryID = PrefixedID<QueryIDKind>
 public typealias ShortCodeID = PrefixedID<ShortCodeIDKind>
+
+/// An invoice or credit note an organization was billed.
+public enum InvoiceIDKind: IDKind { public static let prefix = "inv" }
+public typealias InvoiceID = PrefixedID<InvoiceIDKind>

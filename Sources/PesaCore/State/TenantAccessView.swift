@@ -9,6 +9,8 @@ public struct TenantAccessView: Sendable {
     let apiKeys: [APIKeyID: APIKeyRecord]
     let apiKeyIDsByHash: [String: APIKeyID]
     let revokedTokens: [String: Int64]
+    /// What `Pesa-Billing-Warning` says while the subscription is past due (nil otherwise).
+    public let billingWarning: String?
 
     /// The view of an empty state (before a tenant's first event).
     public init() {
@@ -21,6 +23,7 @@ public struct TenantAccessView: Sendable {
         apiKeys = state.apiKeys
         apiKeyIDsByHash = state.apiKeyIDsByHash
         revokedTokens = state.revokedTokens
+        billingWarning = state.billingWarning
     }
 
     public func user(id: UserID) -> UserRecord? { users[id] }

@@ -22,6 +22,8 @@ extension TenantState {
             plans[plan.name, default: []].append(PlanVersion(plan: plan, savedAtMs: atMs))
         case .auditRecorded:
             counters.auditEntries += 1
+        case .subscriptionUpdated, .invoiceSaved, .billingSettingsSaved, .invoiceNumbered, .invoicePaymentStarted:
+            break  // reduceBilling
         case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived:
             createPayment(event, atMs: atMs)
         case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .reconciliationAttempted:

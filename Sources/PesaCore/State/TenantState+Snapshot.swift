@@ -70,6 +70,7 @@ extension TenantState {
             writer.bool(c2bValidation != nil)
             c2bValidation?.write(to: &writer)
         }
+        if formatVersion >= 8 { writer.string(String(decoding: TenantEvent.canonicalJSON(billing), as: UTF8.self)) }
         payments.write(to: &writer, formatVersion: formatVersion, pausing: pause)
         writer.raw(TenantState.snapshotMagic)
         return writer.bytes
@@ -165,6 +166,11 @@ extension TenantState {
                 queryIDsByConversation[record.conversationID] = record.id
             }
             c2bValidation = try reader.bool("c2b validation") ? try C2BValidationRecord(from: &reader) : nil
+        }
+        if formatVersion >= 8 {
+            billing = try TenantEvent.decode(Array(try reader.string("billing").utf8)[...], "billing")
+        } else {
+            billing = BillingState(legacy: organization)
         }
         payments = try PaymentTable(from: &reader, formatVersion: formatVersion)
         guard Array(try reader.raw(4, "end magic")) == TenantState.snapshotMagic, reader.remaining == 0 else {

@@ -58,6 +58,8 @@ extension TenantState {
             try validateShortCodeReference(data.shortCodeID)
         case .auditRecorded, .idempotencyRecorded:
             break
+        case .subscriptionUpdated, .invoiceSaved, .billingSettingsSaved, .invoiceNumbered, .invoicePaymentStarted:
+            try validateBilling(event)
         case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .usageRecorded:
             try validateWebhookOrUsage(event)
         case .querySent(let data):

@@ -11,7 +11,7 @@ public struct TenantState: EventSourcedState, Equatable {
     /// changes something (sessions end at it). `pesa verify` compares only snapshots of the current format
     /// with a replay by this code. 7 replaced the credentials record with short-code profiles, and
     /// added the profile of each payment, query and balance. Formats 1 to 6 are still read.
-    public static let snapshotFormatVersion = 7
+    public static let snapshotFormatVersion = 8
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -41,6 +41,9 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var c2bValidation: C2BValidationRecord?
     /// Logged-out JWTs (`jti` -> expiry in ms) that have not expired as of the last `token.revoked`.
     public internal(set) var revokedTokens: [String: Int64] = [:]
+    /// Billing: the organization's subscription, invoices and where its API call records lie in the journal;
+    /// in `system/`, the instance's billing settings, invoice numbers and invoice payments (`BillingState`).
+    public internal(set) var billing = BillingState()
 
     // Derived indexes (rebuilt from the above after a snapshot is read).
     var userIDsByEmail: [String: UserID] = [:]
@@ -73,6 +76,7 @@ public struct TenantState: EventSourcedState, Equatable {
             pruneIdempotency(nowMs: atMs)
         }
         reduce(event, atMs: atMs)
+        reduceBilling(event, seq: seq, atMs: atMs)
         recordTimeline(event, seq: seq)
         lastSeq = seq
         lastAtMs = atMs

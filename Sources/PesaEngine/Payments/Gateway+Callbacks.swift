@@ -45,6 +45,13 @@ extension Gateway {
             return Self.decide(
                 reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
         }
+        // An invoice paid by STK push to the operator is marked paid as soon as the push's result comes.
+        if kind == .stk,
+            let settings = try? await system.read({ state in state.billing.settings }),
+            settings.operatorOrganizationID == organization
+        {
+            await settleInvoicePayments()
+        }
         return answer
     }
 

@@ -259,10 +259,25 @@ extension Gateway {
             throw EngineError(.subscriptionInactive, "this organization is disabled: no new payments")
         }
         guard organization.subscriptionStatus.allowsPaymentInitiation else {
-            throw EngineError(
-                .subscriptionInactive,
-                "the subscription is \(organization.subscriptionStatus.rawValue): no new payments")
+            throw EngineError(.subscriptionInactive, Self.inactiveSubscriptionMessage(state))
         }
+    }
+
+    /// Why a suspended or cancelled subscription starts no payment, and what brings it back. Callbacks,
+    /// reconciliation and reads go on whatever the status.
+    static func inactiveSubscriptionMessage(_ state: TenantState) -> String {
+        let status = state.organization?.subscriptionStatus ?? .suspended
+        var message = "the subscription is \(status.rawValue): no new payments"
+        if let reason = state.subscription?.reason { message += " (\(reason))" }
+        let unpaid = state.invoicesNewestFirst.filter { $0.kind == .invoice && $0.status == .open }
+        if let oldest = unpaid.last {
+            message += ". Pay invoice \(oldest.number ?? oldest.id.rawValue) (KES \(oldest.total)) with POST "
+                + "/v1/invoices/\(oldest.id.rawValue)/pay, or by bank transfer to the operator; the subscription "
+                + "is active again as soon as it is paid"
+        } else {
+            message += ". Ask the operator to reactivate it"
+        }
+        return message
     }
 
     /// Daraja's free-text fields: trimmed, `min` to `max` characters, letters, digits, spaces and `-_.,/`.

@@ -18,6 +18,8 @@ public struct OrganizationChanges: Sendable {
     public var plan: String?
     public var status: OrganizationStatus?
     public var subscriptionStatus: SubscriptionStatus?
+    /// Why a super admin sets `subscriptionStatus` by hand (required with it; audited).
+    public var subscriptionReason: String?
     public var rateLimitOverride: Int64?
     public var clearRateLimitOverride = false
 
@@ -29,7 +31,6 @@ public struct OrganizationChanges: Sendable {
 }
 
 extension Gateway {
-    static let periodDays: Int64 = 30
     static let dayMs: Int64 = 86_400_000
 
     /// Creates an organization: its folder, manifest and first events (super_admin only).
@@ -65,7 +66,9 @@ extension Gateway {
         let created = TenantEvent.organizationCreated(.init(
             organizationID: id, name: name, slug: orgSlug, plan: planDetails.name,
             subscriptionStatus: trialDays > 0 ? .trialing : .active, currentPeriodStartMs: nowMs,
-            currentPeriodEndMs: nowMs + (trialDays > 0 ? trialDays : Self.periodDays) * Self.dayMs,
+            currentPeriodEndMs: trialDays > 0
+                ? SubscriptionRecord.trialEnd(startedAtMs: nowMs, days: trialDays)
+                : KenyaTime.month(KenyaTime.monthKey(ms: nowMs))?.endMs ?? nowMs,
             callbackToken: seal.seal(Self.callbackToken())))
         try await engine.execute { (state, _) throws(EngineError) in
             guard state.organization == nil else { throw EngineError(.conflict, "organization exists") }
@@ -129,16 +132,44 @@ extension Gateway {
             throw EngineError.invalid(
                 "rate_limit", "rate_limit must be 1 to \(Limits.rateLimitPerMinuteMax) requests per minute")
         }
+        let subscription = try Self.subscriptionChange(changes)
         let update = TenantEvent.organizationUpdated(.init(
-            name: name, plan: changes.plan, status: changes.status, subscriptionStatus: changes.subscriptionStatus,
-            rateLimitOverride: changes.rateLimitOverride,
+            name: name, status: changes.status, rateLimitOverride: changes.rateLimitOverride,
             rateLimitOverrideCleared: changes.clearRateLimitOverride ? true : nil))
         let engine = try await self.engine(id)
         try await engine.execute { (state, _) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }
-            return Decision(events: [update, actor.audit("organization.update", target: id.rawValue)], value: ())
+            var events = [update]
+            if let subscription {
+                events.append(.subscriptionUpdated(subscription))
+                let what = [subscription.plan.map { "plan=\($0)" }, subscription.status.map { "status=\($0)" }]
+                    .compactMap { $0 }.joined(separator: " ")
+                events.append(actor.audit("subscription.set", target: "\(what) reason=\(subscription.reason ?? "")"))
+            }
+            return Decision(events: events + [actor.audit("organization.update", target: id.rawValue)], value: ())
         }
         return try await organization(id, by: actor)
+    }
+
+    /// A super admin's plan or status change as a subscription change: a plan takes effect at once; a status
+    /// set by hand needs a reason, which the audit log keeps.
+    static func subscriptionChange(_ changes: OrganizationChanges) throws(EngineError)
+        -> TenantEvent.SubscriptionUpdated?
+    {
+        guard changes.plan != nil || changes.subscriptionStatus != nil else { return nil }
+        var change = TenantEvent.SubscriptionUpdated(plan: changes.plan)
+        if let status = changes.subscriptionStatus {
+            let reason = (changes.subscriptionReason ?? "").trimmingWhitespace()
+            guard (1...Limits.billingReasonCharactersMax).contains(reason.unicodeScalars.count) else {
+                throw EngineError.invalid(
+                    "reason",
+                    "setting subscription_status needs a reason of 1 to "
+                        + "\(Limits.billingReasonCharactersMax) characters")
+            }
+            change.status = status
+            change.reason = reason
+        }
+        return change
     }
 
     static func validName(_ name: String) throws(EngineError) -> String {

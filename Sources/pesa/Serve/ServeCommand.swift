@@ -232,6 +232,7 @@ struct ServeCommand: AsyncParsableCommand {
     {
         var services: [any Service] = [
             gateway.registry, Reconciler(gateway: gateway, logger: logger), APICallFlusher(gateway: gateway),
+            BillingClock(gateway: gateway),
         ]
         guard sandboxUpstream == "embedded" else {
             upstream.setSandboxBaseURL(sandboxUpstream)

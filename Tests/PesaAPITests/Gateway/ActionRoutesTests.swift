@@ -21,8 +21,6 @@ import Testing
         .rotateWebhookSecret: "webhooks",
         .listWebhookDeliveries: "webhooks",
         .retryWebhookDelivery: "webhooks",
-        .listInvoices: "billing",
-        .readInvoice: "billing",
         .readReportSummary: "reports",
         .exportTransactionsCSV: "reports",
     ]

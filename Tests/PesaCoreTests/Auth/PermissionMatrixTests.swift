@@ -23,6 +23,7 @@ import Testing
         .createOrganization: .superAdmin, .updateOrganizationBilling: .superAdmin, .readAllUsage: .superAdmin,
         .listShortCodes: .manager, .readShortCode: .manager, .createShortCode: .orgAdmin, .updateShortCode: .orgAdmin,
         .deleteShortCode: .orgAdmin, .verifyShortCode: .orgAdmin, .listPlans: .superAdmin, .managePlans: .superAdmin,
+        .updateSubscription: .orgAdmin, .payInvoice: .orgAdmin, .manageBilling: .superAdmin,
     ]
 
     @Test func tableCoversEveryAction() {

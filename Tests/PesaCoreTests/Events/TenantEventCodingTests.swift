@@ -64,7 +64,30 @@ import Testing
             name: "growth", monthlyFee: Amount(shillings: 5_000), includedCalls: 50_000,
             overageFeePerCall: Amount(minorUnits: 30), rateLimitPerMinute: 600, includedTransactions: 5_000,
             pricePerTransaction: Amount(minorUnits: 150), hardCap: false, burst: 900, trialDays: 7)),
+        .subscriptionUpdated(.init(
+            status: .pastDue, reason: "invoice PESA-2026-000001 of KES 2900.00 was due on 2026-12-18",
+            scheduledPlan: "free", milestone: "overdue:inv_00000000000000000000000000")),
+        .invoiceSaved(Self.invoice),
+        .billingSettingsSaved(BillingSettings()),
+        .invoiceNumbered(.init(
+            sequence: 1, number: "PESA-2026-000001", invoiceID: Self.invoice.id, organizationID: Fixtures.orgID)),
+        .invoicePaymentStarted(.init(
+            paymentID: PaymentID(randomBytes: Array(repeating: 9, count: 16)), invoiceID: Self.invoice.id,
+            organizationID: Fixtures.orgID)),
     ]
+
+    static let invoice = Invoice(
+        id: InvoiceID(randomBytes: Array(repeating: 8, count: 16)), month: "2026-11", periodStartMs: 1_761_944_400_000,
+        periodEndMs: 1_764_536_400_000, plan: "starter", planVersion: 1,
+        lines: [
+            InvoiceLine(
+                item: "plan_fee", description: "Plan starter", quantity: 30, unitAmount: Amount(shillings: 2_500),
+                amount: Amount(shillings: 2_500), seqFrom: 1, seqTo: 1),
+            InvoiceLine(
+                item: "transactions", description: "2100 transactions", quantity: 100,
+                unitAmount: Amount(minorUnits: 200), amount: Amount(shillings: 200), used: 2_100, included: 2_000,
+                seqFrom: 5, seqTo: 40),
+        ], vatBasisPoints: 1_600, vatInclusive: false, throughSeq: 41, createdAtMs: 1_764_536_500_000)
 
     @Test func everyTypeHasASampleAndRoundTrips() throws {
         #expect(Self.samples.map(\.type) == TenantEvent.allTypes)

@@ -25,10 +25,12 @@ struct OrganizationsController: Sendable {
         let plan: String?
         let status: String?
         let subscriptionStatus: String?
+        /// Why a super admin sets `subscription_status` (required with it).
+        let reason: String?
         let rateLimit: Int64?
 
         enum CodingKeys: String, CodingKey {
-            case name, plan, status
+            case name, plan, status, reason
             case subscriptionStatus = "subscription_status"
             case rateLimit = "rate_limit"
         }
@@ -101,6 +103,7 @@ struct OrganizationsController: Sendable {
                     "subscription_status must be one of \(SubscriptionStatus.allCases.map(\.rawValue))")
             }
             changes.subscriptionStatus = parsed
+            changes.subscriptionReason = body.reason
         }
         changes.rateLimitOverride = body.rateLimit
         return json(try await gateway.updateOrganization(id, changes, by: identity.actor(requestID: context.requestID)))
@@ -165,7 +168,7 @@ struct OrganizationsController: Sendable {
         action: .updateOrganization, tag: "organizations",
         requestBody: JSONSchema.object([
             "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
-            "subscription_status": JSONSchema.string, "rate_limit": JSONSchema.integer,
+            "subscription_status": JSONSchema.string, "reason": JSONSchema.string, "rate_limit": JSONSchema.integer,
         ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden], organizationParameter: "id")
     static let rotateSpec = RouteSpec(
         .post, "/v1/orgs/{id}/callback-token/rotate",
