@@ -24,10 +24,10 @@ struct EngineHarness {
     }
 
     /// The same disk after a clean stop, opened again.
-    func restarted() async throws -> EngineHarness {
+    func restarted(clock: any WallClock = FixedClock()) async throws -> EngineHarness {
         await gateway.close()
         io.reboot()
-        return try await Self.start(io: io, key: key)
+        return try await Self.start(io: io, key: key, clock: clock)
     }
 
     static let superAdmin = Actor(
