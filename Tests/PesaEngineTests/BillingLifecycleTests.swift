@@ -142,7 +142,8 @@ import Testing
         let run = try await gateway.runBilling(month: "2027-01", finalizeNow: true, by: root)
         let numbers = run.organizations.compactMap { $0.invoice?.number }.sorted()
         #expect(numbers == ["PESA-2027-000002", "PESA-2027-000003"])
-        #expect(run.organizations.first { $0.organizationID == globex.record.id }?.invoice?.lines.first?.quantity == 7)  // from the 25th
+        let globexInvoice = run.organizations.first { $0.organizationID == globex.record.id }?.invoice
+        #expect(globexInvoice?.lines.first?.quantity == 7)  // from the 25th
         await gateway.close()
     }
 }

@@ -175,7 +175,8 @@ import Testing
         // Only a super admin runs billing, marks paid or voids.
         #expect(
             await #expect(throws: EngineError.self) {
-                try await gateway.markInvoicePaid(first.id, reference: "x", by: EngineHarness.member(.orgAdmin, of: acme))
+                try await gateway.markInvoicePaid(
+                    first.id, reference: "x", by: EngineHarness.member(.orgAdmin, of: acme))
             }?.code == .forbidden)
         await gateway.close()
     }

@@ -22,7 +22,7 @@ struct PaymentsHarness {
     static func run(
         reconcileAfterMs: Int64 = 60_000, reconcileAttemptsMax: Int = 20, lostPushAnswerWaitMs: Int64 = 0,
         sandbox: SandboxConfiguration = SandboxConfiguration(callbackDelayMs: 5),
-        _ body: (PaymentsHarness) async throws -> Void
+        clock: any WallClock = SystemWallClock(), _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -31,7 +31,7 @@ struct PaymentsHarness {
             upstream.setSandboxBaseURL(services.baseURL)
             try upstream.setCertificate(pem: services.sandbox.certificatePEM, for: "sandbox")
             let gateway = try await Gateway.start(
-                data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(),
+                data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(), clock: clock,
                 payments: PaymentSettings(
                     publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs,
                     reconcileAttemptsMax: reconcileAttemptsMax, lostPushAnswerWaitMs: lostPushAnswerWaitMs),

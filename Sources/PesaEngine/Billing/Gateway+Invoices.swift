@@ -89,7 +89,7 @@ extension Gateway {
         }
         let answer = try await stkPush(
             STKPushParameters(
-                phone: phone, amount: amount, accountReference: reference, description: "Invoice payment",
+                phone: phone, amount: amount, accountReference: reference, description: "Invoice",
                 shortCode: settings.operatorShortCode),
             in: operatorOrganization, idempotency: scoped, by: operatorActor)
         let link = TenantEvent.InvoicePaymentStarted(
