@@ -72,6 +72,7 @@ extension Gateway {
             text.trimmingWhitespace().isEmpty
                 ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
         }
+        try await requirePaymentsAllowed(in: organization)
         let engine = try await self.engine(organization)
         let initiator = try await initiatorCall(for: organization, named: input.shortCode, use: .payout, by: actor)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))

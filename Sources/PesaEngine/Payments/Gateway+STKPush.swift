@@ -60,6 +60,7 @@ extension Gateway {
             input.accountReference, field: "account_reference", max: Limits.accountReferenceCharactersMax)
         let description = try Self.darajaText(
             input.description, field: "description", max: Limits.descriptionCharactersMax)
+        try await requirePaymentsAllowed(in: organization)
         let credentials = try await shortCodeProfile(for: organization, named: input.shortCode, use: .stkPush)
         try actor.requireEnvironment(of: credentials)
         let engine = try await self.engine(organization)
@@ -261,6 +262,12 @@ extension Gateway {
         guard organization.subscriptionStatus.allowsPaymentInitiation else {
             throw EngineError(.subscriptionInactive, Self.inactiveSubscriptionMessage(state))
         }
+    }
+
+    /// A suspended or cancelled subscription (or a disabled organization) is refused before anything else is
+    /// looked at, so that the 402 says why and how to pay, whatever else the request lacks.
+    func requirePaymentsAllowed(in organization: OrganizationID) async throws(EngineError) {
+        try await engine(organization).read { (state) throws(EngineError) in try Self.requireActiveSubscription(state) }
     }
 
     /// Why a suspended or cancelled subscription starts no payment, and what brings it back. Callbacks,
