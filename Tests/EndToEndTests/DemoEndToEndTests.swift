@@ -68,6 +68,11 @@ import Testing
             (orgs?["data"] as? [[String: Any]])?.first { $0["slug"] as? String == "demo" }?["id"] as? String)
         #expect(org?["slug"] as? String == "second-shop")
         #expect(try await server.request("GET", "/v1/api-keys?org=\(demoID)", token: root).0 == 200)
+        // The demo's sandbox short code collects invoice payments; the banner shows the billing commands.
+        let (_, billing) = try await server.request("GET", "/v1/admin/billing/settings", token: root)
+        #expect(billing?["operator_organization_id"] as? String == demoID)
+        #expect(printed.contains("\(server.baseURL)/v1/admin/billing/runs"))
+        #expect(printed.contains("\(server.baseURL)/v1/invoices"))
         server.stop()
 
         // A second start: same login (the session from before still works), same key, no new key, no new admin.

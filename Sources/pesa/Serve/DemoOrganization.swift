@@ -32,6 +32,13 @@ enum DemoOrganization {
         if (try? await gateway.hasShortCodes(organization)) != true {
             _ = try await gateway.putCredentials(sandboxCredentials, in: organization, by: actor)
         }
+        // The demo's sandbox short code collects the instance's invoice payments, unless an operator is set.
+        if let settings = try? await gateway.invoicePrintSettings(), settings.operatorOrganizationID == nil {
+            var changes = BillingSettingsChanges()
+            changes.operatorOrganizationID = organization
+            changes.operatorName = "Demo Gateway Operator"
+            _ = try await gateway.updateBillingSettings(changes, by: actor)
+        }
         let (key, keyNote) = try await apiKey(in: organization, gateway: gateway, newKey: newKey)
         let loginLine = password.map { "password \($0)" } ?? "password (changed since the demo set it: not shown)"
         return [
@@ -42,7 +49,7 @@ enum DemoOrganization {
             "  API key:     \(key)   (manager; \(keyNote))",
             "",
             "  export PESA=\(baseURL) KEY=\(key)    # what README's commands use",
-        ] + commands(baseURL: baseURL, key: key, password: password)
+        ] + commands(baseURL: baseURL, key: key, password: password, month: KenyaTime.monthKey(ms: gateway.wallClockMs))
     }
 
     /// A super admin `admin@pesa.local` with a random password shown only now, when the instance has none.
@@ -107,7 +114,7 @@ enum DemoOrganization {
     }
 
     /// Every command of README's "A minute with the demo", with the real base URL and key.
-    static func commands(baseURL: String, key: String, password: String?) -> [String] {
+    static func commands(baseURL: String, key: String, password: String?, month: String) -> [String] {
         let auth = "-H 'authorization: Bearer \(key)'"
         let json = "-H 'content-type: application/json'"
         var lines: [String] = []
@@ -129,6 +136,12 @@ enum DemoOrganization {
             "  curl -s \(baseURL)/v1/c2b/simulate \(auth) \(json) \\",
             "       -d '{\"amount\":50,\"phone\":\"0708374149\",\"account_reference\":\"INV-2\"}'"
                 + "    # a customer pays you",
+            "  # billing, with the super admin's token as $ROOT and the org_admin's as $ADMIN (from /v1/auth/login);",
+            "  # invoices of a month are final once it ended; the demo's short code collects their payment:",
+            "  curl -s \(baseURL)/v1/admin/billing/runs -H \"authorization: Bearer $ROOT\" \(json) \\",
+            "       -d '{\"month\":\"\(month)\"}'",
+            "  curl -s \(baseURL)/v1/invoices -H \"authorization: Bearer $ADMIN\"    # then /v1/invoices/{id}.html, "
+                + "POST /v1/invoices/{id}/pay {\"phone\"}",
         ]
     }
 
