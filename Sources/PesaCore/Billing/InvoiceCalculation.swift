@@ -88,6 +88,7 @@ extension TenantState {
 
     /// STK pushes and payouts started in `[from, to)`, and the journal positions of the first and last counted.
     func billableTransactions(from: Int64, to: Int64) -> (count: Int64, seqs: (UInt64, UInt64)?) {
+        guard from < to else { return (0, nil) }
         var count: Int64 = 0
         var seqs: (UInt64, UInt64)?
         let table = payments

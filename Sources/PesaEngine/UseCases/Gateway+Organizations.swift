@@ -10,6 +10,9 @@ public struct OrganizationView: Sendable, Equatable {
     /// be opened (its key file is missing or damaged: `pesa verify` names it), so that a saved change still
     /// answers and the organization still lists.
     public let callbackToken: String?
+    /// The subscription's current period (the trial, or the Kenya month), from its record.
+    public var currentPeriodStartMs: Int64? = nil
+    public var currentPeriodEndMs: Int64? = nil
 }
 
 /// Changes to an organization (absent = unchanged).
@@ -91,7 +94,12 @@ extension Gateway {
             logger.error(
                 "callback token cannot be opened", metadata: ["tenant": "\(record.id.rawValue)", "reason": "key file"])
         }
-        return OrganizationView(record: record, planDetails: planCatalog.plan(record.plan), callbackToken: token)
+        var view = OrganizationView(record: record, planDetails: planCatalog.plan(record.plan), callbackToken: token)
+        let nowMs = clock.nowMs()
+        if let period = try? await engine.read({ state in state.subscription?.period(atMs: nowMs) }) ?? nil {
+            (view.currentPeriodStartMs, view.currentPeriodEndMs) = (period.startMs, period.endMs)
+        }
+        return view
     }
 
     /// super_admin: every organization; anyone else: their own. Fenced tenants are left out.

@@ -50,8 +50,8 @@ extension OrganizationJSON {
         status = record.status.rawValue
         subscription = SubscriptionView(
             status: record.subscriptionStatus.rawValue,
-            currentPeriodStart: RFC3339.string(ms: record.currentPeriodStartMs),
-            currentPeriodEnd: RFC3339.string(ms: record.currentPeriodEndMs))
+            currentPeriodStart: RFC3339.string(ms: view.currentPeriodStartMs ?? record.currentPeriodStartMs),
+            currentPeriodEnd: RFC3339.string(ms: view.currentPeriodEndMs ?? record.currentPeriodEndMs))
         rateLimit =
             view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride)
             ?? record.rateLimitOverride
