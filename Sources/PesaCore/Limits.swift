@@ -39,6 +39,9 @@ public enum Limits {
     public static let billingReasonCharactersMax = 500
     /// The billing clock looks for due steps (trial ends, month ends, due dates, graces) this often.
     public static let billingTickEveryMs: Int64 = 60_000
+    /// Between ticks that look at every organization; the others look only at the organizations in memory, so
+    /// that the billing clock does not keep idle tenants loaded. A step due for an idle tenant waits at most this.
+    public static let billingFullPassEveryMs: Int64 = 3_600_000
     public static let shortCodeLabelCharactersMax = 100
     /// Largest snapshot payload (uncompressed) the store will read.
     public static let snapshotPayloadBytesMax = 2 * 1024 * 1024 * 1024

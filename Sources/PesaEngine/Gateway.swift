@@ -28,6 +28,8 @@ public final class Gateway: Sendable {
     public let apiCalls = APICallMeter()
     /// The current plans (`system/` state), for the rate limit of every request.
     public let planCatalog = PlanCatalog()
+    /// When the billing clock last looked at every organization, loaded or not (`advanceBilling`).
+    let lastFullBillingPassMs = Mutex<Int64?>(nil)
 
     init(
         registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,

@@ -1,5 +1,6 @@
 public import PesaCore
 import Logging
+import Synchronization
 
 /// What billing did to one organization's invoice of a month.
 public enum InvoiceAction: String, Sendable {
@@ -142,16 +143,23 @@ extension Gateway {
         return invoice
     }
 
-    /// The automatic part of billing, for every organization (the billing clock, and at start-up): the
-    /// subscription steps due now, drafts of the month that just ended refreshed during its draft period, and
-    /// every draft past its draft period finalized. Failures are logged; the next tick tries again.
+    /// The automatic part of billing (the billing clock, and at start-up): the subscription steps due now,
+    /// drafts of the month that just ended refreshed during its draft period, and every draft past its draft
+    /// period finalized. Every organization is looked at once an hour (`Limits.billingFullPassEveryMs`), the
+    /// ones in memory at every tick. Failures are logged; the next tick tries again.
     public func advanceBilling() async {
         let nowMs = clock.nowMs()
         guard let settings = try? await currentBillingSettings() else { return }
+        let full = lastFullBillingPassMs.withLock { last in
+            if let previous = last, previous <= nowMs, nowMs - previous < Limits.billingFullPassEveryMs { return false }
+            last = nowMs
+            return true
+        }
+        let loaded = Set(registry.loadedTenantIDs)
         let previous = KenyaTime.month(before: KenyaTime.monthKey(ms: nowMs)) ?? ""
         let previousEnd = KenyaTime.month(previous)?.endMs ?? nowMs
         let finalizePrevious = previousEnd + settings.draftDays * Self.dayMs <= nowMs
-        for listing in registry.listings {
+        for listing in registry.listings where full || loaded.contains(listing.id) {
             guard let organization = try? OrganizationID(parsing: listing.id) else { continue }
             do {
                 let engine = try await engine(organization)
