@@ -172,6 +172,29 @@ import Testing
                 try await gateway.invoices(in: acme, by: outsider)
             }?.code == .notFound)
         #expect(try await F.invoices(globex, gateway).map(\.number) == ["PESA-2026-000002"])
+        // No operator: invoices are paid by hand. An operator without an M-Pesa short code: the payer is told
+        // to pay by transfer; a short code the operator does not hold is refused when saved.
+        let globexInvoice = try #require(try await F.invoices(globex, gateway).first)
+        let byHand = await #expect(throws: EngineError.self) {
+            try await gateway.payInvoice(
+                globexInvoice.id, phone: "0708374149", in: globex, idempotency: nil, by: outsider)
+        }
+        #expect(byHand?.code == .conflict)
+        #expect(byHand?.message.contains("bank transfer") == true)
+        var settings = BillingSettingsChanges()
+        settings.operatorOrganizationID = acme
+        _ = try await gateway.updateBillingSettings(settings, by: root)
+        let notReady = await #expect(throws: EngineError.self) {
+            try await gateway.payInvoice(
+                globexInvoice.id, phone: "0708374149", in: globex, idempotency: nil, by: outsider)
+        }
+        #expect(notReady?.code == .conflict)
+        #expect(notReady?.message.contains("operator cannot take M-Pesa payments") == true)
+        settings.operatorShortCode = "999999"
+        #expect(
+            await #expect(throws: EngineError.self) {
+                try await gateway.updateBillingSettings(settings, by: root)
+            }?.param == "operator_short_code")
         // Only a super admin runs billing, marks paid or voids.
         #expect(
             await #expect(throws: EngineError.self) {

@@ -58,6 +58,15 @@ extension Gateway {
                 throw EngineError.invalid("operator_organization_id", "operator_organization_id names no organization")
             }
         }
+        let proposed = changes.applied(to: try await currentBillingSettings())
+        if let operatorOrganization = proposed.operatorOrganizationID, proposed.operatorShortCode != nil {
+            // The operator's short code must be one of its collecting profiles (checked again at each payment).
+            let engine = try await engine(operatorOrganization)
+            _ = try await engine.read { (state) throws(EngineError) in
+                try Self.shortCodeRecord(
+                    in: state, named: proposed.operatorShortCode, use: .stkPush, field: "operator_short_code")
+            }
+        }
         return try await system.execute { (state, _) throws(EngineError) in
             let next = changes.applied(to: state.billing.settings ?? BillingSettings())
             if let problem = next.problem { throw EngineError.invalid(problem.field, problem.message) }

@@ -87,11 +87,23 @@ extension Gateway {
         let scoped = idempotency.map {
             IdempotencyInput(key: "invoice:\(id.rawValue):\($0.key)", requestHash: $0.requestHash)
         }
-        let answer = try await stkPush(
-            STKPushParameters(
-                phone: phone, amount: amount, accountReference: reference, description: "Invoice",
-                shortCode: settings.operatorShortCode),
-            in: operatorOrganization, idempotency: scoped, by: operatorActor)
+        let answer: PaymentAnswer
+        do {
+            answer = try await stkPush(
+                STKPushParameters(
+                    phone: phone, amount: amount, accountReference: reference, description: "Invoice",
+                    shortCode: settings.operatorShortCode),
+                in: operatorOrganization, idempotency: scoped, by: operatorActor)
+        } catch let error where error.param != "phone" && [.invalidField, .credentialsMissing, .subscriptionInactive]
+            .contains(error.code)
+        {
+            // The operator's own setup, not the payer's request: said without the operator's details.
+            logger.error("invoice payment cannot be pushed", metadata: ["error": "\(error.message)"])
+            throw EngineError(
+                .conflict,
+                "the operator cannot take M-Pesa payments right now: pay invoice \(invoice.number ?? "") by bank "
+                    + "transfer, or try again later")
+        }
         let link = TenantEvent.InvoicePaymentStarted(
             paymentID: answer.payment.id, invoiceID: id, organizationID: organization)
         try await system.execute { (state, _) throws(EngineError) in
