@@ -78,7 +78,8 @@ import Testing
             // What a snapshot reads back and a replay of the whole journal both give the same numbers.
             let engine = try await gateway.engine(org)
             let state = try await engine.read { state in state }
-            let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 7)
+            let restored = try TenantState(
+                snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
             #expect(restored.usage(month: month) == state.usage(month: month))
         }
     }

@@ -8,6 +8,8 @@ public struct SubscriptionState: Sendable {
     public let currentPeriodStartMs: Int64
     public let currentPeriodEndMs: Int64
     public let rateLimitPerMinute: Int64
+    /// The limit in force with its burst resolved (`Plan.effectiveRateLimit`).
+    public let rateLimit: RateLimit
     /// The current Kenya month's usage.
     public let usage: MonthUsage
 
@@ -28,9 +30,10 @@ extension Gateway {
         }
         let plan = try self.plan(named: record.plan)
         let usage = try await usage(month: nil, in: organization, by: actor)
+        let rateLimit = plan.effectiveRateLimit(override: record.rateLimitOverrideLimit)
         return SubscriptionState(
             plan: plan, status: record.subscriptionStatus, currentPeriodStartMs: record.currentPeriodStartMs,
-            currentPeriodEndMs: record.currentPeriodEndMs,
-            rateLimitPerMinute: plan.effectiveRateLimitPerMinute(override: record.rateLimitOverride), usage: usage)
+            currentPeriodEndMs: record.currentPeriodEndMs, rateLimitPerMinute: rateLimit.perMinute,
+            rateLimit: rateLimit, usage: usage)
     }
 }

@@ -68,7 +68,8 @@ import Testing
                 old.payments[Fixtures.paymentID(1)]?.shortCodeID == state.payments[Fixtures.paymentID(1)]?.shortCodeID)
             #expect(old.payments[Fixtures.paymentID(1)]?.shortCode == "174379")
         }
-        let current = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 7)
+        let current = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(current == state)
     }
 

@@ -85,7 +85,8 @@ import Testing
         #expect(november.apiCalls == 0)
         #expect(state.usage(month: "2026-13") == nil)
         // A snapshot reads back into the same usage.
-        let restored = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 7)
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(restored.usage(month: "2026-12") == usage)
     }
 }

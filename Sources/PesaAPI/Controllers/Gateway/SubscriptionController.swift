@@ -47,6 +47,8 @@ struct SubscriptionController: Sendable {
         let currentPeriodStart: String
         let currentPeriodEnd: String
         let rateLimitPerMinute: Int64
+        /// The limit in force with its burst (the bucket's capacity).
+        let rateLimit: RateLimitJSON
         let usage: UsedJSON
 
         init(_ view: SubscriptionState) {
@@ -58,6 +60,7 @@ struct SubscriptionController: Sendable {
             currentPeriodStart = RFC3339.string(ms: view.currentPeriodStartMs)
             currentPeriodEnd = RFC3339.string(ms: view.currentPeriodEndMs)
             rateLimitPerMinute = view.rateLimitPerMinute
+            rateLimit = RateLimitJSON(view.rateLimit)
             usage = UsedJSON(
                 month: view.usage.month, timezone: UsageController.timezone, apiCalls: view.usage.apiCalls,
                 apiCallsLeft: view.apiCallsLeft, apiCallsBeyond: view.apiCallsBeyond,
@@ -69,6 +72,7 @@ struct SubscriptionController: Sendable {
             case currentPeriodStart = "current_period_start"
             case currentPeriodEnd = "current_period_end"
             case rateLimitPerMinute = "rate_limit_per_minute"
+            case rateLimit = "rate_limit"
         }
     }
 
@@ -90,7 +94,7 @@ struct SubscriptionController: Sendable {
             ]),
             "status": JSONSchema.enumeration(SubscriptionStatus.allCases.map(\.rawValue)),
             "current_period_start": JSONSchema.dateTime, "current_period_end": JSONSchema.dateTime,
-            "rate_limit_per_minute": JSONSchema.integer,
+            "rate_limit_per_minute": JSONSchema.integer, "rate_limit": JSONSchema.rateLimit,
             "usage": JSONSchema.object([
                 "month": JSONSchema.string, "timezone": JSONSchema.string, "api_calls": JSONSchema.integer,
                 "api_calls_left": JSONSchema.integer, "api_calls_beyond": JSONSchema.integer,
