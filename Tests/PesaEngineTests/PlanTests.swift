@@ -46,7 +46,7 @@ import Testing
         #expect(acme.currentPeriodEndMs == SubscriptionRecord.trialEnd(startedAtMs: acme.currentPeriodStartMs, days: 7))
         let (start, end) = (acme.currentPeriodStartMs, acme.currentPeriodEndMs)
         #expect(KenyaTime.dayIndex(ms: end) - KenyaTime.dayIndex(ms: start) == 7)
-        #expect(try await gateway.rateLimitPerMinute(of: acme.id) == 600)
+        #expect(try await gateway.rateLimit(of: acme.id)?.perMinute == 600)
         let unknown = await #expect(throws: EngineError.self) {
             try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "gold", by: root)
         }
@@ -62,7 +62,7 @@ import Testing
         #expect(changed.plan.version == 2)
         #expect(changed.plan.monthlyFee == Amount(shillings: 6_000))
         #expect(changed.plan.includedTransactions == 5_000)  // not named: kept
-        #expect(try await gateway.rateLimitPerMinute(of: acme.id) == 900)
+        #expect(try await gateway.rateLimit(of: acme.id)?.perMinute == 900)
         let versions = try await gateway.system.read { state in state.plans["growth"] ?? [] }
         #expect(versions.map(\.plan.version) == [1, 2])
         let atStart = try await gateway.system.read { state in
@@ -82,7 +82,7 @@ import Testing
         let kept = try await harness.gateway.plans(by: root)
         #expect(kept.map(\.plan.name).sorted() == ["business", "enterprise", "free", "growth", "starter"])
         #expect(kept.first { $0.plan.name == "growth" }?.plan.version == 2)
-        #expect(try await harness.gateway.rateLimitPerMinute(of: acme.id) == 900)
+        #expect(try await harness.gateway.rateLimit(of: acme.id)?.perMinute == 900)
         let subscription = try await harness.gateway.subscription(in: acme.id, by: admin)
         #expect(subscription.plan.name == "growth")
         await harness.gateway.close()

@@ -4,7 +4,7 @@ public import PesaEngine
 public import Prometheus
 
 /// What `buildRouter` needs from the outside: the auth collaborators the engine provides, the metrics
-/// registry `GET /metrics` renders, readiness, and the optional per-organization rate limit.
+/// registry `GET /metrics` renders, readiness, and the optional rate limits and API call count.
 public struct APIConfiguration: Sendable {
     public var accessTokens: AccessTokens
     public var apiKeys: any APIKeyResolver
@@ -14,9 +14,10 @@ public struct APIConfiguration: Sendable {
     public var metricsRegistry: PrometheusCollectorRegistry
     /// `GET /readyz`: storage writable and tenants loaded, or why not.
     public var readiness: @Sendable () async -> Readiness
-    /// Per-organization limits: the limiter and each organization's requests per minute (nil: unlimited).
+    /// Rate limits: the limiter and each organization's limit in force (nil: unlimited). nil: no rate limits
+    /// at all (not even API keys' own).
     public var rateLimiter: RateLimiter
-    public var ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)?
+    public var rateLimit: (@Sendable (OrganizationID) async throws -> RateLimit?)?
     /// Paths whose bodies need not be JSON (the dashboard's forms).
     public var jsonContentTypeExemptPathPrefixes: [String]
     /// The dashboard's session cookie holding a login JWT (nil: bearer tokens only).
@@ -37,7 +38,7 @@ public struct APIConfiguration: Sendable {
         revocation: any TokenRevocationChecker = NoRevocation(),
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         readiness: @escaping @Sendable () async -> Readiness = { .ready }, rateLimiter: RateLimiter = RateLimiter(),
-        ratePerMinute: (@Sendable (OrganizationID) async throws -> Int64?)? = nil,
+        rateLimit: (@Sendable (OrganizationID) async throws -> RateLimit?)? = nil,
         jsonContentTypeExemptPathPrefixes: [String] = ["/ui/"], sessionCookieName: String? = nil,
         accessLogLevel: Logger.Level = .info,
         version: String = "1.0.0", publicURL: String? = nil, metricsToken: String? = nil,
@@ -49,7 +50,7 @@ public struct APIConfiguration: Sendable {
         self.metricsRegistry = metricsRegistry
         self.readiness = readiness
         self.rateLimiter = rateLimiter
-        self.ratePerMinute = ratePerMinute
+        self.rateLimit = rateLimit
         self.jsonContentTypeExemptPathPrefixes = jsonContentTypeExemptPathPrefixes
         self.sessionCookieName = sessionCookieName
         self.accessLogLevel = accessLogLevel

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import PesaCore
 public import PesaEngine
 public import Prometheus
 
@@ -14,19 +15,27 @@ public struct GatewayAPI: Sendable {
 
     /// `bcryptCost`: lower only in tests. The JWT key is derived from the master key, so restarts keep sessions.
     /// `metricsToken` (`PESA_METRICS_TOKEN`): a bearer token that may read `GET /metrics` besides super admins.
+    /// `rateLimitClock`: the rate limiter's time (tests move it). `meteringAndRateLimits` false: no request is
+    /// rate limited or counted as an API call (only the benchmark's baseline arm turns them off, to measure what
+    /// they cost).
     public static func make(
         gateway: Gateway, metricsRegistry: PrometheusCollectorRegistry, bcryptCost: Int? = nil,
-        metricsToken: String? = nil
+        metricsToken: String? = nil, rateLimitClock: APIClock = .system, meteringAndRateLimits: Bool = true
     ) async -> GatewayAPI {
         let accessTokens = await AccessTokens(signingKey: gateway.jwtSigningKey())
         let directory = GatewayAuthDirectory(gateway: gateway)
+        let rateLimit: @Sendable (OrganizationID) async throws -> RateLimit? = { organization in
+            try await gateway.rateLimit(of: organization)
+        }
+        let countAPICall: @Sendable (OrganizationID) -> Void = { organization in
+            gateway.apiCalls.count(organization, nowMs: gateway.wallClockMs)
+        }
         var configuration = APIConfiguration(
             accessTokens: accessTokens, apiKeys: directory, revocation: directory, metricsRegistry: metricsRegistry,
-            readiness: { await gateway.readiness() },
-            ratePerMinute: { organization in try await gateway.rateLimitPerMinute(of: organization) },
+            readiness: { await gateway.readiness() }, rateLimiter: RateLimiter(clock: rateLimitClock),
+            rateLimit: meteringAndRateLimits ? rateLimit : nil,
             jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
-            metricsToken: metricsToken,
-            countAPICall: { organization in gateway.apiCalls.count(organization, nowMs: gateway.wallClockMs) })
+            metricsToken: metricsToken, countAPICall: meteringAndRateLimits ? countAPICall : nil)
         configuration.billingWarning = { organization in await gateway.billingWarning(of: organization) }
         return GatewayAPI(
             gateway: gateway, accessTokens: accessTokens, passwordHasher: PasswordHasher(cost: bcryptCost),

@@ -8,7 +8,7 @@ import Synchronization
 /// `GET /openapi.json` and its role requirement enforced).
 ///
 /// Middleware, outermost first: request id → access log → metrics → errors → body limit → JSON content
-/// type → authenticator → rate limit (when `ratePerMinute` is set) → API call count (when `countAPICall` is
+/// type → authenticator → rate limit (when `rateLimit` is set) → API call count (when `countAPICall` is
 /// set) → billing warning (when `billingWarning` is set) → client gone (a request that changes
 /// something is not started once its client has closed the connection).
 public func buildRouter(
@@ -29,8 +29,8 @@ public func buildRouter(
             accessTokens: configuration.accessTokens, apiKeys: configuration.apiKeys,
             revocation: configuration.revocation, sessionCookieName: configuration.sessionCookieName,
             metricsToken: configuration.metricsToken))
-    if let ratePerMinute = configuration.ratePerMinute {
-        router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, ratePerMinute: ratePerMinute))
+    if let rateLimit = configuration.rateLimit {
+        router.add(middleware: RateLimitMiddleware(limiter: configuration.rateLimiter, organizationLimit: rateLimit))
     }
     if let countAPICall = configuration.countAPICall {
         router.add(middleware: APICallCountMiddleware(count: countAPICall))

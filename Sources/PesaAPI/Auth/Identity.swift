@@ -35,14 +35,20 @@ public struct Identity: Hashable, Sendable {
         self.tokenID = tokenID
         self.tokenExpiresAtSeconds = tokenExpiresAtSeconds
         self.keyEnvironment = nil
+        self.keyRateLimit = nil
     }
 
-    public init(apiKey: APIKeyID, principal: Principal, environment: String? = nil) {
+    /// An API key's own rate limit, besides its organization's (`RateLimitMiddleware`); nil for a JWT and for a
+    /// key without one.
+    public let keyRateLimit: RateLimit?
+
+    public init(apiKey: APIKeyID, principal: Principal, environment: String? = nil, rateLimit: RateLimit? = nil) {
         self.principal = principal
         self.subject = .apiKey(apiKey)
         self.tokenID = nil
         self.tokenExpiresAtSeconds = nil
         self.keyEnvironment = environment
+        self.keyRateLimit = rateLimit
     }
 
     public var kind: Kind {

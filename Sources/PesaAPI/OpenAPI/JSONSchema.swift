@@ -1,3 +1,5 @@
+import PesaCore
+
 /// Small builders for the JSON-schema dictionaries that document request and response bodies.
 public enum JSONSchema {
     public static let string: JSONValue = ["type": "string"]
@@ -21,6 +23,16 @@ public enum JSONSchema {
         if !required.isEmpty { schema["required"] = .array(required.sorted().map(JSONValue.string)) }
         return .object(schema)
     }
+
+    /// A rate limit, `{"per_minute": N, "burst": M}`: in a request `burst` may be left out and no other key is
+    /// taken; in an answer `burst` is the bucket's capacity in force.
+    public static let rateLimit: JSONValue = [
+        "type": "object", "additionalProperties": false, "required": ["per_minute"],
+        "properties": [
+            "per_minute": ["type": "integer", "minimum": 1, "maximum": .int(Int(Limits.rateLimitPerMinuteMax))],
+            "burst": ["type": "integer", "minimum": 1, "maximum": .int(Int(Limits.tokenBucketCapacityMax))],
+        ],
+    ]
 
     /// A reference to a component schema (`#/components/schemas/Name`).
     public static func reference(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }

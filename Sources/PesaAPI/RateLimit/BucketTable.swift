@@ -27,6 +27,12 @@ struct BucketTable: Sendable {
     /// The bucket for `key` if there is one (read only).
     func bucket(_ key: String) -> TokenBucket? { buckets[key] }
 
+    /// Keeps `bucket` under `key`, making room first when `key` is new and the table is full.
+    mutating func store(_ key: String, _ bucket: TokenBucket, nowMs: Int64) {
+        if buckets[key] == nil, buckets.count >= countMax { evict(nowMs: nowMs) }
+        buckets[key] = bucket
+    }
+
     mutating func remove(_ key: String) { buckets[key] = nil }
 
     private mutating func evict(nowMs: Int64) {

@@ -74,9 +74,11 @@ extension TenantEvent {
         public var environment: String
         /// The request's `Idempotency-Key`, when it came with one.
         public var idempotency: IdempotencyStamp?
+        /// The key's own rate limit (`{"per_minute": N, "burst": M}`), besides its organization's; absent: none.
+        public var rateLimit: RateLimit?
 
         public init(keyID: APIKeyID, name: String, role: Role, keyHash: String, keyHint: String,
-                    environment: String, idempotency: IdempotencyStamp? = nil) {
+                    environment: String, idempotency: IdempotencyStamp? = nil, rateLimit: RateLimit? = nil) {
             self.keyID = keyID
             self.name = name
             self.role = role
@@ -84,6 +86,7 @@ extension TenantEvent {
             self.keyHint = keyHint
             self.environment = environment
             self.idempotency = idempotency
+            self.rateLimit = rateLimit
         }
 
         enum CodingKeys: String, CodingKey {
@@ -91,6 +94,7 @@ extension TenantEvent {
             case keyID = "key_id"
             case keyHash = "key_hash"
             case keyHint = "key_hint"
+            case rateLimit = "rate_limit"
         }
     }
 

@@ -45,6 +45,9 @@ extension TenantEvent {
         public var currentPeriodEndMs: Int64?
         /// A rate limit (requests per minute) that replaces the plan's.
         public var rateLimitOverride: Int64?
+        /// With `rateLimitOverride`: the override's burst. The override is replaced whole: absent, the burst
+        /// override is removed too.
+        public var rateLimitBurstOverride: Int64?
         /// `true`: the override is removed (the plan's rate limit applies again).
         public var rateLimitOverrideCleared: Bool?
         /// A new callback token (a rotation).
@@ -56,7 +59,7 @@ extension TenantEvent {
                     subscriptionStatus: SubscriptionStatus? = nil, currentPeriodStartMs: Int64? = nil,
                     currentPeriodEndMs: Int64? = nil, rateLimitOverride: Int64? = nil,
                     rateLimitOverrideCleared: Bool? = nil, callbackToken: String? = nil,
-                    previousCallbackTokenValidUntilMs: Int64? = nil) {
+                    previousCallbackTokenValidUntilMs: Int64? = nil, rateLimitBurstOverride: Int64? = nil) {
             self.name = name
             self.plan = plan
             self.status = status
@@ -65,6 +68,7 @@ extension TenantEvent {
             self.currentPeriodEndMs = currentPeriodEndMs
             self.rateLimitOverride = rateLimitOverride
             self.rateLimitOverrideCleared = rateLimitOverrideCleared
+            self.rateLimitBurstOverride = rateLimitBurstOverride
             self.callbackToken = callbackToken
             self.previousCallbackTokenValidUntilMs = previousCallbackTokenValidUntilMs
         }
@@ -76,6 +80,7 @@ extension TenantEvent {
             case currentPeriodEndMs = "current_period_end_ms"
             case rateLimitOverride = "rate_limit_override"
             case rateLimitOverrideCleared = "rate_limit_override_cleared"
+            case rateLimitBurstOverride = "rate_limit_burst_override"
             case callbackToken = "callback_token"
             case previousCallbackTokenValidUntilMs = "previous_callback_token_valid_until_ms"
         }

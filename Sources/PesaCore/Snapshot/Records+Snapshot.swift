@@ -18,6 +18,7 @@ extension OrganizationRecord {
         }
         writer.i64(createdAtMs)
         writer.i64(updatedAtMs)
+        if formatVersion >= 8 { writer.optionalI64(rateLimitBurstOverride) }
     }
 
     init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
@@ -39,6 +40,7 @@ extension OrganizationRecord {
         }
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
+        if formatVersion >= 8 { rateLimitBurstOverride = try reader.optionalI64("rate_limit_burst_override") }
     }
 }
 
@@ -68,7 +70,7 @@ extension UserRecord {
 }
 
 extension APIKeyRecord {
-    func write(to writer: inout ByteWriter) {
+    func write(to writer: inout ByteWriter, formatVersion: Int) {
         writer.string(id.rawValue)
         writer.string(name)
         writer.string(role.rawValue)
@@ -77,9 +79,17 @@ extension APIKeyRecord {
         writer.string(environment)
         writer.i64(createdAtMs)
         writer.optionalI64(revokedAtMs)
+        if formatVersion >= 8 {
+            writer.bool(rateLimit != nil)
+            if let rateLimit {
+                writer.i64(rateLimit.perMinute)
+                writer.optionalI64(rateLimit.burst)
+            }
+        }
     }
 
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
+    /// Formats before 8 have no rate limit.
+    init(from reader: inout ByteReader, formatVersion: Int) throws(PesaCoreError) {
         id = try reader.id(APIKeyID.self, "api key id")
         name = try reader.string("api key name")
         role = try reader.value(Role.self, "api key role")
@@ -88,6 +98,11 @@ extension APIKeyRecord {
         environment = try reader.string("environment")
         createdAtMs = try reader.i64("created_at_ms")
         revokedAtMs = try reader.optionalI64("revoked_at_ms")
+        if formatVersion >= 8, try reader.bool("api key rate limit") {
+            rateLimit = RateLimit(
+                perMinute: try reader.i64("api key rate_limit.per_minute"),
+                burst: try reader.optionalI64("api key rate_limit.burst"))
+        }
     }
 }
 

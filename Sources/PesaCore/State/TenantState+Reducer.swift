@@ -80,8 +80,14 @@ extension TenantState {
         if let status = data.subscriptionStatus { record.subscriptionStatus = status }
         if let start = data.currentPeriodStartMs { record.currentPeriodStartMs = start }
         if let end = data.currentPeriodEndMs { record.currentPeriodEndMs = end }
-        if data.rateLimitOverrideCleared == true { record.rateLimitOverride = nil }
-        if let limit = data.rateLimitOverride { record.rateLimitOverride = limit }
+        if data.rateLimitOverrideCleared == true {
+            record.rateLimitOverride = nil
+            record.rateLimitBurstOverride = nil
+        }
+        if let limit = data.rateLimitOverride {
+            record.rateLimitOverride = limit
+            record.rateLimitBurstOverride = data.rateLimitBurstOverride
+        }
         if let token = data.callbackToken, token != record.callbackToken {
             record.previousCallbackToken = data.previousCallbackTokenValidUntilMs == nil ? nil : record.callbackToken
             record.previousCallbackTokenValidUntilMs = data.previousCallbackTokenValidUntilMs
@@ -122,7 +128,7 @@ extension TenantState {
         case .apiKeyCreated(let data):
             apiKeys[data.keyID] = APIKeyRecord(
                 id: data.keyID, name: data.name, role: data.role, keyHash: data.keyHash, keyHint: data.keyHint,
-                environment: data.environment, createdAtMs: atMs, revokedAtMs: nil)
+                environment: data.environment, createdAtMs: atMs, revokedAtMs: nil, rateLimit: data.rateLimit)
             apiKeyIDsByHash[data.keyHash] = data.keyID
             if let stamp = data.idempotency { recordIdempotency(stamp, resourceID: data.keyID.rawValue, atMs: atMs) }
         case .apiKeyRevoked(let data):

@@ -12,7 +12,7 @@ extension TenantState {
     }
 
     /// The payload in an older format (tests of the reader): format 1 leaves out what format 2 added, format 2
-    /// what format 3 added.
+    /// what format 3 added, format 7 the rate limits format 8 added.
     func snapshotPayload(formatVersion: Int, pausing pause: () -> Void = {}) -> [UInt8] {
         precondition((1...TenantState.snapshotFormatVersion).contains(formatVersion), "unknown snapshot format")
         var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
@@ -25,7 +25,7 @@ extension TenantState {
             user.write(to: &writer, formatVersion: formatVersion)
         }
         writer.u64(UInt64(apiKeys.count))
-        for key in apiKeys.values.sorted(by: { $0.id < $1.id }) { key.write(to: &writer) }
+        for key in apiKeys.values.sorted(by: { $0.id < $1.id }) { key.write(to: &writer, formatVersion: formatVersion) }
         if formatVersion >= 7 {
             writer.u64(UInt64(shortCodes.count))
             for id in shortCodes.keys.sorted() { shortCodes[id]?.write(to: &writer) }
@@ -107,7 +107,7 @@ extension TenantState {
             userIDsByEmail[user.email.lowercased()] = user.id
         }
         for _ in 0..<(try reader.count("api keys", minimumBytesEach: 8)) {
-            let key = try APIKeyRecord(from: &reader)
+            let key = try APIKeyRecord(from: &reader, formatVersion: formatVersion)
             apiKeys[key.id] = key
             apiKeyIDsByHash[key.keyHash] = key.id
         }

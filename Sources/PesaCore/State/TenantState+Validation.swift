@@ -10,6 +10,14 @@ extension TenantState {
             if let limit = data.rateLimitOverride, !(1...Limits.rateLimitPerMinuteMax).contains(limit) {
                 throw .invalidField("rate_limit", "rate limit must be 1 to \(Limits.rateLimitPerMinuteMax) per minute")
             }
+            if let burst = data.rateLimitBurstOverride {
+                guard data.rateLimitOverride != nil else {
+                    throw .inconsistentEvent("a rate limit's burst without its rate per minute")
+                }
+                guard (1...Limits.tokenBucketCapacityMax).contains(burst) else {
+                    throw .invalidField("rate_limit.burst", "burst must be 1 to \(Limits.tokenBucketCapacityMax)")
+                }
+            }
             if data.previousCallbackTokenValidUntilMs != nil, data.callbackToken == nil {
                 throw .inconsistentEvent("a previous callback token's grace without a new token")
             }
@@ -29,6 +37,7 @@ extension TenantState {
                 throw .inconsistentEvent("api key \(data.keyID) already exists")
             }
             guard data.role != .superAdmin else { throw .invalidField("role", "an API key cannot be super_admin") }
+            if let problem = data.rateLimit?.problem() { throw .invalidField(problem.field, problem.message) }
         case .apiKeyRevoked(let data):
             guard apiKeys[data.keyID] != nil else { throw .inconsistentEvent("no api key \(data.keyID)") }
         case .tokenRevoked(let data):

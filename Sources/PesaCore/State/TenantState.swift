@@ -10,7 +10,9 @@ public struct TenantState: EventSourcedState, Equatable {
     /// before 6 counts that event as late), and with users' `updatedAtMs` moved only by a `user.updated` that
     /// changes something (sessions end at it). `pesa verify` compares only snapshots of the current format
     /// with a replay by this code. 7 replaced the credentials record with short-code profiles, and
-    /// added the profile of each payment, query and balance. Formats 1 to 6 are still read.
+    /// added the profile of each payment, query and balance. 8 added billing (subscription, invoices, invoice
+    /// numbers, billing settings), the burst of an organization's rate limit override and each API key's own
+    /// rate limit. Formats 1 to 7 are still read.
     public static let snapshotFormatVersion = 8
 
     public internal(set) var lastSeq: UInt64 = 0

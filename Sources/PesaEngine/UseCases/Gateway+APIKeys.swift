@@ -8,9 +8,14 @@ extension Gateway {
     /// make two API keys, even at the same moment or across a crash that tears the journal's tail), and the same
     /// caller, key and body again is 409 naming the API key already made: its secret was shown once and is kept
     /// nowhere, so it cannot be answered again.
+    ///
+    /// `rateLimit`: the key's own limit, besides its organization's (a request takes a token from both). It
+    /// may not be higher than the organization's limit in force (rate, and burst when given), since the
+    /// organization's bucket would refuse first anyway; without one the key may use all of its organization's
+    /// limit. A key given less leaves the rest to the organization's other keys.
     public func createAPIKey(
         in organization: OrganizationID, name: String, role: Role, environment: String, keyHash: String,
-        keyHint: String, idempotency: IdempotencyInput? = nil, by actor: Actor
+        keyHint: String, rateLimit: RateLimit? = nil, idempotency: IdempotencyInput? = nil, by actor: Actor
     ) async throws(EngineError) -> APIKeyRecord {
         try actor.authorize(.createAPIKey, in: organization)
         let name = name.trimmingWhitespace()
@@ -21,6 +26,7 @@ extension Gateway {
         guard role != .superAdmin, actor.principal.mayAssign(role, in: organization) else {
             throw EngineError(.forbidden, "your role may not create an API key with role \(role)", param: "role")
         }
+        if let problem = rateLimit?.problem() { throw EngineError.invalid(problem.field, problem.message) }
         let id = APIKeyID(randomBytes: CommandContext.randomBytes(16))
         let scope = Self.idempotencyScope("POST /v1/api-keys", actor: actor)
         let masterKeyID = masterKey.id
@@ -38,15 +44,31 @@ extension Gateway {
                     param: "Idempotency-Key")
             }
             try Self.requireEnabled(state, toCreate: "API keys")
+            if let rateLimit, let record = state.organization, let limit = self.effectiveRateLimit(of: record) {
+                try Self.requireWithin(rateLimit, organization: limit)
+            }
             let created = TenantEvent.apiKeyCreated(.init(
                 keyID: id, name: name, role: role, keyHash: keyHash, keyHint: keyHint, environment: environment,
-                idempotency: idempotency?.stamp(scope: scope)))
+                idempotency: idempotency?.stamp(scope: scope), rateLimit: rateLimit))
             return Decision(events: [created, actor.audit("api_key.create", target: id.rawValue)], value: ())
         }
         directory.add(keyHash: keyHash, tenant: organization.rawValue)
         return try await engine(organization).read { (state) throws(EngineError) in
             guard let key = state.apiKeys[id] else { throw EngineError.notFound("api key") }
             return key
+        }
+    }
+
+    /// 422 naming `rate_limit.per_minute` or `rate_limit.burst` when a key's limit is above its organization's.
+    static func requireWithin(_ key: RateLimit, organization limit: RateLimit) throws(EngineError) {
+        if key.perMinute > limit.perMinute {
+            throw EngineError.invalid(
+                "rate_limit.per_minute",
+                "rate_limit.per_minute may not be above the organization's \(limit.perMinute) requests per minute")
+        }
+        if let burst = key.burst, burst > limit.capacity {
+            throw EngineError.invalid(
+                "rate_limit.burst", "rate_limit.burst may not be above the organization's burst of \(limit.capacity)")
         }
     }
 

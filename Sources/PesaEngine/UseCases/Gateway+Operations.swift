@@ -47,10 +47,18 @@ extension Gateway {
         }
     }
 
-    /// The organization's rate limit in requests per minute (its override, else its plan's).
-    public func rateLimitPerMinute(of organization: OrganizationID) async throws -> Int64? {
+    /// The organization's rate limit in force, burst resolved (`Plan.effectiveRateLimit`): nil for an
+    /// organization unknown here or whose plan the instance no longer has (then only an override applies).
+    public func rateLimit(of organization: OrganizationID) async throws -> RateLimit? {
         guard let record = try await engine(organization).accessView.organization else { return nil }
-        return record.rateLimitOverride ?? planCatalog.plan(record.plan)?.rateLimitPerMinute
+        return effectiveRateLimit(of: record)
+    }
+
+    /// `record`'s rate limit in force (see `rateLimit(of:)`).
+    func effectiveRateLimit(of record: OrganizationRecord) -> RateLimit? {
+        let override = record.rateLimitOverrideLimit
+        if let plan = planCatalog.plan(record.plan) { return plan.effectiveRateLimit(override: override) }
+        return override.map { RateLimit(perMinute: $0.perMinute, burst: $0.capacity) }
     }
 }
 

@@ -23,7 +23,11 @@ public struct OrganizationChanges: Sendable {
     public var subscriptionStatus: SubscriptionStatus?
     /// Why a super admin sets `subscriptionStatus` by hand (required with it; audited).
     public var subscriptionReason: String?
+    /// A new override, replacing the plan's rate (and, with `rateLimitBurstOverride`, its burst) and any
+    /// override before it whole.
     public var rateLimitOverride: Int64?
+    /// The override's burst; only with `rateLimitOverride` (nil: the plan's burst, else a minute's worth).
+    public var rateLimitBurstOverride: Int64?
     public var clearRateLimitOverride = false
 
     public init() {}
@@ -140,10 +144,23 @@ extension Gateway {
             throw EngineError.invalid(
                 "rate_limit", "rate_limit must be 1 to \(Limits.rateLimitPerMinuteMax) requests per minute")
         }
+        if let burst = changes.rateLimitBurstOverride {
+            guard changes.rateLimitOverride != nil else {
+                throw EngineError.invalid("rate_limit.per_minute", "rate_limit.per_minute is required with a burst")
+            }
+            guard (1...Limits.tokenBucketCapacityMax).contains(burst) else {
+                throw EngineError.invalid(
+                    "rate_limit.burst", "rate_limit.burst must be 1 to \(Limits.tokenBucketCapacityMax)")
+            }
+        }
+        if changes.clearRateLimitOverride, changes.rateLimitOverride != nil {
+            throw EngineError.invalid("rate_limit", "rate_limit is either cleared (null) or set, not both")
+        }
         let subscription = try Self.subscriptionChange(changes)
         let update = TenantEvent.organizationUpdated(.init(
             name: name, status: changes.status, rateLimitOverride: changes.rateLimitOverride,
-            rateLimitOverrideCleared: changes.clearRateLimitOverride ? true : nil))
+            rateLimitOverrideCleared: changes.clearRateLimitOverride ? true : nil,
+            rateLimitBurstOverride: changes.rateLimitOverride == nil ? nil : changes.rateLimitBurstOverride))
         let engine = try await self.engine(id)
         try await engine.execute { (state, _) throws(EngineError) in
             guard state.organization != nil else { throw EngineError.notFound("organization") }

@@ -8,6 +8,8 @@ public struct SubscriptionState: Sendable {
     public let currentPeriodStartMs: Int64
     public let currentPeriodEndMs: Int64
     public let rateLimitPerMinute: Int64
+    /// The limit in force with its burst resolved (`Plan.effectiveRateLimit`).
+    public let rateLimit: RateLimit
     /// The current Kenya month's usage.
     public let usage: MonthUsage
     /// Open invoices past their due date, oldest first.
@@ -43,15 +45,15 @@ extension Gateway {
             guard let organization = state.organization, let record = state.subscription else {
                 throw EngineError.notFound("organization")
             }
-            return (record, organization.rateLimitOverride, state.overdueInvoices(atMs: nowMs))
+            return (record, organization.rateLimitOverrideLimit, state.overdueInvoices(atMs: nowMs))
         }
         let plan = try self.plan(named: record.plan)
         let usage = try await usage(month: nil, in: organization, by: actor)
         let period = record.period(atMs: nowMs)
+        let rateLimit = plan.effectiveRateLimit(override: overrideLimit)
         return SubscriptionState(
             plan: plan, record: record, currentPeriodStartMs: period.startMs, currentPeriodEndMs: period.endMs,
-            rateLimitPerMinute: plan.effectiveRateLimitPerMinute(override: overrideLimit), usage: usage,
-            overdue: overdue)
+            rateLimitPerMinute: rateLimit.perMinute, rateLimit: rateLimit, usage: usage, overdue: overdue)
     }
 
     /// An organization's admin changes its plan or asks to cancel at the period's end. An upgrade (a higher

@@ -9,8 +9,9 @@ import Glibc
 #endif
 
 /// A real `pesa serve --demo` child process on 127.0.0.1 with the embedded Daraja sandbox, on a fresh data
-/// folder, prepared for a benchmark: the demo organization's API key read from its banner and its rate limit
-/// lifted through the admin API (a super admin from PESA_ADMIN_EMAIL/PASSWORD logs in and PATCHes it).
+/// folder, prepared for a benchmark: the demo organization's rate limit lifted through the admin API (a super
+/// admin from PESA_ADMIN_EMAIL/PASSWORD logs in and PATCHes it) and the load's API key made with its own limit,
+/// as high, so that every request passes both the organization's and the key's bucket and none is refused.
 final class BenchGateway: @unchecked Sendable {
     static let adminEmail = "bench@pesa.local"
     static let adminPassword = "bench-password-1"
@@ -45,8 +46,11 @@ final class BenchGateway: @unchecked Sendable {
     /// Starts the child and waits until it answers and has printed the demo organization. `bcryptCost`: 4 where
     /// logins are not measured. `sandboxPasskeys`: more STK short codes for the embedded sandbox
     /// (PESA_SANDBOX_PASSKEYS, `SHORTCODE=PASSKEY[,…]`).
+    /// `meteringAndRateLimits` false: the gateway neither rate limits nor meters (the baseline of
+    /// `--compare-limits`; the same limits are still set, and ignored).
     func start(
-        callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4, sandboxPasskeys: String = ""
+        callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4, sandboxPasskeys: String = "",
+        meteringAndRateLimits: Bool = true
     ) async throws {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         guard let output = FileHandle(forWritingAtPath: outputPath) else {
@@ -59,7 +63,7 @@ final class BenchGateway: @unchecked Sendable {
             "--sandbox-callback-delay-ms", String(callbackDelayMs),
             // Every simulated client comes from 127.0.0.1 (up to 1,024 of them): that one address may hold them all.
             "--connections-max", "4096", "--connections-per-address-max", "4096",
-        ]
+        ] + (meteringAndRateLimits ? [] : ["--bench-no-metering-no-rate-limits"])
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PESA_MASTER_KEY")
         environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
@@ -90,12 +94,22 @@ final class BenchGateway: @unchecked Sendable {
         throw CLIError("pesa serve did not print the demo organization in \(Int(Self.startSecondsMax)) s:\n\(printed)")
     }
 
-    /// The demo plan allows 300 requests a minute; the benchmark measures the gateway, not its 429s.
+    /// The demo plan allows 300 requests a minute; the benchmark measures the gateway, not its 429s: the
+    /// organization gets the highest limit there is (1,000,000 a minute, as burst too), and the load a key of its
+    /// own with the same limit, which the demo's key replaces.
     private func liftRateLimit(http: HTTPClient) async throws {
         let token = try await adminToken(http: http)
+        let limit = #"{"per_minute":1000000,"burst":1000000}"#
         let (patched, answer) = try await send(
-            http, .PATCH, "/v1/orgs/\(organizationID)", body: #"{"rate_limit":1000000}"#, token: token)
+            http, .PATCH, "/v1/orgs/\(organizationID)", body: #"{"rate_limit":\#(limit)}"#, token: token)
         guard patched == 200 else { throw CLIError("lifting the rate limit failed (\(patched)): \(answer)") }
+        let (created, made) = try await send(
+            http, .POST, "/v1/api-keys?org=\(organizationID)",
+            body: #"{"name":"bench","role":"manager","rate_limit":\#(limit)}"#, token: token)
+        guard created == 201, let key = Self.first(#"(?<="key":")pk_test_[A-Za-z0-9_]+"#, in: made) else {
+            throw CLIError("creating the benchmark's API key failed (\(created)): \(made)")
+        }
+        apiKey = key
     }
 
     /// A login JWT of the super admin.

@@ -74,7 +74,15 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         """)
     var compareProfiles: Int?
 
-    @Option(help: "Rounds of --compare-profiles (1...10).")
+    @Flag(help: """
+        Compare in one run: the same workload with rate limiting and API call metering on (the organization and \
+        the load's API key limited to 1,000,000 requests a minute, which refuses none) and with both off, each on \
+        a fresh gateway and data folder, in alternating order for --rounds rounds. Prints both completed rates \
+        and push p99s and their ratio.
+        """)
+    var compareLimits = false
+
+    @Option(help: "Rounds of --compare-profiles and --compare-limits (1...10).")
     var rounds = 2
 
     @Option(help: .hidden)
@@ -100,6 +108,9 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         guard (1...BenchProfiles.countMax).contains(profiles), (1...10).contains(rounds),
             compareProfiles.map({ (2...BenchProfiles.countMax).contains($0) }) ?? true
         else { throw ValidationError("--profiles: 1...16; --compare-profiles: 2...16; --rounds: 1...10") }
+        guard !compareLimits || compareProfiles == nil else {
+            throw ValidationError("--compare-limits and --compare-profiles are separate runs")
+        }
     }
 
     func clientCounts() throws -> [Int] {
@@ -126,8 +137,11 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         pool.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1_024
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pool)
         var comparison: ProfilesComparison?
+        var limits: LimitsComparison?
         do {
-            if let compareProfiles {
+            if compareLimits {
+                limits = try await compareLimitArms(root: root, cleanup: cleanup, http: http, into: &report)
+            } else if let compareProfiles {
                 comparison = try await compare(
                     [1, compareProfiles], root: root, cleanup: cleanup, http: http, into: &report)
             } else {
@@ -145,6 +159,7 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
         report.loadAfter = BenchCPU.loadAverage()
         report.print(callbackDelayMs: callbackDelayMs)
         comparison?.print()
+        limits?.print()
     }
 
     var executable: String { pesa ?? PesaExecutable.besideThisOne }
@@ -153,10 +168,11 @@ struct PaymentsBenchCommand: AsyncParsableCommand {
     /// open-loop rates it used. `named`: every push names its profile, round-robin.
     func arm(
         _ profiles: BenchProfiles, named: Bool, gateway: BenchGateway, http: HTTPClient, label: String,
-        rates: [Double]?, into report: inout PaymentsReport
+        rates: [Double]?, meteringAndRateLimits: Bool = true, into report: inout PaymentsReport
     ) async throws -> [Double] {
         try await gateway.start(
-            callbackDelayMs: callbackDelayMs, logLevel: logLevel, http: http, sandboxPasskeys: profiles.sandboxPasskeys)
+            callbackDelayMs: callbackDelayMs, logLevel: logLevel, http: http, sandboxPasskeys: profiles.sandboxPasskeys,
+            meteringAndRateLimits: meteringAndRateLimits)
         try await profiles.create(on: gateway, http: http)
         let shortCodes = named ? profiles.shortCodes : []
         return try await measure(

@@ -116,6 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var bcryptCost: Int?
 
+    /// No rate limit and no API call metering: the baseline arm of `pesa-bench payments --compare-limits`,
+    /// which measures what the two cost. Never for serving anyone.
+    @Flag(help: .hidden)
+    var benchNoMeteringNoRateLimits = false
+
     @Flag(
         help: ArgumentHelp(
             "Let the embedded sandbox accept a second STK push to a phone with one pending, which Daraja refuses "
@@ -219,7 +224,8 @@ struct ServeCommand: AsyncParsableCommand {
             upstream: upstream, logger: logger)
         let metricsToken = Self.environment["PESA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let api = await GatewayAPI.make(
-            gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost, metricsToken: metricsToken)
+            gateway: gateway, metricsRegistry: registry, bcryptCost: bcryptCost, metricsToken: metricsToken,
+            meteringAndRateLimits: !benchNoMeteringNoRateLimits)
         try await ServeBootstrap.createFirstAdmin(
             gateway: gateway, api: api, environment: Self.environment, logger: logger)
         return Started(gateway: gateway, api: api, upstream: upstream, httpClient: httpClient, lock: lock)

@@ -39,7 +39,8 @@ struct TestApp: Sendable {
         return APIConfiguration(
             accessTokens: accessTokens, apiKeys: apiKeys, revocation: revocation, metricsRegistry: registry,
             readiness: { ready }, rateLimiter: RateLimiter(clock: clock.clock),
-            ratePerMinute: rate == nil ? nil : { @Sendable _ in rate }, sessionCookieName: sessionCookieName,
+            rateLimit: rate == nil ? nil : { @Sendable _ in rate.map { RateLimit(perMinute: $0) } },
+            sessionCookieName: sessionCookieName,
             version: "test", metricsToken: metricsToken)
     }
 

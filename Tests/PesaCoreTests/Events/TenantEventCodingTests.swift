@@ -4,13 +4,14 @@ import Testing
 @Suite struct TenantEventCodingTests {
     static let samples: [TenantEvent] = [
         Fixtures.organizationCreated,
-        .organizationUpdated(.init(plan: "business", rateLimitOverride: 500)),
+        .organizationUpdated(.init(plan: "business", rateLimitOverride: 500, rateLimitBurstOverride: 50)),
         .userCreated(.init(userID: Fixtures.userID(1), email: "a@acme.co.ke", role: .manager,
                            passwordHash: "$2b$12$abc/def")),
         .userUpdated(.init(userID: Fixtures.userID(1), role: .user)),
         .userDeleted(.init(userID: Fixtures.userID(1))),
         .apiKeyCreated(.init(keyID: Fixtures.keyID(1), name: "backend", role: .manager, keyHash: "ff00",
-                             keyHint: "pk_test_…a1b2", environment: "sandbox")),
+                             keyHint: "pk_test_…a1b2", environment: "sandbox",
+                             rateLimit: RateLimit(perMinute: 120, burst: 20))),
         .apiKeyRevoked(.init(keyID: Fixtures.keyID(1))),
         .credentialsUpdated(.init(version: 1, environment: "sandbox", businessShortCode: "174379",
                                   hints: ["passkey": "****2c91", "consumer_key": "****aa10"])),

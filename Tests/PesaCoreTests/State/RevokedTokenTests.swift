@@ -47,7 +47,10 @@ import Testing
         // Before profiles (format 7) a folder held one credential set: the default profile alone.
         state.shortCodes = state.shortCodes.filter { $0.value.isDefault }
         state.plans = [:]  // plans live in the system folder since format 7
-        state.billing = BillingState(legacy: state.organization)  // before format 8: what the record implies
+        // Billing, rate limit bursts and API keys' own limits came with format 8.
+        state.organization?.rateLimitBurstOverride = nil
+        for id in state.apiKeys.keys { state.apiKeys[id]?.rateLimit = nil }
+        state.billing = BillingState(legacy: state.organization)
         let formatOne = state.snapshotPayload(formatVersion: 1)
         #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)

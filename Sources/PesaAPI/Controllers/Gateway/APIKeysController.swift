@@ -14,10 +14,17 @@ struct APIKeysController: Sendable {
         routes.add(Self.revokeSpec, use: revoke)
     }
 
+    /// `rate_limit` (optional): the key's own limit besides its organization's, at most the organization's.
     struct CreateBody: Codable, Sendable {
         let name: String
         let role: String?
         let environment: String?
+        let rateLimit: RateLimitBody?
+
+        enum CodingKeys: String, CodingKey {
+            case name, role, environment
+            case rateLimit = "rate_limit"
+        }
     }
 
     /// With `Idempotency-Key`, a retry never makes a second key: the same caller's same key and body get the
@@ -52,7 +59,8 @@ struct APIKeysController: Sendable {
         let key = APIKey.generate(environment: environment)
         let record = try await gateway.createAPIKey(
             in: organization, name: body.value.name, role: role, environment: environment.rawValue,
-            keyHash: key.hash, keyHint: key.hint, idempotency: idempotency, by: actor)
+            keyHash: key.hash, keyHint: key.hint, rateLimit: body.value.rateLimit?.limit, idempotency: idempotency,
+            by: actor)
         let bytes = try IdempotentAnswer.bytes(of: APIKeyJSON(record, key: key.secret), context: context)
         if let answerKey {
             firstAnswers.keep(
@@ -97,18 +105,21 @@ struct APIKeysController: Sendable {
     static let key = JSONSchema.object([
         "id": JSONSchema.string, "name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string,
         "hint": JSONSchema.string, "key": JSONSchema.string, "created_at": JSONSchema.dateTime,
-        "revoked_at": JSONSchema.nullable(JSONSchema.dateTime),
+        "revoked_at": JSONSchema.nullable(JSONSchema.dateTime), "rate_limit": JSONSchema.nullable(JSONSchema.rateLimit),
     ])
     static let orgQuery: [String: JSONValue] = ["org": JSONSchema.string]
 
     static let createSpec = RouteSpec(
         .post, "/v1/api-keys",
         summary: "Create an API key (the key is in this answer only). With Idempotency-Key a retry makes no second "
-            + "key: it gets the first answer while the server runs, after a restart 409 CONFLICT naming the key",
+            + "key: it gets the first answer while the server runs, after a restart 409 CONFLICT naming the key. "
+            + "rate_limit: the key's own limit besides its organization's, at most the organization's",
         action: .createAPIKey, tag: "api-keys",
         requestBody: JSONSchema.object(
-            ["name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string], required: ["name"]
-        ),
+            [
+                "name": JSONSchema.string, "role": JSONSchema.string, "environment": JSONSchema.string,
+                "rate_limit": JSONSchema.rateLimit,
+            ], required: ["name"]),
         query: orgQuery, successStatus: .created, responseBody: key, errors: [.invalidField, .forbidden, .conflict],
         idempotent: true)
     static let listSpec = RouteSpec(

@@ -50,7 +50,7 @@ public struct GatewayAuthDirectory: LoginDirectory, APIKeyResolver, TokenRevocat
         guard let (organization, key) = await gateway.apiKey(hash: keyHash) else { return nil }
         return Identity(
             apiKey: key.id, principal: try Principal(role: key.role, organizationID: organization),
-            environment: key.environment)
+            environment: key.environment, rateLimit: key.rateLimit)
     }
 
     /// A token dies at logout, with its user (deleted), and with any change to its user after it was issued

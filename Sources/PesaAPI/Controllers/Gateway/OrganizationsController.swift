@@ -20,6 +20,8 @@ struct OrganizationsController: Sendable {
         let plan: String?
     }
 
+    /// `rate_limit`: absent, unchanged; null, the override removed (the plan's limit applies again); a number
+    /// or `{"per_minute", "burst"}` (`RateLimitBody`), a new override replacing any before it whole.
     struct UpdateBody: Decodable, Sendable {
         let name: String?
         let plan: String?
@@ -27,12 +29,25 @@ struct OrganizationsController: Sendable {
         let subscriptionStatus: String?
         /// Why a super admin sets `subscription_status` (required with it).
         let reason: String?
-        let rateLimit: Int64?
+        let rateLimit: RateLimit?
+        let clearsRateLimit: Bool
 
         enum CodingKeys: String, CodingKey {
             case name, plan, status, reason
             case subscriptionStatus = "subscription_status"
             case rateLimit = "rate_limit"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            plan = try container.decodeIfPresent(String.self, forKey: .plan)
+            status = try container.decodeIfPresent(String.self, forKey: .status)
+            subscriptionStatus = try container.decodeIfPresent(String.self, forKey: .subscriptionStatus)
+            reason = try container.decodeIfPresent(String.self, forKey: .reason)
+            clearsRateLimit = try container.contains(.rateLimit) && container.decodeNil(forKey: .rateLimit)
+            rateLimit =
+                clearsRateLimit ? nil : try container.decodeIfPresent(RateLimitBody.self, forKey: .rateLimit)?.limit
         }
     }
 
@@ -105,7 +120,9 @@ struct OrganizationsController: Sendable {
             changes.subscriptionStatus = parsed
             changes.subscriptionReason = body.reason
         }
-        changes.rateLimitOverride = body.rateLimit
+        changes.rateLimitOverride = body.rateLimit?.perMinute
+        changes.rateLimitBurstOverride = body.rateLimit?.burst
+        changes.clearRateLimitOverride = body.clearsRateLimit
         return json(try await gateway.updateOrganization(id, changes, by: identity.actor(requestID: context.requestID)))
     }
 
@@ -142,7 +159,8 @@ struct OrganizationsController: Sendable {
             "status": JSONSchema.string, "current_period_start": JSONSchema.dateTime,
             "current_period_end": JSONSchema.dateTime,
         ]),
-        "rate_limit": JSONSchema.integer, "callback_url_base": JSONSchema.string,
+        "rate_limit": JSONSchema.integer, "rate_limit_burst": JSONSchema.integer,
+        "callback_url_base": JSONSchema.string,
         "previous_callback_token_valid_until": JSONSchema.dateTime,
         "created_at": JSONSchema.dateTime, "updated_at": JSONSchema.dateTime,
     ])
@@ -164,11 +182,14 @@ struct OrganizationsController: Sendable {
         .get, "/v1/orgs/{id}", summary: "Read an organization", action: .readOrganization, tag: "organizations",
         responseBody: organization, errors: [.notFound], organizationParameter: "id")
     static let updateSpec = RouteSpec(
-        .patch, "/v1/orgs/{id}", summary: "Rename; super_admin: plan, status, subscription_status, rate_limit",
+        .patch, "/v1/orgs/{id}",
+        summary: "Rename; super_admin: plan, status, subscription_status, rate_limit (requests per minute, or "
+            + "{per_minute, burst}, replacing the plan's; null: the plan's again)",
         action: .updateOrganization, tag: "organizations",
         requestBody: JSONSchema.object([
             "name": JSONSchema.string, "plan": JSONSchema.string, "status": JSONSchema.string,
-            "subscription_status": JSONSchema.string, "reason": JSONSchema.string, "rate_limit": JSONSchema.integer,
+            "subscription_status": JSONSchema.string, "reason": JSONSchema.string,
+            "rate_limit": ["oneOf": [JSONSchema.integer, JSONSchema.rateLimit, ["type": "null"]]],
         ]), responseBody: organization, errors: [.notFound, .invalidField, .forbidden], organizationParameter: "id")
     static let rotateSpec = RouteSpec(
         .post, "/v1/orgs/{id}/callback-token/rotate",

@@ -63,6 +63,8 @@ struct SubscriptionController: Sendable {
         let cancelAtPeriodEnd: Bool
         let overdueInvoices: [String]
         let rateLimitPerMinute: Int64
+        /// The limit in force with its burst (the bucket's capacity).
+        let rateLimit: RateLimitJSON
         let usage: UsedJSON
 
         init(_ view: SubscriptionState) {
@@ -82,6 +84,7 @@ struct SubscriptionController: Sendable {
             currentPeriodStart = RFC3339.string(ms: view.currentPeriodStartMs)
             currentPeriodEnd = RFC3339.string(ms: view.currentPeriodEndMs)
             rateLimitPerMinute = view.rateLimitPerMinute
+            rateLimit = RateLimitJSON(view.rateLimit)
             usage = UsedJSON(
                 month: view.usage.month, timezone: UsageController.timezone, apiCalls: view.usage.apiCalls,
                 apiCallsLeft: view.apiCallsLeft, apiCallsBeyond: view.apiCallsBeyond,
@@ -99,6 +102,7 @@ struct SubscriptionController: Sendable {
             case cancelAtPeriodEnd = "cancel_at_period_end"
             case overdueInvoices = "overdue_invoices"
             case rateLimitPerMinute = "rate_limit_per_minute"
+            case rateLimit = "rate_limit"
         }
     }
 
@@ -156,6 +160,7 @@ struct SubscriptionController: Sendable {
         "trial_ends_at": JSONSchema.nullable(JSONSchema.dateTime),
         "scheduled_plan": JSONSchema.nullable(JSONSchema.string), "cancel_at_period_end": JSONSchema.boolean,
         "overdue_invoices": JSONSchema.array(of: JSONSchema.string), "rate_limit_per_minute": JSONSchema.integer,
+        "rate_limit": JSONSchema.rateLimit,
         "usage": JSONSchema.object([
             "month": JSONSchema.string, "timezone": JSONSchema.string, "api_calls": JSONSchema.integer,
             "api_calls_left": JSONSchema.integer, "api_calls_beyond": JSONSchema.integer,

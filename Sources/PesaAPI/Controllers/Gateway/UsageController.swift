@@ -41,8 +41,10 @@ struct UsageController: Sendable {
         let byShortCode: [String: [String: CountJSON]]
         let journalSeqFrom: UInt64?
         let journalSeqTo: UInt64?
+        /// The organization's rate limit in force now (absent when it has none).
+        let rateLimit: RateLimitJSON?
 
-        init(_ usage: MonthUsage) {
+        init(_ usage: MonthUsage, rateLimit: RateLimit? = nil) {
             let range = KenyaTime.month(usage.month) ?? (0, 0)
             month = usage.month
             timezone = UsageController.timezone
@@ -53,6 +55,7 @@ struct UsageController: Sendable {
             byShortCode = usage.byShortCode.mapValues(UsageController.items)
             journalSeqFrom = usage.firstSeq
             journalSeqTo = usage.lastSeq
+            self.rateLimit = rateLimit.map(RateLimitJSON.init)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -63,6 +66,7 @@ struct UsageController: Sendable {
             case byShortCode = "by_short_code"
             case journalSeqFrom = "journal_seq_from"
             case journalSeqTo = "journal_seq_to"
+            case rateLimit = "rate_limit"
         }
     }
 
@@ -118,7 +122,7 @@ struct UsageController: Sendable {
         let usage = try await gateway.usage(
             month: request.uri.queryParameters.get("month").map { String($0) }, in: organization,
             by: identity.actor(requestID: context.requestID))
-        return MonthJSON(usage)
+        return MonthJSON(usage, rateLimit: try await gateway.rateLimit(of: organization))
     }
 
     @Sendable func daily(_ request: Request, context: PesaRequestContext) async throws -> DailyJSON {
@@ -184,7 +188,7 @@ struct UsageController: Sendable {
             "period_end": JSONSchema.dateTime, "api_calls": JSONSchema.integer, "items": items,
             "by_short_code": ["type": "object", "additionalProperties": items],
             "journal_seq_from": JSONSchema.nullable(JSONSchema.integer),
-            "journal_seq_to": JSONSchema.nullable(JSONSchema.integer),
+            "journal_seq_to": JSONSchema.nullable(JSONSchema.integer), "rate_limit": JSONSchema.rateLimit,
         ]), errors: [.invalidField])
     static let dailySpec = RouteSpec(
         .get, "/v1/usage/daily", summary: "A month's metered usage day by day (Kenya time)", action: .readUsage,

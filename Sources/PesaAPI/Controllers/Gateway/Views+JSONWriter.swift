@@ -17,6 +17,7 @@ extension OrganizationJSON: JSONWritable {
                 json.field("current_period_end", subscription.currentPeriodEnd)
             }
             json.field("rate_limit", rateLimit)
+            json.field("rate_limit_burst", rateLimitBurst)
             json.fieldOrNull("callback_url_base", callbackURLBase)
             json.field("previous_callback_token_valid_until", previousCallbackTokenValidUntil)
             json.field("created_at", createdAt)

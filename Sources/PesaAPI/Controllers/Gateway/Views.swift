@@ -23,6 +23,8 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     let status: String
     let subscription: SubscriptionView
     let rateLimit: Int64?
+    /// The bucket's capacity in force (the override's burst, else the plan's, else a minute's worth).
+    var rateLimitBurst: Int64? = nil
     /// Null when the callback token cannot be opened (its key file is missing or damaged).
     let callbackURLBase: String?
     /// After a rotation, while the replaced token is still accepted: until when (RFC 3339); absent otherwise.
@@ -33,6 +35,7 @@ struct OrganizationJSON: ResponseEncodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, slug, name, plan, status, subscription
         case rateLimit = "rate_limit"
+        case rateLimitBurst = "rate_limit_burst"
         case callbackURLBase = "callback_url_base"
         case previousCallbackTokenValidUntil = "previous_callback_token_valid_until"
         case createdAt = "created_at"
@@ -52,9 +55,11 @@ extension OrganizationJSON {
             status: record.subscriptionStatus.rawValue,
             currentPeriodStart: RFC3339.string(ms: view.currentPeriodStartMs ?? record.currentPeriodStartMs),
             currentPeriodEnd: RFC3339.string(ms: view.currentPeriodEndMs ?? record.currentPeriodEndMs))
-        rateLimit =
-            view.planDetails?.effectiveRateLimitPerMinute(override: record.rateLimitOverride)
-            ?? record.rateLimitOverride
+        let limit =
+            view.planDetails?.effectiveRateLimit(override: record.rateLimitOverrideLimit)
+            ?? record.rateLimitOverrideLimit
+        rateLimit = limit?.perMinute
+        rateLimitBurst = limit?.capacity
         self.callbackURLBase = callbackURLBase
         previousCallbackTokenValidUntil = record.previousCallbackTokenValidUntilMs.flatMap {
             $0 > nowMs ? RFC3339.string(ms: $0) : nil
@@ -97,6 +102,8 @@ struct APIKeyJSON: ResponseEncodable, Sendable {
     let key: String?
     let createdAt: String
     let revokedAt: String?
+    /// The key's own limit, its burst resolved; absent when only its organization's applies.
+    let rateLimit: RateLimitJSON?
 
     init(_ record: APIKeyRecord, key: String? = nil) {
         id = record.id.rawValue
@@ -107,12 +114,30 @@ struct APIKeyJSON: ResponseEncodable, Sendable {
         self.key = key
         createdAt = RFC3339.string(ms: record.createdAtMs)
         revokedAt = record.revokedAtMs.map(RFC3339.string(ms:))
+        rateLimit = record.rateLimit.map(RateLimitJSON.init)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, role, environment, hint, key
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
+        case rateLimit = "rate_limit"
+    }
+}
+
+/// A rate limit in an answer: `{"per_minute": N, "burst": M}`, the burst being the bucket's capacity in force.
+struct RateLimitJSON: Encodable, Sendable, Equatable {
+    let perMinute: Int64
+    let burst: Int64
+
+    init(_ limit: RateLimit) {
+        perMinute = limit.perMinute
+        burst = limit.capacity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case burst
+        case perMinute = "per_minute"
     }
 }
 

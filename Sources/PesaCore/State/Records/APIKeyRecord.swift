@@ -8,6 +8,8 @@ public struct APIKeyRecord: Sendable, Equatable {
     public internal(set) var environment: String
     public internal(set) var createdAtMs: Int64
     public internal(set) var revokedAtMs: Int64?
+    /// The key's own rate limit, besides its organization's; nil: only the organization's applies.
+    public internal(set) var rateLimit: RateLimit? = nil
 
     public var isRevoked: Bool { revokedAtMs != nil }
 }

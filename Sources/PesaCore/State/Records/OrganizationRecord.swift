@@ -10,6 +10,9 @@ public struct OrganizationRecord: Sendable, Equatable {
     public internal(set) var currentPeriodEndMs: Int64
     /// Requests per minute replacing the plan's, when set.
     public internal(set) var rateLimitOverride: Int64?
+    /// The override's burst (bucket capacity); nil: the plan's burst, else a minute's worth. Set only with
+    /// `rateLimitOverride`.
+    public internal(set) var rateLimitBurstOverride: Int64? = nil
     /// As journaled: sealed (`sealed:v1:…`, opened by the engine's `CallbackTokenSeal`), or plain text when
     /// journaled before callback token keys existed.
     public internal(set) var callbackToken: String
