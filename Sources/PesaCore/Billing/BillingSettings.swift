@@ -26,7 +26,8 @@ public struct BillingSettings: Sendable, Equatable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    /// The JSON names, shared with `PATCH /v1/admin/billing/settings`.
+    public enum CodingKeys: String, CodingKey {
         case dueDays = "due_days"
         case graceDays = "grace_days"
         case draftDays = "draft_days"

@@ -119,19 +119,7 @@ struct BillingAdminController: Sendable {
         var operatorOrganizationID: String??
         var operatorShortCode: String??
 
-        enum CodingKeys: String, CodingKey {
-            case dueDays = "due_days"
-            case graceDays = "grace_days"
-            case draftDays = "draft_days"
-            case vatBasisPoints = "vat_basis_points"
-            case vatInclusive = "vat_inclusive"
-            case invoicePrefix = "invoice_prefix"
-            case operatorName = "operator_name"
-            case operatorAddress = "operator_address"
-            case operatorTaxPIN = "operator_kra_pin"
-            case operatorOrganizationID = "operator_organization_id"
-            case operatorShortCode = "operator_short_code"
-        }
+        typealias CodingKeys = BillingSettings.CodingKeys
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
