@@ -101,6 +101,22 @@ public enum Limits {
     public static let internedTextCountMax = 4096
     /// Items of one payout batch.
     public static let batchItemsCountMax = 10_000
+    /// Rows of a batch per `batch.items_added` line, so that a line stays well under `journalLineBytesMax`
+    /// (a row is at most about 300 bytes of JSON).
+    public static let batchItemsPerEventMax = 100
+    /// Body of `POST /v1/payout-batches`: 10,000 rows of a CSV or JSON with long references and names.
+    public static let batchBodyBytesMax = 4 * 1024 * 1024
+    /// Characters of a batch row's `reference` (sent as the payout's remarks) and `name` (kept, not sent).
+    public static let batchNameCharactersMax = 100
+    /// Digits of the number in a batch id, at least (zero-padded).
+    public static let batchSequenceDigitsMin = 6
+    /// A batch awaiting approval that no org_admin approves within this time is `expired`, nothing sent.
+    public static let batchApprovalWindowMs: Int64 = 24 * 60 * 60 * 1000
+    /// Rows the batch sender has in flight (sent, acknowledgement not yet back) at once, whatever the pace.
+    public static let batchSendsInFlightMax = 64
+    /// Default and ceiling of `pesa serve --batch-rows-per-second` (Daraja's pace for one gateway).
+    public static let batchRowsPerSecondDefault = 20
+    public static let batchRowsPerSecondMax = 1000
     /// Account references an organization's C2B validation accepts.
     public static let c2bAccountReferencesCountMax = 10_000
 

@@ -40,6 +40,19 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public let param: String?
     public let cause: (any Error)?
     public let location: String
+    /// Every invalid field when there are several (a batch's rows: `items[7].phone`, …), `param` the first.
+    public var fieldErrors: [FieldError] = []
+
+    /// One invalid field of a request that has several.
+    public struct FieldError: Sendable, Equatable {
+        public let param: String
+        public let message: String
+
+        public init(param: String, message: String) {
+            self.param = param
+            self.message = message
+        }
+    }
 
     public init(
         _ code: Code, _ message: String, param: String? = nil, cause: (any Error)? = nil, fileID: String = #fileID,

@@ -62,6 +62,7 @@ public struct GatewayAPI: Sendable {
         UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)
         PayoutsController(gateway: gateway).addRoutes(to: routes)
+        PayoutBatchesController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)
         C2BValidationController(gateway: gateway).addRoutes(to: routes)
         C2BSimulateController(gateway: gateway).addRoutes(to: routes)

@@ -16,9 +16,11 @@ extension APIError: HTTPResponseError {
 
     /// The contract's error object for this error on request `requestID`, as JSON.
     func encodedBody(requestID: String) -> ByteBuffer {
+        let problems = fieldErrors.map { FieldProblem(param: $0.param, message: $0.message) }
         let envelope = ErrorEnvelope(
             error: .init(
-                type: code.type.rawValue, code: code.rawValue, message: message, param: param, requestID: requestID))
+                type: code.type.rawValue, code: code.rawValue, message: message, param: param, requestID: requestID,
+                errors: problems.isEmpty ? nil : problems))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding five strings cannot fail; if it ever did, answer with a fixed body rather than crash.

@@ -15,6 +15,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// The domain error this one was mapped from (logged by type, never answered).
     public var cause: (any Error)?
     public let location: String
+    /// Every invalid field when there are several (`errors` of the error object), each `(param, message)`.
+    public var fieldErrors: [(param: String, message: String)] = []
 
     public init(
         _ code: Code, _ message: String, param: String? = nil, headers: HTTPFields = [:],

@@ -6,13 +6,21 @@ struct ErrorEnvelope: Encodable, Sendable {
         let message: String
         let param: String?
         let requestID: String
+        /// Every invalid field, when a request has several (a batch's rows); left out otherwise.
+        var errors: [FieldProblem]?
 
         enum CodingKeys: String, CodingKey {
-            case type, code, message, param
+            case type, code, message, param, errors
             case requestID = "request_id"
         }
         // `param` is left out when nil (synthesised Encodable uses encodeIfPresent).
     }
 
     let error: Body
+}
+
+/// One entry of `errors`: `{"param": "items[7].phone", "message": …}`.
+struct FieldProblem: Encodable, Sendable {
+    let param: String
+    let message: String
 }

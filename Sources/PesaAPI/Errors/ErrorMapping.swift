@@ -68,7 +68,12 @@ public enum ErrorMapping {
         case .notFound: APIError(.notFound, error.message)
         case .conflict: APIError(.conflict, error.message, param: error.param)
         case .receiptPending: APIError(.receiptPending, error.message, param: error.param)
-        case .invalidField: APIError(.invalidField, error.message, param: error.param)
+        case .invalidField:
+            {
+                var mapped = APIError(.invalidField, error.message, param: error.param)
+                mapped.fieldErrors = error.fieldErrors.map { ($0.param, $0.message) }
+                return mapped
+            }()
         case .forbidden: APIError(.forbidden, error.message)
         case .keyEnvironmentMismatch: APIError(.keyEnvironmentMismatch, error.message)
         case .tenantUnavailable:

@@ -20,7 +20,8 @@ public struct JSONContentTypeMiddleware: RouterMiddleware {
         case .post, .put, .patch:
             let path = request.uri.path
             if request.hasBody, !exemptPathPrefixes.contains(where: { path.hasPrefix($0) }),
-                !Self.isJSON(request.headers[.contentType])
+                !Self.isJSON(request.headers[.contentType]),
+                !(Self.csvPaths.contains(path) && Self.isCSV(request.headers[.contentType]))
             {
                 throw APIError.unsupportedMediaType()
             }
@@ -28,6 +29,14 @@ public struct JSONContentTypeMiddleware: RouterMiddleware {
             break
         }
         return try await next(request, context)
+    }
+
+    /// Routes that also take a CSV upload (`text/csv`).
+    static let csvPaths: Set<String> = ["/v1/payout-batches"]
+
+    static func isCSV(_ contentType: String?) -> Bool {
+        let mediaType = contentType?.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "text/csv"
     }
 
     static func isJSON(_ contentType: String?) -> Bool {

@@ -4,6 +4,7 @@ import PesaCore
 public enum JSONSchema {
     public static let string: JSONValue = ["type": "string"]
     public static let integer: JSONValue = ["type": "integer"]
+    public static let number: JSONValue = ["type": "number"]
     public static let boolean: JSONValue = ["type": "boolean"]
     public static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
 

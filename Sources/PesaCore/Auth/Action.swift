@@ -14,6 +14,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     // Payments
     case createSTKPush, readPayment, listTransactions
     case createPayout, createPayoutBatch, readPayoutBatch
+    /// Maker-checker: an org_admin other than the batch's creator approves or rejects it.
+    case approvePayoutBatch, rejectPayoutBatch, cancelPayoutBatch, retryPayoutBatch, updatePayoutBatchSettings
     case createReversal
     case createBalanceCheck, readBalance
     case createTransactionStatusQuery
@@ -50,7 +52,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .anyone
         case .logout, .changePassword, .createSTKPush, .readPayment, .listTransactions:
             .atLeast(.user)
-        case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .createBalanceCheck,
+        case .readCredentials, .createPayout, .createPayoutBatch, .readPayoutBatch, .cancelPayoutBatch,
+            .retryPayoutBatch, .createBalanceCheck,
             .readBalance, .createTransactionStatusQuery, .readUsage, .readReportSummary, .exportTransactionsCSV,
             .listUnmatchedCallbacks, .simulateC2B, .listShortCodes, .readShortCode:
             .atLeast(.manager)
@@ -60,7 +63,8 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
             .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,
             .readSubscription, .listInvoices, .readInvoice, .updateSubscription, .payInvoice, .createShortCode,
-            .updateShortCode, .deleteShortCode, .verifyShortCode:
+            .updateShortCode, .deleteShortCode, .verifyShortCode, .approvePayoutBatch, .rejectPayoutBatch,
+            .updatePayoutBatchSettings:
             .atLeast(.orgAdmin)
         case .createOrganization, .updateOrganizationBilling, .readAllUsage, .listPlans, .managePlans, .manageBilling:
             .atLeast(.superAdmin)
@@ -70,7 +74,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Whether the action moves money (audited, idempotent, refused while the subscription is not active).
     public var movesMoney: Bool {
         switch self {
-        case .createSTKPush, .createPayout, .createPayoutBatch, .createReversal: true
+        case .createSTKPush, .createPayout, .createPayoutBatch, .retryPayoutBatch, .createReversal: true
         default: false
         }
     }

@@ -45,6 +45,9 @@ extension TenantEvent {
         case .billingSettingsSaved(let data): Self.canonicalJSON(data)
         case .invoiceNumbered(let data): Self.canonicalJSON(data)
         case .invoicePaymentStarted(let data): Self.canonicalJSON(data)
+        case .batchItemsAdded(let data): Self.canonicalJSON(data)
+        case .batchChanged(let data): Self.canonicalJSON(data)
+        case .batchSettingsSaved(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -91,6 +94,9 @@ extension TenantEvent {
         case "invoice.numbered": self = .invoiceNumbered(try Self.decode(data, type))
         case "invoice.payment_started": self = .invoicePaymentStarted(try Self.decode(data, type))
         case "token.revoked": self = .tokenRevoked(try Self.decode(data, type))
+        case "batch.items_added": self = .batchItemsAdded(try Self.decode(data, type))
+        case "batch.changed": self = .batchChanged(try Self.decode(data, type))
+        case "batch.settings_saved": self = .batchSettingsSaved(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

@@ -48,6 +48,8 @@ extension TenantEvent {
         public var remarks: String
         public var occasion: String?
         public var batchID: BatchID?
+        /// With `batchID`: the row (0-based) this payout pays; the row turns `sending` with this line.
+        public var batchItem: Int64?
         public var idempotencyKey: String?
         public var requestHash: String?
 
@@ -73,6 +75,7 @@ extension TenantEvent {
             case amount, phone, command, remarks, occasion
             case paymentID = "payment_id"
             case batchID = "batch_id"
+            case batchItem = "batch_item"
             case idempotencyKey = "idempotency_key"
             case requestHash = "request_hash"
         }
@@ -146,34 +149,6 @@ extension TenantEvent {
             case mpesaReceipt = "mpesa_receipt"
             case accountReference = "account_reference"
             case transactionAtMs = "transaction_at_ms"
-        }
-    }
-
-    /// `batch.created`: a payout batch; its items follow as `payment.b2c_requested` with `batch_id`.
-    public struct BatchCreated: Sendable, Equatable, Codable {
-        public var batchID: BatchID
-        public var command: B2CCommand
-        public var itemCount: Int64
-        public var total: Amount
-        public var idempotencyKey: String?
-        public var requestHash: String?
-
-        public init(batchID: BatchID, command: B2CCommand, itemCount: Int64, total: Amount,
-                    idempotencyKey: String? = nil, requestHash: String? = nil) {
-            self.batchID = batchID
-            self.command = command
-            self.itemCount = itemCount
-            self.total = total
-            self.idempotencyKey = idempotencyKey
-            self.requestHash = requestHash
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case command, total
-            case batchID = "batch_id"
-            case itemCount = "item_count"
-            case idempotencyKey = "idempotency_key"
-            case requestHash = "request_hash"
         }
     }
 }

@@ -3,8 +3,8 @@
 /// (data-layout.md lists every field). Times are integer milliseconds, money integer minor
 /// units, secrets never appear (only hashes and masked hints).
 ///
-/// `batchCreated`, the three `webhookEndpoint…` cases and `usageRecorded` are decoded and reduced for payout
-/// batches, webhooks and billing, but no use case writes them yet (data-layout.md lists them as reserved).
+/// The three `webhookEndpoint…` cases are decoded and reduced for webhooks, but no use case writes them yet
+/// (data-layout.md lists them as reserved).
 public enum TenantEvent: Sendable, Equatable {
     case organizationCreated(OrganizationCreated)
     case organizationUpdated(OrganizationUpdated)
@@ -46,6 +46,9 @@ public enum TenantEvent: Sendable, Equatable {
     case billingSettingsSaved(BillingSettings)
     case invoiceNumbered(InvoiceNumbered)
     case invoicePaymentStarted(InvoicePaymentStarted)
+    case batchItemsAdded(BatchItemsAdded)
+    case batchChanged(BatchChanged)
+    case batchSettingsSaved(BatchSettings)
 
     /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
@@ -59,7 +62,7 @@ public enum TenantEvent: Sendable, Equatable {
         "token.revoked", "short_code.saved", "short_code.deleted", "short_code.verified",
         "short_code.claimed", "short_code.released", "plan.saved",
         "subscription.updated", "invoice.saved", "billing.settings_saved", "invoice.numbered",
-        "invoice.payment_started",
+        "invoice.payment_started", "batch.items_added", "batch.changed", "batch.settings_saved",
     ]
 
     /// The stable type string written in the journal.
@@ -105,6 +108,9 @@ public enum TenantEvent: Sendable, Equatable {
         case .billingSettingsSaved: "billing.settings_saved"
         case .invoiceNumbered: "invoice.numbered"
         case .invoicePaymentStarted: "invoice.payment_started"
+        case .batchItemsAdded: "batch.items_added"
+        case .batchChanged: "batch.changed"
+        case .batchSettingsSaved: "batch.settings_saved"
         }
     }
 }

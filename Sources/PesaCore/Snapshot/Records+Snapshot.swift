@@ -181,33 +181,6 @@ extension BalanceRecord {
     }
 }
 
-extension BatchRecord {
-    func write(to writer: inout ByteWriter) {
-        writer.string(id.rawValue)
-        writer.string(command.rawValue)
-        writer.i64(itemCount)
-        writer.i64(total.minorUnits)
-        writer.i64(createdAtMs)
-        writer.optionalString(idempotencyKey)
-        writer.optionalString(requestHash)
-        for count in statusCounts { writer.i64(count) }
-    }
-
-    init(from reader: inout ByteReader) throws(PesaCoreError) {
-        let text = try reader.string("batch id")
-        guard let id = try? BatchID(parsing: text) else { throw .snapshotCorrupt("bad batch id \"\(text)\"") }
-        self.id = id
-        command = try reader.value(B2CCommand.self, "batch command")
-        itemCount = try reader.i64("item count")
-        total = try reader.amount("batch total")
-        createdAtMs = try reader.i64("created_at_ms")
-        idempotencyKey = try reader.optionalString("batch idempotency key")
-        requestHash = try reader.optionalString("batch request hash")
-        statusCounts = []
-        for _ in PaymentStatus.allCases { statusCounts.append(try reader.i64("batch status count")) }
-    }
-}
-
 extension TenantCounters {
     func write(to writer: inout ByteWriter) {
         for value in [auditEntries, callbacks, orphanCallbacks, malformedCallbacks, lateResults, duplicateResults] {

@@ -21,7 +21,6 @@ extension TenantState {
             payment.idempotencyKey = data.idempotencyKey
             payment.requestHash = data.requestHash
             payment.shortCodeID = data.shortCodeID ?? defaultShortCode(for: .b2c)?.id
-            if let batch = data.batchID { batches[batch]?.statusCounts[Int(PaymentTable.statusCode(.pending))] += 1 }
         case .reversalRequested(let data):
             let phone = data.originalPaymentID.flatMap { payments[$0]?.phone } ?? ""
             payment = Payment(id: data.paymentID, type: .reversal, status: .pending, amount: data.amount,
@@ -107,12 +106,6 @@ extension TenantState {
             at: row, status: data.status, resultCode: data.resultCode, resultDesc: data.resultDesc,
             mpesaReceipt: data.mpesaReceipt, updatedAtMs: atMs)
         switch payments.type(at: row) {
-        case .b2c:
-            let batch = payments.text(at: row, .batchID)
-            if !batch.isEmpty, let id = try? BatchID(parsing: batch) {
-                batches[id]?.statusCounts[Int(PaymentTable.statusCode(current))] -= 1
-                batches[id]?.statusCounts[Int(PaymentTable.statusCode(data.status))] += 1
-            }
         case .reversal where data.status == .succeeded:
             guard let id = try? PaymentID(parsing: payments.text(at: row, .originalPaymentID)),
                 let originalRow = payments.row(for: id),

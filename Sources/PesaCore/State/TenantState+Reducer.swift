@@ -30,10 +30,8 @@ extension TenantState {
             reducePaymentChange(event, atMs: atMs)
         case .paymentSettled(let data):
             settle(data, atMs: atMs)
-        case .batchCreated(let data):
-            batches[data.batchID] = BatchRecord(
-                id: data.batchID, command: data.command, itemCount: data.itemCount, total: data.total,
-                createdAtMs: atMs, idempotencyKey: data.idempotencyKey, requestHash: data.requestHash)
+        case .batchCreated, .batchItemsAdded, .batchChanged, .batchSettingsSaved:
+            reduceBatch(event, atMs: atMs)
         case .balanceUpdated(let data):
             let shortCodeID = data.shortCodeID ?? defaultShortCode(for: .b2c)?.id
             for account in data.accounts {

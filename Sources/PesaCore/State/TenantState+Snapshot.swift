@@ -49,8 +49,12 @@ extension TenantState {
         for storageKey in idempotency.keys.sorted() { idempotency[storageKey]?.write(to: &writer) }
         writer.u64(UInt64(balances.count))
         for account in balances.keys.sorted() { balances[account]?.write(to: &writer, formatVersion: formatVersion) }
-        writer.u64(UInt64(batches.count))
-        for id in batches.keys.sorted() { batches[id]?.write(to: &writer) }
+        if formatVersion >= 9 {
+            let book = BatchBook(settings: batchSettings, batches: batches.keys.sorted().compactMap { batches[$0] })
+            writer.string(String(decoding: TenantEvent.canonicalJSON(book), as: UTF8.self))
+        } else {
+            writer.u64(0)  // no release before format 9 wrote a batch
+        }
         counters.write(to: &writer)
         writer.u64(UInt64(webhookEndpoints.count))
         for id in webhookEndpoints.keys.sorted() { webhookEndpoints[id]?.write(to: &writer) }
@@ -142,9 +146,14 @@ extension TenantState {
             let record = try BalanceRecord(from: &reader, formatVersion: formatVersion)
             balances[BalanceRecord.key(shortCodeID: record.shortCodeID, account: record.account)] = record
         }
-        for _ in 0..<(try reader.count("batches", minimumBytesEach: 8)) {
-            let record = try BatchRecord(from: &reader)
-            batches[record.id] = record
+        if formatVersion >= 9 {
+            let book: BatchBook = try TenantEvent.decode(Array(try reader.string("batches").utf8)[...], "batches")
+            batchSettings = book.settings
+            for record in book.batches { batches[record.id] = record }
+        } else {
+            guard try reader.u64("batches") == 0 else {
+                throw .snapshotCorrupt("a snapshot of format \(formatVersion) holds batches, which format 9 added")
+            }
         }
         counters = try TenantCounters(from: &reader)
         for _ in 0..<(try reader.count("webhook endpoints", minimumBytesEach: 8)) {
@@ -178,6 +187,14 @@ extension TenantState {
         }
         if formatVersion < 7 { adoptLegacyCredentials(legacyCredentials) }
         countTransactionsByMonth()
+        indexBatchRows()
+    }
+
+    /// The batches section of format 9: the organization's batch settings and every batch with its rows, as
+    /// canonical JSON (data-layout.md).
+    struct BatchBook: Codable {
+        var settings: BatchSettings?
+        var batches: [BatchRecord]
     }
 
     /// `transactionsByMonth` from the payment table (derived, never written), one month key per run of rows in

@@ -79,8 +79,10 @@ extension TenantState {
             try validateC2BValidation(event)
         case .queryCompleted(let data):
             guard queries[data.queryID] != nil else { throw .inconsistentEvent("no query \(data.queryID)") }
-        case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived, .batchCreated:
+        case .stkPushRequested, .b2cRequested, .reversalRequested, .c2bReceived:
             try validateCreation(event)
+        case .batchCreated, .batchItemsAdded, .batchChanged, .batchSettingsSaved:
+            try validateBatch(event)
         case .paymentAccepted, .paymentUpstreamFailed, .callbackReceived, .paymentSettled,
             .reconciliationAttempted:
             try validatePaymentChange(event)
@@ -134,15 +136,11 @@ extension TenantState {
         case .b2cRequested(let data):
             try requireNewPayment(data.paymentID)
             try validateShortCodeReference(data.shortCodeID)
-            if let batch = data.batchID, batches[batch] == nil {
-                throw .inconsistentEvent("payout names unknown batch \(batch)")
-            }
+            try validateBatchPayout(data)
         case .reversalRequested(let data):
             try requireNewPayment(data.paymentID)
             try validateShortCodeReference(data.shortCodeID)
             if let original = data.originalPaymentID { _ = try requirePayment(original) }
-        case .batchCreated(let data):
-            guard batches[data.batchID] == nil else { throw .inconsistentEvent("batch \(data.batchID) already exists") }
         default:
             preconditionFailure("not a creation event")
         }

@@ -12,8 +12,9 @@ public struct TenantState: EventSourcedState, Equatable {
     /// with a replay by this code. 7 replaced the credentials record with short-code profiles, and
     /// added the profile of each payment, query and balance. 8 added billing (subscription, invoices, invoice
     /// numbers, billing settings), the burst of an organization's rate limit override and each API key's own
-    /// rate limit. Formats 1 to 7 are still read.
-    public static let snapshotFormatVersion = 8
+    /// rate limit. 9 replaced the binary batch records (which no release wrote) with the batches and their rows as
+    /// canonical JSON, and added the organization's batch settings. Formats 1 to 8 are still read.
+    public static let snapshotFormatVersion = 9
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -33,6 +34,8 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var idempotency: [String: IdempotencyRecord] = [:]
     public internal(set) var balances: [String: BalanceRecord] = [:]
     public internal(set) var batches: [BatchID: BatchRecord] = [:]
+    /// The organization's rules for batches (approval, low balance); nil: the defaults.
+    public internal(set) var batchSettings: BatchSettings?
     public internal(set) var counters = TenantCounters()
     public internal(set) var webhookEndpoints: [WebhookEndpointID: WebhookEndpointRecord] = [:]
     /// API calls per month (`YYYY-MM`).
@@ -51,6 +54,8 @@ public struct TenantState: EventSourcedState, Equatable {
     var userIDsByEmail: [String: UserID] = [:]
     var apiKeyIDsByHash: [String: APIKeyID] = [:]
     var queryIDsByConversation: [String: QueryID] = [:]
+    /// The batch row each batch payout pays (every payout a row made, so a late result still finds it).
+    var batchRowsByPayment: [PaymentID: BatchRowRef] = [:]
     /// STK pushes and payouts started, by Kenya month of their start (a plan's hard cap counts these).
     public internal(set) var transactionsByMonth: [String: Int64] = [:]
 
@@ -78,6 +83,7 @@ public struct TenantState: EventSourcedState, Equatable {
             pruneIdempotency(nowMs: atMs)
         }
         reduce(event, atMs: atMs)
+        followBatchRow(event, atMs: atMs)
         reduceBilling(event, seq: seq, atMs: atMs)
         recordTimeline(event, seq: seq)
         lastSeq = seq

@@ -84,19 +84,30 @@ extension Gateway {
         return try await initiate(
             request, id: id, audit: "payment.payout", idempotency: idempotency, by: actor, engine: engine
         ) { (callbackBase) throws(DarajaError) in
-            let credentials = initiator.credentials
-            let acknowledgement = try await initiator.client.b2cPayment(B2CPaymentRequest(
-                originatorConversationID: id.rawValue, initiatorName: credentials.initiatorName,
-                securityCredential: initiator.securityCredential, commandID: command.darajaCommandID,
-                amount: FlexibleString(numberIfPossible: String(input.amount)),
-                partyA: FlexibleString(numberIfPossible: credentials.shortCode),
-                partyB: FlexibleString(numberIfPossible: phone.digits), remarks: remarks,
-                queueTimeOutURL: callbackBase + "/b2c/timeout", resultURL: callbackBase + "/b2c/result",
-                occasion: occasion))
-            return .init(
-                paymentID: id, conversationID: acknowledgement.conversationID,
-                originatorConversationID: acknowledgement.originatorConversationID)
+            try await Self.sendB2C(
+                id: id, initiator: initiator, command: command, amount: input.amount, phone: phone, remarks: remarks,
+                occasion: occasion, callbackBase: callbackBase)
         }
+    }
+
+    /// Daraja's B2C request for payout `id` (its id is the `OriginatorConversationID`), and the acknowledgement
+    /// to journal. Single payouts and batch rows send through here.
+    static func sendB2C(
+        id: PaymentID, initiator: InitiatorCall, command: B2CCommand, amount: Int64, phone: MSISDN, remarks: String,
+        occasion: String?, callbackBase: String
+    ) async throws(DarajaError) -> TenantEvent.PaymentAccepted {
+        let credentials = initiator.credentials
+        let acknowledgement = try await initiator.client.b2cPayment(B2CPaymentRequest(
+            originatorConversationID: id.rawValue, initiatorName: credentials.initiatorName,
+            securityCredential: initiator.securityCredential, commandID: command.darajaCommandID,
+            amount: FlexibleString(numberIfPossible: String(amount)),
+            partyA: FlexibleString(numberIfPossible: credentials.shortCode),
+            partyB: FlexibleString(numberIfPossible: phone.digits), remarks: remarks,
+            queueTimeOutURL: callbackBase + "/b2c/timeout", resultURL: callbackBase + "/b2c/result",
+            occasion: occasion))
+        return .init(
+            paymentID: id, conversationID: acknowledgement.conversationID,
+            originatorConversationID: acknowledgement.originatorConversationID)
     }
 
     /// Reverses one of the organization's succeeded STK or C2B payments, named by its M-Pesa receipt or its id.

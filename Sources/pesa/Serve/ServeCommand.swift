@@ -65,6 +65,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before a pending payment is queried (env PESA_RECONCILE_AFTER_S).")
     var reconcileAfterSeconds: Int64 = Int64(environment["PESA_RECONCILE_AFTER_S"] ?? "") ?? 120
 
+    @Option(
+        help: "Payout batch rows sent per second by the whole gateway, at most (env PESA_BATCH_ROWS_PER_S; 1 to 1000).")
+    var batchRowsPerSecond: Int =
+        Int(environment["PESA_BATCH_ROWS_PER_S"] ?? "") ?? Limits.batchRowsPerSecondDefault
+
     @Option(help: "Delay of the embedded sandbox's callbacks (env PESA_SANDBOX_CALLBACK_DELAY_MS).")
     var sandboxCallbackDelayMs: Int64 = Int64(environment["PESA_SANDBOX_CALLBACK_DELAY_MS"] ?? "") ?? 1_000
 
@@ -147,6 +152,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--connections-max and --connections-per-address-max must not be negative")
         }
         if let problem = connectionSettings.problem { throw ValidationError(problem) }
+        guard (1...Limits.batchRowsPerSecondMax).contains(batchRowsPerSecond) else {
+            throw ValidationError("--batch-rows-per-second must be 1 to \(Limits.batchRowsPerSecondMax)")
+        }
         if sandboxUpstream != "embedded" {
             guard sandboxUpstream.hasPrefix("http://") || sandboxUpstream.hasPrefix("https://") else {
                 throw ValidationError("--sandbox-upstream is 'embedded' or an http(s) URL")
@@ -239,6 +247,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [
             gateway.registry, Reconciler(gateway: gateway, logger: logger), APICallFlusher(gateway: gateway),
             BillingClock(gateway: gateway),
+            BatchSender(gateway: gateway, rowsPerSecond: batchRowsPerSecond, logger: logger),
         ]
         guard sandboxUpstream == "embedded" else {
             upstream.setSandboxBaseURL(sandboxUpstream)

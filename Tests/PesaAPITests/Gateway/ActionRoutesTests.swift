@@ -13,8 +13,6 @@ import Testing
 @Suite struct ActionRoutesTests {
     /// Actions of features not built yet, each with the feature's name.
     static let unrouted: [Action: String] = [
-        .createPayoutBatch: "payout batches",
-        .readPayoutBatch: "payout batches",
         .createWebhookEndpoint: "webhooks",
         .listWebhookEndpoints: "webhooks",
         .deleteWebhookEndpoint: "webhooks",

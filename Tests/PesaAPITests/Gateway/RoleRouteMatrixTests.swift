@@ -69,6 +69,11 @@ import Testing
         Route(method: .get, path: "/v1/audit-log/verify", action: .verifyAuditLog, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/transactions", action: .listTransactions, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/balance", action: .readBalance, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/payout-batches", action: .readPayoutBatch, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/payout-batch-settings", action: .readPayoutBatch, orgInPath: false) { _ in nil },
+        Route(method: .put, path: "/v1/payout-batch-settings", action: .updatePayoutBatchSettings, orgInPath: false) {
+            _ in #"{"approval":"none","low_balance":"warn"}"#
+        },
         Route(method: .get, path: "/v1/callbacks/unmatched", action: .listUnmatchedCallbacks, orgInPath: false) { _ in
             nil
         },
@@ -219,7 +224,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 330)
+        #expect(checked == 345)
         await gateway.close()
     }
 

@@ -8,7 +8,9 @@ import Testing
         .login: nil, .receiveCallback: nil, .health: nil, .readiness: nil, .metrics: nil, .openAPI: nil,
         .logout: .user, .createSTKPush: .user, .readPayment: .user, .listTransactions: .user,
         .readCredentials: .manager, .createPayout: .manager, .createPayoutBatch: .manager,
-        .readPayoutBatch: .manager, .createBalanceCheck: .manager, .readBalance: .manager,
+        .readPayoutBatch: .manager, .cancelPayoutBatch: .manager, .retryPayoutBatch: .manager,
+        .approvePayoutBatch: .orgAdmin, .rejectPayoutBatch: .orgAdmin, .updatePayoutBatchSettings: .orgAdmin,
+        .createBalanceCheck: .manager, .readBalance: .manager,
         .createTransactionStatusQuery: .manager, .readUsage: .manager, .readReportSummary: .manager,
         .exportTransactionsCSV: .manager, .simulateC2B: .manager,
         .listOrganizations: .orgAdmin, .readOrganization: .orgAdmin, .updateOrganization: .orgAdmin,
@@ -39,6 +41,6 @@ import Testing
 
     @Test func moneyMovingActions() {
         let moving = Action.allCases.filter(\.movesMoney)
-        #expect(Set(moving) == [.createSTKPush, .createPayout, .createPayoutBatch, .createReversal])
+        #expect(Set(moving) == [.createSTKPush, .createPayout, .createPayoutBatch, .retryPayoutBatch, .createReversal])
     }
 }

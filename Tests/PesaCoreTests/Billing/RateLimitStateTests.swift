@@ -92,8 +92,7 @@ import Testing
                 keyID: Fixtures.keyID(3), name: "none", role: .user, keyHash: "ef", keyHint: "h",
                 environment: "sandbox")),
         ])
-        #expect(TenantState.snapshotFormatVersion == 8)
-        let current = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 8)
+        let current = try TenantState(snapshotPayload: state.snapshotPayload(formatVersion: 8), formatVersion: 8)
         #expect(current == state)
         #expect(current.apiKeys[Fixtures.keyID(1)]?.rateLimit == RateLimit(perMinute: 120, burst: 20))
         #expect(current.apiKeys[Fixtures.keyID(2)]?.rateLimit == RateLimit(perMinute: 30))

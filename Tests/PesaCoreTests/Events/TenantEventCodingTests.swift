@@ -30,8 +30,9 @@ import Testing
                                 paymentID: Fixtures.paymentID(1))),
         Fixtures.settled(1),
         .reconciliationAttempted(.init(paymentID: Fixtures.paymentID(1), attempt: 2, outcome: .stillPending)),
-        .batchCreated(.init(batchID: BatchID(slug: Fixtures.slug("acme"), randomBytes: Fixtures.bytes(9)),
-                            command: .businessPayment, itemCount: 2, total: Amount(shillings: 30))),
+        .batchCreated(.init(batchID: BatchID(slug: Fixtures.slug("acme"), sequence: 9), command: .businessPayment,
+                            itemCount: 2, total: Amount(shillings: 30), shortCodeID: nil, contentHash: "ab",
+                            createdBy: "usr_x", createdByRole: .manager)),
         .balanceUpdated(.init(accounts: [.init(account: "Working Account", currency: "KES",
                                                current: Amount(minorUnits: 48_100_000),
                                                available: Amount(minorUnits: 48_100_000), reserved: .zero,
@@ -75,6 +76,11 @@ import Testing
         .invoicePaymentStarted(.init(
             paymentID: PaymentID(randomBytes: Array(repeating: 9, count: 16)), invoiceID: Self.invoice.id,
             organizationID: Fixtures.orgID)),
+        .batchItemsAdded(.init(batchID: BatchID(slug: Fixtures.slug("acme"), sequence: 9), firstIndex: 0,
+                               items: [.init(phone: Fixtures.phone, amount: Amount(shillings: 15), reference: "R1")])),
+        .batchChanged(.init(batchID: BatchID(slug: Fixtures.slug("acme"), sequence: 9), change: .itemsRetried,
+                            actor: "usr_x", items: [0])),
+        .batchSettingsSaved(BatchSettings(approval: .above, approvalAbove: Amount(shillings: 5000))),
     ]
 
     static let invoice = Invoice(

@@ -44,12 +44,17 @@ import Testing
     }
 
     @Test func batchIDsNameTheOrganization() throws {
-        let id = BatchID(slug: try OrgSlug("acme-shop"), randomBytes: Self.bytes)
-        #expect(id.rawValue.hasPrefix("bat_acme-shop_"))
+        let id = BatchID(slug: try OrgSlug("acme-shop"), sequence: 42)
+        #expect(id.rawValue == "bat_acme-shop_000042")
         let parsed = try BatchID(parsing: id.rawValue)
-        #expect(parsed == id && parsed.slug.rawValue == "acme-shop")
-        #expect(throws: PesaCoreError.self) { try BatchID(parsing: "bat_Acme_" + String(repeating: "0", count: 26)) }
-        #expect(throws: PesaCoreError.self) { try BatchID(parsing: "bat_" + String(repeating: "0", count: 26)) }
+        #expect(parsed == id && parsed.slug.rawValue == "acme-shop" && parsed.sequence == 42)
+        #expect(try BatchID(parsing: "bat_acme_1234567").sequence == 1_234_567)
+        #expect(BatchID(slug: try OrgSlug("acme"), sequence: 9) < BatchID(slug: try OrgSlug("acme"), sequence: 10))
+        #expect(id.itemID(6) == "row_acme-shop_000042_7" && id.itemIndex(parsing: "row_acme-shop_000042_7") == 6)
+        for bad in ["bat_Acme_000001", "bat_000001", "bat_acme_42", "bat_acme_0000042", "bat_acme_000000",
+                    "bat_acme_00004x", "pay_acme_000001"] {
+            #expect(throws: PesaCoreError.self) { try BatchID(parsing: bad) }
+        }
     }
 
     @Test(arguments: [("ab", true), ("acme-shop-2", true), (String(repeating: "a", count: 40), true),

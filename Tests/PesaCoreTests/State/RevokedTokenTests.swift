@@ -51,6 +51,10 @@ import Testing
         state.organization?.rateLimitBurstOverride = nil
         for id in state.apiKeys.keys { state.apiKeys[id]?.rateLimit = nil }
         state.billing = BillingState(legacy: state.organization)
+        // Batches and their settings came with format 9.
+        state.batches = [:]
+        state.batchSettings = nil
+        state.batchRowsByPayment = [:]
         let formatOne = state.snapshotPayload(formatVersion: 1)
         #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)

@@ -148,22 +148,6 @@ import Testing
         #expect(state.organization?.subscriptionStatus.allowsPaymentInitiation == false)
     }
 
-    @Test func batchesCountTheirPayouts() throws {
-        var state = try started()
-        let batch = BatchID(slug: Fixtures.slug("acme-shop"), randomBytes: Fixtures.bytes(1))
-        let payout = { (seed: UInt64) in
-            TenantEvent.b2cRequested(.init(paymentID: Fixtures.paymentID(seed), amount: Amount(shillings: 10),
-                                           phone: Fixtures.phone, command: .businessPayment, remarks: "r",
-                                           batchID: batch))
-        }
-        try state.applyAll([.batchCreated(.init(batchID: batch, command: .businessPayment, itemCount: 2,
-                                                total: Amount(shillings: 20))), payout(1), payout(2),
-                            Fixtures.settled(1), Fixtures.settled(2, code: "2001")])
-        let record = try #require(state.batches[batch])
-        #expect(record.count(of: .succeeded) == 1 && record.count(of: .failed) == 1 && record.isComplete)
-        #expect(state.payment(id: Fixtures.paymentID(1))?.command == .businessPayment)
-    }
-
     @Test func idempotencyRecordsExpireDeterministically() throws {
         var state = try started()
         let record = { (key: String) in
