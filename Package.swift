@@ -145,12 +145,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Benchmarks: storage, opening a tenant, payments through a child `pesa serve`, the sandbox, and the
-        // hello-world baselines. Starts the `pesa` built beside it; never part of `pesa`.
+        // Benchmarks: storage, opening a tenant, payments through a child `pesa serve`, the sandbox, the
+        // hello-world baselines, and the month's billing run (the engine in process). Starts the `pesa` built
+        // beside it; never part of `pesa`.
         .executableTarget(
             name: "pesa-bench",
             dependencies: [
-                "PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox", "PesaCLI",
+                "PesaCore", "PesaStore", "PesaEngine", "DarajaWire", "DarajaSandbox", "PesaCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

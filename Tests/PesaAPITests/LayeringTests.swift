@@ -18,7 +18,7 @@ import Testing
             "PesaCore", "PesaStore", "DarajaWire", "DarajaClient", "DarajaSandbox", "PesaEngine", "PesaAPI", "PesaCLI",
             "CMalloc",
         ],
-        "pesa-bench": ["PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox", "PesaCLI"],
+        "pesa-bench": ["PesaCore", "PesaStore", "PesaEngine", "DarajaWire", "DarajaSandbox", "PesaCLI"],
         "PesaTesting": ["PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox"],
         "CZlib": [],
         "CMalloc": [],
