@@ -156,6 +156,9 @@ public enum Limits {
     /// `?limit=` of list routes: default and largest.
     public static let listLimitDefaultCount = 50
     public static let listLimitMaxCount = 500
+    /// Rows one read of a CSV export looks at under the tenant's lock (about a millisecond), between which
+    /// commands run and the chunk is sent.
+    public static let exportScanRowsMax = 2_048
     /// Kenya time (UTC+3, no daylight saving): the day boundary of reports.
     public static let kenyaUTCOffsetMs: Int64 = 3 * 60 * 60 * 1000
     /// Journal lines one audit-log page may look at (about 0.1 s of parsing): a filter that matches little

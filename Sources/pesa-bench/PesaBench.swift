@@ -9,7 +9,7 @@ struct PesaBench: AsyncParsableCommand {
         abstract: "Pesa Gateway's benchmarks (run a release build). Figures go into BENCHMARKS.md.",
         subcommands: [
             StorageBenchCommand.self, OpenTenantBenchCommand.self, PaymentsBenchCommand.self, HelloBenchCommand.self,
-            SandboxBenchCommand.self, LoginsBenchCommand.self, BillingBenchCommand.self,
+            SandboxBenchCommand.self, LoginsBenchCommand.self, BillingBenchCommand.self, ReportsBenchCommand.self,
         ]
     )
 }

@@ -61,6 +61,7 @@ public struct GatewayAPI: Sendable {
         AuditController(gateway: gateway).addRoutes(to: routes)
         UnmatchedCallbacksController(gateway: gateway).addRoutes(to: routes)
         PaymentsController(gateway: gateway).addRoutes(to: routes)
+        ReportsController(gateway: gateway).addRoutes(to: routes)
         PayoutsController(gateway: gateway).addRoutes(to: routes)
         PayoutBatchesController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)

@@ -31,6 +31,19 @@ extension PaymentTable {
         return AnyIterator(pending.reversed().lazy.map { Int($0) }.makeIterator())
     }
 
+    /// The payments `filter` selects among the rows below `end`, newest first, looking at `scanRowsMax` rows at
+    /// most, and the row the next page starts below (0 when none is left): an export walks the table in such
+    /// short reads, each under the state's lock, never holding it for the whole walk.
+    public func exportPage(_ filter: PaymentFilter, below end: Int, scanRowsMax: Int)
+        -> (payments: [Payment], next: Int)
+    {
+        let end = min(end, count)
+        let start = max(0, end - max(1, scanRowsMax))
+        var payments: [Payment] = []
+        for row in (start..<end).reversed() where matches(filter, row: row) { payments.append(payment(at: row)) }
+        return (payments, start)
+    }
+
     /// The rows of pending payments, oldest first.
     public var pendingRowsOldestFirst: some Sequence<Int> { pendingRows.lazy.map { Int($0) } }
 

@@ -174,6 +174,7 @@ extension PaymentTable {
         byOriginalPaymentID = buildIndex(.originalPaymentID)
         pendingRows = (0..<count).filter { statuses[$0] == PaymentTable.pendingCode }.map { UInt32($0) }
         receiptPendingRows = (0..<count).filter(awaitsReceipt(at:)).map { UInt32($0) }
+        rebuildDays()
     }
 
     /// Hashes the non-empty texts of `field` in one pass over the arena, then places them.

@@ -37,10 +37,12 @@ extension PaymentTable {
         self.updatedAtMs[row] = updatedAtMs
     }
 
-    /// The only way a row's status changes after it is appended: keeps `pendingRows` in step.
+    /// The only way a row's status changes after it is appended: keeps `pendingRows` and `days` in step.
     mutating func setStatusCode(_ code: UInt8, at row: Int) {
         let wasPending = statuses[row] == PaymentTable.pendingCode
+        let oldCell = dayCell(at: row)
         statuses[row] = code
+        days.move(createdAtMs: createdAtMs[row], from: oldCell, to: dayCell(at: row), minorUnits: amounts[row])
         refreshReceiptPending(at: row)
         let isPending = code == PaymentTable.pendingCode
         guard wasPending != isPending else { return }

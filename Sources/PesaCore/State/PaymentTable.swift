@@ -64,6 +64,9 @@ public struct PaymentTable: Sendable {
     /// Rows of STK pushes that succeeded without a receipt (settled by an STK query), ascending (derived: rebuilt
     /// on load): the follow-up lookups of their receipts look at these only.
     var receiptPendingRows: [UInt32] = []
+    /// Counts and volumes per Kenya day by type, status and short code (derived: rebuilt from the columns on
+    /// load), so that reports over whole days do not walk the rows.
+    var days = PaymentDays()
 
     public init() {}
 
@@ -102,6 +105,7 @@ public struct PaymentTable: Sendable {
         shortCodeRefs.append(shortCodeRef(payment.shortCodeID, number: payment.shortCode))
         write(payment, at: row, isNew: true)
         refreshReceiptPending(at: row)
+        days.add(row: row, createdAtMs: payment.createdAtMs, cell: dayCell(at: row), minorUnits: amounts[row])
         return row
     }
 
@@ -215,6 +219,7 @@ public struct PaymentTable: Sendable {
                 shortCodeRefs[row] = shortCodeRef(chosen?.id, number: chosen?.number)
             }
         }
+        rebuildDays()
     }
 
     static func span(first: UInt64, last: UInt64?) -> UInt32 {

@@ -8,6 +8,8 @@ import PesaStore
 struct OpenTenantFixture {
     let payments: Int
     let tail: Int
+    /// Time between the fixture's events: 1 ms packs them into an hour; more spreads them over days (reports).
+    var msPerEvent: Int64 = 1
 
     func build(root: String, tenantID: String) async throws {
         let data = DataDirectory(root: root)
@@ -19,10 +21,12 @@ struct OpenTenantFixture {
         let baseMs: Int64 = 1_764_331_200_000
         func apply(_ event: TenantEvent) throws {
             seq += 1
-            try state.apply(event, seq: seq, atMs: baseMs + Int64(seq))
+            try state.apply(event, seq: seq, atMs: baseMs + Int64(seq) * msPerEvent)
         }
+        // A tenant id that is an organization id makes the fixture an organization `pesa serve` can open.
+        let randomID = OrganizationID(randomBytes: random.bytes(16))
         try apply(.organizationCreated(.init(
-            organizationID: OrganizationID(randomBytes: random.bytes(16)), name: "Bench",
+            organizationID: (try? OrganizationID(parsing: tenantID)) ?? randomID, name: "Bench",
             slug: try OrgSlug("bench-open"),
             plan: "business", subscriptionStatus: .active, currentPeriodStartMs: baseMs,
             currentPeriodEndMs: baseMs + 30 * 86_400_000, callbackToken: "benchtoken")))

@@ -19,8 +19,6 @@ import Testing
         .rotateWebhookSecret: "webhooks",
         .listWebhookDeliveries: "webhooks",
         .retryWebhookDelivery: "webhooks",
-        .readReportSummary: "reports",
-        .exportTransactionsCSV: "reports",
     ]
 
     /// Actions checked inside another route's handler, never a route of their own.

@@ -110,6 +110,10 @@ import Testing
         Route(method: .get, path: "/v1/usage", action: .readUsage, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/usage/daily", action: .readUsage, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/admin/usage", action: .readAllUsage, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/reports/summary", action: .readReportSummary, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/reports/transactions.csv", action: .exportTransactionsCSV, orgInPath: false) {
+            _ in nil
+        },
         Route(method: .get, path: "/v1/subscription", action: .readSubscription, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/admin/plans", action: .listPlans, orgInPath: false) { _ in nil },
         Route(method: .post, path: "/v1/admin/plans", action: .managePlans, orgInPath: false) { n in
@@ -224,7 +228,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 345)
+        #expect(checked == 355)
         await gateway.close()
     }
 

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import Mustache
 import PesaCore
@@ -14,16 +13,14 @@ enum InvoiceDocument {
     /// One row per line (`item,description,used,included,quantity,unit_amount,amount,seq_from,seq_to`), then the
     /// subtotal, VAT and total rows.
     static func csv(_ invoice: Invoice) throws -> String {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream)
-        try writer.write(row: [
-            "item", "description", "used", "included", "quantity", "unit_amount", "amount", "seq_from", "seq_to",
-        ])
+        var rows = [
+            ["item", "description", "used", "included", "quantity", "unit_amount", "amount", "seq_from", "seq_to"]
+        ]
         for line in invoice.lines {
             let counts: [String] = [line.used, line.included].map { $0.map(String.init) ?? "" }
             let source: [String] = [line.seqFrom, line.seqTo].map { $0.map(String.init) ?? "" }
             let money: [String] = [String(line.quantity), line.unitAmount.description, line.amount.description]
-            try writer.write(row: [line.item, safe(line.description)] + counts + money + source)
+            rows.append([line.item, CSVText.safe(line.description)] + counts + money + source)
         }
         let rate = vatRate(invoice.vatBasisPoints)
         for (item, label, amount) in [
@@ -31,17 +28,9 @@ enum InvoiceDocument {
             ("vat", "VAT \(rate) %\(invoice.vatInclusive ? " (included)" : "")", invoice.tax),
             ("total", "Total", invoice.total),
         ] {
-            try writer.write(row: [item, label, "", "", "", "", amount.description, "", ""])
+            rows.append([item, label, "", "", "", "", amount.description, "", ""])
         }
-        writer.stream.close()
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// A cell a spreadsheet would read as a formula gets a leading apostrophe.
-    static func safe(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
-        return "'" + text
+        return String(decoding: try CSVText.encode(rows), as: UTF8.self)
     }
 
     static func vatRate(_ basisPoints: Int64) -> String {

@@ -99,22 +99,18 @@ enum BatchUpload {
     /// `results.csv`: every row's outcome, receipt and time; cells a spreadsheet would run as formulas are
     /// prefixed with an apostrophe.
     static func resultsCSV(_ batch: BatchRecord) throws -> String {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream)
-        try writer.write(row: [
+        var rows: [[String]] = [[
             "row_id", "row", "phone", "amount", "reference", "name", "state", "payment_id", "mpesa_receipt",
             "error_code", "error_message", "updated_at",
-        ])
+        ]]
         for (index, item) in batch.items.enumerated() {
             let cells = [
                 batch.id.itemID(index), String(index + 1), item.phone.digits, item.amount.description, item.reference,
                 item.name ?? "", item.state.rawValue, item.paymentIDs.last?.rawValue ?? "", item.receipt ?? "",
                 item.errorCode ?? "", item.errorMessage ?? "", RFC3339.string(ms: item.updatedAtMs),
             ]
-            try writer.write(row: cells.map(InvoiceDocument.safe))
+            rows.append(cells.map(CSVText.safe))
         }
-        writer.stream.close()
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: try CSVText.encode(rows), as: UTF8.self)
     }
 }

@@ -57,23 +57,7 @@ struct PaymentsController: Sendable {
         let organization = try context.targetOrganization(request)
         try context.require(.listTransactions, in: organization)
         let page = try PageRequest(request: request)
-        let range = try TimeRange(request: request)
-        var filter = PaymentFilter(fromMs: range.fromMs, toMs: range.toMs)
-        if let status = request.uri.queryParameters.get("status") {
-            guard let parsed = PaymentStatus(rawValue: status) else {
-                throw APIError.invalidField("status", "status must be one of \(PaymentStatus.allCases.map(\.rawValue))")
-            }
-            filter.status = parsed
-        }
-        if let type = request.uri.queryParameters.get("type") {
-            guard let parsed = PaymentType(rawValue: type) else {
-                throw APIError.invalidField("type", "type must be one of \(PaymentType.allCases.map(\.rawValue))")
-            }
-            filter.type = parsed
-        }
-        if let name = request.uri.queryParameters.get("short_code") {
-            filter.shortCodeID = try await gateway.shortCodeFilter(name, in: organization)
-        }
+        let filter = try await PaymentFilter(request: request, organization: organization, gateway: gateway)
         let cursor = try page.cursor.map { (cursor) throws -> PaymentID in
             guard let id = try? PaymentID(parsing: cursor.position) else {
                 throw APIError.invalidField("cursor", "cursor is not one of ours")
@@ -140,8 +124,6 @@ struct PaymentsController: Sendable {
     static let listSpec = RouteSpec(
         .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type, time and short code",
         action: .listTransactions, tag: "payments",
-        query: JSONSchema.pageQuery.merging([
-            "status": JSONSchema.string, "type": JSONSchema.string, "from": JSONSchema.dateTime,
-            "to": JSONSchema.dateTime, "org": JSONSchema.string, "short_code": JSONSchema.string,
-        ]) { $1 }, responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
+        query: JSONSchema.pageQuery.merging(PaymentFilter.querySchema) { $1 },
+        responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
 }
