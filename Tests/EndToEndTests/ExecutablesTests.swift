@@ -17,7 +17,7 @@ import Testing
     @Test func pesaBenchListsTheBenchmarks() throws {
         let help = try PesaBinary.run(["--help"], executable: PesaBinary.benchPath)
         #expect(help.status == 0, "\(help.stderr)")
-        for command in ["storage", "open-tenant", "payments", "hello", "sandbox", "logins", "billing"] {
+        for command in ["storage", "open-tenant", "payments", "hello", "sandbox", "logins", "billing", "batches"] {
             #expect(help.stdout.contains("  \(command)"), "\(help.stdout)")
         }
     }

@@ -47,10 +47,10 @@ final class BenchGateway: @unchecked Sendable {
     /// logins are not measured. `sandboxPasskeys`: more STK short codes for the embedded sandbox
     /// (PESA_SANDBOX_PASSKEYS, `SHORTCODE=PASSKEY[,…]`).
     /// `meteringAndRateLimits` false: the gateway neither rate limits nor meters (the baseline of
-    /// `--compare-limits`; the same limits are still set, and ignored).
+    /// `--compare-limits`; the same limits are still set, and ignored). `arguments`: more `pesa serve` options.
     func start(
         callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4, sandboxPasskeys: String = "",
-        meteringAndRateLimits: Bool = true
+        meteringAndRateLimits: Bool = true, arguments: [String] = []
     ) async throws {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         guard let output = FileHandle(forWritingAtPath: outputPath) else {
@@ -63,7 +63,7 @@ final class BenchGateway: @unchecked Sendable {
             "--sandbox-callback-delay-ms", String(callbackDelayMs),
             // Every simulated client comes from 127.0.0.1 (up to 1,024 of them): that one address may hold them all.
             "--connections-max", "4096", "--connections-per-address-max", "4096",
-        ] + (meteringAndRateLimits ? [] : ["--bench-no-metering-no-rate-limits"])
+        ] + (meteringAndRateLimits ? [] : ["--bench-no-metering-no-rate-limits"]) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PESA_MASTER_KEY")
         environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
@@ -144,6 +144,16 @@ final class BenchGateway: @unchecked Sendable {
         let response = try await http.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: bytes))
+    }
+
+    /// The child's peak resident memory so far (VmHWM of /proc/PID/status), in MB; nil when unreadable.
+    var peakResidentMB: Int? {
+        guard process.isRunning,
+            let status = try? String(contentsOfFile: "/proc/\(processID)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = line.split(separator: " ").compactMap({ Int($0) }).first
+        else { return nil }
+        return kb / 1024
     }
 
     /// SIGTERM (journals flushed and closed), then SIGKILL if it does not stop in time. Safe to call twice.
