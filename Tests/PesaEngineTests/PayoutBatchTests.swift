@@ -140,6 +140,14 @@ import Testing
                 #expect(error.code == .forbidden)
                 #expect(error.message.contains("creator"))
             }
+            // An org_admin's API key may not approve either: approval is a person's.
+            let key = Actor(
+                principal: try Principal(role: .orgAdmin, organizationID: harness.organization),
+                id: "key_01h2x0000000000000000000000", requestID: "req_test")
+            let byKey = await #expect(throws: EngineError.self) {
+                try await harness.gateway.approvePayoutBatch(created.batch.id, in: harness.organization, by: key)
+            }
+            #expect(byKey?.code == .forbidden)
             let checker = Actor(
                 principal: try Principal(role: .orgAdmin, organizationID: harness.organization), id: "usr_checker",
                 requestID: "req_test")

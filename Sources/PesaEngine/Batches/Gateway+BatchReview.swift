@@ -1,8 +1,8 @@
 public import PesaCore
 
 extension Gateway {
-    /// An org_admin other than the creator lets a batch awaiting approval go out (maker-checker). The creator
-    /// is refused (403) whatever their role; an approval past `Limits.batchApprovalWindowMs` is refused (409)
+    /// An org_admin other than the creator, logged in (not an API key), lets a batch awaiting approval go out
+    /// (maker-checker). The creator is refused (403) whatever their role; an approval past `Limits.batchApprovalWindowMs` is refused (409)
     /// and the batch is journaled `expired`.
     public func approvePayoutBatch(_ id: BatchID, in organization: OrganizationID, by actor: Actor)
         async throws(EngineError) -> BatchRecord
@@ -22,6 +22,10 @@ extension Gateway {
         in organization: OrganizationID, by actor: Actor
     ) async throws(EngineError) -> BatchRecord {
         try actor.authorize(action, in: organization)
+        // Maker-checker is between people: an API key (which any admin can make) neither approves nor rejects.
+        guard !actor.id.hasPrefix(APIKeyIDKind.prefix + "_") else {
+            throw EngineError(.forbidden, "a batch is approved or rejected by an org_admin's login, not an API key")
+        }
         let engine = try await self.engine(organization)
         let expired = try await engine.execute { (state, context) throws(EngineError) -> Decision<Bool> in
             let batch = try Self.batch(id, in: state)
