@@ -2,8 +2,8 @@ public import PesaCore
 
 extension Gateway {
     /// An org_admin other than the creator, logged in (not an API key), lets a batch awaiting approval go out
-    /// (maker-checker). The creator is refused (403) whatever their role; an approval past `Limits.batchApprovalWindowMs` is refused (409)
-    /// and the batch is journaled `expired`.
+    /// (maker-checker). The creator is refused (403) whatever their role; an approval past
+    /// `Limits.batchApprovalWindowMs` is refused (409) and the batch is journaled `expired`.
     public func approvePayoutBatch(_ id: BatchID, in organization: OrganizationID, by actor: Actor)
         async throws(EngineError) -> BatchRecord
     {
