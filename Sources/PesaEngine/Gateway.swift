@@ -153,6 +153,11 @@ public struct PaymentSettings: Sendable {
         self.lostPushAnswerWaitMs = lostPushAnswerWaitMs
     }
 
+    /// How long after a batch row's payout went out a transaction-status query that finds no trace of it (result
+    /// 2032, while Daraja never acknowledged it) is taken to mean the request never reached Daraja, and the
+    /// payout goes out again under the same id: five times `reconcileAfterMs` (ten minutes by default).
+    public var notReceivedAfterMs: Int64 { reconcileAfterMs * 5 }
+
     /// When reconciliation next looks at a payment, or nil when it will not: a pending payment is asked about
     /// `reconcileAfterMs` after its request, then with doubling gaps; a push whose answer was lost (no
     /// CheckoutRequestID to ask with) is looked at no later than `lostPushAnswerWaitMs` after its request, when

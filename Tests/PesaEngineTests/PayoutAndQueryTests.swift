@@ -145,7 +145,7 @@ import Testing
                     originatorConversationID: "O"))
                 let results = Gateway.queryResultEvents(
                     remembered, queryID: id, kind: .balance, paymentID: nil, shortCodeID: nil, state: state,
-                    nowMs: context.nowMs)
+                    nowMs: context.nowMs, notReceivedAfterMs: 600_000)
                 return Decision(events: [sent] + results, value: ())
             }
             let view = try await harness.gateway.balances(in: harness.organization, by: harness.admin)

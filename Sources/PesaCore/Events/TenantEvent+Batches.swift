@@ -112,6 +112,12 @@ extension TenantEvent {
         case itemFailed = "item_failed"
         /// Rows `items` (failed, retryable) are `queued` again, to go out as new payouts.
         case itemsRetried = "items_retried"
+        /// A transaction-status query found no trace of row `item`'s payout, which Daraja never acknowledged:
+        /// the request was cut before it reached Daraja, and the payout is due to go out again under its own id.
+        case itemNotReceived = "item_not_received"
+        /// Row `item`'s payout goes out again under its own id (its `OriginatorConversationID`), which Daraja
+        /// refuses as a duplicate if the first request did reach it: a row is never paid twice.
+        case itemResent = "item_resent"
     }
 
     /// `batch.changed`: a review, a cancellation, a row refused before sending, or a retry of failed rows.

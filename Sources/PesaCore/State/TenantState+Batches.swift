@@ -58,6 +58,16 @@ extension TenantState {
                 batch.items[item].errorMessage = nil
                 batch.items[item].updatedAtMs = atMs
             }
+        case .itemNotReceived:
+            guard let item = data.item.map(Int.init) else { return }
+            batch.items[item].notReceivedAtMs = atMs
+            batch.items[item].updatedAtMs = atMs
+        case .itemResent:
+            guard let item = data.item.map(Int.init) else { return }
+            batch.items[item].notReceivedAtMs = nil
+            batch.items[item].resentAtMs = atMs
+            batch.items[item].resends = (batch.items[item].resends ?? 0) + 1
+            batch.items[item].updatedAtMs = atMs
         }
     }
 
@@ -71,6 +81,8 @@ extension TenantState {
             let ref = BatchRowRef(batch: batch, index: Int(item))
             batchRowsByPayment[data.paymentID] = ref
             batches[batch]?.items[ref.index].paymentIDs.append(data.paymentID)
+            batches[batch]?.items[ref.index].resentAtMs = nil
+            batches[batch]?.items[ref.index].resends = nil
             paymentID = data.paymentID
         case .paymentAccepted(let data): paymentID = data.paymentID
         case .paymentUpstreamFailed(let data): paymentID = data.paymentID
@@ -84,6 +96,7 @@ extension TenantState {
         item.state = state
         item.receipt = payment.mpesaReceipt
         item.updatedAtMs = atMs
+        item.notReceivedAtMs = nil  // the payout moved: nothing to send again
         switch state {
         case .failed, .unknown:
             item.errorCode = payment.resultCode?.rawValue
@@ -110,6 +123,11 @@ extension TenantState {
                 for payment in item.paymentIDs { batchRowsByPayment[payment] = BatchRowRef(batch: id, index: index) }
             }
         }
+    }
+
+    /// The batch and row a batch payout pays.
+    public func batchRow(of payment: PaymentID) -> (batch: BatchID, index: Int)? {
+        batchRowsByPayment[payment].map { ($0.batch, $0.index) }
     }
 
     /// The organization's batches, newest first.
@@ -175,6 +193,14 @@ extension TenantState {
                 guard batch.items.indices.contains(Int(item)), batch.items[Int(item)].state == .failed,
                     batch.items[Int(item)].retryable
                 else { throw .inconsistentEvent("batch \(data.batchID): row \(item) is not a retryable failure") }
+            }
+        case .itemNotReceived, .itemResent:
+            guard let item = data.item.map(Int.init), batch.items.indices.contains(item),
+                batch.items[item].state == .sending, batch.mayBeSent,
+                (batch.items[item].notReceivedAtMs == nil) == (data.change == .itemNotReceived)
+            else {
+                throw .inconsistentEvent(
+                    "batch \(data.batchID): row \(data.item ?? -1) cannot be \(data.change.rawValue)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import DarajaClient
+import DarajaWire
 public import Logging
 public import PesaCore
 public import ServiceLifecycle
@@ -55,9 +56,10 @@ extension Gateway {
     public func sendBatchRows(_ organization: OrganizationID, pacer: BatchPacer, budget: Int) async -> Bool {
         guard let engine = try? await engine(organization) else { return false }
         await expireApprovals(engine)
+        let resent = await resendNotReceived(organization, engine: engine, pacer: pacer)
         guard let (batch, rows) = try? await engine.read({ state in Self.queuedRows(state, max: budget) }),
             let batch, let principal = try? Principal(role: batch.createdByRole, organizationID: organization)
-        else { return false }
+        else { return resent }
         // Rows are sent as the batch's creator: their role, and their API key's environment.
         let actor = Actor(
             principal: principal, id: batch.createdBy, requestID: "batch-" + batch.id.rawValue,
@@ -132,6 +134,69 @@ extension Gateway {
             }
         } catch {
             await failRow(row, error, engine: engine)
+        }
+    }
+
+    /// Sends again, under the same id, the payouts of rows marked `item_not_received` (a status query found no
+    /// trace of them): `item_resent` is journaled first, then the request goes out. Daraja refuses a repeated
+    /// `OriginatorConversationID`, so a first request that did arrive after all is not paid twice: that refusal
+    /// leaves the payout to reconciliation. Whether any row was sent again.
+    private func resendNotReceived(_ organization: OrganizationID, engine: TenantEngine, pacer: BatchPacer) async
+        -> Bool
+    {
+        let due =
+            (try? await engine.read { state in
+                state.batches.values.filter(\.mayBeSent).flatMap { batch in
+                    batch.items.indices.lazy.filter { batch.items[$0].notReceivedAtMs != nil }.map { (batch, $0) }
+                }
+            }) ?? []
+        for (batch, index) in due {
+            guard let id = batch.items[index].paymentIDs.last, let profileID = batch.shortCodeID else { continue }
+            let resent = try? await engine.execute { (state, _) throws(EngineError) -> Decision<Bool> in
+                guard let item = state.batches[batch.id]?.items[index], item.notReceivedAtMs != nil,
+                    item.state == .sending, item.paymentIDs.last == id
+                else { return Decision(value: false) }
+                let change = TenantEvent.BatchChanged(
+                    batchID: batch.id, change: .itemResent, actor: "system",
+                    reason: "payout \(id) goes out again under the same id", item: Int64(index))
+                return Decision(events: [.batchChanged(change)], value: true)
+            }
+            guard resent == true else { continue }
+            await pacer.wait()
+            await resend(id, row: batch.items[index], command: batch.command, profileID: profileID,
+                organization: organization, engine: engine)
+        }
+        return !due.isEmpty
+    }
+
+    private func resend(
+        _ id: PaymentID, row: BatchItem, command: B2CCommand, profileID: ShortCodeID, organization: OrganizationID,
+        engine: TenantEngine
+    ) async {
+        do throws(EngineError) {
+            let profile = try await shortCodeProfile(id: profileID, in: organization)
+            let initiator = try initiatorCall(for: organization, profile: profile, by: nil)
+            let base = try await callbackBase(engine)
+            let accepted: TenantEvent.PaymentAccepted
+            do throws(DarajaError) {
+                accepted = try await Self.sendB2C(
+                    id: id, initiator: initiator, command: command, amount: row.amount.minorUnits / 100,
+                    phone: row.phone, remarks: row.reference, occasion: nil, callbackBase: base)
+            } catch where error.darajaErrorCode == DarajaErrorCode.duplicateOriginatorConversationID {
+                // The first request did reach Daraja: its status query settles the payout.
+                let attempt = try await payment(id, engine: engine).reconcileAttempts + 1
+                let noted = TenantEvent.reconciliationAttempted(.init(
+                    paymentID: id, attempt: Int64(attempt), outcome: .stillPending,
+                    detail: "Daraja already holds this payout (duplicate OriginatorConversationID): it is queried"))
+                try await engine.execute { (_, _) throws(EngineError) in Decision(events: [noted], value: ()) }
+                return
+            } catch {
+                try await recordUpstreamFailure(error, payment: id, engine: engine)
+                return
+            }
+            _ = try await recordAcceptance(accepted, engine: engine)
+        } catch {
+            logger.warning("payout \(id) could not go out again: \(error.message)")
         }
     }
 

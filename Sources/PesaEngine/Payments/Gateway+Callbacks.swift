@@ -30,6 +30,7 @@ extension Gateway {
         let reading = CallbackReading.read(body, kind: kind)
         let raw = String(decoding: body, as: UTF8.self)
         // Only a C2B confirmation creates a payment; other callbacks spend no random bytes on an id.
+        let notReceivedAfterMs = payments.notReceivedAfterMs
         let newID: PaymentID? =
             if case .c2bConfirmation = reading { PaymentID(randomBytes: CommandContext.randomBytes(16)) } else { nil }
         let answer = try await engine.execute { (state, context) throws(EngineError) -> Decision<CallbackAnswer> in
@@ -43,7 +44,8 @@ extension Gateway {
             }
             guard accepted else { return Decision(value: .notFound) }
             return Self.decide(
-                reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs)
+                reading, kind: kind, raw: raw, state: state, newID: newID, engine: engine, nowMs: context.nowMs,
+                notReceivedAfterMs: notReceivedAfterMs)
         }
         // An invoice paid by STK push to the operator is marked paid as soon as the push's result comes.
         if kind == .stk,
@@ -57,7 +59,7 @@ extension Gateway {
 
     static func decide(
         _ reading: CallbackReading, kind: CallbackKind, raw: String, state: TenantState, newID: PaymentID?,
-        engine: TenantEngine, nowMs: Int64
+        engine: TenantEngine, nowMs: Int64, notReceivedAfterMs: Int64 = PaymentSettings().notReceivedAfterMs
     ) -> Decision<CallbackAnswer> {
         func received(_ disposition: TenantEvent.CallbackDisposition, _ id: PaymentID? = nil) -> TenantEvent {
             UnmatchedCallbacks.count(disposition, kind: kind)
@@ -108,7 +110,7 @@ extension Gateway {
             return Decision(
                 events: [first] + queryResultEvents(
                     result, queryID: query.id, kind: query.kind, paymentID: query.paymentID,
-                    shortCodeID: query.shortCodeID, state: state, nowMs: nowMs),
+                    shortCodeID: query.shortCodeID, state: state, nowMs: nowMs, notReceivedAfterMs: notReceivedAfterMs),
                 value: .accepted)
         case .c2bValidation(let reference, let shortCode):
             guard collectingShortCode(shortCode, in: state) != nil else {

@@ -232,13 +232,14 @@ extension Gateway {
             mpesaReceipt: target.receipt)
         sent.shortCodeID = credentials.id
         let frozenSent = sent
+        let notReceivedAfterMs = payments.notReceivedAfterMs
         try await engine.execute { (state, context) throws(EngineError) in
             var events: [TenantEvent] = [.querySent(frozenSent)]
             if let actor { events.append(actor.audit("query.\(kind.rawValue)", target: id.rawValue)) }
             if case .queryResult(let early)? = engine.takeEarlyResult(darajaID: frozenSent.conversationID) {
                 events += Self.queryResultEvents(
                     early, queryID: id, kind: kind, paymentID: target.paymentID, shortCodeID: frozenSent.shortCodeID,
-                    state: state, nowMs: context.nowMs)
+                    state: state, nowMs: context.nowMs, notReceivedAfterMs: notReceivedAfterMs)
             }
             return Decision(events: events, value: ())
         }

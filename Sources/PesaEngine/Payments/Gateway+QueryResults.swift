@@ -8,7 +8,7 @@ extension Gateway {
     /// queue timeout: the real result that comes after it is kept (and may settle the payment).
     static func queryResultEvents(
         _ result: CallbackReading.QueryResult, queryID: QueryID, kind: QueryKind, paymentID: PaymentID?,
-        shortCodeID: ShortCodeID?, state: TenantState, nowMs: Int64
+        shortCodeID: ShortCodeID?, state: TenantState, nowMs: Int64, notReceivedAfterMs: Int64
     ) -> [TenantEvent] {
         if let existing = state.query(id: queryID), existing.status != .pending,
             existing.resultCode != .queueTimeout || result.code == .queueTimeout
@@ -19,6 +19,11 @@ extension Gateway {
             .queryCompleted(.init(
                 queryID: queryID, resultCode: result.code, resultDesc: result.desc, parameters: result.parameters))
         ]
+        // 2032: "The transaction receipt number does not exist."
+        if kind == .transactionStatus, result.code.numericValue == 2032, let paymentID {
+            let askedAtMs = state.query(id: queryID)?.createdAtMs ?? nowMs
+            events += notReceivedEvents(paymentID, askedAtMs: askedAtMs, afterMs: notReceivedAfterMs, state: state)
+        }
         guard result.code.numericValue == 0 else { return events }
         switch kind {
         case .balance:
@@ -35,6 +40,28 @@ extension Gateway {
             }
         }
         return events
+    }
+
+    /// A batch row's payout that Daraja never acknowledged, about which a status query asked `afterMs` or more after
+    /// it went out found no trace: the request never reached Daraja, and the row is marked to go out again
+    /// under the same id (`BatchSender`). A single payout is left to reconciliation: its caller, who got no
+    /// answer, may have sent it again already.
+    static func notReceivedEvents(_ paymentID: PaymentID, askedAtMs: Int64, afterMs: Int64, state: TenantState)
+        -> [TenantEvent]
+    {
+        guard let payment = state.payment(id: paymentID), payment.type == .b2c, payment.status == .pending,
+            payment.conversationID == nil, payment.mpesaReceipt == nil,
+            let (batchID, index) = state.batchRow(of: paymentID), let batch = state.batches[batchID],
+            batch.mayBeSent, batch.items.indices.contains(index)
+        else { return [] }
+        let item = batch.items[index]
+        guard item.paymentIDs.last == paymentID, item.state == .sending, item.notReceivedAtMs == nil,
+            askedAtMs - (item.resentAtMs ?? payment.createdAtMs) >= afterMs
+        else { return [] }
+        return [.batchChanged(.init(
+            batchID: batchID, change: .itemNotReceived, actor: "system",
+            reason: "a transaction status query found no trace of payout \(paymentID), which Daraja never "
+                + "acknowledged: it goes out again under the same id", item: Int64(index)))]
     }
 
     /// What a transaction-status answer about `payment` journals: its settlement; the receipt of a success

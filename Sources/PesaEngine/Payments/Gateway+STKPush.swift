@@ -142,8 +142,16 @@ extension Gateway {
             try await recordUpstreamFailure(error, payment: id, engine: engine)
             return PaymentAnswer(payment: try await payment(id, engine: engine), isReplay: false)
         }
+        return PaymentAnswer(payment: try await recordAcceptance(accepted, engine: engine), isReplay: false)
+    }
+
+    /// Journals Daraja's acknowledgement of a payment (and its result, when that came first); the payment after.
+    func recordAcceptance(_ accepted: TenantEvent.PaymentAccepted, engine: TenantEngine) async throws(EngineError)
+        -> Payment
+    {
+        let id = accepted.paymentID
         let darajaID = accepted.checkoutRequestID ?? accepted.conversationID
-        let payment = try await engine.execute { (state, _) throws(EngineError) in
+        return try await engine.execute { (state, _) throws(EngineError) in
             var events = [TenantEvent.paymentAccepted(accepted)]
             guard let payment = state.payment(id: id) else { return Decision(events: events, value: ()) }
             if let checkoutID = accepted.checkoutRequestID {
@@ -168,7 +176,6 @@ extension Gateway {
             guard let payment = state.payment(id: id) else { throw EngineError.notFound("payment") }
             return payment
         }
-        return PaymentAnswer(payment: payment, isReplay: false)
     }
 
     /// The new payment and every other that holds `checkoutID` turned `unknown` (those that still can), each

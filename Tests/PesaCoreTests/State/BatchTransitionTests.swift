@@ -74,6 +74,40 @@ import Testing
         #expect(throws: PesaCoreError.self) { try state.applyAll([payout(2, row: 0)]) }
     }
 
+    func change(_ change: TenantEvent.BatchChange, row: Int64 = 0) -> TenantEvent {
+        .batchChanged(.init(batchID: Self.batch, change: change, actor: "system", item: row))
+    }
+
+    @Test func sendingMarkedNotReceivedThenResentStaysSendingWithTheSamePayout() throws {
+        var state = try started()
+        // Only a row in `sending` can be marked, and only a marked row resent.
+        #expect(throws: PesaCoreError.self) { try state.applyAll([change(.itemNotReceived)]) }
+        try state.applyAll([payout(1, row: 0)])
+        #expect(throws: PesaCoreError.self) { try state.applyAll([change(.itemResent)]) }
+        try state.applyAll([change(.itemNotReceived)])
+        #expect(state.batches[Self.batch]?.items[0].notReceivedAtMs != nil)
+        #expect(throws: PesaCoreError.self) { try state.applyAll([change(.itemNotReceived)]) }
+        try state.applyAll([change(.itemResent)])
+        let row = try #require(state.batches[Self.batch]?.items[0])
+        #expect(row.state == .sending && row.notReceivedAtMs == nil && row.resends == 1 && row.resentAtMs != nil)
+        #expect(row.paymentIDs == [Fixtures.paymentID(1)])
+        let read = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 9)
+        #expect(read == state)
+        try state.applyAll([acknowledged(1), settled(1, .succeeded, code: "0")])
+        #expect(itemState(state) == .succeeded)
+    }
+
+    @Test func aPayoutLineClearsTheMarkAndACancelledBatchIsNeverResent() throws {
+        var state = try started()
+        try state.applyAll([payout(1, row: 0), change(.itemNotReceived), acknowledged(1)])
+        #expect(state.batches[Self.batch]?.items[0].notReceivedAtMs == nil)
+        #expect(itemState(state) == .sent)
+        #expect(throws: PesaCoreError.self) { try state.applyAll([change(.itemResent)]) }
+        try state.applyAll([payout(2, row: 1), change(.itemNotReceived, row: 1)])
+        try state.applyAll([.batchChanged(.init(batchID: Self.batch, change: .cancelled, actor: "usr_maker"))])
+        #expect(throws: PesaCoreError.self) { try state.applyAll([change(.itemResent, row: 1)]) }
+    }
+
     @Test func queuedToFailedWhenAGuardRefused() throws {
         var state = try started()
         try state.applyAll([

@@ -95,6 +95,9 @@ struct BatchItemJSON: Encodable, Sendable {
     let errorCode: String?
     let errorMessage: String?
     let retryable: Bool
+    /// How many times the row's current payout went out again under its own id (its first request was cut
+    /// before it reached Daraja).
+    let resends: Int64
     let updatedAt: String
 
     init(_ item: BatchItem, index: Int, batch: BatchID) {
@@ -111,11 +114,12 @@ struct BatchItemJSON: Encodable, Sendable {
         errorCode = item.errorCode
         errorMessage = item.errorMessage
         retryable = item.state == .failed && item.retryable
+        resends = item.resends ?? 0
         updatedAt = RFC3339.string(ms: item.updatedAtMs)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, row, phone, amount, reference, name, state, retryable
+        case id, row, phone, amount, reference, name, state, retryable, resends
         case paymentID = "payment_id"
         case paymentIDs = "payment_ids"
         case mpesaReceipt = "mpesa_receipt"

@@ -12,14 +12,19 @@
 /// | `sending`         | `payment.accepted` (Daraja acknowledged)                       | `sent`                |
 /// | `sending`         | `payment.upstream_failed`, failed (refused, or never reached)  | `failed` (retryable)  |
 /// | `sending`         | `payment.upstream_failed`, pending (may have reached Daraja)   | `sending` (queried)   |
+/// | `sending`         | `batch.changed` `item_not_received` (status query: no trace)   | `sending` (resend due)|
+/// | `sending` (resend due) | `batch.changed` `item_resent` (same payout, same id)      | `sending`             |
 /// | `sending`, `sent` | `payment.settled` succeeded / failed, cancelled, timeout / unknown | `succeeded` / |
 /// |                   |                                                                | `failed` / `unknown`  |
 /// | `unknown`         | `payment.settled` (a late result or a status query)            | `succeeded` / `failed` |
 /// | `failed`          | `payment.settled` unknown (a success failing its proof)         | `unknown`             |
 /// | `failed` (retryable) | `batch.changed` `items_retried`                             | `queued`              |
 ///
-/// A row in `sending` is never sent again: its intent may have reached Daraja, so only the reconciler's
-/// transaction-status query (by the payment's id, its `OriginatorConversationID`) settles it. A retried row
+/// A row in `sending` never gets a new payout: its intent may have reached Daraja, so the reconciler's
+/// transaction-status query (by the payment's id, its `OriginatorConversationID`) settles it. When that query,
+/// asked `PaymentSettings.notReceivedAfterMs` or more after the send, finds no trace of a payout Daraja never
+/// acknowledged (result 2032), the same payout goes out again under the same id: Daraja refuses a repeated
+/// `OriginatorConversationID`, so the second request pays only if the first never arrived. A retried row
 /// goes out as a new payout; the row keeps every payout it made, the last one deciding its state.
 public enum BatchItemState: String, Sendable, Equatable, Codable, CaseIterable {
     case queued, sending, sent, succeeded, failed, unknown, skipped
@@ -67,6 +72,11 @@ public struct BatchItem: Sendable, Equatable, Codable {
     public internal(set) var retryable: Bool
     public internal(set) var receipt: String?
     public internal(set) var updatedAtMs: Int64
+    /// Set by `item_not_received` while the row's payout waits to go out again; cleared when it does.
+    public internal(set) var notReceivedAtMs: Int64?
+    /// When the row's current payout last went out again (`item_resent`), and how many times it did.
+    public internal(set) var resentAtMs: Int64?
+    public internal(set) var resends: Int64?
 
     init(_ input: TenantEvent.BatchItemInput, atMs: Int64) {
         phone = input.phone
@@ -85,6 +95,9 @@ public struct BatchItem: Sendable, Equatable, Codable {
         case errorCode = "error_code"
         case errorMessage = "error_message"
         case updatedAtMs = "updated_at_ms"
+        case notReceivedAtMs = "not_received_at_ms"
+        case resentAtMs = "resent_at_ms"
+        case resends
     }
 }
 
