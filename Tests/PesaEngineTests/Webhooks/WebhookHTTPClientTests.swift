@@ -1,0 +1,113 @@
+import NIOHTTP1
+import NIOSSL
+import PesaEngine
+import Testing
+
+/// The webhook POST against a local receiver: what arrives, what comes back, and every way it can fail.
+@Suite struct WebhookHTTPClientTests {
+    static let body = Array(#"{"type":"payment.succeeded","data":{"id":"pay_1"}}"#.utf8)
+    static let headers = [
+        ("webhook-id", "msg_1"), ("webhook-timestamp", "1700000000"), ("webhook-signature", "v1,abc"),
+    ]
+
+    /// Runs `body` against a started receiver, then stops it.
+    static func withReceiver<T>(
+        _ answer: WebhookReceiver.Answer, tls: NIOSSLContext? = nil, _ body: (WebhookReceiver) async throws -> T
+    ) async throws -> T {
+        let receiver = WebhookReceiver(answer: answer)
+        try await receiver.start(tls: tls)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(receiver)) } catch { result = .failure(error) }
+        await receiver.stop()
+        return try result.get()
+    }
+
+    @Test func answerComesBackAndTheRequestArrivesAsSentNamingTheURLHost() async throws {
+        let answer = WebhookReceiver.Answer.respond(status: 200, headers: [("X-Seen", "1")], body: Array("ok".utf8))
+        try await Self.withReceiver(answer) { receiver in
+            let target = try WebhookTarget.parse(
+                "http://hooks.example.test:\(receiver.port)/in/pesa?org=1", requireHTTPS: false)
+            let response = await WebhookHTTPClient().post(
+                target, address: "127.0.0.1", headers: Self.headers + [("Host", "evil.test")], body: Self.body)
+            #expect(response.statusCode == 200)
+            #expect(response.error == nil)
+            #expect(response.bodyPrefix == "ok")
+            #expect(response.retryAfter == nil)
+            #expect(response.isSuccess)
+            let requests = receiver.received
+            #expect(requests.count == 1)
+            let request = try #require(requests.first)
+            #expect(request.head.method == .POST)
+            #expect(request.head.uri == "/in/pesa?org=1")
+            #expect(request.head.headers["Host"] == ["hooks.example.test:\(receiver.port)"])
+            #expect(request.head.headers["Content-Type"] == ["application/json"])
+            #expect(request.head.headers["User-Agent"] == ["pesa-webhooks/1"])
+            #expect(request.head.headers["Connection"] == ["close"])
+            #expect(request.head.headers["Content-Length"] == ["\(Self.body.count)"])
+            for (name, value) in Self.headers { #expect(request.head.headers[name] == [value], "\(name)") }
+            #expect(request.body == Self.body)
+        }
+    }
+
+    @Test func redirectIsAnAnswerNotFollowed() async throws {
+        try await Self.withReceiver(.respond(status: 307, headers: [("Location", "/elsewhere")], body: [])) {
+            receiver in
+            let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/hook", requireHTTPS: false)
+            let response = await WebhookHTTPClient().post(target, address: "127.0.0.1", headers: [], body: Self.body)
+            #expect(response.statusCode == 307)
+            #expect(!response.isSuccess)
+            #expect(receiver.received.count == 1)
+            #expect(receiver.received.first?.head.uri == "/hook")
+        }
+    }
+
+    @Test func bigAnswerIsReadOnlyUpToItsPrefix() async throws {
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+        try await Self.withReceiver(.respond(status: 500, headers: [], body: big)) { receiver in
+            let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/", requireHTTPS: false)
+            let response = await WebhookHTTPClient().post(target, address: "127.0.0.1", headers: [], body: Self.body)
+            #expect(response.statusCode == 500)
+            #expect(response.bodyPrefix.utf8.count == WebhookResponse.bodyPrefixBytesMax)
+            #expect(response.error == nil)
+        }
+    }
+
+    @Test func retryAfterIsPassedOn() async throws {
+        try await Self.withReceiver(.respond(status: 503, headers: [("Retry-After", "120")], body: [])) { receiver in
+            let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/", requireHTTPS: false)
+            let response = await WebhookHTTPClient().post(target, address: "127.0.0.1", headers: [], body: Self.body)
+            #expect(response.statusCode == 503)
+            #expect(response.retryAfter == "120")
+        }
+    }
+
+    @Test func silentReceiverRunsIntoTheTimeout() async throws {
+        try await Self.withReceiver(.silence) { receiver in
+            let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/", requireHTTPS: false)
+            let response = await WebhookHTTPClient().post(
+                target, address: "127.0.0.1", headers: [], body: Self.body, timeoutMs: 300)
+            #expect(response.statusCode == nil)
+            #expect(response.error == "no answer within 300 ms")
+            #expect(response.latencyMs >= 290 && response.latencyMs < 5_000, "\(response.latencyMs)")
+            #expect(receiver.received.count == 1)
+        }
+    }
+
+    @Test func refusedConnectionIsAnError() async throws {
+        let receiver = WebhookReceiver(answer: .silence)
+        try await receiver.start()
+        let port = receiver.port
+        await receiver.stop()
+        let target = try WebhookTarget.parse("http://hooks.example.test:\(port)/", requireHTTPS: false)
+        let response = await WebhookHTTPClient().post(target, address: "127.0.0.1", headers: [], body: Self.body)
+        #expect(response.statusCode == nil)
+        #expect(response.error == "connection refused")
+    }
+
+    @Test func addressThatIsNotAnIPIsAnError() async throws {
+        let target = try WebhookTarget.parse("http://hooks.example.test/", requireHTTPS: false)
+        let response = await WebhookHTTPClient().post(target, address: "hooks.example.test", headers: [], body: [])
+        #expect(response.statusCode == nil)
+        #expect(response.error == "not an IP address: hooks.example.test")
+    }
+}
