@@ -98,7 +98,7 @@ public final class WebhookHTTPClient: Sendable {
         async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
     {
         // SNI names hosts only; for an address literal the certificate is checked against the address.
-        let serverHostname = WebhookTarget.isIPv6(target.host) || Self.isIPv4(target.host) ? nil : target.host
+        let serverHostname = Self.isAddressLiteral(target.host) ? nil : target.host
         return try await ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(timeoutMs))
             .connect(to: address) { channel in
@@ -125,7 +125,8 @@ public final class WebhookHTTPClient: Sendable {
         return HTTPRequestHead(version: .http1_1, method: .POST, uri: target.pathAndQuery, headers: fields)
     }
 
-    static func isIPv4(_ host: String) -> Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
+    /// Whether `host` is an IPv4 or IPv6 address rather than a name.
+    static func isAddressLiteral(_ host: String) -> Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
 
     /// A failure in words: the usual ones by name, anything else as NIO describes it.
     static func describe(_ error: any Error) -> String {
