@@ -99,6 +99,17 @@ public enum Limits {
     public static let paymentTextBytesMax = 239
     /// Distinct result codes / result descriptions kept once each (interned); more are kept per payment.
     public static let internedTextCountMax = 4096
+    /// Events an organization keeps in memory for `GET /v1/events` and its deliveries (older ones, every delivery
+    /// of which is over, stay only in the journal).
+    public static let webhookEventsKeptMax = 100_000
+    /// Attempts kept per delivery (the most recent).
+    public static let webhookAttemptsKeptMax = 20
+    /// Webhook endpoints per organization.
+    public static let webhookEndpointsCountMax = 20
+    /// An endpoint whose every attempt failed for this long is disabled.
+    public static let webhookFailingDisableMs: Int64 = 5 * 24 * 3_600_000
+    /// After a rotation, the previous secret still signs for this long.
+    public static let webhookSecretOverlapMs: Int64 = 24 * 3_600_000
     /// Items of one payout batch.
     public static let batchItemsCountMax = 10_000
     /// Rows of a batch per `batch.items_added` line, so that a line stays well under `journalLineBytesMax`

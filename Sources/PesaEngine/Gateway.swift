@@ -142,6 +142,11 @@ public struct PaymentSettings: Sendable {
     public var reconcileAttemptsMax: Int
     /// How long a push whose answer from Daraja was lost waits for its callback before it becomes `unknown`.
     public var lostPushAnswerWaitMs: Int64
+    /// Webhook endpoints may be private, loopback or link-local addresses (PESA_ALLOW_PRIVATE_WEBHOOKS=1:
+    /// on-premise receivers, tests).
+    public var allowPrivateWebhooks = false
+    /// Organizations holding a production short code may use http endpoints (PESA_ALLOW_HTTP_WEBHOOKS=1).
+    public var allowHTTPWebhooks = false
 
     public init(
         publicURL: String = "http://127.0.0.1:8080", reconcileAfterMs: Int64 = 120_000, reconcileAttemptsMax: Int = 6,

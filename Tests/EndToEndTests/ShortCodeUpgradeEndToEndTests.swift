@@ -108,7 +108,7 @@ import Testing
             try await newPaymentsWork(second, expected, added: &added)
             try await checkFacts(second, expected, added: added)
         }
-        #expect(try vaultText(data).hasPrefix(#"{"format":2,"#))
+        #expect(try vaultText(data).hasPrefix(#"{"format":3,"#))
         let last = try run(["verify"], data)
         #expect(last.status == 0, "\(last.stdout)\(last.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data + "/master.key"))
@@ -247,7 +247,7 @@ import Testing
         #expect(patched?["version"] as? Int == 3)
         #expect(patched?["initiator_password"] as? String == "********")
         let vault = try vaultText(data)
-        #expect(vault.hasPrefix(#"{"format":2,"#), "\(vault.prefix(20))")
+        #expect(vault.hasPrefix(#"{"format":3,"#), "\(vault.prefix(20))")
         #expect(vault.contains(Self.paybillID) && vault.contains(Self.b2cID))
         try await newPaymentsWork(server, expected, added: &added)
         try await checkFacts(server, expected, added: added)

@@ -35,7 +35,10 @@ import Testing
             "Hummingbird", "HTTPTypes", "AsyncHTTPClient", "Crypto", "_CryptoExtras", "Logging", "ServiceLifecycle",
             "NIOCore", "NIOHTTP1",
         ],
-        "PesaEngine": ["AsyncHTTPClient", "Crypto", "Logging", "Metrics", "ServiceLifecycle"],
+        "PesaEngine": [
+            "AsyncHTTPClient", "Crypto", "Logging", "Metrics", "ServiceLifecycle", "NIOCore", "NIOPosix", "NIOHTTP1",
+            "NIOSSL",
+        ],
         "PesaAPI": [
             "Hummingbird", "HummingbirdCore", "HTTPTypes", "HummingbirdBcrypt", "JWTKit", "Logging", "Metrics",
             "Prometheus", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1", "Mustache", "CSV",

@@ -30,12 +30,13 @@ struct PaymentsHarness {
             let upstream = UpstreamClients(httpClient: services.httpClient, logger: logger)
             upstream.setSandboxBaseURL(services.baseURL)
             try upstream.setCertificate(pem: services.sandbox.certificatePEM, for: "sandbox")
+            var payments = PaymentSettings(
+                publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs,
+                reconcileAttemptsMax: reconcileAttemptsMax, lostPushAnswerWaitMs: lostPushAnswerWaitMs)
+            payments.allowPrivateWebhooks = true  // the webhook receivers of the tests listen on loopback
             let gateway = try await Gateway.start(
                 data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 9)), masterKey: .generate(), clock: clock,
-                payments: PaymentSettings(
-                    publicURL: services.callbackBase, reconcileAfterMs: reconcileAfterMs,
-                    reconcileAttemptsMax: reconcileAttemptsMax, lostPushAnswerWaitMs: lostPushAnswerWaitMs),
-                upstream: upstream, logger: logger)
+                payments: payments, upstream: upstream, logger: logger)
             let org = try await gateway.createOrganization(
                 name: "Acme", slug: "acme", plan: "starter", by: EngineHarness.superAdmin)
             let admin = EngineHarness.member(.orgAdmin, of: org.record.id)

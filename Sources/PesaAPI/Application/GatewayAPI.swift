@@ -64,6 +64,7 @@ public struct GatewayAPI: Sendable {
         ReportsController(gateway: gateway).addRoutes(to: routes)
         PayoutsController(gateway: gateway).addRoutes(to: routes)
         PayoutBatchesController(gateway: gateway).addRoutes(to: routes)
+        WebhooksController(gateway: gateway).addRoutes(to: routes)
         QueriesController(gateway: gateway).addRoutes(to: routes)
         C2BValidationController(gateway: gateway).addRoutes(to: routes)
         C2BSimulateController(gateway: gateway).addRoutes(to: routes)
@@ -81,4 +82,9 @@ public struct GatewayAPI: Sendable {
             configuration: configuration, serverConfiguration: serverConfiguration, logger: logger, addRoutes: addRoutes
         )
     }
+}
+
+/// The webhook body renderer of the API: events carry the objects as their routes show them.
+public func apiWebhookRenderer(settings: PaymentSettings) -> any WebhookRendering {
+    APIWebhookRenderer(settings: settings)
 }

@@ -29,6 +29,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
     // Webhooks
     case createWebhookEndpoint, listWebhookEndpoints, deleteWebhookEndpoint, rotateWebhookSecret
     case listWebhookDeliveries, retryWebhookDelivery
+    case updateWebhookEndpoint, testWebhookEndpoint, recoverWebhookDeliveries, listEvents
     // Billing, usage, reports
     case readSubscription, readUsage, listInvoices, readInvoice, updateSubscription, payInvoice
     case readReportSummary, exportTransactionsCSV
@@ -62,6 +63,7 @@ public enum Action: String, Sendable, CaseIterable, CustomStringConvertible {
             .deleteUser, .createAPIKey, .listAPIKeys, .revokeAPIKey, .updateCredentials, .readAuditLog,
             .verifyAuditLog, .createReversal, .registerC2BURLs, .createWebhookEndpoint, .listWebhookEndpoints,
             .deleteWebhookEndpoint, .rotateWebhookSecret, .listWebhookDeliveries, .retryWebhookDelivery,
+            .updateWebhookEndpoint, .testWebhookEndpoint, .recoverWebhookDeliveries, .listEvents,
             .readSubscription, .listInvoices, .readInvoice, .updateSubscription, .payInvoice, .createShortCode,
             .updateShortCode, .deleteShortCode, .verifyShortCode, .approvePayoutBatch, .rejectPayoutBatch,
             .updatePayoutBatchSettings:

@@ -48,6 +48,10 @@ extension TenantEvent {
         case .batchItemsAdded(let data): Self.canonicalJSON(data)
         case .batchChanged(let data): Self.canonicalJSON(data)
         case .batchSettingsSaved(let data): Self.canonicalJSON(data)
+        case .webhookEndpointUpdated(let data): Self.canonicalJSON(data)
+        case .webhookEventCreated(let data): Self.canonicalJSON(data)
+        case .webhookDeliveryAttempted(let data): Self.canonicalJSON(data)
+        case .webhookDeliveriesQueued(let data): Self.canonicalJSON(data)
         }
     }
 
@@ -97,6 +101,10 @@ extension TenantEvent {
         case "batch.items_added": self = .batchItemsAdded(try Self.decode(data, type))
         case "batch.changed": self = .batchChanged(try Self.decode(data, type))
         case "batch.settings_saved": self = .batchSettingsSaved(try Self.decode(data, type))
+        case "webhook_endpoint.updated": self = .webhookEndpointUpdated(try Self.decode(data, type))
+        case "webhook.event_created": self = .webhookEventCreated(try Self.decode(data, type))
+        case "webhook.delivery_attempted": self = .webhookDeliveryAttempted(try Self.decode(data, type))
+        case "webhook.deliveries_queued": self = .webhookDeliveriesQueued(try Self.decode(data, type))
         default: throw .unknownEventType(type)
         }
     }

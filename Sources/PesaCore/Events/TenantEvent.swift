@@ -2,9 +2,6 @@
 /// string and a payload struct whose canonical JSON is the journal line's `data`
 /// (data-layout.md lists every field). Times are integer milliseconds, money integer minor
 /// units, secrets never appear (only hashes and masked hints).
-///
-/// The three `webhookEndpoint…` cases are decoded and reduced for webhooks, but no use case writes them yet
-/// (data-layout.md lists them as reserved).
 public enum TenantEvent: Sendable, Equatable {
     case organizationCreated(OrganizationCreated)
     case organizationUpdated(OrganizationUpdated)
@@ -49,6 +46,10 @@ public enum TenantEvent: Sendable, Equatable {
     case batchItemsAdded(BatchItemsAdded)
     case batchChanged(BatchChanged)
     case batchSettingsSaved(BatchSettings)
+    case webhookEndpointUpdated(WebhookEndpointUpdated)
+    case webhookEventCreated(WebhookEventCreated)
+    case webhookDeliveryAttempted(WebhookDeliveryAttempted)
+    case webhookDeliveriesQueued(WebhookDeliveriesQueued)
 
     /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
@@ -63,6 +64,7 @@ public enum TenantEvent: Sendable, Equatable {
         "short_code.claimed", "short_code.released", "plan.saved",
         "subscription.updated", "invoice.saved", "billing.settings_saved", "invoice.numbered",
         "invoice.payment_started", "batch.items_added", "batch.changed", "batch.settings_saved",
+        "webhook_endpoint.updated", "webhook.event_created", "webhook.delivery_attempted", "webhook.deliveries_queued",
     ]
 
     /// The stable type string written in the journal.
@@ -111,6 +113,10 @@ public enum TenantEvent: Sendable, Equatable {
         case .batchItemsAdded: "batch.items_added"
         case .batchChanged: "batch.changed"
         case .batchSettingsSaved: "batch.settings_saved"
+        case .webhookEndpointUpdated: "webhook_endpoint.updated"
+        case .webhookEventCreated: "webhook.event_created"
+        case .webhookDeliveryAttempted: "webhook.delivery_attempted"
+        case .webhookDeliveriesQueued: "webhook.deliveries_queued"
         }
     }
 }

@@ -9,6 +9,8 @@ public enum APIKeyIDKind: IDKind { public static let prefix = "key" }
 public enum PaymentIDKind: IDKind { public static let prefix = "pay" }
 public enum WebhookEndpointIDKind: IDKind { public static let prefix = "whk" }
 public enum EventIDKind: IDKind { public static let prefix = "evt" }
+/// One event's delivery to one webhook endpoint.
+public enum WebhookDeliveryIDKind: IDKind { public static let prefix = "dlv" }
 public enum RequestIDKind: IDKind { public static let prefix = "req" }
 /// A balance or transaction-status query sent to Daraja (its answer comes by callback).
 public enum QueryIDKind: IDKind { public static let prefix = "qry" }
@@ -21,6 +23,7 @@ public typealias APIKeyID = PrefixedID<APIKeyIDKind>
 public typealias PaymentID = PrefixedID<PaymentIDKind>
 public typealias WebhookEndpointID = PrefixedID<WebhookEndpointIDKind>
 public typealias EventID = PrefixedID<EventIDKind>
+public typealias WebhookDeliveryID = PrefixedID<WebhookDeliveryIDKind>
 public typealias RequestID = PrefixedID<RequestIDKind>
 public typealias QueryID = PrefixedID<QueryIDKind>
 public typealias ShortCodeID = PrefixedID<ShortCodeIDKind>

@@ -221,6 +221,10 @@ extension WebhookEndpointRecord {
         previousSecretValidUntilMs = try reader.optionalI64("previous_valid_until_ms")
         createdAtMs = try reader.i64("created_at_ms")
         updatedAtMs = try reader.i64("updated_at_ms")
+        description = nil
+        enabled = true
+        disabledReason = nil
+        failingSinceMs = nil
     }
 }
 

@@ -43,7 +43,8 @@ extension TenantState {
             }
         case .idempotencyRecorded(let data):
             recordIdempotency(data, atMs: atMs)
-        case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted:
+        case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .webhookEndpointUpdated,
+            .webhookEventCreated, .webhookDeliveryAttempted, .webhookDeliveriesQueued:
             reduceWebhook(event, atMs: atMs)
         case .usageRecorded(let data):
             apiCallsByMonth[data.month, default: 0] += data.apiCalls
@@ -137,23 +138,6 @@ extension TenantState {
             if data.expiresAtMs > atMs { revokedTokens[data.tokenID] = data.expiresAtMs }
         default:
             preconditionFailure("not an access event")
-        }
-    }
-
-    private mutating func reduceWebhook(_ event: TenantEvent, atMs: Int64) {
-        switch event {
-        case .webhookEndpointCreated(let data):
-            webhookEndpoints[data.endpointID] = WebhookEndpointRecord(
-                id: data.endpointID, url: data.url, events: data.events, secretHint: data.secretHint,
-                previousSecretValidUntilMs: nil, createdAtMs: atMs, updatedAtMs: atMs)
-        case .webhookSecretRotated(let data):
-            webhookEndpoints[data.endpointID]?.secretHint = data.secretHint
-            webhookEndpoints[data.endpointID]?.previousSecretValidUntilMs = data.previousValidUntilMs
-            webhookEndpoints[data.endpointID]?.updatedAtMs = atMs
-        case .webhookEndpointDeleted(let data):
-            webhookEndpoints[data.endpointID] = nil
-        default:
-            preconditionFailure("not a webhook event")
         }
     }
 

@@ -56,8 +56,12 @@ extension TenantState {
             writer.u64(0)  // no release before format 9 wrote a batch
         }
         counters.write(to: &writer)
-        writer.u64(UInt64(webhookEndpoints.count))
-        for id in webhookEndpoints.keys.sorted() { webhookEndpoints[id]?.write(to: &writer) }
+        if formatVersion >= 10 {
+            writer.string(String(decoding: TenantEvent.canonicalJSON(webhookBook), as: UTF8.self))
+        } else {
+            writer.u64(UInt64(webhookEndpoints.count))
+            for id in webhookEndpoints.keys.sorted() { webhookEndpoints[id]?.write(to: &writer) }
+        }
         writer.u64(UInt64(apiCallsByMonth.count))
         for month in apiCallsByMonth.keys.sorted() {
             writer.string(month)
@@ -156,9 +160,14 @@ extension TenantState {
             }
         }
         counters = try TenantCounters(from: &reader)
-        for _ in 0..<(try reader.count("webhook endpoints", minimumBytesEach: 8)) {
-            let record = try WebhookEndpointRecord(from: &reader)
-            webhookEndpoints[record.id] = record
+        if formatVersion >= 10 {
+            let book: WebhookBook = try TenantEvent.decode(Array(try reader.string("webhooks").utf8)[...], "webhooks")
+            adopt(book)
+        } else {
+            for _ in 0..<(try reader.count("webhook endpoints", minimumBytesEach: 8)) {
+                let record = try WebhookEndpointRecord(from: &reader)
+                webhookEndpoints[record.id] = record
+            }
         }
         for _ in 0..<(try reader.count("usage months", minimumBytesEach: 12)) {
             let month = try reader.string("usage month")
@@ -188,6 +197,39 @@ extension TenantState {
         if formatVersion < 7 { adoptLegacyCredentials(legacyCredentials) }
         countTransactionsByMonth()
         indexBatchRows()
+        indexWebhookDeliveries()
+    }
+
+    /// The webhooks section of format 10 (data-layout.md): endpoints by id, the events kept oldest first, their
+    /// deliveries by id, and webhooks delivered per month.
+    struct WebhookBook: Codable {
+        var endpoints: [WebhookEndpointRecord]
+        var events: [WebhookEventRecord]
+        var deliveries: [WebhookDeliveryRecord]
+        var deliveredByMonth: [String: Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case endpoints, events, deliveries
+            case deliveredByMonth = "delivered_by_month"
+        }
+    }
+
+    var webhookBook: WebhookBook {
+        WebhookBook(
+            endpoints: webhookEndpoints.keys.sorted().compactMap { webhookEndpoints[$0] },
+            events: webhookEventOrder.compactMap { webhookEvents[$0] },
+            deliveries: webhookDeliveries.keys.sorted().compactMap { webhookDeliveries[$0] },
+            deliveredByMonth: webhooksDeliveredByMonth)
+    }
+
+    mutating func adopt(_ book: WebhookBook) {
+        for endpoint in book.endpoints { webhookEndpoints[endpoint.id] = endpoint }
+        for event in book.events {
+            webhookEvents[event.id] = event
+            webhookEventOrder.append(event.id)
+        }
+        for delivery in book.deliveries { webhookDeliveries[delivery.id] = delivery }
+        webhooksDeliveredByMonth = book.deliveredByMonth
     }
 
     /// The batches section of format 9: the organization's batch settings and every batch with its rows, as

@@ -69,8 +69,13 @@ extension TenantState {
             break
         case .subscriptionUpdated, .invoiceSaved, .billingSettingsSaved, .invoiceNumbered, .invoicePaymentStarted:
             try validateBilling(event)
-        case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .usageRecorded:
-            try validateWebhookOrUsage(event)
+        case .webhookEndpointCreated, .webhookSecretRotated, .webhookEndpointDeleted, .webhookEndpointUpdated,
+            .webhookEventCreated, .webhookDeliveryAttempted, .webhookDeliveriesQueued:
+            try validateWebhook(event)
+        case .usageRecorded(let data):
+            guard data.apiCalls >= 0, data.month.utf8.count == 7 else {
+                throw .inconsistentEvent("usage needs a YYYY-MM month and a count of at least 0")
+            }
         case .querySent(let data):
             guard queries[data.queryID] == nil else { throw .inconsistentEvent("query \(data.queryID) already exists") }
             try validateShortCodeReference(data.shortCodeID)
@@ -103,25 +108,6 @@ extension TenantState {
             else { throw .invalidField("account_references", "each account reference has 1 to 100 characters") }
         default:
             preconditionFailure("not a c2b.validation_set")
-        }
-    }
-
-    private func validateWebhookOrUsage(_ event: TenantEvent) throws(PesaCoreError) {
-        switch event {
-        case .webhookEndpointCreated(let data):
-            guard webhookEndpoints[data.endpointID] == nil else {
-                throw .inconsistentEvent("webhook endpoint \(data.endpointID) already exists")
-            }
-        case .webhookSecretRotated(let data):
-            guard webhookEndpoints[data.endpointID] != nil else { throw .inconsistentEvent("no endpoint") }
-        case .webhookEndpointDeleted(let data):
-            guard webhookEndpoints[data.endpointID] != nil else { throw .inconsistentEvent("no endpoint") }
-        case .usageRecorded(let data):
-            guard data.apiCalls >= 0, data.month.utf8.count == 7 else {
-                throw .inconsistentEvent("usage needs a YYYY-MM month and a count of at least 0")
-            }
-        default:
-            preconditionFailure("not a webhook or usage event")
         }
     }
 

@@ -13,8 +13,10 @@ public struct TenantState: EventSourcedState, Equatable {
     /// added the profile of each payment, query and balance. 8 added billing (subscription, invoices, invoice
     /// numbers, billing settings), the burst of an organization's rate limit override and each API key's own
     /// rate limit. 9 replaced the binary batch records (which no release wrote) with the batches and their rows as
-    /// canonical JSON, and added the organization's batch settings. Formats 1 to 8 are still read.
-    public static let snapshotFormatVersion = 9
+    /// canonical JSON, and added the organization's batch settings. 10 replaced the binary webhook endpoint
+    /// records (which no release wrote) with the webhooks as canonical JSON: endpoints, the events kept and their
+    /// deliveries, and the webhooks delivered per month. Formats 1 to 9 are still read.
+    public static let snapshotFormatVersion = 10
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -38,6 +40,14 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var batchSettings: BatchSettings?
     public internal(set) var counters = TenantCounters()
     public internal(set) var webhookEndpoints: [WebhookEndpointID: WebhookEndpointRecord] = [:]
+    /// The organization's most recent events (at most `Limits.webhookEventsKeptMax`, and every one with a
+    /// delivery still pending), oldest first in `webhookEventOrder`; older ones stay in the journal.
+    public internal(set) var webhookEvents: [EventID: WebhookEventRecord] = [:]
+    public internal(set) var webhookEventOrder: [EventID] = []
+    /// The deliveries of the events kept.
+    public internal(set) var webhookDeliveries: [WebhookDeliveryID: WebhookDeliveryRecord] = [:]
+    /// Webhooks delivered (answered 2xx) per Kenya month (`YYYY-MM`).
+    public internal(set) var webhooksDeliveredByMonth: [String: Int64] = [:]
     /// API calls per month (`YYYY-MM`).
     public internal(set) var apiCallsByMonth: [String: Int64] = [:]
     /// Balance and transaction-status queries sent to Daraja, with their results.
@@ -56,6 +66,8 @@ public struct TenantState: EventSourcedState, Equatable {
     var queryIDsByConversation: [String: QueryID] = [:]
     /// The batch row each batch payout pays (every payout a row made, so a late result still finds it).
     var batchRowsByPayment: [PaymentID: BatchRowRef] = [:]
+    /// Deliveries waiting for an attempt.
+    public internal(set) var pendingWebhookDeliveries: Set<WebhookDeliveryID> = []
     /// STK pushes and payouts started, by Kenya month of their start (a plan's hard cap counts these).
     public internal(set) var transactionsByMonth: [String: Int64] = [:]
 

@@ -228,6 +228,7 @@ public final class TenantEngine: @unchecked Sendable {
                     decided.decidedCount += 1
                     continue
                 }
+                let before = state.webhookEndpoints.isEmpty ? nil : WebhookTriggers.before(events, in: state)
                 var applied = 0
                 for event in events {
                     do {
@@ -241,10 +242,18 @@ public final class TenantEngine: @unchecked Sendable {
                     }
                 }
                 if applied == events.count {
+                    let outbox = before.map {
+                        Self.webhookEvents(
+                            events, before: $0, state: &state, seq: nextSeq + UInt64(applied), context: context,
+                            logger: logger)
+                    }
+                    let lines = lines + (outbox ?? []).map {
+                        NewEvent(type: $0.type, data: $0.canonicalData(), atMs: context.nowMs)
+                    }
                     afterApplying(state)
                     lineBytes += lines.reduce(0) { $0 + $1.data.count + $1.type.utf8.count }
                     decided.lines += lines
-                    nextSeq += UInt64(applied)
+                    nextSeq += UInt64(applied + (outbox?.count ?? 0))
                     decided.answers.append(answer)
                 }
             }

@@ -97,6 +97,26 @@ extension Gateway {
         }
     }
 
+    /// Writes the vault's plaintext (under the organization's vault lock, `withShortCodeLock`).
+    func writeVault(_ content: VaultContent, engine: TenantEngine) async throws(EngineError) {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let bytes = Array(try encoder.encode(content))
+            guard bytes.count <= Limits.credentialsBytesMax * 3 / 4 else {
+                throw EngineError(.tooLarge, "the organization's secrets no longer fit the credentials vault")
+            }
+            try await engine.store.writeCredentials(bytes, with: vault)
+        } catch let error as StoreError {
+            throw EngineError.from(error)
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.storageUnavailable, "credentials could not be encoded")
+        }
+        engine.credentialsChanged()
+    }
+
     /// One profile to save: its journal event and, when its secrets change, the new ones.
     struct ShortCodeChange: Sendable {
         var event: TenantEvent.ShortCodeSaved
@@ -122,23 +142,8 @@ extension Gateway {
                 return old.version == version && !secrets.contains { $0.shortCodeID == old.shortCodeID
                     && $0.version == old.version }
             }
-            let content = VaultContent(profiles: secrets + kept)
-            do {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                let bytes = Array(try encoder.encode(content))
-                guard bytes.count <= Limits.credentialsBytesMax * 3 / 4 else {
-                    throw EngineError(.tooLarge, "the organization's short codes no longer fit the credentials vault")
-                }
-                try await engine.store.writeCredentials(bytes, with: vault)
-            } catch let error as StoreError {
-                throw EngineError.from(error)
-            } catch let error as EngineError {
-                throw error
-            } catch {
-                throw EngineError(.storageUnavailable, "credentials could not be encoded")
-            }
-            engine.credentialsChanged()
+            let webhookSecrets = try await vaultContent(engine).webhookSecrets
+            try await writeVault(VaultContent(profiles: secrets + kept, webhookSecrets: webhookSecrets), engine: engine)
         }
         var events = preceding
         for change in changes {

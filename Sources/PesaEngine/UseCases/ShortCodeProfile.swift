@@ -34,21 +34,48 @@ struct ShortCodeSecrets: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// The signing secret of one webhook endpoint, and while it rotates the previous one. Never logged:
+/// `description` is redacted.
+struct WebhookSecretEntry: Codable, Sendable, Equatable, CustomStringConvertible {
+    var endpointID: WebhookEndpointID
+    /// `whsec_<base64>`.
+    var secret: String
+    var previous: String?
+    var previousValidUntilMs: Int64?
+
+    var description: String { "WebhookSecretEntry(\(endpointID), <redacted>)" }
+
+    enum CodingKeys: String, CodingKey {
+        case secret, previous
+        case endpointID = "endpoint_id"
+        case previousValidUntilMs = "previous_valid_until_ms"
+    }
+}
+
 /// The vault's plaintext (data-layout.md, "Credentials vault"): format 2 holds the secrets of every
 /// profile, the version the journal names and the one before (so that a change whose journal event failed
-/// leaves the recorded version readable); format 1, written before profiles, held one credential set.
+/// leaves the recorded version readable); format 3 adds the webhook endpoints' signing secrets; format 1,
+/// written before profiles, held one credential set.
 struct VaultContent: Codable {
-    static let format = 2
+    static let format = 3
 
     var format: Int?
     var profiles: [ShortCodeSecrets]?
     /// Format 1 only.
     var credentials: [MpesaCredentials]?
+    /// Format 3: the signing secrets of the organization's webhook endpoints.
+    var webhookSecrets: [WebhookSecretEntry]?
 
-    init(profiles: [ShortCodeSecrets]) {
+    init(profiles: [ShortCodeSecrets], webhookSecrets: [WebhookSecretEntry]? = nil) {
         self.format = Self.format
         self.profiles = profiles
         self.credentials = nil
+        self.webhookSecrets = webhookSecrets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, profiles, credentials
+        case webhookSecrets = "webhook_secrets"
     }
 
     enum Reading {

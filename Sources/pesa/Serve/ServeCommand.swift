@@ -226,9 +226,11 @@ struct ServeCommand: AsyncParsableCommand {
         let (folder, lock, masterKey, httpClient, upstream, registry) =
             (opened.folder, opened.lock, opened.masterKey, opened.httpClient, opened.upstream, opened.registry)
         let base = !publicURL.isEmpty ? publicURL : "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        var payments = PaymentSettings(publicURL: base, reconcileAfterMs: reconcileAfterSeconds * 1000)
+        payments.allowPrivateWebhooks = Self.environment["PESA_ALLOW_PRIVATE_WEBHOOKS"] == "1"
+        payments.allowHTTPWebhooks = Self.environment["PESA_ALLOW_HTTP_WEBHOOKS"] == "1"
         let gateway = try await Gateway.start(
-            data: folder, masterKey: masterKey, snapshotTailEventsMax: snapshotEveryEvents,
-            payments: PaymentSettings(publicURL: base, reconcileAfterMs: reconcileAfterSeconds * 1000),
+            data: folder, masterKey: masterKey, snapshotTailEventsMax: snapshotEveryEvents, payments: payments,
             upstream: upstream, logger: logger)
         let metricsToken = Self.environment["PESA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let api = await GatewayAPI.make(
@@ -248,6 +250,9 @@ struct ServeCommand: AsyncParsableCommand {
             gateway.registry, Reconciler(gateway: gateway, logger: logger), APICallFlusher(gateway: gateway),
             BillingClock(gateway: gateway),
             BatchSender(gateway: gateway, rowsPerSecond: batchRowsPerSecond, logger: logger),
+            WebhookDispatcher(
+                gateway: gateway, client: WebhookHTTPClient(),
+                renderer: apiWebhookRenderer(settings: gateway.payments), logger: logger),
         ]
         guard sandboxUpstream == "embedded" else {
             upstream.setSandboxBaseURL(sandboxUpstream)

@@ -70,6 +70,13 @@ import Testing
         Route(method: .get, path: "/v1/transactions", action: .listTransactions, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/balance", action: .readBalance, orgInPath: false) { _ in nil },
         Route(method: .get, path: "/v1/payout-batches", action: .readPayoutBatch, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/webhook-endpoints", action: .listWebhookEndpoints, orgInPath: false) { _ in
+            nil
+        },
+        Route(method: .get, path: "/v1/events", action: .listEvents, orgInPath: false) { _ in nil },
+        Route(method: .get, path: "/v1/webhook-deliveries", action: .listWebhookDeliveries, orgInPath: false) { _ in
+            nil
+        },
         Route(method: .get, path: "/v1/payout-batch-settings", action: .readPayoutBatch, orgInPath: false) { _ in nil },
         Route(method: .put, path: "/v1/payout-batch-settings", action: .updatePayoutBatchSettings, orgInPath: false) {
             _ in #"{"approval":"none","low_balance":"warn"}"#
@@ -228,7 +235,7 @@ import Testing
             }
             return checked
         }
-        #expect(checked == 355)
+        #expect(checked == 370)
         await gateway.close()
     }
 

@@ -21,6 +21,8 @@ import Testing
         .changePassword: .user, .createWebhookEndpoint: .orgAdmin,
         .listWebhookEndpoints: .orgAdmin, .deleteWebhookEndpoint: .orgAdmin, .rotateWebhookSecret: .orgAdmin,
         .listWebhookDeliveries: .orgAdmin, .retryWebhookDelivery: .orgAdmin, .readSubscription: .orgAdmin,
+        .updateWebhookEndpoint: .orgAdmin, .testWebhookEndpoint: .orgAdmin, .recoverWebhookDeliveries: .orgAdmin,
+        .listEvents: .orgAdmin,
         .listInvoices: .orgAdmin, .readInvoice: .orgAdmin, .rotateCallbackToken: .orgAdmin,
         .createOrganization: .superAdmin, .updateOrganizationBilling: .superAdmin, .readAllUsage: .superAdmin,
         .listShortCodes: .manager, .readShortCode: .manager, .createShortCode: .orgAdmin, .updateShortCode: .orgAdmin,

@@ -81,7 +81,20 @@ import Testing
         .batchChanged(.init(batchID: BatchID(slug: Fixtures.slug("acme"), sequence: 9), change: .itemsRetried,
                             actor: "usr_x", items: [0])),
         .batchSettingsSaved(BatchSettings(approval: .above, approvalAbove: Amount(shillings: 5000))),
+        .webhookEndpointUpdated(.init(endpointID: Fixtures.endpointID, events: ["payment.succeeded"],
+                                      description: "ERP", enabled: true)),
+        .webhookEventCreated(.init(eventID: Self.eventID, type: .paymentSucceeded, subject: .payment,
+                                   subjectID: Fixtures.paymentID(1).rawValue,
+                                   deliveries: [.init(deliveryID: Self.deliveryID, endpointID: Fixtures.endpointID)])),
+        .webhookDeliveryAttempted(.init(deliveryID: Self.deliveryID,
+                                        attempt: WebhookAttempt(atMs: 1_764_536_500_000, statusCode: 500,
+                                                                latencyMs: 12, error: nil),
+                                        status: .failed, nextAttemptAtMs: nil)),
+        .webhookDeliveriesQueued(.init(deliveryIDs: [Self.deliveryID], reason: .retry)),
     ]
+
+    static let eventID = EventID(randomBytes: Array(repeating: 6, count: 16))
+    static let deliveryID = WebhookDeliveryID(randomBytes: Array(repeating: 7, count: 16))
 
     static let invoice = Invoice(
         id: InvoiceID(randomBytes: Array(repeating: 8, count: 16)), month: "2026-11", periodStartMs: 1_761_944_400_000,

@@ -91,7 +91,8 @@ import Testing
         let row = try #require(state.batches[Self.batch]?.items[0])
         #expect(row.state == .sending && row.notReceivedAtMs == nil && row.resends == 1 && row.resentAtMs != nil)
         #expect(row.paymentIDs == [Fixtures.paymentID(1)])
-        let read = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 9)
+        let read = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(read == state)
         try state.applyAll([acknowledged(1), settled(1, .succeeded, code: "0")])
         #expect(itemState(state) == .succeeded)
@@ -218,7 +219,8 @@ import Testing
         let batch = try #require(state.batches[Self.batch])
         #expect(batch.status == .completedWithFailures)
         #expect(batch.count(of: .succeeded) == 1 && batch.count(of: .failed) == 1)
-        let read = try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: 9)
+        let read = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         #expect(read == state)
         // The index of payouts to rows is rebuilt: a late result still finds its row.
         var after = read

@@ -55,6 +55,18 @@ import Testing
         state.batches = [:]
         state.batchSettings = nil
         state.batchRowsByPayment = [:]
+        // Webhook events, deliveries and the endpoints' description, enabled flag and failures came with format 10.
+        state.webhookEvents = [:]
+        state.webhookEventOrder = []
+        state.webhookDeliveries = [:]
+        state.pendingWebhookDeliveries = []
+        state.webhooksDeliveredByMonth = [:]
+        for id in state.webhookEndpoints.keys {
+            state.webhookEndpoints[id]?.description = nil
+            state.webhookEndpoints[id]?.enabled = true
+            state.webhookEndpoints[id]?.disabledReason = nil
+            state.webhookEndpoints[id]?.failingSinceMs = nil
+        }
         let formatOne = state.snapshotPayload(formatVersion: 1)
         #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)

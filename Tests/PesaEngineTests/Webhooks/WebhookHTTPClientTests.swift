@@ -85,10 +85,12 @@ import Testing
         try await Self.withReceiver(.silence) { receiver in
             let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/", requireHTTPS: false)
             let response = await WebhookHTTPClient().post(
-                target, address: "127.0.0.1", headers: [], body: Self.body, timeoutMs: 300)
+                target, address: "127.0.0.1", headers: [], body: Self.body, timeoutMs: 1_500)
             #expect(response.statusCode == nil)
-            #expect(response.error == "no answer within 300 ms")
-            #expect(response.latencyMs >= 290 && response.latencyMs < 5_000, "\(response.latencyMs)")
+            #expect(response.error == "no answer within 1500 ms")
+            #expect(response.latencyMs >= 1_490 && response.latencyMs < 10_000, "\(response.latencyMs)")
+            // The request did arrive (on a loaded machine the receiver may read it after the client gave up).
+            for _ in 0..<50 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
             #expect(receiver.received.count == 1)
         }
     }
