@@ -38,6 +38,8 @@ public struct UsageCount: Sendable, Equatable {
 public struct MonthUsage: Sendable, Equatable {
     public let month: String
     public var apiCalls: Int64 = 0
+    /// Webhook deliveries answered 2xx in the month.
+    public var webhooksDelivered: Int64 = 0
     public var items: [UsageItem: UsageCount] = [:]
     /// `YYYY-MM-DD` -> counts of that day.
     public var byDay: [String: [UsageItem: UsageCount]] = [:]
@@ -70,6 +72,7 @@ extension TenantState {
         guard let range = KenyaTime.month(month) else { return nil }
         var usage = MonthUsage(month: month)
         usage.apiCalls = apiCallsByMonth[month] ?? 0
+        usage.webhooksDelivered = webhooksDeliveredByMonth[month] ?? 0
         let table = payments
         for row in 0..<table.count {
             let createdAtMs = table.createdAtMs(at: row)

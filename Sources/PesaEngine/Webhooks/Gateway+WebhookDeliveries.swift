@@ -46,6 +46,19 @@ extension Gateway {
         }
     }
 
+    /// An event rendered by `render` from the state, with its deliveries (`GET /v1/events/{id}`).
+    public func webhookEventDocument(
+        _ id: String, in organization: OrganizationID, by actor: Actor,
+        render: @escaping @Sendable (WebhookEventRecord, [WebhookDeliveryRecord], TenantState) -> [UInt8]
+    ) async throws(EngineError) -> [UInt8] {
+        try actor.authorize(.listEvents, in: organization)
+        guard let eventID = try? EventID(parsing: id) else { throw EngineError.notFound("event") }
+        return try await engine(organization).read { (state) throws(EngineError) in
+            guard let event = state.webhookEvents[eventID] else { throw EngineError.notFound("event") }
+            return render(event, event.deliveries.compactMap { state.webhookDeliveries[$0] }, state)
+        }
+    }
+
     /// Deliveries, newest event first, filtered; paged by delivery id.
     public func webhookDeliveries(
         _ filter: WebhookDeliveryFilter, after cursor: String?, limit: Int, in organization: OrganizationID,

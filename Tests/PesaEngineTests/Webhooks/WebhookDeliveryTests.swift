@@ -41,16 +41,22 @@ import Testing
                 #expect(request.head.headers["webhook-id"].first == event.id.rawValue)
                 let timestamp = try #require(Int64(request.head.headers["webhook-timestamp"].first ?? ""))
                 let signature = try #require(request.head.headers["webhook-signature"].first)
-                #expect(WebhookSignature.verify(
-                    header: signature, id: event.id.rawValue, timestampSeconds: timestamp, body: request.body,
-                    secret: try WebhookSecret(text: made.secret)))
+                #expect(
+                    WebhookSignature.verify(
+                        header: signature, id: event.id.rawValue, timestampSeconds: timestamp, body: request.body,
+                        secret: try WebhookSecret(text: made.secret)))
                 let delivered = try await harness.gateway.webhookDeliveries(
                     WebhookDeliveryFilter(), after: nil, limit: 10, in: harness.organization, by: harness.admin)
                 #expect(delivered.items.map(\.delivery.status) == [.succeeded])
                 #expect(await Self.deliverDue(harness) == 0)  // nothing is sent twice after a success
+                let usage = try await harness.gateway.usage(month: nil, in: harness.organization, by: harness.admin)
+                #expect(usage.webhooksDelivered == 1)  // metered for billing
                 // Another organization sees neither the endpoint nor the event.
-                let other = EngineHarness.member(.orgAdmin, of: try await harness.gateway.createOrganization(
-                    name: "Other", slug: "other", plan: "starter", by: EngineHarness.superAdmin).record.id)
+                let other = EngineHarness.member(
+                    .orgAdmin,
+                    of: try await harness.gateway.createOrganization(
+                        name: "Other", slug: "other", plan: "starter", by: EngineHarness.superAdmin
+                    ).record.id)
                 await #expect(throws: EngineError.self) {
                     _ = try await harness.gateway.webhookEvent(
                         event.id.rawValue, in: harness.organization, by: other)

@@ -37,6 +37,7 @@ struct UsageController: Sendable {
         let periodStart: String
         let periodEnd: String
         let apiCalls: Int64
+        let webhooksDelivered: Int64
         let items: [String: CountJSON]
         let byShortCode: [String: [String: CountJSON]]
         let journalSeqFrom: UInt64?
@@ -51,6 +52,7 @@ struct UsageController: Sendable {
             periodStart = RFC3339.string(ms: range.startMs)
             periodEnd = RFC3339.string(ms: range.endMs)
             apiCalls = usage.apiCalls
+            webhooksDelivered = usage.webhooksDelivered
             items = UsageController.items(usage.items)
             byShortCode = usage.byShortCode.mapValues(UsageController.items)
             journalSeqFrom = usage.firstSeq
@@ -63,6 +65,7 @@ struct UsageController: Sendable {
             case periodStart = "period_start"
             case periodEnd = "period_end"
             case apiCalls = "api_calls"
+            case webhooksDelivered = "webhooks_delivered"
             case byShortCode = "by_short_code"
             case journalSeqFrom = "journal_seq_from"
             case journalSeqTo = "journal_seq_to"
@@ -185,7 +188,8 @@ struct UsageController: Sendable {
         action: .readUsage, tag: "billing", query: query,
         responseBody: JSONSchema.object([
             "month": JSONSchema.string, "timezone": JSONSchema.string, "period_start": JSONSchema.dateTime,
-            "period_end": JSONSchema.dateTime, "api_calls": JSONSchema.integer, "items": items,
+            "period_end": JSONSchema.dateTime, "api_calls": JSONSchema.integer,
+            "webhooks_delivered": JSONSchema.integer, "items": items,
             "by_short_code": ["type": "object", "additionalProperties": items],
             "journal_seq_from": JSONSchema.nullable(JSONSchema.integer),
             "journal_seq_to": JSONSchema.nullable(JSONSchema.integer), "rate_limit": JSONSchema.rateLimit,

@@ -138,10 +138,26 @@ struct APIWebhookRenderer: WebhookRendering {
         let type: String
         let createdAt: String
         let data: Data?
+        /// `GET /v1/events/{id}` only: what the event is about, and its deliveries.
+        var object: String?
+        var objectID: String?
+        var deliveries: [WebhookDeliveryJSON]?
 
         enum CodingKeys: String, CodingKey {
-            case id, type, data
+            case id, type, data, object, deliveries
             case createdAt = "created_at"
+            case objectID = "object_id"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(type, forKey: .type)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(data, forKey: .data)  // null when the object is gone
+            try container.encodeIfPresent(object, forKey: .object)
+            try container.encodeIfPresent(objectID, forKey: .objectID)
+            try container.encodeIfPresent(deliveries, forKey: .deliveries)
         }
     }
 
@@ -150,12 +166,24 @@ struct APIWebhookRenderer: WebhookRendering {
     }
 
     func body(of event: WebhookEventRecord, in state: TenantState) -> [UInt8] {
+        document(of: event, deliveries: nil, in: state)
+    }
+
+    /// The webhook body; with `deliveries`, the event as `GET /v1/events/{id}` shows it.
+    func document(of event: WebhookEventRecord, deliveries: [WebhookDeliveryRecord]?, in state: TenantState)
+        -> [UInt8]
+    {
         func encode(_ data: (some Encodable)?) -> [UInt8] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = Body(
+            var body = Body(
                 id: event.id.rawValue, type: event.type.rawValue, createdAt: RFC3339.string(ms: event.createdAtMs),
                 data: data)
+            if let deliveries {
+                body.object = event.subject.rawValue
+                body.objectID = event.subjectID
+                body.deliveries = deliveries.map { WebhookDeliveryJSON($0, type: event.type) }
+            }
             return (try? encoder.encode(body)).map(Array.init) ?? []
         }
         let id = event.subjectID ?? ""

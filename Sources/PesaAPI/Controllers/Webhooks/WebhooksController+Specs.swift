@@ -77,8 +77,14 @@ extension WebhooksController {
         tag: "webhooks", query: JSONSchema.pageQuery.merging(org.merging(["type": JSONSchema.string]) { $1 }) { $1 },
         responseBody: JSONSchema.page(of: eventSchema), errors: [.invalidField])
     static let eventSpec = RouteSpec(
-        .get, "/v1/events/{id}", summary: "An event with its deliveries", action: .listEvents, tag: "webhooks",
-        query: org, responseBody: eventSchema, errors: [.notFound])
+        .get, "/v1/events/{id}",
+        summary: "An event as its deliveries carry it (data: the object as its route shows it now) and its deliveries",
+        action: .listEvents, tag: "webhooks", query: org,
+        responseBody: JSONSchema.object([
+            "id": JSONSchema.string, "type": JSONSchema.string, "created_at": JSONSchema.dateTime,
+            "data": JSONSchema.object([:]), "object": JSONSchema.string, "object_id": JSONSchema.string,
+            "deliveries": JSONSchema.array(of: deliverySchema),
+        ]), errors: [.notFound])
     static let deliveriesSpec = RouteSpec(
         .get, "/v1/webhook-deliveries",
         summary: "Every delivery with its attempts (status code, latency, error) and next retry, newest event "

@@ -121,10 +121,15 @@ struct WebhooksController: Sendable {
             nextCursor: found.more ? found.items.last.map { PageCursor(position: $0.id.rawValue) } : nil)
     }
 
-    @Sendable func event(_ request: Request, context: PesaRequestContext) async throws -> WebhookEventJSON {
+    /// The event as its deliveries carry it (`data`: the object as its route shows it now), with what it is about
+    /// and its deliveries.
+    @Sendable func event(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let (organization, actor) = try caller(request, context: context)
-        let found = try await gateway.webhookEvent(try id(context), in: organization, by: actor)
-        return WebhookEventJSON(found.event, deliveries: found.deliveries)
+        let renderer = APIWebhookRenderer(settings: gateway.payments)
+        let bytes = try await gateway.webhookEventDocument(try id(context), in: organization, by: actor) {
+            renderer.document(of: $0, deliveries: $1, in: $2)
+        }
+        return InvoicesController.text(String(decoding: bytes, as: UTF8.self), type: "application/json")
     }
 
     @Sendable func deliveries(_ request: Request, context: PesaRequestContext) async throws
