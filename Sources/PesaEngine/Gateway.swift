@@ -30,6 +30,8 @@ public final class Gateway: Sendable {
     public let planCatalog = PlanCatalog()
     /// When the billing clock last looked at every organization, loaded or not (`advanceBilling`).
     let lastFullBillingPassMs = Mutex<Int64?>(nil)
+    /// The organizations' webhook signing secrets as last read from their vaults (`webhookSigningSecrets`).
+    let webhookSecrets = WebhookSecretCache()
 
     init(
         registry: TenantRegistry, system: TenantEngine, masterKey: MasterKey, clock: any WallClock, logger: Logger,

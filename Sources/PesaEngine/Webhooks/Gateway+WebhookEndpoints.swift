@@ -186,12 +186,21 @@ extension Gateway {
         }
     }
 
-    /// The secrets that sign for an endpoint now: its current one, and the previous one within its overlap.
+    /// The secrets that sign for an endpoint now: its current one, and the previous one within its overlap. The
+    /// vault is read once per change of the organization's secrets (`WebhookSecretCache`), not per delivery.
     func webhookSigningSecrets(_ endpointID: WebhookEndpointID, engine: TenantEngine) async throws(EngineError)
         -> [WebhookSecret]
     {
-        let entry = try await vaultContent(engine).webhookSecrets?.first { $0.endpointID == endpointID }
-        guard let entry else {
+        // Read before the vault: a change after this point bumps it, so a stale entry is never used.
+        let generation = engine.credentialsGeneration
+        let entries: [WebhookSecretEntry]
+        if let cached = webhookSecrets.entries(engine.tenantID, generation: generation) {
+            entries = cached
+        } else {
+            entries = try await vaultContent(engine).webhookSecrets ?? []
+            webhookSecrets.keep(entries, for: engine.tenantID, generation: generation)
+        }
+        guard let entry = entries.first(where: { $0.endpointID == endpointID }) else {
             throw EngineError(.credentialsMissing, "the signing secret of webhook endpoint \(endpointID) is missing")
         }
         var texts = [entry.secret]

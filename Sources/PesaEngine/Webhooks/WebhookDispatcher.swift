@@ -157,7 +157,10 @@ extension Gateway {
                 else { return nil }
                 return (event, endpoint, renderer.body(of: event, in: state))
             })
-        else { return }
+        else {
+            await giveUpIfStopped(delivery.id, engine: try? await engine(organization))
+            return
+        }
         let (event, endpoint, body) = found
         let startedMs = clock.nowMs()
         let response = await attemptWebhook(
@@ -178,6 +181,18 @@ extension Gateway {
             logger.debug(
                 "webhook delivery failed",
                 metadata: ["delivery": "\(delivery.id)", "status": "\(response.statusCode ?? 0)"])
+        }
+    }
+
+    /// A pending delivery whose endpoint is disabled or gone (a change raced with the delivery being picked) is
+    /// given up, so that it is not picked again at every tick.
+    private func giveUpIfStopped(_ id: WebhookDeliveryID, engine: TenantEngine?) async {
+        _ = try? await engine?.execute { (state, _) throws(EngineError) -> Decision<Void> in
+            guard let delivery = state.webhookDeliveries[id], delivery.status == .pending,
+                state.webhookEndpoints[delivery.endpointID]?.enabled != true
+            else { return Decision(value: ()) }
+            return Decision(
+                events: [.webhookDeliveriesQueued(.init(deliveryIDs: [id], reason: .endpointStopped))], value: ())
         }
     }
 
@@ -236,11 +251,12 @@ extension Gateway {
         let gone = response.statusCode == 410
         let failingSince = state.webhookEndpoints[delivery.endpointID]?.failingSinceMs ?? attempt.atMs
         let exhausted = nowMs - failingSince >= Limits.webhookFailingDisableMs
+        let stops = gone || exhausted || next == nil
         var events: [TenantEvent] = [
             .webhookDeliveryAttempted(
                 .init(
-                    deliveryID: delivery.id, attempt: attempt, status: gone || next == nil ? .failed : .pending,
-                    nextAttemptAtMs: gone ? nil : next))
+                    deliveryID: delivery.id, attempt: attempt, status: stops ? .failed : .pending,
+                    nextAttemptAtMs: stops ? nil : next))
         ]
         if gone || exhausted {
             let reason =

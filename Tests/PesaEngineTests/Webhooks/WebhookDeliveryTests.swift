@@ -126,4 +126,49 @@ import Testing
             #expect(refused?.param == "url")
         }
     }
+
+    @Test func anEndpointFailingForFiveDaysIsDisabledAndTheOthersAreTold() async throws {
+        let start: Int64 = 1_780_000_000_000
+        let clock = SettableClock(start)
+        let failing = WebhookReceiver.Answer.respond(status: 500, headers: [], body: [])
+        let ok = WebhookReceiver.Answer.respond(status: 200, headers: [], body: [])
+        try await WebhookHTTPClientTests.withReceiver(failing) { bad in
+            try await WebhookHTTPClientTests.withReceiver(ok) { good in
+                try await PaymentsHarness.run(clock: clock) { harness in
+                    let broken = try await harness.gateway.createWebhookEndpoint(
+                        WebhookEndpointInput(url: "http://127.0.0.1:\(bad.port)/"), in: harness.organization,
+                        by: harness.admin)
+                    _ = try await harness.gateway.createWebhookEndpoint(
+                        WebhookEndpointInput(url: "http://127.0.0.1:\(good.port)/"), in: harness.organization,
+                        by: harness.admin)
+                    let id = broken.endpoint.id.rawValue
+                    _ = try await harness.gateway.sendWebhookTest(id, in: harness.organization, by: harness.admin)
+                    #expect(await Self.deliverDue(harness) == 1)
+                    var endpoint = try await harness.gateway.webhookEndpoint(
+                        id, in: harness.organization, by: harness.admin)
+                    #expect(endpoint.enabled && endpoint.failingSinceMs == start)
+                    // Five days later, still failing: the endpoint is disabled, its delivery given up.
+                    clock.set(start + Limits.webhookFailingDisableMs + 1_000)
+                    _ = try await harness.gateway.sendWebhookTest(id, in: harness.organization, by: harness.admin)
+                    #expect(await Self.deliverDue(harness) == 2)
+                    endpoint = try await harness.gateway.webhookEndpoint(
+                        id, in: harness.organization, by: harness.admin)
+                    #expect(!endpoint.enabled && endpoint.disabledReason == "every attempt failed for 5 days")
+                    let pending = try await harness.gateway.webhookDeliveries(
+                        WebhookDeliveryFilter(status: .pending, endpoint: broken.endpoint.id), after: nil, limit: 10,
+                        in: harness.organization, by: harness.admin)
+                    #expect(pending.items.isEmpty)
+                    let told = try await harness.gateway.webhookEvents(
+                        type: .endpointDisabled, after: nil, limit: 10, in: harness.organization, by: harness.admin)
+                    #expect(told.items.first?.subjectID == id && told.items.first?.deliveries.count == 1)
+                    #expect(await Self.deliverDue(harness) == 1)  // the notice, to the other endpoint
+                    #expect(good.received.count == 1)
+                    let audit = try await harness.gateway.auditLog(
+                        in: harness.organization, after: 0, limit: 10,
+                        filter: AuditFilter(action: "webhook.disable"), by: harness.admin)
+                    #expect(audit.entries.map(\.target) == ["\(id) every attempt failed for 5 days"])
+                }
+            }
+        }
+    }
 }
