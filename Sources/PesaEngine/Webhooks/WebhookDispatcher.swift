@@ -65,6 +65,8 @@ public struct WebhookDispatcher: Service {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(tickMs)) }
                 tenants = Set(gateway.registry.loadedTenantIDs)
             }
+            // Shutting down: deliveries under way stop at once and stay pending (sent again after the restart).
+            group.cancelAll()
         }
     }
 }
@@ -165,6 +167,7 @@ extension Gateway {
         let startedMs = clock.nowMs()
         let response = await attemptWebhook(
             event: event, endpoint: endpoint, body: body, engine: engine, client: client)
+        guard !Task.isCancelled else { return }  // shutting down: not the endpoint's failure, no attempt counted
         let attempt = WebhookAttempt(
             atMs: startedMs, statusCode: response.statusCode, latencyMs: response.latencyMs,
             error: response.error.map { String($0.prefix(300)) })

@@ -80,7 +80,12 @@ public final class WebhookHTTPClient: Sendable {
                 channel.channel.close(promise: nil)
             }
             defer { timer.cancel() }
-            var answer = try await exchange.run(on: channel) { elapsedMs() }
+            // A cancelled task (the gateway shutting down) closes the connection instead of waiting for the answer.
+            var answer = try await withTaskCancellationHandler {
+                try await exchange.run(on: channel) { elapsedMs() }
+            } onCancel: {
+                channel.channel.close(promise: nil)
+            }
             if answer.statusCode == nil {
                 answer.error =
                     NIODeadline.now() >= deadline ? timedOut(timeoutMs) : "the connection closed before an answer"

@@ -81,6 +81,21 @@ import Testing
         }
     }
 
+    @Test func aCancelledPostStopsWaitingAtOnce() async throws {
+        try await Self.withReceiver(.silence) { receiver in
+            let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/", requireHTTPS: false)
+            let started = ContinuousClock.now
+            let post = Task {
+                await WebhookHTTPClient().post(target, address: "127.0.0.1", headers: [], body: Self.body)
+            }
+            for _ in 0..<50 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            post.cancel()
+            let response = await post.value
+            #expect(response.statusCode == nil)
+            #expect(ContinuousClock.now - started < .seconds(10), "waited for the 15 s timeout")
+        }
+    }
+
     @Test func silentReceiverRunsIntoTheTimeout() async throws {
         try await Self.withReceiver(.silence) { receiver in
             let target = try WebhookTarget.parse("http://127.0.0.1:\(receiver.port)/", requireHTTPS: false)
