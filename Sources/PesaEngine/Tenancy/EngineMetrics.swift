@@ -44,3 +44,14 @@ enum UnmatchedCallbacks {
         ).increment()
     }
 }
+
+/// Webhook attempts by outcome (`pesa_webhook_attempts_total{outcome}`: `succeeded`, `retrying`, `failed`) and
+/// endpoints the gateway disabled (`pesa_webhook_endpoints_disabled_total`): what an operator alerts on.
+enum WebhookMetrics {
+    static func count(_ status: WebhookDeliveryStatus) {
+        let outcome = status == .pending ? "retrying" : status.rawValue
+        Counter(label: "pesa_webhook_attempts_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
+    static func countDisabled() { Counter(label: "pesa_webhook_endpoints_disabled_total").increment() }
+}

@@ -171,14 +171,20 @@ extension Gateway {
         let attempt = WebhookAttempt(
             atMs: startedMs, statusCode: response.statusCode, latencyMs: response.latencyMs,
             error: response.error.map { String($0.prefix(300)) })
-        _ = try? await engine.execute { (state, context) throws(EngineError) -> Decision<Void> in
+        let journaled = try? await engine.execute { (state, context) throws(EngineError) -> Decision<[TenantEvent]> in
             guard let current = state.webhookDeliveries[delivery.id], current.status == .pending else {
-                return Decision(value: ())
+                return Decision(value: [])
             }
-            return Decision(
-                events: Self.attemptEvents(
-                    current, attempt: attempt, response: response, in: state, nowMs: context.nowMs),
-                value: ())
+            let events = Self.attemptEvents(
+                current, attempt: attempt, response: response, in: state, nowMs: context.nowMs)
+            return Decision(events: events, value: events)
+        }
+        for event in journaled ?? [] {
+            switch event {
+            case .webhookDeliveryAttempted(let data): WebhookMetrics.count(data.status)
+            case .webhookEndpointUpdated(let data) where data.enabled == false: WebhookMetrics.countDisabled()
+            default: break
+            }
         }
         if !response.isSuccess {
             logger.debug(
