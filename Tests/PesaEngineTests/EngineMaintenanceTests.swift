@@ -37,6 +37,23 @@ import Testing
         #expect(try await reloaded.read { $0.organization?.slug.rawValue } == "acme")
     }
 
+    /// The background services (reconciler, batch sender, webhook dispatcher) look at loaded tenants every few
+    /// hundred milliseconds; looking is not using, so an organization nobody uses still unloads.
+    @Test func backgroundLooksDoNotKeepATenantLoaded() async throws {
+        let clock = SettableClock(1_000)
+        let harness = try await EngineHarness.start(clock: clock)
+        let acme = try await harness.makeOrganization("acme")
+        let engine = try await harness.gateway.engine(acme)
+        let used = engine.lastUsedMs
+        clock.set(900_000)
+        await harness.gateway.reconcile(acme)
+        _ = await harness.gateway.sendBatchRows(acme, pacer: BatchPacer(rowsPerSecond: 10), budget: 1)
+        _ = await harness.gateway.dueWebhookDeliveries(acme, nowMs: 900_000, max: 1, excluding: [])
+        #expect(engine.lastUsedMs == used)
+        _ = try await engine.read { $0.payments.count }
+        #expect(engine.lastUsedMs == 900_000)
+    }
+
     /// Many requests for a tenant that is not open share one opening (it used to allow a single waiter).
     @Test func manyCallersShareOneOpening() async throws {
         let (registry, id) = try await Self.registryWithOneTenant(seed: 4)

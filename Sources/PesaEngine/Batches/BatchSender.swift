@@ -57,7 +57,8 @@ extension Gateway {
         guard let engine = try? await engine(organization) else { return false }
         await expireApprovals(engine)
         let resent = await resendNotReceived(organization, engine: engine, pacer: pacer)
-        guard let (batch, rows) = try? await engine.read({ state in Self.queuedRows(state, max: budget) }),
+        guard
+            let (batch, rows) = try? await engine.read(touch: false, { state in Self.queuedRows(state, max: budget) }),
             let batch, let principal = try? Principal(role: batch.createdByRole, organizationID: organization)
         else { return resent }
         // Rows are sent as the batch's creator: their role, and their API key's environment.
@@ -145,7 +146,7 @@ extension Gateway {
         -> Bool
     {
         let due =
-            (try? await engine.read { state in
+            (try? await engine.read(touch: false) { state in
                 state.batches.values.filter(\.mayBeSent).flatMap { batch in
                     batch.items.indices.lazy.filter { batch.items[$0].notReceivedAtMs != nil }.map { (batch, $0) }
                 }
@@ -222,7 +223,7 @@ extension Gateway {
     private func expireApprovals(_ engine: TenantEngine) async {
         let nowMs = clock.nowMs()
         let anyDue =
-            (try? await engine.read { state in
+            (try? await engine.read(touch: false) { state in
                 state.batches.values.contains { $0.review == .pending && ($0.approvalExpiresAtMs ?? .max) <= nowMs }
             }) ?? false
         guard anyDue else { return }

@@ -40,7 +40,10 @@ extension Gateway {
         guard let engine = try? await engine(organization) else { return }
         let settings = payments
         let nowMs = clock.nowMs()
-        let due = (try? await engine.read { state in Self.duePayments(state, nowMs: nowMs, settings: settings) }) ?? []
+        let due =
+            (try? await engine.read(touch: false) { state in
+                Self.duePayments(state, nowMs: nowMs, settings: settings)
+            }) ?? []
         guard !due.isEmpty else { return }
         var profiles: [ShortCodeID: ShortCodeProfile] = [:]
         for payment in due {

@@ -123,10 +123,11 @@ public final class TenantEngine: @unchecked Sendable {
     }
 
     /// Reads the durable state: at once when no batch is in flight, else after it (see the type's comment).
-    /// `body` runs under the state's lock, so it must be quick (no I/O, no waiting).
-    public func read<Value: Sendable>(_ body: @escaping @Sendable (TenantState) throws(EngineError) -> Value)
-        async throws(EngineError) -> Value
-    {
+    /// `body` runs under the state's lock, so it must be quick (no I/O, no waiting). A background service that
+    /// only looks (`touch: false`) does not count as a use, so an organization nobody uses still unloads.
+    public func read<Value: Sendable>(
+        touch: Bool = true, _ body: @escaping @Sendable (TenantState) throws(EngineError) -> Value
+    ) async throws(EngineError) -> Value {
         let direct = current.withLock { current -> Result<Value, EngineError>? in
             guard !current.holdsUndurableEvents else { return nil }
             do throws(EngineError) { return .success(try body(current.state)) } catch { return .failure(error) }
@@ -134,7 +135,7 @@ public final class TenantEngine: @unchecked Sendable {
         guard let direct else {
             return try await execute { (state, _) throws(EngineError) in Decision(value: try body(state)) }
         }
-        lastUsed.store(clock.nowMs(), ordering: .relaxed)
+        if touch { lastUsed.store(clock.nowMs(), ordering: .relaxed) }
         return try direct.get()
     }
 

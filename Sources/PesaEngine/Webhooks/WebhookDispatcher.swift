@@ -129,7 +129,7 @@ extension Gateway {
     ) async -> (due: [WebhookDeliveryRecord], nextAtMs: Int64?) {
         guard let engine = try? await engine(organization) else { return ([], nil) }
         return
-            (try? await engine.read { state in
+            (try? await engine.read(touch: false) { state in
                 var due: [WebhookDeliveryRecord] = []
                 var next: Int64?
                 for id in state.pendingWebhookDeliveries where !flying.contains(id) {
