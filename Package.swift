@@ -256,6 +256,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "PesaTesting", "PesaStore", "PesaCore", .product(name: "Logging", package: "swift-log"),
+                // The webhook tests check signatures on their own, with HMAC-SHA256 straight from swift-crypto.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
