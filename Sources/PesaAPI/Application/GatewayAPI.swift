@@ -12,15 +12,20 @@ public struct GatewayAPI: Sendable {
     public let configuration: APIConfiguration
     /// First answers holding a secret, for retries (`SecretAnswers`): one per API, shared by its routers.
     let secretAnswers = SecretAnswers()
+    /// Failed logins, shared by `POST /v1/auth/login` and the dashboard's login form.
+    let loginThrottle = LoginThrottle()
+    /// The dashboard's browser sessions (`DashboardSessions`).
+    public let dashboardSessions: DashboardSessions
 
     /// `bcryptCost`: lower only in tests. The JWT key is derived from the master key, so restarts keep sessions.
     /// `metricsToken` (`PESA_METRICS_TOKEN`): a bearer token that may read `GET /metrics` besides super admins.
     /// `rateLimitClock`: the rate limiter's time (tests move it). `meteringAndRateLimits` false: no request is
     /// rate limited or counted as an API call (only the benchmark's baseline arm turns them off, to measure what
-    /// they cost).
+    /// they cost). `dashboardClock`: the time of the dashboard's session expiry (tests move it).
     public static func make(
         gateway: Gateway, metricsRegistry: PrometheusCollectorRegistry, bcryptCost: Int? = nil,
-        metricsToken: String? = nil, rateLimitClock: APIClock = .system, meteringAndRateLimits: Bool = true
+        metricsToken: String? = nil, rateLimitClock: APIClock = .system, meteringAndRateLimits: Bool = true,
+        dashboardClock: APIClock = .system
     ) async -> GatewayAPI {
         let accessTokens = await AccessTokens(signingKey: gateway.jwtSigningKey())
         let directory = GatewayAuthDirectory(gateway: gateway)
@@ -37,17 +42,18 @@ public struct GatewayAPI: Sendable {
             jsonContentTypeExemptPathPrefixes: ["/ui/", "/callbacks/"], publicURL: gateway.payments.publicURL,
             metricsToken: metricsToken, countAPICall: meteringAndRateLimits ? countAPICall : nil)
         configuration.billingWarning = { organization in await gateway.billingWarning(of: organization) }
+        configuration.sessionCookieName = DashboardController.sessionCookieName
         return GatewayAPI(
             gateway: gateway, accessTokens: accessTokens, passwordHasher: PasswordHasher(cost: bcryptCost),
-            configuration: configuration)
+            configuration: configuration, dashboardSessions: DashboardSessions(clock: dashboardClock))
     }
 
     /// Every route of the contract built so far.
     public func addRoutes(to routes: APIRoutes) {
-        LoginController(
-            accessTokens: accessTokens, passwordHasher: passwordHasher, throttle: LoginThrottle(),
-            directory: GatewayAuthDirectory(gateway: gateway)
-        ).addRoutes(to: routes)
+        let login = LoginController(
+            accessTokens: accessTokens, passwordHasher: passwordHasher, throttle: loginThrottle,
+            directory: GatewayAuthDirectory(gateway: gateway))
+        login.addRoutes(to: routes)
         OrganizationsController(gateway: gateway).addRoutes(to: routes)
         UsersController(gateway: gateway, passwordHasher: passwordHasher).addRoutes(to: routes)
         APIKeysController(gateway: gateway, firstAnswers: secretAnswers).addRoutes(to: routes)
@@ -69,6 +75,12 @@ public struct GatewayAPI: Sendable {
         C2BValidationController(gateway: gateway).addRoutes(to: routes)
         C2BSimulateController(gateway: gateway).addRoutes(to: routes)
         CallbacksController(gateway: gateway).addRoutes(to: routes)
+        // The dashboard's pages are no routes of the JSON API (not in the OpenAPI document): on the router itself.
+        DashboardController(
+            gateway: gateway, login: login, sessions: dashboardSessions,
+            directory: GatewayAuthDirectory(gateway: gateway),
+            publicURLIsHTTPS: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false
+        ).addRoutes(to: routes.router)
     }
 
     public func buildRouter() -> Router<PesaRequestContext> {

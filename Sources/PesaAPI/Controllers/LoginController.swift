@@ -58,7 +58,18 @@ public struct LoginController: Sendable {
 
     @Sendable func login(_ request: Request, context: PesaRequestContext) async throws -> LoginResponse {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        let email = body.email.trimmingSpaces().lowercased()
+        let issued = try await logIn(email: body.email, password: body.password, request: request, context: context)
+            .issued
+        return LoginResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: issued.expiresInSeconds)
+    }
+
+    /// The login itself, shared by `POST /v1/auth/login` and the dashboard's login form: the email's shape, the
+    /// throttle, the password check, the audit, and a new token. Throws what the API answers (422 on `email`,
+    /// 429, 401).
+    func logIn(email rawEmail: String, password: String, request: Request, context: PesaRequestContext)
+        async throws -> (account: LoginAccount, issued: IssuedAccessToken)
+    {
+        let email = rawEmail.trimmingSpaces().lowercased()
         guard !email.isEmpty, email.count <= Limits.emailCharactersMax else {
             throw APIError.invalidField("email", "email must be 1 to \(Limits.emailCharactersMax) characters")
         }
@@ -73,7 +84,7 @@ public struct LoginController: Sendable {
         if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         let account = try await directory.account(forEmail: email)
         let queueKey = PasswordHasher.queueKey(for: account, address: address)
-        guard try await passwordHasher.verify(body.password, against: account?.passwordHash, queueKey: queueKey),
+        guard try await passwordHasher.verify(password, against: account?.passwordHash, queueKey: queueKey),
             let account
         else {
             throttle.recordFailure(email: email, address: address)
@@ -97,7 +108,7 @@ public struct LoginController: Sendable {
         try await directory.recordLogin(succeeded: true, account: account, requestID: context.requestID)
         let issued = try await accessTokens.issue(user: account.user, principal: account.principal)
         context.logger.info("login", metadata: ["subject": .string(account.user.rawValue)])
-        return LoginResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: issued.expiresInSeconds)
+        return (account, issued)
     }
 
     /// Ends the caller's login session: its JWT (by `jti`) is refused from the next request on. 204.

@@ -3,7 +3,7 @@ public import PesaCore
 
 /// Counts each request an organization's caller (a user or an API key of it) makes, for usage and billing.
 /// Installed after the rate limit, so a request it refused (429) is not counted; anonymous requests, Daraja's
-/// callbacks and a super admin's requests are not an organization's calls.
+/// callbacks, a super admin's requests and the dashboard's pages (`/ui/`) are not an organization's calls.
 public struct APICallCountMiddleware: RouterMiddleware {
     public typealias Context = PesaRequestContext
 
@@ -16,7 +16,9 @@ public struct APICallCountMiddleware: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let organization = context.identity?.organizationID { count(organization) }
+        if let organization = context.identity?.organizationID, !DashboardPaths.isDashboard(request.uri.path) {
+            count(organization)
+        }
         return try await next(request, context)
     }
 }

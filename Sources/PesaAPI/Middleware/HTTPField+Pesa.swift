@@ -10,6 +10,8 @@ extension HTTPField.Name {
     public static let rateLimitReset = named("RateLimit-Reset")
     public static let billingWarning = named("Pesa-Billing-Warning")
     public static let forwardedFor = named("X-Forwarded-For")
+    public static let xFrameOptions = named("X-Frame-Options")
+    public static let referrerPolicy = named("Referrer-Policy")
 
     private static func named(_ name: String) -> Self {
         guard let field = Self(name) else { preconditionFailure("invalid header name \(name)") }
