@@ -16,7 +16,9 @@ public protocol WebhookRendering: Sendable {
 /// slots and never a payment, a callback or another organization. Every attempt is journaled
 /// (`webhook.delivery_attempted`); a restart resumes from the journal (a delivery whose answer the crash lost
 /// is sent again, with the same `webhook-id`). It looks at every tenant at start-up, then at the tenants in
-/// use and those whose next attempt is due.
+/// use and those whose next attempt is due, every `tickMs` and as soon as a delivery ends (its slot is taken
+/// again at once: with slots freed only at the tick, an organization would get at most `perOrganizationMax`
+/// deliveries per tick, 80 a second, however fast its endpoint answers).
 public struct WebhookDispatcher: Service {
     let gateway: Gateway
     let client: WebhookHTTPClient
@@ -41,6 +43,7 @@ public struct WebhookDispatcher: Service {
 
     public func run() async throws {
         let flights = WebhookFlights()
+        let wake = WebhookWake()
         var tenants = Set(gateway.registry.listings.map(\.id))
         var dueAt: [String: Int64] = [:]
         await withDiscardingTaskGroup { group in
@@ -51,18 +54,28 @@ public struct WebhookDispatcher: Service {
                     guard let organization = try? OrganizationID(parsing: tenant) else { continue }
                     let free = min(
                         perOrganizationMax - flights.count(tenant), instanceMax - flights.total)
+                    guard free > 0 else {
+                        // Every slot is taken: nothing to read until one ends (which wakes this loop).
+                        dueAt[tenant] = nowMs
+                        continue
+                    }
                     let (due, next) = await gateway.dueWebhookDeliveries(
-                        organization, nowMs: nowMs, max: max(free, 0), excluding: flights.ids(tenant))
+                        organization, nowMs: nowMs, max: free, excluding: flights.ids(tenant))
                     dueAt[tenant] = next
                     for delivery in due where flights.start(delivery.id, tenant: tenant) {
                         group.addTask {
                             await gateway.deliverWebhook(
                                 delivery, in: organization, client: client, renderer: renderer, logger: logger)
                             flights.end(delivery.id, tenant: tenant)
+                            wake.signal()
                         }
                     }
                 }
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(tickMs)) }
+                await withGracefulShutdownHandler {
+                    await wake.wait(ms: tickMs)
+                } onGracefulShutdown: {
+                    wake.signal()
+                }
                 tenants = Set(gateway.registry.loadedTenantIDs)
             }
             // Shutting down: deliveries under way stop at once and stay pending (sent again after the restart).
@@ -83,6 +96,53 @@ final class WebhookFlights: Sendable {
     }
     func end(_ id: WebhookDeliveryID, tenant: String) {
         state.withLock { _ = $0[tenant]?.remove(id) }
+    }
+}
+
+/// Wakes the dispatcher before its tick: a delivery ended (its slot is free), or the service stops.
+final class WebhookWake: Sendable {
+    private struct State {
+        var signalled = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Ends the wait under way, or the next one at once if none is under way.
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.signalled = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at a signal (at once if one came since the last wait), after `ms`, or when the task is cancelled.
+    func wait(ms: Int64) async {
+        let timer = Task {
+            guard (try? await Task.sleep(for: .milliseconds(ms))) != nil else { return }
+            self.signal()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.signalled {
+                        state.signalled = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            signal()
+        }
+        timer.cancel()
     }
 }
 
