@@ -47,10 +47,11 @@ final class BenchGateway: @unchecked Sendable {
     /// logins are not measured. `sandboxPasskeys`: more STK short codes for the embedded sandbox
     /// (PESA_SANDBOX_PASSKEYS, `SHORTCODE=PASSKEY[,…]`).
     /// `meteringAndRateLimits` false: the gateway neither rate limits nor meters (the baseline of
-    /// `--compare-limits`; the same limits are still set, and ignored). `arguments`: more `pesa serve` options.
+    /// `--compare-limits`; the same limits are still set, and ignored). `arguments`: more `pesa serve` options;
+    /// `environment`: more variables of the child (such as PESA_ALLOW_PRIVATE_WEBHOOKS).
     func start(
         callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4, sandboxPasskeys: String = "",
-        meteringAndRateLimits: Bool = true, arguments: [String] = []
+        meteringAndRateLimits: Bool = true, arguments: [String] = [], environment extra: [String: String] = [:]
     ) async throws {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         guard let output = FileHandle(forWritingAtPath: outputPath) else {
@@ -73,6 +74,7 @@ final class BenchGateway: @unchecked Sendable {
         environment["PESA_ADMIN_EMAIL"] = Self.adminEmail
         environment["PESA_ADMIN_PASSWORD"] = Self.adminPassword
         environment["PESA_METRICS_TOKEN"] = metricsToken
+        environment.merge(extra) { $1 }
         process.environment = environment
         process.standardOutput = output
         process.standardError = output
