@@ -50,7 +50,7 @@ import Testing
         ],
         "pesa-bench": [
             "ArgumentParser", "AsyncHTTPClient", "Hummingbird", "HTTPTypes", "Logging", "ServiceLifecycle", "NIOCore",
-            "NIOHTTP1",
+            "NIOHTTP1", "NIOPosix",
         ],
         "PesaTesting": [
             "AsyncHTTPClient", "Hummingbird", "HTTPTypes", "Logging", "ServiceLifecycle", "NIOCore", "NIOHTTP1",
