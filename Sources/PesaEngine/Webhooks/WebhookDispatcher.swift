@@ -52,8 +52,10 @@ public struct WebhookDispatcher: Service {
                 tenants.formUnion(dueAt.filter { $0.value <= nowMs }.keys)
                 for tenant in tenants.sorted() {
                     guard let organization = try? OrganizationID(parsing: tenant) else { continue }
+                    // Requests open are limited; so are answers waiting to be journaled (a stalled disk).
                     let free = min(
-                        perOrganizationMax - flights.count(tenant), instanceMax - flights.total)
+                        perOrganizationMax - flights.count(tenant), instanceMax - flights.total,
+                        perOrganizationMax * 16 - flights.ids(tenant).count)
                     guard free > 0 else {
                         // Every slot is taken: nothing to read until one ends (which wakes this loop).
                         dueAt[tenant] = nowMs
@@ -64,8 +66,14 @@ public struct WebhookDispatcher: Service {
                     dueAt[tenant] = next
                     for delivery in due where flights.start(delivery.id, tenant: tenant) {
                         group.addTask {
+                            // The slot frees when the answer comes, not when the attempt is journaled: a fast
+                            // endpoint is not held to the pace of the organization's journal syncs.
                             await gateway.deliverWebhook(
-                                delivery, in: organization, client: client, renderer: renderer, logger: logger)
+                                delivery, in: organization, client: client, renderer: renderer, logger: logger
+                            ) {
+                                flights.answered(delivery.id, tenant: tenant)
+                                wake.signal()
+                            }
                             flights.end(delivery.id, tenant: tenant)
                             wake.signal()
                         }
@@ -86,16 +94,36 @@ public struct WebhookDispatcher: Service {
 
 /// The deliveries under way, per tenant.
 final class WebhookFlights: Sendable {
-    private let state = Mutex<[String: Set<WebhookDeliveryID>]>([:])
+    private struct Tenant {
+        /// Deliveries taken and not journaled yet (never picked twice).
+        var taken: Set<WebhookDeliveryID> = []
+        /// Those of them whose request is still open: what the limits count.
+        var connected: Set<WebhookDeliveryID> = []
+    }
 
-    var total: Int { state.withLock { $0.values.reduce(0) { $0 + $1.count } } }
-    func count(_ tenant: String) -> Int { state.withLock { $0[tenant]?.count ?? 0 } }
-    func ids(_ tenant: String) -> Set<WebhookDeliveryID> { state.withLock { $0[tenant] ?? [] } }
+    private let state = Mutex<[String: Tenant]>([:])
+
+    /// Requests open, in all.
+    var total: Int { state.withLock { $0.values.reduce(0) { $0 + $1.connected.count } } }
+    /// Requests open to the organization's endpoints.
+    func count(_ tenant: String) -> Int { state.withLock { $0[tenant]?.connected.count ?? 0 } }
+    func ids(_ tenant: String) -> Set<WebhookDeliveryID> { state.withLock { $0[tenant]?.taken ?? [] } }
     func start(_ id: WebhookDeliveryID, tenant: String) -> Bool {
-        state.withLock { $0[tenant, default: []].insert(id).inserted }
+        state.withLock { state in
+            guard state[tenant, default: Tenant()].taken.insert(id).inserted else { return false }
+            state[tenant]?.connected.insert(id)
+            return true
+        }
+    }
+    /// The request got its answer (or gave up): its slot is free while its attempt is journaled.
+    func answered(_ id: WebhookDeliveryID, tenant: String) {
+        state.withLock { _ = $0[tenant]?.connected.remove(id) }
     }
     func end(_ id: WebhookDeliveryID, tenant: String) {
-        state.withLock { _ = $0[tenant]?.remove(id) }
+        state.withLock { state in
+            state[tenant]?.taken.remove(id)
+            state[tenant]?.connected.remove(id)
+        }
     }
 }
 
@@ -209,7 +237,7 @@ extension Gateway {
     /// `failed` when the schedule is over. An endpoint failing without a success for five days is disabled.
     func deliverWebhook(
         _ delivery: WebhookDeliveryRecord, in organization: OrganizationID, client: WebhookHTTPClient,
-        renderer: any WebhookRendering, logger: Logger
+        renderer: any WebhookRendering, logger: Logger, answered: @Sendable () -> Void = {}
     ) async {
         guard let engine = try? await engine(organization),
             let found = try? await engine.read({ state -> (WebhookEventRecord, WebhookEndpointRecord, [UInt8])? in
@@ -227,6 +255,7 @@ extension Gateway {
         let startedMs = clock.nowMs()
         let response = await attemptWebhook(
             event: event, endpoint: endpoint, body: body, engine: engine, client: client)
+        answered()
         guard !Task.isCancelled else { return }  // shutting down: not the endpoint's failure, no attempt counted
         let attempt = WebhookAttempt(
             atMs: startedMs, statusCode: response.statusCode, latencyMs: response.latencyMs,

@@ -88,3 +88,23 @@ import Testing
         #expect(clock.now - start >= .milliseconds(30))
     }
 }
+
+/// What the dispatcher counts: requests open (the limits), and deliveries taken until journaled (never picked
+/// twice).
+@Suite struct WebhookFlightsTests {
+    @Test func aSlotFreesAtTheAnswerWhileTheDeliveryStaysTakenUntilJournaled() {
+        let flights = WebhookFlights()
+        let id = WebhookDeliveryID(randomBytes: Array(repeating: 1, count: 16))
+        #expect(flights.start(id, tenant: "t"))
+        #expect(!flights.start(id, tenant: "t"))
+        #expect(flights.count("t") == 1 && flights.total == 1)
+        flights.answered(id, tenant: "t")
+        #expect(flights.count("t") == 0 && flights.total == 0)
+        #expect(flights.ids("t") == [id])
+        flights.end(id, tenant: "t")
+        #expect(flights.ids("t").isEmpty)
+        #expect(flights.start(id, tenant: "t"))
+        flights.end(id, tenant: "t")  // ended without an answer (nothing to send): its slot frees too
+        #expect(flights.count("t") == 0 && flights.ids("t").isEmpty)
+    }
+}
