@@ -20,9 +20,17 @@ struct ReportsController: Sendable {
         try context.require(.readReportSummary, in: organization)
         let zone = try ReportTimeZone(parameter: request.uri.queryParameters.get("tz"))
         let filter = try await PaymentFilter(request: request, organization: organization, gateway: gateway)
-        let engine = try await gateway.engine(organization)
-        let summary = try await engine.read { $0.payments.summary(filter, utcOffsetMs: zone.offsetMs) }
+        let summary = try await Self.summary(filter, zone: zone, in: organization, gateway: gateway)
         return ReportSummaryJSON(summary, filter: filter, zone: zone)
+    }
+
+    /// The counts and volumes of the payments `filter` selects, days cut in `zone`: what the summary answers and
+    /// the dashboard's reports page draws.
+    static func summary(
+        _ filter: PaymentFilter, zone: ReportTimeZone, in organization: OrganizationID, gateway: Gateway
+    ) async throws -> PaymentSummary {
+        let engine = try await gateway.engine(organization)
+        return try await engine.read { $0.payments.summary(filter, utcOffsetMs: zone.offsetMs) }
     }
 
     static let csvHeader = [
@@ -49,6 +57,13 @@ struct ReportsController: Sendable {
         let organization = try context.targetOrganization(request)
         try context.require(.exportTransactionsCSV, in: organization)
         let filter = try await PaymentFilter(request: request, organization: organization, gateway: gateway)
+        return try await Self.csvResponse(filter, in: organization, gateway: gateway)
+    }
+
+    /// The payments `filter` selects as a streamed CSV attachment: the export's answer, the dashboard's too.
+    static func csvResponse(
+        _ filter: PaymentFilter, in organization: OrganizationID, gateway: Gateway
+    ) async throws -> Response {
         let engine = try await gateway.engine(organization)
         let rows = try await engine.read { $0.payments.count }
         let body = ResponseBody { writer in
@@ -84,9 +99,10 @@ struct ReportsController: Sendable {
             "success_rate": JSONSchema.nullable(["type": "number"]),
             "by_type": ["type": "object", "additionalProperties": tally],
             "by_status": ["type": "object", "additionalProperties": tally],
-            "by_day": JSONSchema.array(of: JSONSchema.object([
-                "date": JSONSchema.string, "count": JSONSchema.integer, "volume": ["type": "number"],
-            ])),
+            "by_day": JSONSchema.array(
+                of: JSONSchema.object([
+                    "date": JSONSchema.string, "count": JSONSchema.integer, "volume": ["type": "number"],
+                ])),
             "by_short_code": ["type": "object", "additionalProperties": tally],
         ]), errors: [.invalidField])
     static let csvSpec = RouteSpec(
