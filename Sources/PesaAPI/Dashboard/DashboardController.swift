@@ -30,6 +30,7 @@ struct DashboardController: Sendable {
         group.post("logout", use: logout)
         group.get(use: overview)
         group.get("payments/:id", use: payment)
+        addReportRoutes(to: group)
     }
 
     // MARK: Sessions
