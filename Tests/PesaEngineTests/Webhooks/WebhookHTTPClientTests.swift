@@ -1,4 +1,6 @@
+import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import PesaEngine
 import Testing
@@ -12,10 +14,11 @@ import Testing
 
     /// Runs `body` against a started receiver, then stops it.
     static func withReceiver<T>(
-        _ answer: WebhookReceiver.Answer, tls: NIOSSLContext? = nil, _ body: (WebhookReceiver) async throws -> T
+        _ answer: WebhookReceiver.Answer, tls: NIOSSLContext? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, _ body: (WebhookReceiver) async throws -> T
     ) async throws -> T {
         let receiver = WebhookReceiver(answer: answer)
-        try await receiver.start(tls: tls)
+        try await receiver.start(tls: tls, group: group)
         let result: Result<T, any Error>
         do { result = .success(try await body(receiver)) } catch { result = .failure(error) }
         await receiver.stop()

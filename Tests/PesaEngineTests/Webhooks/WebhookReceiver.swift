@@ -35,8 +35,10 @@ final class WebhookReceiver: Sendable {
     var received: [Request] { requests.withLock { $0 } }
 
     /// Starts listening; with `tls`, the certificate and key the receiver presents.
-    func start(tls: NIOSSLContext? = nil) async throws {
-        let listening = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    func start(tls: NIOSSLContext? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+        async throws
+    {
+        let listening = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
