@@ -7,22 +7,30 @@ import PesaEngine
 /// `sc_` id). Each unreadable value is a 422 naming its parameter.
 extension PaymentFilter {
     init(request: Request, organization: OrganizationID, gateway: Gateway) async throws {
-        let range = try TimeRange(request: request)
-        self.init(fromMs: range.fromMs, toMs: range.toMs)
         let query = request.uri.queryParameters
-        if let status = query.get("status") {
+        try await self.init(
+            range: TimeRange(request: request), query: { query.get($0) }, organization: organization, gateway: gateway)
+    }
+
+    /// The same filters, `from`/`to` already read (the dashboard takes them as Kenya dates) and the others
+    /// looked up by name in `query`.
+    init(
+        range: TimeRange, query: (String) -> String?, organization: OrganizationID, gateway: Gateway
+    ) async throws {
+        self.init(fromMs: range.fromMs, toMs: range.toMs)
+        if let status = query("status") {
             guard let parsed = PaymentStatus(rawValue: status) else {
                 throw APIError.invalidField("status", "status must be one of \(PaymentStatus.allCases.map(\.rawValue))")
             }
             self.status = parsed
         }
-        if let type = query.get("type") {
+        if let type = query("type") {
             guard let parsed = PaymentType(rawValue: type) else {
                 throw APIError.invalidField("type", "type must be one of \(PaymentType.allCases.map(\.rawValue))")
             }
             self.type = parsed
         }
-        if let name = query.get("short_code") {
+        if let name = query("short_code") {
             shortCodeID = try await gateway.shortCodeFilter(name, in: organization)
         }
     }

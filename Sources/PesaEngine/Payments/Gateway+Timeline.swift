@@ -9,6 +9,8 @@ public struct PaymentTimelineEntry: Sendable, Equatable {
     public let type: String
     /// The status it settled to, for `payment.settled`; the callback kind, for `callback.received`.
     public let detail: String?
+    /// A callback's body as it came (what Daraja sent: no secret of ours); nil for every other entry.
+    public var body: String? = nil
 }
 
 extension Gateway {
@@ -48,7 +50,10 @@ extension Gateway {
                 case .querySent(let query): query.kind.rawValue
                 default: nil
                 }
-            return PaymentTimelineEntry(seq: record.seq, atMs: record.atMs, type: record.type, detail: detail)
+            var body: String?
+            if case .callbackReceived(let callback) = event { body = callback.body }
+            return PaymentTimelineEntry(
+                seq: record.seq, atMs: record.atMs, type: record.type, detail: detail, body: body)
         }
         return (payment, entries)
     }
