@@ -88,32 +88,4 @@ extension DashboardController {
             title: "Organizations", layout: DashboardLayout(page: page, currentPath: "/ui/"),
             template: DashboardTemplates.organizations, context: ["orgs": rows])
     }
-
-    /// `GET /ui/payments/{id}`: one payment of the organization (another organization's is a 404).
-    @Sendable func payment(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let page = try await signedIn(request, context: context)
-        guard let text = context.parameters.get("id"), let id = try? PaymentID(parsing: text) else {
-            throw APIError.notFound()
-        }
-        let organization = try context.targetOrganization(request)
-        let (payment, _) = try await gateway.paymentWithTimeline(
-            id, in: organization, by: page.identity.actor(requestID: context.requestID))
-        let name = try await gateway.engine(organization).accessView.organization?.name
-        let fields: [(String, String?)] = [
-            ("Status", payment.status.rawValue), ("Type", payment.type.rawValue),
-            ("Amount", DashboardFormat.kes(payment.amount)), ("Phone", payment.phone),
-            ("Reference", payment.accountReference), ("Description", payment.description),
-            ("M-Pesa receipt", payment.mpesaReceipt), ("Result", payment.resultDesc),
-            ("Short code", payment.shortCode), ("Created (EAT)", DashboardFormat.kenyaTime(ms: payment.createdAtMs)),
-            ("Updated (EAT)", DashboardFormat.kenyaTime(ms: payment.updatedAtMs)),
-        ]
-        return DashboardPages.page(
-            title: "Payment \(payment.id.rawValue)",
-            layout: DashboardLayout(organizationName: name, page: page, currentPath: "/ui/payments"),
-            template: DashboardTemplates.payment,
-            context: [
-                "id": payment.id.rawValue,
-                "fields": fields.compactMap { label, value in value.map { ["label": label, "value": $0] } },
-            ])
-    }
 }

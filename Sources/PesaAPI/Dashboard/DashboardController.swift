@@ -29,6 +29,9 @@ struct DashboardController: Sendable {
         group.post("login", use: submitLogin)
         group.post("logout", use: logout)
         group.get(use: overview)
+        group.get("payments", use: payments)
+        group.get("payments/new", use: newPayment)
+        group.post("payments/new", use: createPayment)
         group.get("payments/:id", use: payment)
         addReportRoutes(to: group)
     }

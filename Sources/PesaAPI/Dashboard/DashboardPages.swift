@@ -10,6 +10,8 @@ struct DashboardLayout {
     var organizationName: String?
     var page: DashboardPage?
     var currentPath = ""
+    /// A page that changes by itself (a pending payment) reloads after this many seconds.
+    var refreshSeconds: Int?
 
     /// The dashboard's pages, each with the action its API counterpart requires, in the order of the menu.
     static let pages: [(path: String, label: String, action: Action, organization: Bool)] = [
@@ -41,6 +43,7 @@ struct DashboardLayout {
     func context(title: String, body: String) -> [String: Any] {
         var context: [String: Any] = [
             "title": title, "body": body, "org_name": DashboardPages.section(organizationName),
+            "refresh": DashboardPages.section(refreshSeconds.map(String.init)),
         ]
         if let page {
             context["signed_in"] = true

@@ -10,6 +10,7 @@ enum DashboardTemplates {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
         <title>{{title}} · Pesa Gateway</title>
         <link rel="stylesheet" href="/ui/static/app.css">
         </head><body>
@@ -94,16 +95,6 @@ enum DashboardTemplates {
         {{/orgs}}</tbody></table>
         """)
 
-    static let payment = parse(
-        """
-        <h1>Payment {{id}}</h1>
-        <dl class="card">
-        {{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>
-        {{/fields}}
-        </dl>
-        <p><a href="/ui/">Back to the overview</a></p>
-        """)
-
     static let problem = parse(
         """
         <h1>{{heading}}</h1>
@@ -111,7 +102,7 @@ enum DashboardTemplates {
         <p><a href="{{back}}">{{back_label}}</a></p>
         """)
 
-    private static func parse(_ text: String) -> MustacheTemplate {
+    static func parse(_ text: String) -> MustacheTemplate {
         guard let template = try? MustacheTemplate(string: text) else {
             preconditionFailure("a dashboard template parses")
         }
@@ -151,5 +142,14 @@ enum DashboardTemplates {
         .notice{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem;border-radius:.3rem}
         dl.card{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
         dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
+        select{font:inherit;padding:.45rem;border:1px solid #afb8c1;border-radius:.3rem;width:100%;background:#fff}
+        form.filters{max-width:none;display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem}
+        .env{font-weight:700;padding:.4rem .6rem;border-radius:.3rem;display:inline-block}
+        .env-sandbox{background:#ddf4ff;border:1px solid #54aeff}
+        .env-production{background:#ffebe9;border:1px solid #cf222e;color:#82071e}
+        .muted{color:#57606a;font-size:.9rem}
+        .timeline li{margin:.4rem 0}
+        pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #e1e4e8;padding:.5rem}
+        .pager{display:flex;gap:1rem}
         """
 }
