@@ -39,8 +39,8 @@ struct DashboardMiddleware: RouterMiddleware {
         case DashboardError.csrf:
             return DashboardPages.problem(
                 status: .forbidden, heading: "Form refused",
-                message: "This form was not sent from a page of this session (its security token is missing, wrong "
-                    + "or from an earlier session). Go back, reload the page and send it again.")
+                message: "This form was not sent from a page of your current login (its security token is missing, "
+                    + "wrong or from an earlier login). Go back, reload the page and send it again.")
         default:
             let apiError = ErrorMapping.apiError(for: error)
             if apiError.status == .unauthorized { return loginRedirect(request, expired: false) }
