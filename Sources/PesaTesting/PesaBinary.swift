@@ -28,10 +28,19 @@ public enum PesaBinary {
         return name
     }
 
-    /// Runs `pesa` (or `executable`) with arguments and extra environment; waits at most `timeoutSeconds`.
+    /// Runs `pesa` (or `executable`) with arguments and extra environment; waits at most `timeoutSeconds`, on a
+    /// thread of its own (`Blocking`).
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 60,
         executable: String = PesaBinary.path
+    ) async throws -> Output {
+        try await Blocking.run {
+            try runBlocking(arguments, environment: environment, timeoutSeconds: timeoutSeconds, executable: executable)
+        }
+    }
+
+    static func runBlocking(
+        _ arguments: [String], environment: [String: String], timeoutSeconds: Double, executable: String
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

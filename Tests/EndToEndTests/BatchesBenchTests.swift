@@ -5,10 +5,10 @@ import Testing
 /// `pesa-bench batches` at a tiny size, end to end: a real gateway child per pace, one batch posted and read
 /// back until completed. Counts and the figures' presence only, never timings.
 @Suite struct BatchesBenchTests {
-    @Test func sendsOneBatchPerPaceAndReportsRatiosToThePace() throws {
+    @Test func sendsOneBatchPerPaceAndReportsRatiosToThePace() async throws {
         let scratch = TemporaryDirectory("bench-batches")
         defer { scratch.remove() }
-        let result = try PesaBinary.run(
+        let result = try await PesaBinary.run(
             [
                 "batches", "--directory", scratch.path, "--rows", "12", "--paces", "40,80",
                 "--callback-delay-ms", "20", "--poll-ms", "10",
@@ -28,8 +28,8 @@ import Testing
         #expect(left.isEmpty, "the benchmark removes its data folders: \(left)")
     }
 
-    @Test func refusesPacesOutsideTheGatewaysRange() throws {
-        let result = try PesaBinary.run(["batches", "--paces", "0,2000"], executable: PesaBinary.benchPath)
+    @Test func refusesPacesOutsideTheGatewaysRange() async throws {
+        let result = try await PesaBinary.run(["batches", "--paces", "0,2000"], executable: PesaBinary.benchPath)
         #expect(result.status != 0)
         #expect(result.stderr.contains("--paces"), "\(result.stderr)")
     }

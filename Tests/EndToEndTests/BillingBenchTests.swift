@@ -5,13 +5,13 @@ import Testing
 /// `pesa-bench billing` at a tiny size, end to end: the fixture built, then reused, the month billed twice in a
 /// child process. Counts and the report's shape only, never timings.
 @Suite struct BillingBenchTests {
-    @Test func billsEveryOrganizationOnceAndReusesTheFixture() throws {
+    @Test func billsEveryOrganizationOnceAndReusesTheFixture() async throws {
         let scratch = TemporaryDirectory("bench-billing")
         defer { scratch.remove() }
         let arguments = ["billing", "--orgs", "3", "--payments", "40", "--data", scratch.path]
-        let first = try PesaBinary.run(arguments, timeoutSeconds: 300, executable: PesaBinary.benchPath)
+        let first = try await PesaBinary.run(arguments, timeoutSeconds: 300, executable: PesaBinary.benchPath)
         #expect(first.stdout.contains("building the fixture in "), "\(first.stdout)")
-        let second = try PesaBinary.run(arguments, timeoutSeconds: 300, executable: PesaBinary.benchPath)
+        let second = try await PesaBinary.run(arguments, timeoutSeconds: 300, executable: PesaBinary.benchPath)
         #expect(second.stdout.contains("reusing the fixture in "), "\(second.stdout)")
         for result in [first, second] {
             #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")

@@ -123,7 +123,7 @@ import Testing
             let (status, _) = try await server.request("GET", "/v1/payments/\(id)", token: key)
             #expect(status == 200, "acknowledged payment \(id) lost")
         }
-        let verify = try PesaBinary.run(["verify", "--data", temp.path])
+        let verify = try await PesaBinary.run(["verify", "--data", temp.path])
         _ = verify  // the server holds the folder; a torn tail it is cutting may show, so only the run matters
     }
 }

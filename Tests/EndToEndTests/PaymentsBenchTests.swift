@@ -5,10 +5,10 @@ import Testing
 /// `pesa-bench payments` at a tiny size, end to end: a real gateway child, pushes over loopback, completions
 /// read back. Counts only, never timings.
 @Suite struct PaymentsBenchTests {
-    @Test func countsOnlySucceededPaymentsAsCompletedAndCleansUp() throws {
+    @Test func countsOnlySucceededPaymentsAsCompletedAndCleansUp() async throws {
         let scratch = TemporaryDirectory("bench-payments")
         defer { scratch.remove() }
-        let result = try PesaBinary.run(
+        let result = try await PesaBinary.run(
             [
                 "payments", "--directory", scratch.path, "--payments", "50", "--clients", "4",
                 "--seconds", "120", "--rates", "200", "--open-seconds", "1", "--callback-delay-ms", "20",
@@ -46,10 +46,10 @@ import Testing
     /// `--compare-profiles 3`: one run measures the workload with the demo's paybill alone and spread over three
     /// profiles (two created through the API, each its own Daraja app), each on a fresh gateway, and reports
     /// the completed rate and the push p99 of both and their ratio. Counts and the figures' presence only.
-    @Test func comparesOneProfileWithThreeInOneRun() throws {
+    @Test func comparesOneProfileWithThreeInOneRun() async throws {
         let scratch = TemporaryDirectory("bench-payments-profiles")
         defer { scratch.remove() }
-        let result = try PesaBinary.run(
+        let result = try await PesaBinary.run(
             [
                 "payments", "--directory", scratch.path, "--payments", "30", "--clients", "4",
                 "--seconds", "120", "--rates", "100", "--open-seconds", "0.3", "--callback-delay-ms", "20",

@@ -7,10 +7,10 @@ import Testing
 /// good one starts it.
 @Suite(.serialized) struct ServeOptionsTests {
     @Test(arguments: [["--snapshot-every-events", "999"], ["--snapshot-every-events", "1000000001"]])
-    func aSnapshotIntervalOutOfRangeIsRefused(arguments: [String]) throws {
+    func aSnapshotIntervalOutOfRangeIsRefused(arguments: [String]) async throws {
         let temp = TemporaryDirectory("serve-options")
         defer { temp.remove() }
-        let result = try PesaBinary.run(["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
+        let result = try await PesaBinary.run(["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
         #expect(result.status != 0)
         #expect(result.stderr.contains("--snapshot-every-events must be 1,000 to 1,000,000,000"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: temp.path + "/tenants"))
@@ -24,10 +24,10 @@ import Testing
          "--connections-per-address-max must be 1 to --connections-max (10)"),
         (["--connections-max=-5"], "--connections-max and --connections-per-address-max must not be negative"),
     ])
-    func aConnectionTimeoutOrCapOutOfRangeIsRefused(arguments: [String], message: String) throws {
+    func aConnectionTimeoutOrCapOutOfRangeIsRefused(arguments: [String], message: String) async throws {
         let temp = TemporaryDirectory("serve-options-connections")
         defer { temp.remove() }
-        let result = try PesaBinary.run(["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
+        let result = try await PesaBinary.run(["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: temp.path + "/tenants"))

@@ -46,8 +46,8 @@ import Testing
         return String(decoding: plain, as: UTF8.self)
     }
 
-    func run(_ arguments: [String], _ data: String) throws -> PesaBinary.Output {
-        try PesaBinary.run(arguments + ["--data", data, "--master-key-file", Self.keyFile])
+    func run(_ arguments: [String], _ data: String) async throws -> PesaBinary.Output {
+        try await PesaBinary.run(arguments + ["--data", data, "--master-key-file", Self.keyFile])
     }
 
     func login(_ server: ServerProcess, _ account: [String: Any]?) async throws -> String {
@@ -89,13 +89,13 @@ import Testing
 
         // Offline: the folder verifies (vault entries included), compacts into a snapshot of today's state
         // format, and verifies again.
-        let verified = try run(["verify"], data)
+        let verified = try await run(["verify"], data)
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(verified.stdout.contains(Self.organizationID))
-        let compacted = try run(["compact", "--grace-seconds", "0"], data)
+        let compacted = try await run(["compact", "--grace-seconds", "0"], data)
         #expect(compacted.status == 0, "\(compacted.stdout)\(compacted.stderr)")
         #expect(compacted.stdout.contains("\(Self.organizationID): snapshot at seq"), "\(compacted.stdout)")
-        let again = try run(["verify"], data)
+        let again = try await run(["verify"], data)
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
 
         // Second start, the key given by PESA_MASTER_KEY_FILE: the same facts from the new snapshot, the format 2
@@ -109,7 +109,7 @@ import Testing
             try await checkFacts(second, expected, added: added)
         }
         #expect(try vaultText(data).hasPrefix(#"{"format":3,"#))
-        let last = try run(["verify"], data)
+        let last = try await run(["verify"], data)
         #expect(last.status == 0, "\(last.stdout)\(last.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data + "/master.key"))
     }

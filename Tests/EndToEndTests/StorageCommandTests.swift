@@ -33,14 +33,14 @@ import Testing
     @Test func verifyExitsZeroOnACleanFolderAndNamesFileAndLineOfDamage() async throws {
         let temp = try await makeFolder()
         defer { temp.remove() }
-        let clean = try PesaBinary.run(["verify", "--data", temp.path])
+        let clean = try await PesaBinary.run(["verify", "--data", temp.path])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("org_cli (cli): 25 lines, head seq 25"))
         let segment = temp.path + "/tenants/org_cli/journal/00000000000000000001.jsonl"
         var text = try String(contentsOfFile: segment, encoding: .utf8)
         text = text.replacingOccurrences(of: #""action":"test.2""#, with: #""action":"test.7""#)
         try text.write(toFile: segment, atomically: false, encoding: .utf8)
-        let damaged = try PesaBinary.run(["verify", "--data", temp.path, "--tenant", "org_cli"])
+        let damaged = try await PesaBinary.run(["verify", "--data", temp.path, "--tenant", "org_cli"])
         #expect(damaged.status == 1)
         #expect(damaged.stdout.contains("\(segment):3: hash does not match the line"), "\(damaged.stdout)")
     }
@@ -64,14 +64,14 @@ import Testing
             _ = try await store.append([NewEvent(type: received.type, data: received.canonicalData(), atMs: 0)])
         }
         await store.close()
-        let result = try PesaBinary.run(["verify", "--data", temp.path, "--tenant", "org_cli"])
+        let result = try await PesaBinary.run(["verify", "--data", temp.path, "--tenant", "org_cli"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("receipt SKR7SHARED is held by 2 payments"), "\(result.stdout)")
         for id in ids { #expect(result.stdout.contains(id.rawValue)) }
     }
 
-    @Test func verifyRefusesSomethingThatIsNotADataFolder() throws {
-        let result = try PesaBinary.run(["verify", "--data", "/nonexistent/pesa-data"])
+    @Test func verifyRefusesSomethingThatIsNotADataFolder() async throws {
+        let result = try await PesaBinary.run(["verify", "--data", "/nonexistent/pesa-data"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("not a pesa data folder"))
     }
@@ -80,7 +80,7 @@ import Testing
         let temp = try await makeFolder()
         defer { temp.remove() }
         let lock = try DirectoryLock.acquire(dataDirectory: temp.path, purpose: "test server")
-        let refused = try PesaBinary.run(["compact", "--data", temp.path])
+        let refused = try await PesaBinary.run(["compact", "--data", temp.path])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("in use by another pesa process"))
         _ = lock
@@ -90,12 +90,12 @@ import Testing
     @Test func compactWritesASnapshotAndArchivesCoveredSegments() async throws {
         let temp = try await makeFolder()
         defer { temp.remove() }
-        let result = try PesaBinary.run(["compact", "--data", temp.path, "--grace-seconds", "0"])
+        let result = try await PesaBinary.run(["compact", "--data", temp.path, "--grace-seconds", "0"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("org_cli: snapshot at seq 25"))
         let archived = try FileManager.default.contentsOfDirectory(atPath: temp.path + "/tenants/org_cli/archive")
         #expect(!archived.isEmpty)
-        let verify = try PesaBinary.run(["verify", "--data", temp.path])
+        let verify = try await PesaBinary.run(["verify", "--data", temp.path])
         #expect(verify.status == 0, "\(verify.stdout)")
     }
 
@@ -108,7 +108,7 @@ import Testing
         let vaultPath = temp.path + "/tenants/org_cli/credentials.enc"
         try io.writeNewFile(
             at: vaultPath, contents: CredentialVault(masterKey: old).seal(Array("secret".utf8), tenantID: "org_cli"))
-        let result = try PesaBinary.run(["keys", "rotate", "--data", temp.path])
+        let result = try await PesaBinary.run(["keys", "rotate", "--data", temp.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("re-encrypted 1 tenant(s)"))
         let new = try MasterKey.read(temp.path + "/master.key", io: io)
@@ -116,7 +116,7 @@ import Testing
         #expect(
             try CredentialVault(masterKey: new).open(try io.readFile(at: vaultPath), tenantID: "org_cli")
                 == Array("secret".utf8))
-        let verify = try PesaBinary.run(["verify", "--data", temp.path])
+        let verify = try await PesaBinary.run(["verify", "--data", temp.path])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 }

@@ -60,7 +60,7 @@ import Testing
         #expect(managerRead == 403)
         server.stop()  // a clean stop journals the calls counted in memory
 
-        let rebuilt = try PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", month])
+        let rebuilt = try await PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", month])
         #expect(rebuilt.status == 0, "\(rebuilt.stdout)\(rebuilt.stderr)")
         #expect(rebuilt.stdout.contains("stk_pushes 2"))
         #expect(rebuilt.stdout.contains("no difference"))
@@ -69,12 +69,12 @@ import Testing
                 Int(rebuilt.stdout[$0].dropFirst("api_calls ".count))
             } ?? nil)
         #expect(journaledCalls >= calls)
-        let compacted = try PesaBinary.run(["compact", "--data", temp.path, "--grace-seconds", "0"])
+        let compacted = try await PesaBinary.run(["compact", "--data", temp.path, "--grace-seconds", "0"])
         #expect(compacted.status == 0, "\(compacted.stderr)")
-        let afterCompaction = try PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", month])
+        let afterCompaction = try await PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", month])
         #expect(afterCompaction.status == 0, "\(afterCompaction.stdout)")
         #expect(afterCompaction.stdout.contains("api_calls \(journaledCalls),"))
-        let refused = try PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", "12-2026"])
+        let refused = try await PesaBinary.run(["usage", "rebuild", "--data", temp.path, "--month", "12-2026"])
         #expect(refused.status != 0)
     }
 }

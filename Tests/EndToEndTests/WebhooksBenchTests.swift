@@ -6,10 +6,10 @@ import Testing
 /// receivers in the benchmark's process (one answering at once, one never answering). Counts and the figures'
 /// presence only, never timings.
 @Suite struct WebhooksBenchTests {
-    @Test func deliversEverySucceededPaymentOnceAndComparesANeverAnsweringEndpointWithNone() throws {
+    @Test func deliversEverySucceededPaymentOnceAndComparesANeverAnsweringEndpointWithNone() async throws {
         let scratch = TemporaryDirectory("bench-webhooks")
         defer { scratch.remove() }
-        let result = try PesaBinary.run(
+        let result = try await PesaBinary.run(
             [
                 "webhooks", "--directory", scratch.path, "--payments", "30", "--clients", "4", "--seconds", "120",
                 "--callback-delay-ms", "20", "--settle-seconds", "60", "--rounds", "1",

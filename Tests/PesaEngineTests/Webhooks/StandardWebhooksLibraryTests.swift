@@ -1,4 +1,5 @@
 import Foundation
+import PesaTesting
 import Testing
 
 @testable import PesaEngine
@@ -43,7 +44,7 @@ import Testing
     static let libraryInstalled: Bool = python(Data(), script: "import standardwebhooks")?.status == 0
 
     @Test(.enabled(if: libraryInstalled, "python3 with the standardwebhooks package (scripts/ensure-test-tools)"))
-    func theReferenceLibraryVerifiesOurSignaturesAndRefusesTamperedOnes() throws {
+    func theReferenceLibraryVerifiesOurSignaturesAndRefusesTamperedOnes() async throws {
         let current = WebhookSecret.generate()
         let previous = WebhookSecret.generate()
         let timestamp = Int64(Date().timeIntervalSince1970)
@@ -65,7 +66,8 @@ import Testing
             check(current, single, id: id + "x"),
         ]
         let input = try JSONSerialization.data(withJSONObject: cases)
-        let run = try #require(Self.python(input, script: Self.script))
+        let script = Self.script
+        let run = try #require(await Blocking.run { Self.python(input, script: script) })
         #expect(run.status == 0)
         let results = try #require(try JSONSerialization.jsonObject(with: run.output) as? [Bool])
         #expect(results == [true, true, true, false, false, false])
