@@ -35,6 +35,7 @@ extension TenantState {
                     id: delivery.deliveryID, eventID: data.eventID, endpointID: delivery.endpointID, status: .pending,
                     attempts: [], scheduledAttempts: 0, nextAttemptAtMs: atMs, createdAtMs: atMs, updatedAtMs: atMs)
                 pendingWebhookDeliveries.insert(delivery.deliveryID)
+                webhookSchedule.schedule(delivery.deliveryID, atMs: atMs)
             }
             trimWebhookEvents()
         case .webhookDeliveryAttempted(let data):
@@ -46,11 +47,13 @@ extension TenantState {
                     delivery.status = .failed
                     delivery.nextAttemptAtMs = nil
                     pendingWebhookDeliveries.remove(id)
+                    webhookSchedule.schedule(id, atMs: nil)
                 } else {
                     delivery.status = .pending
                     delivery.scheduledAttempts = 0
                     delivery.nextAttemptAtMs = atMs
                     pendingWebhookDeliveries.insert(id)
+                    webhookSchedule.schedule(id, atMs: atMs)
                 }
                 delivery.updatedAtMs = atMs
                 webhookDeliveries[id] = delivery
@@ -71,6 +74,7 @@ extension TenantState {
         delivery.nextAttemptAtMs = data.status == .pending ? data.nextAttemptAtMs : nil
         delivery.updatedAtMs = atMs
         webhookDeliveries[data.deliveryID] = delivery
+        webhookSchedule.schedule(data.deliveryID, atMs: delivery.nextAttemptAtMs)
         if data.status == .pending {
             pendingWebhookDeliveries.insert(data.deliveryID)
         } else {
@@ -100,9 +104,10 @@ extension TenantState {
         webhookEventOrder = kept + webhookEventOrder.dropFirst(1_000)
     }
 
-    /// `pendingWebhookDeliveries` from the deliveries (derived, never written).
+    /// `pendingWebhookDeliveries` and `webhookSchedule` from the deliveries (derived, never written).
     mutating func indexWebhookDeliveries() {
         pendingWebhookDeliveries = Set(webhookDeliveries.values.lazy.filter { $0.status == .pending }.map(\.id))
+        webhookSchedule = WebhookSchedule(webhookDeliveries.values)
     }
 
     /// Checks of the webhook lines: the reducer may then index without looking.

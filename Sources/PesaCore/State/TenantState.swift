@@ -68,6 +68,8 @@ public struct TenantState: EventSourcedState, Equatable {
     var batchRowsByPayment: [PaymentID: BatchRowRef] = [:]
     /// Deliveries waiting for an attempt.
     public internal(set) var pendingWebhookDeliveries: Set<WebhookDeliveryID> = []
+    /// The pending deliveries with a next attempt, in the order they fall due.
+    public internal(set) var webhookSchedule = WebhookSchedule()
     /// STK pushes and payouts started, by Kenya month of their start (a plan's hard cap counts these).
     public internal(set) var transactionsByMonth: [String: Int64] = [:]
 

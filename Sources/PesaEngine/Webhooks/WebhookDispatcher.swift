@@ -218,17 +218,8 @@ extension Gateway {
         guard let engine = try? await engine(organization) else { return ([], nil) }
         return
             (try? await engine.read(touch: false) { state in
-                var due: [WebhookDeliveryRecord] = []
-                var next: Int64?
-                for id in state.pendingWebhookDeliveries where !flying.contains(id) {
-                    guard let delivery = state.webhookDeliveries[id], let at = delivery.nextAttemptAtMs else {
-                        continue
-                    }
-                    if at <= nowMs { due.append(delivery) } else { next = Swift.min(next ?? at, at) }
-                }
-                due.sort { ($0.nextAttemptAtMs ?? 0, $0.id) < ($1.nextAttemptAtMs ?? 0, $1.id) }
-                if due.count > max { next = nowMs }
-                return (Array(due.prefix(max)), next)
+                let (ids, next) = state.webhookSchedule.due(nowMs: nowMs, max: max, excluding: flying)
+                return (ids.compactMap { state.webhookDeliveries[$0] }, next)
             }) ?? ([], nil)
     }
 

@@ -60,6 +60,7 @@ import Testing
         state.webhookEventOrder = []
         state.webhookDeliveries = [:]
         state.pendingWebhookDeliveries = []
+        state.webhookSchedule = WebhookSchedule()
         state.webhooksDeliveredByMonth = [:]
         for id in state.webhookEndpoints.keys {
             state.webhookEndpoints[id]?.description = nil
