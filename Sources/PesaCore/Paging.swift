@@ -7,6 +7,7 @@ extension Collection {
             guard let index = firstIndex(where: { id($0) == cursor }) else { return nil }
             rest = self[index...].dropFirst()
         }
-        return (Array(rest.prefix(limit)), rest.count > limit)
+        // Whether one more follows, without counting the rest (a lazy list would be walked to its end).
+        return (Array(rest.prefix(limit)), !rest.dropFirst(limit).isEmpty)
     }
 }

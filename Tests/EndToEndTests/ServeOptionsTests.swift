@@ -10,7 +10,8 @@ import Testing
     func aSnapshotIntervalOutOfRangeIsRefused(arguments: [String]) async throws {
         let temp = TemporaryDirectory("serve-options")
         defer { temp.remove() }
-        let result = try await PesaBinary.run(["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
+        let result = try await PesaBinary.run(
+            ["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
         #expect(result.status != 0)
         #expect(result.stderr.contains("--snapshot-every-events must be 1,000 to 1,000,000,000"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: temp.path + "/tenants"))
@@ -27,7 +28,8 @@ import Testing
     func aConnectionTimeoutOrCapOutOfRangeIsRefused(arguments: [String], message: String) async throws {
         let temp = TemporaryDirectory("serve-options-connections")
         defer { temp.remove() }
-        let result = try await PesaBinary.run(["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
+        let result = try await PesaBinary.run(
+            ["serve", "--data", temp.path, "--port", "0"] + arguments, timeoutSeconds: 30)
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: temp.path + "/tenants"))

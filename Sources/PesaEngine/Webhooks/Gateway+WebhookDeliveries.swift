@@ -59,24 +59,47 @@ extension Gateway {
         }
     }
 
-    /// Deliveries, newest event first, filtered; paged by delivery id.
+    /// Deliveries, newest event first, filtered; paged by delivery id. The pending ones come from their index
+    /// (newest first, by when they were made), not from a walk over every event kept.
     public func webhookDeliveries(
         _ filter: WebhookDeliveryFilter, after cursor: String?, limit: Int, in organization: OrganizationID,
         by actor: Actor
     ) async throws(EngineError) -> (items: [WebhookDeliveryView], more: Bool) {
         try actor.authorize(.listWebhookDeliveries, in: organization)
         return try await engine(organization).read { (state) throws(EngineError) in
-            let events: [EventID] = filter.event.map { [$0] } ?? Array(state.webhookEventsNewestFirst)
-            let views = events.lazy.compactMap { state.webhookEvents[$0] }.flatMap { event in
-                event.deliveries.lazy.compactMap { state.webhookDeliveries[$0] }.filter {
-                    (filter.status == nil || $0.status == filter.status)
-                        && (filter.endpoint == nil || $0.endpointID == filter.endpoint)
-                }.map { WebhookDeliveryView(delivery: $0, type: event.type) }
+            func wanted(_ delivery: WebhookDeliveryRecord) -> Bool {
+                (filter.status == nil || delivery.status == filter.status)
+                    && (filter.endpoint == nil || delivery.endpointID == filter.endpoint)
             }
-            guard let page = views.page(after: cursor, limit: limit, id: \.delivery.id.rawValue) else {
+            func page(_ views: some Collection<WebhookDeliveryView>) -> (items: [WebhookDeliveryView], more: Bool)? {
+                views.page(after: cursor, limit: limit, id: \.delivery.id.rawValue)
+            }
+            func page(of events: some Collection<EventID>) -> (items: [WebhookDeliveryView], more: Bool)? {
+                page(
+                    events.lazy.compactMap { state.webhookEvents[$0] }.flatMap { event in
+                        event.deliveries.lazy.compactMap { state.webhookDeliveries[$0] }.filter(wanted)
+                            .map { WebhookDeliveryView(delivery: $0, type: event.type) }
+                    })
+            }
+            let found: (items: [WebhookDeliveryView], more: Bool)?
+            if let event = filter.event {
+                found = page(of: [event])
+            } else if filter.status == .pending {
+                let pending = state.pendingWebhookDeliveries.compactMap { state.webhookDeliveries[$0] }
+                    .filter(wanted).sorted { ($0.createdAtMs, $0.id) > ($1.createdAtMs, $1.id) }
+                found = page(
+                    pending.lazy.compactMap { delivery in
+                        state.webhookEvents[delivery.eventID].map {
+                            WebhookDeliveryView(delivery: delivery, type: $0.type)
+                        }
+                    })
+            } else {
+                found = page(of: state.webhookEventsNewestFirst)
+            }
+            guard let found else {
                 throw EngineError.invalid("starting_after", "no delivery \(cursor ?? "") in this list")
             }
-            return page
+            return found
         }
     }
 

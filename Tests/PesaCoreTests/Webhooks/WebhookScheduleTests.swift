@@ -57,7 +57,7 @@ import Testing
         var schedule = WebhookSchedule()
         var model: [WebhookDeliveryID: Int64] = [:]
         var clock: Int64 = 0
-        for step in 0..<30_000 {
+        for step in 0..<12_000 {
             clock += Int64.random(in: 0...3, using: &random)
             let id = Self.id(Int.random(in: 0..<4_000, using: &random))
             let atMs: Int64? =
@@ -69,7 +69,7 @@ import Testing
                 }
             schedule.schedule(id, atMs: atMs)
             model[id] = atMs
-            if step % 97 == 0 {
+            if step % 61 == 0 {
                 let max = Int.random(in: 1...50, using: &random)
                 let excluding = Set(model.keys.prefix(Int.random(in: 0...5, using: &random)))
                 let answer = schedule.due(nowMs: clock, max: max, excluding: excluding)

@@ -171,4 +171,44 @@ import Testing
             }
         }
     }
+
+    /// The pending deliveries are listed from their index: newest first, paged without loss or repeat, filtered by
+    /// endpoint, and the same deliveries as the full list filtered by status.
+    @Test func pendingDeliveriesArePagedNewestFirstFromTheirIndex() async throws {
+        let clock = SettableClock(1_780_000_000_000)
+        try await PaymentsHarness.run(clock: clock) { harness in
+            var endpoints: [WebhookEndpointID] = []
+            for port in [9, 10] {
+                endpoints.append(
+                    try await harness.gateway.createWebhookEndpoint(
+                        WebhookEndpointInput(url: "http://127.0.0.1:\(port)/"), in: harness.organization,
+                        by: harness.admin
+                    ).endpoint.id)
+            }
+            for n in 0..<7 {
+                clock.set(1_780_000_000_000 + Int64(n) * 1_000)
+                _ = try await harness.gateway.sendWebhookTest(
+                    endpoints[n % 3 == 0 ? 1 : 0].rawValue, in: harness.organization, by: harness.admin)
+            }
+            func all(_ filter: WebhookDeliveryFilter) async throws -> [WebhookDeliveryRecord] {
+                var found: [WebhookDeliveryRecord] = []
+                var cursor: String?
+                while true {
+                    let page = try await harness.gateway.webhookDeliveries(
+                        filter, after: cursor, limit: 2, in: harness.organization, by: harness.admin)
+                    found += page.items.map(\.delivery)
+                    #expect(page.items.count == 2 || !page.more)
+                    guard page.more, let last = page.items.last else { return found }
+                    cursor = last.delivery.id.rawValue
+                }
+            }
+            let pending = try await all(WebhookDeliveryFilter(status: .pending))
+            #expect(pending.count == 7 && Set(pending.map(\.id)).count == 7)
+            #expect(pending.map(\.createdAtMs) == pending.map(\.createdAtMs).sorted(by: >))
+            #expect(pending.map(\.id) == (try await all(WebhookDeliveryFilter())).map(\.id))
+            let second = try await all(WebhookDeliveryFilter(status: .pending, endpoint: endpoints[1]))
+            #expect(second.count == 3 && second.allSatisfy { $0.endpointID == endpoints[1] })
+            #expect(try await all(WebhookDeliveryFilter(status: .succeeded)).isEmpty)
+        }
+    }
 }
