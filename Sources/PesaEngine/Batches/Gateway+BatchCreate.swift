@@ -122,8 +122,9 @@ extension Gateway {
         return state.batch(contentHash: contentHash, nowMs: nowMs)
     }
 
-    /// Every row checked; all problems reported together (`items[7].phone`, …) in one 422.
-    static func validatedRows(_ items: [BatchRowParameters], allowDuplicates: Bool) throws(EngineError)
+    /// Every row checked; all problems reported together (`items[7].phone`, …) in one 422. The dashboard's
+    /// preview of an upload runs the same checks, before anything is created.
+    public static func validatedRows(_ items: [BatchRowParameters], allowDuplicates: Bool) throws(EngineError)
         -> [TenantEvent.BatchItemInput]
     {
         guard !items.isEmpty else { throw EngineError.invalid("items", "a batch needs at least one row") }
