@@ -81,6 +81,8 @@ public struct GatewayAPI: Sendable {
             directory: GatewayAuthDirectory(gateway: gateway),
             publicURLIsHTTPS: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false
         ).addRoutes(to: routes.router)
+        // The batch upload form carries a CSV as large as the API's batch upload takes.
+        routes.bodyLimits.set(DashboardController.batchFormBytesMax, forRoute: "POST /ui/batches/new")
     }
 
     public func buildRouter() -> Router<PesaRequestContext> {

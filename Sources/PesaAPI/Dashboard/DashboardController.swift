@@ -34,6 +34,7 @@ struct DashboardController: Sendable {
         group.post("payments/new", use: createPayment)
         group.get("payments/:id", use: payment)
         addReportRoutes(to: group)
+        addPayoutRoutes(to: group)
     }
 
     // MARK: Sessions

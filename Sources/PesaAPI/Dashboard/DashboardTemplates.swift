@@ -134,11 +134,13 @@ enum DashboardTemplates {
         .big{font-size:1.4rem;font-weight:600;margin:.3rem 0}
         form.card{max-width:24rem;display:flex;flex-direction:column;gap:.4rem}
         form.inline{display:inline;margin:0}
-        input{font:inherit;padding:.5rem;border:1px solid #afb8c1;border-radius:.3rem;width:100%}
-        input[aria-invalid]{border-color:#cf222e}
+        input,textarea{font:inherit;padding:.5rem;border:1px solid #afb8c1;border-radius:.3rem;width:100%}
+        input[aria-invalid],textarea[aria-invalid]{border-color:#cf222e}
+        input[type=checkbox]{width:auto}
         button{font:inherit;padding:.45rem .9rem;border-radius:.3rem;border:1px solid #0b5d3b;background:#127a4f;
         color:#fff;cursor:pointer}
         .error{color:#cf222e;margin:0}
+        tr.bad td{background:#ffebe9}
         .notice{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem;border-radius:.3rem}
         dl.card{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
         dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}

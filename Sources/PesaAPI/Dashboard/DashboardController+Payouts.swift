@@ -1,0 +1,182 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+extension DashboardController {
+    /// The payout and batch pages: the B2C form, the batches with their upload, preview, review and results.
+    func addPayoutRoutes(to group: RouterGroup<PesaRequestContext>) {
+        group.get("payouts/new", use: newPayout)
+        group.post("payouts/new", use: createPayout)
+        group.get("batches", use: batches)
+        group.get("batches/new", use: newBatch)
+        group.post("batches/new", use: uploadBatch)
+        group.get("batches/:id", use: batch)
+        group.get("batches/:id/results.csv", use: batchResultsCSV)
+        group.post("batches/:id/approve", use: approveBatch)
+        group.post("batches/:id/reject", use: rejectBatch)
+        group.post("batches/:id/retry-failed", use: retryBatch)
+        group.post("batches/:id/cancel", use: cancelBatch)
+    }
+
+    /// `GET /ui/payouts/new`: the B2C payout form (the role of `POST /v1/payouts`), marked SANDBOX or PRODUCTION
+    /// by the short code it would pay from, with a new idempotency key in a hidden field.
+    @Sendable func newPayout(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let page = try await signedIn(request, context: context)
+        let organization = try context.targetOrganization(request)
+        try context.require(.createPayout, in: organization)
+        var form = PayoutFormView()
+        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
+        return try await payoutForm(form, page: page, organization: organization)
+    }
+
+    /// `POST /ui/payouts/new`: the payout through the same use case as the API, the form's idempotency key
+    /// making a second submit of the same form answer the first payout. Success: 303 to the payment's page; an
+    /// error: the form again, what was typed kept, the message next to the field it names.
+    @Sendable func createPayout(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let page = try await signedIn(request, context: context)
+        let fields = try await DashboardForm.read(request, context: context, bytesMax: Self.formBytesMax)
+        try requireCSRF(fields, page: page)
+        let organization = try context.targetOrganization(request)
+        try context.require(.createPayout, in: organization)
+        var form = PayoutFormView()
+        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
+        for name in PayoutFormView.fieldNames + ["command", "short_code"] {
+            form.values[name] = fields[name]?.trimmingCharacters(in: .whitespaces)
+        }
+        let amountText = form.values["amount"] ?? ""
+        guard let amount = Int64(amountText) else {
+            form.errors["amount"] =
+                amountText.isEmpty ? "Enter the amount in shillings." : "Enter a whole number of shillings, e.g. 100."
+            return try await payoutForm(form, page: page, organization: organization, status: .unprocessableContent)
+        }
+        let parameters = PayoutParameters(
+            phone: form.values["phone"] ?? "", amount: amount, command: form.values["command"] ?? "",
+            remarks: form.values["remarks"] ?? "", occasion: form.values["occasion"].flatMap { $0.isEmpty ? nil : $0 },
+            shortCode: form.values["short_code"].flatMap { $0.isEmpty ? nil : $0 })
+        let key = fields["idempotency_key"].flatMap {
+            Request.isPrintableASCII($0, bytesMax: Limits.idempotencyKeyCharactersMax) ? $0 : nil
+        }
+        do {
+            try Task.checkCancellation()
+            let answer = try await gateway.payout(
+                parameters, in: organization,
+                idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.formHash(parameters)) },
+                by: page.identity.actor(requestID: context.requestID))
+            let query = form.org.map { "?org=" + $0 } ?? ""
+            return DashboardPages.redirect(to: "/ui/payments/\(answer.payment.id.rawValue)\(query)")
+        } catch let error as EngineError where error.code != .forbidden && error.code != .notFound {
+            if error.code == .idempotencyKeyReused {
+                form.error = "This form was already sent with other values. Check them and send the payout again."
+            } else {
+                form.fail(param: error.param, message: error.message)
+            }
+            let status = ErrorMapping.apiError(for: error).status
+            return try await payoutForm(form, page: page, organization: organization, status: status)
+        }
+    }
+
+    /// The form with the organization's short codes that can pay out (the default first) and a new idempotency
+    /// key: a form shown again after an error is a new request.
+    func payoutForm(
+        _ form: PayoutFormView, page: DashboardPage, organization: OrganizationID, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var form = form
+        let engine = try await gateway.engine(organization)
+        form.shortCodes = try await Self.payoutShortCodes(engine)
+        form.csrfToken = page.session.csrfToken
+        form.idempotencyKey = DashboardSessions.randomToken()
+        return DashboardPages.page(
+            title: "Send a payout",
+            layout: DashboardLayout(
+                organizationName: engine.accessView.organization?.name, page: page, currentPath: "/ui/payouts/new"),
+            template: DashboardTemplates.payoutForm, context: form.context, status: status)
+    }
+
+    /// The organization's short codes that can pay out (an initiator), the default one first.
+    static func payoutShortCodes(_ engine: TenantEngine) async throws -> [STKPushFormView.ShortCode] {
+        try await engine.read { state in
+            let defaultID = state.defaultShortCode(for: .b2c)?.id
+            return state.activeShortCodes.filter(\.hasInitiator)
+                .sorted { ($0.id == defaultID ? 0 : 1) < ($1.id == defaultID ? 0 : 1) }
+                .map { record in
+                    STKPushFormView.ShortCode(
+                        number: record.shortCode,
+                        label: "\(record.shortCode) · \(record.label) · \(record.environment.uppercased())",
+                        environment: record.environment)
+                }
+        }
+    }
+
+    /// What identifies the payout form's request for idempotency: the hex SHA-256 of its values in a fixed order.
+    static func formHash(_ parameters: PayoutParameters) -> String {
+        let text = [
+            "b2c", parameters.phone, String(parameters.amount), parameters.command, parameters.remarks,
+            parameters.occasion ?? "", parameters.shortCode ?? "",
+        ].map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        return Hex.encodeString(SHA256.hash(data: Data(text.utf8)))
+    }
+}
+
+/// The payout form's values as typed, their errors, and the short codes it may pay from.
+struct PayoutFormView {
+    static let fieldNames = ["phone", "amount", "remarks", "occasion"]
+    static let labels = [
+        "phone": "Phone", "amount": "Amount (KES, whole shillings)", "remarks": "Remarks",
+        "occasion": "Occasion (optional)",
+    ]
+
+    var values: [String: String] = [:]
+    var errors: [String: String] = [:]
+    var error: String?
+    var shortCodes: [STKPushFormView.ShortCode] = []
+    var idempotencyKey = ""
+    var csrfToken = ""
+    var org: String?
+
+    /// The environment of the short code the payout would go through: the one chosen, else the default one.
+    var environment: String? {
+        let chosen = values["short_code"].flatMap { name in shortCodes.first { $0.number == name } }
+        return (chosen ?? shortCodes.first)?.environment
+    }
+
+    mutating func fail(param: String?, message: String) {
+        if let param, Self.fieldNames.contains(param) || param == "short_code" || param == "command" {
+            errors[param] = message
+        } else {
+            error = message
+        }
+    }
+
+    var context: [String: Any] {
+        let environment = self.environment
+        let selected = values["short_code"] ?? shortCodes.first?.number
+        let command = values["command"] ?? B2CCommand.businessPayment.rawValue
+        return [
+            "csrf_token": csrfToken, "idempotency_key": idempotencyKey, "org": DashboardPages.section(org),
+            "error": DashboardPages.section(error),
+            "environment": DashboardPages.section(environment),
+            "environment_label": environment == "production"
+                ? "PRODUCTION: this payout sends real money to a real customer." : "SANDBOX: test money only.",
+            "no_short_code": shortCodes.isEmpty,
+            "short_codes_shown": shortCodes.count > 1,
+            "short_codes": shortCodes.map {
+                ["value": $0.number, "label": $0.label, "selected": $0.number == selected] as [String: Any]
+            },
+            "short_code_error": DashboardPages.section(errors["short_code"]),
+            "commands": B2CCommand.allCases.map {
+                ["value": $0.rawValue, "label": $0.darajaCommandID, "selected": $0.rawValue == command] as [String: Any]
+            },
+            "command_error": DashboardPages.section(errors["command"]),
+            "fields": Self.fieldNames.map { name -> [String: Any] in
+                [
+                    "name": name, "label": Self.labels[name] ?? name, "value": values[name] ?? "",
+                    "mode": name == "phone" ? "tel" : name == "amount" ? "numeric" : "text",
+                    "required": name != "occasion", "error": DashboardPages.section(errors[name]),
+                ]
+            },
+        ]
+    }
+}
