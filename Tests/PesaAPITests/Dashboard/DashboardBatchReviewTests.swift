@@ -133,6 +133,41 @@ import Testing
         }
     }
 
+    @Test func aRetryQueuesTheFailedRowsOnceAndShowsTheirError() async throws {
+        try await PayoutWorld.run { world, client in
+            let id = try await Self.createBatch(as: PayoutWorld.manager, world: world, client: client)
+            // Row 2 refused before reaching Daraja (a retryable failure), as the batch sender records it.
+            let failed = TenantEvent.batchChanged(
+                .init(
+                    batchID: id, change: .itemFailed, actor: "system", reason: "<i>busy</i>", item: 1, errorCode: "26"))
+            try await world.gateway.engine(world.acme).execute { (_, _) throws(EngineError) in
+                Decision(events: [failed], value: ())
+            }
+            let path = "/ui/batches/\(id.rawValue)"
+            var browser = try await PayoutWorld.browser(PayoutWorld.manager, client: client)
+            let page = try await browser.get(path, client: client)
+            #expect(page.html.contains("<td>failed (retryable)</td>"))
+            #expect(page.html.contains("<td>26: &lt;i&gt;busy&lt;/i&gt;</td>"))
+            #expect(page.html.contains("Retry the 1 failed rows a retry may cure"))
+            let token = try #require(Browser.csrfToken(in: page.html))
+            let version = try #require(PayoutWorld.value(of: "version", in: page.html))
+            let form = [("csrf_token", token), ("version", version)]
+            let first = try await browser.post(path + "/retry-failed", form: form, client: client)
+            #expect(first.headers[.location] == path + "?done=retried")
+            let second = try await browser.post(path + "/retry-failed", form: form, client: client)
+            #expect(second.headers[.location] == path + "?done=unchanged")
+            let after = try await browser.get(path + "?done=unchanged", client: client)
+            #expect(after.html.contains("nothing more was done"))
+            #expect(!after.html.contains("/retry-failed"))
+            let batch = try await world.gateway.payoutBatch(id, in: world.acme, by: PayoutWorld.root)
+            #expect(batch.count(of: .queued) == 2)
+            let audit = try await world.gateway.auditLog(
+                in: world.acme, after: 0, limit: 100, filter: AuditFilter(action: "payout_batch.retry_failed"),
+                by: PayoutWorld.root)
+            #expect(audit.entries.count == 1)
+        }
+    }
+
     @Test func theResultsCSVIsTheAPIsWithFormulasDefused() async throws {
         try await PayoutWorld.run { world, client in
             let id = try await Self.createBatch(as: PayoutWorld.manager, world: world, client: client)
