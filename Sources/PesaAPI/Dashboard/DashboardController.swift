@@ -35,6 +35,7 @@ struct DashboardController: Sendable {
         group.get("payments/:id", use: payment)
         addReportRoutes(to: group)
         addPayoutRoutes(to: group)
+        addSettingsRoutes(to: group)
     }
 
     // MARK: Sessions

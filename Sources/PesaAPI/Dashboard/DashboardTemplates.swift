@@ -153,5 +153,12 @@ enum DashboardTemplates {
         .timeline li{margin:.4rem 0}
         pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #e1e4e8;padding:.5rem}
         .pager{display:flex;gap:1rem}
+        input.check{width:auto;margin-right:.4rem}
+        select.compact,input.compact{width:auto;display:inline-block}
+        fieldset{border:1px solid #e1e4e8;border-radius:.3rem;display:flex;flex-direction:column}
+        .actions{display:flex;flex-wrap:wrap;gap:.6rem}
+        button.danger{background:#cf222e;border-color:#a40e26}
+        pre.secret{font-size:1.1rem;border:2px solid #d4a72c}
+        ul.links li{margin:.3rem 0}
         """
 }
