@@ -12,6 +12,8 @@ extension DashboardController {
     func addSettingsRoutes(to group: RouterGroup<PesaRequestContext>) {
         group.get("settings", use: settings)
         addShortCodeRoutes(to: group)
+        addUserRoutes(to: group)
+        addAPIKeyRoutes(to: group)
     }
 
     /// `GET /ui/settings`: links to the settings pages the role may open, and (org_admin, who reads the
