@@ -14,6 +14,7 @@ extension DashboardController {
         addShortCodeRoutes(to: group)
         addUserRoutes(to: group)
         addAPIKeyRoutes(to: group)
+        addWebhookRoutes(to: group)
     }
 
     /// `GET /ui/settings`: links to the settings pages the role may open, and (org_admin, who reads the
