@@ -15,6 +15,8 @@ extension DashboardController {
         addUserRoutes(to: group)
         addAPIKeyRoutes(to: group)
         addWebhookRoutes(to: group)
+        addBillingRoutes(to: group)
+        addAuditRoutes(to: group)
     }
 
     /// `GET /ui/settings`: links to the settings pages the role may open, and (org_admin, who reads the

@@ -6,7 +6,8 @@ import Logging
 /// Around every `/ui` route: errors become pages (a missing or expired session a 303 to the login form, which
 /// then sends the browser back; a form without its CSRF token a 403 saying why; anything else the API's status
 /// with its message), and every answer carries the security headers: a strict Content-Security-Policy (the
-/// pages load nothing but their own stylesheet and run no script), no framing, no referrer, no sniffing, and
+/// pages load nothing but their own stylesheet and run no script; a route may set a stricter or as strict one of
+/// its own, as the printable invoice does for its inline styles), no framing, no referrer, no sniffing, and
 /// `Cache-Control: no-store` unless the route chose its own (the stylesheet).
 struct DashboardMiddleware: RouterMiddleware {
     typealias Context = PesaRequestContext
@@ -24,7 +25,9 @@ struct DashboardMiddleware: RouterMiddleware {
         } catch {
             response = Self.page(for: error, request: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        }
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.xContentTypeOptions] = "nosniff"

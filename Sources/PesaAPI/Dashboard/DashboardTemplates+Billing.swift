@@ -1,0 +1,76 @@
+import Mustache
+
+/// The billing page's and the audit log's templates. Every value is escaped.
+extension DashboardTemplates {
+    static let billing = parse(
+        """
+        <h1>Billing</h1>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{#pay_error}}<p class="error" role="alert">{{pay_error}}</p>{{/pay_error}}
+        <section class="tiles">
+        <div class="tile"><h2>Plan</h2><p class="big">{{plan}}</p><p>{{fee}} a month</p></div>
+        <div class="tile"><h2>Subscription</h2><p class="big">{{status}}</p>{{#reason}}<p>{{reason}}</p>{{/reason}}
+        </div>
+        <div class="tile"><h2>Current period</h2><p>{{period}}</p></div>
+        </section>
+        {{#overdue}}<p class="error">Overdue: {{overdue}}</p>{{/overdue}}
+        <h2>Usage in {{month}} (Kenya time)</h2>
+        <table><thead><tr><th></th><th class="n">Used</th><th class="n">Included</th><th class="n">Left</th>
+        <th class="n">Beyond the plan</th></tr></thead><tbody>
+        {{#usage}}<tr><td>{{label}}</td><td class="n">{{used}}</td><td class="n">{{included}}</td>
+        <td class="n">{{left}}</td><td class="n">{{beyond}}</td></tr>
+        {{/usage}}</tbody></table>
+        <h2>Invoices</h2>
+        {{#invoices_empty}}<p>No invoice yet.</p>{{/invoices_empty}}
+        {{^invoices_empty}}
+        <table><thead><tr><th>Number</th><th>Month</th><th>Kind</th><th>Status</th><th class="n">Total</th>
+        <th>Due (EAT)</th><th>Pay by M-Pesa</th></tr></thead><tbody>
+        {{#invoices}}<tr><td><a href="/ui/billing/invoices/{{id}}{{org_query}}">{{number}}</a></td><td>{{month}}</td>
+        <td>{{kind}}</td><td>{{status}}</td><td class="n">{{total}}</td><td>{{due}}</td>
+        <td>{{#payable}}<form method="post" action="/ui/billing/invoices/{{id}}/pay{{org_query}}" class="inline">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        <label class="muted" for="phone-{{id}}">Phone</label>
+        <input id="phone-{{id}}" name="phone" type="tel" required value="{{phone}}" class="compact"
+         {{#phone_error}}aria-invalid="true" aria-describedby="phone-{{id}}-error"{{/phone_error}}>
+        <button type="submit">Pay</button></form>
+        {{#phone_error}}<p class="error" id="phone-{{id}}-error">{{phone_error}}</p>{{/phone_error}}
+        {{/payable}}</td></tr>
+        {{/invoices}}</tbody></table>
+        {{/invoices_empty}}
+        """)
+
+    static let audit = parse(
+        """
+        <h1>Audit log</h1>
+        {{#verification}}
+        {{#ok}}<p class="notice" role="status">The hash chain is intact: {{count}} entries, head
+        <code>{{head}}</code>.</p>{{/ok}}
+        {{^ok}}<div class="error" role="alert"><p>The hash chain does not verify ({{count}} entries):</p>
+        <ul>{{#problems}}<li>{{.}}</li>{{/problems}}</ul></div>{{/ok}}
+        {{/verification}}
+        <form method="get" action="/ui/audit" class="card filters">
+        {{#org}}<input type="hidden" name="org" value="{{org}}">{{/org}}
+        {{#filters}}
+        <div class="field"><label for="f-{{name}}">{{label}}</label>
+        <input id="f-{{name}}" name="{{name}}" type="{{input_type}}" value="{{value}}"
+         {{#error}}aria-invalid="true" aria-describedby="f-{{name}}-error"{{/error}}>
+        {{#error}}<p class="error" id="f-{{name}}-error">{{error}}</p>{{/error}}
+        </div>
+        {{/filters}}
+        <button type="submit">Filter</button> <a href="/ui/audit{{org_query}}">Clear</a>
+        </form>
+        {{#entries_shown}}
+        {{#entries_empty}}<p>No entry on this page.</p>{{/entries_empty}}
+        {{^entries_empty}}
+        <table><thead><tr><th class="n">#</th><th>When (EAT)</th><th>Actor</th><th>Action</th><th>Target</th>
+        <th>Request</th></tr></thead><tbody>
+        {{#entries}}<tr><td class="n">{{seq}}</td><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td>
+        <td>{{target}}</td><td>{{request}}</td></tr>
+        {{/entries}}</tbody></table>
+        {{/entries_empty}}
+        <p class="pager">{{#first}}<a href="{{first}}">First page</a>{{/first}}
+        {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}</p>
+        {{/entries_shown}}
+        """)
+}
