@@ -6,7 +6,7 @@ import Testing
 /// gateway): the server is killed (SIGKILL) while rows are going out, started again, and the batch finishes
 /// with no row paid twice — the sandbox's Utility account moved by exactly what succeeded.
 @Suite(.serialized) struct BatchEndToEndTests {
-    static let rowCount = 30
+    static let rowCount = 40
 
     @Test func aBatchInterruptedBySIGKILLPaysEveryRowExactlyOnce() async throws {
         let temp = TemporaryDirectory("e2e-batch-kill")
@@ -16,7 +16,7 @@ import Testing
         try Data(try await sandbox.certificate().utf8).write(to: URL(fileURLWithPath: certificate))
         let server = ServerProcess(
             dataDirectory: temp.path + "/data",
-            environment: ["PESA_RECONCILE_AFTER_S": "1", "PESA_BATCH_ROWS_PER_S": "3"])
+            environment: ["PESA_RECONCILE_AFTER_S": "1", "PESA_BATCH_ROWS_PER_S": "2"])
         let arguments = ["--sandbox-upstream", sandbox.baseURL, "--sandbox-certificate", certificate]
         let world = MoneyWorld(sandbox: sandbox, server: server, temp: temp, arguments: arguments, seed: 1)
         defer { world.stop() }
@@ -35,7 +35,7 @@ import Testing
         let id = try #require(batch?["id"] as? String)
         #expect(id.hasPrefix("bat_demo_"))
 
-        // Killed while rows are going out (3 a second, so a loaded machine still catches it mid-send): some sent,
+        // Killed while rows are going out (2 a second, so a loaded machine still catches it mid-send): some sent,
         // some not.
         let deadline = Date().addingTimeInterval(30)
         var queuedAtKill = Self.rowCount

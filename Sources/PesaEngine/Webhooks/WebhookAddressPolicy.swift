@@ -1,4 +1,6 @@
+import NIOCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -23,16 +25,24 @@ public struct WebhookAddressPolicy: Sendable {
 
     /// The addresses `target`'s host resolves to, in the resolver's order of preference, once each. Throws when
     /// none resolves, or when any is not public and private addresses are not allowed. The lookup (getaddrinfo,
-    /// which blocks) runs on NIO's thread pool, off the cooperative threads.
+    /// which blocks) runs on NIO's thread pool, off the cooperative threads; what it found is reused for
+    /// `WebhookLookups.reuseMs` (a busy endpoint is not looked up a thousand times a second), and checked here at
+    /// every call all the same.
     public func resolve(_ target: WebhookTarget) async throws(WebhookError) -> [String] {
         let host = target.host
-        let lookup: Result<[String], WebhookError>
-        do {
-            lookup = try await NIOThreadPool.singleton.runIfActive { Self.lookUp(host) }
-        } catch {
-            throw WebhookError("the host \(host) could not be looked up: \(error)", param: "url")
+        let addresses: [String]
+        if let known = WebhookLookups.shared.addresses(of: host) {
+            addresses = known
+        } else {
+            let lookup: Result<[String], WebhookError>
+            do {
+                lookup = try await NIOThreadPool.singleton.runIfActive { Self.lookUp(host) }
+            } catch {
+                throw WebhookError("the host \(host) could not be looked up: \(error)", param: "url")
+            }
+            addresses = try lookup.get()
+            WebhookLookups.shared.keep(addresses, of: host)
         }
-        let addresses = try lookup.get()
         guard !addresses.isEmpty else { throw WebhookError("the host \(host) has no address", param: "url") }
         if !allowPrivate, let refused = addresses.first(where: { !Self.isPublic($0) }) {
             let named = refused == host ? "the address \(host)" : "the host \(host) resolves to \(refused), which"
@@ -158,5 +168,31 @@ public struct WebhookAddressPolicy: Sendable {
         }
         guard written != nil else { return nil }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Hosts' addresses as last looked up, each for `reuseMs`; failures are not kept.
+final class WebhookLookups: Sendable {
+    static let shared = WebhookLookups()
+    static let reuseMs: Int64 = 5_000
+    static let hostsMax = 10_000
+
+    private let found = Mutex<[String: (addresses: [String], until: NIODeadline)]>([:])
+
+    func addresses(of host: String) -> [String]? {
+        found.withLock { found in
+            guard let entry = found[host], entry.until > .now() else { return nil }
+            return entry.addresses
+        }
+    }
+
+    func keep(_ addresses: [String], of host: String) {
+        guard !addresses.isEmpty else { return }
+        let now = NIODeadline.now()
+        found.withLock { found in
+            if found.count >= Self.hostsMax { found = found.filter { $0.value.until > now } }
+            if found.count >= Self.hostsMax { found.removeAll() }
+            found[host] = (addresses, now + .milliseconds(Self.reuseMs))
+        }
     }
 }

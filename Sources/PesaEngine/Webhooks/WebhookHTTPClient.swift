@@ -11,12 +11,16 @@ import NIOSSL
 
 /// Sends one webhook: a POST to an address `WebhookAddressPolicy` checked, never a fresh DNS lookup, so what was
 /// checked is what is reached. The request still names the URL's host: in `Host:`, and for https in TLS SNI and
-/// the certificate check (the system's trust roots, and `additionalTrustRootsPEM`). One connection per delivery,
-/// `Connection: close`; redirects are not followed (a 3xx is an answer like any other); at most
-/// `WebhookResponse.bodyPrefixBytesMax` bytes of the answer's body are read, then the connection is closed.
-/// Connecting, TLS, writing and reading the answer together take at most `timeoutMs`. Failures come back as
-/// `WebhookResponse.error`, never thrown. The client owns nothing to shut down: the event loop group is its
-/// owner's (the process-wide singleton by default).
+/// the certificate check (the system's trust roots, and `additionalTrustRootsPEM`). Redirects are not followed
+/// (a 3xx is an answer like any other); at most `WebhookResponse.bodyPrefixBytesMax` bytes of the answer's body
+/// are read, then the connection is closed. Connecting, TLS, writing and reading the answer together take at
+/// most `timeoutMs`. Failures come back as `WebhookResponse.error`, never thrown.
+///
+/// Connections are kept alive between deliveries (`WebhookConnectionPool`): one to the same host at the same
+/// checked address is reused when its last answer was complete and did not ask to close. A reused connection the
+/// endpoint closed before answering (an idle timeout racing the request) is replaced by a new one and the
+/// request sent again, once, with the same `webhook-id`; receivers deduplicate by it. The event loop group is
+/// the owner's (the process-wide singleton by default).
 public final class WebhookHTTPClient: Sendable {
     /// The request headers the client sets itself; the caller's headers of these names are dropped.
     public static let reservedHeaders: Set<String> = [
@@ -26,13 +30,16 @@ public final class WebhookHTTPClient: Sendable {
 
     let group: any EventLoopGroup
     let tls: Result<NIOSSLContext, WebhookError>
+    let pool: WebhookConnectionPool
 
     /// `additionalTrustRootsPEM`: certificates (PEM) trusted besides the system's roots, such as a test's own.
+    /// `idleMs`: how long an unused connection is kept (under the 5 s many servers keep one).
     public init(
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        additionalTrustRootsPEM: [String] = []
+        additionalTrustRootsPEM: [String] = [], idleMs: Int64 = 4_000
     ) {
         self.group = eventLoopGroup
+        self.pool = WebhookConnectionPool(idleMs: idleMs)
         var configuration = TLSConfiguration.makeClientConfiguration()
         do {
             let extra = try additionalTrustRootsPEM.flatMap { try NIOSSLCertificate.fromPEMBytes(Array($0.utf8)) }
@@ -43,20 +50,20 @@ public final class WebhookHTTPClient: Sendable {
         }
     }
 
+    /// Connections open and idle, in all (for tests and metrics).
+    public var idleConnections: Int { pool.count }
+
     /// POSTs `body` to `target` at `address` (an IP address `target.host` resolved to), with `headers` besides
     /// the client's own; the answer, or why there was none, within `timeoutMs`.
     public func post(
         _ target: WebhookTarget, address: String, headers: [(String, String)], body: [UInt8],
         timeoutMs: Int64 = 15_000
     ) async -> WebhookResponse {
-        let clock = ContinuousClock()
-        let start = clock.now
-        func elapsedMs() -> Int64 {
-            let elapsed = clock.now - start
-            return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-        }
+        let start = NIODeadline.now()
+        let deadline = start + .milliseconds(timeoutMs)
         func failure(_ text: String) -> WebhookResponse {
-            WebhookResponse(statusCode: nil, latencyMs: elapsedMs(), error: text, retryAfter: nil, bodyPrefix: "")
+            WebhookResponse(
+                statusCode: nil, latencyMs: Self.ms(since: start), error: text, retryAfter: nil, bodyPrefix: "")
         }
         let socketAddress: SocketAddress
         do {
@@ -71,41 +78,52 @@ public final class WebhookHTTPClient: Sendable {
             case .failure(let error): return failure(error.message)
             }
         }
-        let deadline = NIODeadline.now() + .milliseconds(timeoutMs)
-        let exchange = WebhookExchange(head: requestHead(target, headers: headers, bodyCount: body.count), body: body)
+        let key = WebhookConnectionPool.Key(address: address, port: target.port, host: target.host, tls: target.isHTTPS)
+        let head = requestHead(target, headers: headers, bodyCount: body.count)
+        if let connection = pool.take(key) {
+            switch await connection.exchange(head: head, body: body, start: start, deadline: deadline) {
+            case .answered(let answer, let reusable):
+                reusable ? pool.put(connection, key: key) : connection.close()
+                return answer
+            case .failed(let error, let anythingReceived):
+                connection.close()
+                // Closed under the request before a byte of answer: an idle connection the endpoint had just
+                // let go. Anything else is the endpoint's answer to this attempt.
+                guard !anythingReceived, NIODeadline.now() < deadline, !Task.isCancelled else {
+                    return failure(describe(error, deadline: deadline, timeoutMs: timeoutMs))
+                }
+            }
+        }
+        let connection: WebhookConnection
         do {
-            let channel = try await connect(to: socketAddress, target: target, tls: sslContext, timeoutMs: timeoutMs)
-            // The deadline covers TLS, the write and the answer: past it the connection is closed under them.
-            let timer = channel.channel.eventLoop.scheduleTask(deadline: deadline) {
-                channel.channel.close(promise: nil)
-            }
-            defer { timer.cancel() }
-            // A cancelled task (the gateway shutting down) closes the connection instead of waiting for the answer.
-            var answer = try await withTaskCancellationHandler {
-                try await exchange.run(on: channel) { elapsedMs() }
-            } onCancel: {
-                channel.channel.close(promise: nil)
-            }
-            if answer.statusCode == nil {
-                answer.error =
-                    NIODeadline.now() >= deadline ? timedOut(timeoutMs) : "the connection closed before an answer"
-            }
-            answer.latencyMs = answer.statusCode == nil ? elapsedMs() : answer.latencyMs
-            return answer
+            connection = try await connect(to: socketAddress, target: target, tls: sslContext, deadline: deadline)
         } catch {
-            return failure(NIODeadline.now() >= deadline ? timedOut(timeoutMs) : Self.describe(error))
+            return failure(describe(error, deadline: deadline, timeoutMs: timeoutMs))
+        }
+        switch await connection.exchange(head: head, body: body, start: start, deadline: deadline) {
+        case .answered(let answer, let reusable):
+            reusable ? pool.put(connection, key: key) : connection.close()
+            return answer
+        case .failed(let error, _):
+            connection.close()
+            return failure(describe(error, deadline: deadline, timeoutMs: timeoutMs))
         }
     }
 
-    func timedOut(_ timeoutMs: Int64) -> String { "no answer within \(timeoutMs) ms" }
+    func describe(_ error: any Error, deadline: NIODeadline, timeoutMs: Int64) -> String {
+        NIODeadline.now() >= deadline ? "no answer within \(timeoutMs) ms" : Self.describe(error)
+    }
 
-    func connect(to address: SocketAddress, target: WebhookTarget, tls: NIOSSLContext?, timeoutMs: Int64)
-        async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+    static func ms(since start: NIODeadline) -> Int64 { (NIODeadline.now() - start).nanoseconds / 1_000_000 }
+
+    func connect(to address: SocketAddress, target: WebhookTarget, tls: NIOSSLContext?, deadline: NIODeadline)
+        async throws -> WebhookConnection
     {
         // SNI names hosts only; for an address literal the certificate is checked against the address.
         let serverHostname = Self.isAddressLiteral(target.host) ? nil : target.host
+        let remaining = max(deadline - NIODeadline.now(), .milliseconds(1))
         return try await ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(timeoutMs))
+            .connectTimeout(remaining)
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
@@ -113,8 +131,10 @@ public final class WebhookHTTPClient: Sendable {
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                        wrappingChannelSynchronously: channel)
+                    let answers = WebhookAnswerHandler()
+                    try channel.pipeline.syncOperations.addHandler(answers)
+                    return WebhookConnection(
+                        channel: channel, handler: NIOLoopBound(answers, eventLoop: channel.eventLoop))
                 }
             }
     }
@@ -122,7 +142,7 @@ public final class WebhookHTTPClient: Sendable {
     func requestHead(_ target: WebhookTarget, headers: [(String, String)], bodyCount: Int) -> HTTPRequestHead {
         var fields = HTTPHeaders([
             ("Host", target.hostHeader), ("User-Agent", Self.userAgent), ("Content-Type", "application/json"),
-            ("Content-Length", String(bodyCount)), ("Connection", "close"),
+            ("Content-Length", String(bodyCount)),
         ])
         for (name, value) in headers where !Self.reservedHeaders.contains(name.lowercased()) {
             fields.add(name: name, value: value)
@@ -144,56 +164,7 @@ public final class WebhookHTTPClient: Sendable {
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             return "TLS failure: \(error)"
         }
+        if error is WebhookConnectionClosed { return "the connection closed before an answer" }
         return "\(error)"
-    }
-}
-
-/// One request and its answer over a connected channel.
-struct WebhookExchange: Sendable {
-    let head: HTTPRequestHead
-    let body: [UInt8]
-
-    func run(
-        on channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>,
-        elapsedMs: () -> Int64
-    ) async throws -> WebhookResponse {
-        var answer = WebhookResponse(statusCode: nil, latencyMs: 0, error: nil, retryAfter: nil, bodyPrefix: "")
-        var bodyBytes: [UInt8] = []
-        func read(_ inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>) async throws {
-            for try await part in inbound {
-                switch part {
-                case .head(let response):
-                    answer.statusCode = Int(response.status.code)
-                    answer.latencyMs = elapsedMs()
-                    answer.retryAfter = response.headers.first(name: "Retry-After")
-                case .body(var buffer):
-                    let room = WebhookResponse.bodyPrefixBytesMax - bodyBytes.count
-                    bodyBytes += buffer.readBytes(length: min(room, buffer.readableBytes)) ?? []
-                    if bodyBytes.count >= WebhookResponse.bodyPrefixBytesMax { return }
-                case .end:
-                    return
-                }
-            }
-        }
-        do {
-            try await channel.executeThenClose { inbound, outbound in
-                do {
-                    try await outbound.write(.head(head))
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-                    try await outbound.write(.end(nil))
-                } catch {
-                    // The endpoint may answer and close before the write is acknowledged, and a failed TLS
-                    // handshake closes the connection under the write: the inbound side has the answer, or why.
-                    try await read(inbound)
-                    if answer.statusCode == nil { throw error }
-                    return
-                }
-                try await read(inbound)
-            }
-        } catch where answer.statusCode != nil {
-            // The answer's head came; a body cut short (closed, timed out) leaves what was read.
-        }
-        answer.bodyPrefix = String(decoding: bodyBytes, as: UTF8.self)
-        return answer
     }
 }

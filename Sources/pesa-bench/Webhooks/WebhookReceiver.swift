@@ -106,8 +106,8 @@ private final class StateBox: @unchecked Sendable {
     }
 }
 
-/// Answers each request `200` with an empty body once it is read, then closes (the gateway sends
-/// `Connection: close`), and records it.
+/// Answers each request `200` with an empty body once it is read, and records it; keeps the connection open for
+/// the next request, as web servers do with HTTP/1.1, unless the request asks to close.
 private final class AnswerHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -115,6 +115,7 @@ private final class AnswerHandler: ChannelInboundHandler {
     let receiver: WebhookReceiver?
     private var webhookID = ""
     private var body: [UInt8] = []
+    private var keepAlive = true
 
     init(receiver: WebhookReceiver?) { self.receiver = receiver }
 
@@ -122,16 +123,22 @@ private final class AnswerHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             webhookID = head.headers.first(name: "webhook-id") ?? ""
+            keepAlive = head.isKeepAlive
             body = []
         case .body(let buffer):
             body += buffer.readableBytesView
         case .end:
             receiver?.record(.init(atMs: WebhookReceiver.nowMs(), webhookID: webhookID, body: body))
-            let head = HTTPResponseHead(
-                version: .http1_1, status: .ok, headers: ["Content-Length": "0", "Connection": "close"])
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            var headers: HTTPHeaders = ["Content-Length": "0"]
+            if !keepAlive { headers.add(name: "Connection", value: "close") }
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            let close = !keepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                if close { channel.close(promise: nil) }
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-import PesaEngine
+@testable import PesaEngine
 import Testing
 
 /// Which addresses webhooks may go to: a table of addresses, and hosts resolved for real.
@@ -69,5 +69,18 @@ import Testing
             try await WebhookAddressPolicy(allowPrivate: true).resolve(target)
         }
         #expect(error?.message.contains("no-such-host.invalid") == true)
+    }
+
+    /// A lookup is reused for a few seconds, and what it found is checked again at every use: a loopback name
+    /// looked up while private addresses were allowed is still refused once they are not.
+    @Test func aLookupIsReusedAndCheckedAtEveryUse() async throws {
+        let target = try WebhookTarget.parse("http://localhost/", requireHTTPS: false)
+        let first = try await WebhookAddressPolicy(allowPrivate: true).resolve(target)
+        #expect(WebhookLookups.shared.addresses(of: "localhost") == first)
+        #expect(try await WebhookAddressPolicy(allowPrivate: true).resolve(target) == first)
+        let refused = await #expect(throws: WebhookError.self) {
+            _ = try await WebhookAddressPolicy(allowPrivate: false).resolve(target)
+        }
+        #expect(refused?.param == "url")
     }
 }

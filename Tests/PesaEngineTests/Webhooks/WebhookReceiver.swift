@@ -9,7 +9,8 @@ import Synchronization
 import X509
 
 /// A small webhook endpoint for the tests, listening on 127.0.0.1 at a free port: it records each request and
-/// answers as told (or never), over plain HTTP or TLS with a certificate made for `hostName`.
+/// answers as told (or never), over plain HTTP or TLS with a certificate made for `hostName`. It closes each
+/// connection after its answer, unless `keepAlive` (then only when its answer says `Connection: close`).
 final class WebhookReceiver: Sendable {
     /// What the receiver does with a request.
     enum Answer: Sendable {
@@ -24,12 +25,18 @@ final class WebhookReceiver: Sendable {
     }
 
     let answer: Answer
+    let keepAlive: Bool
     let requests = Mutex<[Request]>([])
     let channel: Mutex<(any Channel)?> = Mutex(nil)
+    let accepted = Mutex(0)
 
-    init(answer: Answer) {
+    init(answer: Answer, keepAlive: Bool = false) {
         self.answer = answer
+        self.keepAlive = keepAlive
     }
+
+    /// Connections accepted so far.
+    var connections: Int { accepted.withLock { $0 } }
 
     var port: Int { channel.withLock { $0?.localAddress?.port ?? 0 } }
     var received: [Request] { requests.withLock { $0 } }
@@ -41,7 +48,8 @@ final class WebhookReceiver: Sendable {
         let listening = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
+                self.accepted.withLock { $0 += 1 }
+                return child.eventLoop.makeCompletedFuture {
                     if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try child.pipeline.syncOperations.addHandler(ReceiverHandler(receiver: self))
@@ -106,8 +114,13 @@ final class ReceiverHandler: ChannelInboundHandler {
             let response = HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: fields)
             context.write(wrapOutboundOut(.head(response)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
+            self.head = nil
+            body = []
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            let close = !receiver.keepAlive || fields["Connection"].contains { $0.lowercased() == "close" }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                if close { channel.close(promise: nil) }
+            }
         }
     }
 }
