@@ -59,6 +59,18 @@ public final class ServerProcess: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The first match of the regular expression `pattern` in what the server printed, waiting up to `seconds`
+    /// for it: the output comes through a pipe, so a line may be read a moment after the server answers.
+    public func printedMatch(_ pattern: String, seconds: Double = 10) async throws -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let text = printed
+            if let range = text.range(of: pattern, options: .regularExpression) { return String(text[range]) }
+            guard Date() < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     public var printed: String {
         lock.lock()
         defer { lock.unlock() }

@@ -97,10 +97,10 @@ final class MoneyWorld: @unchecked Sendable {
 
     /// The demo's org_admin login (its password is printed at start).
     func logIn() async throws {
-        guard let range = server.printed.range(of: #"password demo-[a-z0-9]+"#, options: .regularExpression) else {
+        guard let found = try await server.printedMatch(#"password demo-[a-z0-9]+"#) else {
             throw ServerError("no demo password printed")
         }
-        let password = String(server.printed[range].dropFirst("password ".count))
+        let password = String(found.dropFirst("password ".count))
         let (status, body) = try await server.request(
             "POST", "/v1/auth/login", json: ["email": "demo@pesa.local", "password": password])
         guard status == 200, let token = body?["access_token"] as? String else { throw ServerError("login: \(status)") }

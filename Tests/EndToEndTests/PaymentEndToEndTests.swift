@@ -6,14 +6,10 @@ import Testing
 @Suite(.serialized) struct PaymentEndToEndTests {
     /// The demo organization's API key, printed by `pesa serve --demo`.
     func demoKey(_ server: ServerProcess) async throws -> String {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let range = server.printed.range(of: #"pk_test_[A-Za-z0-9]+"#, options: .regularExpression) {
-                return String(server.printed[range])
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        guard let key = try await server.printedMatch(#"pk_test_[A-Za-z0-9]+"#, seconds: 20) else {
+            throw ServerError("no demo API key printed: \(server.printed)")
         }
-        throw ServerError("no demo API key printed: \(server.printed)")
+        return key
     }
 
     func waitForStatus(_ server: ServerProcess, _ id: String, key: String, notEqual: String = "pending") async throws

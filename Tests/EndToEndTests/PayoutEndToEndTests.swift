@@ -9,11 +9,10 @@ import Testing
 
     /// The demo org_admin's password, printed by `pesa serve --demo`.
     func demoAdminToken(_ server: ServerProcess) async throws -> String {
-        let printed = server.printed
-        guard let range = printed.range(of: #"password demo-[a-z0-9]+"#, options: .regularExpression) else {
-            throw ServerError("no demo password printed: \(printed)")
+        guard let found = try await server.printedMatch(#"password demo-[a-z0-9]+"#) else {
+            throw ServerError("no demo password printed: \(server.printed)")
         }
-        let password = String(printed[range].dropFirst("password ".count))
+        let password = String(found.dropFirst("password ".count))
         let (status, body) = try await server.request(
             "POST", "/v1/auth/login", json: ["email": "demo@pesa.local", "password": password])
         #expect(status == 200)
