@@ -89,22 +89,56 @@ import Testing
     }
 }
 
-/// What the dispatcher counts: requests open (the limits), and deliveries taken until journaled (never picked
-/// twice).
+/// What the dispatcher counts: deliveries taken (never picked twice until journaled), ready to send, and being
+/// sent (the limits); a worker's slot passes straight to the next ready delivery.
 @Suite struct WebhookFlightsTests {
-    @Test func aSlotFreesAtTheAnswerWhileTheDeliveryStaysTakenUntilJournaled() {
+    static func ready(_ n: UInt8) throws -> ReadyWebhookDelivery {
+        let event = EventID(randomBytes: Array(repeating: 9, count: 16)).rawValue
+        let endpoint = WebhookEndpointID(randomBytes: Array(repeating: 8, count: 16)).rawValue
+        let delivery = WebhookDeliveryID(randomBytes: Array(repeating: n, count: 16)).rawValue
+        func decoded<T: Decodable>(_ json: String) throws -> T {
+            try JSONDecoder().decode(T.self, from: Data(json.utf8))
+        }
+        return ReadyWebhookDelivery(
+            organization: OrganizationID(randomBytes: Array(repeating: 7, count: 16)),
+            delivery: try decoded(
+                """
+                {"id":"\(delivery)","event_id":"\(event)","endpoint_id":"\(endpoint)","status":"pending",
+                "attempts":[],"scheduled_attempts":0,"next_attempt_at_ms":1,"created_at_ms":1,"updated_at_ms":1}
+                """),
+            event: try decoded(
+                #"{"id":"\#(event)","type":"ping","subject":"ping","created_at_ms":1,"deliveries":["\#(delivery)"]}"#),
+            endpoint: try decoded(
+                """
+                {"id":"\(endpoint)","url":"http://127.0.0.1:9/","events":[],"enabled":true,"secret_hint":"whsec_x",
+                "created_at_ms":1,"updated_at_ms":1}
+                """),
+            body: [])
+    }
+
+    @Test func aSlotPassesToTheNextReadyDeliveryAndADeliveryStaysTakenUntilJournaled() throws {
         let flights = WebhookFlights()
-        let id = WebhookDeliveryID(randomBytes: Array(repeating: 1, count: 16))
-        #expect(flights.start(id, tenant: "t"))
-        #expect(!flights.start(id, tenant: "t"))
+        let (a, b, c) = (try Self.ready(1), try Self.ready(2), try Self.ready(3))
+        flights.add([a, b, c, a], tenant: "t")
+        flights.add([b], tenant: "t")  // already taken: not ready twice
+        #expect(flights.readyCount("t") == 3 && flights.ids("t").count == 3)
+        let first = try #require(flights.startNext(tenant: "t", perTenantMax: 1, totalMax: 64))
+        #expect(first.delivery.id == a.delivery.id)
+        #expect(flights.startNext(tenant: "t", perTenantMax: 1, totalMax: 64) == nil)  // one slot, taken
         #expect(flights.count("t") == 1 && flights.total == 1)
-        flights.answered(id, tenant: "t")
+        // The answer came: the slot goes to the next ready one; the first stays taken until journaled.
+        #expect(flights.continueWith(after: a.delivery.id, tenant: "t")?.delivery.id == b.delivery.id)
+        #expect(flights.count("t") == 1 && flights.total == 1 && flights.readyCount("t") == 1)
+        flights.end(a.delivery.id, tenant: "t")
+        #expect(flights.ids("t") == [b.delivery.id, c.delivery.id])
+        #expect(flights.continueWith(after: b.delivery.id, tenant: "t")?.delivery.id == c.delivery.id)
+        #expect(flights.continueWith(after: c.delivery.id, tenant: "t") == nil)  // nothing ready: the slot frees
         #expect(flights.count("t") == 0 && flights.total == 0)
-        #expect(flights.ids("t") == [id])
-        flights.end(id, tenant: "t")
+        flights.end(b.delivery.id, tenant: "t")
+        flights.end(c.delivery.id, tenant: "t")
         #expect(flights.ids("t").isEmpty)
-        #expect(flights.start(id, tenant: "t"))
-        flights.end(id, tenant: "t")  // ended without an answer (nothing to send): its slot frees too
-        #expect(flights.count("t") == 0 && flights.ids("t").isEmpty)
+        // The instance limit holds across tenants.
+        flights.add([a], tenant: "u")
+        #expect(flights.startNext(tenant: "u", perTenantMax: 8, totalMax: 0) == nil)
     }
 }
