@@ -95,10 +95,15 @@ public struct WebhookDispatcher: Service {
                 let (startedMs, response) = await gateway.sendWebhook(ready, client: client)
                 // Shutting down: not the endpoint's failure, no attempt counted; the delivery stays pending.
                 guard !Task.isCancelled else { break }
+                // 410 Gone disables the endpoint: its deliveries ready to go are held back (still taken, so not
+                // read again) until that is journaled, which gives them up.
+                let held =
+                    response.statusCode == 410
+                    ? flights.holdBack(endpoint: ready.endpoint.id, tenant: tenant) : []
                 journals.addTask {
                     await gateway.journalWebhookAttempt(
                         ready, startedMs: startedMs, response: response, logger: logger)
-                    flights.end(ready.delivery.id, tenant: tenant)
+                    for id in [ready.delivery.id] + held { flights.end(id, tenant: tenant) }
                     wake.signal()
                 }
                 next = flights.continueWith(after: ready.delivery.id, tenant: tenant)
@@ -171,6 +176,17 @@ final class WebhookFlights: Sendable {
             entry.sending.insert(next.delivery.id)
             state.tenants[tenant] = entry
             return next
+        }
+    }
+
+    /// Takes the endpoint's ready deliveries out of the queue; they stay taken until `end`.
+    func holdBack(endpoint: WebhookEndpointID, tenant: String) -> [WebhookDeliveryID] {
+        state.withLock { state in
+            guard var entry = state.tenants[tenant] else { return [] }
+            let held = entry.ready.filter { $0.endpoint.id == endpoint }.map(\.delivery.id)
+            entry.ready.removeAll { $0.endpoint.id == endpoint }
+            state.tenants[tenant] = entry
+            return held
         }
     }
 

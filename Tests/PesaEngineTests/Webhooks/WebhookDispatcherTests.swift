@@ -137,6 +137,10 @@ import Testing
         flights.end(b.delivery.id, tenant: "t")
         flights.end(c.delivery.id, tenant: "t")
         #expect(flights.ids("t").isEmpty)
+        // An endpoint that answered 410: its ready deliveries are held back, still taken.
+        flights.add([try Self.ready(4), try Self.ready(5)], tenant: "t")
+        #expect(flights.holdBack(endpoint: a.endpoint.id, tenant: "t").count == 2)
+        #expect(flights.readyCount("t") == 0 && flights.ids("t").count == 2)
         // The instance limit holds across tenants.
         flights.add([a], tenant: "u")
         #expect(flights.startNext(tenant: "u", perTenantMax: 8, totalMax: 0) == nil)
