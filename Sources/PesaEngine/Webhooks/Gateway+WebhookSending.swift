@@ -46,17 +46,11 @@ extension Gateway {
             var ready: [ReadyWebhookDelivery] = []
             var stopped: [WebhookDeliveryID] = []
             for id in ids {
-                guard let delivery = state.webhookDeliveries[id], delivery.status == .pending,
-                    let event = state.webhookEvents[delivery.eventID]
-                else { continue }
-                guard let endpoint = state.webhookEndpoints[delivery.endpointID], endpoint.enabled else {
-                    stopped.append(id)
-                    continue
+                switch Self.readyDelivery(id, in: organization, state: state, renderer: renderer) {
+                case .ready(let delivery): ready.append(delivery)
+                case .stopped: stopped.append(id)
+                case .over: break
                 }
-                ready.append(
-                    ReadyWebhookDelivery(
-                        organization: organization, delivery: delivery, event: event, endpoint: endpoint,
-                        body: renderer.body(of: event, in: state)))
             }
             return (ready, stopped, next)
         }
@@ -73,22 +67,39 @@ extension Gateway {
         renderer: any WebhookRendering, logger: Logger
     ) async {
         guard let engine = try? await engine(organization),
-            let found = try? await engine.read({ state -> ReadyWebhookDelivery? in
-                guard state.webhookDeliveries[delivery.id]?.status == .pending,
-                    let event = state.webhookEvents[delivery.eventID],
-                    let endpoint = state.webhookEndpoints[delivery.endpointID], endpoint.enabled
-                else { return nil }
-                return ReadyWebhookDelivery(
-                    organization: organization, delivery: delivery, event: event, endpoint: endpoint,
-                    body: renderer.body(of: event, in: state))
+            let lookup = try? await engine.read({ state in
+                Self.readyDelivery(delivery.id, in: organization, state: state, renderer: renderer)
             })
-        else {
-            await giveUpIfStopped(delivery.id, engine: try? await engine(organization))
+        else { return }
+        guard case .ready(let found) = lookup else {
+            if case .stopped = lookup { await giveUpIfStopped(delivery.id, engine: engine) }
             return
         }
         let (startedMs, response) = await sendWebhook(found, client: client)
         guard !Task.isCancelled else { return }  // shutting down: not the endpoint's failure, no attempt counted
         await journalWebhookAttempt(found, startedMs: startedMs, response: response, logger: logger)
+    }
+
+    enum ReadyLookup: Sendable {
+        case ready(ReadyWebhookDelivery)
+        /// Pending, but its endpoint is disabled or gone: to give up.
+        case stopped
+        /// No longer pending.
+        case over
+    }
+
+    /// A pending delivery with its event, its endpoint and its body rendered from `state`.
+    static func readyDelivery(
+        _ id: WebhookDeliveryID, in organization: OrganizationID, state: TenantState, renderer: any WebhookRendering
+    ) -> ReadyLookup {
+        guard let delivery = state.webhookDeliveries[id], delivery.status == .pending,
+            let event = state.webhookEvents[delivery.eventID]
+        else { return .over }
+        guard let endpoint = state.webhookEndpoints[delivery.endpointID], endpoint.enabled else { return .stopped }
+        return .ready(
+            ReadyWebhookDelivery(
+                organization: organization, delivery: delivery, event: event, endpoint: endpoint,
+                body: renderer.body(of: event, in: state)))
     }
 
     /// One attempt of a ready delivery: signed with the endpoint's secrets at the time of sending, posted to an
