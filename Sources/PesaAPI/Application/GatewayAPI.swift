@@ -79,7 +79,8 @@ public struct GatewayAPI: Sendable {
         DashboardController(
             gateway: gateway, login: login, sessions: dashboardSessions,
             directory: GatewayAuthDirectory(gateway: gateway),
-            publicURLIsHTTPS: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false
+            publicURLIsHTTPS: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
+            apiVersion: configuration.version
         ).addRoutes(to: routes.router)
         // The batch upload form carries a CSV as large as the API's batch upload takes.
         routes.bodyLimits.set(DashboardController.batchFormBytesMax, forRoute: "POST /ui/batches/new")

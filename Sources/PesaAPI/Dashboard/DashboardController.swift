@@ -17,6 +17,8 @@ struct DashboardController: Sendable {
     let directory: any LoginDirectory
     /// Whether the gateway's public URL is https: then cookies are `Secure` whatever the request came over.
     let publicURLIsHTTPS: Bool
+    /// The API's version, as `GET /openapi.json` gives it (the health page shows it).
+    let apiVersion: String
 
     static let sessionCookieName = "pesa_session"
     static let loginCookieName = "pesa_login_csrf"
@@ -36,6 +38,7 @@ struct DashboardController: Sendable {
         addReportRoutes(to: group)
         addPayoutRoutes(to: group)
         addSettingsRoutes(to: group)
+        addOperatorRoutes(to: group)
     }
 
     // MARK: Sessions

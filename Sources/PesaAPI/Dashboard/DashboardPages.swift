@@ -26,6 +26,8 @@ struct DashboardLayout {
         ("/ui/admin/orgs", "Organizations", .createOrganization, false),
         ("/ui/admin/plans", "Plans", .listPlans, false),
         ("/ui/admin/usage", "Usage", .readAllUsage, false),
+        ("/ui/admin/billing", "Billing runs", .manageBilling, false),
+        ("/ui/admin/health", "Health", .metrics, false),
     ]
 
     /// The menu of `principal`: a super admin (who belongs to no organization) gets the instance's pages, every

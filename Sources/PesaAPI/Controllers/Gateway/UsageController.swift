@@ -156,10 +156,8 @@ struct UsageController: Sendable {
         let month = try await gateway.usageMonthText(parameters.get("month").map { String($0) })
         var data = rows.map { row -> (AdminJSON.Row, Int64) in
             let usage = row.usage
-            let transactions = [UsageItem.stkPushes, .c2bPayments, .payouts, .reversals]
-                .reduce(Int64(0)) { $0 + usage.count($1).count }
-            let volume = usage.count(.collectionsSucceeded).volume.minorUnits
-                + usage.count(.payoutsSucceeded).volume.minorUnits
+            let transactions = Self.transactions(usage)
+            let volume = Self.volume(usage).minorUnits
             let key = switch sort {
             case "api_calls": usage.apiCalls
             case "transactions": transactions
@@ -176,6 +174,18 @@ struct UsageController: Sendable {
             transactions: data.reduce(0) { $0 + $1.0.transactions },
             volume: ShillingsJSON(Amount(minorUnits: data.reduce(0) { $0 + $1.0.volume.minorUnits })))
         return AdminJSON(month: month, timezone: Self.timezone, data: data.map(\.0), totals: totals)
+    }
+
+    /// A month's transactions: payments started (STK pushes, C2B payments, payouts and reversals).
+    static func transactions(_ usage: MonthUsage) -> Int64 {
+        [UsageItem.stkPushes, .c2bPayments, .payouts, .reversals].reduce(Int64(0)) { $0 + usage.count($1).count }
+    }
+
+    /// A month's volume: succeeded collections and payouts.
+    static func volume(_ usage: MonthUsage) -> Amount {
+        Amount(
+            minorUnits: usage.count(.collectionsSucceeded).volume.minorUnits
+                + usage.count(.payoutsSucceeded).volume.minorUnits)
     }
 
     static let count = JSONSchema.object(["count": JSONSchema.integer, "volume": ["type": "number"]])
