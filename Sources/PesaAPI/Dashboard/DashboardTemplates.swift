@@ -123,16 +123,17 @@ enum DashboardTemplates {
         nav{flex-basis:100%;display:flex;flex-wrap:wrap;gap:.2rem .9rem;font-size:.95rem}
         nav a[aria-current]{font-weight:700;text-decoration:none}
         main{max-width:64rem;margin:0 auto;padding:1rem}
-        h1{font-size:1.5rem;margin:.5rem 0 1rem}
+        h1{font-size:1.5rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}
         h2{font-size:1.1rem;margin:1.2rem 0 .5rem}
-        table{border-collapse:collapse;width:100%;background:#fff;display:block;overflow-x:auto}
+        table{border-collapse:collapse;width:max-content;max-width:100%;background:#fff;display:block;overflow-x:auto;
+        margin-bottom:1rem}
         th,td{padding:.4rem .6rem;border-bottom:1px solid #e1e4e8;text-align:left;white-space:nowrap}
         td.n,th.n{text-align:right}
         .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem}
         .tile,.card{background:#fff;border:1px solid #e1e4e8;border-radius:.5rem;padding:1rem}
         .tile h2{margin:0;font-size:1rem;color:#57606a}
         .big{font-size:1.4rem;font-weight:600;margin:.3rem 0}
-        form.card{max-width:24rem;display:flex;flex-direction:column;gap:.4rem}
+        form.card{max-width:24rem;display:flex;flex-direction:column;gap:.4rem;margin-bottom:1rem}
         form.inline{display:inline;margin:0}
         input,textarea{font:inherit;padding:.5rem;border:1px solid #afb8c1;border-radius:.3rem;width:100%}
         input[aria-invalid],textarea[aria-invalid]{border-color:#cf222e}
@@ -160,5 +161,7 @@ enum DashboardTemplates {
         button.danger{background:#cf222e;border-color:#a40e26}
         pre.secret{font-size:1.1rem;border:2px solid #d4a72c}
         ul.links li{margin:.3rem 0}
+        figure{margin:0;overflow-x:auto}
+        svg.chart{display:block;min-width:32rem}
         """
 }
