@@ -40,8 +40,14 @@ import Testing
     }()
 
     /// What runs the server 40 days ahead under libfaketime (its monotonic clock, which timers use, left as is).
+    /// `FAKETIME_SHARED` names no shared clock: without it libfaketime makes one and announces it by changing the
+    /// environment as `pesa` starts, before Swift has read the arguments, and `pesa` starts without them.
     static var monthLater: [String: String] {
-        fakeTime.map { ["LD_PRELOAD": $0, "FAKETIME": "+40d", "FAKETIME_DONT_FAKE_MONOTONIC": "1"] } ?? [:]
+        guard let fakeTime else { return [:] }
+        return [
+            "LD_PRELOAD": fakeTime, "FAKETIME": "+40d", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+            "FAKETIME_SHARED": "/pesa-no-semaphore /pesa-no-memory",
+        ]
     }
 
     static let checker = (email: "checker@demo.co.ke", password: "checker-password-1")
