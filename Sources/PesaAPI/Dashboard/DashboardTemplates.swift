@@ -156,6 +156,7 @@ enum DashboardTemplates {
         .pager{display:flex;gap:1rem}
         input.check{width:auto;margin-right:.4rem}
         select.compact,input.compact{width:auto;display:inline-block}
+        td input.compact{width:9rem}
         fieldset{border:1px solid #e1e4e8;border-radius:.3rem;display:flex;flex-direction:column}
         .actions{display:flex;flex-wrap:wrap;gap:.6rem}
         button.danger{background:#cf222e;border-color:#a40e26}
