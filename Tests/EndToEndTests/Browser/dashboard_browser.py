@@ -51,7 +51,8 @@ if len(sys.argv) > 1 and sys.argv[1] == "--check":
     sys.exit(0 if found else 1)
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException, TimeoutException, WebDriverException)
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -79,24 +80,28 @@ class Dashboard:
         except TimeoutException:
             raise StepFailed(f"waited {seconds} s for {what}") from None
 
-    def heading(self):
-        return self.wait(ec.presence_of_element_located((By.CSS_SELECTOR, "main h1")), "a heading").text
-
     def expect_heading(self, pattern):
         self.wait(lambda d: re.search(pattern, self.text("main h1")), f"a heading matching {pattern!r}")
 
     def text(self, selector):
-        found = self.driver.find_elements(By.CSS_SELECTOR, selector)
-        return " ".join(element.text for element in found)
+        """The text of what `selector` finds; empty while a page replaces the one read (the pages of a pending
+        payment or a batch still sending refresh themselves)."""
+        try:
+            return " ".join(element.text for element in self.driver.find_elements(By.CSS_SELECTOR, selector))
+        except StaleElementReferenceException:
+            return ""
 
     def expect_text(self, selector, fragment):
         self.wait(lambda d: fragment in self.text(selector), f"{fragment!r} in {selector}")
 
     def field(self, label):
         """The value shown next to `label` in a page's list of fields (dl.card)."""
-        for term in self.driver.find_elements(By.CSS_SELECTOR, "dl.card dt"):
-            if term.text.strip() == label:
-                return term.find_element(By.XPATH, "following-sibling::dd[1]").text.strip()
+        try:
+            for term in self.driver.find_elements(By.CSS_SELECTOR, "dl.card dt"):
+                if term.text.strip() == label:
+                    return term.find_element(By.XPATH, "following-sibling::dd[1]").text.strip()
+        except StaleElementReferenceException:
+            pass
         return None
 
     # Acting
