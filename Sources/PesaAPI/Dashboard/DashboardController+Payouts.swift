@@ -46,35 +46,19 @@ extension DashboardController {
         for name in PayoutFormView.fieldNames + ["command", "short_code"] {
             form.values[name] = fields[name]?.trimmingCharacters(in: .whitespaces)
         }
-        let amountText = form.values["amount"] ?? ""
-        guard let amount = Int64(amountText) else {
-            form.errors["amount"] =
-                amountText.isEmpty ? "Enter the amount in shillings." : "Enter a whole number of shillings, e.g. 100."
-            return try await payoutForm(form, page: page, organization: organization, status: .unprocessableContent)
-        }
-        let parameters = PayoutParameters(
-            phone: form.values["phone"] ?? "", amount: amount, command: form.values["command"] ?? "",
-            remarks: form.values["remarks"] ?? "", occasion: form.values["occasion"].flatMap { $0.isEmpty ? nil : $0 },
-            shortCode: form.values["short_code"].flatMap { $0.isEmpty ? nil : $0 })
-        let key = fields["idempotency_key"].flatMap {
-            Request.isPrintableASCII($0, bytesMax: Limits.idempotencyKeyCharactersMax) ? $0 : nil
-        }
-        do {
-            try Task.checkCancellation()
-            let answer = try await gateway.payout(
+        let values = form.values
+        return try await submitMoneyForm(form, fields: fields, what: "payout") { amount, key in
+            let parameters = PayoutParameters(
+                phone: values["phone"] ?? "", amount: amount, command: values["command"] ?? "",
+                remarks: values["remarks"] ?? "", occasion: values["occasion"].flatMap { $0.isEmpty ? nil : $0 },
+                shortCode: values["short_code"].flatMap { $0.isEmpty ? nil : $0 })
+            return try await gateway.payout(
                 parameters, in: organization,
                 idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.formHash(parameters)) },
-                by: page.identity.actor(requestID: context.requestID))
-            let query = form.org.map { "?org=" + $0 } ?? ""
-            return DashboardPages.redirect(to: "/ui/payments/\(answer.payment.id.rawValue)\(query)")
-        } catch let error as EngineError where error.code != .forbidden && error.code != .notFound {
-            if error.code == .idempotencyKeyReused {
-                form.error = "This form was already sent with other values. Check them and send the payout again."
-            } else {
-                form.fail(param: error.param, message: error.message)
-            }
-            let status = ErrorMapping.apiError(for: error).status
-            return try await payoutForm(form, page: page, organization: organization, status: status)
+                by: page.identity.actor(requestID: context.requestID)
+            ).payment.id
+        } again: { form, status in
+            try await payoutForm(form, page: page, organization: organization, status: status)
         }
     }
 
@@ -121,7 +105,7 @@ extension DashboardController {
 }
 
 /// The payout form's values as typed, their errors, and the short codes it may pay from.
-struct PayoutFormView {
+struct PayoutFormView: DashboardMoneyForm {
     static let fieldNames = ["phone", "amount", "remarks", "occasion"]
     static let labels = [
         "phone": "Phone", "amount": "Amount (KES, whole shillings)", "remarks": "Remarks",

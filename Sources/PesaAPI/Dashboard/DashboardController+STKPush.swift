@@ -31,35 +31,19 @@ extension DashboardController {
         for name in STKPushFormView.fieldNames + ["short_code"] {
             form.values[name] = fields[name]?.trimmingCharacters(in: .whitespaces)
         }
-        let amountText = form.values["amount"] ?? ""
-        guard let amount = Int64(amountText) else {
-            form.errors["amount"] =
-                amountText.isEmpty ? "Enter the amount in shillings." : "Enter a whole number of shillings, e.g. 100."
-            return try await stkPushForm(form, page: page, organization: organization, status: .unprocessableContent)
-        }
-        let shortCode = form.values["short_code"].flatMap { $0.isEmpty ? nil : $0 }
-        let parameters = STKPushParameters(
-            phone: form.values["phone"] ?? "", amount: amount, accountReference: form.values["account_reference"] ?? "",
-            description: form.values["description"] ?? "", shortCode: shortCode)
-        let key = fields["idempotency_key"].flatMap {
-            Request.isPrintableASCII($0, bytesMax: Limits.idempotencyKeyCharactersMax) ? $0 : nil
-        }
-        do {
-            try Task.checkCancellation()
-            let answer = try await gateway.stkPush(
+        let values = form.values
+        return try await submitMoneyForm(form, fields: fields, what: "push") { amount, key in
+            let parameters = STKPushParameters(
+                phone: values["phone"] ?? "", amount: amount, accountReference: values["account_reference"] ?? "",
+                description: values["description"] ?? "",
+                shortCode: values["short_code"].flatMap { $0.isEmpty ? nil : $0 })
+            return try await gateway.stkPush(
                 parameters, in: organization,
                 idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.formHash(parameters)) },
-                by: page.identity.actor(requestID: context.requestID))
-            let query = form.org.map { "?org=" + $0 } ?? ""
-            return DashboardPages.redirect(to: "/ui/payments/\(answer.payment.id.rawValue)\(query)")
-        } catch let error as EngineError where error.code != .forbidden && error.code != .notFound {
-            if error.code == .idempotencyKeyReused {
-                form.error = "This form was already sent with other values. Check them and send the push again."
-            } else {
-                form.fail(param: error.param, message: error.message)
-            }
-            let status = ErrorMapping.apiError(for: error).status
-            return try await stkPushForm(form, page: page, organization: organization, status: status)
+                by: page.identity.actor(requestID: context.requestID)
+            ).payment.id
+        } again: { form, status in
+            try await stkPushForm(form, page: page, organization: organization, status: status)
         }
     }
 

@@ -118,7 +118,7 @@ struct PaymentListView {
 }
 
 /// The STK push form's values as typed, their errors, and the short codes it may push from.
-struct STKPushFormView {
+struct STKPushFormView: DashboardMoneyForm {
     struct ShortCode {
         let number: String
         let label: String

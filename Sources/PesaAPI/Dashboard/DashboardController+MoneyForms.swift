@@ -1,0 +1,49 @@
+import HTTPTypes
+import Hummingbird
+import PesaCore
+import PesaEngine
+
+/// A form that moves money (an STK push, a payout): what was typed, errors by field and for the whole form.
+protocol DashboardMoneyForm {
+    var values: [String: String] { get set }
+    var errors: [String: String] { get set }
+    var error: String? { get set }
+    /// The organization a super admin acts for (`?org=`), nil for the organization's own users.
+    var org: String? { get }
+    mutating func fail(param: String?, message: String)
+}
+
+extension DashboardController {
+    /// A money form sent: the amount read as whole shillings, then `send` (with the form's idempotency key, so a
+    /// second submit of the same form answers the first payment) and a 303 to the payment's page; an error
+    /// shows the form `again`, what was typed kept, the message next to the field it names. `what` names the
+    /// action in the message for a key reused with other values.
+    func submitMoneyForm<Form: DashboardMoneyForm>(
+        _ form: Form, fields: [String: String], what: String,
+        send: (_ amount: Int64, _ idempotencyKey: String?) async throws -> PaymentID,
+        again: (Form, HTTPResponse.Status) async throws -> Response
+    ) async throws -> Response {
+        var form = form
+        let amountText = form.values["amount"] ?? ""
+        guard let amount = Int64(amountText) else {
+            form.errors["amount"] =
+                amountText.isEmpty ? "Enter the amount in shillings." : "Enter a whole number of shillings, e.g. 100."
+            return try await again(form, .unprocessableContent)
+        }
+        let key = fields["idempotency_key"].flatMap {
+            Request.isPrintableASCII($0, bytesMax: Limits.idempotencyKeyCharactersMax) ? $0 : nil
+        }
+        do {
+            try Task.checkCancellation()
+            let id = try await send(amount, key)
+            return DashboardPages.redirect(to: "/ui/payments/\(id.rawValue)" + (form.org.map { "?org=" + $0 } ?? ""))
+        } catch let error as EngineError where error.code != .forbidden && error.code != .notFound {
+            if error.code == .idempotencyKeyReused {
+                form.error = "This form was already sent with other values. Check them and send the \(what) again."
+            } else {
+                form.fail(param: error.param, message: error.message)
+            }
+            return try await again(form, ErrorMapping.apiError(for: error).status)
+        }
+    }
+}
