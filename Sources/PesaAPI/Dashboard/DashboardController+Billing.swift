@@ -9,6 +9,8 @@ extension DashboardController {
         group.get("billing", use: billing)
         group.get("billing/invoices/:id", use: invoiceDocument)
         group.post("billing/invoices/:id/pay", use: payInvoice)
+        group.get("billing/invoices/:id/csv", use: invoiceCSV)
+        group.post("billing/subscription", use: changeSubscription)
     }
 
     /// `GET /ui/billing`: what `GET /v1/subscription` shows (plan, status, period, this month's usage against the
@@ -19,14 +21,15 @@ extension DashboardController {
         let notice =
             request.uri.queryParameters.get("done") == "pay"
             ? "The payment request was sent: the phone shows an M-Pesa prompt. The invoice is marked paid once "
-                + "the payment succeeds." : nil
+                + "the payment succeeds."
+            : request.uri.queryParameters.get("done") == "subscription" ? "The subscription was changed." : nil
         return try await billingPage(scope, notice: notice)
     }
 
     /// The billing page; `payForm` an invoice's pay form as typed, with its error.
     func billingPage(
         _ scope: DashboardScope, notice: String? = nil, payForm: InvoicePayForm? = nil,
-        status: HTTPResponse.Status = .ok
+        subscriptionError: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let state = try await gateway.subscription(in: scope.organization, by: scope.actor)
         let invoices = try await gateway.invoices(in: scope.organization, by: scope.actor)
@@ -60,6 +63,17 @@ extension DashboardController {
                     ? nil : state.overdue.map { $0.number ?? $0.id.rawValue }.joined(separator: ", ")),
             "invoices": rows, "invoices_empty": rows.isEmpty, "notice": DashboardPages.section(notice),
             "pay_error": DashboardPages.section(payForm?.pageError),
+            "subscription_form": scope.page.identity.principal.authorize(.updateSubscription, in: scope.organization)
+                == .allowed,
+            "plans": gateway.availablePlans.map { choice in
+                [
+                    "name": choice.name, "fee": DashboardFormat.kes(choice.monthlyFee),
+                    "selected": choice.name == (state.record.scheduledPlan ?? plan.name),
+                ] as [String: Any]
+            },
+            "scheduled_plan": DashboardPages.section(state.record.scheduledPlan),
+            "cancel_at_period_end": state.record.cancelAtPeriodEnd,
+            "subscription_error": DashboardPages.section(subscriptionError),
         ]
         return try await settingsPage(
             scope, title: "Billing", current: "/ui/billing", template: DashboardTemplates.billing, values: values,
@@ -108,6 +122,38 @@ extension DashboardController {
             var form = InvoicePayForm(invoiceID: id.rawValue, phone: phone)
             if apiError.param == "phone" { form.error = apiError.message } else { form.pageError = apiError.message }
             return try await billingPage(scope, payForm: form, status: apiError.status)
+        }
+    }
+
+    /// `GET /ui/billing/invoices/{id}/csv`: the invoice's lines as the CSV of `GET /v1/invoices/{id}.csv`.
+    @Sendable func invoiceCSV(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let scope = try await settingsScope(request, context: context, action: .readInvoice)
+        let invoice = try await gateway.invoice(try invoiceID(context), in: scope.organization, by: scope.actor)
+        var response = InvoicesController.text(try InvoiceDocument.csv(invoice), type: "text/csv; charset=utf-8")
+        let name = invoice.number ?? invoice.id.rawValue
+        response.headers[.contentDisposition] = "attachment; filename=\"\(name).csv\""  // ASCII: number or id
+        return response
+    }
+
+    /// `POST /ui/billing/subscription`: the plan and the end-of-period cancellation, through the use case of
+    /// `PATCH /v1/subscription` (a dearer plan at once, a cheaper one at the period's end). Sending the same
+    /// choice again changes nothing more.
+    @Sendable func changeSubscription(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let scope = try await settingsScope(request, context: context, action: .updateSubscription)
+        let fields = try await settingsForm(request, context: context, scope: scope)
+        var changes = SubscriptionChanges()
+        changes.plan = fields["plan"].flatMap { $0.isEmpty ? nil : $0 }
+        switch fields["at_period_end"] {
+        case "cancel": changes.cancelAtPeriodEnd = true
+        case "keep": changes.cancelAtPeriodEnd = false
+        default: break
+        }
+        do {
+            _ = try await gateway.updateSubscription(changes, in: scope.organization, by: scope.actor)
+            return DashboardPages.redirect(to: scope.link("/ui/billing", done: "subscription"))
+        } catch {
+            guard let apiError = Self.formError(error) else { throw error }
+            return try await billingPage(scope, subscriptionError: apiError.message, status: apiError.status)
         }
     }
 

@@ -14,6 +14,24 @@ extension DashboardTemplates {
         <div class="tile"><h2>Current period</h2><p>{{period}}</p></div>
         </section>
         {{#overdue}}<p class="error">Overdue: {{overdue}}</p>{{/overdue}}
+        {{#scheduled_plan}}<p>From the next period: {{scheduled_plan}}.</p>{{/scheduled_plan}}
+        {{#cancel_at_period_end}}<p>The subscription ends with this period.</p>{{/cancel_at_period_end}}
+        {{#subscription_form}}
+        <form method="post" action="/ui/billing/subscription{{org_query}}" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        {{#subscription_error}}<p class="error" role="alert" id="subscription-error">{{subscription_error}}</p>
+        {{/subscription_error}}
+        <div class="field"><label for="plan">Plan (a dearer one at once, prorated; a cheaper one from the next
+        period)</label>
+        <select id="plan" name="plan">{{#plans}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}
+        · {{fee}} a month</option>{{/plans}}</select></div>
+        <div class="field"><label for="at_period_end">At the end of the period</label>
+        <select id="at_period_end" name="at_period_end"><option value="keep"{{^cancel_at_period_end}}
+         selected{{/cancel_at_period_end}}>Go on</option><option value="cancel"{{#cancel_at_period_end}}
+         selected{{/cancel_at_period_end}}>Cancel the subscription</option></select></div>
+        <button type="submit">Change the subscription</button>
+        </form>
+        {{/subscription_form}}
         <h2>Usage in {{month}} (Kenya time)</h2>
         <table><thead><tr><th></th><th class="n">Used</th><th class="n">Included</th><th class="n">Left</th>
         <th class="n">Beyond the plan</th></tr></thead><tbody>
@@ -25,7 +43,8 @@ extension DashboardTemplates {
         {{^invoices_empty}}
         <table><thead><tr><th>Number</th><th>Month</th><th>Kind</th><th>Status</th><th class="n">Total</th>
         <th>Due (EAT)</th><th>Pay by M-Pesa</th></tr></thead><tbody>
-        {{#invoices}}<tr><td><a href="/ui/billing/invoices/{{id}}{{org_query}}">{{number}}</a></td><td>{{month}}</td>
+        {{#invoices}}<tr><td><a href="/ui/billing/invoices/{{id}}{{org_query}}">{{number}}</a>
+        (<a href="/ui/billing/invoices/{{id}}/csv{{org_query}}">CSV</a>)</td><td>{{month}}</td>
         <td>{{kind}}</td><td>{{status}}</td><td class="n">{{total}}</td><td>{{due}}</td>
         <td>{{#payable}}<form method="post" action="/ui/billing/invoices/{{id}}/pay{{org_query}}" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">

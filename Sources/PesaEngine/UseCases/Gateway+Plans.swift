@@ -71,6 +71,10 @@ extension Gateway {
         return plan
     }
 
+    /// The plans an organization may move to, by name: what `PATCH /v1/subscription` accepts (the names are in
+    /// its refusal of an unknown one too), with their fees and what they include.
+    public var availablePlans: [Plan] { planCatalog.names.compactMap { planCatalog.plan($0) } }
+
     public func plans(by actor: Actor) async throws(EngineError) -> [PlanVersion] {
         try actor.authorize(.listPlans, in: nil)
         return try await system.read { state in

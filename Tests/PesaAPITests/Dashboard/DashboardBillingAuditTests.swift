@@ -66,6 +66,53 @@ import Testing
         }
     }
 
+    /// The subscription form: a cheaper plan from the next period, a dearer one at once, the end-of-period
+    /// cancellation; an unknown plan is refused with its message, a user and a form without its token change
+    /// nothing. The invoice's CSV is the API's, and another organization's is a 404.
+    @Test func theSubscriptionIsChangedFromTheFormAndAnInvoiceDownloadedAsCSV() async throws {
+        let world = try await DashboardWorld.make()
+        let (acme, globex) = try await Self.invoices(world)
+        try await world.test { client in
+            var admin = try await Browser.signedIn(DashboardWorld.admin, client: client)
+            var page = try await admin.get("/ui/billing", client: client)
+            #expect(page.html.contains("<option value=\"business\" selected>business"))
+            let token = Browser.csrfToken(in: page.html) ?? ""
+            func change(_ form: [(String, String)]) async throws -> TestResponse {
+                try await admin.post("/ui/billing/subscription", form: [("csrf_token", token)] + form, client: client)
+            }
+            #expect(try await change([("plan", "starter"), ("at_period_end", "keep")]).status == .seeOther)
+            page = try await admin.get("/ui/billing", client: client)
+            #expect(page.html.contains("From the next period: starter."))
+            #expect(page.html.contains("<p class=\"big\">business</p>"))  // the cheaper plan waits for the period's end
+            #expect(try await change([("plan", "enterprise"), ("at_period_end", "cancel")]).status == .seeOther)
+            page = try await admin.get("/ui/billing", client: client)
+            #expect(page.html.contains("<p class=\"big\">enterprise</p>"))
+            #expect(page.html.contains("The subscription ends with this period."))
+            let unknown = try await change([("plan", "platinum")])
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.html.contains("unknown plan"))
+            let refused = try await admin.post(
+                "/ui/billing/subscription", form: [("plan", "free")], client: client)
+            #expect(refused.status == .forbidden)
+            let csv = try await admin.get("/ui/billing/invoices/\(acme.id.rawValue)/csv", client: client)
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.html.split(separator: "\n").count >= 2)
+            #expect(
+                try await admin.get("/ui/billing/invoices/\(globex.id.rawValue)/csv", client: client).status
+                    == .notFound)
+            var user = try await Browser.signedIn(DashboardWorld.user, client: client)
+            let home = try await user.get("/ui/", client: client)
+            let forbidden = try await user.post(
+                "/ui/billing/subscription",
+                form: [("csrf_token", Browser.csrfToken(in: home.html) ?? ""), ("plan", "free")],
+                client: client)
+            #expect(forbidden.status == .forbidden)
+        }
+        let after = try await world.gateway.subscription(in: world.acme, by: try DashboardWorld.root())
+        #expect(after.plan.name == "enterprise" && after.record.cancelAtPeriodEnd)
+    }
+
     @Test func theAuditLogIsFilteredPagedAndItsChainVerified() async throws {
         let world = try await DashboardWorld.make()
         try await world.test { client in
