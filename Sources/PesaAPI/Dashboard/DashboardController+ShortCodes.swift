@@ -12,13 +12,19 @@ extension DashboardController {
         group.get("settings/short-codes/:id", use: editShortCode)
         group.post("settings/short-codes/:id", use: updateShortCode)
         group.post("settings/short-codes/:id/verify", use: verifyShortCode)
+        group.post("settings/short-codes/:id/delete", use: deleteShortCode)
     }
 
     /// `GET /ui/settings/short-codes`: the organization's profiles as `GET /v1/short-codes` lists them (manager
     /// and up), every secret masked as the API masks it, with their last verification.
     @Sendable func shortCodes(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .listShortCodes)
-        let notice = request.uri.queryParameters.get("done") == "saved" ? "The short code was saved." : nil
+        let notice =
+            switch request.uri.queryParameters.get("done") {
+            case "saved": "The short code was saved."
+            case "deleted": "The short code was deleted; its payments and history stay."
+            default: String?.none
+            }
         return try await shortCodeList(scope, notice: notice)
     }
 
@@ -129,6 +135,25 @@ extension DashboardController {
             guard let apiError = Self.formError(error) else { throw error }
             return try await shortCodeList(
                 scope, error: "The keys could not be checked: " + apiError.message, status: apiError.status)
+        }
+    }
+
+    /// `POST /ui/settings/short-codes/{id}/delete`: `DELETE /v1/short-codes/{id}` once the box confirming it is
+    /// ticked (the form says so without it). A second submit finds it deleted and says so.
+    @Sendable func deleteShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let scope = try await settingsScope(request, context: context, action: .deleteShortCode)
+        let id = try shortCodeID(context)
+        let fields = try await settingsForm(request, context: context, scope: scope)
+        guard fields["confirm"] == "yes" else {
+            return try await shortCodeList(
+                scope, error: "Tick the box beside Delete to confirm.", status: .unprocessableContent)
+        }
+        do {
+            try await gateway.deleteShortCode(id, in: scope.organization, by: scope.actor)
+            return DashboardPages.redirect(to: scope.link("/ui/settings/short-codes", done: "deleted"))
+        } catch {
+            guard let apiError = Self.formError(error) else { throw error }
+            return try await shortCodeList(scope, error: apiError.message, status: apiError.status)
         }
     }
 

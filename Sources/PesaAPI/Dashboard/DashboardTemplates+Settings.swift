@@ -43,7 +43,12 @@ extension DashboardTemplates {
         {{#can_write}}<td><a href="/ui/settings/short-codes/{{id}}{{org_query}}">Edit</a>
         <form method="post" action="/ui/settings/short-codes/{{id}}/verify{{org_query}}" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-        <button type="submit">Verify</button></form></td>{{/can_write}}</tr>
+        <button type="submit">Verify</button></form>
+        <form method="post" action="/ui/settings/short-codes/{{id}}/delete{{org_query}}" class="inline">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="checkbox" name="confirm" value="yes" id="confirm-{{id}}" required>
+        <label for="confirm-{{id}}" class="muted">sure</label>
+        <button type="submit">Delete</button></form></td>{{/can_write}}</tr>
         {{/rows}}</tbody></table>
         {{/empty}}
         <p><a href="/ui/settings{{org_query}}">Back to the settings</a></p>

@@ -135,10 +135,10 @@ import Testing
             #expect(page.html.contains("<h1>Not found</h1>"))
             // The not-found page is no form of the session: the token comes from a page of it.
             let token = Browser.csrfToken(in: try await admin.get("/ui/settings", client: client).html) ?? ""
-            for action in ["", "/verify"] {
+            for action in ["", "/verify", "/delete"] {
                 let post = try await admin.post(
                     "/ui/settings/short-codes/\(foreign.id.rawValue)\(action)",
-                    form: [("csrf_token", token), ("label", "mine now")], client: client)
+                    form: [("csrf_token", token), ("label", "mine now"), ("confirm", "yes")], client: client)
                 #expect(post.status == .notFound)
             }
             let list = try await admin.get("/ui/settings/short-codes", client: client)
@@ -164,5 +164,32 @@ import Testing
             #expect(try await world.gateway.shortCodes(in: world.acme, includeDeleted: true, by: root).isEmpty)
             #expect(try await world.gateway.webhookEndpoints(in: world.acme, by: root).isEmpty)
         }
+    }
+
+    /// Deleting a short code needs its box ticked; then it leaves the list (its history stays), once.
+    @Test func aShortCodeIsDeletedOnlyWhenConfirmed() async throws {
+        let world = try await DashboardWorld.make()
+        let record = try await world.shortCode(in: world.acme)
+        try await world.test { client in
+            var admin = try await Browser.signedIn(DashboardWorld.admin, client: client)
+            let list = try await admin.get("/ui/settings/short-codes", client: client)
+            #expect(list.html.contains("/ui/settings/short-codes/\(record.id.rawValue)/delete"))
+            let token = Browser.csrfToken(in: list.html) ?? ""
+            let path = "/ui/settings/short-codes/\(record.id.rawValue)/delete"
+            let unconfirmed = try await admin.post(path, form: [("csrf_token", token)], client: client)
+            #expect(unconfirmed.status == .unprocessableContent)
+            #expect(unconfirmed.html.contains("Tick the box beside Delete to confirm."))
+            #expect(unconfirmed.html.contains(record.id.rawValue))
+            let deleted = try await admin.post(path, form: [("csrf_token", token), ("confirm", "yes")], client: client)
+            #expect(deleted.status == .seeOther)
+            let after = try await admin.get("/ui/settings/short-codes?done=deleted", client: client)
+            #expect(after.html.contains("The short code was deleted"))
+            #expect(!after.html.contains(record.id.rawValue))
+            let again = try await admin.post(path, form: [("csrf_token", token), ("confirm", "yes")], client: client)
+            #expect(again.status != .seeOther)
+        }
+        let kept = try await world.gateway.shortCodes(
+            in: world.acme, includeDeleted: true, by: try DashboardWorld.root())
+        #expect(kept.contains { $0.id == record.id })
     }
 }
