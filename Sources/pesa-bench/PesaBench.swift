@@ -10,7 +10,7 @@ struct PesaBench: AsyncParsableCommand {
         subcommands: [
             StorageBenchCommand.self, OpenTenantBenchCommand.self, PaymentsBenchCommand.self, HelloBenchCommand.self,
             SandboxBenchCommand.self, LoginsBenchCommand.self, BillingBenchCommand.self, ReportsBenchCommand.self,
-            BatchesBenchCommand.self, WebhooksBenchCommand.self,
+            BatchesBenchCommand.self, WebhooksBenchCommand.self, DashboardBenchCommand.self,
         ]
     )
 }

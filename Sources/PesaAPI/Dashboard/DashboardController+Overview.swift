@@ -3,10 +3,13 @@ import PesaCore
 import PesaEngine
 
 extension DashboardController {
-    /// `GET /ui/`: the organization's day and month (Kenya time), this month by status, the ten latest payments
-    /// and the last known balances. The counts and balances need the role the API's summary and balance need
-    /// (manager); a user sees the latest payments only. A super admin names the organization with `?org=`, as in
-    /// the API; without it, they get the list of organizations to pick from.
+    /// `GET /ui/`: the organization's day and month (Kenya time) against yesterday up to the same time and last
+    /// month up to the same day and time, with their success rates; this month by status; usage against the plan;
+    /// what needs attention, each with a link to where to act; the ten latest payments and the last known
+    /// balances. The figures need the role the API's summary needs (manager), usage the one of `GET /v1/usage`,
+    /// each attention item the role of the page it links to; a user sees the latest payments only. Nothing here
+    /// walks the payments: day aggregates, the pending rows and the newest rows only. A super admin names the
+    /// organization with `?org=`, as in the API; without it, they get the list of organizations to pick from.
     @Sendable func overview(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let page = try await signedIn(request, context: context)
         let principal = page.identity.principal
@@ -17,26 +20,38 @@ extension DashboardController {
         try context.require(.listTransactions, in: organization)
         let engine = try await gateway.engine(organization)
         guard let record = engine.accessView.organization else { throw APIError.notFound() }
-        let nowMs = gateway.wallClockMs
-        let monthStartMs = KenyaTime.month(KenyaTime.monthKey(ms: nowMs))?.startMs ?? nowMs
-        let dayStartMs = KenyaTime.startMs(ofDay: KenyaTime.dayIndex(ms: nowMs))
-        let showsSummary = principal.authorize(.readReportSummary, in: organization) == .allowed
-        let (today, month, recent) = try await engine.read { state -> (PaymentSummary?, PaymentSummary?, [Payment]) in
+        let periods = OverviewPeriods(nowMs: gateway.wallClockMs)
+        let reconcileAfterMs = gateway.payments.reconcileAfterMs
+        let shows = { (action: Action) in principal.authorize(action, in: organization) == .allowed }
+        let showsSummary = shows(.readReportSummary)
+        let read = try await engine.read { state in
             let recent = state.payments.list(PaymentFilter(), limit: 10).payments
-            guard showsSummary else { return (nil, nil, recent) }
-            return (
-                state.payments.summary(PaymentFilter(fromMs: dayStartMs)),
-                state.payments.summary(PaymentFilter(fromMs: monthStartMs)), recent
-            )
+            guard showsSummary else { return OverviewRead(recent: recent) }
+            var read = OverviewRead(recent: recent)
+            read.figures = periods.figures(state.payments)
+            read.month = state.payments.summary(PaymentFilter(fromMs: periods.monthStartMs))
+            read.attention = OverviewAttention(state, nowMs: periods.nowMs, reconcileAfterMs: reconcileAfterMs)
+            return read
         }
         var values: [String: Any] = [
-            "recent": recent.map(Self.row), "recent_empty": recent.isEmpty, "summary": false, "balances_shown": false,
+            "recent": read.recent.map(Self.row), "recent_empty": read.recent.isEmpty, "summary": false,
+            "balances_shown": false, "usage_shown": false, "attention_shown": false,
         ]
-        if let today, let month {
+        let org = principal.organizationID == nil ? organization.rawValue : nil
+        if let figures = read.figures, let month = read.month {
+            let cut = DashboardFormat.kenyaTime(ms: periods.nowMs)
             values["summary"] =
                 [
-                    "today_count": String(today.total.count), "today_volume": DashboardFormat.kes(today.total.volume),
-                    "month_count": String(month.total.count), "month_volume": DashboardFormat.kes(month.total.volume),
+                    "tiles": [
+                        OverviewPeriods.tile(
+                            "Today", figures.today, against: figures.yesterday,
+                            previousLabel: "yesterday up to \(cut.suffix(5))"),
+                        OverviewPeriods.tile(
+                            "This month", figures.month, against: figures.lastMonth,
+                            previousLabel: "last month up to "
+                                + DashboardFormat.kenyaTime(ms: periods.lastMonthCutMs - 1).prefix(10) + " "
+                                + cut.suffix(5)),
+                    ],
                     "by_status": PaymentStatus.allCases.map { status in
                         let tally = month.byStatus[status]
                         return [
@@ -45,8 +60,28 @@ extension DashboardController {
                         ]
                     },
                 ] as [String: Any]
+            let items = read.attention.items(reconcileAfterMs: reconcileAfterMs, shows: shows) { path in
+                guard let org else { return path }
+                return path + (path.contains("?") ? "&" : "?") + "org=" + org
+            }
+            values["attention_shown"] = true
+            values["attention"] = items
+            values["attention_empty"] = items.isEmpty
         }
-        if principal.authorize(.readBalance, in: organization) == .allowed {
+        if shows(.readUsage) {
+            let usage = try await gateway.planUsage(
+                in: organization, by: page.identity.actor(requestID: context.requestID))
+            values["usage_shown"] = true
+            values["usage_plan"] = usage.plan.name
+            values["usage_month"] = usage.month
+            values["usage"] = [
+                OverviewPeriods.usageRow("API calls", used: usage.apiCalls, included: usage.plan.includedCalls),
+                OverviewPeriods.usageRow(
+                    "Transactions (STK pushes and payouts)", used: usage.transactions,
+                    included: usage.plan.includedTransactions),
+            ]
+        }
+        if shows(.readBalance) {
             let balances = try await gateway.balances(
                 in: organization, by: page.identity.actor(requestID: context.requestID))
             values["balances_shown"] = true
@@ -63,6 +98,16 @@ extension DashboardController {
             title: "Overview",
             layout: DashboardLayout(organizationName: record.name, page: page, currentPath: "/ui/"),
             template: DashboardTemplates.overview, context: values)
+    }
+
+    /// What the overview reads under the tenant's lock.
+    struct OverviewRead: Sendable {
+        var recent: [Payment]
+        var figures: (today: PaymentPeriod, yesterday: PaymentPeriod, month: PaymentPeriod, lastMonth: PaymentPeriod)?
+        var month: PaymentSummary?
+        var attention = OverviewAttention()
+
+        init(recent: [Payment]) { self.recent = recent }
     }
 
     static func row(_ payment: Payment) -> [String: Any] {

@@ -10,8 +10,8 @@ extension DashboardController {
     static let paymentTrailCountMax = 40
 
     /// `GET /ui/payments`: the organization's payments, newest first, with the filters of `GET /v1/transactions`
-    /// (`status`, `type`, `short_code`, read by the API's own parsing) and `from`/`to` as Kenya dates (`to`
-    /// inclusive). A value that cannot be read is shown next to its filter and the list is left out.
+    /// (`status`, `type`, `short_code`, `phone`, `receipt`, read by the API's own parsing) and `from`/`to` as Kenya
+    /// dates (`to` inclusive). A value that cannot be read is shown next to its filter and the list is left out.
     @Sendable func payments(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let page = try await signedIn(request, context: context)
         let organization = try context.targetOrganization(request)

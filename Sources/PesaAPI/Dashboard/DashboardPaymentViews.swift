@@ -14,7 +14,7 @@ struct PaymentListView {
     var errors: [String: String] = [:]
     var notice: String?
 
-    static let filterNames = ["status", "type", "short_code", "from", "to"]
+    static let filterNames = ["status", "type", "short_code", "phone", "receipt", "from", "to"]
 
     var failed: Bool { !errors.isEmpty || notice != nil }
 
@@ -83,6 +83,7 @@ struct PaymentListView {
             ("status", "Status", PaymentStatus.allCases.map(\.rawValue), "text"),
             ("type", "Type", PaymentType.allCases.map(\.rawValue), "text"),
             ("short_code", "Short code", shortCodes.count > 1 ? shortCodes : nil, "text"),
+            ("phone", "Phone", nil, "text"), ("receipt", "M-Pesa receipt", nil, "text"),
             ("from", "From (EAT)", nil, "date"), ("to", "To (EAT)", nil, "date"),
         ]
         let filters: [[String: Any]] = specs.map { name, label, values, inputType in

@@ -53,9 +53,30 @@ enum DashboardTemplates {
         <h1>Overview</h1>
         {{#summary}}
         <section class="tiles">
-        <div class="tile"><h2>Today</h2><p class="big">{{today_volume}}</p><p>{{today_count}} payments</p></div>
-        <div class="tile"><h2>This month</h2><p class="big">{{month_volume}}</p><p>{{month_count}} payments</p></div>
+        {{#tiles}}<div class="tile"><h2>{{title}}</h2><p class="big">{{volume}}</p><p>{{count}} payments</p>
+        <p>Against {{previous_label}} (EAT): {{previous_volume}} ({{volume_change}}), {{previous_count}} payments
+        ({{count_change}})</p>
+        <p>Success rate: {{success_rate}} ({{success_detail}})</p></div>
+        {{/tiles}}
         </section>
+        {{/summary}}
+        {{#attention_shown}}
+        <section class="card"><h2>Needs attention</h2>
+        {{#attention_empty}}<p>Nothing needs attention.</p>{{/attention_empty}}
+        {{^attention_empty}}<ul class="attention">
+        {{#attention}}<li>{{text}} <a href="{{href}}">{{action}}</a></li>{{/attention}}
+        </ul>{{/attention_empty}}
+        </section>
+        {{/attention_shown}}
+        {{#usage_shown}}
+        <section><h2>Usage in {{usage_month}} against the {{usage_plan}} plan</h2>
+        <table><thead><tr><th>Item</th><th class="n">Used</th><th class="n">Included</th><th class="n">Share</th>
+        </tr></thead><tbody>
+        {{#usage}}<tr><td>{{label}}</td><td class="n">{{used}}</td><td class="n">{{included}}</td>
+        <td class="n">{{percent}}</td></tr>
+        {{/usage}}</tbody></table></section>
+        {{/usage_shown}}
+        {{#summary}}
         <section><h2>This month by status</h2>
         <table><thead><tr><th>Status</th><th class="n">Payments</th><th class="n">Volume</th></tr></thead><tbody>
         {{#by_status}}<tr><td>{{status}}</td><td class="n">{{count}}</td><td class="n">{{volume}}</td></tr>

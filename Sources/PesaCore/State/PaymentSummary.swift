@@ -74,15 +74,19 @@ public struct PaymentSummary: Sendable, Equatable {
 extension PaymentTable {
     /// Counts and volumes of the payments `filter` selects, days cut at `utcOffsetMs` (Kenya by default).
     /// In Kenya time the whole days of the range come from `days` (O(days)), and only the rows of a day the range
-    /// starts or ends inside are walked; another offset walks the rows of the Kenya days the range touches.
-    /// Exact either way.
+    /// starts or ends inside are walked; another offset, or a phone filter, walks the rows of the Kenya days the
+    /// range touches; a receipt filter walks the rows holding the receipt. Exact either way.
     public func summary(_ filter: PaymentFilter, utcOffsetMs: Int64 = Limits.kenyaUTCOffsetMs) -> PaymentSummary {
         var builder = PaymentSummary.Builder()
         let filterRef = filter.shortCodeID.map { shortCodeRefsByID[$0] ?? UInt16.max }
         let span = days.indexes(
             from: filter.fromMs.map(PaymentDays.day(ms:)),
             to: filter.toMs.map { PaymentDays.day(ms: $0 - 1) + 1 })
-        guard utcOffsetMs == Limits.kenyaUTCOffsetMs else {
+        if let receipt = filter.receipt {
+            walk(rows(forReceiptIgnoringCase: receipt), filter, utcOffsetMs: utcOffsetMs, into: &builder) { _ in true }
+            return builder.finish()
+        }
+        guard utcOffsetMs == Limits.kenyaUTCOffsetMs, !filter.selectsByText else {
             let rows = span.isEmpty ? 0..<0 : rowSpan(of: span)
             walk(rows, filter, utcOffsetMs: utcOffsetMs, into: &builder) { _ in true }
             return builder.finish()
@@ -130,10 +134,11 @@ extension PaymentTable {
     }
 
     private func walk(
-        _ rows: Range<Int>, _ filter: PaymentFilter, utcOffsetMs: Int64, into builder: inout PaymentSummary.Builder,
-        where createdAt: (Int64) -> Bool
+        _ rows: some Sequence<Int>, _ filter: PaymentFilter, utcOffsetMs: Int64,
+        into builder: inout PaymentSummary.Builder, where createdAt: (Int64) -> Bool
     ) {
-        for row in rows where createdAt(createdAtMs[row]) && matches(filter, row: row) {
+        let matcher = RowMatcher(filter)
+        for row in rows where createdAt(createdAtMs[row]) && matches(matcher, row: row) {
             var tally = PaymentSummary.Tally()
             tally.add(amounts[row])
             let local = createdAtMs[row] + utcOffsetMs

@@ -71,7 +71,7 @@ extension PaymentTable {
         var key: [UInt8] = []
         PaymentTable.appendText(text, to: &key)
         var found = Set<Int>()
-        _ = index.find(hash: RowIndex.hash(key)) { row in
+        _ = index.find(hash: PaymentTable.keyHash(key, field)) { row in
             if arena[textRange(row, field)].elementsEqual(key) { found.insert(row) }
             return false
         }

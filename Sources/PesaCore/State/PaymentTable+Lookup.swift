@@ -51,7 +51,7 @@ extension PaymentTable {
         guard !text.isEmpty else { return nil }
         var key: [UInt8] = []
         PaymentTable.appendText(text, to: &key)
-        return index.find(hash: RowIndex.hash(key)) { row in
+        return index.find(hash: PaymentTable.keyHash(key, field)) { row in
             arena[textRange(row, field)].elementsEqual(key) && also(row)
         }
     }

@@ -14,18 +14,23 @@ extension PaymentTable {
     ) -> (payments: [Payment], nextCursor: PaymentID?) {
         let pageSize = min(max(limit, 1), Limits.listLimitMaxCount)
         let rows = candidateRowsNewestFirst(filter, below: cursor.flatMap { self.row(for: $0) } ?? count)
+        let matcher = RowMatcher(filter)
         var page: [Payment] = []
         while page.count < pageSize, let row = rows.next() {
-            if matches(filter, row: row) { page.append(payment(at: row)) }
+            if matches(matcher, row: row) { page.append(payment(at: row)) }
         }
         var more = false
-        while !more, let row = rows.next() { more = matches(filter, row: row) }
+        while !more, let row = rows.next() { more = matches(matcher, row: row) }
         return (page, more ? page.last?.id : nil)
     }
 
-    /// The rows below `end`, newest first, that may match `filter`: only the pending ones when it asks for
-    /// pending payments (a listing of them costs what is pending, not every payment ever made).
+    /// The rows below `end`, newest first, that may match `filter`: only those of its receipt when it names one
+    /// (a lookup), only the pending ones when it asks for pending payments (a listing of them costs what is
+    /// pending, not every payment ever made).
     private func candidateRowsNewestFirst(_ filter: PaymentFilter, below end: Int) -> AnyIterator<Int> {
+        if let receipt = filter.receipt {
+            return AnyIterator(rows(forReceiptIgnoringCase: receipt).filter { $0 < end }.reversed().makeIterator())
+        }
         guard filter.status == .pending else { return AnyIterator((0..<end).reversed().makeIterator()) }
         let pending = pendingRows[..<PaymentTable.position(of: end, in: pendingRows)]
         return AnyIterator(pending.reversed().lazy.map { Int($0) }.makeIterator())
@@ -39,8 +44,9 @@ extension PaymentTable {
     {
         let end = min(end, count)
         let start = max(0, end - max(1, scanRowsMax))
+        let matcher = RowMatcher(filter)
         var payments: [Payment] = []
-        for row in (start..<end).reversed() where matches(filter, row: row) { payments.append(payment(at: row)) }
+        for row in (start..<end).reversed() where matches(matcher, row: row) { payments.append(payment(at: row)) }
         return (payments, start)
     }
 

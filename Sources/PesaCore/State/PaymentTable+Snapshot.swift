@@ -189,7 +189,7 @@ extension PaymentTable {
                     let range = textRange(row, field)
                     guard range.count > 1 else { continue }
                     rows.append(UInt32(row))
-                    hashes.append(RowIndex.hash(arena[range]))
+                    hashes.append(PaymentTable.keyHash(arena[range], field))
                     continue
                 }
                 var position = start
@@ -197,7 +197,8 @@ extension PaymentTable {
                 let length = TextField.bodyLength(base[position])
                 if length == 0 { continue }
                 rows.append(UInt32(row))
-                hashes.append(RowIndex.hash(UnsafeBufferPointer(rebasing: base[position...(position + length)])))
+                hashes.append(
+                    PaymentTable.keyHash(UnsafeBufferPointer(rebasing: base[position...(position + length)]), field))
             }
         }
         var index = RowIndex(minimumCapacity: rows.count)

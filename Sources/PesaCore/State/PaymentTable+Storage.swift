@@ -149,5 +149,5 @@ extension PaymentTable {
     static func idHash(high: UInt64, low: UInt64) -> UInt64 { RowIndex.mix(high ^ (low &* 0x9E37_79B9_7F4A_7C15)) }
 
     /// Hash of the encoded field (header and body), as `find` hashes an encoded key.
-    func textHash(_ row: Int, _ field: Text) -> UInt64 { RowIndex.hash(arena[textRange(row, field)]) }
+    func textHash(_ row: Int, _ field: Text) -> UInt64 { PaymentTable.keyHash(arena[textRange(row, field)], field) }
 }

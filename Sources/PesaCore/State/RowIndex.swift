@@ -143,6 +143,16 @@ struct RowIndex: Sendable {
         return mix(value)
     }
 
+    /// The hash of the bytes `transform` gives for each byte and its position (a key hashed case-folded).
+    static func hash<Bytes: Sequence>(_ bytes: Bytes, _ transform: (Int, UInt8) -> UInt8) -> UInt64
+    where Bytes.Element == UInt8 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (index, byte) in bytes.enumerated() {
+            value = (value ^ UInt64(transform(index, byte))) &* 0x0000_0100_0000_01B3
+        }
+        return mix(value)
+    }
+
     static func mix(_ input: UInt64) -> UInt64 {
         var value = input
         value = (value ^ (value >> 33)) &* 0xff51_afd7_ed55_8ccd

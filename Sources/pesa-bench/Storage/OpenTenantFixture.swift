@@ -10,6 +10,8 @@ struct OpenTenantFixture {
     let tail: Int
     /// Time between the fixture's events: 1 ms packs them into an hour; more spreads them over days (reports).
     var msPerEvent: Int64 = 1
+    /// When the fixture's history starts (2025-11-28 unless the benchmark wants its payments up to now).
+    var baseMs: Int64 = 1_764_331_200_000
 
     func build(root: String, tenantID: String) async throws {
         let data = DataDirectory(root: root)
@@ -18,7 +20,6 @@ struct OpenTenantFixture {
         var random = SplitMix(seed: 42)
         var state = TenantState()
         var seq: UInt64 = 0
-        let baseMs: Int64 = 1_764_331_200_000
         func apply(_ event: TenantEvent) throws {
             seq += 1
             try state.apply(event, seq: seq, atMs: baseMs + Int64(seq) * msPerEvent)

@@ -25,10 +25,11 @@ struct DashboardWorld {
     static let user = "user@acme.co"
     static let script = "<script>alert(1)</script>"
 
-    static func make() async throws -> DashboardWorld {
+    static func make(payments: PaymentSettings = PaymentSettings()) async throws -> DashboardWorld {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let gateway = try await Gateway.start(
-            data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 31)), masterKey: .generate(), logger: logger)
+            data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 31)), masterKey: .generate(),
+            payments: payments, logger: logger)
         let clock = ManualClock(ms: Int64(Date().timeIntervalSince1970 * 1000))
         let api = await GatewayAPI.make(
             gateway: gateway, metricsRegistry: PrometheusCollectorRegistry(), bcryptCost: 4,
