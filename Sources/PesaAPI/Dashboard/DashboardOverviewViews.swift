@@ -103,10 +103,8 @@ struct OverviewAttention: Sendable {
     func items(
         reconcileAfterMs: Int64, shows: (Action) -> Bool, link: (String) -> String
     ) -> [[String: Any]] {
-        var items: [[String: Any]] = []
-        let item = { (text: String, path: String, action: String) in
-            items.append(["text": text, "href": link(path), "action": action])
-        }
+        var found: [(text: String, path: String, action: String)] = []
+        let item = { (text: String, path: String, action: String) in found.append((text, path, action)) }
         let minutes = max(1, reconcileAfterMs / 60_000)
         if shows(.readReportSummary), pendingLate > 0, let oldest = pendingOldestMs {
             item(
@@ -150,6 +148,6 @@ struct OverviewAttention: Sendable {
                     : "The subscription is suspended: payments cannot be made until the open invoice is paid.",
                 "/ui/billing", "Go to billing")
         }
-        return items
+        return found.map { ["text": $0.text, "href": link($0.path), "action": $0.action] }
     }
 }

@@ -32,6 +32,8 @@ public struct CallbackWatch: Sendable, Equatable {
     /// When the oldest and the newest of the expected ones were created.
     public internal(set) var firstCreatedAtMs: Int64?
     public internal(set) var lastCreatedAtMs: Int64?
+
+    public init() {}
 }
 
 extension PaymentTable {
