@@ -58,7 +58,9 @@ struct DashboardBenchCommand: AsyncParsableCommand {
             try await fixture.build(root: root + "/data", tenantID: Self.organizationID)
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
         }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // A redirect is the browser's to follow (the login's 303 carries the session cookie).
+        let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let gateway = BenchGateway(root: root, executable: pesa ?? PesaExecutable.besideThisOne)
         do {
             try await gateway.start(callbackDelayMs: 0, logLevel: "warning", http: http)
