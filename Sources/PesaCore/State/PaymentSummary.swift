@@ -74,8 +74,9 @@ public struct PaymentSummary: Sendable, Equatable {
 extension PaymentTable {
     /// Counts and volumes of the payments `filter` selects, days cut at `utcOffsetMs` (Kenya by default).
     /// In Kenya time the whole days of the range come from `days` (O(days)), and only the rows of a day the range
-    /// starts or ends inside are walked; another offset, or a phone filter, walks the rows of the Kenya days the
-    /// range touches; a receipt filter walks the rows holding the receipt. Exact either way.
+    /// starts or ends inside are walked; another offset walks the rows of the Kenya days the range touches, a
+    /// phone filter those of them whose phone key matches; a receipt filter walks the rows holding the receipt.
+    /// Exact either way.
     public func summary(_ filter: PaymentFilter, utcOffsetMs: Int64 = Limits.kenyaUTCOffsetMs) -> PaymentSummary {
         var builder = PaymentSummary.Builder()
         let filterRef = filter.shortCodeID.map { shortCodeRefsByID[$0] ?? UInt16.max }
@@ -88,7 +89,12 @@ extension PaymentTable {
         }
         guard utcOffsetMs == Limits.kenyaUTCOffsetMs, !filter.selectsByText else {
             let rows = span.isEmpty ? 0..<0 : rowSpan(of: span)
-            walk(rows, filter, utcOffsetMs: utcOffsetMs, into: &builder) { _ in true }
+            if filter.phone != nil {
+                let candidates = IteratorSequence(phoneCandidates(RowMatcher(filter), in: rows))
+                walk(candidates, filter, utcOffsetMs: utcOffsetMs, into: &builder) { _ in true }
+            } else {
+                walk(rows, filter, utcOffsetMs: utcOffsetMs, into: &builder) { _ in true }
+            }
             return builder.finish()
         }
         for day in span.map({ days.days[$0] }) {

@@ -25,11 +25,14 @@ extension PaymentTable {
     }
 
     /// The rows below `end`, newest first, that may match `filter`: only those of its receipt when it names one
-    /// (a lookup), only the pending ones when it asks for pending payments (a listing of them costs what is
-    /// pending, not every payment ever made).
+    /// (a lookup), those whose phone key is its phone's when it names one, only the pending ones when it asks
+    /// for pending payments (a listing of them costs what is pending, not every payment ever made).
     private func candidateRowsNewestFirst(_ filter: PaymentFilter, below end: Int) -> AnyIterator<Int> {
         if let receipt = filter.receipt {
             return AnyIterator(rows(forReceiptIgnoringCase: receipt).filter { $0 < end }.reversed().makeIterator())
+        }
+        if filter.phone != nil {
+            return AnyIterator(phoneCandidates(RowMatcher(filter), in: 0..<end))
         }
         guard filter.status == .pending else { return AnyIterator((0..<end).reversed().makeIterator()) }
         let pending = pendingRows[..<PaymentTable.position(of: end, in: pendingRows)]

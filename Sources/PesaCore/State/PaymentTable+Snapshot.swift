@@ -172,6 +172,7 @@ extension PaymentTable {
         byReceipt = buildIndex(.mpesaReceipt)
         byIdempotencyKey = buildIndex(.idempotencyKey)
         byOriginalPaymentID = buildIndex(.originalPaymentID)
+        phoneKeys = buildPhoneKeys()
         pendingRows = (0..<count).filter { statuses[$0] == PaymentTable.pendingCode }.map { UInt32($0) }
         receiptPendingRows = (0..<count).filter(awaitsReceipt(at:)).map { UInt32($0) }
         rebuildDays()

@@ -22,6 +22,8 @@ extension PaymentTable {
         var record: [UInt8] = []
         for text in texts { PaymentTable.appendText(text, to: &record) }
         replaceRecord(at: row, with: record, isNew: isNew)
+        let phoneKey = UInt32(truncatingIfNeeded: textHash(row, .phone))
+        if isNew { phoneKeys.append(phoneKey) } else { phoneKeys[row] = phoneKey }
         indexNewKeys(row: row, texts: texts, old: old, isNew: isNew)
     }
 

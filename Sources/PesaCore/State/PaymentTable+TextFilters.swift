@@ -1,11 +1,13 @@
 /// The phone and receipt filters of lists and reports. A receipt is found through `byReceipt`, whose hashes fold
-/// ASCII case, so a receipt typed in any case costs a lookup; a phone is compared with each row's phone bytes
-/// where the row is read anyway (the first text of a record: no other field is decoded).
+/// ASCII case, so a receipt typed in any case costs a lookup; a phone is compared with each row's `phoneKeys`
+/// entry (4 bytes), and its text read only where that matches.
 extension PaymentTable {
     /// A filter with its texts encoded once, as the rows store them, for comparing bytes row by row.
     struct RowMatcher {
         let filter: PaymentFilter
         let phoneKey: [UInt8]?
+        /// What `phoneKeys` holds for rows of that phone.
+        let phoneHash: UInt32
         /// The encoded receipt, its body in upper case.
         let receiptKey: [UInt8]?
 
@@ -17,16 +19,25 @@ extension PaymentTable {
                 return key
             }
             receiptKey = filter.receipt.map(PaymentTable.foldedReceiptKey)
+            phoneHash = phoneKey.map { UInt32(truncatingIfNeeded: RowIndex.hash($0)) } ?? 0
         }
     }
 
     func matches(_ matcher: RowMatcher, row: Int) -> Bool {
+        if let key = matcher.phoneKey {
+            guard phoneKeys[row] == matcher.phoneHash, arena[textRange(row, .phone)].elementsEqual(key) else {
+                return false
+            }
+        }
         guard matches(matcher.filter, row: row) else { return false }
-        if let key = matcher.phoneKey, !arena[textRange(row, .phone)].elementsEqual(key) { return false }
         if let key = matcher.receiptKey, !PaymentTable.foldedEqual(arena[textRange(row, .mpesaReceipt)], key) {
             return false
         }
         return true
+    }
+
+    func phoneCandidates(_ matcher: RowMatcher, in range: Range<Int>) -> PhoneCandidates {
+        PhoneCandidates(keys: phoneKeys, hash: matcher.phoneHash, range: range)
     }
 
     /// The rows whose receipt is `receipt` in any ASCII case, oldest first.
@@ -65,5 +76,58 @@ extension PaymentTable {
 
     static func upper(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+    }
+
+    /// `phoneKeys` from the rows' records in one pass over the arena (on load).
+    func buildPhoneKeys() -> ChunkedArray<UInt32> {
+        var keys: [UInt32] = []
+        keys.reserveCapacity(count)
+        arena.withBase { base in
+            for row in 0..<count {
+                let start = textOffsets[row]
+                guard start < base.count else {
+                    // Written since the snapshot was read.
+                    keys.append(UInt32(truncatingIfNeeded: textHash(row, .phone)))
+                    continue
+                }
+                let end = start + TextField.bodyLength(base[start])
+                keys.append(UInt32(truncatingIfNeeded: RowIndex.hash(UnsafeBufferPointer(rebasing: base[start...end]))))
+            }
+        }
+        return ChunkedArray(keys)
+    }
+
+    /// The rows in `range` whose phone key is the one of `matcher`'s phone, newest first: a scan of `phoneKeys`
+    /// a chunk at a time over its contiguous storage (a few ns a row), the rows whose key matches handed out
+    /// for the full check.
+    struct PhoneCandidates: IteratorProtocol {
+        let keys: ChunkedArray<UInt32>
+        let hash: UInt32
+        let lower: Int
+        /// Rows at or above it are scanned.
+        var scanEnd: Int
+        /// Matches of the last chunk scanned, oldest first (handed out from the end).
+        var found: [Int] = []
+
+        init(keys: ChunkedArray<UInt32>, hash: UInt32, range: Range<Int>) {
+            self.keys = keys
+            self.hash = hash
+            lower = range.lowerBound
+            scanEnd = range.upperBound
+        }
+
+        mutating func next() -> Int? {
+            while found.isEmpty, scanEnd > lower {
+                let chunk = (scanEnd - 1) >> ChunkedArray<UInt32>.chunkShift
+                let chunkStart = chunk << ChunkedArray<UInt32>.chunkShift
+                let from = max(chunkStart, lower)
+                let (wanted, end) = (hash, scanEnd)
+                keys.chunks[chunk].withUnsafeBufferPointer { chunkKeys in
+                    for row in from..<end where chunkKeys[row - chunkStart] == wanted { found.append(row) }
+                }
+                scanEnd = from
+            }
+            return found.popLast()
+        }
     }
 }

@@ -37,6 +37,9 @@ public struct PaymentTable: Sendable {
     var resultDescRefs = ChunkedArray<UInt32>()
     /// Where each row's text record starts in `arena`.
     var textOffsets = ChunkedArray<Int>()
+    /// The low 32 bits of the hash of each row's encoded phone (derived: kept by `write`, rebuilt on load), so
+    /// that a phone filter compares 4 bytes a row and reads the text of the rows that match only.
+    var phoneKeys = ChunkedArray<UInt32>()
     /// 0: none; 1...n: `shortCodes[ref - 1]`, the profile the payment went through. Never changed once appended.
     var shortCodeRefs = ChunkedArray<UInt16>()
     /// The profiles rows name, with their numbers (which never change), in the order first named (a few per

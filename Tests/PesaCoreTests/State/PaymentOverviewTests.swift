@@ -85,6 +85,33 @@ import Testing
         }
     }
 
+    @Test func aPhoneIsFoundAcrossChunksOfKeysPageByPage() throws {
+        var state = TenantState()
+        try state.applyAll([Fixtures.organizationCreated])
+        let phones = (0..<7).map { "071100001\($0)" }
+        for seed in UInt64(1)...10_000 {
+            try state.applyAll([try Self.push(seed, phone: phones[Int(seed * seed % 7)], shillings: 1)])
+        }
+        let restored = try TenantState(
+            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+        for table in [state.payments, restored.payments] {
+            var filter = PaymentFilter()
+            filter.phone = try MSISDN(phones[2]).digits
+            let expected = (0..<table.count).reversed().filter { table.phone(at: $0) == filter.phone }
+            var listed: [PaymentID] = []
+            var cursor: PaymentID?
+            repeat {
+                let page = table.list(filter, after: cursor, limit: 500)
+                listed += page.payments.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(listed == expected.map { table.id(at: $0) })
+            #expect(table.summary(filter).total.count == Int64(expected.count))
+            filter.fromMs = table.createdAtMs(at: 5_000)
+            #expect(table.summary(filter).total.count == Int64(expected.filter { $0 >= 5_000 }.count))
+        }
+    }
+
     @Test func latePendingPaymentsAndMissingCallbacksAreFoundFromTheNewestRows() throws {
         var state = TenantState()
         try state.apply(Fixtures.organizationCreated, seq: 1, atMs: Self.startMs)
