@@ -88,8 +88,10 @@ class Dashboard:
         payment or a batch still sending refresh themselves)."""
         try:
             return " ".join(element.text for element in self.driver.find_elements(By.CSS_SELECTOR, selector))
-        except StaleElementReferenceException:
-            return ""
+        except WebDriverException as error:
+            if gone(error):
+                return ""
+            raise
 
     def expect_text(self, selector, fragment):
         self.wait(lambda d: fragment in self.text(selector), f"{fragment!r} in {selector}")
@@ -100,8 +102,9 @@ class Dashboard:
             for term in self.driver.find_elements(By.CSS_SELECTOR, "dl.card dt"):
                 if term.text.strip() == label:
                     return term.find_element(By.XPATH, "following-sibling::dd[1]").text.strip()
-        except StaleElementReferenceException:
-            pass
+        except WebDriverException as error:
+            if not gone(error):
+                raise
         return None
 
     # Acting
@@ -117,7 +120,7 @@ class Dashboard:
         button = self.wait(ec.element_to_be_clickable((By.XPATH, xpath)), f"the button {button_text!r}")
         page = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
-        self.wait(ec.staleness_of(page), f"the page after {button_text!r}")
+        self.wait(lambda d: replaced(page), f"the page after {button_text!r}")
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the page to load")
 
     def fill(self, values):
@@ -157,6 +160,23 @@ class Dashboard:
     def log_out(self):
         self.submit("Log out", "/ui/logout")
         self.expect_heading("^Log in$")
+
+
+def gone(error):
+    """Whether `error` says an element belongs to a page that was replaced meanwhile (Chromium says it in two
+    ways: a stale reference, or a node that no longer belongs to the document)."""
+    return isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+
+
+def replaced(element):
+    """Whether the page `element` belongs to has been replaced."""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException as error:
+        if gone(error):
+            return True
+        raise
 
 
 def urlpath(url):
