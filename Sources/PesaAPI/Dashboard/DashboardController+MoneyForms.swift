@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import PesaCore
@@ -9,11 +10,32 @@ protocol DashboardMoneyForm {
     var errors: [String: String] { get set }
     var error: String? { get set }
     /// The organization a super admin acts for (`?org=`), nil for the organization's own users.
-    var org: String? { get }
+    var org: String? { get set }
     mutating func fail(param: String?, message: String)
+    init()
 }
 
 extension DashboardController {
+    /// A money form's page or post, before anything else: the session, the organization (`?org=` for a super
+    /// admin) and `action`'s role on it; for a post (`names` the fields it reads), the CSRF token checked and
+    /// what was typed, trimmed.
+    func moneyForm<Form: DashboardMoneyForm>(
+        _ request: Request, context: PesaRequestContext, action: Action, reading names: [String]? = nil
+    ) async throws -> (page: DashboardPage, organization: OrganizationID, form: Form, fields: [String: String]) {
+        let page = try await signedIn(request, context: context)
+        var fields: [String: String] = [:]
+        if names != nil {
+            fields = try await DashboardForm.read(request, context: context, bytesMax: Self.formBytesMax)
+            try requireCSRF(fields, page: page)
+        }
+        let organization = try context.targetOrganization(request)
+        try context.require(action, in: organization)
+        var form = Form()
+        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
+        for name in names ?? [] { form.values[name] = fields[name]?.trimmingCharacters(in: .whitespaces) }
+        return (page, organization, form, fields)
+    }
+
     /// A money form sent: the amount read as whole shillings, then `send` (with the form's idempotency key, so a
     /// second submit of the same form answers the first payment) and a 303 to the payment's page; an error
     /// shows the form `again`, what was typed kept, the message next to the field it names. `what` names the

@@ -24,11 +24,8 @@ extension DashboardController {
     /// `GET /ui/payouts/new`: the B2C payout form (the role of `POST /v1/payouts`), marked SANDBOX or PRODUCTION
     /// by the short code it would pay from, with a new idempotency key in a hidden field.
     @Sendable func newPayout(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let page = try await signedIn(request, context: context)
-        let organization = try context.targetOrganization(request)
-        try context.require(.createPayout, in: organization)
-        var form = PayoutFormView()
-        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
+        let (page, organization, form, _): (_, _, PayoutFormView, _) = try await moneyForm(
+            request, context: context, action: .createPayout)
         return try await payoutForm(form, page: page, organization: organization)
     }
 
@@ -36,16 +33,9 @@ extension DashboardController {
     /// making a second submit of the same form answer the first payout. Success: 303 to the payment's page; an
     /// error: the form again, what was typed kept, the message next to the field it names.
     @Sendable func createPayout(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let page = try await signedIn(request, context: context)
-        let fields = try await DashboardForm.read(request, context: context, bytesMax: Self.formBytesMax)
-        try requireCSRF(fields, page: page)
-        let organization = try context.targetOrganization(request)
-        try context.require(.createPayout, in: organization)
-        var form = PayoutFormView()
-        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
-        for name in PayoutFormView.fieldNames + ["command", "short_code"] {
-            form.values[name] = fields[name]?.trimmingCharacters(in: .whitespaces)
-        }
+        let (page, organization, form, fields): (_, _, PayoutFormView, _) = try await moneyForm(
+            request, context: context, action: .createPayout,
+            reading: PayoutFormView.fieldNames + ["command", "short_code"])
         let values = form.values
         return try await submitMoneyForm(form, fields: fields, what: "payout") { amount, key in
             let parameters = PayoutParameters(

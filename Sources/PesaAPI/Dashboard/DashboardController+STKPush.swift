@@ -9,11 +9,8 @@ extension DashboardController {
     /// `GET /ui/payments/new`: the STK push form (the role of `POST /v1/payments/stk-push`), marked SANDBOX or
     /// PRODUCTION by the short code it would use, with a new idempotency key in a hidden field.
     @Sendable func newPayment(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let page = try await signedIn(request, context: context)
-        let organization = try context.targetOrganization(request)
-        try context.require(.createSTKPush, in: organization)
-        var form = STKPushFormView()
-        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
+        let (page, organization, form, _): (_, _, STKPushFormView, _) = try await moneyForm(
+            request, context: context, action: .createSTKPush)
         return try await stkPushForm(form, page: page, organization: organization)
     }
 
@@ -21,16 +18,8 @@ extension DashboardController {
     /// making a second submit of the same form answer the first payment. Success: 303 to the payment's page;
     /// an error: the form again, what was typed kept, the message next to the field it names.
     @Sendable func createPayment(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let page = try await signedIn(request, context: context)
-        let fields = try await DashboardForm.read(request, context: context, bytesMax: Self.formBytesMax)
-        try requireCSRF(fields, page: page)
-        let organization = try context.targetOrganization(request)
-        try context.require(.createSTKPush, in: organization)
-        var form = STKPushFormView()
-        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
-        for name in STKPushFormView.fieldNames + ["short_code"] {
-            form.values[name] = fields[name]?.trimmingCharacters(in: .whitespaces)
-        }
+        let (page, organization, form, fields): (_, _, STKPushFormView, _) = try await moneyForm(
+            request, context: context, action: .createSTKPush, reading: STKPushFormView.fieldNames + ["short_code"])
         let values = form.values
         return try await submitMoneyForm(form, fields: fields, what: "push") { amount, key in
             let parameters = STKPushParameters(

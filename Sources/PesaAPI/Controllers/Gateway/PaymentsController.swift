@@ -122,7 +122,8 @@ struct PaymentsController: Sendable {
         .get, "/v1/payments/{id}", summary: "A payment with its timeline", action: .readPayment, tag: "payments",
         query: ["org": JSONSchema.string], responseBody: payment, errors: [.notFound])
     static let listSpec = RouteSpec(
-        .get, "/v1/transactions", summary: "Payments, newest first, filtered by status, type, time and short code",
+        .get, "/v1/transactions",
+        summary: "Payments, newest first, filtered by status, type, time, short code, phone and receipt",
         action: .listTransactions, tag: "payments",
         query: JSONSchema.pageQuery.merging(PaymentFilter.querySchema) { $1 },
         responseBody: JSONSchema.page(of: payment), errors: [.invalidField])
