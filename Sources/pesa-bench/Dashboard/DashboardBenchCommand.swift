@@ -39,41 +39,18 @@ struct DashboardBenchCommand: AsyncParsableCommand {
     var samples: Int = 50
 
     static let organizationID = OrganizationID(randomBytes: [UInt8](repeating: 0xDA, count: 16)).rawValue
-    static let dayMs: Int64 = 86_400_000
 
     func run() async throws {
-        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        let marker = root + "/fixture-\(payments)-\(days)-\(KenyaTime.dayKey(ms: nowMs))"
-        if FileManager.default.fileExists(atPath: marker) {
-            print("reusing the fixture in \(root)/data")
-        } else {
-            try? FileManager.default.removeItem(atPath: root)
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-            print("building the fixture: \(payments) payments over the \(days) days up to now in \(root)/data")
-            let spanMs = Int64(max(1, days)) * Self.dayMs
-            var fixture = OpenTenantFixture(
-                payments: payments, tail: 0, msPerEvent: max(1, spanMs / Int64(max(1, payments * 3))))
-            fixture.baseMs = nowMs - spanMs
-            try await fixture.build(root: root + "/data", tenantID: Self.organizationID)
-            _ = FileManager.default.createFile(atPath: marker, contents: nil)
-        }
-        // A redirect is the browser's to follow (the login's 303 carries the session cookie).
-        let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let gateway = BenchGateway(root: root, executable: pesa ?? PesaExecutable.besideThisOne)
-        do {
-            try await gateway.start(callbackDelayMs: 0, logLevel: "warning", http: http)
+        let fixture = SpreadPaymentsFixture(
+            root: URL(fileURLWithPath: directory).standardizedFileURL.path, organizationID: Self.organizationID,
+            payments: payments, days: days, endsNowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        try await fixture.prepare()
+        try await fixture.serving(executable: pesa ?? PesaExecutable.besideThisOne, followRedirects: false) {
+            gateway, http in
             try await measure(
                 DashboardBrowser(baseURL: gateway.baseURL, http: http),
                 anonymous: DashboardBrowser(baseURL: gateway.baseURL, http: http))
-        } catch {
-            gateway.stop()
-            try? await http.shutdown()
-            throw error
         }
-        gateway.stop()
-        try await http.shutdown()
     }
 
     /// `anonymous` renders the login page (a signed-in browser is sent on to the overview).

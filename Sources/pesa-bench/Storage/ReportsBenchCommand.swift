@@ -44,29 +44,13 @@ struct ReportsBenchCommand: AsyncParsableCommand {
     static let organizationID = OrganizationID(randomBytes: [UInt8](repeating: 0x5E, count: 16)).rawValue
 
     func run() async throws {
-        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
-        let marker = root + "/fixture-\(payments)-\(days)"
-        if !FileManager.default.fileExists(atPath: marker) {
-            try? FileManager.default.removeItem(atPath: root)
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-            print("building the fixture: \(payments) payments over \(days) days in \(root)/data")
-            let spacing = Int64(days) * 86_400_000 / Int64(max(1, payments * 3))
-            try await OpenTenantFixture(payments: payments, tail: 0, msPerEvent: max(1, spacing))
-                .build(root: root + "/data", tenantID: Self.organizationID)
-            _ = FileManager.default.createFile(atPath: marker, contents: nil)
-        }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let gateway = BenchGateway(root: root, executable: pesa ?? PesaExecutable.besideThisOne)
-        do {
-            try await gateway.start(callbackDelayMs: 0, logLevel: "warning", http: http)
+        let fixture = SpreadPaymentsFixture(
+            root: URL(fileURLWithPath: directory).standardizedFileURL.path, organizationID: Self.organizationID,
+            payments: payments, days: days)
+        try await fixture.prepare()
+        try await fixture.serving(executable: pesa ?? PesaExecutable.besideThisOne) { gateway, http in
             try await measure(gateway, http: http)
-        } catch {
-            gateway.stop()
-            try? await http.shutdown()
-            throw error
         }
-        gateway.stop()
-        try await http.shutdown()
     }
 
     private func measure(_ gateway: BenchGateway, http: HTTPClient) async throws {
