@@ -55,7 +55,7 @@ enum ServeBootstrap {
     ) async {
         var lines = [
             "", "Pesa Gateway is running at \(baseURL)",
-            "  API reference: \(baseURL)/openapi.json    health: \(baseURL)/healthz",
+            "  dashboard: \(baseURL)/ui/    API reference: \(baseURL)/openapi.json    health: \(baseURL)/healthz",
         ]
         if demo {
             do {
