@@ -201,6 +201,19 @@ extension Gateway {
         return try initiatorCall(for: organization, profile: profile, by: actor)
     }
 
+    /// The most a reversal of one of the organization's payments may take now (its amount), or nil when a
+    /// reversal of it would be refused: the checks of `reversal`, its receipt known.
+    public func reversibleAmount(of id: PaymentID, in organization: OrganizationID) async throws(EngineError)
+        -> Amount?
+    {
+        try await engine(organization).read { state in
+            guard let original = try? Self.reversible(receipt: nil, paymentID: id, amount: .zero, in: state),
+                original.mpesaReceipt != nil
+            else { return nil }
+            return original.amount
+        }
+    }
+
     /// The succeeded STK or C2B payment a reversal may reverse, named by its receipt, its id, or both (which
     /// must then agree): at most its amount, its receipt known, and none under way.
     static func reversible(receipt: String?, paymentID: PaymentID?, amount: Amount, in state: TenantState)

@@ -193,6 +193,12 @@ extension Gateway {
         }
     }
 
+    /// Whether `transactionStatus` can ask Daraja about `payment` by its id alone (it has a receipt, or is a
+    /// payout, a reversal or an STK push Daraja knows by its id).
+    public static func statusCanBeAsked(about payment: Payment) -> Bool {
+        (try? statusTarget(for: payment, receipt: nil)) != nil
+    }
+
     /// Sends a query and journals it with Daraja's acknowledgement (a query moves no money, so nothing is
     /// journaled before the call). A result that beat the acknowledgement is applied with it.
     func sendQuery(
