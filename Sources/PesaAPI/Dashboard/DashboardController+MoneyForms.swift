@@ -15,6 +15,24 @@ protocol DashboardMoneyForm {
     init()
 }
 
+extension DashboardMoneyForm {
+    /// `message` next to the field `param` names when it is one of `fields`, else for the whole form.
+    mutating func fail(param: String?, message: String, fields: [String]) {
+        if let param, fields.contains(param) { errors[param] = message } else { error = message }
+    }
+
+    /// The form's text fields as typed, each with its label, input mode and error; all required but `optional`.
+    func fieldRows(_ names: [String], labels: [String: String], optional: Set<String> = []) -> [[String: Any]] {
+        names.map { name in
+            [
+                "name": name, "label": labels[name] ?? name, "value": values[name] ?? "",
+                "mode": name == "phone" ? "tel" : name == "amount" ? "numeric" : "text",
+                "required": !optional.contains(name), "error": DashboardPages.section(errors[name]),
+            ]
+        }
+    }
+}
+
 extension DashboardController {
     /// A money form's page or post, before anything else: the session, the organization (`?org=` for a super
     /// admin) and `action`'s role on it; for a post (`names` the fields it reads), the CSRF token checked and
@@ -46,15 +64,8 @@ extension DashboardController {
         again: (Form, HTTPResponse.Status) async throws -> Response
     ) async throws -> Response {
         var form = form
-        let amountText = form.values["amount"] ?? ""
-        guard let amount = Int64(amountText) else {
-            form.errors["amount"] =
-                amountText.isEmpty ? "Enter the amount in shillings." : "Enter a whole number of shillings, e.g. 100."
-            return try await again(form, .unprocessableContent)
-        }
-        let key = fields["idempotency_key"].flatMap {
-            Request.isPrintableASCII($0, bytesMax: Limits.idempotencyKeyCharactersMax) ? $0 : nil
-        }
+        guard let amount = Self.wholeShillings(&form) else { return try await again(form, .unprocessableContent) }
+        let key = Self.formKey(fields)
         do {
             try Task.checkCancellation()
             let id = try await send(amount, key)
@@ -67,5 +78,16 @@ extension DashboardController {
             }
             return try await again(form, ErrorMapping.apiError(for: error).status)
         }
+    }
+
+    /// The form's amount as whole shillings; nil, with the error next to the field, when it is not one.
+    static func wholeShillings<Form: DashboardMoneyForm>(_ form: inout Form) -> Int64? {
+        let amountText = form.values["amount"] ?? ""
+        guard let amount = Int64(amountText) else {
+            form.errors["amount"] =
+                amountText.isEmpty ? "Enter the amount in shillings." : "Enter a whole number of shillings, e.g. 100."
+            return nil
+        }
+        return amount
     }
 }

@@ -84,15 +84,15 @@ extension DashboardController {
         if shows(.readBalance) {
             let balances = try await gateway.balances(
                 in: organization, by: page.identity.actor(requestID: context.requestID))
+            let checkable =
+                shows(.createBalanceCheck)
+                ? try await engine.read { state in state.activeShortCodes.filter(\.hasInitiator).map(\.shortCode) } : []
+            let rows = Self.balanceRows(balances.accounts, checkable: checkable)
             values["balances_shown"] = true
-            values["balances_empty"] = balances.accounts.isEmpty
-            values["balances"] = balances.accounts.map { account in
-                [
-                    "short_code": account.shortCode ?? "", "account": account.account,
-                    "available": DashboardFormat.kes(account.available),
-                    "as_of": DashboardFormat.kenyaTime(ms: account.asOfMs),
-                ]
-            }
+            values["balances_empty"] = rows.isEmpty
+            values["balances"] = rows
+            values["csrf_token"] = page.session.csrfToken
+            values["org_query"] = org.map { "?org=" + $0 } ?? ""
         }
         return DashboardPages.page(
             title: "Overview",

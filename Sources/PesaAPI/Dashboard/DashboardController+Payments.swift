@@ -13,15 +13,33 @@ extension DashboardController {
     /// (`status`, `type`, `short_code`, `phone`, `receipt`, read by the API's own parsing) and `from`/`to` as Kenya
     /// dates (`to` inclusive). A value that cannot be read is shown next to its filter and the list is left out.
     @Sendable func payments(_ request: Request, context: PesaRequestContext) async throws -> Response {
-        let page = try await signedIn(request, context: context)
-        let organization = try context.targetOrganization(request)
-        try context.require(.listTransactions, in: organization)
+        try await paymentList(request, context: context, type: nil)
+    }
+
+    /// `GET /ui/payouts`: the organization's payouts (B2C), the payment list with its type fixed to `b2c`, and a
+    /// link to the payout form for the roles that may pay out.
+    @Sendable func payouts(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        try await paymentList(request, context: context, type: .b2c)
+    }
+
+    /// The payment list, of every type or of `type` only (the role of `GET /v1/transactions` either way).
+    func paymentList(_ request: Request, context: PesaRequestContext, type: PaymentType?) async throws -> Response {
+        let scope = try await settingsScope(request, context: context, action: .listTransactions)
+        let (page, organization) = (scope.page, scope.organization)
         let engine = try await gateway.engine(organization)
         let query = request.uri.queryParameters
-        let org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
-        var values = PaymentListView(query: { query.get($0).flatMap { $0.isEmpty ? nil : $0 } }, org: org)
+        let typed = { (name: String) in query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        var values = PaymentListView(
+            query: { name in name == "type" && type != nil ? type?.rawValue : typed(name) }, org: scope.org,
+            fixedType: type)
         let shortCodes = try await engine.read { state in state.activeShortCodes.map(\.shortCode) }
-        values.canPush = page.identity.principal.authorize(.createSTKPush, in: organization) == .allowed
+        let allowed = { (action: Action) in page.identity.principal.authorize(action, in: organization) == .allowed }
+        if type == .b2c {
+            if allowed(.createPayout) { values.newLink = (scope.link("/ui/payouts/new"), "New payout") }
+        } else {
+            if allowed(.createSTKPush) { values.newLink = (scope.link("/ui/payments/new"), "Send an STK push") }
+            values.tools = try await paymentTools(scope, engine: engine)
+        }
         do {
             let range = try values.timeRange()
             let filter = try await PaymentFilter(
@@ -49,22 +67,31 @@ extension DashboardController {
         }
         let status: HTTPResponse.Status = values.failed ? .unprocessableContent : .ok
         return DashboardPages.page(
-            title: "Payments",
+            title: type == .b2c ? "Payouts" : "Payments",
             layout: DashboardLayout(
-                organizationName: engine.accessView.organization?.name, page: page, currentPath: "/ui/payments"),
+                organizationName: engine.accessView.organization?.name, page: page, currentPath: values.path),
             template: DashboardTemplates.paymentList, context: values.context(shortCodes: shortCodes),
             status: status)
     }
 
     /// `GET /ui/payments/{id}`: every field the API shows of one payment of the organization (another
     /// organization's is a 404) and its timeline, a callback's raw body as text; a pending payment's page
-    /// refreshes itself.
+    /// refreshes itself. A payment a reversal may take gets the reversal form (org_admin, as
+    /// `POST /v1/reversals`), one Daraja can be asked about the button of `POST /v1/transaction-status`.
     @Sendable func payment(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let page = try await signedIn(request, context: context)
-        guard let text = context.parameters.get("id"), let id = try? PaymentID(parsing: text) else {
-            throw APIError.notFound()
-        }
+        let id = try context.parameters.requireID("id", as: PaymentID.self)
         let organization = try context.targetOrganization(request)
+        var form = ReversalFormView()
+        form.org = page.identity.principal.organizationID == nil ? organization.rawValue : nil
+        return try await paymentPage(id, page: page, organization: organization, reversal: form, context: context)
+    }
+
+    /// A payment's page, its reversal form as typed (`reversal`, prefilled when nothing was typed).
+    func paymentPage(
+        _ id: PaymentID, page: DashboardPage, organization: OrganizationID, reversal: ReversalFormView,
+        context: PesaRequestContext, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let (payment, timeline) = try await gateway.paymentWithTimeline(
             id, in: organization, by: page.identity.actor(requestID: context.requestID))
         let name = try await gateway.engine(organization).accessView.organization?.name
@@ -76,8 +103,16 @@ extension DashboardController {
                 "detail": DashboardPages.section(entry.detail), "body": DashboardPages.section(entry.body),
             ]
         }
+        let allowed = { (action: Action) in page.identity.principal.authorize(action, in: organization) == .allowed }
+        var reversal = reversal
+        reversal.csrfToken = page.session.csrfToken
+        reversal.idempotencyKey = DashboardSessions.randomToken()
+        if allowed(.createReversal), let most = try await gateway.reversibleAmount(of: id, in: organization) {
+            reversal.most = most
+        }
         var layout = DashboardLayout(organizationName: name, page: page, currentPath: "/ui/payments")
         if payment.status == .pending { layout.refreshSeconds = 5 }
+        let org = reversal.org
         return DashboardPages.page(
             title: "Payment \(payment.id.rawValue)", layout: layout,
             template: DashboardTemplates.paymentDetail,
@@ -86,10 +121,14 @@ extension DashboardController {
                 "fields": Self.fields(of: payment, reconciliation: reconciliation).map {
                     ["label": $0.0, "value": $0.1]
                 },
-                "events": events, "events_empty": events.isEmpty,
-                "org": DashboardPages.section(
-                    page.identity.principal.organizationID == nil ? organization.rawValue : nil),
-            ])
+                "events": events, "events_empty": events.isEmpty, "org": DashboardPages.section(org),
+                "reversal": reversal.shown ? reversal.context : false,
+                "status_query": allowed(.createTransactionStatusQuery) && Gateway.statusCanBeAsked(about: payment)
+                    ? [
+                        "csrf_token": page.session.csrfToken, "idempotency_key": DashboardSessions.randomToken(),
+                    ] : false,
+            ],
+            status: status)
     }
 
     /// The fields `GET /v1/payments/{id}` shows, those that apply, in words.

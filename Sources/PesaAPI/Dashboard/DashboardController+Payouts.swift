@@ -6,8 +6,10 @@ import PesaCore
 import PesaEngine
 
 extension DashboardController {
-    /// The payout and batch pages: the B2C form, the batches with their upload, preview, review and results.
+    /// The payout and batch pages: the payouts, the B2C form, the batches with their upload, preview, review and
+    /// results.
     func addPayoutRoutes(to group: RouterGroup<PesaRequestContext>) {
+        group.get("payouts", use: payouts)
         group.get("payouts/new", use: newPayout)
         group.post("payouts/new", use: createPayout)
         group.get("batches", use: batches)
@@ -65,7 +67,7 @@ extension DashboardController {
         return DashboardPages.page(
             title: "Send a payout",
             layout: DashboardLayout(
-                organizationName: engine.accessView.organization?.name, page: page, currentPath: "/ui/payouts/new"),
+                organizationName: engine.accessView.organization?.name, page: page, currentPath: "/ui/payouts"),
             template: DashboardTemplates.payoutForm, context: form.context, status: status)
     }
 
@@ -117,11 +119,7 @@ struct PayoutFormView: DashboardMoneyForm {
     }
 
     mutating func fail(param: String?, message: String) {
-        if let param, Self.fieldNames.contains(param) || param == "short_code" || param == "command" {
-            errors[param] = message
-        } else {
-            error = message
-        }
+        fail(param: param, message: message, fields: Self.fieldNames + ["short_code", "command"])
     }
 
     var context: [String: Any] {
@@ -144,13 +142,7 @@ struct PayoutFormView: DashboardMoneyForm {
                 ["value": $0.rawValue, "label": $0.darajaCommandID, "selected": $0.rawValue == command] as [String: Any]
             },
             "command_error": DashboardPages.section(errors["command"]),
-            "fields": Self.fieldNames.map { name -> [String: Any] in
-                [
-                    "name": name, "label": Self.labels[name] ?? name, "value": values[name] ?? "",
-                    "mode": name == "phone" ? "tel" : name == "amount" ? "numeric" : "text",
-                    "required": name != "occasion", "error": DashboardPages.section(errors[name]),
-                ]
-            },
+            "fields": fieldRows(Self.fieldNames, labels: Self.labels, optional: ["occasion"]),
         ]
     }
 }

@@ -84,10 +84,11 @@ extension DashboardController {
             org: page.identity.principal.organizationID == nil ? organization.rawValue : nil)
     }
 
-    /// `template` with `values`, the session's CSRF token and the super admin's `org` query added, in the layout.
+    /// `template` with `values`, the session's CSRF token and the super admin's `org` query added, in the layout
+    /// (reloading itself after `refreshSeconds` when given).
     func settingsPage(
         _ scope: DashboardScope, title: String, current: String, template: MustacheTemplate, values: [String: Any],
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok, refreshSeconds: Int? = nil
     ) async throws -> Response {
         var values = values
         values["csrf_token"] = scope.page.session.csrfToken
@@ -95,9 +96,9 @@ extension DashboardController {
         values["org_and"] = scope.orgAnd
         values["org"] = DashboardPages.section(scope.org)
         let name = try await gateway.engine(scope.organization).accessView.organization?.name
-        return DashboardPages.page(
-            title: title, layout: DashboardLayout(organizationName: name, page: scope.page, currentPath: current),
-            template: template, context: values, status: status)
+        var layout = DashboardLayout(organizationName: name, page: scope.page, currentPath: current)
+        layout.refreshSeconds = refreshSeconds
+        return DashboardPages.page(title: title, layout: layout, template: template, context: values, status: status)
     }
 
     /// The form's fields, after its CSRF token was checked.

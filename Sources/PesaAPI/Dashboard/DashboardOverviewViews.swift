@@ -81,6 +81,8 @@ struct OverviewAttention: Sendable {
     var failedShortCodes: [ShortCodeRecord] = []
     var failingEndpoints: [WebhookEndpointRecord] = []
     var subscription: SubscriptionStatus?
+    /// Callbacks from M-Pesa that settled nothing (orphan or malformed), ever.
+    var unmatchedCallbacks: Int64 = 0
 
     /// How far back the callback check looks, and at most how many rows it reads.
     static let callbackWindowMs: Int64 = 86_400_000
@@ -96,6 +98,7 @@ struct OverviewAttention: Sendable {
         failingEndpoints = state.webhookEndpoints.values.filter { !$0.enabled || $0.failingSinceMs != nil }
             .sorted { ($0.createdAtMs, $0.id.rawValue) < ($1.createdAtMs, $1.id.rawValue) }
         subscription = state.subscription?.status
+        unmatchedCallbacks = state.counters.orphanCallbacks + state.counters.malformedCallbacks
     }
 
     /// The panel's items, each with the page where to act (`link` adds `?org=` for a super admin); only those
@@ -120,6 +123,12 @@ struct OverviewAttention: Sendable {
                     + "it accepted from \(DashboardFormat.kenyaTime(ms: first)) to "
                     + "\(DashboardFormat.kenyaTime(ms: last)) EAT: check the callback URLs given to Safaricom.",
                 "/ui/settings", "Check the callback URLs")
+        }
+        if shows(.listUnmatchedCallbacks), unmatchedCallbacks > 0 {
+            item(
+                "\(unmatchedCallbacks) callback\(unmatchedCallbacks == 1 ? "" : "s") from M-Pesa matched no payment "
+                    + "of this organization or could not be read: the money they describe needs a look.",
+                "/ui/payments/unmatched", "See the unmatched callbacks")
         }
         if shows(.listShortCodes) {
             for record in failedShortCodes {

@@ -17,7 +17,7 @@ struct DashboardLayout {
     static let pages: [(path: String, label: String, action: Action, organization: Bool)] = [
         ("/ui/", "Overview", .listTransactions, true),
         ("/ui/payments", "Payments", .listTransactions, true),
-        ("/ui/payouts/new", "Payouts", .createPayout, true),
+        ("/ui/payouts", "Payouts", .listTransactions, true),
         ("/ui/batches", "Batches", .readPayoutBatch, true),
         ("/ui/reports", "Reports", .readReportSummary, true),
         ("/ui/settings", "Settings", .listShortCodes, true),

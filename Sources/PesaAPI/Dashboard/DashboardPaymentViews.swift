@@ -8,13 +8,23 @@ struct PaymentListView {
     let query: (String) -> String?
     /// The organization a super admin named (`?org=`), kept in every link.
     let org: String?
-    var canPush = false
+    /// The type a list of one kind shows (the payouts: `b2c`); its filter is then left out.
+    var fixedType: PaymentType?
+    /// The page's link (and the form's) when the caller may make one of what it lists.
+    var newLink: (href: String, label: String)?
+    /// What the full payment list offers besides its rows: links to the other payment pages, the status form.
+    var tools: [String: Any] = [:]
     var rows: [Payment] = []
     var nextCursor: String?
     var errors: [String: String] = [:]
     var notice: String?
 
     static let filterNames = ["status", "type", "short_code", "phone", "receipt", "from", "to"]
+
+    /// The list's own path: the payouts are a list of their own.
+    var path: String { fixedType == .b2c ? "/ui/payouts" : "/ui/payments" }
+    /// The filters the page shows: all but the type of a list of one type.
+    var shownFilters: [String] { Self.filterNames.filter { $0 != "type" || fixedType == nil } }
 
     var failed: Bool { !errors.isEmpty || notice != nil }
 
@@ -51,19 +61,19 @@ struct PaymentListView {
         }
     }
 
-    /// `/ui/payments?…` with the filters as typed, `org` and the given paging values.
+    /// The list's path with the filters as typed, `org` and the given paging values.
     func link(cursor: String?, trail: [String]) -> String {
         var items: [URLQueryItem] = []
         if let org { items.append(URLQueryItem(name: "org", value: org)) }
-        for name in Self.filterNames {
+        for name in shownFilters {
             if let value = query(name) { items.append(URLQueryItem(name: name, value: value)) }
         }
         if let cursor { items.append(URLQueryItem(name: "cursor", value: cursor)) }
         if !trail.isEmpty { items.append(URLQueryItem(name: "trail", value: trail.joined(separator: "."))) }
         var components = URLComponents()
-        components.path = "/ui/payments"
+        components.path = path
         components.queryItems = items.isEmpty ? nil : items
-        return components.string ?? "/ui/payments"
+        return components.string ?? path
     }
 
     func context(shortCodes: [String]) -> [String: Any] {
@@ -86,7 +96,8 @@ struct PaymentListView {
             ("phone", "Phone", nil, "text"), ("receipt", "M-Pesa receipt", nil, "text"),
             ("from", "From (EAT)", nil, "date"), ("to", "To (EAT)", nil, "date"),
         ]
-        let filters: [[String: Any]] = specs.map { name, label, values, inputType in
+        let shown = specs.filter { shownFilters.contains($0.0) }
+        let filters: [[String: Any]] = shown.map { name, label, values, inputType in
             var filter: [String: Any] = [
                 "name": name, "label": label, "value": query(name) ?? "", "input_type": inputType,
                 "error": DashboardPages.section(errors[name]), "choices_shown": false, "choices": [] as [Any],
@@ -99,7 +110,9 @@ struct PaymentListView {
             return filter
         }
         return [
-            "org": DashboardPages.section(org), "can_push": canPush, "filters": filters,
+            "org": DashboardPages.section(org), "heading": fixedType == .b2c ? "Payouts" : "Payments", "path": path,
+            "new_link": newLink.map { ["href": $0.href, "label": $0.label] as [String: Any] } ?? false,
+            "tools": tools.isEmpty ? false : tools, "filters": filters,
             "notice": DashboardPages.section(notice), "empty": !failed && rows.isEmpty,
             "rows": failed ? [] : rows.map(Self.row),
             "previous": DashboardPages.section(failed ? nil : previous),
@@ -147,11 +160,7 @@ struct STKPushFormView: DashboardMoneyForm {
     }
 
     mutating func fail(param: String?, message: String) {
-        if let param, Self.fieldNames.contains(param) || param == "short_code" {
-            errors[param] = message
-        } else {
-            error = message
-        }
+        fail(param: param, message: message, fields: Self.fieldNames + ["short_code"])
     }
 
     var context: [String: Any] {
@@ -169,13 +178,7 @@ struct STKPushFormView: DashboardMoneyForm {
                 ["value": $0.number, "label": $0.label, "selected": $0.number == selected] as [String: Any]
             },
             "short_code_error": DashboardPages.section(errors["short_code"]),
-            "fields": Self.fieldNames.map { name -> [String: Any] in
-                [
-                    "name": name, "label": Self.labels[name] ?? name, "value": values[name] ?? "",
-                    "mode": name == "phone" ? "tel" : name == "amount" ? "numeric" : "text",
-                    "error": DashboardPages.section(errors[name]),
-                ]
-            },
+            "fields": fieldRows(Self.fieldNames, labels: Self.labels),
         ]
     }
 }

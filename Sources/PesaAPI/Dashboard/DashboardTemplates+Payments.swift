@@ -5,9 +5,20 @@ import Mustache
 extension DashboardTemplates {
     static let paymentList = parse(
         """
-        <h1>Payments</h1>
-        {{#can_push}}<p><a href="/ui/payments/new">Send an STK push</a></p>{{/can_push}}
-        <form method="get" action="/ui/payments" class="card filters">
+        <h1>{{heading}}</h1>
+        {{#new_link}}<p><a href="{{href}}">{{label}}</a></p>{{/new_link}}
+        {{#tools}}
+        {{#unmatched}}<p><a href="{{unmatched}}">Unmatched callbacks</a></p>{{/unmatched}}
+        {{#simulate}}<p><a href="{{simulate}}">Simulate a customer payment (sandbox)</a></p>{{/simulate}}
+        {{#status}}<form method="post" action="/ui/payments/status{{#org}}?org={{org}}{{/org}}" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        <label for="mpesa_receipt">M-Pesa receipt</label>
+        <input id="mpesa_receipt" name="mpesa_receipt" type="text" required>
+        <button type="submit">Ask M-Pesa for the status</button>
+        </form>{{/status}}
+        {{/tools}}
+        <form method="get" action="{{path}}" class="card filters">
         {{#org}}<input type="hidden" name="org" value="{{org}}">{{/org}}
         {{#filters}}
         <div class="field"><label for="f-{{name}}">{{label}}</label>
@@ -19,7 +30,7 @@ extension DashboardTemplates {
         {{#error}}<p class="error" id="f-{{name}}-error">{{error}}</p>{{/error}}
         </div>
         {{/filters}}
-        <button type="submit">Filter</button> <a href="/ui/payments{{#org}}?org={{org}}{{/org}}">Clear</a>
+        <button type="submit">Filter</button> <a href="{{path}}{{#org}}?org={{org}}{{/org}}">Clear</a>
         </form>
         {{#notice}}<p class="error">{{notice}}</p>{{/notice}}
         {{#empty}}<p>No payments match these filters.</p>{{/empty}}
@@ -43,6 +54,31 @@ extension DashboardTemplates {
         {{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>
         {{/fields}}
         </dl>
+        {{#status_query}}<form method="post" action="/ui/payments/status{{#org}}?org={{org}}{{/org}}" class="inline">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        <input type="hidden" name="payment_id" value="{{id}}">
+        <button type="submit">Ask M-Pesa for the status</button>
+        </form>{{/status_query}}
+        {{#reversal}}<section class="card"><h2>Reverse</h2>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#form_shown}}
+        <p>M-Pesa sends the amount back to the customer: all of it, or a part (at most {{most}}).</p>
+        <form method="post" action="/ui/payments/{{id}}/reverse{{#org}}?org={{org}}{{/org}}">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        <label for="amount">Amount (KES, whole shillings)</label>
+        <input id="amount" name="amount" type="text" inputmode="numeric" required value="{{amount}}"
+         {{#amount_error}}aria-invalid="true" aria-describedby="amount-error"{{/amount_error}}>
+        {{#amount_error}}<p class="error" id="amount-error">{{amount_error}}</p>{{/amount_error}}
+        <label for="remarks">Remarks (the reason)</label>
+        <input id="remarks" name="remarks" type="text" required value="{{remarks}}"
+         {{#remarks_error}}aria-invalid="true" aria-describedby="remarks-error"{{/remarks_error}}>
+        {{#remarks_error}}<p class="error" id="remarks-error">{{remarks_error}}</p>{{/remarks_error}}
+        <button type="submit">Reverse</button>
+        </form>
+        {{/form_shown}}
+        </section>{{/reversal}}
         <h2>Timeline</h2>
         {{#events_empty}}<p>No event recorded.</p>{{/events_empty}}
         <ol class="timeline">
@@ -64,6 +100,14 @@ extension DashboardTemplates {
         <form method="post" action="/ui/payments/new{{#org}}?org={{org}}{{/org}}" class="card">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        """ + shortCodeChoice + textFields + """
+            <button type="submit">Send the push</button>
+            </form>
+            """)
+
+    /// A money form's short code choice, shown when there are several.
+    static let shortCodeChoice = """
+
         {{#short_codes_shown}}
         <label for="short_code">Short code</label>
         <select id="short_code" name="short_code"{{#short_code_error}} aria-invalid="true"{{/short_code_error}}>
@@ -71,13 +115,18 @@ extension DashboardTemplates {
         </select>
         {{/short_codes_shown}}
         {{#short_code_error}}<p class="error" id="short_code-error">{{short_code_error}}</p>{{/short_code_error}}
+
+        """
+
+    /// A money form's text fields, each with its error next to it; all required but those marked otherwise.
+    static let textFields = """
+
         {{#fields}}
         <label for="{{name}}">{{label}}</label>
-        <input id="{{name}}" name="{{name}}" type="text" inputmode="{{mode}}" required value="{{value}}"
-         {{#error}}aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>
+        <input id="{{name}}" name="{{name}}" type="text" inputmode="{{mode}}"{{#required}} required{{/required}}
+         value="{{value}}" {{#error}}aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>
         {{#error}}<p class="error" id="{{name}}-error">{{error}}</p>{{/error}}
         {{/fields}}
-        <button type="submit">Send the push</button>
-        </form>
-        """)
+
+        """
 }

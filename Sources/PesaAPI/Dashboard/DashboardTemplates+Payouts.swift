@@ -14,27 +14,17 @@ extension DashboardTemplates {
         <form method="post" action="/ui/payouts/new{{#org}}?org={{org}}{{/org}}" class="card">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
-        {{#short_codes_shown}}
-        <label for="short_code">Short code</label>
-        <select id="short_code" name="short_code"{{#short_code_error}} aria-invalid="true"{{/short_code_error}}>
-        {{#short_codes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/short_codes}}
-        </select>
-        {{/short_codes_shown}}
-        {{#short_code_error}}<p class="error" id="short_code-error">{{short_code_error}}</p>{{/short_code_error}}
-        <label for="command">Command</label>
-        <select id="command" name="command"{{#command_error}} aria-invalid="true"{{/command_error}}>
-        {{#commands}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/commands}}
-        </select>
-        {{#command_error}}<p class="error" id="command-error">{{command_error}}</p>{{/command_error}}
-        {{#fields}}
-        <label for="{{name}}">{{label}}</label>
-        <input id="{{name}}" name="{{name}}" type="text" inputmode="{{mode}}"{{#required}} required{{/required}}
-         value="{{value}}" {{#error}}aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>
-        {{#error}}<p class="error" id="{{name}}-error">{{error}}</p>{{/error}}
-        {{/fields}}
-        <button type="submit">Send the payout</button>
-        </form>
-        """)
+        """ + shortCodeChoice + """
+            <label for="command">Command</label>
+            <select id="command" name="command"{{#command_error}} aria-invalid="true"{{/command_error}}>
+            {{#commands}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/commands}}
+            </select>
+            {{#command_error}}<p class="error" id="command-error">{{command_error}}</p>{{/command_error}}
+            """ + textFields
+                + """
+                <button type="submit">Send the payout</button>
+                </form>
+                """)
 
     static let batchList = parse(
         """

@@ -97,9 +97,13 @@ enum DashboardTemplates {
         {{#balances_empty}}<p>No balance known yet.</p>{{/balances_empty}}
         {{^balances_empty}}
         <table><thead><tr><th>Short code</th><th>Account</th><th class="n">Available</th><th>As of (EAT)</th>
-        </tr></thead><tbody>
+        <th></th></tr></thead><tbody>
         {{#balances}}<tr><td>{{short_code}}</td><td>{{account}}</td><td class="n">{{available}}</td>
-        <td>{{as_of}}</td></tr>
+        <td>{{as_of}}</td><td>{{#check}}<form method="post" action="/ui/balance-checks{{org_query}}" class="inline">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        <input type="hidden" name="short_code" value="{{short_code}}">
+        <button type="submit">Check balance now</button></form>{{/check}}</td></tr>
         {{/balances}}</tbody></table>
         {{/balances_empty}}
         </section>

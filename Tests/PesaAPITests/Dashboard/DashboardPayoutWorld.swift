@@ -11,14 +11,18 @@ import PesaEngine
 import PesaStore
 import PesaTesting
 import Prometheus
+import Testing
 
 /// A gateway paying out through the embedded Daraja sandbox: Acme Traders (sandbox credentials, two
-/// org_admins, a manager and a user) and Globex (sandbox credentials, one batch of its own).
+/// org_admins, a manager and a user) and Globex (sandbox credentials, one batch of its own), with the sandbox's
+/// callbacks to hand to the gateway.
 struct PayoutWorld: Sendable {
     let gateway: Gateway
     let acme: OrganizationID
     let globex: OrganizationID
     let globexBatch: BatchID
+    /// The sandbox and the recorder of the callbacks it sends.
+    let services: SandboxServices
     static let admin = "admin@acme.co"
     static let checker = "checker@acme.co"
     static let manager = "manager@acme.co"
@@ -65,7 +69,8 @@ struct PayoutWorld: Sendable {
                     allowDuplicates: false, contentHash: "globex"),
                 in: globex, idempotency: nil, by: root
             ).batch.id
-            let world = PayoutWorld(gateway: gateway, acme: acme, globex: globex, globexBatch: globexBatch)
+            let world = PayoutWorld(
+                gateway: gateway, acme: acme, globex: globex, globexBatch: globexBatch, services: services)
             let app = Application(router: api.buildRouter(), logger: logger)
             do {
                 try await app.test(.router) { client in try await body(world, client) }
@@ -85,6 +90,30 @@ struct PayoutWorld: Sendable {
     /// Acme's payouts.
     func payouts() async throws -> [Payment] {
         try await gateway.engine(acme).read { $0.payments.list(PaymentFilter()).payments }.filter { $0.type == .b2c }
+    }
+
+    /// The first `count` callbacks of `kind` the sandbox sent for Acme, handed to the gateway in order.
+    @discardableResult
+    func deliverCallbacks(_ kind: CallbackKind, count: Int = 1) async throws -> [CallbackAnswer] {
+        let token = try await gateway.organization(acme, by: Self.root).callbackToken ?? ""
+        let path = "/callbacks/acme/\(token)/\(kind.rawValue)"
+        let deliveries = await services.recorder.waitForDeliveries(to: path, count: count, timeoutMs: 10_000)
+        #expect(deliveries.count >= count, "\(kind) callbacks")
+        var answers: [CallbackAnswer] = []
+        for delivery in deliveries.prefix(count) {
+            answers.append(
+                try await gateway.receiveCallback(slug: "acme", token: token, kind: kind, body: Array(delivery.body)))
+        }
+        return answers
+    }
+
+    /// An STK push of Acme of `amount` KES, paid: settled by the sandbox's callback, with its receipt.
+    func paidPush(amount: Int64 = 300) async throws -> Payment {
+        let push = try await gateway.stkPush(
+            STKPushParameters(phone: "0708374149", amount: amount, accountReference: "INV-1", description: "Order 1"),
+            in: acme, idempotency: nil, by: Self.root)
+        try await deliverCallbacks(.stk)
+        return try await gateway.payment(push.payment.id, in: acme, by: Self.root)
     }
 
     /// A browser logged in as `email`.
