@@ -6,8 +6,9 @@ import Testing
 /// against `pesa serve --demo` over loopback with its embedded sandbox. The data is prepared over the JSON API
 /// (a second org_admin and a `user` in the demo organization, batches waiting for approval, another
 /// organization with a payment of its own); the script then logs in through the form, sends an STK push and
-/// sees it succeed, previews a CSV with a bad row and confirms a good one, approves the batch as the other
-/// org_admin, reads the reports' chart, pays the other organization's invoice from its billing page, is refused
+/// sees it succeed, asks M-Pesa for its status, reverses part of it, checks a balance from the overview and opens
+/// the payouts, previews a CSV with a bad row and confirms a good one, approves the batch as the other org_admin,
+/// reads the reports' chart, pays the other organization's invoice from its billing page, is refused
 /// as a `user` and given a 404 for the other organization's payment, and logs out, after which the old session
 /// cookie opens nothing. An invoice can be paid once its month has ended: the server is started again on the same
 /// data under libfaketime, 40 days ahead (without libfaketime that step is left out, and the output says so).

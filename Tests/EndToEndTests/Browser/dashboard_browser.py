@@ -217,17 +217,36 @@ def run(ui):
     ui.submit("Send the push", "/ui/payments/new")
     ui.expect_heading(r"^Payment pay_")
     payment_path = urlpath(driver.current_url)
-    deadline = time.monotonic() + 60
-    while ui.field("Status") != "succeeded":
-        if time.monotonic() > deadline:
-            raise StepFailed(f"the payment's status stayed {ui.field('Status')!r}")
-        if ui.field("Status") not in ("pending", None):
-            raise StepFailed(f"the payment's status is {ui.field('Status')!r}, not succeeded")
-        time.sleep(0.5)
-        ui.open(payment_path)
+    wait_for_status(ui, payment_path, "succeeded")
     if ui.field("Amount") is None or "25" not in ui.field("Amount"):
         raise StepFailed(f"the payment's amount shows {ui.field('Amount')!r}")
     ui.screenshot("payment-succeeded")
+
+    ui.step = "2b. M-Pesa asked for the payment's status from its page"
+    ui.submit("Ask M-Pesa for the status", "/ui/payments/status")
+    ui.expect_heading(r"^Transaction status qry_")
+    wait_for_status(ui, urlpath(driver.current_url), "completed")
+    ui.screenshot("status-query")
+
+    ui.step = "2c. part of the payment reversed from its page"
+    ui.open(payment_path)
+    ui.expect_heading(r"^Payment pay_")
+    ui.fill({"amount": "10", "remarks": "Browser refund"})
+    ui.submit("Reverse", "/reverse")
+    ui.expect_heading(r"^Payment pay_")
+    if ui.field("Type") != "reversal":
+        raise StepFailed(f"the page after the reversal shows a payment of type {ui.field('Type')!r}")
+    wait_for_status(ui, urlpath(driver.current_url), "succeeded")
+    ui.screenshot("reversal-succeeded")
+
+    ui.step = "2d. a balance check from the overview, and the payouts list"
+    ui.open("/ui/")
+    ui.submit("Check balance now", "/ui/balance-checks")
+    ui.expect_heading(r"^Balance check qry_")
+    wait_for_status(ui, urlpath(driver.current_url), "completed")
+    ui.screenshot("balance-check")
+    ui.open("/ui/payouts")
+    ui.expect_heading("^Payouts$")
 
     ui.step = "3a. a batch CSV with a bad row: the row's error in the preview"
     folder = tempfile.mkdtemp(prefix="pesa-browser-csv-")
@@ -337,6 +356,18 @@ def run(ui):
     if urlpath(driver.current_url) != "/ui/login":
         raise StepFailed(f"the old session cookie opened {driver.current_url}")
     print(f"passed: {ui.shots} pages, screenshots in {ui.screenshots}")
+
+
+def wait_for_status(ui, path, wanted):
+    """Opens `path` again until its field Status reads `wanted`; pending (or a page being replaced) meanwhile."""
+    deadline = time.monotonic() + 60
+    while ui.field("Status") != wanted:
+        if time.monotonic() > deadline:
+            raise StepFailed(f"the status of {path} stayed {ui.field('Status')!r}")
+        if ui.field("Status") not in ("pending", None):
+            raise StepFailed(f"the status of {path} is {ui.field('Status')!r}, not {wanted}")
+        time.sleep(0.5)
+        ui.open(path)
 
 
 def pay_invoice(ui):
