@@ -96,8 +96,8 @@ struct PayoutWorld: Sendable {
     @discardableResult
     func deliverCallbacks(_ kind: CallbackKind, count: Int = 1) async throws -> [CallbackAnswer] {
         let token = try await gateway.organization(acme, by: Self.root).callbackToken ?? ""
-        let path = "/callbacks/acme/\(token)/\(kind.rawValue)"
-        let deliveries = await services.recorder.waitForDeliveries(to: path, count: count, timeoutMs: 10_000)
+        let deliveries = await services.recorder.waitForDeliveries(
+            to: try await callbackPath(kind), count: count, timeoutMs: 10_000)
         #expect(deliveries.count >= count, "\(kind) callbacks")
         var answers: [CallbackAnswer] = []
         for delivery in deliveries.prefix(count) {
@@ -105,6 +105,11 @@ struct PayoutWorld: Sendable {
                 try await gateway.receiveCallback(slug: "acme", token: token, kind: kind, body: Array(delivery.body)))
         }
         return answers
+    }
+
+    /// Where the sandbox sends Acme's callbacks of `kind`.
+    func callbackPath(_ kind: CallbackKind) async throws -> String {
+        "/callbacks/acme/\(try await gateway.organization(acme, by: Self.root).callbackToken ?? "")/\(kind.rawValue)"
     }
 
     /// An STK push of Acme of `amount` KES, paid: settled by the sandbox's callback, with its receipt.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import PesaAPI
 import PesaCore
 import PesaEngine
+import PesaTesting
 import Testing
 
 /// What the dashboard asks M-Pesa, through the real router and engine against the embedded sandbox: a
@@ -142,6 +143,9 @@ import Testing
                 state.payments.list(PaymentFilter()).payments.filter { $0.type == .c2b }
             }
             #expect(c2b.count == 1)
+            let confirmations = await world.services.recorder.waitForDeliveries(
+                to: try await world.callbackPath(.c2bConfirmation), count: 2, timeoutMs: 500)
+            #expect(confirmations.count == 1)
             #expect(c2b.first?.amount == Amount(shillings: 75))
             #expect(c2b.first?.accountReference == "INV-7")
             fields[1] = ("idempotency_key", "simulate-2")
