@@ -107,7 +107,10 @@ extension DashboardController {
         var reversal = reversal
         reversal.csrfToken = page.session.csrfToken
         reversal.idempotencyKey = DashboardSessions.randomToken()
-        if allowed(.createReversal), let most = try await gateway.reversibleAmount(of: id, in: organization) {
+        if allowed(.createReversal),
+            let most = try await gateway.reversibleAmount(
+                of: id, in: organization, by: page.identity.actor(requestID: context.requestID))
+        {
             reversal.most = most
         }
         var layout = DashboardLayout(organizationName: name, page: page, currentPath: "/ui/payments")

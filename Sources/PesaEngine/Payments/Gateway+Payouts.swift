@@ -202,11 +202,12 @@ extension Gateway {
     }
 
     /// The most a reversal of one of the organization's payments may take now (its amount), or nil when a
-    /// reversal of it would be refused: the checks of `reversal`, its receipt known.
-    public func reversibleAmount(of id: PaymentID, in organization: OrganizationID) async throws(EngineError)
-        -> Amount?
+    /// reversal of it would be refused: the checks of `reversal`, its receipt known, for a caller it allows.
+    public func reversibleAmount(of id: PaymentID, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> Amount?
     {
-        try await engine(organization).read { state in
+        try actor.authorize(.createReversal, in: organization)
+        return try await engine(organization).read { state in
             guard let original = try? Self.reversible(receipt: nil, paymentID: id, amount: .zero, in: state),
                 original.mpesaReceipt != nil
             else { return nil }
