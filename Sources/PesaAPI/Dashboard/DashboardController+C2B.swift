@@ -79,13 +79,17 @@ extension DashboardController {
     @Sendable func unmatchedCallbacks(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .listUnmatchedCallbacks)
         let paging = try PageRequest(request: request)
+        let chosen = request.uri.queryParameters.get("disposition").flatMap { $0.isEmpty ? nil : $0 }
+        let disposition = try UnmatchedCallbacksController.disposition(chosen)
         let found = try await gateway.unmatchedCallbacks(
-            in: scope.organization, after: try paging.journalSeqAfter(), limit: paging.limit + 1, by: scope.actor)
+            in: scope.organization, after: try paging.journalSeqAfter(), limit: paging.limit + 1,
+            disposition: disposition, by: scope.actor)
         let shown = found.callbacks.prefix(paging.limit)
         let next = paging.nextJournalCursor(
             found: found.callbacks.count, lastShownSeq: shown.last?.seq, stoppedAfter: found.stoppedAfter)
         var items: [URLQueryItem] = []
         if let org = scope.org { items.append(URLQueryItem(name: "org", value: org)) }
+        if let disposition { items.append(URLQueryItem(name: "disposition", value: disposition.rawValue)) }
         if let limit = request.uri.queryParameters.get("limit") {
             items.append(URLQueryItem(name: "limit", value: limit))
         }
@@ -108,7 +112,10 @@ extension DashboardController {
                 },
                 "empty": shown.isEmpty, "next": DashboardPages.section(next.map(link)),
                 "first": DashboardPages.section(paging.cursor == nil ? nil : link(nil)),
-                "payments": scope.link("/ui/payments"),
+                "payments": scope.link("/ui/payments"), "org": DashboardPages.section(scope.org),
+                "dispositions": [TenantEvent.CallbackDisposition.orphan, .malformed].map { choice -> [String: Any] in
+                    ["value": choice.rawValue, "selected": choice == disposition]
+                },
             ])
     }
 

@@ -70,6 +70,14 @@ extension DashboardTemplates {
         <h1>Unmatched callbacks</h1>
         <p>Callbacks from M-Pesa that settled nothing: no payment of this organization has their ids (orphan), or
         they could not be read (malformed). Oldest first, each as received.</p>
+        <form method="get" action="/ui/payments/unmatched" class="filters">
+        {{#org}}<input type="hidden" name="org" value="{{org}}">{{/org}}
+        <label for="f-disposition">Disposition</label>
+        <select id="f-disposition" name="disposition"><option value="">Both</option>
+        {{#dispositions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/dispositions}}
+        </select>
+        <button type="submit">Show</button>
+        </form>
         {{#empty}}<p>No unmatched callback here.</p>{{/empty}}
         {{^empty}}
         <table><thead><tr><th class="n">#</th><th>Kind</th><th>Disposition</th><th>Received (EAT)</th><th>Body</th>

@@ -175,20 +175,22 @@ import Testing
     @Test func unmatchedCallbacksArePagedWithTheirBodiesAsTextAndLinkedFromTheOverview() async throws {
         let world = try await DashboardWorld.make()
         let engine = try await world.gateway.engine(world.acme)
-        let events: [TenantEvent] = (1...3).map { index in
-            .callbackReceived(
-                .init(kind: .stk, body: #"{"Body":{"n":"\#(index) <b>x</b>"}}"#, disposition: .orphan, paymentID: nil))
-        }
+        let events: [TenantEvent] =
+            (1...3).map { index in
+                .callbackReceived(
+                    .init(
+                        kind: .stk, body: #"{"Body":{"n":"\#(index) <b>x</b>"}}"#, disposition: .orphan, paymentID: nil))
+            } + [.callbackReceived(.init(kind: .b2cResult, body: "not json", disposition: .malformed))]
         try await engine.execute { (_, _) throws(EngineError) in Decision(events: events, value: ()) }
         try await world.test { client in
             var admin = Browser()
             _ = try await admin.logIn(email: DashboardWorld.admin, client: client)
             let overview = try await admin.get("/ui/", client: client)
-            #expect(overview.html.contains("3 callbacks from M-Pesa matched no payment"))
+            #expect(overview.html.contains("4 callbacks from M-Pesa matched no payment"))
             #expect(overview.html.contains("<a href=\"/ui/payments/unmatched\">See the unmatched callbacks</a>"))
             let list = try await admin.get("/ui/payments", client: client)
             #expect(list.html.contains("<a href=\"/ui/payments/unmatched\">Unmatched callbacks</a>"))
-            let first = try await admin.get("/ui/payments/unmatched?limit=2", client: client)
+            let first = try await admin.get("/ui/payments/unmatched?limit=2&disposition=orphan", client: client)
             #expect(first.status == .ok)
             #expect(first.html.contains("<title>Unmatched callbacks"))
             #expect(first.html.components(separatedBy: "<h1").count == 2)
@@ -202,6 +204,16 @@ import Testing
             #expect(second.html.contains("&quot;3 &lt;b&gt;"))
             #expect(!second.html.contains("&quot;1 &lt;b&gt;"))
             #expect(DashboardPaymentsTests.link(in: second.html, rel: "next") == nil)
+            #expect(!second.html.contains("not json"))
+            #expect(second.html.contains("<option value=\"orphan\" selected>"))
+            let malformed = try await admin.get("/ui/payments/unmatched?disposition=malformed", client: client)
+            #expect(malformed.html.contains("<pre>not json</pre>"))
+            #expect(!malformed.html.contains("&quot;1 &lt;b&gt;"))
+            let both = try await admin.get("/ui/payments/unmatched?disposition=", client: client)
+            #expect(both.html.contains("<pre>not json</pre>") && both.html.contains("&quot;1 &lt;b&gt;"))
+            let bad = try await admin.get("/ui/payments/unmatched?disposition=%3Cx%3E", client: client)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.html.contains("disposition must be orphan or malformed"))
             var user = Browser()
             _ = try await user.logIn(email: DashboardWorld.user, client: client)
             #expect(try await user.get("/ui/payments/unmatched", client: client).status == .forbidden)

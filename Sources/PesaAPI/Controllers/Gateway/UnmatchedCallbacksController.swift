@@ -24,20 +24,22 @@ struct UnmatchedCallbacksController: Sendable {
         }
     }
 
+    /// The `disposition` filter: orphan, malformed, or none (both).
+    static func disposition(_ text: String?) throws(APIError) -> TenantEvent.CallbackDisposition? {
+        guard let text else { return nil }
+        guard let parsed = TenantEvent.CallbackDisposition(rawValue: text), parsed == .orphan || parsed == .malformed
+        else { throw APIError.invalidField("disposition", "disposition must be orphan or malformed") }
+        return parsed
+    }
+
     @Sendable func list(_ request: Request, context: PesaRequestContext) async throws -> ListResponse<CallbackJSON> {
         let identity = try context.requireIdentity()
         let page = try PageRequest(request: request)
         let after = try page.journalSeqAfter()
-        var disposition: TenantEvent.CallbackDisposition?
-        if let text = request.uri.queryParameters.get("disposition") {
-            guard let parsed = TenantEvent.CallbackDisposition(rawValue: text),
-                parsed == .orphan || parsed == .malformed
-            else { throw APIError.invalidField("disposition", "disposition must be orphan or malformed") }
-            disposition = parsed
-        }
         let found = try await gateway.unmatchedCallbacks(
             in: try context.targetOrganization(request), after: after, limit: page.limit + 1,
-            disposition: disposition, by: identity.actor(requestID: context.requestID))
+            disposition: try Self.disposition(request.uri.queryParameters.get("disposition")),
+            by: identity.actor(requestID: context.requestID))
         let shown = found.callbacks.prefix(page.limit)
         let next = page.nextJournalCursor(
             found: found.callbacks.count, lastShownSeq: shown.last?.seq, stoppedAfter: found.stoppedAfter)
