@@ -36,6 +36,8 @@ let package = Package(
         // Printable invoices (and the dashboard's pages); CSV exports.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // The dashboard's file uploads (multipart/form-data).
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Domain: pure types and rules. No I/O, no clock, no randomness, no dependencies.
@@ -121,6 +123,8 @@ let package = Package(
                 // The printable invoice (a template) and the CSV of its lines.
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CSV", package: "CSV.swift"),
+                // The parts of a form with a file in it (the payout batch's CSV).
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // The connection guards: Hummingbird's HTTP/1.1 channel, NIO's parse errors and request parts.

@@ -19,12 +19,18 @@ struct DashboardMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        var response: Response
+        let response: Response
         do {
             response = try await next(request, context)
         } catch {
             response = Self.page(for: error, request: request, context: context)
         }
+        return Self.secured(response)
+    }
+
+    /// `response` with the dashboard's security headers.
+    static func secured(_ response: Response) -> Response {
+        var response = response
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         }

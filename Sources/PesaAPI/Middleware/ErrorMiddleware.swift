@@ -4,8 +4,8 @@ import Logging
 import NIOHTTP1
 
 /// Turns anything thrown below it (unknown routes, Hummingbird's own decoding and body-size errors, domain
-/// errors, bugs) into the contract's error object, through `ErrorMapping`. 5xx answers are logged with the
-/// error's type and where it was raised, never its free-text description.
+/// errors, bugs) into the contract's error object, through `ErrorMapping`; under `/ui`, into the dashboard's
+/// page. 5xx answers are logged with the error's type and where it was raised, never its free-text description.
 public struct ErrorMiddleware: RouterMiddleware {
     public typealias Context = PesaRequestContext
 
@@ -33,6 +33,11 @@ public struct ErrorMiddleware: RouterMiddleware {
                 context.logger.warning("request refused: \(apiError.message)", metadata: metadata)
             } else {
                 context.logger.debug("request refused", metadata: metadata)
+            }
+            // A dashboard page refused before its route ran (a body over the limit, say): a page, not JSON.
+            if DashboardPaths.isDashboard(request.uri.path) {
+                let page = DashboardMiddleware.page(for: error, request: request, context: context)
+                return DashboardMiddleware.secured(page)
             }
             return apiError.response(requestID: context.requestID)
         }
