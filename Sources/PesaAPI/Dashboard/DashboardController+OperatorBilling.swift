@@ -11,6 +11,7 @@ extension DashboardController {
         group.post("admin/billing/runs", use: runOperatorBilling)
         group.post("admin/billing/invoices/:id/mark-paid", use: markOperatorInvoicePaid)
         group.post("admin/billing/invoices/:id/void", use: voidOperatorInvoice)
+        addOperatorBillingSettingsRoutes(to: group)
     }
 
     /// `GET /ui/admin/usage?month=YYYY-MM`: every organization's usage of a Kenya month as `GET /v1/admin/usage`

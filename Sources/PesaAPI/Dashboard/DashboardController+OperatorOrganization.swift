@@ -10,17 +10,21 @@ extension DashboardController {
         group.post("admin/orgs/:id/plan", use: changeOrganizationPlan)
         group.post("admin/orgs/:id/subscription", use: changeOrganizationSubscription)
         group.post("admin/orgs/:id/rate-limit", use: changeOrganizationRateLimit)
+        group.post("admin/orgs/:id/name", use: renameOrganization)
+        group.post("admin/orgs/:id/status", use: changeOrganizationStatus)
     }
 
-    /// `GET /ui/admin/orgs/{id}`: the organization as `GET /v1/orgs/{id}` reads it, its subscription, and the
-    /// super admin's forms of `PATCH /v1/orgs/{id}`: the plan, the subscription status (with its reason,
+    /// `GET /ui/admin/orgs/{id}`: the organization as `GET /v1/orgs/{id}` reads it (its callback URL base and
+    /// how long a replaced callback token is still accepted among it), its subscription, and the super admin's
+    /// forms of `PATCH /v1/orgs/{id}`: the name, the status, the plan, the subscription status (with its reason,
     /// audited) and the rate limit; links to its own pages with `?org=`.
     @Sendable func operatorOrganization(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await operatorScope(request, context: context, action: .updateOrganizationBilling)
         let notices = [
             "created": "The organization was created. Add its first org_admin on its users page.",
             "plan": "The plan was changed.", "subscription": "The subscription status was changed.",
-            "rate-limit": "The rate limit was changed.",
+            "rate-limit": "The rate limit was changed.", "name": "The organization was renamed.",
+            "status": "The organization's status was changed.",
         ]
         let notice = request.uri.queryParameters.get("done").flatMap { notices[String($0)] }
         return try await organizationPage(scope, id: try operatorOrganizationID(context), notice: notice)
@@ -41,6 +45,14 @@ extension DashboardController {
             form.values["subscription_status"] = state.status == .suspended ? "active" : "suspended"
         }
         if form.kind != "plan" { form.values["plan"] = record.plan }
+        if form.kind != "name" { form.values["name"] = record.name }
+        if form.kind != "status" { form.values["status"] = record.status == .active ? "disabled" : "active" }
+        let callbackBase = view.callbackToken.map {
+            gateway.payments.callbackURLBase(slug: record.slug.rawValue, token: $0)
+        }
+        let previousUntil = record.previousCallbackTokenValidUntilMs.flatMap {
+            $0 > gateway.wallClockMs ? DashboardFormat.kenyaTime(ms: $0) : nil
+        }
         let links: [(String, String)] = [
             ("/ui/", "Overview"), ("/ui/payments", "Payments"), ("/ui/settings/users", "Users"),
             ("/ui/settings", "Settings"), ("/ui/billing", "Billing"), ("/ui/audit", "Audit log"),
@@ -57,6 +69,8 @@ extension DashboardController {
             "in_force": inForce.map(Self.rateLimitText) ?? "none",
             "plan_limit": view.planDetails.map { Self.rateLimitText($0.effectiveRateLimit(override: nil)) } ?? "",
             "override": DashboardPages.section(record.rateLimitOverrideLimit.map(Self.rateLimitText)),
+            "callback_url_base": callbackBase ?? "", "callback_missing": callbackBase == nil,
+            "previous_token_until": DashboardPages.section(previousUntil),
             "links": links.map { ["href": $0.0 + "?org=" + org, "label": $0.1] },
             "notice": DashboardPages.section(notice),
         ]) { $1 }
@@ -74,6 +88,31 @@ extension DashboardController {
         try await changeOrganization(request, context: context, kind: "plan") { fields, form in
             var changes = OrganizationChanges()
             changes.plan = form.typed("plan", from: fields)
+            return changes
+        }
+    }
+
+    /// `POST /ui/admin/orgs/{id}/name`: `Gateway.updateOrganization` with a new name (as the API's PATCH, which
+    /// trims it and takes 1 to 100 characters).
+    @Sendable func renameOrganization(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        try await changeOrganization(request, context: context, kind: "name") { fields, form in
+            var changes = OrganizationChanges()
+            changes.name = form.typed("name", from: fields)
+            return changes
+        }
+    }
+
+    /// `POST /ui/admin/orgs/{id}/status`: the organization's status (`active` or `disabled`), as the API's
+    /// PATCH sets it.
+    @Sendable func changeOrganizationStatus(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        try await changeOrganization(request, context: context, kind: "status") { fields, form in
+            let text = form.typed("status", from: fields)
+            guard let status = OrganizationStatus(rawValue: text) else {
+                throw APIError.invalidField(
+                    "status", "Choose one of \(OrganizationStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            var changes = OrganizationChanges()
+            changes.status = status
             return changes
         }
     }
@@ -160,9 +199,10 @@ extension DashboardController {
     }
 }
 
-/// One of an organization's forms as typed (`kind`: plan, subscription or rate-limit), and what refused it.
+/// One of an organization's forms as typed (`kind`: name, status, plan, subscription or rate-limit), and what
+/// refused it.
 struct OrganizationChangeForm {
-    static let fieldNames = ["plan", "subscription_status", "reason", "per_minute", "burst"]
+    static let fieldNames = ["name", "status", "plan", "subscription_status", "reason", "per_minute", "burst"]
 
     let kind: String
     var values: [String: String] = [:]
@@ -180,7 +220,8 @@ struct OrganizationChangeForm {
     /// burst field), else above the form.
     mutating func fail(_ apiError: APIError) {
         let fields = [
-            "plan": "plan", "subscription_status": "subscription_status", "reason": "reason",
+            "name": "name", "status": "status", "plan": "plan", "subscription_status": "subscription_status",
+            "reason": "reason",
             "per_minute": "per_minute", "rate_limit": "per_minute", "rate_limit.per_minute": "per_minute",
             "burst": "burst", "rate_limit.burst": "burst",
         ]
@@ -198,10 +239,13 @@ struct OrganizationChangeForm {
                 ["value": $0.rawValue, "selected": $0.rawValue == self.values["subscription_status"]] as [String: Any]
             },
             "reason_value": self.values["reason"] ?? "", "per_minute_value": self.values["per_minute"] ?? "",
-            "burst_value": self.values["burst"] ?? "",
+            "burst_value": self.values["burst"] ?? "", "name_value": self.values["name"] ?? "",
+            "org_statuses": OrganizationStatus.allCases.map {
+                ["value": $0.rawValue, "selected": $0.rawValue == self.values["status"]] as [String: Any]
+            },
         ]
         for name in Self.fieldNames { values[name + "_error"] = DashboardPages.section(errors[name]) }
-        for form in ["plan", "subscription", "rate_limit"] {
+        for form in ["name", "status", "plan", "subscription", "rate_limit"] {
             let key = form.replacingOccurrences(of: "_", with: "-")
             values[form + "_form_error"] = DashboardPages.section(kind == key ? error : nil)
             values[form + "_key"] = DashboardSessions.randomToken()

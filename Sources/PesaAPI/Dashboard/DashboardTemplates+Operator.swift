@@ -45,8 +45,38 @@ extension DashboardTemplates {
         <dt>Subscription</dt><dd>{{subscription}}{{#reason}}: {{reason}}{{/reason}}</dd>
         <dt>Current period</dt><dd>{{period}}</dd>
         <dt>Rate limit in force</dt><dd>{{in_force}}</dd>
+        <dt>Callback URL base</dt><dd>{{^callback_missing}}<code>{{callback_url_base}}</code>{{/callback_missing}}
+        {{#callback_missing}}none: its callback token cannot be opened{{/callback_missing}}</dd>
+        {{#previous_token_until}}<dt>Replaced callback token accepted until (EAT)</dt>
+        <dd>{{previous_token_until}}</dd>{{/previous_token_until}}
         <dt>Created (EAT)</dt><dd>{{created}}</dd><dt>Changed (EAT)</dt><dd>{{updated}}</dd></dl>
         <p class="actions">{{#links}}<a href="{{href}}">{{label}}</a>{{/links}}</p>
+        <h2>Name</h2>
+        {{#name_form_error}}<p class="error" role="alert">{{name_form_error}}</p>{{/name_form_error}}
+        <form method="post" action="/ui/admin/orgs/{{id}}/name" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{name_key}}">
+        <label for="name">Name</label>
+        <input id="name" name="name" type="text" required value="{{name_value}}"
+         {{#name_error}}aria-invalid="true" aria-describedby="name-error"{{/name_error}}>
+        {{#name_error}}<p class="error" id="name-error">{{name_error}}</p>{{/name_error}}
+        <button type="submit">Rename</button>
+        </form>
+        <h2>Status</h2>
+        <p class="muted">Disabled: its users still log in and read, but it gets no new user or API key until it is
+        active again.</p>
+        {{#status_form_error}}<p class="error" role="alert">{{status_form_error}}</p>{{/status_form_error}}
+        <form method="post" action="/ui/admin/orgs/{{id}}/status" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{status_key}}">
+        <label for="status">Status</label>
+        <select id="status" name="status"
+        {{#status_error}} aria-invalid="true" aria-describedby="status-error"{{/status_error}}>
+        {{#org_statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>
+        {{/org_statuses}}</select>
+        {{#status_error}}<p class="error" id="status-error">{{status_error}}</p>{{/status_error}}
+        <button type="submit" class="danger">Set the status</button>
+        </form>
         <h2>Plan</h2>
         {{#plan_form_error}}<p class="error" role="alert">{{plan_form_error}}</p>{{/plan_form_error}}
         <form method="post" action="/ui/admin/orgs/{{id}}/plan" class="card">

@@ -70,12 +70,13 @@ extension DashboardTemplates {
         {{#empty}}<p>No organization yet.</p>{{/empty}}
         {{^empty}}
         <table><thead><tr><th>Organization</th><th>Slug</th><th class="n">API calls</th>
-        <th class="n">Transactions</th><th class="n">Volume</th></tr></thead><tbody>
+        <th class="n">Transactions</th><th class="n">Volume</th><th>By day</th></tr></thead><tbody>
         {{#rows}}<tr><td><a href="/ui/admin/orgs/{{id}}">{{name}}</a></td><td>{{slug}}</td><td class="n">{{calls}}</td>
-        <td class="n">{{transactions}}</td><td class="n">{{volume}}</td></tr>
+        <td class="n">{{transactions}}</td><td class="n">{{volume}}</td>
+        <td><a href="/ui/billing?org={{id}}&amp;month={{month_value}}#daily">Day by day</a></td></tr>
         {{/rows}}
         <tr><th>Total ({{total_orgs}} organizations)</th><th></th><th class="n">{{total_calls}}</th>
-        <th class="n">{{total_transactions}}</th><th class="n">{{total_volume}}</th></tr>
+        <th class="n">{{total_transactions}}</th><th class="n">{{total_volume}}</th><th></th></tr>
         </tbody></table>
         <p class="muted">Transactions: STK pushes, C2B payments, payouts and reversals started. Volume: succeeded
         collections and payouts.</p>
@@ -87,6 +88,8 @@ extension DashboardTemplates {
         """
         <h1>Billing runs</h1>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        <p><a href="/ui/admin/billing/settings">Billing settings</a>: due and grace days, VAT, invoice numbers, the
+        operator printed on invoices and the organization that collects their payments.</p>
         <h2>Run billing for a month</h2>
         <p class="muted">The month in progress gets drafts to date; an ended month is finalized once its draft
         period is over, or at once when asked. Running a month again makes the same invoices.</p>
