@@ -14,8 +14,9 @@ extension DashboardController {
     }
 
     /// `GET /ui/billing`: what `GET /v1/subscription` shows (plan, status, period, this month's usage against the
-    /// plan, Kenya time) and the invoices of `GET /v1/invoices`, each linking to its printable page; an open
-    /// invoice has a form to pay it by M-Pesa (`POST /v1/invoices/{id}/pay`). org_admin, as in the API.
+    /// plan, Kenya time), the usage of `?month=` (the current one by default) day by day as `GET /v1/usage/daily`
+    /// reads it, and the invoices of `GET /v1/invoices`, each linking to its printable page; an open invoice has
+    /// a form to pay it by M-Pesa (`POST /v1/invoices/{id}/pay`). org_admin, as in the API.
     @Sendable func billing(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .readSubscription)
         let notice =
@@ -23,13 +24,14 @@ extension DashboardController {
             ? "The payment request was sent: the phone shows an M-Pesa prompt. The invoice is marked paid once "
                 + "the payment succeeds."
             : request.uri.queryParameters.get("done") == "subscription" ? "The subscription was changed." : nil
-        return try await billingPage(scope, notice: notice)
+        let month = request.uri.queryParameters.get("month").map { String($0) }
+        return try await billingPage(scope, notice: notice, usageMonth: month)
     }
 
     /// The billing page; `payForm` an invoice's pay form as typed, with its error.
     func billingPage(
         _ scope: DashboardScope, notice: String? = nil, payForm: InvoicePayForm? = nil,
-        subscriptionError: String? = nil, status: HTTPResponse.Status = .ok
+        subscriptionError: String? = nil, usageMonth: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let state = try await gateway.subscription(in: scope.organization, by: scope.actor)
         let invoices = try await gateway.invoices(in: scope.organization, by: scope.actor)
@@ -52,7 +54,7 @@ extension DashboardController {
                 "idempotency_key": DashboardSessions.randomToken(),
             ]
         }
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "plan": plan.name, "fee": DashboardFormat.kes(plan.monthlyFee), "status": state.status.rawValue,
             "reason": DashboardPages.section(state.record.reason),
             "period": DashboardFormat.kenyaTime(ms: state.currentPeriodStartMs) + " to "
@@ -75,9 +77,10 @@ extension DashboardController {
             "cancel_at_period_end": state.record.cancelAtPeriodEnd,
             "subscription_error": DashboardPages.section(subscriptionError),
         ]
+        values.merge(try await dailyUsageValues(scope, typed: usageMonth)) { $1 }
         return try await settingsPage(
             scope, title: "Billing", current: "/ui/billing", template: DashboardTemplates.billing, values: values,
-            status: status)
+            status: values["daily_month_error"] is String ? .unprocessableContent : status)
     }
 
     static func usageRow(_ label: String, used: Int64, included: Int64) -> [String: Any] {

@@ -2,6 +2,8 @@ import Mustache
 
 /// The billing page's and the audit log's templates. Every value is escaped.
 extension DashboardTemplates {
+    /// `GET /ui/billing`. The daily chart's `{{{daily_chart}}}` is unescaped: it is `SVGChart`'s output, whose
+    /// every text and attribute value went through `XMLWriter.escape`.
     static let billing = parse(
         """
         <h1>Billing</h1>
@@ -38,6 +40,26 @@ extension DashboardTemplates {
         {{#usage}}<tr><td>{{label}}</td><td class="n">{{used}}</td><td class="n">{{included}}</td>
         <td class="n">{{left}}</td><td class="n">{{beyond}}</td></tr>
         {{/usage}}</tbody></table>
+        <h2 id="daily">Usage day by day</h2>
+        <form method="get" action="/ui/billing#daily" class="card filters">
+        {{#org}}<input type="hidden" name="org" value="{{org}}">{{/org}}
+        <div class="field"><label for="daily-month">Month (Kenya time)</label>
+        <input id="daily-month" name="month" type="month" value="{{daily_month}}"
+         {{#daily_month_error}}aria-invalid="true" aria-describedby="daily-month-error"{{/daily_month_error}}>
+        {{#daily_month_error}}<p class="error" id="daily-month-error">{{daily_month_error}}</p>
+        {{/daily_month_error}}</div>
+        <button type="submit">Show</button>
+        </form>
+        {{#daily_shown}}
+        <figure>{{{daily_chart}}}</figure>
+        {{#daily_empty}}<p>Nothing was metered in {{daily_month}}.</p>{{/daily_empty}}
+        {{^daily_empty}}
+        <table><thead><tr><th>Day (EAT)</th>{{#daily_columns}}<th class="n">{{.}}</th>{{/daily_columns}}</tr></thead>
+        <tbody>{{#daily_rows}}<tr><td>{{date}}</td>{{#cells}}<td class="n">{{.}}</td>{{/cells}}</tr>
+        {{/daily_rows}}<tr><th>Total</th>{{#daily_totals}}<th class="n">{{.}}</th>{{/daily_totals}}</tr></tbody>
+        </table>
+        {{/daily_empty}}
+        {{/daily_shown}}
         <h2>Invoices</h2>
         {{#invoices_empty}}<p>No invoice yet.</p>{{/invoices_empty}}
         {{^invoices_empty}}

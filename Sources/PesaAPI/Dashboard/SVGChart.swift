@@ -117,6 +117,12 @@ enum SVGChart {
         let value: Int64
     }
 
+    /// The titles of a chart's axes: under the labels (`x`) and along the values, turned (`y`).
+    struct Axes: Sendable, Equatable {
+        let x: String
+        let y: String
+    }
+
     static let emptyMessage = "No payments in this period"
     static let width = 640
     static let fontSize = 12
@@ -191,10 +197,11 @@ enum SVGChart {
     }
 
     /// Vertical bars, one a point in order (days): a value axis with rounded ticks and grid lines, the labels
-    /// under the bars thinned to fit, each bar's exact value in its `<title>`. `id` is unique in the page.
+    /// under the bars thinned to fit, each bar's exact value in its `<title>`, and the axes' titles when given.
+    /// `id` is unique in the page.
     static func bars(
         id: String, title: String, description: String, points: [Point], unit: Unit,
-        emptyMessage: String = SVGChart.emptyMessage
+        emptyMessage: String = SVGChart.emptyMessage, axes: Axes? = nil
     ) -> String {
         guard !points.isEmpty else {
             return empty(id: id, title: title, description: description, message: emptyMessage)
@@ -202,9 +209,10 @@ enum SVGChart {
         let ticks = Self.ticks(maximum: points.map(\.value).max() ?? 0, unit: unit)
         let top = ticks.last ?? 1
         let tickTexts = ticks.map(unit.tickText)
-        let left = 12 + (tickTexts.map(\.count).max() ?? 1) * fontSize * 6 / 10
+        let axisRoom = axes == nil ? 0 : fontSize + 8
+        let left = 12 + axisRoom + (tickTexts.map(\.count).max() ?? 1) * fontSize * 6 / 10
         let (plotTop, plotBottom, right) = (12, 200, width - 12)
-        let height = plotBottom + 40
+        let height = plotBottom + 40 + axisRoom
         let plotHeight = plotBottom - plotTop
         let slot = Double(right - left) / Double(points.count)
         var writer = XMLWriter()
@@ -232,6 +240,18 @@ enum SVGChart {
             writer.element(
                 "text", [("x", String(x)), ("y", String(plotBottom + 18)), ("text-anchor", "middle")],
                 text: point.label)
+        }
+        if let axes {
+            writer.element(
+                "text",
+                [("x", String((left + right) / 2)), ("y", String(plotBottom + 40)), ("text-anchor", "middle")],
+                text: axes.x)
+            writer.element(
+                "text",
+                [
+                    ("transform", "translate(\(fontSize + 2) \((plotTop + plotBottom) / 2)) rotate(-90)"),
+                    ("text-anchor", "middle"),
+                ], text: axes.y)
         }
         writer.close()
         writer.open("g", [("class", "bars")])

@@ -172,3 +172,28 @@ import Testing
         #expect(SVGChart.grouped(-1_234_567) == "-1,234,567")
     }
 }
+
+/// The axes' titles of a bar chart.
+@Suite struct SVGChartAxesTests {
+    @Test func barsNameTheirAxesWhenAskedEscapedAndWellFormed() {
+        let points = (1...31).map { SVGChart.Point(label: String(format: "2026-12-%02d", $0), value: Int64($0 % 4)) }
+        let svg = SVGChart.bars(
+            id: "d", title: "Transactions a day", description: "Each day.", points: points, unit: .count,
+            axes: SVGChart.Axes(x: "Day <EAT>", y: "Transactions & more"))
+        let parsed = SVGChartTests.parse(svg)
+        #expect(parsed.wellFormed)
+        #expect(parsed.titles.first == "Transactions a day")
+        #expect(parsed.titles.count == 32)
+        #expect(parsed.titles.contains("2026-12-03: 3"))
+        #expect(svg.contains(">Day &lt;EAT&gt;</text>"))
+        #expect(svg.contains("rotate(-90)\" text-anchor=\"middle\">Transactions &amp; more</text>"))
+        // Room for the titles: the chart is taller than one without them, and the bars the same count.
+        let plain = SVGChart.bars(id: "d", title: "t", description: "d", points: points, unit: .count)
+        #expect(svg.contains("viewBox=\"0 0 640 260\""))
+        #expect(plain.contains("viewBox=\"0 0 640 240\""))
+        #expect(SVGChartTests.count("<rect ", in: svg) == 31)
+        #expect(!plain.contains("rotate(-90)"))
+        // Black and white: the bars are gray with a dark outline, no color.
+        #expect(svg.contains("fill=\"#6e6e6e\" stroke=\"#1a1a1a\""))
+    }
+}
