@@ -41,7 +41,7 @@ import Testing
         ],
         "PesaAPI": [
             "Hummingbird", "HummingbirdCore", "HTTPTypes", "HummingbirdBcrypt", "JWTKit", "Logging", "Metrics",
-            "Prometheus", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1", "Mustache", "CSV",
+            "Prometheus", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1", "Mustache", "CSV", "MultipartKit",
         ],
         "PesaCLI": ["Logging"],
         "pesa": [
