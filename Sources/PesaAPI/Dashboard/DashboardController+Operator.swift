@@ -139,11 +139,7 @@ extension DashboardController {
             return DashboardPages.redirect(to: "/ui/admin/orgs/\(made.id)?done=created")
         } catch {
             guard let apiError = Self.formError(error) else { throw error }
-            if let param = apiError.param, OrganizationCreateForm.fieldNames.contains(param) {
-                form.errors[param] = apiError.message
-            } else {
-                form.error = apiError.message
-            }
+            form.fail(apiError)
             return try await organizationsPage(scope, form: form, status: apiError.status)
         }
     }
@@ -156,7 +152,7 @@ struct OperatorScope: Sendable {
 }
 
 /// The new organization form as typed, and what refused it.
-struct OrganizationCreateForm {
+struct OrganizationCreateForm: DashboardFieldForm {
     static let fieldNames = ["name", "slug", "plan"]
 
     var values: [String: String] = [:]

@@ -60,7 +60,7 @@ extension DashboardController {
 }
 
 /// The billing settings form as typed, each field named as the API's JSON field, and what refused it.
-struct BillingSettingsForm {
+struct BillingSettingsForm: DashboardFieldForm {
     /// The whole numbers, with their labels.
     static let numbers = [
         ("due_days", "Days from finalizing an invoice until it is due (due_days)"),
@@ -146,15 +146,6 @@ struct BillingSettingsForm {
         let shortCode = values["operator_short_code"] ?? ""
         if shortCode.isEmpty { changes.clearOperatorShortCode = true } else { changes.operatorShortCode = shortCode }
         return changes
-    }
-
-    /// The message next to the field the API names, else above the form.
-    mutating func fail(_ apiError: APIError) {
-        if let param = apiError.param, Self.fieldNames.contains(param) {
-            errors[param] = apiError.message
-        } else {
-            error = apiError.message
-        }
     }
 
     var context: [String: Any] {

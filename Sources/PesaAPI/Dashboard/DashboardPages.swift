@@ -89,6 +89,24 @@ enum DashboardPages {
     }
 }
 
+/// A form that shows a refusal next to the field the API names (one of `fieldNames`), else above the form.
+protocol DashboardFieldForm {
+    static var fieldNames: [String] { get }
+    var errors: [String: String] { get set }
+    var error: String? { get set }
+}
+
+extension DashboardFieldForm {
+    /// The API's message next to the field it names, else above the form.
+    mutating func fail(_ apiError: APIError) {
+        if let param = apiError.param, Self.fieldNames.contains(param) {
+            errors[param] = apiError.message
+        } else {
+            error = apiError.message
+        }
+    }
+}
+
 /// A form body (`application/x-www-form-urlencoded`), as names and values; a name given twice keeps its first
 /// value.
 enum DashboardForm {

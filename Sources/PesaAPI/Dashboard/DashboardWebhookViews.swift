@@ -5,7 +5,7 @@ import PesaEngine
 /// A webhook endpoint's form: its values (as typed, or the endpoint's), the errors next to its fields, and the
 /// endpoint it edits (nil: a new one). Each event type is a checkbox of its own (`event.payment.succeeded`);
 /// none ticked means every event, as in the API.
-struct WebhookFormView {
+struct WebhookFormView: DashboardFieldForm {
     struct Values {
         var url = ""
         var events: [String] = []
@@ -46,14 +46,6 @@ struct WebhookFormView {
     var hash: String {
         DashboardController.valuesHash(
             [values.url, values.events.joined(separator: ","), values.description, enabled ? "1" : "0"])
-    }
-
-    mutating func fail(_ apiError: APIError) {
-        if let param = apiError.param, Self.fieldNames.contains(param) {
-            errors[param] = apiError.message
-        } else {
-            error = apiError.message
-        }
     }
 
     var context: [String: Any] {
