@@ -12,12 +12,13 @@ extension DashboardController {
         group.post("admin/orgs/:id/rate-limit", use: changeOrganizationRateLimit)
         group.post("admin/orgs/:id/name", use: renameOrganization)
         group.post("admin/orgs/:id/status", use: changeOrganizationStatus)
+        group.post("admin/orgs/:id/callback-token", use: rotateOrganizationCallbackToken)
     }
 
     /// `GET /ui/admin/orgs/{id}`: the organization as `GET /v1/orgs/{id}` reads it (its callback URL base and
     /// how long a replaced callback token is still accepted among it), its subscription, and the super admin's
     /// forms of `PATCH /v1/orgs/{id}`: the name, the status, the plan, the subscription status (with its reason,
-    /// audited) and the rate limit; links to its own pages with `?org=`.
+    /// audited) and the rate limit, and the callback token's rotation; links to its own pages with `?org=`.
     @Sendable func operatorOrganization(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await operatorScope(request, context: context, action: .updateOrganizationBilling)
         let notices = [
@@ -25,6 +26,7 @@ extension DashboardController {
             "plan": "The plan was changed.", "subscription": "The subscription status was changed.",
             "rate-limit": "The rate limit was changed.", "name": "The organization was renamed.",
             "status": "The organization's status was changed.",
+            "callback-token": "The callback token was replaced: register the C2B URLs again with the new base.",
         ]
         let notice = request.uri.queryParameters.get("done").flatMap { notices[String($0)] }
         return try await organizationPage(scope, id: try operatorOrganizationID(context), notice: notice)
@@ -161,26 +163,58 @@ extension DashboardController {
         }
     }
 
-    /// One of the organization's forms: its fields read (CSRF checked), `changes` made of them, and
-    /// `Gateway.updateOrganization` run once per form; an error shows the page again with the message next to
-    /// its field and what was typed kept.
+    /// `POST /ui/admin/orgs/{id}/callback-token`: a new callback token through the use case of
+    /// `POST /v1/orgs/{id}/callback-token/rotate` (audited there, never with the tokens): the replaced one stays
+    /// accepted for `previous_valid_hours` (0 for a leaked one); while the one replaced last is still accepted,
+    /// refused next to `force` unless it is checked.
+    @Sendable func rotateOrganizationCallbackToken(_ request: Request, context: PesaRequestContext) async throws
+        -> Response
+    {
+        try await organizationForm(request, context: context, kind: "callback-token") { fields, form in
+            guard let hours = Int64(form.typed("previous_valid_hours", from: fields)) else {
+                throw APIError.invalidField(
+                    "previous_valid_hours", "Enter a whole number of hours (0 for a leaked token).")
+            }
+            let force = form.typed("force", from: fields) == "1"
+            return { id, actor in
+                _ = try await gateway.rotateCallbackToken(in: id, previousValidHours: hours, force: force, by: actor)
+            }
+        }
+    }
+
+    /// One of the organization's forms of `PATCH /v1/orgs/{id}`: `changes` made of its fields and
+    /// `Gateway.updateOrganization` run with them.
     func changeOrganization(
         _ request: Request, context: PesaRequestContext, kind: String,
         changes: ([String: String], inout OrganizationChangeForm) throws -> OrganizationChanges
+    ) async throws -> Response {
+        try await organizationForm(request, context: context, kind: kind) { fields, form in
+            let made = try changes(fields, &form)
+            return { id, actor in _ = try await gateway.updateOrganization(id, made, by: actor) }
+        }
+    }
+
+    /// One of the organization's forms: its fields read (CSRF checked), `prepare` reading them into what the
+    /// use case is given, and that run once per form; an error shows the page again with the message next to
+    /// its field and what was typed kept.
+    func organizationForm(
+        _ request: Request, context: PesaRequestContext, kind: String,
+        prepare: ([String: String], inout OrganizationChangeForm) throws
+            -> (OrganizationID, Actor) async throws -> Void
     ) async throws -> Response {
         let scope = try await operatorScope(request, context: context, action: .updateOrganizationBilling)
         let id = try operatorOrganizationID(context)
         let fields = try await operatorForm(request, context: context, scope: scope)
         var form = OrganizationChangeForm(kind: kind)
         do {
-            let made = try changes(fields, &form)
+            let act = try prepare(fields, &form)
             let hash = Self.valuesHash(
                 [kind] + OrganizationChangeForm.fieldNames.map { fields[$0] ?? "" } + [fields["clear"] ?? ""])
             _ = try await onceIn(
                 .organization(id), route: "POST /ui/admin/orgs/{id}/\(kind)", key: Self.formKey(fields), hash: hash,
                 scope: scope
             ) {
-                _ = try await gateway.updateOrganization(id, made, by: scope.actor)
+                try await act(id, scope.actor)
                 return (id.rawValue, "")
             }
             return DashboardPages.redirect(to: "/ui/admin/orgs/\(id.rawValue)?done=\(kind)")
@@ -199,10 +233,13 @@ extension DashboardController {
     }
 }
 
-/// One of an organization's forms as typed (`kind`: name, status, plan, subscription or rate-limit), and what
-/// refused it.
+/// One of an organization's forms as typed (`kind`: name, status, plan, subscription, rate-limit or
+/// callback-token), and what refused it.
 struct OrganizationChangeForm {
-    static let fieldNames = ["name", "status", "plan", "subscription_status", "reason", "per_minute", "burst"]
+    static let fieldNames = [
+        "name", "status", "plan", "subscription_status", "reason", "per_minute", "burst", "previous_valid_hours",
+        "force",
+    ]
 
     let kind: String
     var values: [String: String] = [:]
@@ -223,7 +260,8 @@ struct OrganizationChangeForm {
             "name": "name", "status": "status", "plan": "plan", "subscription_status": "subscription_status",
             "reason": "reason",
             "per_minute": "per_minute", "rate_limit": "per_minute", "rate_limit.per_minute": "per_minute",
-            "burst": "burst", "rate_limit.burst": "burst",
+            "burst": "burst", "rate_limit.burst": "burst", "previous_valid_hours": "previous_valid_hours",
+            "force": "force",
         ]
         if let param = apiError.param, let field = fields[param] {
             errors[field] = apiError.message
@@ -240,12 +278,14 @@ struct OrganizationChangeForm {
             },
             "reason_value": self.values["reason"] ?? "", "per_minute_value": self.values["per_minute"] ?? "",
             "burst_value": self.values["burst"] ?? "", "name_value": self.values["name"] ?? "",
+            "previous_valid_hours_value": self.values["previous_valid_hours"] ?? "",
+            "force_checked": self.values["force"] == "1",
             "org_statuses": OrganizationStatus.allCases.map {
                 ["value": $0.rawValue, "selected": $0.rawValue == self.values["status"]] as [String: Any]
             },
         ]
         for name in Self.fieldNames { values[name + "_error"] = DashboardPages.section(errors[name]) }
-        for form in ["name", "status", "plan", "subscription", "rate_limit"] {
+        for form in ["name", "status", "plan", "subscription", "rate_limit", "callback_token"] {
             let key = form.replacingOccurrences(of: "_", with: "-")
             values[form + "_form_error"] = DashboardPages.section(kind == key ? error : nil)
             values[form + "_key"] = DashboardSessions.randomToken()

@@ -128,6 +128,27 @@ extension DashboardTemplates {
         <div class="actions"><button type="submit">Set its own limit</button>
         {{#override}}<button type="submit" name="clear" value="1">Use the plan's limit</button>{{/override}}</div>
         </form>
+        <h2>Callback token</h2>
+        <p class="muted">A new token changes every callback URL (the base above): register the C2B URLs again
+        before the replaced token stops being accepted. 0 hours for a leaked token.</p>
+        {{#callback_token_form_error}}<p class="error" role="alert">{{callback_token_form_error}}</p>
+        {{/callback_token_form_error}}
+        <form method="post" action="/ui/admin/orgs/{{id}}/callback-token" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{callback_token_key}}">
+        <label for="previous_valid_hours">Hours the replaced token stays accepted (0 to 8784)</label>
+        <input id="previous_valid_hours" name="previous_valid_hours" type="text" inputmode="numeric" required
+         value="{{previous_valid_hours_value}}"
+         {{#previous_valid_hours_error}}aria-invalid="true" aria-describedby="previous_valid_hours-error"
+         {{/previous_valid_hours_error}}>
+        {{#previous_valid_hours_error}}<p class="error" id="previous_valid_hours-error">{{previous_valid_hours_error}}
+        </p>{{/previous_valid_hours_error}}
+        <label><input type="checkbox" name="force" value="1" class="check"{{#force_checked}} checked{{/force_checked}}
+        {{#force_error}} aria-invalid="true" aria-describedby="force-error"{{/force_error}}> Even while the token
+        replaced last is still accepted (it is refused at once)</label>
+        {{#force_error}}<p class="error" id="force-error">{{force_error}}</p>{{/force_error}}
+        <button type="submit" class="danger">Replace the callback token</button>
+        </form>
         <p><a href="/ui/admin/orgs">Back to the organizations</a></p>
         """)
 

@@ -202,6 +202,63 @@ import Testing
         }
     }
 
+    @Test func theCallbackTokenIsReplacedOncePerFormAndNotWhileTheLastOneIsAccepted() async throws {
+        let world = try await DashboardWorld.make()
+        try await world.makeOperator()
+        let root = try DashboardWorld.root()
+        let page = "/ui/admin/orgs/\(world.acme.rawValue)"
+        @Sendable func token() async throws -> String {
+            try #require(try await world.gateway.organization(world.acme, by: root).callbackToken)
+        }
+        let first = try await token()
+        try await world.test { client in
+            var browser = try await Browser.signedIn(DashboardWorld.operatorEmail, client: client)
+            let words = try await browser.submit(
+                page, to: page + "/callback-token", fields: [("previous_valid_hours", "a day")], client: client)
+            #expect(words.status == .unprocessableContent)
+            #expect(words.html.contains("id=\"previous_valid_hours-error\""))
+            #expect(words.html.contains("value=\"a day\""))
+            let tooLong = try await browser.submit(
+                page, to: page + "/callback-token", fields: [("previous_valid_hours", "9000")], client: client)
+            #expect(tooLong.status == .unprocessableContent)
+            #expect(tooLong.html.contains("previous_valid_hours must be 0 to 8784"))
+            #expect(try await token() == first)
+
+            let form = try await browser.get(page, client: client).html
+            let fields = [
+                ("csrf_token", Browser.csrfToken(in: form) ?? ""),
+                ("idempotency_key", Browser.hidden("idempotency_key", in: form) ?? ""),
+                ("previous_valid_hours", "24"),
+            ]
+            let done = try await browser.post(page + "/callback-token", form: fields, client: client)
+            #expect(done.status == .seeOther)
+            #expect(done.headers[.location] == page + "?done=callback-token")
+            #expect(try await browser.post(page + "/callback-token", form: fields, client: client).status == .seeOther)
+            let second = try await token()
+            #expect(second != first)
+            let audit = try await world.gateway.auditLog(
+                in: world.acme, after: 0, limit: 100, filter: AuditFilter(action: "organization.callback_token_rotate"),
+                by: root)
+            #expect(audit.entries.count == 1)
+            let shown = try await browser.get(page + "?done=callback-token", client: client)
+            #expect(shown.html.contains(world.gateway.payments.callbackURLBase(slug: "acme", token: second)))
+            #expect(shown.html.contains("<dt>Replaced callback token accepted until (EAT)</dt>"))
+
+            // Again while the replaced one is accepted: refused next to force, unless it is checked.
+            let refused = try await browser.submit(
+                page, to: page + "/callback-token", fields: [("previous_valid_hours", "0")], client: client)
+            #expect(refused.status == .conflict)
+            #expect(refused.html.contains("id=\"force-error\""))
+            #expect(refused.html.contains("value=\"0\""))
+            #expect(try await token() == second)
+            let forced = try await browser.submit(
+                page, to: page + "/callback-token", fields: [("previous_valid_hours", "0"), ("force", "1")],
+                client: client)
+            #expect(forced.status == .seeOther)
+            #expect(try await token() != second)
+        }
+    }
+
     @Test func theNameAndStatusFormsAreRefusedToOthersAndWithoutTheToken() async throws {
         let world = try await DashboardWorld.make()
         try await world.makeOperator()
@@ -209,7 +266,9 @@ import Testing
         let page = "/ui/admin/orgs/\(world.acme.rawValue)"
         let posts: [(String, [(String, String)])] = [
             (page + "/name", [("name", "Mine")]), (page + "/status", [("status", "disabled")]),
+            (page + "/callback-token", [("previous_valid_hours", "0"), ("force", "1")]),
         ]
+        let callbackToken = try await world.gateway.organization(world.acme, by: root).callbackToken
         try await world.test { client in
             var admin = try await Browser.signedIn(DashboardWorld.admin, client: client)
             let token = Browser.csrfToken(in: try await admin.get("/ui/", client: client).html) ?? ""
@@ -227,7 +286,9 @@ import Testing
                 page, to: "/ui/admin/orgs/org_00000000000000000000000000/name", fields: [("name", "X")],
                 client: client)
             #expect(missing.status == .notFound)
-            let record = try await world.gateway.organization(world.acme, by: root).record
+            let view = try await world.gateway.organization(world.acme, by: root)
+            #expect(view.callbackToken == callbackToken)
+            let record = view.record
             #expect(record.name == "Acme Traders")
             #expect(record.status == .active)
         }
