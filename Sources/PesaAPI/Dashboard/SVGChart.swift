@@ -237,6 +237,8 @@ enum SVGChart {
                     ("x1", String(x)), ("x2", String(x)), ("y1", String(plotBottom)),
                     ("y2", String(plotBottom + 4)), ("stroke", "#1a1a1a"),
                 ])
+            // A label that would run past the chart's right edge is left out (its tick stays).
+            guard x + point.label.count * fontSize * 3 / 10 <= width else { continue }
             writer.element(
                 "text", [("x", String(x)), ("y", String(plotBottom + 18)), ("text-anchor", "middle")],
                 text: point.label)

@@ -186,6 +186,10 @@ import Testing
         #expect(parsed.titles.count == 32)
         #expect(parsed.titles.contains("2026-12-03: 3"))
         #expect(svg.contains(">Day &lt;EAT&gt;</text>"))
+        // Labels thinned to every fifth day; the last one, which would run past the right edge, left out.
+        #expect(svg.contains(">2026-12-26</text>"))
+        #expect(!svg.contains(">2026-12-31</text>"))
+        #expect(parsed.titles.contains("2026-12-31: 3"))
         #expect(svg.contains("rotate(-90)\" text-anchor=\"middle\">Transactions &amp; more</text>"))
         // Room for the titles: the chart is taller than one without them, and the bars the same count.
         let plain = SVGChart.bars(id: "d", title: "t", description: "d", points: points, unit: .count)
