@@ -15,8 +15,8 @@ extension DashboardController {
         group.post("admin/orgs/:id/callback-token", use: rotateOrganizationCallbackToken)
     }
 
-    /// `GET /ui/admin/orgs/{id}`: the organization as `GET /v1/orgs/{id}` reads it (its callback URL base and
-    /// how long a replaced callback token is still accepted among it), its subscription, and the super admin's
+    /// `GET /ui/admin/orgs/{id}`: the organization as `GET /v1/orgs/{id}` reads it (with its callback URL base,
+    /// and until when a replaced callback token is still accepted), its subscription, and the super admin's
     /// forms of `PATCH /v1/orgs/{id}`: the name, the status, the plan, the subscription status (with its reason,
     /// audited) and the rate limit, and the callback token's rotation; links to its own pages with `?org=`.
     @Sendable func operatorOrganization(_ request: Request, context: PesaRequestContext) async throws -> Response {
