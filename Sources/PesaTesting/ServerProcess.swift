@@ -7,7 +7,9 @@ import NIOHTTP1
 /// HTTP, stopped (gracefully or with SIGKILL) and started again on the same data folder.
 public final class ServerProcess: @unchecked Sendable {
     public let dataDirectory: String
-    public let port: Int
+    /// Drawn at random; drawn again when the first start finds it taken (by another test's server).
+    public private(set) var port: Int
+    private var started = false
     public let environment: [String: String]
     private var process: Process?
     public private(set) var output = ""
@@ -22,8 +24,20 @@ public final class ServerProcess: @unchecked Sendable {
         self.environment = environment
     }
 
-    /// Starts `pesa serve` (plus `arguments`) and waits until /healthz answers.
+    /// Starts `pesa serve` (plus `arguments`) and waits until it has printed that it listens on its port and
+    /// /healthz answers. Another process may hold the port (tests and benchmarks run side by side): what answers
+    /// there is then not this server, which exits without its banner, and a first start tries another port.
     public func start(_ arguments: [String] = [], timeoutSeconds: Double = 30) async throws {
+        for attempt in 1...5 {
+            if try await launch(arguments, timeoutSeconds: timeoutSeconds) { break }
+            guard !started, attempt < 5 else { throw ServerError("pesa serve exited: \(output)") }
+            port = Int.random(in: 20_000...32_000)
+        }
+        started = true
+    }
+
+    /// One start: true once this process announced itself on `port` and answers there; false if it exited first.
+    private func launch(_ arguments: [String], timeoutSeconds: Double) async throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: PesaBinary.path)
         process.arguments = [
@@ -41,12 +55,21 @@ public final class ServerProcess: @unchecked Sendable {
             let text = String(decoding: handle.availableData, as: UTF8.self)
             self?.append(text)
         }
+        let printedBefore = printed.count
         try process.run()
         self.process = process
+        let banner = "Pesa Gateway is running at http://127.0.0.1:\(port)"
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
-            if let (status, _, _) = try? await raw("GET", "/healthz", timeoutSeconds: 2), status == 200 { return }
-            guard process.isRunning else { throw ServerError("pesa serve exited: \(output)") }
+            if printed.dropFirst(printedBefore).contains(banner),
+                let (status, _, _) = try? await raw("GET", "/healthz", timeoutSeconds: 2), status == 200
+            {
+                return true
+            }
+            guard process.isRunning else {
+                self.process = nil
+                return false
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ServerError("pesa serve did not become healthy in \(timeoutSeconds) s")

@@ -74,7 +74,8 @@ extension DashboardTemplates {
         {{#org}}<input type="hidden" name="org" value="{{org}}">{{/org}}
         <label for="f-disposition">Disposition</label>
         <select id="f-disposition" name="disposition"><option value="">Both</option>
-        {{#dispositions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/dispositions}}
+        {{#dispositions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>
+        {{/dispositions}}
         </select>
         <button type="submit">Show</button>
         </form>

@@ -177,9 +177,8 @@ import Testing
         let engine = try await world.gateway.engine(world.acme)
         let events: [TenantEvent] =
             (1...3).map { index in
-                .callbackReceived(
-                    .init(
-                        kind: .stk, body: #"{"Body":{"n":"\#(index) <b>x</b>"}}"#, disposition: .orphan, paymentID: nil))
+                let body = #"{"Body":{"n":"\#(index) <b>x</b>"}}"#
+                return .callbackReceived(.init(kind: .stk, body: body, disposition: .orphan, paymentID: nil))
             } + [.callbackReceived(.init(kind: .b2cResult, body: "not json", disposition: .malformed))]
         try await engine.execute { (_, _) throws(EngineError) in Decision(events: events, value: ()) }
         try await world.test { client in
