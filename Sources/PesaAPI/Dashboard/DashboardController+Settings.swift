@@ -28,7 +28,8 @@ extension DashboardController {
         let allowed = { (action: Action) in principal.authorize(action, in: scope.organization) == .allowed }
         let links: [(String, String, String, Action)] = [
             (
-                "/ui/settings/short-codes", "Short codes", "Daraja keys of each paybill, till or B2C number.",
+                "/ui/settings/credentials", "Short codes",
+                "M-Pesa credentials: the Daraja keys of each paybill, till or B2C number.",
                 .listShortCodes
             ),
             ("/ui/settings/users", "Users and roles", "Who may log in, and what they may do.", .listUsers),

@@ -6,16 +6,32 @@ import PesaEngine
 
 extension DashboardController {
     func addShortCodeRoutes(to group: RouterGroup<PesaRequestContext>) {
-        group.get("settings/short-codes", use: shortCodes)
-        group.get("settings/short-codes/new", use: newShortCode)
-        group.post("settings/short-codes/new", use: createShortCode)
-        group.get("settings/short-codes/:id", use: editShortCode)
-        group.post("settings/short-codes/:id", use: updateShortCode)
-        group.post("settings/short-codes/:id/verify", use: verifyShortCode)
-        group.post("settings/short-codes/:id/delete", use: deleteShortCode)
+        group.get("settings/credentials", use: shortCodes)
+        group.get("settings/credentials/new", use: newShortCode)
+        group.post("settings/credentials/new", use: createShortCode)
+        group.get("settings/credentials/:id", use: editShortCode)
+        group.post("settings/credentials/:id", use: updateShortCode)
+        group.post("settings/credentials/:id/verify", use: verifyShortCode)
+        group.post("settings/credentials/:id/delete", use: deleteShortCode)
+        group.get("settings/short-codes", use: movedShortCodePage)
+        group.get("settings/short-codes/new", use: movedShortCodePage)
+        group.get("settings/short-codes/:id", use: movedShortCodePage)
     }
 
-    /// `GET /ui/settings/short-codes`: the organization's profiles as `GET /v1/short-codes` lists them (manager
+    /// `GET /ui/settings/short-codes[/new|/{id}]`, where the short codes were first: 308 to the same page under
+    /// `/ui/settings/credentials`, its query kept, so bookmarks still work.
+    @Sendable func movedShortCodePage(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        var path = "/ui/settings/credentials"
+        if request.uri.path.hasSuffix("/new") {
+            path += "/new"
+        } else if context.parameters.get("id") != nil {
+            path += "/" + (try shortCodeID(context)).rawValue
+        }
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        return Response(status: .permanentRedirect, headers: [.location: path + query])
+    }
+
+    /// `GET /ui/settings/credentials`: the organization's profiles as `GET /v1/short-codes` lists them (manager
     /// and up), every secret masked as the API masks it, with their last verification.
     @Sendable func shortCodes(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .listShortCodes)
@@ -58,13 +74,13 @@ extension DashboardController {
             ], status: status)
     }
 
-    /// `GET /ui/settings/short-codes/new`: the form of `POST /v1/short-codes` (org_admin).
+    /// `GET /ui/settings/credentials/new`: the form of `POST /v1/short-codes` (org_admin).
     @Sendable func newShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .createShortCode)
         return try await shortCodeForm(ShortCodeFormView(record: nil), scope: scope)
     }
 
-    /// `POST /ui/settings/short-codes/new`: `Gateway.createShortCode`, once per form (its idempotency key, the
+    /// `POST /ui/settings/credentials/new`: `Gateway.createShortCode`, once per form (its idempotency key, the
     /// values compared by a keyed hash as the API compares a body holding secrets). An error shows the form
     /// again with the message next to its field and what was typed kept, secrets excepted: they are typed again.
     @Sendable func createShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
@@ -76,12 +92,13 @@ extension DashboardController {
         let hash = gateway.keyedRequestHash(
             Array(Self.valuesHash(ShortCodeFormView.fieldNames.map { fields[$0] ?? "" }).utf8))
         do {
+            // The scope keeps the form's first path, so the keys journaled under it still replay.
             _ = try await once(
                 route: "POST /ui/settings/short-codes/new", key: Self.formKey(fields), hash: hash, scope: scope
             ) {
                 try await gateway.createShortCode(input, in: scope.organization, by: scope.actor).id.rawValue
             }
-            return DashboardPages.redirect(to: scope.link("/ui/settings/short-codes", done: "saved"))
+            return DashboardPages.redirect(to: scope.link("/ui/settings/credentials", done: "saved"))
         } catch {
             guard let apiError = Self.formError(error) else { throw error }
             form.fail(apiError)
@@ -89,7 +106,7 @@ extension DashboardController {
         }
     }
 
-    /// `GET /ui/settings/short-codes/{id}`: the form of `PATCH /v1/short-codes/{id}` (org_admin): the label,
+    /// `GET /ui/settings/credentials/{id}`: the form of `PATCH /v1/short-codes/{id}` (org_admin): the label,
     /// the till number and the default flag; a secret typed replaces the one kept, left blank keeps it.
     @Sendable func editShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .updateShortCode)
@@ -101,7 +118,7 @@ extension DashboardController {
         return try await shortCodeForm(form, scope: scope)
     }
 
-    /// `POST /ui/settings/short-codes/{id}`: `Gateway.updateShortCode` with what the form names.
+    /// `POST /ui/settings/credentials/{id}`: `Gateway.updateShortCode` with what the form names.
     @Sendable func updateShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .updateShortCode)
         let id = try shortCodeID(context)
@@ -112,7 +129,7 @@ extension DashboardController {
         do {
             _ = try await gateway.updateShortCode(
                 id, form.input(fields, creating: false), in: scope.organization, by: scope.actor)
-            return DashboardPages.redirect(to: scope.link("/ui/settings/short-codes", done: "saved"))
+            return DashboardPages.redirect(to: scope.link("/ui/settings/credentials", done: "saved"))
         } catch {
             guard let apiError = Self.formError(error) else { throw error }
             form.fail(apiError)
@@ -120,7 +137,7 @@ extension DashboardController {
         }
     }
 
-    /// `POST /ui/settings/short-codes/{id}/verify`: the check of `POST /v1/short-codes/{id}/verify` (a Daraja
+    /// `POST /ui/settings/credentials/{id}/verify`: the check of `POST /v1/short-codes/{id}/verify` (a Daraja
     /// OAuth token fetched with the profile's keys, no money moved); the list shows its result.
     @Sendable func verifyShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .verifyShortCode)
@@ -138,7 +155,7 @@ extension DashboardController {
         }
     }
 
-    /// `POST /ui/settings/short-codes/{id}/delete`: `DELETE /v1/short-codes/{id}` once the box confirming it is
+    /// `POST /ui/settings/credentials/{id}/delete`: `DELETE /v1/short-codes/{id}` once the box confirming it is
     /// ticked (the form says so without it). A second submit finds it deleted and says so.
     @Sendable func deleteShortCode(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .deleteShortCode)
@@ -150,7 +167,7 @@ extension DashboardController {
         }
         do {
             try await gateway.deleteShortCode(id, in: scope.organization, by: scope.actor)
-            return DashboardPages.redirect(to: scope.link("/ui/settings/short-codes", done: "deleted"))
+            return DashboardPages.redirect(to: scope.link("/ui/settings/credentials", done: "deleted"))
         } catch {
             guard let apiError = Self.formError(error) else { throw error }
             return try await shortCodeList(scope, error: apiError.message, status: apiError.status)

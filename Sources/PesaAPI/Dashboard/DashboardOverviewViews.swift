@@ -136,7 +136,7 @@ struct OverviewAttention: Sendable {
                 let error = record.lastVerification?.error.map { ": \($0)" } ?? ""
                 item(
                     "Short code \(record.shortCode) (\(record.label)) failed its check with Daraja on \(checked) "
-                        + "EAT\(error).", "/ui/settings/short-codes/\(record.id.rawValue)", "Fix the short code")
+                        + "EAT\(error).", "/ui/settings/credentials/\(record.id.rawValue)", "Fix the short code")
             }
         }
         if shows(.listWebhookEndpoints) {

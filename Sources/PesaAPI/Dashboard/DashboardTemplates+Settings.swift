@@ -32,7 +32,7 @@ extension DashboardTemplates {
         <h1>Short codes</h1>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        {{#can_write}}<p><a href="/ui/settings/short-codes/new{{org_query}}">Add a short code</a></p>{{/can_write}}
+        {{#can_write}}<p><a href="/ui/settings/credentials/new{{org_query}}">Add a short code</a></p>{{/can_write}}
         {{#empty}}<p>No short code yet.</p>{{/empty}}
         {{^empty}}
         <table><thead><tr><th>Label</th><th>Short code</th><th>Kind</th><th>Environment</th><th>Default</th>
@@ -40,11 +40,11 @@ extension DashboardTemplates {
         {{#rows}}<tr><td>{{label}}</td><td>{{number}}{{#till}} (till {{till}}){{/till}}</td><td>{{kind}}</td>
         <td><span class="env env-{{environment}}">{{environment}}</span></td><td>{{#default}}yes{{/default}}</td>
         <td>{{#hints}}<div>{{label}}: <code>{{hint}}</code></div>{{/hints}}</td><td>{{verification}}</td>
-        {{#can_write}}<td><a href="/ui/settings/short-codes/{{id}}{{org_query}}">Edit</a>
-        <form method="post" action="/ui/settings/short-codes/{{id}}/verify{{org_query}}" class="inline">
+        {{#can_write}}<td><a href="/ui/settings/credentials/{{id}}{{org_query}}">Edit</a>
+        <form method="post" action="/ui/settings/credentials/{{id}}/verify{{org_query}}" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <button type="submit">Verify</button></form>
-        <form method="post" action="/ui/settings/short-codes/{{id}}/delete{{org_query}}" class="inline">
+        <form method="post" action="/ui/settings/credentials/{{id}}/delete{{org_query}}" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <input type="checkbox" name="confirm" value="yes" id="confirm-{{id}}" required>
         <label for="confirm-{{id}}" class="muted">sure</label>
@@ -62,7 +62,7 @@ extension DashboardTemplates {
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
         {{#retype}}<p class="notice">Keys and passwords are never shown back: type them again.</p>{{/retype}}
         <form method="post" class="card"
-         action="/ui/settings/short-codes/{{#editing}}{{id}}{{/editing}}{{^editing}}new{{/editing}}{{org_query}}">
+         action="/ui/settings/credentials/{{#editing}}{{id}}{{/editing}}{{^editing}}new{{/editing}}{{org_query}}">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
         {{^editing}}
@@ -95,6 +95,6 @@ extension DashboardTemplates {
         The default short code of its kind</label>
         <button type="submit">Save</button>
         </form>
-        <p><a href="/ui/settings/short-codes{{org_query}}">Back to the short codes</a></p>
+        <p><a href="/ui/settings/credentials{{org_query}}">Back to the short codes</a></p>
         """)
 }

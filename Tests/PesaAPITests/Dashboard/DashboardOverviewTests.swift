@@ -76,7 +76,7 @@ import Testing
             #expect(html.contains("href=\"/ui/payments?status=pending\""))
             #expect(html.contains("Short code 600321 (Main till) failed its check"))
             #expect(html.contains("Invalid credentials"))
-            #expect(html.contains("href=\"/ui/settings/short-codes/\(shortCode.rawValue)\""))
+            #expect(html.contains("href=\"/ui/settings/credentials/\(shortCode.rawValue)\""))
             #expect(html.contains("Webhook endpoint https://hooks.acme.test/pesa is disabled."))
             #expect(html.contains("href=\"/ui/settings/webhooks/\(endpoint.rawValue)\""))
             #expect(html.contains("The subscription is past due"))
