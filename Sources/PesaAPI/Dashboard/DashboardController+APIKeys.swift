@@ -29,6 +29,7 @@ extension DashboardController {
                 "id": key.id.rawValue, "name": key.name, "role": key.role.rawValue, "environment": key.environment,
                 "hint": key.keyHint, "created": DashboardFormat.kenyaTime(ms: key.createdAtMs),
                 "revoked": DashboardPages.section(key.revokedAtMs.map { DashboardFormat.kenyaTime(ms: $0) }),
+                "rate_limit": key.rateLimit.map(Self.rateLimitText) ?? "the organization's",
             ]
         }
         return try await settingsPage(
@@ -56,15 +57,13 @@ extension DashboardController {
     @Sendable func createAPIKey(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let scope = try await settingsScope(request, context: context, action: .createAPIKey)
         let fields = try await settingsForm(request, context: context, scope: scope)
-        var values: [String: String] = [:]
-        for name in ["name", "role", "environment"] {
-            values[name] = fields[name]?.trimmingCharacters(in: .whitespaces) ?? ""
-        }
+        let values = Self.typedValues(Self.apiKeyFields, in: fields)
         let idempotency = Self.formKey(fields).map {
-            IdempotencyInput(
-                key: $0, requestHash: Self.valuesHash(["name", "role", "environment"].map { values[$0] ?? "" }))
+            IdempotencyInput(key: $0, requestHash: Self.valuesHash(Self.apiKeyFields.map { values[$0] ?? "" }))
         }
         do {
+            let rateLimit = try Self.rateLimit(
+                perMinute: values["rate_limit.per_minute"] ?? "", burst: values["rate_limit.burst"] ?? "")
             let role = try UsersController.role(values["role"] ?? "")
             guard let environment = APIKey.Environment(rawValue: values["environment"] ?? "") else {
                 throw APIError.invalidField("environment", "environment must be \"sandbox\" or \"production\"")
@@ -72,7 +71,8 @@ extension DashboardController {
             let key = APIKey.generate(environment: environment)
             let record = try await gateway.createAPIKey(
                 in: scope.organization, name: values["name"] ?? "", role: role, environment: environment.rawValue,
-                keyHash: key.hash, keyHint: key.hint, idempotency: idempotency, by: scope.actor)
+                keyHash: key.hash, keyHint: key.hint, rateLimit: rateLimit, idempotency: idempotency,
+                by: scope.actor)
             return try await settingsPage(
                 scope, title: "API key created", current: "/ui/settings", template: DashboardTemplates.secretShown,
                 values: [
@@ -86,7 +86,7 @@ extension DashboardController {
                 scope, error: "This form was already sent. " + error.message, status: .conflict)
         } catch {
             guard let apiError = Self.formError(error) ?? Self.forbiddenRole(error) else { throw error }
-            let field = apiError.param.flatMap { ["name", "role", "environment"].contains($0) ? $0 : nil } ?? "name"
+            let field = apiError.param.flatMap { Self.apiKeyFields.contains($0) ? $0 : nil } ?? "name"
             return try await apiKeyForm(
                 scope: scope, values: values, errors: [field: apiError.message], status: apiError.status)
         }
@@ -108,7 +108,30 @@ extension DashboardController {
                 "name_error": DashboardPages.section(errors["name"]),
                 "role_error": DashboardPages.section(errors["role"]),
                 "environment_error": DashboardPages.section(errors["environment"]),
+                "per_minute": values["rate_limit.per_minute"] ?? "", "burst": values["rate_limit.burst"] ?? "",
+                "per_minute_error": DashboardPages.section(errors["rate_limit.per_minute"]),
+                "burst_error": DashboardPages.section(errors["rate_limit.burst"]),
+                "per_minute_max": String(Limits.rateLimitPerMinuteMax),
             ], status: status)
+    }
+
+    /// The create form's fields, named as `POST /v1/api-keys` names them (`rate_limit` as its two members).
+    static let apiKeyFields = ["name", "role", "environment", "rate_limit.per_minute", "rate_limit.burst"]
+
+    /// The key's own limit as typed: none when both are blank; otherwise the API's `rate_limit` object, each
+    /// member a whole number (the bounds are the use case's).
+    static func rateLimit(perMinute: String, burst: String) throws -> RateLimit? {
+        guard !perMinute.isEmpty || !burst.isEmpty else { return nil }
+        guard !perMinute.isEmpty else {
+            throw APIError.invalidField("rate_limit.per_minute", "rate_limit.per_minute is required")
+        }
+        guard let rate = Int64(perMinute) else {
+            throw APIError.invalidField("rate_limit.per_minute", "rate_limit.per_minute must be a whole number")
+        }
+        guard burst.isEmpty || Int64(burst) != nil else {
+            throw APIError.invalidField("rate_limit.burst", "rate_limit.burst must be a whole number")
+        }
+        return RateLimit(perMinute: rate, burst: Int64(burst))
     }
 
     /// `POST /ui/settings/api-keys/{id}/revoke`: `DELETE /v1/api-keys/{id}`; the key is refused from then on.

@@ -133,6 +133,11 @@ extension DashboardController {
         return (id, false)
     }
 
+    /// The values of the fields `names` as typed, spaces around them dropped ("" for a field not sent).
+    static func typedValues(_ names: [String], in fields: [String: String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: names.map { ($0, fields[$0]?.trimmingCharacters(in: .whitespaces) ?? "") })
+    }
+
     /// A form's idempotency key, when it has a usable one.
     static func formKey(_ fields: [String: String]) -> String? {
         fields["idempotency_key"].flatMap {

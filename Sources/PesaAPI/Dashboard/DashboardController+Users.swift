@@ -11,6 +11,7 @@ extension DashboardController {
         group.post("settings/users/new", use: createUser)
         group.post("settings/users/:uid", use: updateUser)
         group.post("settings/users/:uid/delete", use: deleteUser)
+        group.post("settings/users/:uid/password", use: setUserPassword)
     }
 
     /// `GET /ui/settings/users`: the organization's users as `GET /v1/orgs/{id}/users` lists them (org_admin),
@@ -20,12 +21,15 @@ extension DashboardController {
         let scope = try await settingsScope(request, context: context, action: .listUsers)
         let notices = [
             "created": "The user was created.", "saved": "The user was changed.", "deleted": "The user was deleted.",
+            "password": "The password was set; the user's sessions opened before have ended.",
         ]
         return try await userList(scope, notice: request.uri.queryParameters.get("done").flatMap { notices[$0] })
     }
 
+    /// `passwordError`: the user whose new password was refused, and why (said next to that user's field).
     func userList(
-        _ scope: DashboardScope, notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+        _ scope: DashboardScope, notice: String? = nil, error: String? = nil,
+        passwordError: (user: UserID, message: String)? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let users = try await gateway.users(in: scope.organization, by: scope.actor)
         let principal = scope.page.identity.principal
@@ -36,6 +40,9 @@ extension DashboardController {
                 "created": DashboardFormat.kenyaTime(ms: user.createdAtMs),
                 "manageable": principal.role.mayManage(userWith: user.role),
                 "roles": roles.map { ["value": $0.rawValue, "selected": $0 == user.role] as [String: Any] },
+                "password_key": DashboardSessions.randomToken(),
+                "password_error": DashboardPages.section(
+                    passwordError.flatMap { $0.user == user.id ? $0.message : nil }),
             ]
         }
         return try await settingsPage(
@@ -43,6 +50,7 @@ extension DashboardController {
             values: [
                 "rows": rows, "notice": DashboardPages.section(notice), "error": DashboardPages.section(error),
                 "can_create": principal.authorize(.createUser, in: scope.organization) == .allowed,
+                "password_min": String(Limits.passwordBytesMin),
             ], status: status)
     }
 
@@ -126,6 +134,34 @@ extension DashboardController {
         } catch {
             guard let apiError = Self.formError(error) ?? Self.forbiddenRole(error) else { throw error }
             return try await userList(scope, error: apiError.message, status: apiError.status)
+        }
+    }
+
+    /// `POST /ui/settings/users/{uid}/password`: `PATCH /v1/orgs/{id}/users/{uid}` with `password` (the same
+    /// length rule, hashed the same way), once per form: its idempotency key is journaled with the user, so the
+    /// same form sent again changes nothing more. A refused password is said next to that user's field; it is
+    /// never written back into the page.
+    @Sendable func setUserPassword(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let scope = try await settingsScope(request, context: context, action: .updateUser)
+        let id = try userID(context)
+        let fields = try await settingsForm(request, context: context, scope: scope)
+        let password = fields["password"] ?? ""
+        let hash = gateway.keyedRequestHash(Array(Self.valuesHash([id.rawValue, password]).utf8))
+        do {
+            _ = try await once(
+                route: "POST /ui/settings/users/{uid}/password", key: Self.formKey(fields), hash: hash, scope: scope
+            ) {
+                let hashed = try await UsersController(gateway: gateway, passwordHasher: login.passwordHasher)
+                    .hash(password)
+                return try await gateway.updateUser(
+                    id, in: scope.organization, UserChanges(passwordHash: hashed), by: scope.actor
+                ).id.rawValue
+            }
+            return DashboardPages.redirect(to: scope.link("/ui/settings/users", done: "password"))
+        } catch {
+            guard let apiError = Self.formError(error) else { throw error }
+            return try await userList(
+                scope, passwordError: (id, apiError.message), status: apiError.status)
         }
     }
 

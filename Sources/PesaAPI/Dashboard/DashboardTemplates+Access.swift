@@ -10,7 +10,7 @@ extension DashboardTemplates {
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
         {{#can_create}}<p><a href="/ui/settings/users/new{{org_query}}">Add a user</a></p>{{/can_create}}
         <table><thead><tr><th>Email</th><th>Role</th><th>Status</th><th>Created (EAT)</th><th>Change</th><th></th>
-        </tr></thead><tbody>
+        <th>Password</th></tr></thead><tbody>
         {{#rows}}<tr><td>{{email}}</td><td>{{role}}</td><td>{{#disabled}}disabled{{/disabled}}
         {{^disabled}}active{{/disabled}}</td><td>{{created}}</td>
         {{#manageable}}<td><form method="post" action="/ui/settings/users/{{id}}{{org_query}}" class="inline">
@@ -24,8 +24,17 @@ extension DashboardTemplates {
         <button type="submit">Save</button></form></td>
         <td><form method="post" action="/ui/settings/users/{{id}}/delete{{org_query}}" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
-        <button type="submit" class="danger">Delete</button></form></td>{{/manageable}}
-        {{^manageable}}<td colspan="2" class="muted">Your role may not change this user.</td>{{/manageable}}</tr>
+        <button type="submit" class="danger">Delete</button></form></td>
+        <td><form method="post" action="/ui/settings/users/{{id}}/password{{org_query}}" class="inline">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{password_key}}">
+        <label class="muted" for="password-{{id}}">New password (at least {{password_min}} characters)</label>
+        <input id="password-{{id}}" name="password" type="password" autocomplete="new-password" required
+         {{#password_error}}aria-invalid="true" aria-describedby="password-error-{{id}}"{{/password_error}}>
+        <button type="submit">Set password</button>
+        {{#password_error}}<p class="error" id="password-error-{{id}}">{{password_error}}</p>{{/password_error}}
+        </form></td>{{/manageable}}
+        {{^manageable}}<td colspan="3" class="muted">Your role may not change this user.</td>{{/manageable}}</tr>
         {{/rows}}</tbody></table>
         <p><a href="/ui/settings{{org_query}}">Back to the settings</a></p>
         """)
@@ -62,9 +71,9 @@ extension DashboardTemplates {
         {{#empty}}<p>No API key yet.</p>{{/empty}}
         {{^empty}}
         <table><thead><tr><th>Name</th><th>Key</th><th>Role</th><th>Environment</th><th>Created (EAT)</th>
-        <th>Revoked (EAT)</th><th></th></tr></thead><tbody>
+        <th>Rate limit</th><th>Revoked (EAT)</th><th></th></tr></thead><tbody>
         {{#rows}}<tr><td>{{name}}</td><td><code>{{hint}}</code></td><td>{{role}}</td><td>{{environment}}</td>
-        <td>{{created}}</td><td>{{#revoked}}{{revoked}}{{/revoked}}</td>
+        <td>{{created}}</td><td>{{rate_limit}}</td><td>{{#revoked}}{{revoked}}{{/revoked}}</td>
         <td>{{^revoked}}<form method="post" action="/ui/settings/api-keys/{{id}}/revoke{{org_query}}" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <button type="submit" class="danger">Revoke</button></form>{{/revoked}}</td></tr>
@@ -92,6 +101,18 @@ extension DashboardTemplates {
         {{#environments}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>
         {{/environments}}</select>
         {{#environment_error}}<p class="error" id="environment-error">{{environment_error}}</p>{{/environment_error}}
+        <fieldset><legend>Its own rate limit (optional; at most the organization's, which it shares otherwise)
+        </legend>
+        <label for="rate_limit_per_minute">Requests per minute (1 to {{per_minute_max}})</label>
+        <input id="rate_limit_per_minute" name="rate_limit.per_minute" type="text" inputmode="numeric"
+         value="{{per_minute}}"
+         {{#per_minute_error}}aria-invalid="true" aria-describedby="per-minute-error"{{/per_minute_error}}>
+        {{#per_minute_error}}<p class="error" id="per-minute-error">{{per_minute_error}}</p>{{/per_minute_error}}
+        <label for="rate_limit_burst">Burst (blank: a minute's worth)</label>
+        <input id="rate_limit_burst" name="rate_limit.burst" type="text" inputmode="numeric" value="{{burst}}"
+         {{#burst_error}}aria-invalid="true" aria-describedby="burst-error"{{/burst_error}}>
+        {{#burst_error}}<p class="error" id="burst-error">{{burst_error}}</p>{{/burst_error}}
+        </fieldset>
         <button type="submit">Create the key</button>
         </form>
         <p><a href="/ui/settings/api-keys{{org_query}}">Back to the API keys</a></p>

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import PesaAPI
 import PesaCore
 import PesaEngine
 
@@ -40,6 +41,20 @@ extension DashboardWorld {
         input.consumerSecret = Self.consumerSecret
         input.passkey = Self.passkey
         return try await gateway.createShortCode(input, in: organization, by: try Self.root())
+    }
+}
+
+extension DashboardWorld {
+    /// A user of Acme with `role`, whose password is `password`.
+    func addUser(_ email: String, role: Role) async throws {
+        let hash = try await api.passwordHasher.hash(Self.password)
+        _ = try await gateway.createUser(in: acme, email: email, passwordHash: hash, role: role, by: try Self.root())
+    }
+
+    /// How many entries of Acme's audit log have `action`.
+    func auditCount(_ action: String) async throws -> Int {
+        try await gateway.auditLog(in: acme, after: 0, limit: 1000, by: try Self.root()).entries
+            .filter { $0.action == action }.count
     }
 }
 
