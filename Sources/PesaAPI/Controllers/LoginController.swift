@@ -137,15 +137,25 @@ public struct LoginController: Sendable {
     /// the change ends (this one too), and the answer is a new token, as a login's.
     @Sendable func changePassword(_ request: Request, context: PesaRequestContext) async throws -> LoginResponse {
         let identity = try context.requireIdentity()
+        let body = try await request.decodeJSON(as: PasswordChange.self, context: context)
+        let issued = try await changePassword(
+            of: identity, current: body.currentPassword, new: body.newPassword, request: request, context: context)
+        return LoginResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: issued.expiresInSeconds)
+    }
+
+    /// The change itself, shared by `POST /v1/auth/password` and the dashboard's account page. Throws what the
+    /// API answers (403 for an API key, 422 on `new_password` or `current_password`, 429).
+    func changePassword(
+        of identity: Identity, current: String, new: String, request: Request, context: PesaRequestContext
+    ) async throws -> IssuedAccessToken {
         guard identity.kind == .jwt else {
             throw APIError.forbidden("only a login session can change its password")
         }
-        let body = try await request.decodeJSON(as: PasswordChange.self, context: context)
-        guard (Limits.passwordBytesMin...Limits.passwordBytesMax).contains(body.newPassword.utf8.count) else {
+        guard (Limits.passwordBytesMin...Limits.passwordBytesMax).contains(new.utf8.count) else {
             throw APIError.invalidField(
                 "new_password", "new_password must be \(Limits.passwordBytesMin) to \(Limits.passwordBytesMax) bytes")
         }
-        guard body.newPassword != body.currentPassword else {
+        guard new != current else {
             throw APIError.invalidField("new_password", "new_password must differ from current_password")
         }
         let throttleKey = "user:" + identity.subject.description
@@ -154,19 +164,18 @@ public struct LoginController: Sendable {
         if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         guard let account = try await directory.account(of: identity) else { throw APIError.unauthenticated() }
         let queueKey = PasswordHasher.queueKey(for: account, address: address)
-        guard try await passwordHasher.verify(body.currentPassword, against: account.passwordHash, queueKey: queueKey)
-        else {
+        guard try await passwordHasher.verify(current, against: account.passwordHash, queueKey: queueKey) else {
             throttle.recordFailure(email: throttleKey, address: address)
             context.logger.notice("password change refused", metadata: ["subject": .string(account.user.rawValue)])
             throw APIError.invalidField("current_password", "current_password is not the password of this account")
         }
         throttle.recordSuccess(email: throttleKey, address: address)
-        let hash = try await passwordHasher.hash(body.newPassword, queueKey: queueKey)
+        let hash = try await passwordHasher.hash(new, queueKey: queueKey)
         let changedAtMs = try await directory.changePassword(of: account, to: hash, requestID: context.requestID)
         let issued = try await accessTokens.issue(
             user: account.user, principal: account.principal, notBeforeMs: changedAtMs)
         context.logger.info("password changed", metadata: ["subject": .string(account.user.rawValue)])
-        return LoginResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: issued.expiresInSeconds)
+        return issued
     }
 
     func clientAddress(_ request: Request, context: PesaRequestContext) -> String? {

@@ -68,6 +68,21 @@ struct DashboardController: Sendable {
         }
     }
 
+    /// Opens the dashboard session of a token just issued: a redirect to `location` setting its cookie.
+    func startSession(_ issued: IssuedAccessToken, email: String, redirectingTo location: String, request: Request)
+        -> Response
+    {
+        _ = sessions.open(tokenID: issued.tokenID, email: email)
+        var response = DashboardPages.redirect(to: location)
+        response.headers.append(
+            HTTPField(
+                name: .setCookie,
+                value: cookie(
+                    Self.sessionCookieName, value: issued.token, maxAgeSeconds: sessions.absoluteMs / 1000,
+                    request: request)))
+        return response
+    }
+
     func cookie(_ name: String, value: String, maxAgeSeconds: Int64?, request: Request) -> String {
         var text = "\(name)=\(value); Path=/ui; HttpOnly; SameSite=Lax"
         if let maxAgeSeconds { text += "; Max-Age=\(maxAgeSeconds)" }
@@ -99,14 +114,9 @@ struct DashboardController: Sendable {
         do {
             let (_, issued) = try await login.logIn(
                 email: email, password: form["password"] ?? "", request: request, context: context)
-            _ = sessions.open(tokenID: issued.tokenID, email: email.trimmingSpaces().lowercased())
-            var response = DashboardPages.redirect(to: view.next.isEmpty ? "/ui/" : view.next)
-            response.headers.append(
-                HTTPField(
-                    name: .setCookie,
-                    value: cookie(
-                        Self.sessionCookieName, value: issued.token, maxAgeSeconds: sessions.absoluteMs / 1000,
-                        request: request)))
+            var response = startSession(
+                issued, email: email.trimmingSpaces().lowercased(),
+                redirectingTo: view.next.isEmpty ? "/ui/" : view.next, request: request)
             response.headers.append(
                 HTTPField(
                     name: .setCookie,

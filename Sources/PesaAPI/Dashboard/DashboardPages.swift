@@ -47,6 +47,7 @@ struct DashboardLayout {
         if let page {
             context["signed_in"] = true
             context["email"] = page.session.email
+            context["account_current"] = currentPath == "/ui/account"
             context["role"] = page.identity.role.rawValue
             context["csrf_token"] = page.session.csrfToken
             context["nav"] = Self.navigation(for: page.identity.principal, currentPath: currentPath)

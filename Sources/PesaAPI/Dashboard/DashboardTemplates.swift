@@ -17,7 +17,8 @@ enum DashboardTemplates {
         <header>
         <div class="brand">Pesa Gateway{{#org_name}} · <strong>{{org_name}}</strong>{{/org_name}}</div>
         {{#signed_in}}
-        <div class="who">{{email}} <span class="role">{{role}}</span>
+        <div class="who"><a href="/ui/account"{{#account_current}} aria-current="page"{{/account_current}}>{{email}}</a>
+        <span class="role">{{role}}</span>
         <form method="post" action="/ui/logout" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf_token}}">
         <button type="submit">Log out</button></form></div>
