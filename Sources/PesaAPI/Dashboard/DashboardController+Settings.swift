@@ -12,6 +12,7 @@ extension DashboardController {
     func addSettingsRoutes(to group: RouterGroup<PesaRequestContext>) {
         group.get("settings", use: settings)
         addShortCodeRoutes(to: group)
+        addC2BRegistrationRoutes(to: group)
         addAccountRoutes(to: group)
         addUserRoutes(to: group)
         addAPIKeyRoutes(to: group)

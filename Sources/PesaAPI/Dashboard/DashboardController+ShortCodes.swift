@@ -112,10 +112,15 @@ extension DashboardController {
         let scope = try await settingsScope(request, context: context, action: .updateShortCode)
         let record = try await gateway.shortCode(try shortCodeID(context), in: scope.organization, by: scope.actor)
         guard !record.isDeleted else { throw APIError.notFound() }
+        return try await shortCodeForm(Self.editForm(record), scope: scope)
+    }
+
+    /// The edit form of `record` as it is kept.
+    static func editForm(_ record: ShortCodeRecord) -> ShortCodeFormView {
         var form = ShortCodeFormView(record: record)
         form.values = ["label": record.label, "till_number": record.tillNumber ?? ""]
         form.isDefault = record.isDefault
-        return try await shortCodeForm(form, scope: scope)
+        return form
     }
 
     /// `POST /ui/settings/credentials/{id}`: `Gateway.updateShortCode` with what the form names.
@@ -181,14 +186,24 @@ extension DashboardController {
         return id
     }
 
-    func shortCodeForm(_ form: ShortCodeFormView, scope: DashboardScope, status: HTTPResponse.Status = .ok)
-        async throws -> Response
-    {
+    /// The short code's form; an edited paybill or till also gets the C2B registration form (with
+    /// `registration`, its last answer) when the role may register.
+    func shortCodeForm(
+        _ form: ShortCodeFormView, scope: DashboardScope, registration: [String: Any] = [:],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         var form = form
         form.idempotencyKey = DashboardSessions.randomToken()
         let title = form.record.map { "Short code \($0.shortCode)" } ?? "Add a short code"
+        var values = form.context
+        let principal = scope.page.identity.principal
+        if let record = form.record, record.kind != .b2c,
+            principal.authorize(.registerC2BURLs, in: scope.organization) == .allowed
+        {
+            values["c2b"] = Self.registrationValues(registration)
+        }
         return try await settingsPage(
             scope, title: title, current: "/ui/settings", template: DashboardTemplates.shortCodeForm,
-            values: form.context, status: status)
+            values: values, status: status)
     }
 }

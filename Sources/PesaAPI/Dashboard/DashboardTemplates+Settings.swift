@@ -95,6 +95,30 @@ extension DashboardTemplates {
         The default short code of its kind</label>
         <button type="submit">Save</button>
         </form>
+        {{#c2b}}
+        <section class="card" id="register-urls"><h2>Register C2B URLs with Safaricom</h2>
+        <p class="muted">Safaricom sends this short code's customer payments to this organization's confirmation
+        and validation URLs once they are registered (again after the callback token is rotated).</p>
+        {{#registered}}<p class="notice" role="status">Daraja answered: {{description}}</p>
+        <dl><dt>Confirmation URL</dt><dd><code>{{confirmation}}</code></dd>
+        <dt>Validation URL</dt><dd><code>{{validation}}</code></dd><dt>Response type</dt><dd>{{type}}</dd></dl>
+        {{/registered}}
+        {{#register_notice}}<p class="notice" role="status">{{register_notice}}</p>{{/register_notice}}
+        {{#register_error}}<p class="error" role="alert">The URLs were not registered: {{register_error}}</p>
+        {{/register_error}}
+        <form method="post" action="/ui/settings/credentials/{{id}}/register-urls{{org_query}}">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{register_key}}">
+        <label for="response_type">When the validation URL cannot be reached</label>
+        <select id="response_type" name="response_type"
+         {{#response_type_error}}aria-invalid="true" aria-describedby="response_type-error"{{/response_type_error}}>
+        {{#response_types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+        {{/response_types}}</select>
+        {{#response_type_error}}<p class="error" id="response_type-error">{{response_type_error}}</p>
+        {{/response_type_error}}
+        <button type="submit">Register C2B URLs with Safaricom</button>
+        </form></section>
+        {{/c2b}}
         <p><a href="/ui/settings/credentials{{org_query}}">Back to the short codes</a></p>
         """)
 }
