@@ -13,6 +13,9 @@ extension DashboardController {
         group.get("settings", use: settings)
         addShortCodeRoutes(to: group)
         addC2BRegistrationRoutes(to: group)
+        addCallbackTokenRoutes(to: group)
+        addBatchSettingsRoutes(to: group)
+        addEventRoutes(to: group)
         addAccountRoutes(to: group)
         addUserRoutes(to: group)
         addAPIKeyRoutes(to: group)
@@ -40,10 +43,19 @@ extension DashboardController {
                 "/ui/settings/webhooks", "Webhooks", "Where events are sent, and every delivery.",
                 .listWebhookEndpoints
             ),
+            (
+                "/ui/settings/batches", "Payout batch rules",
+                "When a batch waits for approval, and a batch above the balance.", .readPayoutBatch
+            ),
         ]
         var values: [String: Any] = [
             "links": links.filter { allowed($0.3) }.map { ["href": $0.0, "label": $0.1, "about": $0.2] },
             "callbacks_shown": false,
+            "notice": DashboardPages.section(
+                request.uri.queryParameters.get("done") == "rotated"
+                    ? "The callback token was rotated: register the new C2B URLs below with Safaricom (on each "
+                        + "paybill or till's page under Short codes)." : nil),
+            "can_rotate": allowed(.rotateCallbackToken),
         ]
         if allowed(.readOrganization) {
             let view = try await gateway.organization(scope.organization, by: scope.actor)

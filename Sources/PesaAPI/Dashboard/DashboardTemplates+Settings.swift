@@ -6,6 +6,7 @@ extension DashboardTemplates {
     static let settings = parse(
         """
         <h1>Settings</h1>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
         <ul class="links">
         {{#links}}<li><a href="{{href}}{{org_query}}">{{label}}</a> <span class="muted">{{about}}</span></li>
         {{/links}}
@@ -23,6 +24,12 @@ extension DashboardTemplates {
         <dl class="card">{{#results}}<dt>{{label}}</dt><dd><code>{{url}}</code></dd>
         {{/results}}</dl>
         {{/token_missing}}
+        {{#can_rotate}}<form method="get" action="/ui/settings/callback-token/rotate" class="inline">
+        {{#org}}<input type="hidden" name="org" value="{{org}}">{{/org}}
+        <button type="submit">Rotate</button></form>
+        <span class="muted">the callback token (if it leaked): every URL changes, and Safaricom must be given the new
+        C2B URLs. The next page asks to confirm.</span>
+        {{/can_rotate}}
         </section>
         {{/callbacks_shown}}
         """)

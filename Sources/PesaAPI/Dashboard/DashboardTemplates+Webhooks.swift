@@ -8,7 +8,8 @@ extension DashboardTemplates {
         """
         <h1>Webhook endpoints</h1>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
-        <p><a href="/ui/settings/webhooks/new{{org_query}}">Add an endpoint</a></p>
+        <p><a href="/ui/settings/webhooks/new{{org_query}}">Add an endpoint</a> ·
+        <a href="/ui/settings/webhooks/events{{org_query}}">The organization's events</a></p>
         {{#empty}}<p>No endpoint yet: events are kept, and sent to the endpoints added later on request.</p>{{/empty}}
         {{^empty}}
         <table><thead><tr><th>URL</th><th>Description</th><th>Events</th><th>State</th><th>Secret</th></tr>

@@ -136,6 +136,12 @@ struct BatchSettingsJSON: ResponseEncodable, Codable, Sendable {
     let approvalAbove: Int64?
     let lowBalance: String
 
+    init(approval: String, approvalAbove: Int64?, lowBalance: String) {
+        self.approval = approval
+        self.approvalAbove = approvalAbove
+        self.lowBalance = lowBalance
+    }
+
     init(_ settings: BatchSettings) {
         approval = settings.approval.rawValue
         approvalAbove = settings.approvalAbove.map { $0.minorUnits / Limits.minorUnitsPerShillingCount }
