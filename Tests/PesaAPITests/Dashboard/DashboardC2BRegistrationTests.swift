@@ -63,6 +63,36 @@ import Testing
         }
     }
 
+    /// Without a Daraja to reach, the page says why nothing was registered; a B2C profile has no such form.
+    @Test func darajasErrorIsShownAndAB2CProfileHasNoForm() async throws {
+        let world = try await DashboardWorld.make()
+        let paybill = try await world.shortCode(in: world.acme)
+        var input = ShortCodeInput()
+        input.environment = "sandbox"
+        input.kind = "b2c"
+        input.shortCode = "600200"
+        input.consumerKey = "KEYconsumer5521"
+        input.consumerSecret = DashboardWorld.consumerSecret
+        input.initiatorName = "apiop"
+        input.initiatorPassword = "Safaricom999!"
+        let b2c = try await world.gateway.createShortCode(input, in: world.acme, by: try DashboardWorld.root())
+        try await world.test { client in
+            var admin = try await Browser.signedIn(DashboardWorld.admin, client: client)
+            let path = "/ui/settings/credentials/\(paybill.id.rawValue)"
+            let failed = try await admin.submit(
+                path, to: path + "/register-urls", fields: [("response_type", "completed")], client: client)
+            #expect(failed.status.code >= 500)
+            #expect(failed.html.contains("The URLs were not registered: "))
+            #expect(failed.html.contains("<h1>Short code 600100"))
+            let payouts = try await admin.get("/ui/settings/credentials/\(b2c.id.rawValue)", client: client)
+            #expect(payouts.status == .ok)
+            #expect(!payouts.html.contains("register-urls"))
+        }
+        let entries = try await world.gateway.auditLog(
+            in: world.acme, after: 0, limit: 100, by: try DashboardWorld.root())
+        #expect(!entries.entries.contains { $0.action == "c2b.register_urls" })
+    }
+
     /// How many C2B registrations Acme's audit log holds.
     static func registrations(_ world: PayoutWorld) async throws -> Int {
         try await world.gateway.auditLog(in: world.acme, after: 0, limit: 1000, by: PayoutWorld.root).entries
