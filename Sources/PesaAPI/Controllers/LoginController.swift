@@ -137,6 +137,7 @@ public struct LoginController: Sendable {
     /// the change ends (this one too), and the answer is a new token, as a login's.
     @Sendable func changePassword(_ request: Request, context: PesaRequestContext) async throws -> LoginResponse {
         let identity = try context.requireIdentity()
+        try Self.requireLoginSession(identity)
         let body = try await request.decodeJSON(as: PasswordChange.self, context: context)
         let issued = try await changePassword(
             of: identity, current: body.currentPassword, new: body.newPassword, request: request, context: context)
@@ -148,9 +149,7 @@ public struct LoginController: Sendable {
     func changePassword(
         of identity: Identity, current: String, new: String, request: Request, context: PesaRequestContext
     ) async throws -> IssuedAccessToken {
-        guard identity.kind == .jwt else {
-            throw APIError.forbidden("only a login session can change its password")
-        }
+        try Self.requireLoginSession(identity)
         guard (Limits.passwordBytesMin...Limits.passwordBytesMax).contains(new.utf8.count) else {
             throw APIError.invalidField(
                 "new_password", "new_password must be \(Limits.passwordBytesMin) to \(Limits.passwordBytesMax) bytes")
@@ -176,6 +175,11 @@ public struct LoginController: Sendable {
             user: account.user, principal: account.principal, notBeforeMs: changedAtMs)
         context.logger.info("password changed", metadata: ["subject": .string(account.user.rawValue)])
         return issued
+    }
+
+    /// An API key has no password: 403, before its body is read.
+    static func requireLoginSession(_ identity: Identity) throws(APIError) {
+        guard identity.kind == .jwt else { throw APIError.forbidden("only a login session can change its password") }
     }
 
     func clientAddress(_ request: Request, context: PesaRequestContext) -> String? {
