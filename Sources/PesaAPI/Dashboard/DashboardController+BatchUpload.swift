@@ -122,7 +122,7 @@ struct BatchUploadView {
         command = fields["command"]?.trimmingCharacters(in: .whitespaces) ?? ""
         shortCode = fields["short_code"]?.trimmingCharacters(in: .whitespaces) ?? ""
         allowDuplicates = fields["allow_duplicates"] == "true"
-        let file = fields["csv_file"] ?? ""
+        let file = fields["file"] ?? ""
         text = file.isEmpty ? fields["csv_text"] ?? "" : file
     }
 

@@ -108,8 +108,8 @@ extension DashboardTemplates {
         {{#commands}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/commands}}
         </select>
         {{#command_error}}<p class="error" id="command-error">{{command_error}}</p>{{/command_error}}
-        <label for="csv_file">CSV file (at most {{bytes_max}} MiB)</label>
-        <input id="csv_file" name="csv_file" type="file" accept=".csv,text/csv"
+        <label for="file">CSV file (at most {{bytes_max}} MiB)</label>
+        <input id="file" name="file" type="file" accept=".csv,text/csv"
          {{#text_error}}aria-invalid="true" aria-describedby="csv-error"{{/text_error}}>
         <label for="csv_text">Or paste the rows</label>
         <textarea id="csv_text" name="csv_text" rows="8"

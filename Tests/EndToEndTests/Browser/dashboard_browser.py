@@ -260,7 +260,7 @@ def run(ui):
                   f"0708374150,50,SAL-{run_tag}-2,Baraka\n")
     ui.open("/ui/batches/new")
     ui.expect_heading("^New payout batch$")
-    ui.wait(ec.presence_of_element_located((By.ID, "csv_file")), "the file input").send_keys(bad)
+    ui.wait(ec.presence_of_element_located((By.ID, "file")), "the file input").send_keys(bad)
     ui.screenshot("batch-upload-form")
     ui.submit("Check the rows", "/ui/batches/new")
     ui.expect_heading("^Check the batch$")
@@ -271,7 +271,7 @@ def run(ui):
     ui.screenshot("batch-preview-bad-row")
 
     ui.step = "3b. a good CSV previewed and confirmed"
-    ui.wait(ec.presence_of_element_located((By.ID, "csv_file")), "the file input again").send_keys(good)
+    ui.wait(ec.presence_of_element_located((By.ID, "file")), "the file input again").send_keys(good)
     ui.submit("Check the rows", "/ui/batches/new")
     ui.expect_heading("^Check the batch$")
     ui.expect_text("main", "2 rows, KES 150.00 in all")

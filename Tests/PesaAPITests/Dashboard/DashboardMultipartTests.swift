@@ -26,7 +26,7 @@ import Testing
             ("Content-Disposition: form-data; name=\"command\"", "salary_payment"),
             ("Content-Disposition: form-data; name=\"csv_text\"", ""),
             (
-                "Content-Disposition: form-data; name=\"csv_file\"; filename=\"a.csv\"\r\nContent-Type: text/csv",
+                "Content-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv",
                 content
             ),
             ("Content-Disposition: form-data; name=\"command\"", "business_payment"),
@@ -35,7 +35,7 @@ import Testing
         let fields = try #require(DashboardUpload.parse(body, boundary: Self.boundary))
         #expect(fields["command"] == "salary_payment")
         #expect(fields["csv_text"] == "")
-        #expect(fields["csv_file"] == content)
+        #expect(fields["file"] == content)
         #expect(fields["note"] == "two\r\nlines")
         #expect(fields.count == 4)
     }

@@ -138,7 +138,7 @@ struct PayoutWorld: Sendable {
 }
 
 extension Browser {
-    /// POST a `multipart/form-data` form to `uri`, `file` as the part `csv_file`, keeping its cookies.
+    /// POST a `multipart/form-data` form to `uri`, `file` as the part `file`, keeping its cookies.
     mutating func postMultipart(
         _ uri: String, form: [(String, String)], file: (name: String, content: String)?, client: any TestClientProtocol
     ) async throws -> TestResponse {
@@ -148,7 +148,7 @@ extension Browser {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
         }
         if let file {
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"csv_file\"; filename=\"\(file.name)\"\r\n"
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\n"
             body += "Content-Type: text/csv\r\n\r\n\(file.content)\r\n"
         }
         body += "--\(boundary)--\r\n"
