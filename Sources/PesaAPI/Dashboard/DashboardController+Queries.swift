@@ -58,6 +58,7 @@ extension DashboardController {
         ]
         let heading = (kind == .balance ? "Balance check " : "Transaction status ") + id.rawValue
         let pending = query.status == .pending
+        let accounts = BalanceText.accounts(query.parameters["AccountBalance"] ?? "")
         return try await settingsPage(
             scope, title: heading, current: kind == .balance ? "/ui/" : "/ui/payments",
             template: DashboardTemplates.queryResult,
@@ -66,6 +67,17 @@ extension DashboardController {
                 "fields": fields.compactMap { label, value in value.map { ["label": label, "value": $0] } },
                 "result": query.parameters.sorted { $0.key < $1.key }.map { ["label": $0.key, "value": $0.value] },
                 "result_shown": !query.parameters.isEmpty,
+                "accounts_shown": !accounts.isEmpty,
+                "accounts": accounts.map { account in
+                    let amount = { (value: Amount) in
+                        account.currency == "KES" ? DashboardFormat.kes(value) : "\(account.currency) \(value)"
+                    }
+                    return [
+                        "account": account.account, "current": amount(account.current),
+                        "available": amount(account.available), "reserved": amount(account.reserved),
+                        "uncleared": amount(account.uncleared),
+                    ]
+                },
                 "payment": DashboardPages.section(query.paymentID.map { scope.link("/ui/payments/" + $0.rawValue) }),
                 "back": kind == .balance ? scope.link("/ui/") : scope.link("/ui/payments"),
                 "back_label": kind == .balance ? "Back to the overview" : "Back to the payments",

@@ -28,6 +28,12 @@ extension DashboardTemplates {
         {{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>
         {{/fields}}
         </dl>
+        {{#accounts_shown}}<h2>Accounts</h2>
+        <table><thead><tr><th>Account</th><th class="n">Available</th><th class="n">Current</th>
+        <th class="n">Reserved</th><th class="n">Uncleared</th></tr></thead><tbody>
+        {{/accounts_shown}}{{#accounts}}<tr><td>{{account}}</td><td class="n">{{available}}</td>
+        <td class="n">{{current}}</td><td class="n">{{reserved}}</td><td class="n">{{uncleared}}</td></tr>
+        {{/accounts}}{{#accounts_shown}}</tbody></table>{{/accounts_shown}}
         {{#result_shown}}<h2>What M-Pesa answered</h2>
         <dl class="card">
         {{#result}}<dt>{{label}}</dt><dd>{{value}}</dd>

@@ -95,9 +95,12 @@ import Testing
             let location = try #require(first.headers[.location])
             #expect(second.headers[.location] == location)
             #expect(try await world.gateway.engine(world.acme).read { $0.queries.count } == 1)
-            _ = try await Self.answer(
+            let answered = try await Self.answer(
                 location, title: "Balance check", result: .balanceResult, browser: &admin, world: world,
                 client: client)
+            // The sandbox's AccountBalance text, read into a table of amounts.
+            #expect(answered.html.contains("<h2>Accounts</h2>"))
+            #expect(answered.html.contains("<tr><td>Working Account</td><td class=\"n\">KES "))
             let after = try await admin.get("/ui/", client: client)
             #expect(after.html.contains("<td>174379</td><td>Working Account</td>"))
             #expect(!after.html.contains("No balance known yet"))
