@@ -112,9 +112,11 @@ import Testing
             #expect(response.statusCode == nil)
             #expect(response.error == "no answer within 1500 ms")
             #expect(response.latencyMs >= 1_490 && response.latencyMs < 10_000, "\(response.latencyMs)")
-            // The request did arrive (on a loaded machine the receiver may read it after the client gave up).
-            for _ in 0..<300 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
-            #expect(receiver.received.count == 1)
+            // The connection did reach the receiver: the timeout is its silence, not a refusal. (Whether the
+            // request's bytes were written before the client gave up depends on the machine's load.)
+            for _ in 0..<300 where receiver.connections == 0 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(receiver.connections == 1)
+            #expect(receiver.received.count <= 1)
         }
     }
 
