@@ -198,6 +198,33 @@ extension TenantCounters {
     }
 }
 
+extension UnmatchedCallbacks {
+    func write(to writer: inout ByteWriter) {
+        writer.i64(countedFromMs)
+        writer.optionalI64(latestAtMs)
+        writer.u64(UInt64(byDay.count))
+        for day in byDay.keys.sorted() {
+            writer.i64(day)
+            writer.i64(byDay[day] ?? 0)
+        }
+    }
+
+    /// Refuses days that a replay could not have kept: none without a latest, or out of its 7 days.
+    init(from reader: inout ByteReader) throws(PesaCoreError) {
+        countedFromMs = try reader.i64("unmatched callbacks counted_from_ms")
+        latestAtMs = try reader.optionalI64("latest unmatched callback")
+        let lastDay = latestAtMs.map { KenyaTime.dayIndex(ms: $0) }
+        for _ in 0..<(try reader.count("unmatched callback days", minimumBytesEach: 16)) {
+            let day = try reader.i64("unmatched callback day")
+            let count = try reader.i64("unmatched callbacks that day")
+            guard let lastDay, day <= lastDay, day > lastDay - Self.days, count > 0, byDay[day] == nil else {
+                throw .snapshotCorrupt("an unmatched callback day is repeated, empty or outside the latest's 7 days")
+            }
+            byDay[day] = count
+        }
+    }
+}
+
 extension WebhookEndpointRecord {
     func write(to writer: inout ByteWriter) {
         writer.string(id.rawValue)

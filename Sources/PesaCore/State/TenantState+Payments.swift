@@ -66,8 +66,12 @@ extension TenantState {
         case .callbackReceived(let data):
             counters.callbacks += 1
             switch data.disposition {
-            case .orphan: counters.orphanCallbacks += 1
-            case .malformed: counters.malformedCallbacks += 1
+            case .orphan:
+                counters.orphanCallbacks += 1
+                unmatchedCallbacks.record(atMs: atMs)
+            case .malformed:
+                counters.malformedCallbacks += 1
+                unmatchedCallbacks.record(atMs: atMs)
             case .matched, .informational: break
             }
             if let id = data.paymentID { payments.recordCallback(at: row(id)) }

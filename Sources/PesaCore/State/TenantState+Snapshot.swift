@@ -12,7 +12,7 @@ extension TenantState {
     }
 
     /// The payload in an older format (tests of the reader): format 1 leaves out what format 2 added, format 2
-    /// what format 3 added, format 7 the rate limits format 8 added.
+    /// what format 3 added, format 7 the rate limits format 8 added, format 10 the unmatched callbacks format 11 added.
     func snapshotPayload(formatVersion: Int, pausing pause: () -> Void = {}) -> [UInt8] {
         precondition((1...TenantState.snapshotFormatVersion).contains(formatVersion), "unknown snapshot format")
         var writer = ByteWriter(reservingCapacity: 64 * 1024 + payments.count * 160)
@@ -56,6 +56,7 @@ extension TenantState {
             writer.u64(0)  // no release before format 9 wrote a batch
         }
         counters.write(to: &writer)
+        if formatVersion >= 11 { unmatchedCallbacks.write(to: &writer) }
         if formatVersion >= 10 {
             writer.string(String(decoding: TenantEvent.canonicalJSON(webhookBook), as: UTF8.self))
         } else {
@@ -160,6 +161,8 @@ extension TenantState {
             }
         }
         counters = try TenantCounters(from: &reader)
+        unmatchedCallbacks =
+            formatVersion >= 11 ? try UnmatchedCallbacks(from: &reader) : .unknown(before: lastAtMs)
         if formatVersion >= 10 {
             let book: WebhookBook = try TenantEvent.decode(Array(try reader.string("webhooks").utf8)[...], "webhooks")
             adopt(book)

@@ -15,8 +15,10 @@ public struct TenantState: EventSourcedState, Equatable {
     /// rate limit. 9 replaced the binary batch records (which no release wrote) with the batches and their rows as
     /// canonical JSON, and added the organization's batch settings. 10 replaced the binary webhook endpoint
     /// records (which no release wrote) with the webhooks as canonical JSON: endpoints, the events kept and their
-    /// deliveries, and the webhooks delivered per month. Formats 1 to 9 are still read.
-    public static let snapshotFormatVersion = 10
+    /// deliveries, and the webhooks delivered per month. 11 added the callbacks that matched no payment per day
+    /// of their latest 7 days, read from older formats as unknown until the snapshot's last event. Formats 1 to
+    /// 10 are still read.
+    public static let snapshotFormatVersion = 11
 
     public internal(set) var lastSeq: UInt64 = 0
     public internal(set) var lastAtMs: Int64 = 0
@@ -39,6 +41,8 @@ public struct TenantState: EventSourcedState, Equatable {
     /// The organization's rules for batches (approval, low balance); nil: the defaults.
     public internal(set) var batchSettings: BatchSettings?
     public internal(set) var counters = TenantCounters()
+    /// Callbacks that matched no payment in the last days, for the overview (format 11 and later).
+    public internal(set) var unmatchedCallbacks = UnmatchedCallbacks()
     public internal(set) var webhookEndpoints: [WebhookEndpointID: WebhookEndpointRecord] = [:]
     /// The organization's most recent events (at most `Limits.webhookEventsKeptMax`, and every one with a
     /// delivery still pending), oldest first in `webhookEventOrder`; older ones stay in the journal.

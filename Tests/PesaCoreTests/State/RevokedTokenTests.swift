@@ -68,6 +68,8 @@ import Testing
             state.webhookEndpoints[id]?.disabledReason = nil
             state.webhookEndpoints[id]?.failingSinceMs = nil
         }
+        // The callbacks that matched no payment came with format 11: unknown until the snapshot's last event.
+        state = state.readBeforeFormat11()
         let formatOne = state.snapshotPayload(formatVersion: 1)
         #expect(formatOne.count < state.snapshotPayload().count)
         let old = try TenantState(snapshotPayload: formatOne, formatVersion: 1)
@@ -88,7 +90,7 @@ import Testing
         #expect(state.organization?.acceptedCallbackTokens(nowMs: 5_000) == ["new"])
         #expect(state.organization?.acceptedCallbackTokens(nowMs: 9_999_999) == ["new"])
         let restored = try TenantState(snapshotPayload: state.snapshotPayload(formatVersion: 3), formatVersion: 3)
-        var expected = state
+        var expected = state.readBeforeFormat11()
         expected.billing = BillingState(legacy: state.organization)  // before format 8: what the record implies
         #expect(restored == expected)
         // The same token again, or a grace without a token, is not an event the state takes.
@@ -103,7 +105,7 @@ import Testing
         state.organization?.previousCallbackTokenValidUntilMs = nil
         state.billing = BillingState(legacy: state.organization)
         let formatTwo = state.snapshotPayload(formatVersion: 2)
-        #expect(try TenantState(snapshotPayload: formatTwo, formatVersion: 2) == state)
+        #expect(try TenantState(snapshotPayload: formatTwo, formatVersion: 2) == state.readBeforeFormat11())
     }
 
     @Test func anyChangeToAUserEndsTheTokensIssuedUpToItsMillisecondAndSurvivesASnapshot() throws {

@@ -12,7 +12,10 @@ import Testing
             default: true
             }
         })
-        try state.applyAll([.usageRecorded(.init(month: "2026-12", apiCalls: 1))])
+        try state.applyAll([
+            .usageRecorded(.init(month: "2026-12", apiCalls: 1)),
+            .callbackReceived(.init(kind: .stk, body: "{}", disposition: .orphan)),
+        ])
         try state.applyAll([Fixtures.stk(10, key: "k10"), Fixtures.accepted(10), Fixtures.stk(11),
                             Fixtures.settled(10)])
         return state
@@ -35,6 +38,7 @@ import Testing
         #expect(query.paymentID == Fixtures.paymentID(2))
         #expect(restored.c2bValidation?.accountReferences == ["INV-1", "ACC2"])
         #expect(restored.c2bValidation?.accepts(accountReference: "acc2") == true)
+        #expect(restored.unmatchedCallbacks.recent(nowMs: state.lastAtMs)?.count == 1)
     }
 
     @Test func snapshotPlusTailEqualsFullReplay() throws {
