@@ -81,8 +81,9 @@ struct OverviewAttention: Sendable {
     var failedShortCodes: [ShortCodeRecord] = []
     var failingEndpoints: [WebhookEndpointRecord] = []
     var subscription: SubscriptionStatus?
-    /// Callbacks from M-Pesa that settled nothing (orphan or malformed), ever.
-    var unmatchedCallbacks: Int64 = 0
+    /// Callbacks from M-Pesa that settled nothing (orphan or malformed) in the last 7 days, when the latest is
+    /// among them.
+    var unmatchedCallbacks: (count: Int64, latestAtMs: Int64, complete: Bool)?
 
     /// How far back the callback check looks, and at most how many rows it reads.
     static let callbackWindowMs: Int64 = 86_400_000
@@ -98,7 +99,7 @@ struct OverviewAttention: Sendable {
         failingEndpoints = state.webhookEndpoints.values.filter { !$0.enabled || $0.failingSinceMs != nil }
             .sorted { ($0.createdAtMs, $0.id.rawValue) < ($1.createdAtMs, $1.id.rawValue) }
         subscription = state.subscription?.status
-        unmatchedCallbacks = state.counters.orphanCallbacks + state.counters.malformedCallbacks
+        unmatchedCallbacks = state.unmatchedCallbacks.recent(nowMs: nowMs)
     }
 
     /// The panel's items, each with the page where to act (`link` adds `?org=` for a super admin); only those
@@ -124,10 +125,13 @@ struct OverviewAttention: Sendable {
                     + "\(DashboardFormat.kenyaTime(ms: last)) EAT: check the callback URLs given to Safaricom.",
                 "/ui/settings", "Check the callback URLs")
         }
-        if shows(.listUnmatchedCallbacks), unmatchedCallbacks > 0 {
+        if shows(.listUnmatchedCallbacks), let unmatched = unmatchedCallbacks {
+            let count = unmatched.count
+            let latest = DashboardFormat.kenyaTime(ms: unmatched.latestAtMs)
             item(
-                "\(unmatchedCallbacks) callback\(unmatchedCallbacks == 1 ? "" : "s") from M-Pesa matched no payment "
-                    + "of this organization or could not be read: the money they describe needs a look.",
+                "\(unmatched.complete ? "" : "At least ")\(count) callback\(count == 1 ? "" : "s") from M-Pesa "
+                    + "in the last \(UnmatchedCallbacks.days) days matched no payment of this organization or could "
+                    + "not be read, the latest on \(latest) EAT: the money they describe needs a look.",
                 "/ui/payments/unmatched", "See the unmatched callbacks")
         }
         if shows(.listShortCodes) {

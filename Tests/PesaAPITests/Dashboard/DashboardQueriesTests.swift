@@ -188,7 +188,7 @@ import Testing
             var admin = Browser()
             _ = try await admin.logIn(email: DashboardWorld.admin, client: client)
             let overview = try await admin.get("/ui/", client: client)
-            #expect(overview.html.contains("4 callbacks from M-Pesa matched no payment"))
+            #expect(overview.html.contains("4 callbacks from M-Pesa in the last 7 days matched no payment"))
             #expect(overview.html.contains("<a href=\"/ui/payments/unmatched\">See the unmatched callbacks</a>"))
             let list = try await admin.get("/ui/payments", client: client)
             #expect(list.html.contains("<a href=\"/ui/payments/unmatched\">Unmatched callbacks</a>"))
@@ -219,6 +219,46 @@ import Testing
             var user = Browser()
             _ = try await user.logIn(email: DashboardWorld.user, client: client)
             #expect(try await user.get("/ui/payments/unmatched", client: client).status == .forbidden)
+        }
+    }
+
+    /// The overview flags a callback that matched no payment only while it is among the last 7 days (Kenya
+    /// time, today included), counting those days alone and naming the latest.
+    @Test func onlyUnmatchedCallbacksOfTheLastSevenDaysAreFlaggedOnTheOverview() async throws {
+        let dayMs: Int64 = 86_400_000
+        let clock = DashboardOperatorInvoiceTests.SetClock(SystemWallClock().nowMs() - 8 * dayMs)
+        let world = try await DashboardWorld.make(engineClock: clock)
+        let engine = try await world.gateway.engine(world.acme)
+        let journal = { @Sendable (disposition: TenantEvent.CallbackDisposition) async throws in
+            let event = TenantEvent.callbackReceived(.init(kind: .stk, body: "{}", disposition: disposition))
+            try await engine.execute { (_, _) throws(EngineError) in Decision(events: [event], value: ()) }
+        }
+        try await journal(.orphan)
+        try await journal(.malformed)
+        clock.set(world.clock.nowMs)  // the overview's time is the engine's
+        try await world.test { client in
+            var admin = Browser()
+            _ = try await admin.logIn(email: DashboardWorld.admin, client: client)
+            let old = try await admin.get("/ui/", client: client)
+            #expect(old.status == .ok)
+            #expect(old.html.contains("Needs attention"))
+            #expect(!old.html.contains("from M-Pesa in the last 7 days"))
+            #expect(!old.html.contains("See the unmatched callbacks"))
+        }
+        try await journal(.orphan)
+        let latest = try #require(try await engine.read { state in state.unmatchedCallbacks.latestAtMs })
+        try await world.test { client in
+            var admin = Browser()
+            _ = try await admin.logIn(email: DashboardWorld.admin, client: client)
+            let recent = try await admin.get("/ui/", client: client)
+            #expect(
+                recent.html.contains(
+                    "1 callback from M-Pesa in the last 7 days matched no payment of this organization or could not "
+                        + "be read, the latest on \(DashboardFormat.kenyaTime(ms: latest)) EAT"))
+            #expect(recent.html.contains("<a href=\"/ui/payments/unmatched\">See the unmatched callbacks</a>"))
+            var user = Browser()
+            _ = try await user.logIn(email: DashboardWorld.user, client: client)
+            #expect(!(try await user.get("/ui/", client: client)).html.contains("See the unmatched callbacks"))
         }
     }
 

@@ -25,11 +25,14 @@ struct DashboardWorld {
     static let user = "user@acme.co"
     static let script = "<script>alert(1)</script>"
 
-    static func make(payments: PaymentSettings = PaymentSettings()) async throws -> DashboardWorld {
+    /// `engineClock` times what the organizations journal (the dashboard's clock is `clock`).
+    static func make(
+        payments: PaymentSettings = PaymentSettings(), engineClock: any WallClock = SystemWallClock()
+    ) async throws -> DashboardWorld {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let gateway = try await Gateway.start(
             data: DataDirectory(root: "/data", io: SimulatedFileIO(seed: 31)), masterKey: .generate(),
-            payments: payments, logger: logger)
+            clock: engineClock, payments: payments, logger: logger)
         let clock = ManualClock(ms: Int64(Date().timeIntervalSince1970 * 1000))
         let api = await GatewayAPI.make(
             gateway: gateway, metricsRegistry: PrometheusCollectorRegistry(), bcryptCost: 4,
