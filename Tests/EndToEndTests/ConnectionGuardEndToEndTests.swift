@@ -117,7 +117,11 @@ import Testing
         #expect(bodyTimeout.error?["code"] as? String == "REQUEST_TIMEOUT")
         #expect(stalled.read(forSeconds: 3).closed)
         #expect(Date().timeIntervalSince(started) < 3.5)
-        #expect(!server.printed.contains(" error "), "\(server.printed)")
+        // HummingbirdCore logs a connection the guard closed while it waited on it (under load) as an error: noise.
+        let errors = server.printed.split(separator: "\n").filter {
+            $0.contains(" error ") && !$0.contains("[HummingbirdCore] Waiting on child channel: CancellationError()")
+        }
+        #expect(errors.isEmpty, "\(server.printed)")
     }
 
     @Test func aRequestWhoseClientLeftBeforeItStartedIsNotExecuted() async throws {

@@ -20,7 +20,8 @@ struct DashboardBenchCommand: AsyncParsableCommand {
             binary, or --pesa), logs into the dashboard as the super admin and times --samples GETs of each page \
             in turn, one at a time: /ui/ (the overview), /ui/payments, /ui/payments?phone= (the number of the \
             oldest payment: a walk of every row), /ui/payments?receipt= (an index lookup), /ui/payouts (the type \
-            filter finds none: a walk of every row), and the login page as the baseline (a template with no data). Prints p50 and p99 of each and their ratios to the baseline's.
+            filter finds none: a walk of every row), and the login page as the baseline (a template with no \
+            data). Prints p50 and p99 of each and their ratios to the baseline's.
             """)
 
     @Option(help: "Scratch folder (the fixture's data folder is kept in it).")
