@@ -54,6 +54,38 @@ extension Gateway {
     public func payout(
         _ input: PayoutParameters, in organization: OrganizationID, idempotency: IdempotencyInput?, by actor: Actor
     ) async throws(EngineError) -> PaymentAnswer {
+        let checked = try await checkedPayout(input, in: organization, by: actor)
+        let engine = try await self.engine(organization)
+        let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
+        var requested = TenantEvent.B2CRequested(
+            paymentID: id, amount: checked.amount, phone: checked.phone, command: checked.command,
+            remarks: checked.remarks, occasion: checked.occasion, idempotencyKey: idempotency?.key,
+            requestHash: idempotency?.requestHash)
+        requested.shortCodeID = checked.initiator.credentials.id
+        let request = TenantEvent.b2cRequested(requested)
+        return try await initiate(
+            request, id: id, audit: "payment.payout", idempotency: idempotency, by: actor, engine: engine
+        ) { (callbackBase) throws(DarajaError) in
+            try await Self.sendB2C(
+                id: id, initiator: checked.initiator, command: checked.command, amount: input.amount,
+                phone: checked.phone, remarks: checked.remarks, occasion: checked.occasion, callbackBase: callbackBase)
+        }
+    }
+
+    /// The checks of `payout`, nothing journaled nor sent: what a form asks its user to confirm before it sends.
+    public func previewPayout(_ input: PayoutParameters, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> MoneyPreview
+    {
+        let checked = try await checkedPayout(input, in: organization, by: actor)
+        return MoneyPreview(
+            amount: checked.amount, phone: checked.phone.digits, shortCode: checked.initiator.credentials.shortCode,
+            environment: checked.initiator.credentials.environment)
+    }
+
+    /// A payout's values as `payout` sends them, each checked, and the call to the short code it pays from.
+    private func checkedPayout(_ input: PayoutParameters, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> CheckedPayout
+    {
         try actor.authorize(.createPayout, in: organization)
         let phone: MSISDN
         let amount: Amount
@@ -73,21 +105,9 @@ extension Gateway {
                 ? nil : try Self.darajaText(text, field: "occasion", max: Limits.remarksCharactersMax)
         }
         try await requirePaymentsAllowed(in: organization)
-        let engine = try await self.engine(organization)
         let initiator = try await initiatorCall(for: organization, named: input.shortCode, use: .payout, by: actor)
-        let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
-        var requested = TenantEvent.B2CRequested(
-            paymentID: id, amount: amount, phone: phone, command: command, remarks: remarks, occasion: occasion,
-            idempotencyKey: idempotency?.key, requestHash: idempotency?.requestHash)
-        requested.shortCodeID = initiator.credentials.id
-        let request = TenantEvent.b2cRequested(requested)
-        return try await initiate(
-            request, id: id, audit: "payment.payout", idempotency: idempotency, by: actor, engine: engine
-        ) { (callbackBase) throws(DarajaError) in
-            try await Self.sendB2C(
-                id: id, initiator: initiator, command: command, amount: input.amount, phone: phone, remarks: remarks,
-                occasion: occasion, callbackBase: callbackBase)
-        }
+        return CheckedPayout(
+            phone: phone, amount: amount, command: command, remarks: remarks, occasion: occasion, initiator: initiator)
     }
 
     /// Daraja's B2C request for payout `id` (its id is the `OriginatorConversationID`), and the acknowledgement
@@ -118,25 +138,7 @@ extension Gateway {
     public func reversal(
         _ input: ReversalParameters, in organization: OrganizationID, idempotency: IdempotencyInput?, by actor: Actor
     ) async throws(EngineError) -> PaymentAnswer {
-        try actor.authorize(.createReversal, in: organization)
-        let named = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
-        let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
-            guard let id = try? PaymentID(parsing: text) else {
-                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
-            }
-            return id
-        }
-        guard named != nil || paymentID != nil else {
-            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
-        }
-        let amount: Amount
-        do {
-            amount = try Amount.validatedShillings(input.amount, for: .reversal)
-        } catch {
-            throw EngineError.from(error)
-        }
-        let remarks = try Self.darajaText(
-            input.remarks, field: "remarks", min: Limits.remarksCharactersMin, max: Limits.remarksCharactersMax)
+        let fields = try Self.reversalFields(input, in: organization, by: actor)
         let engine = try await self.engine(organization)
         let nowMs = clock.nowMs()
         let found = try await engine.read { (state) throws(EngineError) -> StartOutcome? in
@@ -148,11 +150,8 @@ extension Gateway {
             return nil
         }
         if case .replay(let prior)? = found { return PaymentAnswer(payment: prior, isReplay: true) }
-        let (original, receipt) = try await engine.read { (state) throws(EngineError) in
-            let original = try Self.reversible(receipt: named, paymentID: paymentID, amount: amount, in: state)
-            return (original, original.mpesaReceipt ?? "")
-        }
-        let initiator = try await reversalCall(for: original, named: input.shortCode, in: organization, by: actor)
+        let (original, receipt, initiator) = try await reversalTarget(fields, in: organization, by: actor)
+        let (amount, remarks) = (fields.amount, fields.remarks)
         let id = PaymentID(randomBytes: CommandContext.randomBytes(16))
         var requested = TenantEvent.ReversalRequested(
             paymentID: id, originalPaymentID: original.id, mpesaReceipt: receipt, amount: amount, remarks: remarks,
@@ -176,6 +175,58 @@ extension Gateway {
                 paymentID: id, conversationID: acknowledgement.conversationID,
                 originatorConversationID: acknowledgement.originatorConversationID)
         }
+    }
+
+    /// The checks of `reversal`, nothing journaled nor sent: what a form asks its user to confirm before it sends.
+    public func previewReversal(_ input: ReversalParameters, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> MoneyPreview
+    {
+        let fields = try Self.reversalFields(input, in: organization, by: actor)
+        let (original, receipt, initiator) = try await reversalTarget(fields, in: organization, by: actor)
+        return MoneyPreview(
+            amount: fields.amount, phone: original.phone, shortCode: initiator.credentials.shortCode,
+            environment: initiator.credentials.environment, original: original, receipt: receipt)
+    }
+
+    /// A reversal's fields as `reversal` reads them, each checked, for a caller it allows.
+    private static func reversalFields(_ input: ReversalParameters, in organization: OrganizationID, by actor: Actor)
+        throws(EngineError) -> ReversalFields
+    {
+        try actor.authorize(.createReversal, in: organization)
+        let named = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
+        let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
+            guard let id = try? PaymentID(parsing: text) else {
+                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
+            }
+            return id
+        }
+        guard named != nil || paymentID != nil else {
+            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
+        }
+        let amount: Amount
+        do {
+            amount = try Amount.validatedShillings(input.amount, for: .reversal)
+        } catch {
+            throw EngineError.from(error)
+        }
+        let remarks = try Self.darajaText(
+            input.remarks, field: "remarks", min: Limits.remarksCharactersMin, max: Limits.remarksCharactersMax)
+        return ReversalFields(
+            receipt: named, paymentID: paymentID, amount: amount, remarks: remarks, shortCode: input.shortCode)
+    }
+
+    /// The payment a reversal with `fields` reverses, its receipt, and the call to the short code it goes out
+    /// from.
+    private func reversalTarget(_ fields: ReversalFields, in organization: OrganizationID, by actor: Actor)
+        async throws(EngineError) -> (Payment, String, InitiatorCall)
+    {
+        let (original, receipt) = try await engine(organization).read { (state) throws(EngineError) in
+            let original = try Self.reversible(
+                receipt: fields.receipt, paymentID: fields.paymentID, amount: fields.amount, in: state)
+            return (original, original.mpesaReceipt ?? "")
+        }
+        let initiator = try await reversalCall(for: original, named: fields.shortCode, in: organization, by: actor)
+        return (original, receipt, initiator)
     }
 
     /// A reversal goes out from the short code the payment was received on (Daraja reverses it from no other):
