@@ -74,7 +74,20 @@ import Testing
                 }
                 #expect(error?.code == .invalidField)
                 #expect(error?.param == param)
+                // The preview refuses it alike.
+                let previewed = await #expect(throws: EngineError.self) {
+                    try await harness.gateway.previewPayout(input, in: harness.organization, by: harness.admin)
+                }
+                #expect(previewed?.param == param)
             }
+            // A good payout's preview says what would be sent, and journals nothing.
+            let preview = try await harness.gateway.previewPayout(
+                .init(phone: "0708374149", amount: 100, command: "business_payment", remarks: "ok", occasion: nil),
+                in: harness.organization, by: harness.admin)
+            #expect(preview.amount == Amount(shillings: 100))
+            #expect(preview.phone == "254708374149")
+            #expect(preview.shortCode == "174379")
+            #expect(preview.environment == "sandbox")
             let user = EngineHarness.member(.user, of: harness.organization)
             let forbidden = await #expect(throws: EngineError.self) {
                 try await harness.gateway.payout(cases[0].0, in: harness.organization, idempotency: nil, by: user)

@@ -25,6 +25,15 @@ import Testing
                     ReversalParameters(mpesaReceipt: receipt, amount: 300, remarks: "Refund"),
                     in: harness.organization, idempotency: key, by: harness.admin)
             }
+            // Its preview checks it as the reversal would, and sends nothing.
+            let preview = try await harness.gateway.previewReversal(
+                ReversalParameters(mpesaReceipt: receipt, amount: 300, remarks: "Refund"), in: harness.organization,
+                by: harness.admin)
+            #expect(preview.amount == Amount(shillings: 300))
+            #expect(preview.receipt == receipt)
+            #expect(preview.original?.id == paid.id)
+            #expect(preview.environment == "sandbox")
+            #expect(try await harness.payment(paid.id).status == .succeeded)
             let first = try await reverse()
             #expect(!first.isReplay)
             let whilePending = try await reverse()
@@ -35,13 +44,14 @@ import Testing
             #expect(afterwards.isReplay)
             #expect(afterwards.payment.status == .succeeded)
             #expect(try await harness.payment(paid.id).status == .reversed)
-            // Another body with the same key is still refused.
-            await #expect(throws: EngineError.self) {
+            // Another body with the same key is still refused, as a key reused, not as the reversed payment.
+            let reused = await #expect(throws: EngineError.self) {
                 try await harness.gateway.reversal(
                     ReversalParameters(mpesaReceipt: receipt, amount: 300, remarks: "Refund"), in: harness.organization,
                     idempotency: IdempotencyInput(key: "refund-7", requestHash: String(repeating: "c", count: 64)),
                     by: harness.admin)
             }
+            #expect(reused?.code == .idempotencyKeyReused)
         }
     }
 

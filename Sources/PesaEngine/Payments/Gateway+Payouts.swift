@@ -142,12 +142,15 @@ extension Gateway {
         let engine = try await self.engine(organization)
         let nowMs = clock.nowMs()
         let found = try await engine.read { (state) throws(EngineError) -> StartOutcome? in
-            if let idempotency, case .replay(let prior) = state.paymentIdempotency(
-                key: idempotency.key, requestHash: idempotency.requestHash, nowMs: nowMs)
-            {
-                return .replay(prior)
+            guard let idempotency else { return nil }
+            switch state.paymentIdempotency(key: idempotency.key, requestHash: idempotency.requestHash, nowMs: nowMs) {
+            case .replay(let prior): return .replay(prior)
+            case .conflict:
+                // Said before the payment's own checks, which a reversal sent under this key changed.
+                throw EngineError(
+                    .idempotencyKeyReused, "Idempotency-Key was used with another request", param: "Idempotency-Key")
+            case .new: return nil
             }
-            return nil
         }
         if case .replay(let prior)? = found { return PaymentAnswer(payment: prior, isReplay: true) }
         let (original, receipt, initiator) = try await reversalTarget(fields, in: organization, by: actor)
