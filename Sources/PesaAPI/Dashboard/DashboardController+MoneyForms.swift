@@ -15,6 +15,12 @@ protocol DashboardMoneyForm {
     init()
 }
 
+/// A money form sent to a payment use case once per idempotency key (an STK push, a payout, a reversal).
+protocol DashboardSentMoneyForm: DashboardMoneyForm {
+    /// The form's idempotency key; empty: a new one is made when the form is shown.
+    var idempotencyKey: String { get set }
+}
+
 extension DashboardMoneyForm {
     /// `message` next to the field `param` names when it is one of `fields`, else for the whole form.
     mutating func fail(param: String?, message: String, fields: [String]) {
@@ -57,17 +63,29 @@ extension DashboardController {
     /// A money form sent: the amount read as whole shillings, then `send` (with the form's idempotency key, so a
     /// second submit of the same form answers the first payment) and a 303 to the payment's page; an error
     /// shows the form `again`, what was typed kept, the message next to the field it names. `what` names the
-    /// action in the message for a key reused with other values.
-    func submitMoneyForm<Form: DashboardMoneyForm>(
+    /// action in the message for a key reused with other values. With `confirm`, a post without `confirm=yes`
+    /// sends nothing: it is checked, then answered by the page that asks to confirm (the form's key kept), and
+    /// `confirm=edit` shows the form again as it was, its key kept.
+    func submitMoneyForm<Form: DashboardSentMoneyForm>(
         _ form: Form, fields: [String: String], what: String,
         send: (_ amount: Int64, _ idempotencyKey: String?) async throws -> PaymentID,
-        again: (Form, HTTPResponse.Status) async throws -> Response
+        again: (Form, HTTPResponse.Status) async throws -> Response,
+        confirm: ((_ amount: Int64, _ form: Form) async throws -> Response)? = nil
     ) async throws -> Response {
         var form = form
-        guard let amount = Self.wholeShillings(&form) else { return try await again(form, .unprocessableContent) }
         let key = Self.formKey(fields)
+        if confirm != nil, fields["confirm"] == "edit" {
+            form.idempotencyKey = key ?? ""
+            return try await again(form, .ok)
+        }
+        guard let amount = Self.wholeShillings(&form) else { return try await again(form, .unprocessableContent) }
         do {
             try Task.checkCancellation()
+            if let confirm, fields["confirm"] != "yes" {
+                var asked = form
+                asked.idempotencyKey = key ?? DashboardSessions.randomToken()
+                return try await confirm(amount, asked)
+            }
             let id = try await send(amount, key)
             return DashboardPages.redirect(to: "/ui/payments/\(id.rawValue)" + (form.org.map { "?org=" + $0 } ?? ""))
         } catch let error as EngineError where error.code != .forbidden && error.code != .notFound {

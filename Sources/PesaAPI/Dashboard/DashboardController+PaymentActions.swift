@@ -13,25 +13,44 @@ extension DashboardController {
         group.get("payments/status/:id", use: statusQuery)
     }
 
-    /// `POST /ui/payments/{id}/reverse`: the payment reversed through the same use case as `POST /v1/reversals`
-    /// (org_admin), the form's idempotency key making a second submit of the same form answer the first
-    /// reversal. Success: 303 to the reversal's page; an error: the payment's page again with the form as typed,
-    /// the message next to the field it names.
+    /// `POST /ui/payments/{id}/reverse`: first the page that asks to confirm the reversal (checked by the same
+    /// use case as `POST /v1/reversals`, org_admin, nothing sent), its Edit the payment's page with the form as
+    /// typed; its Confirm (`confirm=yes`) the reversal through that use case, the form's idempotency key making a
+    /// second submit of the same form answer the first reversal. Success: 303 to the reversal's page; an error:
+    /// the payment's page again with the form as typed, the message next to the field it names.
     @Sendable func reversePayment(_ request: Request, context: PesaRequestContext) async throws -> Response {
         let id = try context.parameters.requireID("id", as: PaymentID.self)
         let (page, organization, form, fields): (_, _, ReversalFormView, _) = try await moneyForm(
             request, context: context, action: .createReversal, reading: ReversalFormView.fieldNames)
         let remarks = form.values["remarks"] ?? ""
+        let parameters = { (amount: Int64) in
+            ReversalParameters(mpesaReceipt: nil, amount: amount, remarks: remarks, paymentID: id.rawValue)
+        }
+        let actor = page.identity.actor(requestID: context.requestID)
         return try await submitMoneyForm(form, fields: fields, what: "reversal") { amount, key in
             let hash = Self.valuesHash(["reversal", id.rawValue, String(amount), remarks])
             return try await gateway.reversal(
-                ReversalParameters(mpesaReceipt: nil, amount: amount, remarks: remarks, paymentID: id.rawValue),
-                in: organization, idempotency: key.map { IdempotencyInput(key: $0, requestHash: hash) },
-                by: page.identity.actor(requestID: context.requestID)
+                parameters(amount), in: organization,
+                idempotency: key.map { IdempotencyInput(key: $0, requestHash: hash) }, by: actor
             ).payment.id
         } again: { form, status in
             try await paymentPage(
                 id, page: page, organization: organization, reversal: form, context: context, status: status)
+        } confirm: { amount, form in
+            let preview = try await gateway.previewReversal(parameters(amount), in: organization, by: actor)
+            let receipt = preview.receipt ?? ""
+            return try await moneyConfirmation(
+                MoneyConfirmationView(
+                    form, names: ReversalFormView.fieldNames, title: "Confirm the reversal",
+                    action: "/ui/payments/\(id.rawValue)/reverse", preview: preview,
+                    question: "Reverse \(DashboardFormat.kes(preview.amount)) of payment \(id.rawValue) (receipt "
+                        + "\(receipt)) back to \(preview.phone)?",
+                    details: [
+                        ("Payment", id.rawValue), ("M-Pesa receipt", receipt),
+                        ("Payment amount", preview.original.map { DashboardFormat.kes($0.amount) } ?? ""),
+                        ("Short code", preview.shortCode), ("Remarks", remarks),
+                    ]),
+                page: page, organization: organization, current: "/ui/payments")
         }
     }
 
@@ -94,7 +113,7 @@ extension DashboardController {
 }
 
 /// The reversal form of a payment's page: what was typed, errors by field, and the most it may reverse.
-struct ReversalFormView: DashboardMoneyForm {
+struct ReversalFormView: DashboardSentMoneyForm {
     static let fieldNames = ["amount", "remarks"]
 
     var values: [String: String] = [:]

@@ -106,7 +106,7 @@ extension DashboardController {
         let allowed = { (action: Action) in page.identity.principal.authorize(action, in: organization) == .allowed }
         var reversal = reversal
         reversal.csrfToken = page.session.csrfToken
-        reversal.idempotencyKey = DashboardSessions.randomToken()
+        if reversal.idempotencyKey.isEmpty { reversal.idempotencyKey = DashboardSessions.randomToken() }
         if allowed(.createReversal),
             let most = try await gateway.reversibleAmount(
                 of: id, in: organization, by: page.identity.actor(requestID: context.requestID))

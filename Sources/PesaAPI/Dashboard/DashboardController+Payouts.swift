@@ -31,31 +31,50 @@ extension DashboardController {
         return try await payoutForm(form, page: page, organization: organization)
     }
 
-    /// `POST /ui/payouts/new`: the payout through the same use case as the API, the form's idempotency key
-    /// making a second submit of the same form answer the first payout. Success: 303 to the payment's page; an
-    /// error: the form again, what was typed kept, the message next to the field it names.
+    /// `POST /ui/payouts/new`: first the page that asks to confirm the payout (checked by the same use case as
+    /// the API, nothing sent), its Edit the form again as typed; its Confirm (`confirm=yes`) the payout through
+    /// that use case, the form's idempotency key making a second submit of the same form answer the first
+    /// payout. Success: 303 to the payment's page; an error: the form again, what was typed kept, the message
+    /// next to the field it names.
     @Sendable func createPayout(_ request: Request, context: PesaRequestContext) async throws -> Response {
+        let names = PayoutFormView.fieldNames + ["command", "short_code"]
         let (page, organization, form, fields): (_, _, PayoutFormView, _) = try await moneyForm(
-            request, context: context, action: .createPayout,
-            reading: PayoutFormView.fieldNames + ["command", "short_code"])
+            request, context: context, action: .createPayout, reading: names)
         let values = form.values
-        return try await submitMoneyForm(form, fields: fields, what: "payout") { amount, key in
-            let parameters = PayoutParameters(
+        let parameters = { (amount: Int64) in
+            PayoutParameters(
                 phone: values["phone"] ?? "", amount: amount, command: values["command"] ?? "",
                 remarks: values["remarks"] ?? "", occasion: values["occasion"].flatMap { $0.isEmpty ? nil : $0 },
                 shortCode: values["short_code"].flatMap { $0.isEmpty ? nil : $0 })
+        }
+        let actor = page.identity.actor(requestID: context.requestID)
+        return try await submitMoneyForm(form, fields: fields, what: "payout") { amount, key in
+            let parameters = parameters(amount)
             return try await gateway.payout(
                 parameters, in: organization,
-                idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.formHash(parameters)) },
-                by: page.identity.actor(requestID: context.requestID)
+                idempotency: key.map { IdempotencyInput(key: $0, requestHash: Self.formHash(parameters)) }, by: actor
             ).payment.id
         } again: { form, status in
             try await payoutForm(form, page: page, organization: organization, status: status)
+        } confirm: { amount, form in
+            let preview = try await gateway.previewPayout(parameters(amount), in: organization, by: actor)
+            let command = B2CCommand(rawValue: values["command"] ?? "")?.darajaCommandID ?? ""
+            return try await moneyConfirmation(
+                MoneyConfirmationView(
+                    form, names: names, title: "Confirm the payout", action: "/ui/payouts/new", preview: preview,
+                    question: "Send \(DashboardFormat.kes(preview.amount)) to \(preview.phone) from short code "
+                        + "\(preview.shortCode) (\(preview.environment))?",
+                    details: [
+                        ("Command", command), ("Remarks", values["remarks"] ?? ""),
+                        ("Occasion", values["occasion"] ?? ""),
+                    ]),
+                page: page, organization: organization, current: "/ui/payouts")
         }
     }
 
     /// The form with the organization's short codes that can pay out (the default first) and a new idempotency
-    /// key: a form shown again after an error is a new request.
+    /// key unless it has one (the form edited from its confirmation): a form shown again after an error is a new
+    /// request.
     func payoutForm(
         _ form: PayoutFormView, page: DashboardPage, organization: OrganizationID, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
@@ -63,7 +82,7 @@ extension DashboardController {
         let engine = try await gateway.engine(organization)
         form.shortCodes = try await Self.payoutShortCodes(engine)
         form.csrfToken = page.session.csrfToken
-        form.idempotencyKey = DashboardSessions.randomToken()
+        if form.idempotencyKey.isEmpty { form.idempotencyKey = DashboardSessions.randomToken() }
         return DashboardPages.page(
             title: "Send a payout",
             layout: DashboardLayout(
@@ -97,7 +116,7 @@ extension DashboardController {
 }
 
 /// The payout form's values as typed, their errors, and the short codes it may pay from.
-struct PayoutFormView: DashboardMoneyForm {
+struct PayoutFormView: DashboardSentMoneyForm {
     static let fieldNames = ["phone", "amount", "remarks", "occasion"]
     static let labels = [
         "phone": "Phone", "amount": "Amount (KES, whole shillings)", "remarks": "Remarks",

@@ -132,7 +132,7 @@ struct PaymentListView {
 }
 
 /// The STK push form's values as typed, their errors, and the short codes it may push from.
-struct STKPushFormView: DashboardMoneyForm {
+struct STKPushFormView: DashboardSentMoneyForm {
     struct ShortCode {
         let number: String
         let label: String

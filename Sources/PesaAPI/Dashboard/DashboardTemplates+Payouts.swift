@@ -26,6 +26,27 @@ extension DashboardTemplates {
                 </form>
                 """)
 
+    /// The page that asks to confirm a payout or a reversal: nothing is sent until its Confirm is posted.
+    static let moneyConfirmation = parse(
+        """
+        <h1>{{title}}</h1>
+        <p class="env env-{{environment}}">{{environment_label}}</p>
+        <p><strong>{{question}}</strong></p>
+        <dl class="card">
+        {{#details}}<dt>{{label}}</dt><dd>{{value}}</dd>
+        {{/details}}
+        </dl>
+        <p>Nothing is sent until you confirm. Money sent cannot be called back.</p>
+        <form method="post" action="{{action}}{{#org}}?org={{org}}{{/org}}" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">
+        {{/hidden}}
+        <button type="submit" name="confirm" value="yes">Confirm</button>
+        <button type="submit" name="confirm" value="edit">Edit</button>
+        </form>
+        """)
+
     static let batchList = parse(
         """
         <h1>Batches</h1>

@@ -92,6 +92,12 @@ struct PayoutWorld: Sendable {
         try await gateway.engine(acme).read { $0.payments.list(PaymentFilter()).payments }.filter { $0.type == .b2c }
     }
 
+    /// Acme's reversals.
+    func reversals() async throws -> [Payment] {
+        try await gateway.engine(acme).read { $0.payments.list(PaymentFilter()).payments }
+            .filter { $0.type == .reversal }
+    }
+
     /// The first `count` callbacks of `kind` the sandbox sent for Acme, handed to the gateway in order.
     @discardableResult
     func deliverCallbacks(_ kind: CallbackKind, count: Int = 1) async throws -> [CallbackAnswer] {
@@ -126,6 +132,17 @@ struct PayoutWorld: Sendable {
         var browser = Browser()
         _ = try await browser.logIn(email: email, client: client)
         return browser
+    }
+
+    /// Expects a confirmation page to carry each of `fields` in a hidden field, the CSRF token and key included.
+    static func expectHidden(
+        _ fields: [(String, String)], in html: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for (name, value) in fields {
+            #expect(
+                html.contains("<input type=\"hidden\" name=\"\(name)\" value=\"\(value)\">"), "\(name)",
+                sourceLocation: sourceLocation)
+        }
     }
 
     /// The value of the hidden or text input `name` in `html`, HTML entities decoded.

@@ -9,7 +9,7 @@ import Testing
 /// The payout form through the real router and engine against the embedded sandbox: errors next to their
 /// fields, CSRF, a double submit, and the roles that may open the payout and batch pages.
 @Suite struct DashboardPayoutsTests {
-    @Test func aDoubleSubmitMakesOnePayoutAndLandsOnItsPage() async throws {
+    @Test func aPayoutIsConfirmedBeforeItIsSentAndADoubleConfirmSendsOnce() async throws {
         try await PayoutWorld.run { world, client in
             var browser = try await PayoutWorld.browser(PayoutWorld.manager, client: client)
             let form = try await browser.get("/ui/payouts/new", client: client)
@@ -23,9 +23,31 @@ import Testing
                 ("csrf_token", token), ("idempotency_key", key), ("command", "salary_payment"),
                 ("phone", "0708374149"), ("amount", "1500"), ("remarks", "May salary"), ("occasion", ""),
             ]
-            let first = try await browser.post("/ui/payouts/new", form: fields, client: client)
+            // The first post sends nothing: it asks, the values and the same key in hidden fields.
+            let asked = try await browser.post("/ui/payouts/new", form: fields, client: client)
+            #expect(asked.status == .ok, "\(asked.html)")
+            #expect(asked.html.contains("<title>Confirm the payout"))
+            #expect(asked.html.components(separatedBy: "<h1").count == 2)
+            #expect(asked.html.contains("Send KES 1,500.00 to 254708374149 from short code 174379 (sandbox)?"))
+            #expect(asked.html.contains("class=\"env env-sandbox\">SANDBOX: test money only."))
+            #expect(asked.html.contains("<dt>Remarks</dt><dd>May salary</dd>"))
+            PayoutWorld.expectHidden(fields, in: asked.html)
+            #expect(asked.html.contains("name=\"confirm\" value=\"yes\">Confirm</button>"))
+            #expect(try await world.payouts().isEmpty)
+            // Edit: the form again as typed, its key kept; still nothing sent.
+            let edit = try await browser.post("/ui/payouts/new", form: fields + [("confirm", "edit")], client: client)
+            #expect(edit.status == .ok)
+            #expect(edit.html.contains("<title>Send a payout"))
+            #expect(edit.html.contains("value=\"0708374149\""))
+            #expect(edit.html.contains("value=\"1500\""))
+            #expect(edit.html.contains("<option value=\"salary_payment\" selected>"))
+            #expect(PayoutWorld.value(of: "idempotency_key", in: edit.html) == key)
+            #expect(try await world.payouts().isEmpty)
+            // Confirm sends once; a double click answers the first payout.
+            let confirmed = fields + [("confirm", "yes")]
+            let first = try await browser.post("/ui/payouts/new", form: confirmed, client: client)
             #expect(first.status == .seeOther, "\(first.html)")
-            let second = try await browser.post("/ui/payouts/new", form: fields, client: client)
+            let second = try await browser.post("/ui/payouts/new", form: confirmed, client: client)
             #expect(second.status == .seeOther)
             let location = try #require(first.headers[.location])
             #expect(second.headers[.location] == location)
@@ -38,6 +60,15 @@ import Testing
             let payouts = try await world.payouts()
             #expect(payouts.count == 1)
             #expect(payouts.first?.amount == Amount(shillings: 1500))
+            // Values changed under the sent form's key are refused, the page saying why; nothing more sent.
+            var tampered = confirmed
+            tampered[4] = ("amount", "9000")
+            let refused = try await browser.post("/ui/payouts/new", form: tampered, client: client)
+            #expect(refused.status == .conflict)
+            #expect(refused.html.contains("<title>Send a payout"))
+            #expect(refused.html.contains("This form was already sent with other values."))
+            #expect(refused.html.contains("value=\"9000\""))
+            #expect(try await world.payouts().count == 1)
         }
     }
 

@@ -61,15 +61,44 @@ import Testing
             let fields = [
                 ("csrf_token", token), ("idempotency_key", "reverse-1"), ("amount", "120"), ("remarks", "Refund"),
             ]
-            let first = try await admin.post(path + "/reverse", form: fields, client: client)
+            // The first post sends nothing: it asks, the values and the same key in hidden fields.
+            let asked = try await admin.post(path + "/reverse", form: fields, client: client)
+            #expect(asked.status == .ok, "\(asked.html)")
+            #expect(asked.html.contains("<title>Confirm the reversal"))
+            #expect(asked.html.components(separatedBy: "<h1").count == 2)
+            let receipt = try #require(paid.mpesaReceipt)
+            #expect(
+                asked.html.contains(
+                    "Reverse KES 120.00 of payment \(paid.id.rawValue) (receipt \(receipt)) back to \(paid.phone)?"))
+            #expect(asked.html.contains("class=\"env env-sandbox\">SANDBOX: test money only."))
+            #expect(asked.html.contains("<dt>Payment amount</dt><dd>KES 300.00</dd>"))
+            #expect(asked.html.contains("action=\"\(path)/reverse\""))
+            PayoutWorld.expectHidden(fields, in: asked.html)
+            #expect(try await world.reversals().isEmpty)
+            // Edit: the payment's page with the form as typed, its key kept.
+            let edit = try await admin.post(path + "/reverse", form: fields + [("confirm", "edit")], client: client)
+            #expect(edit.status == .ok)
+            #expect(edit.html.contains("<title>Payment \(paid.id.rawValue)"))
+            #expect(edit.html.contains("required value=\"120\""))
+            #expect(edit.html.contains("required value=\"Refund\""))
+            #expect(edit.html.contains("name=\"idempotency_key\" value=\"reverse-1\""))
+            #expect(try await world.reversals().isEmpty)
+            // Confirm sends once; a double click answers the first reversal.
+            let confirmed = fields + [("confirm", "yes")]
+            let first = try await admin.post(path + "/reverse", form: confirmed, client: client)
             #expect(first.status == .seeOther, "\(first.html)")
-            let second = try await admin.post(path + "/reverse", form: fields, client: client)
+            let second = try await admin.post(path + "/reverse", form: confirmed, client: client)
             #expect(second.status == .seeOther, "\(second.html)")
             let location = try #require(first.headers[.location])
             #expect(second.headers[.location] == location)
-            let reversals = try await world.gateway.engine(world.acme).read { state in
-                state.payments.list(PaymentFilter()).payments.filter { $0.type == .reversal }
-            }
+            // Values changed under the sent form's key are refused, the page saying why.
+            var tampered = confirmed
+            tampered[2] = ("amount", "200")
+            let refused = try await admin.post(path + "/reverse", form: tampered, client: client)
+            #expect(refused.status == .conflict)
+            #expect(refused.html.contains("<title>Payment \(paid.id.rawValue)"))
+            #expect(refused.html.contains("This form was already sent with other values."))
+            let reversals = try await world.reversals()
             #expect(reversals.count == 1)
             let reversal = try #require(reversals.first)
             #expect(location == "/ui/payments/\(reversal.id.rawValue)")
@@ -131,10 +160,7 @@ import Testing
             fields[0] = ("csrf_token", token)
             #expect(try await admin.get(foreign, client: client).status == .notFound)
             #expect(try await admin.post(foreign + "/reverse", form: fields, client: client).status == .notFound)
-            let reversals = try await world.gateway.engine(world.acme).read { state in
-                state.payments.list(PaymentFilter()).payments.filter { $0.type == .reversal }
-            }
-            #expect(reversals.isEmpty)
+            #expect(try await world.reversals().isEmpty)
         }
     }
 }
