@@ -43,7 +43,7 @@ extension DashboardTemplates {
         {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">
         {{/hidden}}
         <button type="submit" name="confirm" value="yes">Confirm</button>
-        <button type="submit" name="confirm" value="edit">Edit</button>
+        <button type="submit" name="confirm" value="edit" class="secondary">Edit</button>
         </form>
         """)
 

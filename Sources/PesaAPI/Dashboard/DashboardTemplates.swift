@@ -186,6 +186,7 @@ enum DashboardTemplates {
         fieldset{border:1px solid #e1e4e8;border-radius:.3rem;display:flex;flex-direction:column}
         .actions{display:flex;flex-wrap:wrap;gap:.6rem}
         button.danger{background:#cf222e;border-color:#a40e26}
+        button.secondary{background:#fff;color:#0b5d3b}
         pre.secret{font-size:1.1rem;border:2px solid #d4a72c}
         ul.links li{margin:.3rem 0}
         figure{margin:0;overflow-x:auto}

@@ -2,11 +2,11 @@
 """The dashboard in headless Chromium, driven by Selenium as an operator would use it.
 
 Against a running `pesa serve --demo` whose data `DashboardBrowserTests` prepared over the JSON API:
-log in through the form; send an STK push from the payments form and watch its page turn `succeeded`; upload a
-batch CSV with a bad row and see the row's error in the preview, then a good one, confirm it, and approve it as a
-second org_admin; the reports page's chart; pay an open invoice from the billing page; a `user` refused the
-settings and a new batch, and another organization's payment a 404; logout, after which the old session cookie
-opens nothing.
+log in through the form; send an STK push from the payments form and watch its page turn `succeeded`; reverse
+part of it and send a payout, each through its confirmation page; upload a batch CSV with a bad row and see the
+row's error in the preview, then a good one, confirm it, and approve it as a second org_admin; the reports
+page's chart; pay an open invoice from the billing page; a `user` refused the settings and a new batch, and
+another organization's payment a 404; logout, after which the old session cookie opens nothing.
 
 Settings come from the environment: PESA_BASE_URL; PESA_ADMIN, PESA_CHECKER and PESA_USER, each
 `email password` (two org_admins and a `user` of the demo organization); PESA_OTHER_PAYMENT (a payment id of
@@ -233,6 +233,19 @@ def run(ui):
     ui.expect_heading(r"^Payment pay_")
     ui.fill({"amount": "10", "remarks": "Browser refund"})
     ui.submit("Reverse", "/reverse")
+    ui.expect_heading("^Confirm the reversal$")
+    ui.expect_text("main .env", "SANDBOX")
+    ui.expect_text("main", "Reverse KES 10.00 of payment pay_")
+    ui.screenshot("reversal-confirmation")
+    ui.submit("Edit", "/reverse")
+    ui.expect_heading(r"^Payment pay_")
+    if driver.find_element(By.NAME, "amount").get_attribute("value") != "10":
+        raise StepFailed("Edit did not bring back the reversal form as typed")
+    ui.fill({"amount": "12"})
+    ui.submit("Reverse", "/reverse")
+    ui.expect_heading("^Confirm the reversal$")
+    ui.expect_text("main", "Reverse KES 12.00 of payment pay_")
+    ui.submit("Confirm", "/reverse")
     ui.expect_heading(r"^Payment pay_")
     if ui.field("Type") != "reversal":
         raise StepFailed(f"the page after the reversal shows a payment of type {ui.field('Type')!r}")
@@ -247,6 +260,21 @@ def run(ui):
     ui.screenshot("balance-check")
     ui.open("/ui/payouts")
     ui.expect_heading("^Payouts$")
+
+    ui.step = "2e. a payout asked to be confirmed, then sent"
+    ui.open("/ui/payouts/new")
+    ui.expect_heading("^Send a payout$")
+    ui.fill({"phone": "254708374149", "amount": "40", "remarks": "Browser payout"})
+    ui.submit("Send the payout", "/ui/payouts/new")
+    ui.expect_heading("^Confirm the payout$")
+    ui.expect_text("main .env", "SANDBOX")
+    ui.expect_text("main", "Send KES 40.00 to 254708374149 from short code")
+    ui.screenshot("payout-confirmation")
+    ui.submit("Confirm", "/ui/payouts/new")
+    ui.expect_heading(r"^Payment pay_")
+    if ui.field("Type") != "b2c":
+        raise StepFailed(f"the page after the payout shows a payment of type {ui.field('Type')!r}")
+    ui.screenshot("payout-sent")
 
     ui.step = "3a. a batch CSV with a bad row: the row's error in the preview"
     folder = tempfile.mkdtemp(prefix="pesa-browser-csv-")
