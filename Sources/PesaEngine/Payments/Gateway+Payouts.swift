@@ -196,16 +196,7 @@ extension Gateway {
         throws(EngineError) -> ReversalFields
     {
         try actor.authorize(.createReversal, in: organization)
-        let named = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
-        let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
-            guard let id = try? PaymentID(parsing: text) else {
-                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
-            }
-            return id
-        }
-        guard named != nil || paymentID != nil else {
-            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
-        }
+        let (named, paymentID) = try Self.receiptOrPaymentID(input.mpesaReceipt, input.paymentID)
         let amount: Amount
         do {
             amount = try Amount.validatedShillings(input.amount, for: .reversal)

@@ -41,16 +41,7 @@ extension Gateway {
         _ input: TransactionStatusParameters, in organization: OrganizationID, by actor: Actor
     ) async throws(EngineError) -> QueryRecord {
         try actor.authorize(.createTransactionStatusQuery, in: organization)
-        let receipt = try input.mpesaReceipt.map { (text) throws(EngineError) in try Self.receipt(text) }
-        let paymentID = try input.paymentID.map { (text) throws(EngineError) -> PaymentID in
-            guard let id = try? PaymentID(parsing: text) else {
-                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
-            }
-            return id
-        }
-        guard receipt != nil || paymentID != nil else {
-            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
-        }
+        let (receipt, paymentID) = try Self.receiptOrPaymentID(input.mpesaReceipt, input.paymentID)
         let engine = try await self.engine(organization)
         let target = try await engine.read { (state) throws(EngineError) -> StatusTarget in
             if let paymentID {

@@ -191,6 +191,23 @@ extension Gateway {
         }
         return trimmed
     }
+
+    /// The payment a request names by `mpesa_receipt`, `payment_id` or both, each checked; one of them is needed.
+    static func receiptOrPaymentID(_ receipt: String?, _ paymentID: String?)
+        throws(EngineError) -> (receipt: String?, paymentID: PaymentID?)
+    {
+        let named = try receipt.map { (text) throws(EngineError) in try Self.receipt(text) }
+        let id = try paymentID.map { (text) throws(EngineError) -> PaymentID in
+            guard let id = try? PaymentID(parsing: text) else {
+                throw EngineError.invalid("payment_id", "payment_id is not a payment id")
+            }
+            return id
+        }
+        guard named != nil || id != nil else {
+            throw EngineError.invalid("mpesa_receipt", "give mpesa_receipt or payment_id")
+        }
+        return (named, id)
+    }
 }
 
 extension DarajaError {

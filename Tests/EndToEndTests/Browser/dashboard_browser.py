@@ -232,23 +232,15 @@ def run(ui):
     ui.open(payment_path)
     ui.expect_heading(r"^Payment pay_")
     ui.fill({"amount": "10", "remarks": "Browser refund"})
-    ui.submit("Reverse", "/reverse")
-    ui.expect_heading("^Confirm the reversal$")
-    ui.expect_text("main .env", "SANDBOX")
-    ui.expect_text("main", "Reverse KES 10.00 of payment pay_")
+    ask_to_confirm(ui, "Reverse", "/reverse", "^Confirm the reversal$", "Reverse KES 10.00 of payment pay_")
     ui.screenshot("reversal-confirmation")
     ui.submit("Edit", "/reverse")
     ui.expect_heading(r"^Payment pay_")
     if driver.find_element(By.NAME, "amount").get_attribute("value") != "10":
         raise StepFailed("Edit did not bring back the reversal form as typed")
     ui.fill({"amount": "12"})
-    ui.submit("Reverse", "/reverse")
-    ui.expect_heading("^Confirm the reversal$")
-    ui.expect_text("main", "Reverse KES 12.00 of payment pay_")
-    ui.submit("Confirm", "/reverse")
-    ui.expect_heading(r"^Payment pay_")
-    if ui.field("Type") != "reversal":
-        raise StepFailed(f"the page after the reversal shows a payment of type {ui.field('Type')!r}")
+    ask_to_confirm(ui, "Reverse", "/reverse", "^Confirm the reversal$", "Reverse KES 12.00 of payment pay_")
+    confirm_sends(ui, "/reverse", "reversal")
     wait_for_status(ui, urlpath(driver.current_url), "succeeded")
     ui.screenshot("reversal-succeeded")
 
@@ -265,15 +257,11 @@ def run(ui):
     ui.open("/ui/payouts/new")
     ui.expect_heading("^Send a payout$")
     ui.fill({"phone": "254708374149", "amount": "40", "remarks": "Browser payout"})
-    ui.submit("Send the payout", "/ui/payouts/new")
-    ui.expect_heading("^Confirm the payout$")
-    ui.expect_text("main .env", "SANDBOX")
-    ui.expect_text("main", "Send KES 40.00 to 254708374149 from short code")
+    ask_to_confirm(
+        ui, "Send the payout", "/ui/payouts/new", "^Confirm the payout$",
+        "Send KES 40.00 to 254708374149 from short code")
     ui.screenshot("payout-confirmation")
-    ui.submit("Confirm", "/ui/payouts/new")
-    ui.expect_heading(r"^Payment pay_")
-    if ui.field("Type") != "b2c":
-        raise StepFailed(f"the page after the payout shows a payment of type {ui.field('Type')!r}")
+    confirm_sends(ui, "/ui/payouts/new", "b2c")
     ui.screenshot("payout-sent")
 
     ui.step = "3a. a batch CSV with a bad row: the row's error in the preview"
@@ -384,6 +372,22 @@ def run(ui):
     if urlpath(driver.current_url) != "/ui/login":
         raise StepFailed(f"the old session cookie opened {driver.current_url}")
     print(f"passed: {ui.shots} pages, screenshots in {ui.screenshots}")
+
+
+def ask_to_confirm(ui, button, form_action, heading, question):
+    """Posts a money form by its `button`: the page asks to confirm, the sandbox marked, saying `question`."""
+    ui.submit(button, form_action)
+    ui.expect_heading(heading)
+    ui.expect_text("main .env", "SANDBOX")
+    ui.expect_text("main", question)
+
+
+def confirm_sends(ui, form_action, payment_type):
+    """Confirms on a confirmation page: the page of the payment of `payment_type` sent."""
+    ui.submit("Confirm", form_action)
+    ui.expect_heading(r"^Payment pay_")
+    if ui.field("Type") != payment_type:
+        raise StepFailed(f"the page after the Confirm shows a payment of type {ui.field('Type')!r}")
 
 
 def wait_for_status(ui, path, wanted):
