@@ -43,8 +43,12 @@ import Testing
             #expect(edit.html.contains("<option value=\"salary_payment\" selected>"))
             #expect(PayoutWorld.value(of: "idempotency_key", in: edit.html) == key)
             #expect(try await world.payouts().isEmpty)
-            // Confirm sends once; a double click answers the first payout.
+            // A Confirm without the session's CSRF token is refused, nothing sent.
             let confirmed = fields + [("confirm", "yes")]
+            let forged = try await browser.post("/ui/payouts/new", form: Array(confirmed.dropFirst()), client: client)
+            #expect(forged.status == .forbidden)
+            #expect(try await world.payouts().isEmpty)
+            // Confirm sends once; a double click answers the first payout.
             let first = try await browser.post("/ui/payouts/new", form: confirmed, client: client)
             #expect(first.status == .seeOther, "\(first.html)")
             let second = try await browser.post("/ui/payouts/new", form: confirmed, client: client)

@@ -83,8 +83,16 @@ import Testing
             #expect(edit.html.contains("required value=\"Refund\""))
             #expect(edit.html.contains("name=\"idempotency_key\" value=\"reverse-1\""))
             #expect(try await world.reversals().isEmpty)
-            // Confirm sends once; a double click answers the first reversal.
+            // A Confirm by a manager (below org_admin) is refused, nothing sent.
             let confirmed = fields + [("confirm", "yes")]
+            var manager = try await PayoutWorld.browser(PayoutWorld.manager, client: client)
+            let managerPage = try await manager.get(path, client: client)
+            let managerToken = try #require(Browser.csrfToken(in: managerPage.html))
+            let refusedRole = try await manager.post(
+                path + "/reverse", form: [("csrf_token", managerToken)] + confirmed.dropFirst(), client: client)
+            #expect(refusedRole.status == .forbidden)
+            #expect(try await world.reversals().isEmpty)
+            // Confirm sends once; a double click answers the first reversal.
             let first = try await admin.post(path + "/reverse", form: confirmed, client: client)
             #expect(first.status == .seeOther, "\(first.html)")
             let second = try await admin.post(path + "/reverse", form: confirmed, client: client)
