@@ -62,6 +62,7 @@ struct PayoutWorld: Sendable {
             for (email, role) in people {
                 _ = try await gateway.createUser(in: acme, email: email, passwordHash: hash, role: role, by: root)
             }
+            _ = try await gateway.createSuperAdmin(email: DashboardWorld.operatorEmail, passwordHash: hash)
             let globexBatch = try await gateway.createPayoutBatch(
                 BatchParameters(
                     command: "business_payment", shortCode: nil,

@@ -76,6 +76,30 @@ import Testing
         }
     }
 
+    @Test func aSuperAdminConfirmsAPayoutForTheOrganizationItActsFor() async throws {
+        try await PayoutWorld.run { world, client in
+            var root = try await PayoutWorld.browser(DashboardWorld.operatorEmail, client: client)
+            let path = "/ui/payouts/new?org=\(world.acme.rawValue)"
+            let form = try await root.get(path, client: client)
+            #expect(form.status == .ok, "\(form.html)")
+            let token = try #require(Browser.csrfToken(in: form.html))
+            let key = try #require(PayoutWorld.value(of: "idempotency_key", in: form.html))
+            let fields = [
+                ("csrf_token", token), ("idempotency_key", key), ("command", "business_payment"),
+                ("phone", "0708374149"), ("amount", "250"), ("remarks", "Refund"), ("occasion", ""),
+            ]
+            let asked = try await root.post(path, form: fields, client: client)
+            #expect(asked.status == .ok, "\(asked.html)")
+            #expect(asked.html.contains("Send KES 250.00 to 254708374149 from short code 174379 (sandbox)?"))
+            #expect(asked.html.contains("action=\"\(path)\""))
+            #expect(try await world.payouts().isEmpty)
+            let sent = try await root.post(path, form: fields + [("confirm", "yes")], client: client)
+            #expect(sent.status == .seeOther, "\(sent.html)")
+            #expect(sent.headers[.location]?.hasSuffix("?org=\(world.acme.rawValue)") == true)
+            #expect(try await world.payouts().map(\.amount) == [Amount(shillings: 250)])
+        }
+    }
+
     @Test func theFormKeepsWhatWasTypedAndNamesTheFieldInError() async throws {
         try await PayoutWorld.run { world, client in
             var browser = try await PayoutWorld.browser(PayoutWorld.admin, client: client)
