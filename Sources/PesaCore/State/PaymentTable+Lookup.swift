@@ -58,16 +58,24 @@ extension PaymentTable {
 
     // MARK: Column codes (the snapshot's values)
 
+    /// The cases in code order, made once (`allCases` builds a new array at every call).
+    static let statusesByCode = PaymentStatus.allCases
+    static let typesByCode = PaymentType.allCases
+    /// The bits of a kind code that are the payment's type.
+    static let typeMask: UInt8 = 3
+
     static func statusCode(_ status: PaymentStatus) -> UInt8 {
-        UInt8(PaymentStatus.allCases.firstIndex(of: status) ?? 0)
+        UInt8(statusesByCode.firstIndex(of: status) ?? 0)
     }
 
-    static func status(_ code: UInt8) -> PaymentStatus { PaymentStatus.allCases[Int(code)] }
+    static func status(_ code: UInt8) -> PaymentStatus { statusesByCode[Int(code)] }
+
+    static func typeCode(_ type: PaymentType) -> UInt8 { UInt8(typesByCode.firstIndex(of: type) ?? 0) }
 
     static let pendingCode = statusCode(.pending)
 
     static func kind(_ payment: Payment) -> UInt8 {
-        let type = UInt8(PaymentType.allCases.firstIndex(of: payment.type) ?? 0)
+        let type = typeCode(payment.type)
         let command = payment.command.map { UInt8((B2CCommand.allCases.firstIndex(of: $0) ?? 0) + 1) } ?? 0
         let transaction = payment.transactionType.map {
             UInt8((TransactionType.allCases.firstIndex(of: $0) ?? 0) + 1)
@@ -75,7 +83,7 @@ extension PaymentTable {
         return type | (command << 2) | (transaction << 4)
     }
 
-    static func type(_ kind: UInt8) -> PaymentType { PaymentType.allCases[Int(kind & 3)] }
+    static func type(_ kind: UInt8) -> PaymentType { typesByCode[Int(kind & typeMask)] }
 
     static func command(_ kind: UInt8) -> B2CCommand? {
         let code = Int((kind >> 2) & 3)

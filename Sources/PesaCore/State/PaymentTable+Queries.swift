@@ -1,11 +1,4 @@
 extension PaymentTable {
-    func matches(_ filter: PaymentFilter, row: Int) -> Bool {
-        if let status = filter.status, statuses[row] != PaymentTable.statusCode(status) { return false }
-        if let id = filter.shortCodeID, shortCodeID(at: row) != id { return false }
-        if let type = filter.type, PaymentTable.type(kinds[row]) != type { return false }
-        return TimeWindow.contains(createdAtMs[row], fromMs: filter.fromMs, toMs: filter.toMs)
-    }
-
     /// A page of payments, newest first (GET /v1/transactions). `after` is the previous page's
     /// `nextCursor` (the last payment it showed); an unknown cursor starts from the newest.
     /// `limit` is clamped to 1...`Limits.listLimitMaxCount`.
@@ -34,7 +27,16 @@ extension PaymentTable {
         if filter.phone != nil {
             return AnyIterator(phoneCandidates(RowMatcher(filter), in: 0..<end))
         }
-        guard filter.status == .pending else { return AnyIterator((0..<end).reversed().makeIterator()) }
+        guard filter.status == .pending else {
+            let matcher = RowMatcher(filter)
+            guard matcher.statusCode != nil || matcher.typeCode != nil else {
+                return AnyIterator((0..<end).reversed().makeIterator())
+            }
+            return AnyIterator(
+                ColumnCandidates(
+                    statuses: statuses, kinds: kinds, statusCode: matcher.statusCode, typeCode: matcher.typeCode,
+                    range: 0..<end))
+        }
         let pending = pendingRows[..<PaymentTable.position(of: end, in: pendingRows)]
         return AnyIterator(pending.reversed().lazy.map { Int($0) }.makeIterator())
     }

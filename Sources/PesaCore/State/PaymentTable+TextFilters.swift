@@ -10,9 +10,14 @@ extension PaymentTable {
         let phoneHash: UInt32
         /// The encoded receipt, its body in upper case.
         let receiptKey: [UInt8]?
+        /// The column codes the filter's status and type have (worked out once, not per row).
+        let statusCode: UInt8?
+        let typeCode: UInt8?
 
         init(_ filter: PaymentFilter) {
             self.filter = filter
+            statusCode = filter.status.map(PaymentTable.statusCode)
+            typeCode = filter.type.map(PaymentTable.typeCode)
             phoneKey = filter.phone.map { phone in
                 var key: [UInt8] = []
                 PaymentTable.appendText(phone, to: &key)
@@ -29,7 +34,12 @@ extension PaymentTable {
                 return false
             }
         }
-        guard matches(matcher.filter, row: row) else { return false }
+        if let code = matcher.statusCode, statuses[row] != code { return false }
+        if let code = matcher.typeCode, kinds[row] & PaymentTable.typeMask != code { return false }
+        if let id = matcher.filter.shortCodeID, shortCodeID(at: row) != id { return false }
+        guard TimeWindow.contains(createdAtMs[row], fromMs: matcher.filter.fromMs, toMs: matcher.filter.toMs) else {
+            return false
+        }
         if let key = matcher.receiptKey, !PaymentTable.foldedEqual(arena[textRange(row, .mpesaReceipt)], key) {
             return false
         }
@@ -124,6 +134,51 @@ extension PaymentTable {
                 let (wanted, end) = (hash, scanEnd)
                 keys.chunks[chunk].withUnsafeBufferPointer { chunkKeys in
                     for row in from..<end where chunkKeys[row - chunkStart] == wanted { found.append(row) }
+                }
+                scanEnd = from
+            }
+            return found.popLast()
+        }
+    }
+
+    /// The rows of `range` whose status and type codes are the wanted ones, newest first: the status and kind
+    /// columns scanned a chunk at a time (a list filtered by status or type that matches few of a million rows
+    /// walks them all).
+    struct ColumnCandidates: IteratorProtocol {
+        let statuses: ChunkedArray<UInt8>
+        let kinds: ChunkedArray<UInt8>
+        let statusCode: UInt8?
+        let typeCode: UInt8?
+        let lower: Int
+        /// Rows at or above it are scanned.
+        var scanEnd: Int
+        /// Matches of the last chunk scanned, oldest first (handed out from the end).
+        var found: [Int] = []
+
+        init(
+            statuses: ChunkedArray<UInt8>, kinds: ChunkedArray<UInt8>, statusCode: UInt8?, typeCode: UInt8?,
+            range: Range<Int>
+        ) {
+            (self.statuses, self.kinds, self.statusCode, self.typeCode) = (statuses, kinds, statusCode, typeCode)
+            lower = range.lowerBound
+            scanEnd = range.upperBound
+        }
+
+        mutating func next() -> Int? {
+            while found.isEmpty, scanEnd > lower {
+                let chunk = (scanEnd - 1) >> ChunkedArray<UInt8>.chunkShift
+                let chunkStart = chunk << ChunkedArray<UInt8>.chunkShift
+                let from = max(chunkStart, lower)
+                let (end, status, type, mask) = (scanEnd, statusCode, typeCode, PaymentTable.typeMask)
+                statuses.chunks[chunk].withUnsafeBufferPointer { chunkStatuses in
+                    kinds.chunks[chunk].withUnsafeBufferPointer { chunkKinds in
+                        for row in from..<end {
+                            let index = row - chunkStart
+                            if let status, chunkStatuses[index] != status { continue }
+                            if let type, chunkKinds[index] & mask != type { continue }
+                            found.append(row)
+                        }
+                    }
                 }
                 scanEnd = from
             }
