@@ -61,6 +61,8 @@ extension PaymentTable {
     /// The cases in code order, made once (`allCases` builds a new array at every call).
     static let statusesByCode = PaymentStatus.allCases
     static let typesByCode = PaymentType.allCases
+    static let commandsByCode = B2CCommand.allCases
+    static let transactionTypesByCode = TransactionType.allCases
     /// The bits of a kind code that are the payment's type.
     static let typeMask: UInt8 = 3
 
@@ -76,9 +78,9 @@ extension PaymentTable {
 
     static func kind(_ payment: Payment) -> UInt8 {
         let type = typeCode(payment.type)
-        let command = payment.command.map { UInt8((B2CCommand.allCases.firstIndex(of: $0) ?? 0) + 1) } ?? 0
+        let command = payment.command.map { UInt8((commandsByCode.firstIndex(of: $0) ?? 0) + 1) } ?? 0
         let transaction = payment.transactionType.map {
-            UInt8((TransactionType.allCases.firstIndex(of: $0) ?? 0) + 1)
+            UInt8((transactionTypesByCode.firstIndex(of: $0) ?? 0) + 1)
         } ?? 0
         return type | (command << 2) | (transaction << 4)
     }
@@ -87,12 +89,12 @@ extension PaymentTable {
 
     static func command(_ kind: UInt8) -> B2CCommand? {
         let code = Int((kind >> 2) & 3)
-        return code == 0 ? nil : B2CCommand.allCases[code - 1]
+        return code == 0 ? nil : commandsByCode[code - 1]
     }
 
     static func transactionType(_ kind: UInt8) -> TransactionType? {
         let code = Int((kind >> 4) & 3)
-        return code == 0 ? nil : TransactionType.allCases[code - 1]
+        return code == 0 ? nil : transactionTypesByCode[code - 1]
     }
 
     /// An id's 16 bytes as two big-endian words.
