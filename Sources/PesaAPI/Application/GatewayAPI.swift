@@ -84,6 +84,8 @@ public struct GatewayAPI: Sendable {
         ).addRoutes(to: routes.router)
         // The batch upload form carries a CSV as large as the API's batch upload takes.
         routes.bodyLimits.set(DashboardController.batchFormBytesMax, forRoute: "POST /ui/batches/new")
+        routes.bodyLimits.set(
+            DashboardController.c2bValidationFormBytesMax, forRoute: "POST /ui/settings/c2b-validation")
     }
 
     public func buildRouter() -> Router<PesaRequestContext> {

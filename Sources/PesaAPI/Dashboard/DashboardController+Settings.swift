@@ -15,6 +15,7 @@ extension DashboardController {
         addC2BRegistrationRoutes(to: group)
         addCallbackTokenRoutes(to: group)
         addBatchSettingsRoutes(to: group)
+        addC2BValidationRoutes(to: group)
         addEventRoutes(to: group)
         addAccountRoutes(to: group)
         addUserRoutes(to: group)
@@ -46,6 +47,10 @@ extension DashboardController {
             (
                 "/ui/settings/batches", "Payout batch rules",
                 "When a batch waits for approval, and a batch above the balance.", .readPayoutBatch
+            ),
+            (
+                "/ui/settings/c2b-validation", "C2B validation",
+                "Which customer payments M-Pesa may take: all, or known account references only.", .registerC2BURLs
             ),
         ]
         var values: [String: Any] = [

@@ -42,6 +42,30 @@ extension DashboardTemplates {
         <p><a href="/ui/settings{{org_query}}">Back to the settings</a></p>
         """)
 
+    static let c2bValidation = parse(
+        """
+        <h1>C2B validation</h1>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        <p>When a customer pays a paybill or till whose C2B URLs are registered with validation, M-Pesa first asks
+        whether to take the payment. This rule answers it. Payments refused here never reach the business.</p>
+        {{#updated}}<p class="muted">Last changed {{updated}}.</p>{{/updated}}
+        <form method="post" action="/ui/settings/c2b-validation{{org_query}}" class="card">
+        <input type="hidden" name="csrf_token" value="{{csrf_token}}">
+        <input type="hidden" name="idempotency_key" value="{{idempotency_key}}">
+        <label for="reject_unknown_account_references">Which payments M-Pesa may take</label>
+        <select id="reject_unknown_account_references" name="reject_unknown_account_references">
+        {{#choices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/choices}}
+        </select>
+        <label for="account_references">Account references, one a line (at most {{references_max}})</label>
+        <textarea id="account_references" name="account_references" rows="8"
+         {{#error}}aria-invalid="true" aria-describedby="account_references-error"{{/error}}
+        >{{account_references}}</textarea>
+        {{#error}}<p class="error" id="account_references-error">{{error}}</p>{{/error}}
+        <button type="submit">Save the rule</button>
+        </form>
+        <p><a href="/ui/settings{{org_query}}">Back to the settings</a></p>
+        """)
+
     static let rotateCallbackToken = parse(
         """
         <h1>Rotate the callback token</h1>
