@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -7,7 +10,8 @@ import NIOHTTP1
 /// HTTP, stopped (gracefully or with SIGKILL) and started again on the same data folder.
 public final class ServerProcess: @unchecked Sendable {
     public let dataDirectory: String
-    /// Drawn at random; drawn again when the first start finds it taken (by another test's server).
+    /// Drawn at random among the ports nothing listens on; drawn again when the first start finds it taken
+    /// meanwhile (tests and benchmarks start servers side by side).
     public private(set) var port: Int
     private var started = false
     public let environment: [String: String]
@@ -20,23 +24,22 @@ public final class ServerProcess: @unchecked Sendable {
     public init(dataDirectory: String, environment: [String: String] = [:]) {
         self.dataDirectory = dataDirectory
         // Below Linux's ephemeral range (32768+), so no outgoing connection or port-0 listener holds it.
-        self.port = Int.random(in: 20_000...32_000)
+        self.port = Self.freeLoopbackPort()
         self.environment = environment
     }
 
-    /// Starts `pesa serve` (plus `arguments`) and waits until it has printed that it listens on its port and
-    /// /healthz answers. Another process may hold the port (tests and benchmarks run side by side): what answers
-    /// there is then not this server, which exits without its banner, and a first start tries another port.
+    /// Starts `pesa serve` (plus `arguments`) and waits until /healthz answers. Should another process take the
+    /// port between its draw and the start, this server exits at once: a first start then tries another port.
     public func start(_ arguments: [String] = [], timeoutSeconds: Double = 30) async throws {
         for attempt in 1...5 {
             if try await launch(arguments, timeoutSeconds: timeoutSeconds) { break }
             guard !started, attempt < 5 else { throw ServerError("pesa serve exited: \(output)") }
-            port = Int.random(in: 20_000...32_000)
+            port = Self.freeLoopbackPort()
         }
         started = true
     }
 
-    /// One start: true once this process announced itself on `port` and answers there; false if it exited first.
+    /// One start: true once /healthz answers while this process runs; false if it exited first.
     private func launch(_ arguments: [String], timeoutSeconds: Double) async throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: PesaBinary.path)
@@ -55,14 +58,12 @@ public final class ServerProcess: @unchecked Sendable {
             let text = String(decoding: handle.availableData, as: UTF8.self)
             self?.append(text)
         }
-        let printedBefore = printed.count
         try process.run()
         self.process = process
-        let banner = "Pesa Gateway is running at http://127.0.0.1:\(port)"
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
-            if printed.dropFirst(printedBefore).contains(banner),
-                let (status, _, _) = try? await raw("GET", "/healthz", timeoutSeconds: 2), status == 200
+            if let (status, _, _) = try? await raw("GET", "/healthz", timeoutSeconds: 2), status == 200,
+                process.isRunning
             {
                 return true
             }
@@ -72,7 +73,38 @@ public final class ServerProcess: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ServerError("pesa serve did not become healthy in \(timeoutSeconds) s")
+        throw ServerError(
+            "pesa serve did not become healthy in \(timeoutSeconds) s; it printed: \(printed.suffix(2_000))")
+    }
+
+    /// A port of 127.0.0.1 that nothing listens on now, below Linux's ephemeral range (32768+) so that no
+    /// outgoing connection or port-0 listener takes it.
+    static func freeLoopbackPort() -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000...32_000)
+            if loopbackPortIsFree(port) { return port }
+        }
+        return Int.random(in: 20_000...32_000)
+    }
+
+    static func loopbackPortIsFree(_ port: Int) -> Bool {
+        #if canImport(Glibc)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return true }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return bound == 0
+        #else
+        return true
+        #endif
     }
 
     private let lock = NSLock()
