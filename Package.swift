@@ -178,7 +178,7 @@ let package = Package(
         .target(
             name: "PesaTesting",
             dependencies: [
-                "PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox",
+                "PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox", "PesaCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@ import Glibc
 #endif
 import NIOCore
 import NIOHTTP1
+import PesaCLI
 
 /// A real `pesa serve` process on a loopback port, for end-to-end tests: started, waited for, called over
 /// HTTP, stopped (gracefully or with SIGKILL) and started again on the same data folder.
@@ -23,8 +24,7 @@ public final class ServerProcess: @unchecked Sendable {
 
     public init(dataDirectory: String, environment: [String: String] = [:]) {
         self.dataDirectory = dataDirectory
-        // Below Linux's ephemeral range (32768+), so no outgoing connection or port-0 listener holds it.
-        self.port = Self.freeLoopbackPort()
+        self.port = LoopbackPort.free()
         self.environment = environment
     }
 
@@ -34,7 +34,7 @@ public final class ServerProcess: @unchecked Sendable {
         for attempt in 1...5 {
             if try await launch(arguments, timeoutSeconds: timeoutSeconds) { break }
             guard !started, attempt < 5 else { throw ServerError("pesa serve exited: \(output)") }
-            port = Self.freeLoopbackPort()
+            port = LoopbackPort.free()
         }
         started = true
     }
@@ -75,36 +75,6 @@ public final class ServerProcess: @unchecked Sendable {
         }
         throw ServerError(
             "pesa serve did not become healthy in \(timeoutSeconds) s; it printed: \(printed.suffix(2_000))")
-    }
-
-    /// A port of 127.0.0.1 that nothing listens on now, below Linux's ephemeral range (32768+) so that no
-    /// outgoing connection or port-0 listener takes it.
-    static func freeLoopbackPort() -> Int {
-        for _ in 0..<200 {
-            let port = Int.random(in: 20_000...32_000)
-            if loopbackPortIsFree(port) { return port }
-        }
-        return Int.random(in: 20_000...32_000)
-    }
-
-    static func loopbackPortIsFree(_ port: Int) -> Bool {
-        #if canImport(Glibc)
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return true }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return bound == 0
-        #else
-        return true
-        #endif
     }
 
     private let lock = NSLock()

@@ -19,7 +19,7 @@ import Testing
             "CMalloc",
         ],
         "pesa-bench": ["PesaCore", "PesaStore", "PesaEngine", "DarajaWire", "DarajaSandbox", "PesaCLI"],
-        "PesaTesting": ["PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox"],
+        "PesaTesting": ["PesaCore", "PesaStore", "DarajaWire", "DarajaSandbox", "PesaCLI"],
         "CZlib": [],
         "CMalloc": [],
     ]

@@ -19,10 +19,11 @@ final class BenchGateway: @unchecked Sendable {
     static let stopSecondsMax: Double = 15
 
     let root: String
-    let port: Int
+    /// Drawn again when the first start finds it taken meanwhile (tests and benchmarks start servers side by side).
+    private(set) var port: Int
     private(set) var apiKey = ""
     private(set) var organizationID = ""
-    private let process = Process()
+    private var process = Process()
     private let outputPath: String
     /// Lets the benchmark read `GET /metrics` (PESA_METRICS_TOKEN of the child).
     private let metricsToken = "bench-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
@@ -38,8 +39,7 @@ final class BenchGateway: @unchecked Sendable {
     init(root: String, executable: String) {
         self.root = root
         self.executable = executable
-        // Below Linux's ephemeral range (32768+), so no outgoing connection or port-0 listener holds it.
-        self.port = Int.random(in: 20_000...32_000)
+        self.port = LoopbackPort.free()
         self.outputPath = root + "/serve.out"
     }
 
@@ -53,18 +53,6 @@ final class BenchGateway: @unchecked Sendable {
         callbackDelayMs: Int64, logLevel: String, http: HTTPClient, bcryptCost: Int = 4, sandboxPasskeys: String = "",
         meteringAndRateLimits: Bool = true, arguments: [String] = [], environment extra: [String: String] = [:]
     ) async throws {
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        guard let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw CLIError("cannot write \(outputPath)")
-        }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "serve", "--demo", "--data", root + "/data", "--host", "127.0.0.1", "--port", String(port),
-            "--log-level", logLevel, "--bcrypt-cost", String(bcryptCost),
-            "--sandbox-callback-delay-ms", String(callbackDelayMs),
-            // Every simulated client comes from 127.0.0.1 (up to 1,024 of them): that one address may hold them all.
-            "--connections-max", "4096", "--connections-per-address-max", "4096",
-        ] + (meteringAndRateLimits ? [] : ["--bench-no-metering-no-rate-limits"]) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PESA_MASTER_KEY")
         environment.removeValue(forKey: "PESA_SANDBOX_UPSTREAM")
@@ -75,21 +63,53 @@ final class BenchGateway: @unchecked Sendable {
         environment["PESA_ADMIN_PASSWORD"] = Self.adminPassword
         environment["PESA_METRICS_TOKEN"] = metricsToken
         environment.merge(extra) { $1 }
+        for attempt in 1...Self.portAttemptsMax {
+            let options = [
+                "serve", "--demo", "--data", root + "/data", "--host", "127.0.0.1", "--port", String(port),
+                "--log-level", logLevel, "--bcrypt-cost", String(bcryptCost),
+                "--sandbox-callback-delay-ms", String(callbackDelayMs),
+                // Every simulated client comes from 127.0.0.1 (up to 1,024 of them): that address may hold them all.
+                "--connections-max", "4096", "--connections-per-address-max", "4096",
+            ]
+            let limits = meteringAndRateLimits ? [] : ["--bench-no-metering-no-rate-limits"]
+            if try await launch(options + limits + arguments, environment: environment) {
+                try await liftRateLimit(http: http)
+                return
+            }
+            // Another process took the port between its draw and the bind: the server said so and exited before
+            // it made the demo organization. Anything else is a failure of the gateway.
+            guard printed.contains("already in use"), attempt < Self.portAttemptsMax else {
+                throw CLIError("pesa serve exited:\n\(printed)")
+            }
+            port = LoopbackPort.free()
+        }
+    }
+
+    static let portAttemptsMax = 5
+
+    /// One start: true once the child has printed the demo organization; false if it exited first.
+    private func launch(_ arguments: [String], environment: [String: String]) async throws -> Bool {
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        guard let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw CLIError("cannot write \(outputPath)")
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.environment = environment
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let deadline = Date().addingTimeInterval(Self.startSecondsMax)
         while Date() < deadline {
-            guard process.isRunning else { throw CLIError("pesa serve exited:\n\(printed)") }
+            guard process.isRunning else { return false }
             let text = printed
             if let key = Self.first("pk_test_[A-Za-z0-9_]+", in: text),
                 let org = Self.first("org_[a-z0-9]+", in: text)
             {
                 apiKey = key
                 organizationID = org
-                try await liftRateLimit(http: http)
-                return
+                return true
             }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -26,7 +26,8 @@ import Testing
             try await WebhookHTTPClientTests.withReceiver(answer, tls: context, group: group) { receiver in
                 let target = try WebhookTarget.parse("https://\(Self.host):\(receiver.port)/in", requireHTTPS: true)
                 let client = WebhookHTTPClient(eventLoopGroup: group, additionalTrustRootsPEM: [pem])
-                let response = await client.post(target, address: "127.0.0.1", headers: [], body: Array("{}".utf8))
+                let response = await client.patientPost(
+                    target, address: "127.0.0.1", headers: [], body: Array("{}".utf8))
                 #expect(response.error == nil)
                 #expect(response.statusCode == 204)
                 #expect(receiver.received.first?.head.headers["Host"] == ["\(Self.host):\(receiver.port)"])
@@ -42,7 +43,7 @@ import Testing
             ) {
                 receiver in
                 let target = try WebhookTarget.parse("https://\(Self.host):\(receiver.port)/", requireHTTPS: true)
-                let response = await WebhookHTTPClient(eventLoopGroup: group).post(
+                let response = await WebhookHTTPClient(eventLoopGroup: group).patientPost(
                     target, address: "127.0.0.1", headers: [], body: [])
                 #expect(response.statusCode == nil)
                 #expect(response.error?.hasPrefix("TLS failure") == true, "\(response.error ?? "")")
@@ -60,7 +61,7 @@ import Testing
                 receiver in
                 let target = try WebhookTarget.parse("https://\(Self.host):\(receiver.port)/", requireHTTPS: true)
                 let client = WebhookHTTPClient(eventLoopGroup: group, additionalTrustRootsPEM: [pem])
-                let response = await client.post(target, address: "127.0.0.1", headers: [], body: [])
+                let response = await client.patientPost(target, address: "127.0.0.1", headers: [], body: [])
                 #expect(response.statusCode == nil)
                 #expect(response.error?.hasPrefix("TLS failure") == true, "\(response.error ?? "")")
                 #expect(receiver.received.isEmpty)

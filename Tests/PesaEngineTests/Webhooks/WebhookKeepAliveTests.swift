@@ -21,7 +21,7 @@ import Testing
         try await Self.withReceiver(Self.ok, keepAlive: true) { receiver, target in
             let client = WebhookHTTPClient()
             for n in 0..<5 {
-                let response = await client.post(
+                let response = await client.patientPost(
                     target, address: "127.0.0.1", headers: [("webhook-id", "msg_\(n)")], body: Array("{}".utf8))
                 #expect(response.statusCode == 200 && response.bodyPrefix == "ok", "\(n): \(response)")
             }
@@ -36,7 +36,7 @@ import Testing
         try await Self.withReceiver(closing, keepAlive: true) { receiver, target in
             let client = WebhookHTTPClient()
             for _ in 0..<3 {
-                #expect(await client.post(target, address: "127.0.0.1", headers: [], body: []).statusCode == 200)
+                #expect(await client.patientPost(target, address: "127.0.0.1", headers: [], body: []).statusCode == 200)
             }
             #expect(receiver.connections == 3)
             #expect(client.idleConnections == 0)
@@ -49,7 +49,7 @@ import Testing
         try await Self.withReceiver(big, keepAlive: true) { receiver, target in
             let client = WebhookHTTPClient()
             for _ in 0..<2 {
-                let response = await client.post(target, address: "127.0.0.1", headers: [], body: [])
+                let response = await client.patientPost(target, address: "127.0.0.1", headers: [], body: [])
                 #expect(response.statusCode == 200)
                 #expect(response.bodyPrefix.utf8.count == WebhookResponse.bodyPrefixBytesMax)
             }
@@ -65,7 +65,7 @@ import Testing
         try await Self.withReceiver(Self.ok, keepAlive: false) { receiver, target in
             let client = WebhookHTTPClient()
             for n in 0..<30 {
-                let response = await client.post(
+                let response = await client.patientPost(
                     target, address: "127.0.0.1", headers: [("webhook-id", "msg_\(n)")], body: [])
                 #expect(response.statusCode == 200, "\(n): \(response)")
             }
@@ -78,7 +78,7 @@ import Testing
     @Test func anIdleConnectionIsClosedAfterItsTime() async throws {
         try await Self.withReceiver(Self.ok, keepAlive: true) { _, target in
             let client = WebhookHTTPClient(idleMs: 100)
-            #expect(await client.post(target, address: "127.0.0.1", headers: [], body: []).statusCode == 200)
+            #expect(await client.patientPost(target, address: "127.0.0.1", headers: [], body: []).statusCode == 200)
             #expect(client.idleConnections == 1)
             for _ in 0..<50 where client.idleConnections > 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(client.idleConnections == 0)
