@@ -14,9 +14,18 @@ public struct SandboxServices: Sendable {
     /// The recorder's base URL (callbacks sent below it are recorded).
     public let callbackBase: String
 
-    /// Runs `body` against a fresh sandbox (callbacks after a few ms) and tears everything down.
+    /// The tests' sandbox: callbacks 5 ms after each push, and Daraja's lock of a phone while its push is pending
+    /// off: tests push to the same test numbers one after another, and whether a push still pends by then is a
+    /// matter of timing (the lock has tests of its own).
+    public static var testing: SandboxConfiguration {
+        var configuration = SandboxConfiguration(callbackDelayMs: 5)
+        configuration.locksSubscribers = false
+        return configuration
+    }
+
+    /// Runs `body` against a fresh sandbox (by default `testing`) and tears everything down.
     public static func run(
-        _ configuration: SandboxConfiguration = SandboxConfiguration(callbackDelayMs: 5),
+        _ configuration: SandboxConfiguration = SandboxServices.testing,
         logLevel: Logger.Level = .warning, _ body: (SandboxServices) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")

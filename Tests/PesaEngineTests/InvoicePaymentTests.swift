@@ -1,4 +1,5 @@
 import PesaCore
+import PesaTesting
 import Testing
 
 @testable import PesaEngine
@@ -12,21 +13,8 @@ import Testing
         try await PaymentsHarness.run(reconcileAfterMs: 0, clock: clock) { harness in
             let gateway = harness.gateway
             let root = EngineHarness.superAdmin
-            _ = try await gateway.createPlan(BillingFixtures.big, by: root)
-            var settings = BillingSettingsChanges()
-            settings.operatorOrganizationID = harness.organization
-            settings.operatorName = "Pesa Operator Ltd"
-            settings.operatorTaxPIN = "P051234567X"
-            _ = try await gateway.updateBillingSettings(settings, by: root)
-            let globex = try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "big", by: root)
-                .record.id
+            let (globex, invoice) = try await Self.openInvoice(harness, clock: clock)
             let globexAdmin = EngineHarness.member(.orgAdmin, of: globex)
-
-            let month = KenyaTime.monthKey(ms: clock.nowMs())
-            clock.set(try #require(KenyaTime.month(month)).endMs + 3_600_000)
-            let run = try await gateway.runBilling(month: month, finalizeNow: true, by: root)
-            let invoice = try #require(run.organizations.first { $0.organizationID == globex }?.invoice)
-            #expect(invoice.status == .open)
             var suspend = OrganizationChanges()
             suspend.subscriptionStatus = .suspended
             suspend.subscriptionReason = "invoice unpaid"
@@ -64,7 +52,7 @@ import Testing
             #expect(paid.payment?.paymentID == first.payment.payment.id)
             let receipt = try await gateway.payment(first.payment.payment.id, in: harness.organization, by: root)
                 .mpesaReceipt
-            #expect(receipt != nil && paid.payment?.reference == receipt)
+            #expect(receipt != nil && paid.payment?.reference == receipt, "\(String(describing: paid.payment))")
             let subscription = try await gateway.subscription(in: globex, by: globexAdmin)
             #expect(subscription.status == .active)
             #expect(subscription.record.reason == "invoice \(invoice.number ?? "") was paid")
@@ -74,6 +62,70 @@ import Testing
                     try await gateway.payInvoice(
                         invoice.id, phone: "254708374149", in: globex, idempotency: nil, by: globexAdmin)
                 }?.code == .conflict)
+        }
+    }
+
+    /// The operator organization (the harness's) bills Globex on the plan "big": Globex's open invoice of this
+    /// month, the clock an hour past the month's end.
+    static func openInvoice(_ harness: PaymentsHarness, clock: SettableClock) async throws
+        -> (OrganizationID, Invoice)
+    {
+        let gateway = harness.gateway
+        let root = EngineHarness.superAdmin
+        _ = try await gateway.createPlan(BillingFixtures.big, by: root)
+        var settings = BillingSettingsChanges()
+        settings.operatorOrganizationID = harness.organization
+        settings.operatorName = "Pesa Operator Ltd"
+        settings.operatorTaxPIN = "P051234567X"
+        _ = try await gateway.updateBillingSettings(settings, by: root)
+        let globex = try await gateway.createOrganization(name: "Globex", slug: "globex", plan: "big", by: root)
+            .record.id
+        let month = KenyaTime.monthKey(ms: clock.nowMs())
+        clock.set(try #require(KenyaTime.month(month)).endMs + 3_600_000)
+        let run = try await gateway.runBilling(month: month, finalizeNow: true, by: root)
+        let invoice = try #require(run.organizations.first { $0.organizationID == globex }?.invoice)
+        #expect(invoice.status == .open)
+        return (globex, invoice)
+    }
+
+    /// A push settled by a status query pays its invoice at once, naming the payment (the query's answer has no
+    /// receipt); the push's own callback, later, puts its receipt in the payment's place, once.
+    @Test func aPushSettledByAQueryPaysAtOnceAndItsLateCallbackBringsTheReceipt() async throws {
+        let clock = SettableClock(SystemWallClock().nowMs())
+        try await PaymentsHarness.run(reconcileAfterMs: 0, clock: clock) { harness in
+            let gateway = harness.gateway
+            let (globex, invoice) = try await Self.openInvoice(harness, clock: clock)
+            let globexAdmin = EngineHarness.member(.orgAdmin, of: globex)
+            let push = try await gateway.payInvoice(
+                invoice.id, phone: "254708374149", in: globex, idempotency: nil, by: globexAdmin
+            ).payment.payment
+            // The sandbox has settled the push (its callback is held by the recorder): the query says so.
+            let token = try await gateway.organization(harness.organization, by: harness.admin).openedToken
+            let held = await harness.recorder.waitForDeliveries(
+                to: "/callbacks/\(harness.slug)/\(token)/stk", count: 1, timeoutMs: 10_000)
+            #expect(held.count == 1)
+            await gateway.reconcile(harness.organization)
+            let queried = try await harness.payment(push.id)
+            #expect(queried.status == .succeeded)
+            #expect(queried.mpesaReceipt == nil)
+            await gateway.settleInvoicePayments()
+            let paid = try await gateway.invoice(invoice.id, in: globex, by: globexAdmin)
+            #expect(paid.status == .paid)
+            #expect(paid.payment?.reference == push.id.rawValue)
+            #expect(paid.payment?.paymentID == push.id)
+
+            // The callback comes: its receipt replaces the payment's id; the invoice stays paid, paid once.
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            let receipt = try #require(try await harness.payment(push.id).mpesaReceipt)
+            let withReceipt = try await gateway.invoice(invoice.id, in: globex, by: globexAdmin)
+            #expect(withReceipt.payment?.reference == receipt)
+            #expect(withReceipt.status == .paid && withReceipt.paidAtMs == paid.paidAtMs)
+            #expect(try await harness.deliverCallbacks(count: 1) == [.accepted])
+            await gateway.settleInvoicePayments()
+            let audit = try await gateway.auditLog(in: globex, after: 0, limit: 500, by: globexAdmin).entries
+                .map(\.action)
+            #expect(audit.filter { $0 == "invoice.paid" }.count == 1)
+            #expect(audit.filter { $0 == "invoice.receipt" }.count == 1)
         }
     }
 }

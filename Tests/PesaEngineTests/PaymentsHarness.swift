@@ -21,7 +21,7 @@ struct PaymentsHarness {
 
     static func run(
         reconcileAfterMs: Int64 = 60_000, reconcileAttemptsMax: Int = 20, lostPushAnswerWaitMs: Int64 = 0,
-        sandbox: SandboxConfiguration = SandboxConfiguration(callbackDelayMs: 5),
+        sandbox: SandboxConfiguration = SandboxServices.testing,
         clock: any WallClock = SystemWallClock(), _ body: (PaymentsHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")

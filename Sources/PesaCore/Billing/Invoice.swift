@@ -167,7 +167,8 @@ public struct Invoice: Sendable, Equatable, Codable {
     public var isCurrentInvoice: Bool { kind == .invoice && status != .void }
 
     /// Whether `next` may replace this invoice: a draft may change anything but its id, kind and month; a
-    /// final invoice only its status (open → paid | void) and what records that.
+    /// final invoice only its status (open → paid | void) and what records that; a paid one only the placeholder
+    /// reference of its M-Pesa payment, for the push's receipt.
     public func allowsChange(to next: Invoice) -> Bool {
         guard next.id == id, next.kind == kind, next.month == month else { return false }
         switch (status, next.status) {
@@ -180,6 +181,15 @@ public struct Invoice: Sendable, Equatable, Codable {
             frozen.voidedAtMs = voidedAtMs
             frozen.voidReason = voidReason
             frozen.relatedInvoiceID = relatedInvoiceID
+            return frozen == self
+        case (.paid, .paid):
+            // An M-Pesa payment settled by a status query names its payment until the push's receipt comes, once.
+            guard let payment, let paymentID = payment.paymentID, payment.method == "mpesa",
+                payment.reference == paymentID.rawValue, let receipt = next.payment, receipt.method == payment.method,
+                receipt.paymentID == paymentID, receipt.reference != payment.reference, !receipt.reference.isEmpty
+            else { return false }
+            var frozen = next
+            frozen.payment = payment
             return frozen == self
         default: return false
         }

@@ -243,7 +243,9 @@ extension Gateway {
     }
 
     /// Invoice pushes whose payment succeeded mark their invoice paid (after the operator's callbacks, and on
-    /// every billing tick for payments settled by reconciliation).
+    /// every billing tick for payments settled by reconciliation). A push settled by a status query has no
+    /// receipt yet (Daraja's query answer carries none): its invoice names the payment until the push's own
+    /// callback brings the receipt, which then replaces it.
     func settleInvoicePayments() async {
         guard
             let (operatorOrganization, links) = try? await system.read({ state in
@@ -255,9 +257,17 @@ extension Gateway {
             guard let payment = try? await payment(link.paymentID, engine: operatorEngine),
                 payment.status == .succeeded,
                 let engine = try? await engine(link.organizationID),
-                let invoice = try? await invoice(link.invoiceID, engine: engine), invoice.status == .open
+                let invoice = try? await invoice(link.invoiceID, engine: engine)
             else { continue }
             let system = Actor(principal: Self.systemPrincipal, id: "system", requestID: "billing")
+            guard invoice.status == .open else {
+                if let receipt = payment.mpesaReceipt, invoice.status == .paid,
+                    invoice.payment?.paymentID == payment.id, invoice.payment?.reference != receipt
+                {
+                    await recordReceipt(receipt, of: payment.id, on: link.invoiceID, engine: engine, by: system)
+                }
+                continue
+            }
             do {
                 _ = try await settle(
                     link.invoiceID, in: link.organizationID,
@@ -269,6 +279,24 @@ extension Gateway {
                 logger.error(
                     "invoice payment not recorded", metadata: ["invoice": "\(link.invoiceID)", "error": "\(error)"])
             }
+        }
+    }
+
+    /// The receipt of the push that paid an invoice, once it is known, as the invoice's payment reference.
+    private func recordReceipt(
+        _ receipt: String, of paymentID: PaymentID, on id: InvoiceID, engine: TenantEngine, by actor: Actor
+    ) async {
+        do {
+            _ = try await engine.execute { (state, _) throws(EngineError) in
+                guard var invoice = state.billing.invoices[id], invoice.status == .paid,
+                    invoice.payment?.paymentID == paymentID, invoice.payment?.reference != receipt
+                else { return Decision(value: ()) }
+                invoice.payment?.reference = receipt
+                let audit = actor.audit("invoice.receipt", target: "\(id.rawValue) \(receipt)")
+                return Decision(events: [.invoiceSaved(invoice), audit], value: ())
+            }
+        } catch {
+            logger.error("invoice receipt not recorded", metadata: ["invoice": "\(id)", "error": "\(error)"])
         }
     }
 

@@ -65,6 +65,42 @@ import Testing
         var voided = paid
         voided.status = .void
         #expect(!paid.allowsChange(to: voided))
+        // A manual payment's reference is final.
+        var rereferenced = paid
+        rereferenced.payment?.reference = "BANK-2"
+        #expect(!paid.allowsChange(to: rereferenced))
+    }
+
+    /// A push settled by a status query names its payment until its receipt comes: that one change, once.
+    @Test func aPaidInvoiceGainsItsPushsReceiptOnceAndNothingElse() {
+        let paymentID = PaymentID(randomBytes: Array(repeating: 7, count: 16))
+        var paid = Invoice(
+            id: InvoiceID(randomBytes: Array(repeating: 1, count: 16)), month: "2026-12", periodStartMs: 0,
+            periodEndMs: 1, plan: "starter", planVersion: 1, lines: [Self.line(100)], vatBasisPoints: 1_600,
+            vatInclusive: false, throughSeq: 9, createdAtMs: 1)
+        paid.number = "PESA-2026-000001"
+        paid.dueAtMs = 10
+        paid.status = .paid
+        paid.paidAtMs = 11
+        paid.payment = InvoicePayment(method: "mpesa", reference: paymentID.rawValue, paymentID: paymentID)
+        var withReceipt = paid
+        withReceipt.payment?.reference = "UL7ABC1234"
+        #expect(paid.allowsChange(to: withReceipt))
+        var again = withReceipt
+        again.payment?.reference = "UL7XYZ9999"
+        #expect(!withReceipt.allowsChange(to: again), "a receipt is final")
+        var otherPayment = withReceipt
+        otherPayment.payment?.paymentID = PaymentID(randomBytes: Array(repeating: 8, count: 16))
+        #expect(!paid.allowsChange(to: otherPayment))
+        var blank = paid
+        blank.payment?.reference = ""
+        #expect(!paid.allowsChange(to: blank))
+        var repaid = withReceipt
+        repaid.paidAtMs = 12
+        #expect(!paid.allowsChange(to: repaid))
+        var manual = withReceipt
+        manual.payment?.method = "manual"
+        #expect(!paid.allowsChange(to: manual))
     }
 
     @Test func numbersCarryThePrefixTheYearAndSixDigitsAtLeast() {

@@ -54,10 +54,18 @@ import Testing
         }
     }
 
-    @Test func garbageIsReclaimedAndEveryRowStillReadsRight() throws {
-        var state = TenantState()
-        try state.applyAll([Fixtures.organizationCreated])
-        try Self.wavesOfPayments(20_000, into: &state)
+    /// A tenant with `count` payments made in waves, built on a thread of its own (`onOwnThread`).
+    static func stateOfWaves(_ count: UInt64) async throws -> TenantState {
+        try await onOwnThread {
+            var state = TenantState()
+            try state.applyAll([Fixtures.organizationCreated])
+            try wavesOfPayments(count, into: &state)
+            return state
+        }
+    }
+
+    @Test func garbageIsReclaimedAndEveryRowStillReadsRight() async throws {
+        let state = try await Self.stateOfWaves(20_000)
         let arena = state.payments.arena
         #expect(arena.chunks.contains { $0.bytes.isEmpty }, "no chunk was ever emptied")
         #expect(arena.usedBytes <= 2 * arena.liveBytes + 2 * TextArena.chunkBytes)
@@ -70,22 +78,28 @@ import Testing
             #expect(state.payments.row(forCheckoutRequestID: "ws_CO_1403202510152418\(seed)") == row)
             #expect(state.payments.row(forIdempotencyKey: "key-\(seed)") == row)
         }
-        let restored = try TenantState(
-            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
-        #expect(restored == state)
-        #expect(restored.payments.arena.usedBytes == restored.payments.arena.liveBytes)
+        let (equal, compact) = try await onOwnThread {
+            let restored = try TenantState(
+                snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+            return (restored == state, restored.payments.arena.usedBytes == restored.payments.arena.liveBytes)
+        }
+        #expect(equal)
+        #expect(compact)
     }
 
-    @Test func aSnapshotCopyIsUntouchedByLaterWrites() throws {
-        var state = TenantState()
-        try state.applyAll([Fixtures.organizationCreated])
-        try Self.wavesOfPayments(5_000, into: &state)
-        let copy = state
-        let payload = copy.snapshotPayload()
-        try Self.wavesOfPayments(5_000, into: &state, from: 5_001)
-        try state.applyAll([Fixtures.settled(17, code: "0")])
-        #expect(copy.snapshotPayload() == payload)
-        #expect(copy.payments.count == 5_000 && state.payments.count == 10_000)
+    @Test func aSnapshotCopyIsUntouchedByLaterWrites() async throws {
+        let (unchanged, copyCount, laterCount) = try await onOwnThread {
+            var state = TenantState()
+            try state.applyAll([Fixtures.organizationCreated])
+            try Self.wavesOfPayments(5_000, into: &state)
+            let copy = state
+            let payload = copy.snapshotPayload()
+            try Self.wavesOfPayments(5_000, into: &state, from: 5_001)
+            try state.applyAll([Fixtures.settled(17, code: "0")])
+            return (copy.snapshotPayload() == payload, copy.payments.count, state.payments.count)
+        }
+        #expect(unchanged)
+        #expect(copyCount == 5_000 && laterCount == 10_000)
     }
 
     @Test func rowsLoadedFromASnapshotAreRewrittenIntoChunks() throws {
@@ -113,56 +127,66 @@ extension ChunkedStorageTests {
 
     /// Texts of every length, in random order of creation, acknowledgement and settlement: records end at
     /// every offset of a chunk, including its last byte.
-    @Test func recordsOfEveryLengthInRandomOrderAllReadBack() throws {
-        var state = TenantState()
-        try state.applyAll([Fixtures.organizationCreated])
+    @Test func recordsOfEveryLengthInRandomOrderAllReadBack() async throws {
         let seed = SeededGenerator.seed("ChunkedStorageTests")
-        var generator = SeededGenerator(seed: seed)
-        var created: [UInt64] = []
-        var accepted: [UInt64] = []
-        var settled = 0
-        for number in UInt64(1)...30_000 {
-            let reference = String(repeating: "R", count: Int(number % 12) + 1)
-            guard case .stkPushRequested(var data) = Fixtures.stk(number, key: "key-\(number)") else { return }
-            data.accountReference = reference
-            try state.applyAll([.stkPushRequested(data)])
-            created.append(number)
-            if Bool.random(using: &generator), !created.isEmpty {
-                let picked = created.remove(at: Int.random(in: 0..<created.count, using: &generator))
-                try state.applyAll([Fixtures.accepted(picked)])
-                accepted.append(picked)
+        let (state, settled) = try await onOwnThread { () throws -> (TenantState, Int) in
+            var state = TenantState()
+            try state.applyAll([Fixtures.organizationCreated])
+            var generator = SeededGenerator(seed: seed)
+            var created: [UInt64] = []
+            var accepted: [UInt64] = []
+            var settled = 0
+            for number in UInt64(1)...30_000 {
+                let reference = String(repeating: "R", count: Int(number % 12) + 1)
+                guard case .stkPushRequested(var data) = Fixtures.stk(number, key: "key-\(number)") else { break }
+                data.accountReference = reference
+                try state.applyAll([.stkPushRequested(data)])
+                created.append(number)
+                if Bool.random(using: &generator), !created.isEmpty {
+                    let picked = created.remove(at: Int.random(in: 0..<created.count, using: &generator))
+                    try state.applyAll([Fixtures.accepted(picked)])
+                    accepted.append(picked)
+                }
+                if Bool.random(using: &generator), !accepted.isEmpty {
+                    let picked = accepted.remove(at: Int.random(in: 0..<accepted.count, using: &generator))
+                    try state.applyAll([Fixtures.settled(picked)])
+                    settled += 1
+                }
             }
-            if Bool.random(using: &generator), !accepted.isEmpty {
-                let picked = accepted.remove(at: Int.random(in: 0..<accepted.count, using: &generator))
-                try state.applyAll([Fixtures.settled(picked)])
-                settled += 1
-            }
+            return (state, settled)
         }
+        #expect(state.payments.count == 30_000, "seed \(seed)")
         #expect(settled > 10_000, "seed \(seed)")
-        for row in 0..<state.payments.count {
-            let payment = state.payments.payment(at: row)
-            let number = UInt64(row + 1)
-            #expect(payment.id == Fixtures.paymentID(number), "seed \(seed)")
-            #expect(payment.accountReference == String(repeating: "R", count: Int(number % 12) + 1), "seed \(seed)")
+        let misread = try await onOwnThread {
+            (0..<state.payments.count).filter { row in
+                let payment = state.payments.payment(at: row)
+                let number = UInt64(row + 1)
+                return payment.id != Fixtures.paymentID(number)
+                    || payment.accountReference != String(repeating: "R", count: Int(number % 12) + 1)
+            }
         }
+        #expect(misread.isEmpty, "seed \(seed): rows \(misread.prefix(10)) read back wrong")
         #expect(
             state.payments.arena.usedBytes <= 2 * state.payments.arena.liveBytes + 2 * TextArena.chunkBytes,
             "seed \(seed)")
-        let restored = try TenantState(
-            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
-        #expect(restored == state, "seed \(seed)")
+        let equal = try await onOwnThread {
+            try TenantState(snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+                == state
+        }
+        #expect(equal, "seed \(seed)")
     }
 }
 
 extension ChunkedStorageTests {
     /// A background snapshot pauses between slices of rows and still writes the same bytes.
-    @Test func aPausedSnapshotWritesTheSameBytes() throws {
-        var state = TenantState()
-        try state.applyAll([Fixtures.organizationCreated])
-        try Self.wavesOfPayments(10_000, into: &state)
-        var pauses = 0
-        let paused = state.snapshotPayload { pauses += 1 }
-        #expect(paused == state.snapshotPayload())
+    @Test func aPausedSnapshotWritesTheSameBytes() async throws {
+        let state = try await Self.stateOfWaves(10_000)
+        let (same, pauses) = try await onOwnThread {
+            var pauses = 0
+            let paused = state.snapshotPayload { pauses += 1 }
+            return (paused == state.snapshotPayload(), pauses)
+        }
+        #expect(same)
         #expect(pauses == 2 * (10_000 / PaymentTable.pauseEveryRows))
     }
 }
