@@ -130,6 +130,14 @@ public enum Limits {
     public static let batchRowsPerSecondMax = 1000
     /// Account references an organization's C2B validation accepts.
     public static let c2bAccountReferencesCountMax = 10_000
+    /// Characters of one of them (after trimming).
+    public static let c2bAccountReferenceCharactersMax = 100
+    /// A `PUT /v1/c2b/validation` body: the longest list there may be, each reference's characters in UTF-8 (at
+    /// most 4 bytes each) with its quotes and comma, and room for the rest.
+    public static let c2bValidationBodyBytesMax =
+        c2bAccountReferencesCountMax * (4 * c2bAccountReferenceCharactersMax + 4) + requestBodyBytesMax
+    /// JSON bytes of account references per journal line: a longer list is written in parts, in one commit.
+    public static let c2bValidationPartBytesMax = 60_000
 
     // MARK: Ids and names
     /// Random bytes behind every prefixed id (26 Crockford base32 characters).

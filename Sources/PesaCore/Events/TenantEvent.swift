@@ -50,6 +50,7 @@ public enum TenantEvent: Sendable, Equatable {
     case webhookEventCreated(WebhookEventCreated)
     case webhookDeliveryAttempted(WebhookDeliveryAttempted)
     case webhookDeliveriesQueued(WebhookDeliveriesQueued)
+    case c2bValidationReferencesAdded(C2BValidationReferencesAdded)
 
     /// Every event type string (in the order the types were introduced).
     public static let allTypes: [String] = [
@@ -65,6 +66,7 @@ public enum TenantEvent: Sendable, Equatable {
         "subscription.updated", "invoice.saved", "billing.settings_saved", "invoice.numbered",
         "invoice.payment_started", "batch.items_added", "batch.changed", "batch.settings_saved",
         "webhook_endpoint.updated", "webhook.event_created", "webhook.delivery_attempted", "webhook.deliveries_queued",
+        "c2b.validation_references_added",
     ]
 
     /// The stable type string written in the journal.
@@ -98,6 +100,7 @@ public enum TenantEvent: Sendable, Equatable {
         case .querySent: "query.sent"
         case .queryCompleted: "query.completed"
         case .c2bValidationSet: "c2b.validation_set"
+        case .c2bValidationReferencesAdded: "c2b.validation_references_added"
         case .tokenRevoked: "token.revoked"
         case .shortCodeSaved: "short_code.saved"
         case .shortCodeDeleted: "short_code.deleted"

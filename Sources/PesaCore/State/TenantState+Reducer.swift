@@ -57,9 +57,25 @@ extension TenantState {
                 resultCode: nil, resultDesc: nil, parameters: [:], createdAtMs: atMs, updatedAtMs: atMs)
             queryIDsByConversation[data.conversationID] = data.queryID
         case .c2bValidationSet(let data):
-            c2bValidation = C2BValidationRecord(
+            let record = C2BValidationRecord(
                 rejectUnknown: data.rejectUnknown,
                 accountReferences: Set(data.accountReferences.map(C2BValidationRecord.normalized)), updatedAtMs: atMs)
+            if let count = data.referenceCount {
+                c2bValidationPending = C2BValidationPending(
+                    record: record, received: data.accountReferences.count, referenceCount: count)
+            } else {
+                c2bValidation = record
+            }
+        case .c2bValidationReferencesAdded(let data):
+            guard var pending = c2bValidationPending else { return }
+            pending.record.accountReferences.formUnion(data.accountReferences.map(C2BValidationRecord.normalized))
+            pending.received += data.accountReferences.count
+            if pending.isComplete {
+                c2bValidation = pending.record
+                c2bValidationPending = nil
+            } else {
+                c2bValidationPending = pending
+            }
         case .queryCompleted(let data):
             // The first result stays, except a queue timeout, which the real result replaces.
             let current = queries[data.queryID]?.resultCode

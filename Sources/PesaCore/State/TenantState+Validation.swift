@@ -80,7 +80,7 @@ extension TenantState {
             guard queries[data.queryID] == nil else { throw .inconsistentEvent("query \(data.queryID) already exists") }
             try validateShortCodeReference(data.shortCodeID)
             if let payment = data.paymentID { _ = try requirePayment(payment) }
-        case .c2bValidationSet:
+        case .c2bValidationSet, .c2bValidationReferencesAdded:
             try validateC2BValidation(event)
         case .queryCompleted(let data):
             guard queries[data.queryID] != nil else { throw .inconsistentEvent("no query \(data.queryID)") }
@@ -94,20 +94,42 @@ extension TenantState {
         }
     }
 
-    /// The checks of a `c2b.validation_set` (the API runs them before the engine does, for a 422).
-    public func validateC2BValidation(_ event: TenantEvent) throws(PesaCoreError) {
+    /// The checks of a C2B validation list as a whole (the use case runs them before it writes, for a 422).
+    public static func validateC2BReferences(_ references: [String]) throws(PesaCoreError) {
+        guard references.count <= Limits.c2bAccountReferencesCountMax else {
+            throw .invalidField(
+                "account_references", "at most \(Limits.c2bAccountReferencesCountMax) account references")
+        }
+        let characters = 1...Limits.c2bAccountReferenceCharactersMax
+        guard references.allSatisfy({ characters.contains(C2BValidationRecord.normalized($0).unicodeScalars.count) })
+        else {
+            throw .invalidField(
+                "account_references",
+                "each account reference has 1 to \(Limits.c2bAccountReferenceCharactersMax) characters")
+        }
+    }
+
+    /// The checks of a `c2b.validation_set` or of a part of its list after it.
+    func validateC2BValidation(_ event: TenantEvent) throws(PesaCoreError) {
         switch event {
         case .c2bValidationSet(let data):
-            guard data.accountReferences.count <= Limits.c2bAccountReferencesCountMax else {
-                throw .invalidField(
-                    "account_references", "at most \(Limits.c2bAccountReferencesCountMax) account references")
+            try Self.validateC2BReferences(data.accountReferences)
+            if let count = data.referenceCount {
+                guard (data.accountReferences.count + 1...Limits.c2bAccountReferencesCountMax).contains(count) else {
+                    let first = data.accountReferences.count
+                    throw .inconsistentEvent("a C2B validation list of \(count) references cannot begin with \(first)")
+                }
             }
-            guard data.accountReferences.allSatisfy({
-                (1...100).contains(C2BValidationRecord.normalized($0).unicodeScalars.count)
-            })
-            else { throw .invalidField("account_references", "each account reference has 1 to 100 characters") }
+        case .c2bValidationReferencesAdded(let data):
+            guard let pending = c2bValidationPending, !pending.isComplete else {
+                throw .inconsistentEvent("no C2B validation list is being written")
+            }
+            guard pending.received + data.accountReferences.count <= pending.referenceCount else {
+                throw .inconsistentEvent("more account references than the C2B validation list has")
+            }
+            try Self.validateC2BReferences(data.accountReferences)
         default:
-            preconditionFailure("not a c2b.validation_set")
+            preconditionFailure("not a C2B validation event")
         }
     }
 

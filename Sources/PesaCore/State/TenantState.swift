@@ -58,6 +58,10 @@ public struct TenantState: EventSourcedState, Equatable {
     public internal(set) var queries: [QueryID: QueryRecord] = [:]
     /// How C2B validation requests are answered; nil accepts every payment.
     public internal(set) var c2bValidation: C2BValidationRecord?
+    /// A C2B validation rule whose list is still arriving in parts, with the list's whole length. Its parts come in
+    /// one commit, so any other event ends it: one left incomplete was torn at a crash, never acknowledged, and
+    /// the rule before it stays. Never in a snapshot.
+    public internal(set) var c2bValidationPending: C2BValidationPending?
     /// Logged-out JWTs (`jti` -> expiry in ms) that have not expired as of the last `token.revoked`.
     public internal(set) var revokedTokens: [String: Int64] = [:]
     /// Billing: the organization's subscription, invoices and where its API call records lie in the journal;
@@ -100,6 +104,8 @@ public struct TenantState: EventSourcedState, Equatable {
         if atMs / Limits.idempotencyPruneEveryMs > lastAtMs / Limits.idempotencyPruneEveryMs {
             pruneIdempotency(nowMs: atMs)
         }
+        // A list in parts ends with its commit: any other event drops one left incomplete (torn at a crash).
+        if case .c2bValidationReferencesAdded = event {} else { c2bValidationPending = nil }
         reduce(event, atMs: atMs)
         followBatchRow(event, atMs: atMs)
         reduceBilling(event, seq: seq, atMs: atMs)

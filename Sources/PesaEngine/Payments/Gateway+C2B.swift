@@ -19,11 +19,11 @@ extension Gateway {
     ) async throws(EngineError) -> C2BValidationRecord {
         try actor.authorize(.registerC2BURLs, in: organization)
         let engine = try await self.engine(organization)
-        let event = TenantEvent.c2bValidationSet(
-            .init(rejectUnknown: rejectUnknown, accountReferences: accountReferences))
-        do { try TenantState().validateC2BValidation(event) } catch { throw EngineError.from(error) }
+        do { try TenantState.validateC2BReferences(accountReferences) } catch { throw EngineError.from(error) }
+        // A long list takes several journal lines, written as one commit: the rule changes whole or not at all.
+        let events = TenantEvent.c2bValidation(rejectUnknown: rejectUnknown, accountReferences: accountReferences)
         try await engine.execute { (_, _) throws(EngineError) in
-            Decision(events: [event, actor.audit("c2b.validation_set", target: organization.rawValue)], value: ())
+            Decision(events: events + [actor.audit("c2b.validation_set", target: organization.rawValue)], value: ())
         }
         return try await c2bValidation(in: organization, by: actor)
     }

@@ -67,4 +67,26 @@ import Testing
             #expect(other.status == .notFound)
         }
     }
+
+    /// The longest list the use case takes, of the longest references, goes through the form and is saved whole.
+    @Test func theLongestListIsSavedWhole() async throws {
+        let world = try await DashboardWorld.make()
+        try await world.test { client in
+            var admin = try await Browser.signedIn(DashboardWorld.admin, client: client)
+            let references = (0..<Limits.c2bAccountReferencesCountMax).map { index in
+                let stem = "é\(index)-"
+                return stem + String(repeating: "X", count: Limits.c2bAccountReferenceCharactersMax - stem.count)
+            }
+            let saved = try await admin.submit(
+                "/ui/settings/c2b-validation",
+                fields: [
+                    ("reject_unknown_account_references", "true"),
+                    ("account_references", references.joined(separator: "\n")),
+                ], client: client)
+            #expect(saved.status == .seeOther, "\(saved.html.prefix(500))")
+            let record = try await world.gateway.c2bValidation(in: world.acme, by: try DashboardWorld.root())
+            #expect(record.accountReferences.count == references.count)
+            #expect(record.accepts(accountReference: references[9_999]))
+        }
+    }
 }

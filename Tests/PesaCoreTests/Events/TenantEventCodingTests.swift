@@ -91,6 +91,7 @@ import Testing
                                                                 latencyMs: 12, error: nil),
                                         status: .failed, nextAttemptAtMs: nil)),
         .webhookDeliveriesQueued(.init(deliveryIDs: [Self.deliveryID], reason: .retry)),
+        .c2bValidationReferencesAdded(.init(accountReferences: ["INV-3"])),
     ]
 
     static let eventID = EventID(randomBytes: Array(repeating: 6, count: 16))

@@ -7,11 +7,16 @@ import Testing
         var state = TenantState()
         try state.applyAll(TenantEventCodingTests.samples.filter {
             switch $0 {
-            // A retry needs rows that failed first; the batch stays as its rows were added.
-            case .userDeleted, .webhookEndpointDeleted, .batchChanged: false
+            // A retry needs rows that failed first; the batch stays as its rows were added. A part of a C2B
+            // validation list follows its beginning (below).
+            case .userDeleted, .webhookEndpointDeleted, .batchChanged, .c2bValidationReferencesAdded: false
             default: true
             }
         })
+        try state.applyAll([
+            .c2bValidationSet(.init(rejectUnknown: true, accountReferences: ["INV-1"], referenceCount: 2)),
+            .c2bValidationReferencesAdded(.init(accountReferences: ["INV-3"])),
+        ])
         try state.applyAll([
             .usageRecorded(.init(month: "2026-12", apiCalls: 1)),
             .callbackReceived(.init(kind: .stk, body: "{}", disposition: .orphan)),
@@ -36,8 +41,10 @@ import Testing
         #expect(query.status == .completed)
         #expect(query.parameters == ["TransactionStatus": "Completed"])
         #expect(query.paymentID == Fixtures.paymentID(2))
-        #expect(restored.c2bValidation?.accountReferences == ["INV-1", "ACC2"])
-        #expect(restored.c2bValidation?.accepts(accountReference: "acc2") == true)
+        // The list written in two parts, last.
+        #expect(restored.c2bValidation?.accountReferences == ["INV-1", "INV-3"])
+        #expect(restored.c2bValidation?.accepts(accountReference: "inv-3 ") == true)
+        #expect(restored.c2bValidation?.accepts(accountReference: "acc2") == false)
         #expect(restored.unmatchedCallbacks.recent(nowMs: state.lastAtMs)?.count == 1)
     }
 

@@ -72,7 +72,8 @@ struct C2BValidationController: Sendable {
                 "reject_unknown_account_references": JSONSchema.boolean,
                 "account_references": JSONSchema.array(of: JSONSchema.string),
             ], required: ["reject_unknown_account_references"]),
-        query: ["org": JSONSchema.string], responseBody: policy, errors: [.invalidField])
+        query: ["org": JSONSchema.string], responseBody: policy, errors: [.invalidField],
+        bodyBytesMax: Limits.c2bValidationBodyBytesMax)
     static let getSpec = RouteSpec(
         .get, "/v1/c2b/validation", summary: "How C2B validation requests are answered", action: .registerC2BURLs,
         tag: "payments", query: ["org": JSONSchema.string], responseBody: policy)
