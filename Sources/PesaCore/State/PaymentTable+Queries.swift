@@ -33,9 +33,7 @@ extension PaymentTable {
                 return AnyIterator((0..<end).reversed().makeIterator())
             }
             return AnyIterator(
-                ColumnCandidates(
-                    statuses: statuses, kinds: kinds, statusCode: matcher.statusCode, typeCode: matcher.typeCode,
-                    range: 0..<end))
+                columnCandidates(statusCode: matcher.statusCode, typeCode: matcher.typeCode, in: 0..<end))
         }
         let pending = pendingRows[..<PaymentTable.position(of: end, in: pendingRows)]
         return AnyIterator(pending.reversed().lazy.map { Int($0) }.makeIterator())

@@ -46,10 +46,6 @@ extension PaymentTable {
         return true
     }
 
-    func phoneCandidates(_ matcher: RowMatcher, in range: Range<Int>) -> PhoneCandidates {
-        PhoneCandidates(keys: phoneKeys, hash: matcher.phoneHash, range: range)
-    }
-
     /// The rows whose receipt is `receipt` in any ASCII case, oldest first.
     func rows(forReceiptIgnoringCase receipt: String) -> [Int] {
         let key = PaymentTable.foldedReceiptKey(receipt)
@@ -107,82 +103,63 @@ extension PaymentTable {
         return ChunkedArray(keys)
     }
 
-    /// The rows in `range` whose phone key is the one of `matcher`'s phone, newest first: a scan of `phoneKeys`
-    /// a chunk at a time over its contiguous storage (a few ns a row), the rows whose key matches handed out
-    /// for the full check.
-    struct PhoneCandidates: IteratorProtocol {
-        let keys: ChunkedArray<UInt32>
-        let hash: UInt32
+    /// The rows of a range that a scan of columns picks, newest first, the columns read a chunk of rows at a
+    /// time over their contiguous storage (a few ns a row): a list that matches few of a million rows walks them
+    /// all. `scan` appends the matches among `rows` of chunk `chunk` (whose first row is `chunkStart`), oldest
+    /// first.
+    struct ChunkScan: IteratorProtocol {
+        typealias Scan = (_ chunk: Int, _ chunkStart: Int, _ rows: Range<Int>, _ found: inout [Int]) -> Void
         let lower: Int
         /// Rows at or above it are scanned.
         var scanEnd: Int
         /// Matches of the last chunk scanned, oldest first (handed out from the end).
         var found: [Int] = []
+        let scan: Scan
 
-        init(keys: ChunkedArray<UInt32>, hash: UInt32, range: Range<Int>) {
-            self.keys = keys
-            self.hash = hash
+        init(_ range: Range<Int>, scan: @escaping Scan) {
             lower = range.lowerBound
             scanEnd = range.upperBound
+            self.scan = scan
         }
 
         mutating func next() -> Int? {
+            let shift = ChunkedArray<UInt8>.chunkShift
             while found.isEmpty, scanEnd > lower {
-                let chunk = (scanEnd - 1) >> ChunkedArray<UInt32>.chunkShift
-                let chunkStart = chunk << ChunkedArray<UInt32>.chunkShift
+                let chunk = (scanEnd - 1) >> shift
+                let chunkStart = chunk << shift
                 let from = max(chunkStart, lower)
-                let (wanted, end) = (hash, scanEnd)
-                keys.chunks[chunk].withUnsafeBufferPointer { chunkKeys in
-                    for row in from..<end where chunkKeys[row - chunkStart] == wanted { found.append(row) }
-                }
+                scan(chunk, chunkStart, from..<scanEnd, &found)
                 scanEnd = from
             }
             return found.popLast()
         }
     }
 
-    /// The rows of `range` whose status and type codes are the wanted ones, newest first: the status and kind
-    /// columns scanned a chunk at a time (a list filtered by status or type that matches few of a million rows
-    /// walks them all).
-    struct ColumnCandidates: IteratorProtocol {
-        let statuses: ChunkedArray<UInt8>
-        let kinds: ChunkedArray<UInt8>
-        let statusCode: UInt8?
-        let typeCode: UInt8?
-        let lower: Int
-        /// Rows at or above it are scanned.
-        var scanEnd: Int
-        /// Matches of the last chunk scanned, oldest first (handed out from the end).
-        var found: [Int] = []
-
-        init(
-            statuses: ChunkedArray<UInt8>, kinds: ChunkedArray<UInt8>, statusCode: UInt8?, typeCode: UInt8?,
-            range: Range<Int>
-        ) {
-            (self.statuses, self.kinds, self.statusCode, self.typeCode) = (statuses, kinds, statusCode, typeCode)
-            lower = range.lowerBound
-            scanEnd = range.upperBound
+    /// The rows in `range` whose phone key is the one of `matcher`'s phone, newest first (`phoneKeys` scanned),
+    /// handed out for the full check.
+    func phoneCandidates(_ matcher: RowMatcher, in range: Range<Int>) -> ChunkScan {
+        let (keys, wanted) = (phoneKeys, matcher.phoneHash)
+        return ChunkScan(range) { chunk, chunkStart, rows, found in
+            keys.chunks[chunk].withUnsafeBufferPointer { chunkKeys in
+                for row in rows where chunkKeys[row - chunkStart] == wanted { found.append(row) }
+            }
         }
+    }
 
-        mutating func next() -> Int? {
-            while found.isEmpty, scanEnd > lower {
-                let chunk = (scanEnd - 1) >> ChunkedArray<UInt8>.chunkShift
-                let chunkStart = chunk << ChunkedArray<UInt8>.chunkShift
-                let from = max(chunkStart, lower)
-                let (end, status, type, mask) = (scanEnd, statusCode, typeCode, PaymentTable.typeMask)
-                statuses.chunks[chunk].withUnsafeBufferPointer { chunkStatuses in
-                    kinds.chunks[chunk].withUnsafeBufferPointer { chunkKinds in
-                        for row in from..<end {
-                            let index = row - chunkStart
-                            if let status, chunkStatuses[index] != status { continue }
-                            if let type, chunkKinds[index] & mask != type { continue }
-                            found.append(row)
-                        }
+    /// The rows of `range` whose status and type codes are the wanted ones (either nil: any), newest first.
+    func columnCandidates(statusCode: UInt8?, typeCode: UInt8?, in range: Range<Int>) -> ChunkScan {
+        let (statuses, kinds, mask) = (self.statuses, self.kinds, PaymentTable.typeMask)
+        return ChunkScan(range) { chunk, chunkStart, rows, found in
+            statuses.chunks[chunk].withUnsafeBufferPointer { chunkStatuses in
+                kinds.chunks[chunk].withUnsafeBufferPointer { chunkKinds in
+                    for row in rows {
+                        let index = row - chunkStart
+                        if let statusCode, chunkStatuses[index] != statusCode { continue }
+                        if let typeCode, chunkKinds[index] & mask != typeCode { continue }
+                        found.append(row)
                     }
                 }
-                scanEnd = from
             }
-            return found.popLast()
         }
     }
 }
