@@ -52,7 +52,9 @@ extension DashboardController {
         }
     }
 
-    /// The longest list the use case takes, every character percent-encoded, fits.
+    /// The longest list the use case takes fits when its references are ASCII (as account numbers are), even with
+    /// every character percent-encoded; a list of long references in other scripts may need the API's JSON body,
+    /// which takes four bytes a character.
     static let c2bValidationFormBytesMax = Limits.c2bAccountReferencesCountMax * 320 + formBytesMax
 
     /// The form's fields, named as the body of `PUT /v1/c2b/validation`.
