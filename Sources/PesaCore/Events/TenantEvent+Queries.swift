@@ -134,12 +134,13 @@ extension TenantEvent {
     }
 
     /// The bytes of `text` as a JSON string at most: its quotes, two for a quote or a backslash, six for a
-    /// control character, the UTF-8 bytes of anything else.
+    /// control character or a line or paragraph separator (which an encoder may escape), the UTF-8 bytes of
+    /// anything else.
     static func jsonStringBytes(_ text: String) -> Int {
         text.unicodeScalars.reduce(2) { total, scalar in
             switch scalar.value {
             case 0x22, 0x5C: total + 2
-            case ..<0x20: total + 6
+            case ..<0x20, 0x2028, 0x2029: total + 6
             default: total + UTF8.width(scalar)
             }
         }

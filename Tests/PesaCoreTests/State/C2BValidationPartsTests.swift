@@ -96,3 +96,19 @@ import Testing
         #expect(throws: PesaCoreError.self) { try state.apply(blank, seq: state.lastSeq + 1, atMs: 1) }
     }
 }
+
+extension C2BValidationPartsTests {
+    /// References made of what JSON escapes (quotes, backslashes, control characters, separators) still give
+    /// parts that each fit in a journal line.
+    @Test func escapedCharactersAreCountedAtTheirEscapedSize() {
+        let odd = ["\"", "\\", "\u{1}", "\u{2028}", "\u{2029}"]
+        let references = (0..<Limits.c2bAccountReferencesCountMax).map { index in
+            "R\(index)" + String(repeating: odd[index % odd.count], count: 90)
+        }
+        let events = TenantEvent.c2bValidation(rejectUnknown: true, accountReferences: references)
+        #expect(events.count > 10)
+        for event in events {
+            #expect(event.canonicalData().count <= Limits.c2bValidationPartBytesMax + 200, "\(event.type)")
+        }
+    }
+}
