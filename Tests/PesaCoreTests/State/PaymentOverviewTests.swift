@@ -85,15 +85,18 @@ import Testing
         }
     }
 
-    @Test func aPhoneIsFoundAcrossChunksOfKeysPageByPage() throws {
-        var state = TenantState()
-        try state.applyAll([Fixtures.organizationCreated])
+    @Test func aPhoneIsFoundAcrossChunksOfKeysPageByPage() async throws {
         let phones = (0..<7).map { "071100001\($0)" }
-        for seed in UInt64(1)...10_000 {
-            try state.applyAll([try Self.push(seed, phone: phones[Int(seed * seed % 7)], shillings: 1)])
+        let (state, restored) = try await onOwnThread { () throws -> (TenantState, TenantState) in
+            var state = TenantState()
+            try state.applyAll([Fixtures.organizationCreated])
+            for seed in UInt64(1)...10_000 {
+                try state.applyAll([try Self.push(seed, phone: phones[Int(seed * seed % 7)], shillings: 1)])
+            }
+            let restored = try TenantState(
+                snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
+            return (state, restored)
         }
-        let restored = try TenantState(
-            snapshotPayload: state.snapshotPayload(), formatVersion: TenantState.snapshotFormatVersion)
         for table in [state.payments, restored.payments] {
             var filter = PaymentFilter()
             filter.phone = try MSISDN(phones[2]).digits
