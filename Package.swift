@@ -260,7 +260,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PesaTesting", "PesaStore", "PesaCore", .product(name: "Logging", package: "swift-log"),
+                "PesaTesting", "PesaStore", "PesaCore", "PesaCLI", .product(name: "Logging", package: "swift-log"),
                 // The webhook tests check signatures on their own, with HMAC-SHA256 straight from swift-crypto.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -133,12 +133,15 @@ import Testing
         }
     }
 
-    /// The list route's pages, followed to the end: what the summary must count.
-    static func listAll(_ table: PaymentTable, _ filter: PaymentFilter) -> [Payment] {
+    /// The list route's pages of `limit` payments, followed through the cursor to the end: what the summary
+    /// must count.
+    static func listAll(
+        _ table: PaymentTable, _ filter: PaymentFilter, limit: Int = Limits.listLimitMaxCount
+    ) -> [Payment] {
         var all: [Payment] = []
         var cursor: PaymentID?
         repeat {
-            let page = table.list(filter, after: cursor, limit: Limits.listLimitMaxCount)
+            let page = table.list(filter, after: cursor, limit: limit)
             all += page.payments
             cursor = page.nextCursor
         } while cursor != nil

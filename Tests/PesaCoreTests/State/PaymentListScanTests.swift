@@ -31,13 +31,7 @@ import Testing
                             && (filter.shortCodeID.map { payment.shortCodeID == $0 } ?? true)
                             && TimeWindow.contains(payment.createdAtMs, fromMs: filter.fromMs, toMs: filter.toMs)
                     }.map(\.id)
-                    var listed: [PaymentID] = []
-                    var cursor: PaymentID?
-                    repeat {
-                        let page = table.list(filter, after: cursor, limit: 700)
-                        listed += page.payments.map(\.id)
-                        cursor = page.nextCursor
-                    } while cursor != nil
+                    let listed = PaymentDaysTests.listAll(table, filter, limit: 700).map(\.id)
                     return Listing(filter: filter, listed: listed, expected: expected)
                 }
             )

@@ -101,13 +101,7 @@ import Testing
             var filter = PaymentFilter()
             filter.phone = try MSISDN(phones[2]).digits
             let expected = (0..<table.count).reversed().filter { table.phone(at: $0) == filter.phone }
-            var listed: [PaymentID] = []
-            var cursor: PaymentID?
-            repeat {
-                let page = table.list(filter, after: cursor, limit: 500)
-                listed += page.payments.map(\.id)
-                cursor = page.nextCursor
-            } while cursor != nil
+            let listed = PaymentDaysTests.listAll(table, filter, limit: 500).map(\.id)
             #expect(listed == expected.map { table.id(at: $0) })
             #expect(table.summary(filter).total.count == Int64(expected.count))
             filter.fromMs = table.createdAtMs(at: 5_000)
